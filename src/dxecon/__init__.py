@@ -1,0 +1,43 @@
+"""dxecon: Hai Phong's digital economy against its digital-transformation targets.
+
+Importing ``dxecon`` is deliberately cheap: submodules (and with them pandas,
+statsmodels and matplotlib) load only when first used, because every notebook
+kernel and every CLI call pays the import on start.
+
+Submodules
+----------
+paths        one place for the project's folders
+data         load, validate and query the published figures (vintages, sources)
+targets      the registry of quantified targets
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = frozenset(
+    {
+        "paths",
+        "errors",
+        "data",
+        "targets",
+        "digital",
+        "productivity",
+        "forecast",
+        "scenarios",
+        "plots",
+        "runner",
+        "cli",
+    }
+)
+
+__all__ = ["__version__", *sorted(_SUBMODULES)]
+
+
+def __getattr__(name: str):
+    # PEP 562 lazy submodules: `dxecon.data` imports pandas only when touched.
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'dxecon' has no attribute {name!r}")

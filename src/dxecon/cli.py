@@ -1,0 +1,158 @@
+"""The ``dxecon`` command line (click: small, already a dependency of the Jupyter stack).
+
+dxecon data check [--data DIR]
+dxecon data show INDICATOR GEO [--sector S] [--price-basis B] [--method M] [--unit U]
+                 [--as-of YYYY-MM] [--candidates] [--data DIR]
+dxecon data summary [--data DIR]
+dxecon targets [--instrument I ...] [--data DIR]
+dxecon monthly [--data DIR]      the main job (today: data check + summary)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dxecon.errors import DxeconError
+
+DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Data folder with the layout of data/ (default: the project's data/).",
+)
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="dxecon")
+def main() -> None:
+    """dxecon: Hai Phong's digital economy against its digital-transformation targets."""
+
+
+@main.group()
+def data() -> None:
+    """Check and query the published figures."""
+
+
+@data.command("check")
+@DATA_OPTION
+def data_check(data_dir: Path | None) -> None:
+    """Validate a data folder; exit 0 when valid, 1 listing every problem otherwise."""
+    from dxecon import paths
+    from dxecon.data import validate
+
+    folder = data_dir or paths.DATA_DIR
+    report = validate(folder)
+    if report.ok:
+        rows = sum(len(t.rows) for t in report.tables.values())
+        click.echo(f"ok: {folder} is valid ({len(report.tables)} tables, {rows} rows)")
+        return
+    click.echo(f"{len(report.problems)} problem(s) in {folder}:", err=True)
+    for problem in report.problems:
+        click.echo(f"  - {problem}", err=True)
+    sys.exit(1)
+
+
+@data.command("summary")
+@DATA_OPTION
+def data_summary(data_dir: Path | None) -> None:
+    """Print what a data folder holds."""
+    from dxecon.data import load_dataset
+
+    try:
+        click.echo(load_dataset(data_dir).summary())
+    except DxeconError as exc:
+        _fail(exc)
+
+
+@data.command("show")
+@click.argument("indicator")
+@click.argument("geo")
+@click.option("--sector", default="total", show_default=True)
+@click.option("--price-basis", default=None, help="current | constant_2010 | na")
+@click.option("--method", default=None, help="GSO | MIC | PTIT | HIDS (digital economy)")
+@click.option("--unit", default=None)
+@click.option("--as-of", default=None, help="Vintage date, YYYY-MM or YYYY-MM-DD.")
+@click.option("--candidates", is_flag=True, help="Show every figure considered and why.")
+@DATA_OPTION
+def data_show(
+    indicator: str,
+    geo: str,
+    sector: str,
+    price_basis: str | None,
+    method: str | None,
+    unit: str | None,
+    as_of: str | None,
+    candidates: bool,
+    data_dir: Path | None,
+) -> None:
+    """Print a series (one figure per year) with its provenance."""
+    import pandas as pd
+
+    from dxecon.data import load_dataset
+
+    try:
+        result = load_dataset(data_dir).series(
+            indicator,
+            geo,
+            sector=sector,
+            price_basis=price_basis,
+            method=method,
+            unit=unit,
+            as_of=as_of,
+        )
+    except (DxeconError, ValueError) as exc:
+        _fail(exc)
+    with pd.option_context("display.width", 200, "display.max_colwidth", 70):
+        click.echo(result.summary())
+        if candidates:
+            cols = ["year", "value", "status", "obs_id", "source_id", "source_kind"]
+            cols += ["published_effective", "published_basis", "visible", "chosen", "reason"]
+            click.echo("\nEvery figure considered:")
+            click.echo(result.provenance[cols].to_string(index=False))
+
+
+@main.command("targets")
+@click.option("--instrument", "instruments", multiple=True, help="Instrument code; repeatable.")
+@DATA_OPTION
+def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
+    """List quantified targets (default: the scoring set of params/targets.yaml)."""
+    import pandas as pd
+
+    from dxecon.targets import load_targets
+
+    try:
+        registry = load_targets(data_dir)
+        table = registry.select(list(instruments)) if instruments else registry.scoring_set()
+    except (DxeconError, ValueError) as exc:
+        _fail(exc)
+    cols = ["target_id", "instrument", "pillar", "indicator", "year", "comparator", "value"]
+    cols += ["unit", "superseded_by"]
+    with pd.option_context("display.width", 200):
+        click.echo(table[cols].to_string(index=False))
+
+
+@main.command("monthly")
+@DATA_OPTION
+def monthly(data_dir: Path | None) -> None:
+    """The main job. Until forecasts land: check the data and print its summary."""
+    from dxecon.data import load_dataset
+
+    try:
+        dataset = load_dataset(data_dir)
+    except DxeconError as exc:
+        _fail(exc)
+    click.echo("Data check: ok")
+    click.echo(dataset.summary())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,457 @@
+"""The loaded dataset and the question every estimate asks: *which series, as of when?*"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dxecon import paths
+from dxecon.data.schema import CODE_LISTS, MAIN_TABLES
+from dxecon.data.selection import (
+    SelectionPolicy,
+    choose,
+    effective_publication,
+    parse_as_of,
+    visible_as_of,
+)
+from dxecon.data.validate import Report, Table, parse_date, validate
+from dxecon.errors import DataValidationError, SeriesSelectionError
+
+#: Columns of a series' provenance table, in display order.
+PROVENANCE_COLUMNS = [
+    "year",
+    "geo",
+    "value",
+    "unit",
+    "price_basis",
+    "method",
+    "status",
+    "obs_id",
+    "source_id",
+    "source_kind",
+    "publisher",
+    "published_effective",
+    "published_basis",
+    "visible",
+    "chosen",
+    "reason",
+    "note",
+]
+
+
+def _frame(table: Table) -> pd.DataFrame:
+    frame = pd.DataFrame([r.values for r in table.rows], columns=table.spec.column_names)
+    frame.insert(0, "line", [r.line for r in table.rows])
+    return frame
+
+
+def _period_fields(period: pd.Series) -> pd.DataFrame:
+    """Kind ('year', 'quarter', 'half', 'months', 'multi_year'), year and end date of a period."""
+    first_year = period.str.slice(0, 4).astype(int)
+    kind = pd.Series("year", index=period.index)
+    kind[period.str.contains("-Q")] = "quarter"
+    kind[period.str.contains("-H")] = "half"
+    kind[period.str.endswith("M")] = "months"
+    kind[period.str.contains("/")] = "multi_year"
+    end_year = first_year.where(kind != "multi_year", period.str.slice(5, 9).str.zfill(4))
+    end_year = end_year.astype(int)
+    months = pd.Series(12, index=period.index)
+    quarter = kind == "quarter"
+    months[quarter] = period[quarter].str.slice(6, 7).astype(int) * 3
+    half = kind == "half"
+    months[half] = period[half].str.slice(6, 7).astype(int) * 6
+    cum = kind == "months"
+    months[cum] = period[cum].str.slice(5, -1).astype(int)
+    period_end = pd.to_datetime(
+        {"year": end_year, "month": months, "day": 1}
+    ) + pd.offsets.MonthEnd(0)
+    return pd.DataFrame({"period_kind": kind, "year": first_year, "period_end": period_end})
+
+
+def _published(text: pd.Series) -> pd.Series:
+    parsed = [parse_date(t) if t else None for t in text]
+    return pd.to_datetime(pd.Series(parsed, index=text.index, dtype="object"))
+
+
+def checksum(data_dir: Path) -> str:
+    """SHA-256 over every table of a data folder (code lists included), in a fixed order."""
+    digest = hashlib.sha256()
+    for spec in (*CODE_LISTS.values(), *MAIN_TABLES):
+        digest.update(spec.file.encode())
+        digest.update((data_dir / spec.file).read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    """One annual series with the provenance of every year.
+
+    Attributes
+    ----------
+    key : dict
+        indicator, geo, sector, price_basis, method, unit as selected.
+    values : pd.Series
+        Float values indexed by year; NaN where nothing was published (gaps are not filled).
+    provenance : pd.DataFrame
+        Every candidate figure considered, with ``visible``, ``chosen`` and ``reason``.
+    gaps : list of int
+        Years inside the requested (or observed) range with no figure.
+    notes : list of str
+        Boundary breaks, conflicts and other things a reader must know.
+    as_of : pd.Timestamp or None
+        The vintage date: only figures published by then were visible.
+    """
+
+    key: dict
+    values: pd.Series
+    provenance: pd.DataFrame
+    gaps: list[int]
+    notes: list[str] = field(default_factory=list)
+    as_of: pd.Timestamp | None = None
+
+    @property
+    def chosen(self) -> pd.DataFrame:
+        """The figure used for each year."""
+        return self.provenance[self.provenance["chosen"]].set_index("year").sort_index()
+
+    @property
+    def conflicts(self) -> pd.DataFrame:
+        """Years where visible figures disagree on the value."""
+        vis = self.provenance[self.provenance["visible"]]
+        spread = vis.groupby("year")["value"].agg(["min", "max", "count"])
+        return spread[spread["min"] != spread["max"]]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Year, value and the chosen figure's provenance (missing years included)."""
+        chosen = self.chosen.drop(columns=["value", "visible", "chosen"], errors="ignore")
+        frame = self.values.to_frame("value").join(chosen)
+        frame.index.name = "year"
+        return frame
+
+    def summary(self) -> str:
+        """A readable text: key, vintage, table, gaps and notes."""
+        key = ", ".join(f"{k}={v}" for k, v in self.key.items() if v is not None)
+        vintage = "latest" if self.as_of is None else self.as_of.strftime("%Y-%m-%d")
+        cols = ["value", "obs_id", "source_id", "status", "published_effective", "reason"]
+        table = self.to_frame()[cols].to_string(na_rep="-")
+        lines = [f"Series: {key}", f"As of: {vintage}", table]
+        lines.append("Gaps (not filled): " + (", ".join(map(str, self.gaps)) or "none"))
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+
+class Dataset:
+    """A validated data folder: observations, sources, targets and code lists.
+
+    Build it with :func:`load_dataset`. Frames are read-only views of the raw layer; the
+    dataset never writes to the folder it came from.
+    """
+
+    def __init__(self, data_dir: Path, report: Report, policy: SelectionPolicy) -> None:
+        self.data_dir = data_dir
+        self.policy = policy
+        self.codes = {name: _frame(report.tables[name]) for name in CODE_LISTS}
+        self.sources = _frame(report.tables["sources"])
+        self.targets = _frame(report.tables["targets"])
+        self.targets["value"] = self.targets["value"].astype(float)
+        self.targets["year"] = pd.to_numeric(self.targets["year"]).astype("Int64")
+        self.checksum = checksum(data_dir)
+        self.observations = self._build_observations(_frame(report.tables["observations"]))
+        self.ranks = {
+            "source_kind": self._rank("source_kinds"),
+            "status": self._rank("statuses"),
+        }
+
+    def _rank(self, code_list: str) -> dict[str, int]:
+        table = self.codes[code_list]
+        return dict(zip(table["code"], table["preference_rank"].astype(float), strict=True))
+
+    def _build_observations(self, obs: pd.DataFrame) -> pd.DataFrame:
+        obs["value"] = obs["value"].astype(float)
+        obs = obs.join(_period_fields(obs["period"]))
+        src = self.sources.set_index("source_id")
+        obs["source_kind"] = obs["source_id"].map(src["kind"])
+        obs["publisher"] = obs["source_id"].map(src["publisher"])
+        # The row's own date when given, else its source article's date (data/README.md).
+        from_row = obs["published"] != ""
+        source_date = obs["source_id"].map(src["published"])
+        obs["published_from"] = "row"
+        obs.loc[~from_row & (source_date != ""), "published_from"] = "source"
+        text = obs["published"].where(from_row, source_date).fillna("")
+        obs["published_date"] = _published(text)
+        return obs
+
+    # -- code lists -------------------------------------------------------------------
+    def code_set(self, code_list: str) -> list[str]:
+        return list(self.codes[code_list]["code"])
+
+    def related_geographies(self, geo: str) -> list[str]:
+        """Geographies across a boundary change from ``geo``: successors and predecessors."""
+        table = self.codes["geographies"].set_index("code")
+        successor = table.at[geo, "successor"]
+        related = [successor] if successor else []
+        related += list(table.index[table["successor"] == geo])
+        return related
+
+    # -- queries ----------------------------------------------------------------------
+    def _check_code(self, field_name: str, value: str, code_list: str, used: pd.Series) -> None:
+        if value not in set(self.code_set(code_list)):
+            raise SeriesSelectionError(
+                f"unknown {field_name}",
+                field=field_name,
+                value=value,
+                allowed=sorted(used.unique()),
+            )
+
+    def candidates(
+        self,
+        indicator: str,
+        geo: str,
+        *,
+        sector: str = "total",
+        price_basis: str | None = None,
+        method: str | None = None,
+        unit: str | None = None,
+        as_of: str | dt.date | None = None,
+        period_kind: str = "year",
+        policy: SelectionPolicy | None = None,
+    ) -> pd.DataFrame:
+        """Every published figure for a series key, with visibility and the choice made."""
+        obs = self.observations
+        self._check_code("indicator", indicator, "indicators", obs["indicator"])
+        self._check_code("geo", geo, "geographies", obs["geo"])
+        self._check_code("sector", sector, "sectors", obs["sector"])
+        rows = obs[
+            (obs["indicator"] == indicator)
+            & (obs["geo"] == geo)
+            & (obs["sector"] == sector)
+            & (obs["period_kind"] == period_kind)
+        ]
+        if rows.empty:
+            have = obs[obs["indicator"] == indicator]
+            combos = sorted({f"{g}/{s}" for g, s in zip(have["geo"], have["sector"], strict=True)})
+            raise SeriesSelectionError(
+                f"no {period_kind} figures for {indicator} in {geo}, sector {sector}",
+                field="geo/sector",
+                value=f"{geo}/{sector}",
+                allowed=combos,
+            )
+        for name, wanted in (("price_basis", price_basis), ("method", method), ("unit", unit)):
+            if wanted is not None:
+                narrowed = rows[rows[name] == wanted]
+                if narrowed.empty:
+                    raise SeriesSelectionError(
+                        f"no figures with this {name} for {indicator} in {geo}",
+                        field=name,
+                        value=wanted,
+                        allowed=sorted(rows[name].unique()),
+                    )
+                rows = narrowed
+            elif rows[name].nunique() > 1:
+                # Never mix measures (GSO vs MIC, real vs nominal, VND vs USD) silently.
+                raise SeriesSelectionError(
+                    f"{indicator} in {geo} mixes several {name} values; choose one",
+                    field=name,
+                    value=None,
+                    allowed=sorted(rows[name].unique()),
+                )
+        policy = policy or self.policy
+        rows = effective_publication(rows, policy)
+        as_of_ts = parse_as_of(as_of)
+        rows = rows.assign(visible=visible_as_of(rows, as_of_ts, policy))
+        return choose(rows, policy, self.ranks)
+
+    def series(
+        self,
+        indicator: str,
+        geo: str,
+        *,
+        sector: str = "total",
+        price_basis: str | None = None,
+        method: str | None = None,
+        unit: str | None = None,
+        as_of: str | dt.date | None = None,
+        years: range | list[int] | None = None,
+        policy: SelectionPolicy | None = None,
+    ) -> SeriesResult:
+        """An annual series as it could be read on ``as_of``, one figure per year.
+
+        Parameters
+        ----------
+        indicator, geo, sector : str
+            Codes of ``data/codes/``; ``geo`` is one boundary (``HP`` before 1 July 2025,
+            ``HP2025`` after): boundaries are never spliced here (see `spliced_series`).
+        price_basis, method, unit : str, optional
+            Required when the matching figures carry more than one value: measures are
+            never mixed (GSO vs MIC, current vs constant prices).
+        as_of : 'YYYY-MM' or 'YYYY-MM-DD', optional
+            Only figures published by then are visible; among those the policy chooses
+            (by default official over press, final over estimate, newer over older).
+        years : iterable of int, optional
+            The years to report; missing ones come back as NaN and are listed in ``gaps``.
+        policy : SelectionPolicy, optional
+            Overrides the dataset's policy (``params/selection.yaml``).
+        """
+        cands = self.candidates(
+            indicator,
+            geo,
+            sector=sector,
+            price_basis=price_basis,
+            method=method,
+            unit=unit,
+            as_of=as_of,
+            policy=policy,
+        )
+        chosen = cands[cands["chosen"]].set_index("year")["value"].sort_index()
+        if years is not None:
+            span = list(years)
+        elif chosen.empty:
+            span = []
+        else:
+            span = list(range(int(chosen.index.min()), int(chosen.index.max()) + 1))
+        values = chosen.reindex(span).astype(float)
+        values.index.name = "year"
+        values.name = indicator
+        gaps = [int(y) for y in values.index[values.isna()]]
+        key = {
+            "indicator": indicator,
+            "geo": geo,
+            "sector": sector,
+            "price_basis": _single(cands, "price_basis"),
+            "method": _single(cands, "method") or None,
+            "unit": _single(cands, "unit"),
+        }
+        notes = self._boundary_notes(key, set(chosen.index), as_of)
+        if cands["chosen"].sum() and not cands["visible"].all():
+            hidden = int((~cands["visible"]).sum())
+            notes.append(f"{hidden} figure(s) published after the as-of date were not used")
+        provenance = cands.reindex(columns=PROVENANCE_COLUMNS).sort_values(["year", "obs_id"])
+        result = SeriesResult(
+            key=key,
+            values=values,
+            provenance=provenance.reset_index(drop=True),
+            gaps=gaps,
+            notes=notes,
+            as_of=parse_as_of(as_of),
+        )
+        conflicts = result.conflicts
+        if len(conflicts):
+            notes.append(
+                "sources disagree in "
+                + ", ".join(str(y) for y in conflicts.index)
+                + "; see provenance for the figure chosen and why"
+            )
+        return result
+
+    def _boundary_notes(self, key: dict, years: set[int], as_of) -> list[str]:
+        notes = []
+        geos = self.codes["geographies"].set_index("code")
+        valid_to = geos.at[key["geo"], "valid_to"]
+        if valid_to:
+            after = sorted(y for y in years if y > int(valid_to[:4]))
+            if after:
+                notes.append(
+                    f"{key['geo']}'s boundary ended {valid_to}, yet figures for "
+                    f"{', '.join(map(str, after))} exist; check which boundary they cover"
+                )
+        obs = self.observations
+        for other in self.related_geographies(key["geo"]):
+            mask = (
+                (obs["indicator"] == key["indicator"])
+                & (obs["geo"] == other)
+                & (obs["sector"] == key["sector"])
+                & (obs["period_kind"] == "year")
+            )
+            other_years = sorted(set(obs.loc[mask, "year"]) - years)
+            if other_years:
+                notes.append(
+                    f"{', '.join(map(str, other_years))}: published only for {other} "
+                    f"({geos.at[other, 'name']}), a different boundary; not spliced into "
+                    f"this {key['geo']} series (Dataset.spliced_series joins them explicitly)"
+                )
+        return notes
+
+    def spliced_series(self, indicator: str, geos: list[str], **kwargs) -> SeriesResult:
+        """Join one series across a boundary change, saying so in ``notes`` and ``key``.
+
+        Each year comes from the last geography in ``geos`` that has a figure for it;
+        ``to_frame()`` keeps a ``geo`` column per year and every switch is a note.
+        """
+        if len(geos) < 2:
+            raise ValueError("spliced_series needs at least two geographies, in time order")
+        parts = [self.series(indicator, g, **kwargs) for g in geos]
+        values = pd.concat([p.values.dropna() for p in parts])
+        values = values[~values.index.duplicated(keep="last")].sort_index()
+        span = kwargs.get("years") or range(int(values.index.min()), int(values.index.max()) + 1)
+        values = values.reindex(list(span))
+        provenance = pd.concat([p.provenance for p in parts], ignore_index=True)
+        # Keep "chosen" only for the geography that supplies each year.
+        supplier = {}
+        for part in parts:
+            for year in part.values.dropna().index:
+                supplier[year] = part.key["geo"]
+        provenance["chosen"] &= provenance["geo"] == provenance["year"].map(supplier)
+        switches = [
+            f"boundary break between {y0} ({supplier[y0]}) and {y1} ({supplier[y1]}): "
+            "levels on either side cover different territories"
+            for y0, y1 in zip(sorted(supplier), sorted(supplier)[1:], strict=False)
+            if supplier[y0] != supplier[y1]
+        ]
+        key = {**parts[-1].key, "geo": "+".join(geos), "spliced": True}
+        return SeriesResult(
+            key=key,
+            values=values.rename(indicator),
+            provenance=provenance,
+            gaps=[int(y) for y in values.index[values.isna()]],
+            notes=switches + [n for p in parts for n in p.notes if "not spliced" not in n],
+            as_of=parts[0].as_of,
+        )
+
+    def summary(self) -> str:
+        """A few lines on what the folder holds."""
+        obs = self.observations
+        annual = obs[obs["period_kind"] == "year"]
+        lines = [
+            f"Data folder: {self.data_dir}",
+            f"Checksum (sha256): {self.checksum[:16]}...",
+            f"Observations: {len(obs)} ({len(annual)} annual), "
+            f"{obs['indicator'].nunique()} indicators, {obs['geo'].nunique()} geographies, "
+            f"years {int(obs['year'].min())}-{int(obs['period_end'].dt.year.max())}",
+            f"Sources: {len(self.sources)}; targets: {len(self.targets)} "
+            f"in {self.targets['instrument'].nunique()} instruments",
+            f"Undated figures (need the policy's undated rule for as-of queries): "
+            f"{int(obs['published_date'].isna().sum())}",
+            "Figures by geography: "
+            + ", ".join(f"{g} {n}" for g, n in obs["geo"].value_counts().head(6).items()),
+            "Status: " + ", ".join(f"{s} {n}" for s, n in obs["status"].value_counts().items()),
+        ]
+        return "\n".join(lines)
+
+
+def _single(frame: pd.DataFrame, column: str):
+    values = frame[column].unique()
+    return values[0] if len(values) == 1 else None
+
+
+def load_dataset(
+    data_dir: Path | str | None = None, *, policy: SelectionPolicy | None = None
+) -> Dataset:
+    """Validate and load a data folder (default: the project's ``data/``).
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem of every file (file, line, id, column, value, fix).
+    """
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    report = validate(data_dir)
+    if not report.ok:
+        raise DataValidationError(report.problems, data_dir=str(data_dir))
+    return Dataset(data_dir, report, policy or SelectionPolicy.default())

@@ -1,0 +1,191 @@
+"""Which figure wins when several are published for the same year: the selection policy.
+
+The policy is data-driven (``params/selection.yaml`` plus the ranks in the code lists) and
+overridable per call. Every decision carries a reason a person can read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dxecon import paths
+from dxecon.errors import ParamsError
+from dxecon.params import check_keys, load_yaml
+
+CRITERIA = ("status", "published", "source_kind")
+UNDATED_RULES = ("assume_lag", "exclude", "include")
+
+
+@dataclass(frozen=True)
+class SelectionPolicy:
+    """How one figure per year is chosen among published candidates.
+
+    Attributes
+    ----------
+    order : tuple of str
+        Criteria from :data:`CRITERIA`, most important first.
+    source_kind_rank, status_rank : mapping
+        Overrides of the code lists' ``preference_rank`` (lower is preferred).
+    undated : {'assume_lag', 'exclude', 'include'}
+        What an as-of query does with figures that have no publication date.
+    undated_lag_months : int
+        For ``assume_lag``: months after the reference period's end.
+    """
+
+    order: tuple[str, ...] = CRITERIA
+    source_kind_rank: Mapping[str, int] = field(default_factory=dict)
+    status_rank: Mapping[str, int] = field(default_factory=dict)
+    undated: str = "assume_lag"
+    undated_lag_months: int = 12
+
+    def __post_init__(self) -> None:
+        bad = [c for c in self.order if c not in CRITERIA]
+        if bad or len(set(self.order)) != len(self.order):
+            raise ValueError(
+                f"order {self.order!r}: use each of {', '.join(CRITERIA)} once at most"
+            )
+        if self.undated not in UNDATED_RULES:
+            raise ValueError(f"undated {self.undated!r}: allowed {', '.join(UNDATED_RULES)}")
+        if int(self.undated_lag_months) < 0:
+            raise ValueError("undated_lag_months must be >= 0")
+
+    @classmethod
+    def from_yaml(cls, path: Path | str) -> SelectionPolicy:
+        """Read a policy file (see ``params/selection.yaml``)."""
+        data: dict[str, Any] = load_yaml(path)
+        fields = ("order", "source_kind_rank", "status_rank", "undated", "undated_lag_months")
+        check_keys(data, fields, file=str(path))
+        try:
+            return cls(
+                order=tuple(data.get("order", CRITERIA)),
+                source_kind_rank=dict(data.get("source_kind_rank") or {}),
+                status_rank=dict(data.get("status_rank") or {}),
+                undated=str(data.get("undated", "assume_lag")),
+                undated_lag_months=int(data.get("undated_lag_months", 12)),
+            )
+        except (TypeError, ValueError) as exc:
+            field_name = next((f for f in fields if f in str(exc)), None)
+            raise ParamsError(str(path), field_name, str(exc)) from exc
+
+    @classmethod
+    def default(cls) -> SelectionPolicy:
+        """The shipped policy, ``params/selection.yaml``, or built-in defaults without it."""
+        path = paths.PARAMS_DIR / "selection.yaml"
+        return cls.from_yaml(path) if path.is_file() else cls()
+
+    def with_(self, **changes: Any) -> SelectionPolicy:
+        return replace(self, **changes)
+
+
+def parse_as_of(as_of: str | dt.date | pd.Timestamp | None) -> pd.Timestamp | None:
+    """``YYYY-MM`` means the end of that month; ``YYYY-MM-DD`` that day; None the latest."""
+    if as_of is None:
+        return None
+    if isinstance(as_of, str):
+        from dxecon.data.validate import parse_date
+
+        parsed = parse_date(as_of.strip())
+        if parsed is None:
+            raise ValueError(f"as_of {as_of!r}: expected YYYY-MM or YYYY-MM-DD")
+        return pd.Timestamp(parsed)
+    return pd.Timestamp(as_of).normalize()
+
+
+def effective_publication(obs: pd.DataFrame, policy: SelectionPolicy) -> pd.DataFrame:
+    """Add ``published_effective`` and ``published_basis`` under the policy's undated rule."""
+    out = obs.copy()
+    dated = out["published_date"].notna()
+    out["published_effective"] = out["published_date"]
+    out["published_basis"] = out["published_from"].where(dated, "undated")
+    if policy.undated == "assume_lag":
+        lag = pd.DateOffset(months=int(policy.undated_lag_months))
+        assumed = out.loc[~dated, "period_end"] + lag
+        out.loc[~dated, "published_effective"] = assumed
+        out.loc[~dated, "published_basis"] = (
+            f"assumed: period end + {policy.undated_lag_months} months"
+        )
+    return out
+
+
+def visible_as_of(obs: pd.DataFrame, as_of: pd.Timestamp | None, policy: SelectionPolicy):
+    """Boolean mask of figures a reader could have seen on ``as_of``."""
+    if as_of is None:
+        return pd.Series(True, index=obs.index)
+    known = obs["published_effective"].notna()
+    if policy.undated == "include":
+        return (~known) | (obs["published_effective"] <= as_of)
+    return known & (obs["published_effective"] <= as_of)
+
+
+def _sort_keys(cands: pd.DataFrame, policy: SelectionPolicy, ranks: dict[str, dict[str, int]]):
+    keys = pd.DataFrame(index=cands.index)
+    keys["source_kind"] = cands["source_kind"].map(
+        {**ranks["source_kind"], **policy.source_kind_rank}
+    )
+    keys["status"] = cands["status"].map({**ranks["status"], **policy.status_rank})
+    # Newer first: sort ascending on the negated timestamp; unknown dates last.
+    published = cands["published_effective"]
+    keys["published"] = -(published.astype("int64").where(published.notna(), 0))
+    return keys.fillna(99)
+
+
+def _describe(criterion: str, row: pd.Series) -> str:
+    if criterion == "published":
+        value = row["published_effective"]
+        return "undated" if pd.isna(value) else value.strftime("%Y-%m-%d")
+    return str(row[criterion])
+
+
+def choose(
+    cands: pd.DataFrame,
+    policy: SelectionPolicy,
+    ranks: dict[str, dict[str, int]],
+    *,
+    by: str = "year",
+) -> pd.DataFrame:
+    """Mark one ``chosen`` row per ``by`` group among visible candidates, with reasons.
+
+    Returns ``cands`` with columns ``chosen`` (bool) and ``reason`` (str) added.
+    """
+    out = cands.copy()
+    out["chosen"] = False
+    out["reason"] = ""
+    visible = out[out["visible"]]
+    if visible.empty:
+        out.loc[~out["visible"], "reason"] = "not yet published as of the as-of date"
+        return out
+    keys = _sort_keys(visible, policy, ranks)
+    sort_cols = [*policy.order, "obs_id"]
+    keyed = keys[list(policy.order)].assign(obs_id=visible["obs_id"], group=visible[by])
+    keyed = keyed.sort_values(["group", *sort_cols], kind="stable")
+    winners = keyed.groupby("group", sort=False).head(1).index
+    out.loc[winners, "chosen"] = True
+    winner_of = dict(zip(visible.loc[winners, by], winners, strict=True))
+    for idx in visible.index:
+        win_idx = winner_of[visible.at[idx, by]]
+        if idx == win_idx:
+            n = int((visible[by] == visible.at[idx, by]).sum())
+            out.at[idx, "reason"] = "only figure" if n == 1 else f"preferred among {n} figures"
+            continue
+        loser, winner = keys.loc[idx], keys.loc[win_idx]
+        decided = next((c for c in policy.order if loser[c] != winner[c]), None)
+        if decided is None:
+            out.at[idx, "reason"] = f"tie; {out.at[win_idx, 'obs_id']} has the lower obs_id"
+        else:
+            out.at[idx, "reason"] = (
+                f"lost to {out.at[win_idx, 'obs_id']} on {decided}: "
+                f"{_describe(decided, out.loc[idx])} vs {_describe(decided, out.loc[win_idx])}"
+            )
+    hidden = ~out["visible"]
+    out.loc[hidden, "reason"] = (
+        "not visible as of the as-of date (published "
+        + out.loc[hidden, "published_effective"].dt.strftime("%Y-%m-%d").fillna("undated")
+        + ")"
+    )
+    return out

@@ -1,0 +1,86 @@
+"""Exceptions with structured fields (papermill's ``exceptions.py`` idea).
+
+Every error a user can cause names the file, the place in it (row or key), the field, the
+bad value and what is expected, so the message alone is enough to fix the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DxeconError(Exception):
+    """Base class of every error dxecon raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file.
+
+    Attributes
+    ----------
+    file : str
+        The file, relative to the data folder where possible (``observations.csv``).
+    line : int or None
+        1-based line in the file (the header is line 1), or None for file-level problems.
+    record_id : str or None
+        The row's id (``OBS0042``), when the row has one.
+    column : str or None
+        The column (or field) at fault.
+    value : str or None
+        The offending value, as read.
+    expected : str
+        What would have been accepted: the fix.
+    """
+
+    file: str
+    line: int | None
+    record_id: str | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.record_id:
+            where.append(f"id {self.record_id}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        value = "" if self.value is None else f"{self.value!r}: "
+        return f"{', '.join(where)}: {value}{self.expected}"
+
+
+class DataValidationError(DxeconError, ValueError):
+    """A data folder failed validation; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem], *, data_dir: str = "") -> None:
+        self.problems = list(problems)
+        self.data_dir = data_dir
+        shown = "\n".join(f"  - {p}" for p in self.problems[:100])
+        more = len(self.problems) - 100
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        where = f" in {data_dir}" if data_dir else ""
+        super().__init__(f"{len(self.problems)} data problem(s){where}:\n{shown}{tail}")
+
+
+class SeriesSelectionError(DxeconError, ValueError):
+    """A series request cannot be answered as asked (unknown code, ambiguous rows)."""
+
+    def __init__(self, message: str, *, field: str, value: object, allowed: list[str]) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = list(allowed)
+        shown = ", ".join(map(str, self.allowed[:40]))
+        super().__init__(f"{message} (field '{field}', got {value!r}; allowed: {shown})")
+
+
+class ParamsError(DxeconError, ValueError):
+    """A params file (YAML) is malformed or has a bad field."""
+
+    def __init__(self, file: str, field: str | None, message: str) -> None:
+        self.file = file
+        self.field = field
+        where = f"{file}, field '{field}'" if field else file
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,125 @@
+"""The registry of quantified targets, and which of them a forecast is scored against.
+
+Targets are data (``data/targets.csv``); the set to score against is a parameter
+(``params/targets.yaml``): a list of instruments. When two chosen instruments set a target
+for the same quantity (indicator, geography, sector, year, comparator), the instrument
+adopted later supersedes the earlier one (Plan 106/KH-UBND of 2025 raised Resolution
+03-NQ/TU's 2025 digital-economy target from 25% to 35% of GRDP); both rows stay in the
+table, the earlier marked ``superseded_by``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from dxecon import paths
+from dxecon.data import Dataset, load_dataset
+from dxecon.errors import ParamsError
+from dxecon.params import check_keys, load_yaml
+
+#: Columns that identify "the same quantity" for supersession.
+TARGET_KEY = ["indicator", "geo", "sector", "year", "comparator"]
+
+
+@dataclass(frozen=True)
+class TargetSet:
+    """The instruments a forecast is scored against, in a params file."""
+
+    instruments: tuple[str, ...]
+    source: str = "<code>"
+
+    @classmethod
+    def from_yaml(cls, path: Path | str, *, known: list[str]) -> TargetSet:
+        data = load_yaml(path)
+        check_keys(data, ["instruments"], file=str(path))
+        instruments = data.get("instruments")
+        if not isinstance(instruments, list) or not instruments:
+            raise ParamsError(
+                str(path), "instruments", "expected a non-empty list of instrument codes"
+            )
+        unknown = [i for i in instruments if i not in known]
+        if unknown:
+            raise ParamsError(
+                str(path),
+                "instruments",
+                f"unknown instrument(s) {unknown}; allowed: {', '.join(known)}",
+            )
+        return cls(tuple(instruments), source=str(path))
+
+
+class TargetRegistry:
+    """Every quantified target, with its instrument, year, comparator, value, unit, source."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        instruments = dataset.codes["instruments"].set_index("code")
+        frame = dataset.targets.drop(columns=["line"]).copy()
+        frame["adopted_year"] = pd.to_numeric(
+            frame["instrument"].map(instruments["adopted_year"]).replace("", pd.NA)
+        ).astype("Int64")
+        sources = dataset.sources.set_index("source_id")
+        frame["source"] = frame["source_id"].map(sources["publisher"])
+        self.frame = frame
+
+    @property
+    def instruments(self) -> list[str]:
+        return self.dataset.code_set("instruments")
+
+    def select(
+        self,
+        instruments: list[str] | tuple[str, ...] | None = None,
+        *,
+        geo: str | None = None,
+        pillar: str | None = None,
+        years: list[int] | None = None,
+    ) -> pd.DataFrame:
+        """Targets of the given instruments (all when None), with ``superseded_by``.
+
+        Raises
+        ------
+        ValueError
+            For an instrument code that is not in ``data/codes/instruments.csv``.
+        """
+        frame = self.frame
+        if instruments is not None:
+            unknown = [i for i in instruments if i not in self.instruments]
+            if unknown:
+                raise ValueError(
+                    f"unknown instrument(s) {unknown}; allowed: {', '.join(self.instruments)}"
+                )
+            frame = frame[frame["instrument"].isin(instruments)]
+        if geo is not None:
+            frame = frame[frame["geo"] == geo]
+        if pillar is not None:
+            frame = frame[frame["pillar"] == pillar]
+        if years is not None:
+            frame = frame[frame["year"].isin(years)]
+        return _mark_superseded(frame.copy())
+
+    def scoring_set(self, target_set: TargetSet | None = None) -> pd.DataFrame:
+        """The targets a forecast is scored against: default ``params/targets.yaml``."""
+        if target_set is None:
+            target_set = TargetSet.from_yaml(
+                paths.PARAMS_DIR / "targets.yaml", known=self.instruments
+            )
+        return self.select(list(target_set.instruments))
+
+
+def _mark_superseded(frame: pd.DataFrame) -> pd.DataFrame:
+    """For each quantity set by several instruments, point older rows to the newest."""
+    frame["superseded_by"] = ""
+    instrument_of = frame.set_index("target_id")["instrument"]
+    dated = frame[frame["year"].notna()]
+    order = dated.sort_values(["adopted_year", "target_id"], na_position="first")
+    newest = order.groupby(TARGET_KEY, dropna=False)["target_id"].transform("last")
+    older = (newest != order["target_id"]) & (newest.map(instrument_of) != order["instrument"])
+    frame.loc[older[older].index, "superseded_by"] = newest[older]
+    return frame
+
+
+def load_targets(data_dir: Path | str | None = None) -> TargetRegistry:
+    """The target registry of a data folder (default: the project's ``data/``)."""
+    return TargetRegistry(load_dataset(data_dir))

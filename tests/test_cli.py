@@ -1,0 +1,60 @@
+"""The command line: exit codes and messages a user sees."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from conftest import replace_in
+
+from dxecon.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_data_check_ok():
+    result = run("data", "check")
+    assert result.exit_code == 0 and result.output.startswith("ok:")
+
+
+def test_data_check_reports_every_problem_and_fails(data_copy):
+    replace_in(data_copy / "observations.csv", "OBS0002,", "OBS0001,")
+    replace_in(data_copy / "observations.csv", ",2022-09-16,S21,", ",2022-13-01,S21,")
+    result = run("data", "check", "--data", str(data_copy))
+    assert result.exit_code == 1
+    assert "2 problem(s)" in result.output
+    assert "observations.csv, line 3, id OBS0001, column 'obs_id'" in result.output
+    assert "column 'published': '2022-13-01'" in result.output
+
+
+def test_data_show_prints_provenance():
+    result = run("data", "show", "de_share", "VN", "--method", "GSO", "--as-of", "2024-06")
+    assert result.exit_code == 0, result.output
+    assert "As of: 2024-06-30" in result.output and "OBS0351" in result.output
+
+
+def test_data_show_candidates_explains_choices():
+    result = run("data", "show", "grdp_growth_real", "HP", "--candidates")
+    assert "lost to OBS0005 on status: E vs F" in result.output
+
+
+def test_data_show_ambiguous_is_a_clear_error():
+    result = run("data", "show", "de_share", "HP")
+    assert result.exit_code == 2
+    assert "field 'method'" in result.output and "GSO, MIC" in result.output
+
+
+def test_data_show_other_folder(data_copy):
+    replace_in(data_copy / "observations.csv", ",11.01,pct,", ",11.02,pct,")
+    result = run("data", "show", "grdp_growth_real", "HP", "--data", str(data_copy))
+    assert "11.02" in result.output
+
+
+def test_targets_lists_the_scoring_set():
+    result = run("targets")
+    assert result.exit_code == 0 and "TGT033" in result.output and "TGT009" in result.output
+
+
+def test_monthly_runs_on_shipped_data():
+    result = run("monthly")
+    assert result.exit_code == 0 and "Data check: ok" in result.output

@@ -1,0 +1,199 @@
+"""Bad input: every case of the foundation issue, each named by file, line, column and fix."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from conftest import replace_in
+
+from dxecon import paths
+from dxecon.data import load_dataset, validate
+from dxecon.errors import DataValidationError
+
+OBS = "observations.csv"
+FIRST_OBS = (
+    "OBS0001,grdp_growth_real_avg,HP,total,2015/2021,13.17,pct,constant_2010,F,,2022-09-16,S21,"
+)
+
+
+def problems(folder: Path) -> list[str]:
+    return [str(p) for p in validate(folder).problems]
+
+
+def only_problem(folder: Path):
+    found = validate(folder).problems
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_shipped_data_is_valid():
+    report = validate(paths.DATA_DIR)
+    assert report.ok, report.problems
+
+
+def test_shipped_data_matches_recorded_checksums():
+    # The raw layer is immutable: a change to a shipped file must be deliberate (update
+    # data/CHECKSUMS.json in the same commit, with the source of the new figures).
+    recorded = json.loads((paths.DATA_DIR / "CHECKSUMS.json").read_text(encoding="utf-8"))
+    for name, digest in recorded.items():
+        actual = hashlib.sha256((paths.DATA_DIR / name).read_bytes()).hexdigest()
+        assert actual == digest, f"data/{name} changed; update CHECKSUMS.json deliberately"
+    shipped = [*paths.DATA_DIR.rglob("*.csv"), *paths.DATA_DIR.rglob("*.txt")]
+    on_disk = {p.relative_to(paths.DATA_DIR).as_posix() for p in shipped}
+    assert on_disk == set(recorded)
+
+
+def test_missing_column(data_copy):
+    replace_in(data_copy / OBS, "obs_id,indicator,geo,sector,period,value,", "obs_id,indicator,")
+    found = problems(data_copy)
+    assert any("column 'geo'" in p and "missing" in p for p in found)
+
+
+def test_renamed_column_suggests_the_old_name(data_copy):
+    replace_in(data_copy / OBS, ",value,unit,", ",valeur,unit,")
+    found = validate(data_copy).problems
+    missing = [p for p in found if p.column == "value"]
+    assert missing and "renamed to 'valeur'" in missing[0].expected
+    assert any(p.column == "valeur" and "unknown column" in p.expected for p in found)
+
+
+def test_unquoted_decimal_comma_is_a_row_width_problem(data_copy):
+    replace_in(data_copy / OBS, FIRST_OBS, FIRST_OBS.replace("13.17", "13,17"))
+    problem = only_problem(data_copy)
+    assert (problem.record_id, problem.line) == ("OBS0001", 2)
+    assert "14 fields, the header has 13" in problem.expected
+
+
+def test_non_numeric_value_in_quotes(data_copy):
+    replace_in(data_copy / OBS, "2015/2021,13.17,", '2015/2021,"13,17",')
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.line, problem.record_id, problem.column, problem.value) == (
+        OBS,
+        2,
+        "OBS0001",
+        "value",
+        "13,17",
+    )
+    assert "'.' as decimal separator" in problem.expected
+
+
+@pytest.mark.parametrize(
+    ("column", "old", "new"),
+    [
+        ("indicator", "OBS0001,grdp_growth_real_avg,", "OBS0001,grdp_growth_avg,"),
+        ("geo", "grdp_growth_real_avg,HP,total,2015/", "grdp_growth_real_avg,HPX,total,2015/"),
+        ("sector", "HP,total,2015/2021", "HP,totl,2015/2021"),
+        ("unit", "13.17,pct,constant_2010", "13.17,percent,constant_2010"),
+        ("status", "constant_2010,F,,2022-09-16,S21", "constant_2010,X,,2022-09-16,S21"),
+    ],
+)
+def test_unknown_code(data_copy, column, old, new):
+    replace_in(data_copy / OBS, old, new)
+    problem = only_problem(data_copy)
+    assert problem.column == column and problem.record_id == "OBS0001" and problem.line == 2
+    assert "unknown" in problem.expected and "codes/" in problem.expected
+
+
+def test_unknown_code_suggests_the_closest(data_copy):
+    replace_in(data_copy / OBS, "HP,total,2015/2021", "HP,totl,2015/2021")
+    assert "did you mean 'total'" in only_problem(data_copy).expected
+
+
+def test_duplicate_id(data_copy):
+    replace_in(data_copy / OBS, "OBS0002,", "OBS0001,")
+    problem = only_problem(data_copy)
+    assert problem.column == "obs_id" and problem.value == "OBS0001" and problem.line == 3
+    assert "line 2 uses it already" in problem.expected
+
+
+def test_source_id_without_source(data_copy):
+    replace_in(data_copy / OBS, "2022-09-16,S21,", "2022-09-16,S999,")
+    problem = only_problem(data_copy)
+    assert (problem.column, problem.value) == ("source_id", "S999")
+    assert "sources.csv" in problem.expected
+
+
+def test_unparseable_date(data_copy):
+    replace_in(data_copy / OBS, ",2022-09-16,S21,", ",16/09/2022,S21,")
+    problem = only_problem(data_copy)
+    assert (problem.column, problem.value) == ("published", "16/09/2022")
+    assert "YYYY-MM-DD" in problem.expected
+
+
+def test_impossible_date(data_copy):
+    replace_in(data_copy / OBS, ",2022-09-16,S21,", ",2022-02-30,S21,")
+    assert only_problem(data_copy).column == "published"
+
+
+def test_empty_file(data_copy):
+    (data_copy / OBS).write_bytes(b"")
+    problem = only_problem(data_copy)
+    assert problem.file == OBS and "empty" in problem.expected
+
+
+def test_header_only_file(data_copy):
+    header = (data_copy / OBS).read_text(encoding="utf-8").splitlines()[0]
+    (data_copy / OBS).write_text(header + "\n", encoding="utf-8")
+    assert "no rows" in only_problem(data_copy).expected
+
+
+def test_missing_file(data_copy):
+    (data_copy / "sources.csv").unlink()
+    found = problems(data_copy)
+    assert any(p.startswith("sources.csv") and "missing" in p for p in found)
+
+
+def test_not_utf8(data_copy):
+    text = (data_copy / "sources.csv").read_text(encoding="utf-8")
+    (data_copy / "sources.csv").write_bytes(text.encode("cp1258", errors="replace"))
+    problem = only_problem(data_copy)
+    assert problem.file == "sources.csv" and "not UTF-8" in problem.expected
+    assert problem.line is not None and problem.line > 1
+
+
+def test_utf8_with_bom_loads(data_copy):
+    path = data_copy / "sources.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    dataset = load_dataset(data_copy)
+    assert "Cục Thống kê TP Hải Phòng (Hai Phong Statistics Office)" in set(
+        dataset.sources["publisher"]
+    )
+
+
+def test_all_problems_of_a_file_in_one_run(data_copy):
+    replace_in(data_copy / OBS, "2015/2021,13.17,", '2015/2021,"13,17",')
+    replace_in(data_copy / OBS, "OBS0002,", "OBS0001,")
+    replace_in(data_copy / OBS, ",2022-09-16,S21,", ",yesterday,S21,")
+    found = validate(data_copy).problems
+    assert {p.column for p in found} == {"value", "obs_id", "published"}
+
+
+def test_bad_period_and_comparator(data_copy):
+    replace_in(data_copy / OBS, "HP,total,2015/2021,", "HP,total,2015-2021,")
+    replace_in(data_copy / "targets.csv", "2025,>=,100,pct", "2025,=>,100,pct")
+    found = validate(data_copy).problems
+    assert {(p.file, p.column) for p in found} == {(OBS, "period"), ("targets.csv", "comparator")}
+
+
+def test_loader_raises_with_every_problem_and_writes_nothing(data_copy):
+    replace_in(data_copy / OBS, "OBS0002,", "OBS0001,")
+    replace_in(data_copy / "targets.csv", "SEED-004", "SEED-404")
+    before = {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()}
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(data_copy)
+    assert len(info.value.problems) == 2
+    assert "OBS0001" in str(info.value) and "SEED-404" in str(info.value)
+    after = {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_new_geography_is_added_by_data_not_code(data_copy):
+    with (data_copy / "codes" / "geographies.csv").open("a", encoding="utf-8") as f:
+        f.write("LA,Lao PDR,country,,,\n")
+    with (data_copy / OBS).open("a", encoding="utf-8") as f:
+        f.write("OBS9999,gdp_growth_real,LA,total,2024,4.1,pct,constant_2010,E,,2025-01-10,S1,\n")
+    dataset = load_dataset(data_copy)
+    assert dataset.series("gdp_growth_real", "LA").values.to_dict() == {2024: 4.1}
