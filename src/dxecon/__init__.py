@@ -9,6 +9,8 @@ Submodules
 paths        one place for the project's folders
 data         load, validate and query the published figures (vintages, sources)
 targets      the registry of quantified targets
+scenarios    scenario files, Monte Carlo paths, scorecards
+forecast     statsmodels forecasts of short annual series, backtests
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _SUBMODULES = frozenset(
         "plots",
         "runner",
         "cli",
+        "io",
+        "params",
     }
 )
 

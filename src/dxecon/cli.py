@@ -140,6 +140,44 @@ def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
         click.echo(table[cols].to_string(index=False))
 
 
+@main.command("scenario")
+@click.argument("names", nargs=-1, required=True)
+@click.option(
+    "--paths",
+    "n_paths",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Override the scenario's number of paths.",
+)
+@click.option(
+    "--outputs",
+    "outputs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Outputs folder (default: the project's outputs/).",
+)
+@DATA_OPTION
+def scenario_cmd(
+    names: tuple[str, ...], n_paths: int | None, outputs_dir: Path | None, data_dir: Path | None
+) -> None:
+    """Simulate scenarios (NAME, a YAML path, or 'all') and write their scorecards.
+
+    Writes OUTPUTS/<as-of>/<scenario>/scorecard.csv and percentiles.csv.
+    """
+    from dxecon import paths
+    from dxecon.scenarios import available_scenarios, run_scenario
+
+    chosen = available_scenarios() if names == ("all",) else list(names)
+    try:
+        for name in chosen:
+            result = run_scenario(name, n_paths=n_paths, data_dir=data_dir)
+            folder = result.write(outputs_dir or paths.OUTPUTS_DIR)
+            click.echo(result.scorecard.summary())
+            click.echo(f"wrote {folder}")
+    except (DxeconError, ValueError) as exc:
+        _fail(exc)
+
+
 @main.command("monthly")
 @DATA_OPTION
 def monthly(data_dir: Path | None) -> None:

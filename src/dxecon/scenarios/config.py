@@ -1,0 +1,232 @@
+"""A scenario is a YAML file of assumptions; this module reads and checks it.
+
+Validation is pydantic's (types, ranges, unknown keys), translated into `ParamsError`s that
+name the file, the field path, the bad value and what is allowed, with the closest valid
+key suggested for a typo. Everything is checked before any computation starts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from dxecon import paths
+from dxecon.errors import ParamsError
+from dxecon.params import load_yaml
+
+Pct = Annotated[float, Field(ge=-50.0, le=50.0)]
+NonNegPct = Annotated[float, Field(ge=0.0, le=50.0)]
+Share = Annotated[float, Field(gt=0.0, le=100.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Growth(_Strict):
+    """Annual growth in per cent: mean and volatility (standard deviation) across years."""
+
+    mean: Pct
+    sd: NonNegPct = 0.0
+
+
+class Intensity(_Strict):
+    """Digital share inside a sector (per cent of its value added), diffusing logistically.
+
+    ``start`` is the share in the base year, ``ceiling`` the saturation level and ``speed``
+    the logistic rate per year; ``speed_sd`` spreads the speed across paths.
+    """
+
+    start: Share
+    ceiling: Share
+    speed: Annotated[float, Field(ge=0.0, le=3.0)]
+    speed_sd: Annotated[float, Field(ge=0.0, le=3.0)] = 0.0
+
+    @model_validator(mode="after")
+    def _ceiling_above_start(self) -> Intensity:
+        if self.ceiling < self.start:
+            raise ValueError(
+                f"ceiling {self.ceiling} is below the starting share {self.start}; "
+                "a ceiling must be at least the current share"
+            )
+        return self
+
+
+class Sector(_Strict):
+    """One sector: its weight in GRDP in the base year, real growth and digital intensity."""
+
+    weight: Annotated[float, Field(ge=0.0, le=100.0)]
+    growth: Growth
+    intensity: Intensity | None = None  # None: outside the digital-share floors (taxes)
+
+
+class Employment(_Strict):
+    """Growth of employed persons (an assumption where, as for Hai Phong after 2015, no
+    employment is published). Only growth is needed: productivity is reported as growth and
+    as an index, never as a level built on an assumed head count."""
+
+    growth: Growth
+
+
+class Shock(_Strict):
+    """An extra change to real growth, in percentage points, in one year."""
+
+    year: int
+    growth_pp: Annotated[float, Field(ge=-50.0, le=50.0)]
+    sectors: list[str] | Literal["all"] = "all"
+    note: str = ""
+
+
+class Scenario(_Strict):
+    """Every assumption of one scenario. See ``params/scenarios/baseline.yaml``."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9_\-]+$")]
+    description: str
+    geo: str = "HP2025"
+    as_of: str
+    base_year: Annotated[int, Field(ge=2000, le=2100)]
+    horizon: Annotated[int, Field(ge=2000, le=2100)]
+    paths: Annotated[int, Field(ge=1, le=1_000_000)]
+    seed: Annotated[int, Field(ge=0)]
+    correlation: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    sectors: dict[str, Sector]
+    deflator: Growth
+    employment: Employment
+    shocks: list[Shock] = []
+    instruments: list[str]
+    assumptions: dict[str, str] = Field(
+        description="field -> its source or reasoning; every assumption is documented"
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_format(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?", value):
+            raise ValueError("expected YYYY-MM or YYYY-MM-DD")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if self.horizon <= self.base_year:
+            raise ValueError(f"horizon {self.horizon} must be after base_year {self.base_year}")
+        if self.horizon < int(self.as_of[:4]):
+            raise ValueError(f"horizon {self.horizon} is before the as-of year {self.as_of[:4]}")
+        if not self.sectors:
+            raise ValueError("sectors: at least one sector is needed")
+        total = sum(s.weight for s in self.sectors.values())
+        if abs(total - 100.0) > 0.5:
+            raise ValueError(f"sector weights sum to {total:.2f}, expected 100 (±0.5)")
+        if not any(s.intensity for s in self.sectors.values()):
+            raise ValueError("sectors: at least one sector needs an intensity")
+        for shock in self.shocks:
+            if not self.base_year < shock.year <= self.horizon:
+                raise ValueError(
+                    f"shock year {shock.year} outside {self.base_year + 1}..{self.horizon}"
+                )
+            if shock.sectors != "all":
+                unknown = sorted(set(shock.sectors) - set(self.sectors))
+                if unknown:
+                    raise ValueError(
+                        f"shock sectors {unknown} unknown; allowed: {sorted(self.sectors)}"
+                    )
+        missing = [k for k in ("sectors", "deflator", "employment") if k not in self.assumptions]
+        if missing:
+            raise ValueError(f"assumptions: document the source or reasoning of {missing}")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.base_year + 1, self.horizon + 1))
+
+
+def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Valid keys at the place of an unknown key, for the 'did you mean' hint."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            continue
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        nested = [
+            a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)
+        ]
+        current = nested[0] if nested else None
+    return list(getattr(current, "model_fields", {}) or [])
+
+
+def _explain(error: dict, file: str) -> ParamsError:
+    loc = tuple(error["loc"])
+    field = ".".join(str(p) for p in loc) or None
+    value = error.get("input")
+    if error["type"] == "extra_forbidden":
+        allowed = _field_names(Scenario, loc)
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return ParamsError(file, field, f"unknown key; {hint}allowed keys: {', '.join(allowed)}")
+    if error["type"] == "missing":
+        return ParamsError(file, field, "required field is missing")
+    message = error["msg"].removeprefix("Value error, ")
+    shown = "" if isinstance(value, dict) else f" (got {value!r})"
+    return ParamsError(file, field, f"{message}{shown}")
+
+
+def load_scenario(source: str | Path, *, known_instruments: list[str] | None = None) -> Scenario:
+    """Read a scenario by name (``params/scenarios/NAME.yaml``) or path, fully validated.
+
+    Raises
+    ------
+    ParamsError
+        For an unknown scenario name (listing the shipped ones), a malformed file, an
+        unknown key, a wrong type, an out-of-range value, a missing field or an unknown
+        target instrument: with file, field and the allowed values.
+    """
+    path = Path(source)
+    if path.suffix not in (".yaml", ".yml"):
+        path = paths.PARAMS_DIR / "scenarios" / f"{source}.yaml"
+        if not path.is_file():
+            shipped = ", ".join(available_scenarios()) or "none"
+            raise ParamsError(str(path), None, f"unknown scenario '{source}'; shipped: {shipped}")
+    data = load_yaml(path)
+    return scenario_from_dict(data, file=str(path), known_instruments=known_instruments)
+
+
+def scenario_from_dict(
+    data: dict[str, Any], *, file: str = "<dict>", known_instruments: list[str] | None = None
+) -> Scenario:
+    """Validate a mapping as a scenario (the explorer and sweeps build scenarios this way)."""
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = [_explain(error, file) for error in exc.errors()]
+        if len(problems) == 1:
+            raise problems[0] from exc
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise ParamsError(file, problems[0].field, f"{len(problems)} problems:\n{listing}") from exc
+    if known_instruments is not None:
+        unknown = [i for i in scenario.instruments if i not in known_instruments]
+        if unknown:
+            raise ParamsError(
+                file,
+                "instruments",
+                f"unknown instrument(s) {unknown}; allowed: {', '.join(known_instruments)}",
+            )
+    return scenario
+
+
+def available_scenarios() -> list[str]:
+    folder = paths.PARAMS_DIR / "scenarios"
+    return sorted(p.stem for p in folder.glob("*.yaml"))
