@@ -1,0 +1,454 @@
+"""Tests of dxecon.forecast: closed forms, statsmodels traps, backtest arithmetic, real data."""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+import warnings
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dxecon.forecast import (
+    Arima,
+    DampedETS,
+    Drift,
+    ForecastResult,
+    LogitTrend,
+    LogLinearTrend,
+    Naive,
+    SeriesGapError,
+    SeriesTooShortError,
+    Theta,
+    auto_forecast,
+    backtest,
+    contiguous_tail,
+    default_candidates,
+    missing_years,
+    select_model,
+    to_annual,
+)
+from dxecon.forecast.models import bound_flags
+
+Z80 = NormalDist().inv_cdf(0.9)
+
+# --------------------------------------------------------------------------- helpers
+
+
+def years(first: int, n: int) -> pd.Index:
+    # A plain int64 Index, not a RangeIndex: the shape that breaks statsmodels' forecast().
+    return pd.Index(np.arange(first, first + n), dtype="int64")
+
+
+def series(values, first: int = 2010) -> pd.Series:
+    return pd.Series(np.asarray(values, dtype=float), index=years(first, len(values)))
+
+
+@functools.cache
+def _dataset():
+    from dxecon.data import load_dataset
+
+    return load_dataset()
+
+
+def real_series(
+    indicator: str, geo: str, *, sector: str = "total", method: str | None = None
+) -> pd.Series:
+    """The data layer's annual series (latest vintage by the shipped policy; gaps are NaN)."""
+    return _dataset().series(indicator, geo, sector=sector, method=method).values
+
+
+def de_share_vn() -> pd.Series:
+    return real_series("de_share", "VN", method="GSO")
+
+
+def grdp_growth_hp() -> pd.Series:
+    return real_series("grdp_growth_real", "HP")
+
+
+# --------------------------------------------------------------------------- input handling
+
+
+def test_int_years_become_annual_periods_with_gaps_explicit():
+    annual = to_annual(pd.Series([1.0, 2.0, 4.0], index=[2017, 2019, 2020]))
+    assert annual.index.freqstr.startswith("Y")
+    assert annual.index.year.tolist() == [2017, 2018, 2019, 2020]
+    assert np.isnan(annual.iloc[1])
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.period_range("2015", periods=4, freq="Y"),
+        pd.date_range("2015-12-31", periods=4, freq="YE"),
+        pd.Index(["2015", "2016", "2017", "2018"]),
+        pd.RangeIndex(2015, 2019),
+    ],
+)
+def test_year_like_indexes_are_accepted(index):
+    fc = Drift(pd.Series([1.0, 2.0, 3.0, 4.0], index=index)).fit().forecast(1)
+    assert fc.frame.index.tolist() == [2019]
+    assert fc.frame["mean"].iloc[0] == pytest.approx(5.0)
+
+
+def test_leading_and_trailing_nan_are_dropped_not_gaps():
+    s = pd.Series([np.nan, 1.0, 2.0, 3.0, np.nan], index=range(2010, 2015))
+    assert missing_years(s) == []
+    assert Drift(s).fit().forecast(1).frame.index.tolist() == [2014]
+
+
+def test_bad_inputs_are_rejected():
+    with pytest.raises(ValueError, match="repeated"):
+        to_annual(pd.Series([1.0, 2.0], index=[2020, 2020]))
+    with pytest.raises(TypeError, match="years"):
+        to_annual(pd.Series([1.0, 2.0], index=[0.5, 1.5]))
+    with pytest.raises(ValueError, match="infinite"):
+        to_annual(pd.Series([1.0, np.inf], index=[2020, 2021]))
+
+
+# --------------------------------------------------------------------------- closed forms
+
+
+def test_naive_forecasts_the_last_value_with_sqrt_h_intervals():
+    y = series([3.0, 5.0, 4.0, 6.0])
+    fc = Naive(y).fit().forecast(3)
+    assert fc.frame["mean"].tolist() == [6.0, 6.0, 6.0]
+    sigma = np.sqrt(np.mean(np.array([2.0, -1.0, 2.0]) ** 2))
+    assert fc.params["sigma"] == pytest.approx(sigma)
+    half_width = Z80 * sigma * np.sqrt([1, 2, 3])
+    np.testing.assert_allclose(fc.frame["upper"] - fc.frame["mean"], half_width)
+    np.testing.assert_allclose(fc.frame["mean"] - fc.frame["lower"], half_width)
+
+
+def test_drift_slope_is_first_to_last_change():
+    values = [10.0, 12.5, 11.0, 15.0, 16.0]
+    fc = Drift(series(values)).fit().forecast(2)
+    slope = (values[-1] - values[0]) / (len(values) - 1)
+    assert fc.params["slope"] == pytest.approx(slope)
+    np.testing.assert_allclose(fc.frame["mean"], [16.0 + slope, 16.0 + 2 * slope])
+    # sigma_h = sigma * sqrt(h (1 + h / (T - 1)))
+    residuals = np.diff(values) - slope
+    sigma = np.sqrt(np.sum(residuals**2) / (len(values) - 2))
+    expected = Z80 * sigma * np.sqrt(np.array([1, 2]) * (1 + np.array([1, 2]) / 4))
+    np.testing.assert_allclose(fc.frame["upper"] - fc.frame["mean"], expected)
+
+
+def test_drift_on_a_perfectly_linear_series_is_exact():
+    fc = Drift(series(2.0 + 0.5 * np.arange(8))).fit().forecast(until=2020)
+    assert fc.frame.index.tolist() == [2018, 2019, 2020]
+    np.testing.assert_allclose(fc.frame["mean"], [6.0, 6.5, 7.0])
+    np.testing.assert_allclose(fc.frame["lower"], fc.frame["upper"])
+
+
+def test_log_linear_trend_recovers_the_growth_rate_of_an_exponential():
+    y = series(100 * 1.07 ** np.arange(10))
+    fit = LogLinearTrend(y).fit()
+    assert fit.params["growth_rate"] == pytest.approx(0.07, rel=1e-10)
+    fc = fit.forecast(2)
+    np.testing.assert_allclose(fc.frame["median"], 100 * 1.07 ** np.array([10, 11]), rtol=1e-9)
+    np.testing.assert_allclose(fc.frame["mean"], fc.frame["median"], rtol=1e-9)
+
+
+def test_log_linear_mean_is_bias_adjusted_above_the_median():
+    fc = LogLinearTrend(series([100, 104, 109, 112, 119, 123])).fit().forecast(3)
+    assert (fc.frame["mean"] > fc.frame["median"]).all()
+
+
+def test_trend_models_fit_through_missing_years():
+    y = pd.Series(100 * 1.05 ** np.array([0, 1, 3, 4]), index=[2010, 2011, 2013, 2014])
+    fit = LogLinearTrend(y).fit()
+    assert fit.params["growth_rate"] == pytest.approx(0.05)
+    assert fit.forecast(1).frame.index.tolist() == [2015]
+
+
+def test_logit_intervals_stay_strictly_inside_floor_and_ceiling():
+    shares = series([80.0, 86.0, 90.0, 93.0, 95.5, 97.0])
+    fc = LogitTrend(shares, ceiling=100).fit().forecast(25, extra_alphas=(0.05,))
+    frame = fc.frame
+    assert ((frame > 0) & (frame < 100)).all().all()
+    assert (frame["lower_95"] <= frame["lower"]).all()
+    assert (frame["upper"] <= frame["upper_95"]).all()
+    # The trend keeps rising, so with the ceiling the forecast bends towards 100.
+    assert frame["median"].is_monotonic_increasing
+
+
+def test_logit_with_a_lower_ceiling_and_a_floor():
+    shares = series([12.66, 12.87, 12.83, 12.87, 13.17, 14.02])
+    fc = LogitTrend(shares, ceiling=30, floor=10).fit().forecast(until=2030, extra_alphas=(0.01,))
+    assert ((fc.frame > 10) & (fc.frame < 30)).all().all()
+    assert fc.model == "logit_trend(ceiling=30, floor=10)"
+
+
+def test_logit_rejects_values_outside_and_needs_an_explicit_ceiling():
+    with pytest.raises(ValueError, match=r"outside in \[2012\]"):
+        LogitTrend(series([20.0, 40.0, 100.0]), ceiling=100)
+    with pytest.raises(TypeError):
+        LogitTrend(series([20.0, 40.0, 60.0]))  # type: ignore[call-arg]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.floats(0.5, 99.5), min_size=3, max_size=12),
+    st.sampled_from([0.05, 0.2, 0.5]),
+)
+def test_property_logit_bounds_and_interval_order(values, alpha):
+    fc = LogitTrend(series(values), ceiling=100).fit().forecast(8, alpha=alpha)
+    frame = fc.frame
+    assert ((frame > 0) & (frame < 100)).all().all()
+    assert (frame["lower"] <= frame["median"]).all()
+    assert (frame["median"] <= frame["upper"]).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(-1e3, 1e3), min_size=3, max_size=15))
+def test_property_naive_and_drift(values):
+    y = series(values)
+    naive = Naive(y).fit().forecast(3).frame
+    assert (naive["mean"] == values[-1]).all()
+    drift = Drift(y).fit().forecast(1).frame
+    slope = (values[-1] - values[0]) / (len(values) - 1)
+    assert drift["mean"].iloc[0] == pytest.approx(values[-1] + slope, abs=1e-9)
+    assert (drift["lower"] <= drift["upper"]).all()
+
+
+# --------------------------------------------------------------------------- statsmodels traps
+
+
+@pytest.mark.parametrize(
+    "model",
+    [Theta, Arima, functools.partial(Arima, order=(0, 1, 1)), DampedETS],
+    ids=["theta", "arima110", "arima011", "damped_ets"],
+)
+def test_int64_year_index_works_with_statsmodels_forecast(model):
+    # Regression: statsmodels' forecast() raises "No supported index is available" on an
+    # int64 index of years; the models must move the data onto an annual PeriodIndex.
+    y = series([10.0, 10.8, 11.1, 12.0, 12.2, 13.1, 13.5, 14.4])
+    assert type(y.index) is pd.Index
+    fc = model(y).fit().forecast(3)
+    assert fc.frame.index.tolist() == [2018, 2019, 2020]
+    assert fc.frame.index.dtype == np.int64
+    assert np.isfinite(fc.frame.to_numpy()).all()
+
+
+def test_statsmodels_warnings_are_captured_not_emitted():
+    # A perfectly linear series makes ARIMA warn (EstimationWarning, ConvergenceWarning).
+    y = series(2.0 + 0.5 * np.arange(8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fc = Arima(y).fit().forecast(2)
+    captured = [d for d in fc.diagnostics if "Warning:" in d]
+    assert any(d.startswith("ConvergenceWarning") for d in captured)
+    assert any("did not converge" in d for d in fc.diagnostics)
+
+
+def test_caller_warning_filters_are_restored():
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        Arima(series(2.0 + 0.5 * np.arange(8))).fit()
+        warnings.warn("caller's own warning", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in seen] == ["caller's own warning"]
+
+
+def test_damped_ets_on_a_short_series_is_flagged_on_bounds():
+    # statsmodels lands on alpha = beta* = 1e-4 and phi = 0.98 here, silently.
+    fit = DampedETS(series(100 + 2 * np.arange(10) + np.sin(np.arange(10)))).fit()
+    flags = [d for d in fit.diagnostics if d.startswith("parameters on bounds")]
+    assert any("damping_trend" in d and "upper bound 0.98" in d for d in flags)
+    assert any("smoothing_level" in d for d in flags)
+
+
+def test_bound_flags():
+    assert bound_flags({"phi": (0.98, 0.8, 0.98)}) != []
+    assert bound_flags({"alpha": (1e-4, 1e-4, 1 - 1e-4)}) != []
+    assert bound_flags({"alpha": (0.5, 0.0, 1.0), "phi": (0.9, 0.8, 0.98)}) == []
+
+
+# --------------------------------------------------------------------------- short series, gaps
+
+
+@pytest.mark.parametrize(
+    ("model", "needed"),
+    [
+        (Naive, 2),
+        (Drift, 3),
+        (LogLinearTrend, 3),
+        (functools.partial(LogitTrend, ceiling=100), 3),
+        (Theta, 4),
+        (Arima, 5),
+        (functools.partial(Arima, order=(0, 1, 1), drift=False), 4),
+        (DampedETS, 7),
+    ],
+)
+def test_too_short_series_give_a_clear_error(model, needed):
+    with pytest.raises(SeriesTooShortError, match=f"at least {needed} .* has {needed - 1}$"):
+        model(series(np.linspace(10, 20, needed - 1)))
+    assert model(series(np.linspace(10, 20, needed))).nobs == needed
+
+
+def test_gaps_raise_naming_the_missing_years():
+    y = pd.Series([14.0, 16.7, 11.2, 12.4], index=[2016, 2019, 2020, 2021])
+    with pytest.raises(SeriesGapError, match="2017, 2018") as caught:
+        Drift(y)
+    assert caught.value.missing_years == (2017, 2018)
+    assert contiguous_tail(y).index.tolist() == [2019, 2020, 2021]
+
+
+# --------------------------------------------------------------------------- forecast result
+
+
+def test_result_frame_summary_and_history():
+    fc = Drift(series([1.0, 2.0, 4.0, 5.0])).fit().forecast(2, alpha=0.1, extra_alphas=(0.01,))
+    assert isinstance(fc, ForecastResult)
+    assert list(fc.frame.columns) == ["mean", "median", "lower", "upper", "lower_99", "upper_99"]
+    assert fc.frame.index.name == "year"
+    both = fc.to_frame(include_history=True)
+    assert both.index.tolist() == [2010, 2011, 2012, 2013, 2014, 2015]
+    assert both.loc[2013, "observed"] == 5.0 and np.isnan(both.loc[2014, "observed"])
+    text = fc.summary()
+    assert "drift" in text and "90% prediction interval" in text and "slope" in text
+
+
+def test_horizon_arguments_are_checked():
+    fit = Naive(series([1.0, 2.0])).fit()
+    with pytest.raises(ValueError, match="exactly one"):
+        fit.forecast(2, until=2015)
+    with pytest.raises(ValueError, match="nothing to forecast"):
+        fit.forecast(until=2011)
+    with pytest.raises(ValueError, match="alpha"):
+        fit.forecast(1, alpha=1.5)
+
+
+def test_same_input_same_output():
+    y = series([12.66, 12.87, 12.83, 12.87, 13.17, 14.02])
+    first = LogitTrend(y, ceiling=100).fit().forecast(5)
+    again = LogitTrend(y.copy(), ceiling=100).fit().forecast(5)
+    pd.testing.assert_frame_equal(first.frame, again.frame)
+    other_seed = LogitTrend(y, ceiling=100, seed=1).fit().forecast(5)
+    assert not first.frame["mean"].equals(other_seed.frame["mean"])
+    pd.testing.assert_series_equal(first.frame["median"], other_seed.frame["median"])
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+def test_backtest_metrics_match_hand_computation():
+    # y = 1, 2, 4, 5, 7 (2000-2004), min_train 3, horizon 2: origins 2002 and 2003.
+    # Naive: origin 2002 forecasts 4, 4 for 5, 7 (scale = mean(1, 2) = 1.5);
+    #        origin 2003 forecasts 5 for 7 (scale = mean(1, 2, 1) = 4/3).
+    # Drift: origin 2002 slope 1.5 -> 5.5, 7; origin 2003 slope 4/3 -> 19/3.
+    y = pd.Series([1.0, 2.0, 4.0, 5.0, 7.0], index=range(2000, 2005))
+    result = backtest(y, [Naive, Drift], min_train=3, horizon=2)
+    assert result.origins == (2002, 2003)
+    scores = result.scores
+    assert scores.loc["naive", "mase"] == pytest.approx((1 / 1.5 + 3 / 1.5 + 2 / (4 / 3)) / 3)
+    assert scores.loc["naive", "smape"] == pytest.approx((200 / 9 + 600 / 11 + 400 / 12) / 3)
+    assert scores.loc["drift", "mase"] == pytest.approx((0.5 / 1.5 + 0 + (2 / 3) / (4 / 3)) / 3)
+    assert scores.loc["drift", "smape"] == pytest.approx((100 / 10.5 + 0 + 10) / 3)
+    # Naive 80% intervals: 4 +- 1.28 * sqrt(2.5) covers 5; 4 +- 1.28 * sqrt(5) misses 7;
+    # 5 +- 1.28 * sqrt(2) misses 7. Drift's cover all three.
+    assert scores.loc["naive", "coverage"] == pytest.approx(1 / 3)
+    assert scores.loc["drift", "coverage"] == pytest.approx(1.0)
+    assert scores["origins"].tolist() == [2, 2]
+    assert scores["forecasts"].tolist() == [3, 3]
+    assert len(result.errors) == 6
+    assert result.ranking().index.tolist() == ["drift", "naive"]
+
+
+def test_models_short_of_points_at_an_origin_are_reported_and_not_ranked():
+    y = series([1.0, 2.0, 4.0, 5.0, 7.0, 8.0])
+    result = backtest(y, [Naive, Arima], min_train=4, horizon=1)
+    assert result.scores.loc["arima(1,1,0)+drift", "origins"] == 1
+    assert not result.scores.loc["arima(1,1,0)+drift", "eligible"]
+    assert any("skipped origin(s) 2013 (needs 5 points)" in d for d in result.diagnostics)
+    assert result.ranking().index.tolist() == ["naive"]
+
+
+def test_backtest_refuses_gaps_and_too_short_series():
+    with pytest.raises(SeriesGapError):
+        backtest(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=[1, 2, 3, 5, 6]), [Naive])
+    with pytest.raises(SeriesTooShortError, match="min_train=4"):
+        backtest(series([1.0, 2.0, 3.0, 4.0]), [Naive])
+
+
+def test_selection_follows_the_backtest_and_combines_top_k():
+    y = pd.Series([1.0, 2.0, 4.0, 5.0, 7.0], index=range(2000, 2005))
+    chosen = select_model(y, [Naive, Drift], min_train=3)
+    assert chosen.chosen == ("drift",) and not chosen.fallback
+    combined = auto_forecast(y, [Naive, Drift], horizon=2, min_train=3, top_k=2)
+    assert combined.model == "combination(drift, naive)"
+    naive = Naive(y).fit().forecast(2).frame
+    drift = Drift(y).fit().forecast(2).frame
+    pd.testing.assert_frame_equal(combined.frame, (naive + drift) / 2)
+    assert combined.diagnostics[0].startswith("model choice: equal-weight combination")
+
+
+def test_too_short_for_a_backtest_falls_back_to_drift_and_says_so():
+    fc = auto_forecast(series([5.05, 7.09, 8.02], first=2023), until=2027)
+    assert fc.model == "drift"
+    assert fc.selection is not None and fc.selection.fallback
+    assert "fell back to the default model, drift" in fc.diagnostics[0]
+    two_points = auto_forecast(series([5.0, 6.0]), horizon=1)
+    assert two_points.model == "naive"
+
+
+# --------------------------------------------------------------------------- real series
+
+
+def test_real_series_are_what_the_tests_assume():
+    assert de_share_vn().to_dict() == {
+        2020: 12.66,
+        2021: 12.87,
+        2022: 12.83,
+        2023: 12.87,
+        2024: 13.17,
+        2025: 14.02,
+    }
+    assert missing_years(grdp_growth_hp()) == [2018]
+
+
+def test_backtest_runs_on_the_real_de_share_series():
+    y = de_share_vn()
+    result = backtest(y, default_candidates(ceiling=100))
+    assert result.origins == (2023, 2024)
+    eligible = result.scores[result.scores["eligible"]]
+    assert {"naive", "drift", "log_linear_trend", "theta", "logit_trend(ceiling=100)"} == set(
+        eligible.index
+    )
+    assert np.isfinite(eligible[["mase", "smape", "coverage"]].to_numpy()).all()
+    # Naive, by hand: origin 2023 forecasts 12.87 for 13.17 and 14.02, scaled by the mean
+    # absolute change 2020-2023, 0.29 / 3; origin 2024 forecasts 13.17 for 14.02, scaled
+    # by 0.59 / 4.
+    expected = (0.30 / (0.29 / 3) + 1.15 / (0.29 / 3) + 0.85 / (0.59 / 4)) / 3
+    assert eligible.loc["naive", "mase"] == pytest.approx(expected)
+    fc = auto_forecast(y, until=2030, ceiling=100)
+    assert fc.model == result.ranking().index[0]
+    assert fc.frame.index.tolist() == list(range(2026, 2031))
+
+
+def test_backtest_runs_on_the_real_hai_phong_growth_series():
+    y = contiguous_tail(grdp_growth_hp())
+    assert y.index.tolist() == list(range(2019, 2025))
+    result = backtest(y, [Naive, Drift, LogLinearTrend, Theta])
+    assert result.scores["eligible"].all()
+    assert (result.scores["forecasts"] == 3).all()
+    selection = select_model(y, [Naive, Drift, LogLinearTrend, Theta])
+    assert selection.chosen == (result.ranking().index[0],)
+
+
+# --------------------------------------------------------------------------- import cost
+
+
+def test_importing_the_module_does_not_import_statsmodels():
+    code = (
+        "import sys, dxecon.forecast; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('statsmodels', 'scipy')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
