@@ -1,0 +1,196 @@
+"""Charts a person can read: titles, units, labelled target lines, sources in a caption.
+
+Every function returns a ``matplotlib.figure.Figure`` built without pyplot, so notebooks show
+it once (as the cell's value), scripts can save it, and no global figure state leaks between
+calls. matplotlib is imported here only, when a chart is first drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Shades for the fan bands, widest first.
+_BAND_ALPHA = {90: 0.18, 80: 0.28, 50: 0.42}
+_COLOURS = {"fan": "#1f5fa8", "history": "#222222", "target": "#c0392b", "other": "#7f8c8d"}
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """A horizontal target drawn on a chart, e.g. 35% of GRDP by 2030."""
+
+    value: float
+    label: str
+    year: int | None = None  # draw a marker at the target year when given
+
+
+def new_figure(width: float = 8.0, height: float = 4.6):
+    """A Figure with one Axes, without pyplot (no global state)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _finish(ax, *, title: str, ylabel: str, caption: str) -> None:
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if caption:
+        ax.figure.text(
+            0.01, -0.02, caption, fontsize=8, color="#555555", ha="left", va="top", wrap=True
+        )
+
+
+def _targets(ax, targets: Sequence[TargetLine]) -> None:
+    for target in targets:
+        ax.axhline(target.value, color=_COLOURS["target"], lw=1.2, ls="--")
+        ax.annotate(
+            target.label,
+            xy=(1.0, target.value),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 3),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=_COLOURS["target"],
+        )
+        if target.year is not None:
+            ax.plot([target.year], [target.value], marker="o", color=_COLOURS["target"])
+
+
+def fan_chart(
+    years: Sequence[int],
+    bands: Mapping[float, Sequence[float]],
+    *,
+    title: str,
+    ylabel: str,
+    caption: str = "",
+    history: Mapping[str, pd.Series] | None = None,
+    targets: Sequence[TargetLine] = (),
+    ax=None,
+):
+    """Median line with 50/80/90% bands from percentiles, after the published history.
+
+    Parameters
+    ----------
+    years : sequence of int
+        Forecast years.
+    bands : mapping percentile -> values
+        Must hold 50 and the symmetric pairs used (25/75, 10/90, 5/95) that are present.
+    history : mapping label -> pandas.Series, optional
+        Published values indexed by year, one line per label (e.g. one per boundary, so a
+        break is never drawn as a movement); the last point of the last series is joined
+        to the first forecast year.
+    targets : sequence of TargetLine
+        Horizontal dashed lines, labelled.
+    """
+    if ax is None:
+        _, ax = new_figure()
+    years = np.asarray(years)
+    for coverage, alpha in _BAND_ALPHA.items():
+        low_q, high_q = 50 - coverage / 2, 50 + coverage / 2
+        if low_q in bands and high_q in bands:
+            ax.fill_between(
+                years,
+                bands[low_q],
+                bands[high_q],
+                color=_COLOURS["fan"],
+                alpha=alpha,
+                lw=0,
+                label=f"{coverage}% of paths",
+            )
+    median = np.asarray(bands[50])
+    markers = iter(("o", "s", "^", "D"))
+    past = None
+    for label, values in (history or {}).items():
+        past = values.dropna()
+        ax.plot(
+            past.index,
+            past.values,
+            color=_COLOURS["history"],
+            marker=next(markers),
+            ms=4,
+            lw=1,
+            label=label,
+        )
+    if past is not None and len(past):
+        ax.plot(
+            [past.index[-1], years[0]],
+            [past.iloc[-1], median[0]],
+            color=_COLOURS["fan"],
+            lw=1,
+            ls=":",
+        )
+    ax.plot(years, median, color=_COLOURS["fan"], lw=2, label="median")
+    _targets(ax, targets)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    _finish(ax, title=title, ylabel=ylabel, caption=caption)
+    return ax.figure
+
+
+def line_chart(
+    series: Mapping[str, pd.Series],
+    *,
+    title: str,
+    ylabel: str,
+    caption: str = "",
+    targets: Sequence[TargetLine] = (),
+    break_year: float | None = None,
+    break_label: str = "",
+    ax=None,
+):
+    """Several labelled series on one axis; an optional vertical line marks a break."""
+    if ax is None:
+        _, ax = new_figure()
+    for label, values in series.items():
+        values = values.dropna()
+        ax.plot(values.index, values.values, marker="o", ms=3, label=label)
+    if break_year is not None:
+        ax.axvline(break_year, color=_COLOURS["other"], lw=1, ls=":")
+        ax.annotate(
+            break_label,
+            xy=(break_year, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -12),
+            textcoords="offset points",
+            fontsize=8,
+            color=_COLOURS["other"],
+        )
+    _targets(ax, targets)
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    _finish(ax, title=title, ylabel=ylabel, caption=caption)
+    return ax.figure
+
+
+def bar_chart(
+    values: pd.Series,
+    *,
+    title: str,
+    ylabel: str,
+    caption: str = "",
+    targets: Sequence[TargetLine] = (),
+    ax=None,
+):
+    """Bars for a labelled series (e.g. digital share by sector) with target lines."""
+    if ax is None:
+        _, ax = new_figure()
+    bars = ax.bar(values.index.astype(str), values.values, color=_COLOURS["fan"], alpha=0.8)
+    ax.bar_label(bars, fmt="%.1f", fontsize=8)
+    _targets(ax, targets)
+    _finish(ax, title=title, ylabel=ylabel, caption=caption)
+    return ax.figure
+
+
+def save(figure, path) -> None:
+    """Save a chart as PNG with fixed metadata, so reruns give the same bytes."""
+    from pathlib import Path
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
