@@ -55,6 +55,16 @@ def test_targets_lists_the_scoring_set():
     assert result.exit_code == 0 and "TGT033" in result.output and "TGT009" in result.output
 
 
-def test_monthly_runs_on_shipped_data():
-    result = run("monthly")
-    assert result.exit_code == 0 and "Data check: ok" in result.output
+def test_monthly_refuses_broken_data_before_running(data_copy, tmp_path):
+    replace_in(data_copy / "observations.csv", "OBS0002,", "OBS0001,")
+    result = run("monthly", "--data", str(data_copy), "--outputs", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "nothing was run" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_rejects_a_params_key_no_notebook_declares(tmp_path):
+    params = tmp_path / "mine.yaml"
+    params.write_text("name: baseline\nhorizn: 2030\n", encoding="utf-8")
+    result = run("run", "--as-of", "2026-10", "--params", str(params), "--outputs", str(tmp_path))
+    assert result.exit_code == 1
+    assert "horizn" in result.output and "did you mean 'horizon'" in result.output

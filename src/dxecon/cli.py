@@ -178,18 +178,139 @@ def scenario_cmd(
         _fail(exc)
 
 
-@main.command("monthly")
-@DATA_OPTION
-def monthly(data_dir: Path | None) -> None:
-    """The main job. Until forecasts land: check the data and print its summary."""
-    from dxecon.data import load_dataset
+OUTPUTS_OPTION = click.option(
+    "--outputs",
+    "outputs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Outputs folder (default: the project's outputs/).",
+)
+
+
+def _published(result) -> None:
+    for name, folder in result.folders.items():
+        click.echo(f"{name}: {folder}")
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.durations.items())
+    click.echo(f"{len(result.durations)} notebook runs in {result.seconds:.1f}s ({timing})")
+
+
+@main.command("run")
+@click.option("--as-of", "as_of", required=True, help="Vintage month, YYYY-MM.")
+@click.option("--scenario", "scenario", default=None, help="A shipped scenario name, or 'all'.")
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="YAML of notebook parameters, e.g. a saved scenario.",
+)
+@click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
+@OUTPUTS_OPTION
+def run_cmd(
+    as_of: str,
+    scenario: str | None,
+    params_file: Path | None,
+    workers: int,
+    outputs_dir: Path | None,
+) -> None:
+    """Execute the notebook suite into OUTPUTS/<as-of>/<scenario>/ (atomically)."""
+    from dxecon.params import load_yaml
+    from dxecon.runner import run_suite
+    from dxecon.scenarios import available_scenarios
 
     try:
-        dataset = load_dataset(data_dir)
+        params = load_yaml(params_file) if params_file else {}
+        if scenario == "all":
+            scenarios = available_scenarios()
+        elif scenario:
+            scenarios = [scenario]
+        elif "name" in params:
+            scenarios = [str(params["name"])]
+        else:
+            raise click.UsageError("give --scenario NAME|all, or --params FILE with a 'name'")
+        if "name" in params and scenarios != [str(params["name"])]:
+            raise click.UsageError(
+                f"--params {params_file} defines scenario '{params['name']}'; "
+                "drop --scenario or make them agree"
+            )
+        params.pop("name", None)
+        result = run_suite(
+            as_of=as_of,
+            scenarios=scenarios,
+            params=params,
+            params_file=str(params_file or "<none>"),
+            outputs_dir=outputs_dir,
+            workers=workers,
+            progress=True,
+        )
+    except (DxeconError, ValueError) as exc:
+        if isinstance(exc, click.UsageError):
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _published(result)
+
+
+@main.command("monthly")
+@click.option("--as-of", "as_of", default=None, help="Vintage month (default: this month).")
+@click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
+@OUTPUTS_OPTION
+@DATA_OPTION
+def monthly(
+    as_of: str | None, workers: int, outputs_dir: Path | None, data_dir: Path | None
+) -> None:
+    """The main job: every scenario for the month, with the index and revisions."""
+    import os
+
+    from dxecon import paths
+    from dxecon.data import validate
+    from dxecon.monthly import current_month, run_monthly
+
+    if data_dir is not None:
+        os.environ["DXECON_DATA"] = str(data_dir.resolve())  # notebook kernels inherit it
+    report = validate(data_dir or paths.DATA_DIR)
+    if not report.ok:
+        click.echo(f"{len(report.problems)} data problem(s); nothing was run:", err=True)
+        for problem in report.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    as_of = as_of or current_month()
+    click.echo(f"Data check: ok. Monthly run as of {as_of}.")
+    try:
+        result = run_monthly(
+            as_of=as_of, outputs_dir=outputs_dir, workers=workers, progress=sys.stderr.isatty()
+        )
+    except DxeconError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _published(result)
+
+
+@main.group()
+def notebooks() -> None:
+    """Maintain the notebook suite."""
+
+
+@notebooks.command("install-kernel")
+def notebooks_install_kernel() -> None:
+    """Install the 'dxecon' Jupyter kernel into this environment (./dx does it for you)."""
+    from dxecon.notebooks import install_kernel
+
+    click.echo(f"installed kernel 'dxecon' in {install_kernel()}")
+
+
+@notebooks.command("refresh")
+@click.argument("names", nargs=-1)
+def notebooks_refresh(names: tuple[str, ...]) -> None:
+    """Re-execute notebooks in place on the shipped data (their stored outputs are what
+    nbval checks in CI). Default: every notebook of the suite."""
+    from dxecon.notebooks import refresh
+
+    try:
+        for path, seconds in refresh(list(names) or None):
+            click.echo(f"refreshed {path.name} in {seconds:.1f}s")
     except DxeconError as exc:
         _fail(exc)
-    click.echo("Data check: ok")
-    click.echo(dataset.summary())
 
 
 if __name__ == "__main__":  # pragma: no cover

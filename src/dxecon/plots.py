@@ -40,7 +40,10 @@ def _finish(ax, *, title: str, ylabel: str, caption: str) -> None:
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    from matplotlib.ticker import MaxNLocator
+
+    if isinstance(ax.xaxis.get_major_locator(), MaxNLocator):  # years: no 2027.5 ticks
+        ax.xaxis.get_major_locator().set_params(integer=True)
     if caption:
         ax.figure.text(
             0.01, -0.02, caption, fontsize=8, color="#555555", ha="left", va="top", wrap=True

@@ -5,6 +5,7 @@
 >>> ds.series("de_share", "VN", method="GSO", as_of="2025-06").values  # doctest: +SKIP
 """
 
+from dxecon.data import overview
 from dxecon.data.dataset import Dataset, SeriesResult, checksum, load_dataset
 from dxecon.data.selection import SelectionPolicy, parse_as_of
 from dxecon.data.validate import Report, validate
@@ -16,6 +17,7 @@ __all__ = [
     "SeriesResult",
     "checksum",
     "load_dataset",
+    "overview",
     "parse_as_of",
     "validate",
 ]

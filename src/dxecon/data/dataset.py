@@ -414,12 +414,13 @@ class Dataset:
             as_of=parts[0].as_of,
         )
 
-    def summary(self) -> str:
-        """A few lines on what the folder holds."""
+    def summary(self, *, show_folder: bool = True) -> str:
+        """A few lines on what the folder holds (``show_folder=False`` leaves out the
+        machine-specific path, for notebooks whose outputs are compared across machines)."""
         obs = self.observations
         annual = obs[obs["period_kind"] == "year"]
         lines = [
-            f"Data folder: {self.data_dir}",
+            *([f"Data folder: {self.data_dir}"] if show_folder else []),
             f"Checksum (sha256): {self.checksum[:16]}...",
             f"Observations: {len(obs)} ({len(annual)} annual), "
             f"{obs['indicator'].nunique()} indicators, {obs['geo'].nunique()} geographies, "

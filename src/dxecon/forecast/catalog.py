@@ -13,7 +13,7 @@ import pandas as pd
 
 from dxecon.data import Dataset
 from dxecon.errors import SeriesSelectionError
-from dxecon.forecast._series import contiguous_tail
+from dxecon.forecast._series import SeriesTooShortError, contiguous_tail
 from dxecon.forecast.backtest import auto_forecast, backtest, default_candidates
 
 KEY_COLUMNS = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
@@ -93,9 +93,14 @@ def backtest_catalog(entries: list[CatalogEntry], **kwargs) -> pd.DataFrame:
     """Backtest scores of every default model on every entry, one row per (series, model)."""
     frames = []
     for entry in entries:
-        scores = backtest(
-            entry.series, default_candidates(ceiling=entry.ceiling), **kwargs
-        ).scores.reset_index()
+        try:
+            scores = backtest(
+                entry.series, default_candidates(ceiling=entry.ceiling), **kwargs
+            ).scores.reset_index()
+        except SeriesTooShortError as exc:
+            # Listed, not dropped: the forecast then uses the documented fallback model.
+            scores = pd.DataFrame({"model": ["(none)"], "origins": [0], "eligible": [False]})
+            scores["note"] = str(exc)
         scores.insert(0, "series", entry.label)
         frames.append(scores)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

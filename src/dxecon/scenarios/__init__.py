@@ -5,26 +5,31 @@
 """
 
 from dxecon.scenarios.config import (
+    SCENARIO_KEYS,
     Scenario,
     available_scenarios,
     load_scenario,
     scenario_from_dict,
+    scenario_from_parameters,
 )
 from dxecon.scenarios.engine import Paths, compound_growth, percentiles, simulate
-from dxecon.scenarios.run import ScenarioRun, run_scenario
+from dxecon.scenarios.run import ScenarioRun, assumptions_table, run_scenario
 from dxecon.scenarios.scorecard import Scorecard, score
 
 __all__ = [
+    "SCENARIO_KEYS",
     "Paths",
     "Scenario",
     "ScenarioRun",
     "Scorecard",
+    "assumptions_table",
     "available_scenarios",
     "compound_growth",
     "load_scenario",
     "percentiles",
     "run_scenario",
     "scenario_from_dict",
+    "scenario_from_parameters",
     "score",
     "simulate",
 ]

@@ -230,3 +230,34 @@ def scenario_from_dict(
 def available_scenarios() -> list[str]:
     folder = paths.PARAMS_DIR / "scenarios"
     return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+#: Top-level keys of a scenario file; the forecast notebooks declare each as a parameter,
+#: so ``papermill ... -f params/scenarios/NAME.yaml`` injects a whole scenario.
+SCENARIO_KEYS = tuple(Scenario.model_fields)
+
+
+def scenario_from_parameters(
+    name: str, *, known_instruments: list[str] | None = None, **overrides: Any
+) -> Scenario:
+    """A scenario from notebook parameters: the shipped ``NAME.yaml`` (when there is one)
+    with every parameter that is not None laid over it.
+
+    A notebook run with ``-f some_scenario.yaml`` sets every key, so the file alone
+    defines the scenario; a run with ``-p name accelerated`` loads the shipped file.
+    """
+    unknown = sorted(set(overrides) - set(SCENARIO_KEYS))
+    if unknown:
+        raise ParamsError(
+            "<notebook parameters>", unknown[0], f"not a scenario key: {SCENARIO_KEYS}"
+        )
+    path = paths.PARAMS_DIR / "scenarios" / f"{name}.yaml"
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if not path.is_file() and "sectors" not in given:
+        shipped = ", ".join(available_scenarios()) or "none"
+        raise ParamsError(str(path), "name", f"unknown scenario '{name}'; shipped: {shipped}")
+    data = load_yaml(path) if path.is_file() else {}
+    data.update(given)
+    data["name"] = name
+    file = str(path) if path.is_file() else "<notebook parameters>"
+    return scenario_from_dict(data, file=file, known_instruments=known_instruments)

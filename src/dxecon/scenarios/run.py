@@ -78,3 +78,23 @@ def run_scenario(
     )
     paths = simulate(scenario, paths=n_paths)
     return ScenarioRun(scenario, paths, score(paths, registry, dataset))
+
+
+def assumptions_table(scenario: Scenario) -> pd.DataFrame:
+    """The sector assumptions of a scenario, one row per sector (what a reader checks first)."""
+    rows = []
+    for name, sector in scenario.sectors.items():
+        intensity = sector.intensity
+        rows.append(
+            {
+                "sector": name,
+                "weight in GRDP %": sector.weight,
+                "real growth % (mean)": sector.growth.mean,
+                "real growth % (sd)": sector.growth.sd,
+                "digital share % (start)": intensity.start if intensity else None,
+                "ceiling %": intensity.ceiling if intensity else None,
+                "speed /yr": intensity.speed if intensity else None,
+                "speed sd": intensity.speed_sd if intensity else None,
+            }
+        )
+    return pd.DataFrame(rows).set_index("sector")

@@ -1,0 +1,55 @@
+"""Where a notebook puts what it shows: tables as CSV, charts as PNG.
+
+Notebooks take an ``output_dir`` parameter; empty means "just show" (interactive use), a
+folder means the runner collects the files from ``tables/`` and ``charts/`` there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from dxecon.io import write_csv_atomic
+
+
+class Outputs:
+    """Saves tables and charts under ``output_dir`` when one is given; returns what it got,
+    so a notebook cell can save and display in one expression."""
+
+    def __init__(self, output_dir: str | Path = "") -> None:
+        self.root = Path(output_dir) if str(output_dir) else None
+
+    def table(self, frame: pd.DataFrame, name: str, *, index: bool = False) -> pd.DataFrame:
+        if self.root is not None:
+            write_csv_atomic(frame, self.root / "tables" / f"{name}.csv", index=index)
+        return frame
+
+    def chart(self, figure, name: str):
+        if self.root is not None:
+            from dxecon.plots import save
+
+            save(figure, self.root / "charts" / f"{name}.png")
+        return figure
+
+
+FORECAST_COLUMNS = ["indicator", "geo", "sector", "basis", "year", "median", "lower", "upper"]
+FORECAST_COLUMNS += ["model", "interval"]
+
+
+def scenario_forecasts(run) -> pd.DataFrame:
+    """A scenario's quantities by year: median and 10th-90th percentile of its paths."""
+    table = run.percentiles().rename(columns={"p50": "median", "p10": "lower", "p90": "upper"})
+    n_paths = run.paths.de_share.shape[0]
+    table["model"] = f"scenario {run.scenario.name} (Monte Carlo, {n_paths} paths)"
+    table["interval"] = "80%"
+    return table.reindex(columns=FORECAST_COLUMNS)
+
+
+def join_forecasts(scenario_table: pd.DataFrame, published_table: pd.DataFrame) -> pd.DataFrame:
+    """The run's ``forecasts.csv``: one row per indicator, geography, sector and year, from
+    the scenario paths and from the statsmodels forecasts of the published series."""
+    published = published_table.rename(columns={"price_basis": "basis"})
+    frames = [scenario_table.reindex(columns=FORECAST_COLUMNS)]
+    frames.append(published.reindex(columns=FORECAST_COLUMNS))
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,223 @@
+"""The notebook suite as users and the monthly schedule meet it: papermill, the runner's
+guarantees (atomic, locked, failure-safe), nbval catching a changed result."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from dxecon import paths
+from dxecon.errors import ParamsError
+from dxecon.params import load_yaml
+from dxecon.runner import (
+    RunError,
+    RunLockedError,
+    check_params,
+    declared_parameters,
+    outputs_lock,
+    run_suite,
+    suite,
+)
+
+pytestmark = pytest.mark.slow
+FAST = {"paths": 400}  # the engine's numbers are tested elsewhere; here: the plumbing
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under a (possibly symlinked) folder -> sha256."""
+    root = folder.resolve()
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """One good run of the baseline into a scratch outputs folder."""
+    outputs = tmp_path_factory.mktemp("outputs")
+    run_suite(
+        as_of="2026-10", scenarios=["baseline"], params=FAST, outputs_dir=outputs, progress=False
+    )
+    return outputs
+
+
+# -- parameters ----------------------------------------------------------------------------
+def test_every_params_file_is_declared_by_some_notebook():
+    declared = declared_parameters(suite())
+    for path in sorted(paths.PARAMS_DIR.rglob("*.yaml")):
+        keys = set(load_yaml(path))
+        assert keys <= declared, f"{path.name}: {sorted(keys - declared)} declared by no notebook"
+
+
+def test_unknown_parameter_is_rejected_with_a_suggestion():
+    with pytest.raises(ParamsError) as info:
+        check_params({"horizn": 2030}, suite(), file="my.yaml")
+    assert info.value.field == "horizn" and "did you mean 'horizon'" in str(info.value)
+
+
+def test_parameters_cells_hold_plain_values_only():
+    for notebook in suite():
+        for name, value in notebook.parameters.items():
+            assert value is None or isinstance(value, str | int | float | bool | list), name
+
+
+# -- papermill directly --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("notebook", "params_file", "expected"),
+    [
+        ("01_data_overview.ipynb", "selection.yaml", "Checksum (sha256)"),
+        ("04_published_forecasts.ipynb", "forecasts.yaml", "lp_current / VN"),
+        ("05_scenario_forecast.ipynb", "scenarios/accelerated.yaml", "Scenario 'accelerated'"),
+        ("06_targets_scorecard.ipynb", "scenarios/lagging.yaml", "Scenario 'lagging'"),
+    ],
+)
+def test_papermill_cli_runs_each_notebook_with_a_params_file(
+    tmp_path, notebook, params_file, expected
+):
+    papermill = Path(sys.executable).parent / "papermill"
+    out = tmp_path / notebook
+    subprocess.run(
+        [
+            str(papermill),
+            str(paths.NOTEBOOKS_DIR / notebook),
+            str(out),
+            "-f",
+            str(paths.PARAMS_DIR / params_file),
+            "--no-progress-bar",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=paths.PROJECT_ROOT,
+    )
+    assert expected in out.read_text(encoding="utf-8")
+
+
+# -- the runner ----------------------------------------------------------------------------
+def test_run_writes_a_complete_folder(published):
+    folder = published / "2026-10" / "baseline"
+    for name in ("01_data_overview", "04_published_forecasts", "05_scenario_forecast"):
+        assert (folder / "notebooks" / f"{name}.ipynb").is_file()
+    assert "<html" in (folder / "report.html").read_text(encoding="utf-8")
+    assert "scenario_from_parameters(" not in (folder / "report.html").read_text(encoding="utf-8")
+    scorecard = pd.read_csv(folder / "tables" / "scorecard.csv")
+    assert {"target_id", "probability", "status", "latest_value"} <= set(scorecard.columns)
+    forecasts = pd.read_csv(folder / "tables" / "forecasts.csv")
+    assert {"indicator", "geo", "sector", "year", "median", "lower", "upper", "model"} <= set(
+        forecasts.columns
+    )
+    assert forecasts["model"].str.contains("Monte Carlo").any()
+    assert (~forecasts["model"].str.contains("Monte Carlo")).any()  # statsmodels rows too
+    assert list((folder / "charts").glob("*.png"))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok" and manifest["parameters"] == FAST
+    assert len(manifest["data_checksum_sha256"]) == 64
+    assert manifest["package_versions"]["pandas"] and manifest["code_revision"]
+    assert manifest["started_utc"] <= manifest["finished_utc"]
+    assert any(k.endswith("05_scenario_forecast.ipynb") for k in manifest["notebook_seconds"])
+
+
+def broken_suite(tmp_path: Path) -> Path:
+    """The shipped notebooks plus one that fails in its second code cell."""
+    folder = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS_DIR, folder)
+    book = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "dxecon", "display_name": "Python (dxecon)"},
+            "language_info": {"name": "python"},
+        }
+    )
+    book.cells = [
+        nbformat.v4.new_code_cell("as_of = '2026-10'", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("raise ValueError('deliberate failure for the test')"),
+    ]
+    nbformat.write(book, folder / "07_broken.ipynb")
+    return folder
+
+
+def test_failed_run_leaves_previous_outputs_byte_identical(published, tmp_path, monkeypatch):
+    before = tree_digest(published / "2026-10" / "baseline")
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", broken_suite(tmp_path))
+    with pytest.raises(RunError) as info:
+        run_suite(
+            as_of="2026-10",
+            scenarios=["baseline"],
+            params=FAST,
+            outputs_dir=published,
+            progress=False,
+        )
+    error = info.value
+    # In [3] of the executed notebook: parameters, papermill's injected cell, the failure
+    assert error.notebook == "common/07_broken.ipynb" and error.cell == 3
+    assert "deliberate failure" in str(error) and error.partial.is_dir()
+    assert error.partial.name.startswith("failed-")
+    assert tree_digest(published / "2026-10" / "baseline") == before
+
+
+def test_unknown_scenario_fails_before_anything_runs(published):
+    before = tree_digest(published / "2026-10" / "baseline")
+    with pytest.raises(ParamsError, match="unknown scenario 'nonesuch'; shipped: accelerated"):
+        run_suite(as_of="2026-10", scenarios=["nonesuch"], outputs_dir=published, progress=False)
+    assert tree_digest(published / "2026-10" / "baseline") == before
+
+
+def test_second_run_on_the_same_outputs_is_refused(tmp_path):
+    with (
+        outputs_lock(tmp_path),
+        pytest.raises(RunLockedError, match="another dxecon run is writing"),
+    ):
+        run_suite(as_of="2026-10", scenarios=["baseline"], outputs_dir=tmp_path, progress=False)
+
+
+def test_killed_run_leaves_the_last_good_outputs(published):
+    before = tree_digest(published / "2026-10" / "baseline")
+    code = (
+        "from pathlib import Path; from dxecon.runner import run_suite; "
+        f"run_suite(as_of='2026-10', scenarios=['baseline'], params={FAST!r}, "
+        f"outputs_dir=Path({str(published)!r}), progress=False)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    time.sleep(4.0)  # inside the notebooks
+    import os
+
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert tree_digest(published / "2026-10" / "baseline") == before
+
+
+# -- nbval ---------------------------------------------------------------------------------
+def test_nbval_catches_a_changed_result(tmp_path):
+    source = paths.NOTEBOOKS_DIR / "06_targets_scorecard.ipynb"
+    book = nbformat.read(source, as_version=4)
+    changed = False
+    for cell in book.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/plain" in data and "not met" in data["text/plain"]:
+                data["text/plain"] = data["text/plain"].replace("not met", "met", 1)
+                changed = True
+                break
+        if changed:
+            break
+    assert changed, "expected a stored 'not met' in the scorecard notebook"
+    target = tmp_path / source.name
+    nbformat.write(book, target)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=paths.PROJECT_ROOT,
+    )
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "failed" in result.stdout
