@@ -16,7 +16,8 @@ def install_kernel(prefix: Path | None = None) -> Path:
     """Install the 'dxecon' kernel into this environment (``sys.prefix``).
 
     Written by hand rather than by ``ipykernel install`` to quieten ipykernel's start-up
-    warning about unencrypted local TCP, which would otherwise land in every run's log.
+    warning about unencrypted local TCP, which would otherwise land in every run's log, and
+    to pin BLAS to one thread per kernel.
     """
     import json
     import sys
@@ -34,6 +35,9 @@ def install_kernel(prefix: Path | None = None) -> Path:
         ],
         "display_name": "Python (dxecon)",
         "language": "python",
+        # The runner runs two kernels at once on two cores: one BLAS thread each avoids
+        # oversubscription (statsmodels' small fits slowed down several times without it).
+        "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
         "metadata": {"debugger": True},
     }
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
