@@ -260,14 +260,10 @@ def monthly(
     as_of: str | None, workers: int, outputs_dir: Path | None, data_dir: Path | None
 ) -> None:
     """The main job: every scenario for the month, with the index and revisions."""
-    import os
-
     from dxecon import paths
     from dxecon.data import validate
     from dxecon.monthly import current_month, run_monthly
 
-    if data_dir is not None:
-        os.environ["DXECON_DATA"] = str(data_dir.resolve())  # notebook kernels inherit it
     report = validate(data_dir or paths.DATA_DIR)
     if not report.ok:
         click.echo(f"{len(report.problems)} data problem(s); nothing was run:", err=True)
@@ -278,7 +274,11 @@ def monthly(
     click.echo(f"Data check: ok. Monthly run as of {as_of}.")
     try:
         result = run_monthly(
-            as_of=as_of, outputs_dir=outputs_dir, workers=workers, progress=sys.stderr.isatty()
+            as_of=as_of,
+            outputs_dir=outputs_dir,
+            workers=workers,
+            progress=sys.stderr.isatty(),
+            data_dir=data_dir,
         )
     except DxeconError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -112,6 +112,7 @@ def run_monthly(
     outputs_dir: Path | None = None,
     workers: int = 2,
     progress: bool = False,
+    data_dir: Path | None = None,
 ):
     """Run every shipped scenario for the month, record it in the index, add revisions."""
     from dxecon.errors import DxeconError
@@ -131,6 +132,7 @@ def run_monthly(
             workers=workers,
             progress=progress,
             after_staging=lambda name, folder: write_revisions(outputs_dir, name, as_of, folder),
+            data_dir=data_dir,
         )
     except DxeconError as exc:
         record(

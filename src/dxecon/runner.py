@@ -269,6 +269,7 @@ def run_suite(
     workers: int = 2,
     progress: bool = True,
     after_staging=None,
+    data_dir: Path | None = None,
 ) -> RunResult:
     """Execute the suite for each scenario; see the module docstring for the guarantees.
 
@@ -283,6 +284,8 @@ def run_suite(
         be declared by some notebook.
     after_staging : callable(scenario, folder), optional
         Called for each scenario's staged folder before publishing (monthly revisions).
+    data_dir : path, optional
+        Another data folder with the shipped layout; the notebook kernels read it too.
     """
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
@@ -294,7 +297,7 @@ def run_suite(
     notebooks = suite()
     params = dict(params or {})
     check_params(params, notebooks, file=params_file)
-    dataset = load_dataset()
+    dataset = load_dataset(data_dir)
     known = TargetRegistry(dataset).instruments
     for name in scenarios:  # validate every scenario fully before any notebook starts
         scenario_params = {k: v for k, v in params.items() if k != "name"}
@@ -314,8 +317,10 @@ def run_suite(
         tasks = _plan(notebooks, scenarios, params, as_of, staging)
         result = RunResult(as_of=as_of)
         clock = time.perf_counter()
+        kernel_env = {"DXECON_DATA": str(Path(data_dir).resolve())} if data_dir else {}
         try:
-            _run_tasks(tasks, workers=workers, progress=progress)
+            with _environment(kernel_env):
+                _run_tasks(tasks, workers=workers, progress=progress)
         except RunError as exc:
             failed = runs_dir / f"failed-{run_id}"
             staging.rename(failed)
@@ -351,6 +356,21 @@ def run_suite(
         shutil.rmtree(staging / "common", ignore_errors=True)
         result.seconds = time.perf_counter() - clock
     return result
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the kernels this run starts, then restore them."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
 
 
 def _task_label(task: Task) -> str:
