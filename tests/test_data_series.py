@@ -55,12 +55,14 @@ def test_bad_as_of_is_rejected(dataset):
 
 def test_undated_rule_is_explicit(dataset):
     # OBS0006 (blog, 2017 growth 14.1) has no date anywhere: the policy decides.
-    lag = dataset.candidates("grdp_growth_real", "HP", as_of="2018-06")
+    lag = dataset.candidates("grdp_growth_real", "HP", as_of="2018-05")
     row = lag.set_index("obs_id").loc["OBS0006"]
-    assert row["published_basis"] == "assumed: period end + 12 months"
-    assert not row["visible"]  # 2017 + 12 months = end of 2018
+    assert row["published_basis"] == "assumed: source's latest period end + 6 months"
+    assert not row["visible"]  # S19's latest period is 2017: visible from 30 June 2018
+    later = dataset.candidates("grdp_growth_real", "HP", as_of="2018-06")
+    assert later.set_index("obs_id").at["OBS0006", "visible"]
     include = dataset.candidates(
-        "grdp_growth_real", "HP", as_of="2018-06", policy=dataset.policy.with_(undated="include")
+        "grdp_growth_real", "HP", as_of="2018-05", policy=dataset.policy.with_(undated="include")
     )
     assert include.set_index("obs_id").at["OBS0006", "visible"]
     exclude = dataset.candidates(
@@ -94,7 +96,7 @@ def test_preference_is_overridable(dataset):
 
 def test_newer_vintage_wins_among_equals(dataset):
     prov = gso_vn(dataset).provenance.set_index("obs_id")
-    assert prov.at["OBS0351", "reason"] == "lost to OBS0366 on published: 2023-12-31 vs 2025-01-06"
+    assert prov.at["OBS0351", "reason"] == "lost to OBS0366 on published: 2024-06-30 vs 2025-01-06"
 
 
 def test_policy_file_errors_name_the_field(tmp_path):

@@ -186,6 +186,9 @@ class Dataset:
         obs.loc[~from_row & (source_date != ""), "published_from"] = "source"
         text = obs["published"].where(from_row, source_date).fillna("")
         obs["published_date"] = _published(text)
+        # An undated source cannot have come out before the end of the latest period it
+        # reports on: the undated rule of the selection policy counts from there.
+        obs["source_period_end"] = obs.groupby("source_id")["period_end"].transform("max")
         return obs
 
     # -- code lists -------------------------------------------------------------------

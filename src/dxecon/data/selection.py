@@ -42,7 +42,7 @@ class SelectionPolicy:
     source_kind_rank: Mapping[str, int] = field(default_factory=dict)
     status_rank: Mapping[str, int] = field(default_factory=dict)
     undated: str = "assume_lag"
-    undated_lag_months: int = 12
+    undated_lag_months: int = 6
 
     def __post_init__(self) -> None:
         bad = [c for c in self.order if c not in CRITERIA]
@@ -67,7 +67,7 @@ class SelectionPolicy:
                 source_kind_rank=dict(data.get("source_kind_rank") or {}),
                 status_rank=dict(data.get("status_rank") or {}),
                 undated=str(data.get("undated", "assume_lag")),
-                undated_lag_months=int(data.get("undated_lag_months", 12)),
+                undated_lag_months=int(data.get("undated_lag_months", 6)),
             )
         except (TypeError, ValueError) as exc:
             field_name = next((f for f in fields if f in str(exc)), None)
@@ -105,10 +105,10 @@ def effective_publication(obs: pd.DataFrame, policy: SelectionPolicy) -> pd.Data
     out["published_basis"] = out["published_from"].where(dated, "undated")
     if policy.undated == "assume_lag":
         lag = pd.DateOffset(months=int(policy.undated_lag_months))
-        assumed = out.loc[~dated, "period_end"] + lag
+        assumed = out.loc[~dated, "source_period_end"] + lag
         out.loc[~dated, "published_effective"] = assumed
         out.loc[~dated, "published_basis"] = (
-            f"assumed: period end + {policy.undated_lag_months} months"
+            f"assumed: source's latest period end + {policy.undated_lag_months} months"
         )
     return out
 

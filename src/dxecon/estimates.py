@@ -1,0 +1,402 @@
+"""The estimators on the shipped data: what notebooks 2 and 3 and the scenario files use.
+
+`dxecon.digital` and `dxecon.productivity` hold the arithmetic (pure functions on pandas
+objects); this module picks the published figures they need from a `Dataset`, as of a date,
+and states every assumption it adds (all of them come from ``params/``). See
+``docs/methods.md`` for the formulas and sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dxecon._results import EstimateResult, make_meta
+from dxecon.data import Dataset
+from dxecon.digital import (
+    CalibrationResult,
+    SectorShares,
+    StructuralShare,
+    calibrate_intensity_scale,
+    compare_with_floors,
+    sector_digital_share,
+    structural_share,
+)
+from dxecon.errors import SeriesSelectionError
+from dxecon.productivity import (
+    assess_target,
+    employment_assumption,
+    labour_productivity,
+)
+
+#: The GRDP sectors of the published structures (taxes: product taxes less subsidies).
+GRDP_SECTORS = ("agro", "ind_con", "services", "taxes")
+#: Sectors with a digital intensity (taxes are not an industry).
+DIGITAL_SECTORS = ("agro", "ind_con", "services")
+
+
+# -- digital economy -------------------------------------------------------------------------
+def reported_shares(dataset: Dataset, geo: str, *, method: str, as_of=None) -> EstimateResult:
+    """Published digital-economy shares for a city, one row per year and boundary.
+
+    The geography and its boundary successors or predecessors (``HP`` and ``HP2025``) are
+    listed side by side with a ``boundary`` column, never joined into one series; one
+    measuring method only (GSO and MIC measure different things).
+    """
+    rows = []
+    for candidate in [geo, *dataset.related_geographies(geo)]:
+        try:
+            result = dataset.series("de_share", candidate, method=method, as_of=as_of)
+        except SeriesSelectionError:
+            continue
+        chosen = result.chosen
+        for year, value in result.values.dropna().items():
+            rows.append(
+                {
+                    "year": int(year),
+                    "boundary": candidate,
+                    "de_share_pct": value,
+                    "method": method,
+                    "status": chosen.at[year, "status"],
+                    "published": chosen.at[year, "published_effective"],
+                    "obs_id": chosen.at[year, "obs_id"],
+                    "source_id": chosen.at[year, "source_id"],
+                    "note": chosen.at[year, "note"],
+                }
+            )
+    if not rows:
+        raise SeriesSelectionError(
+            f"no {method} digital-economy share for {geo} or its other boundaries",
+            field="method",
+            value=method,
+            allowed=sorted(
+                dataset.observations.query("indicator == 'de_share'")["method"].unique()
+            ),
+        )
+    frame = pd.DataFrame(rows).sort_values(["year", "boundary"]).reset_index(drop=True)
+    return EstimateResult(
+        name=f"Published digital-economy shares, {geo} and its other boundaries ({method})",
+        frame=frame,
+        meta=make_meta(
+            method=method,
+            geography=", ".join(frame["boundary"].unique()),
+            as_of=None if as_of is None else str(as_of),
+            sources=sorted(frame["source_id"].unique()),
+            assumptions=["boundaries are listed side by side, never spliced"],
+        ),
+    )
+
+
+def grdp_weights(dataset: Dataset, geo: str, year: int, *, as_of=None) -> tuple[pd.Series, str]:
+    """A city's GRDP structure in one year (per cent), taxes derived when not published.
+
+    Returns the weights and a note saying which were published and which derived.
+    """
+    weights, missing = {}, []
+    for sector in GRDP_SECTORS:
+        try:
+            values = dataset.series("sector_share_grdp", geo, sector=sector, as_of=as_of).values
+        except SeriesSelectionError:
+            values = pd.Series(dtype=float)
+        if year in values.index and not np.isnan(values.loc[year]):
+            weights[sector] = float(values.loc[year])
+        else:
+            missing.append(sector)
+    if missing == ["taxes"]:
+        weights["taxes"] = 100.0 - sum(weights.values())
+        note = (
+            f"{geo} {year}: agro, ind_con and services published; taxes derived as "
+            f"100 minus their sum ({weights['taxes']:.2f})"
+        )
+    elif missing:
+        raise SeriesSelectionError(
+            f"{geo} has no published GRDP structure for {year} (missing {missing})",
+            field="structure_year",
+            value=year,
+            allowed=_structure_years(dataset, geo),
+        )
+    else:
+        note = f"{geo} {year}: every sector share published"
+    return pd.Series(weights, name="weight_pct").reindex(GRDP_SECTORS), note
+
+
+def _structure_years(dataset: Dataset, geo: str) -> list[int]:
+    obs = dataset.observations
+    rows = obs[
+        (obs["indicator"] == "sector_share_grdp")
+        & (obs["geo"] == geo)
+        & (obs["period_kind"] == "year")
+        & (obs["sector"] == "ind_con")
+    ]
+    return sorted(int(y) for y in rows["year"].unique())
+
+
+def national_intensities(dataset: Dataset, year: int, *, as_of=None) -> SectorShares:
+    """Vietnam's digital share inside each sector (GSO): the sector's contribution to the
+    digital economy (% of GDP) over the sector's share of GDP."""
+    contributions, weights = {}, {}
+    for sector in DIGITAL_SECTORS:
+        contribution = dataset.series(
+            "de_sector_contribution", "VN", sector=sector, as_of=as_of
+        ).values
+        weight = dataset.series("sector_share_grdp", "VN", sector=sector, as_of=as_of).values
+        if year not in contribution.dropna().index or year not in weight.dropna().index:
+            raise SeriesSelectionError(
+                f"no national GSO sector contribution and weight for {sector} in {year}",
+                field="intensity_year",
+                value=year,
+                allowed=sorted(set(contribution.dropna().index) & set(weight.dropna().index)),
+            )
+        contributions[sector], weights[sector] = contribution.loc[year], weight.loc[year]
+    return sector_digital_share(pd.Series(contributions), pd.Series(weights))
+
+
+@dataclass(frozen=True)
+class CityDigitalEstimate:
+    """The structural estimate of a city's digital share and its calibration."""
+
+    year: int  # the structure year
+    weights: pd.Series  # per cent of GRDP, GRDP_SECTORS
+    national: SectorShares  # default intensities (per cent)
+    intensities: pd.Series  # after the city adjustment (per cent), DIGITAL_SECTORS
+    structural: StructuralShare  # with the national intensities (before calibration)
+    calibrated: StructuralShare  # with the city intensities
+    calibration: CalibrationResult
+    notes: list[str]
+
+    def summary(self) -> str:
+        return "\n\n".join(
+            [
+                "\n".join(self.notes),
+                self.calibration.summary(),
+                self.calibrated.summary(),
+            ]
+        )
+
+
+def city_digital_estimate(
+    dataset: Dataset,
+    *,
+    structure_geo: str = "HP2025",
+    structure_year: int = 2025,
+    intensity_year: int = 2025,
+    adjust_sector: str = "ind_con",
+    calibrate_geo: str = "HP2025",
+    calibrate_years: list[int] | None = None,
+    as_of=None,
+) -> CityDigitalEstimate:
+    r"""Digital-economy share of a city's GRDP by the GSO definition, structurally:
+
+    .. math:: s = \sum_k w_k\, d_k
+
+    with the city's sector weights :math:`w_k` and, by default, Vietnam's GSO sector
+    intensities :math:`d_k`; the intensity of ``adjust_sector`` is then scaled by least
+    squares to the published GSO shares of ``calibrate_geo`` (Hai Phong: its electronics
+    manufacturing puts industry well above the national intensity). With one published
+    point the fit is exact by construction; the result says so.
+    """
+    if adjust_sector not in DIGITAL_SECTORS:
+        raise ValueError(f"adjust_sector {adjust_sector!r}: allowed {', '.join(DIGITAL_SECTORS)}")
+    weights, weight_note = grdp_weights(dataset, structure_geo, structure_year, as_of=as_of)
+    national = national_intensities(dataset, intensity_year, as_of=as_of)
+    intensity = national.shares
+    zero_taxes = pd.Series(0.0, index=["taxes"])
+    full_intensity = pd.concat([intensity.reindex(list(DIGITAL_SECTORS)), zero_taxes])
+    structural = structural_share(weights, full_intensity, weights_unit="pct", intensity_unit="pct")
+    published = dataset.series("de_share", calibrate_geo, method="GSO", as_of=as_of).values
+    published = published.dropna()
+    if calibrate_years is not None:
+        published = published.reindex(calibrate_years).dropna()
+    if published.empty:
+        raise SeriesSelectionError(
+            f"no published GSO share for {calibrate_geo} to calibrate to",
+            field="calibrate_geo",
+            value=calibrate_geo,
+            allowed=sorted(dataset.observations.query("indicator == 'de_share'")["geo"].unique()),
+        )
+    # One structure for every published year (only the structure year is published for the
+    # merged city); the calibration table shows each point's residual.
+    w = pd.DataFrame(
+        [weights.to_numpy()] * len(published), index=published.index, columns=weights.index
+    )
+    d = pd.DataFrame(
+        [full_intensity.reindex(weights.index).to_numpy()] * len(published),
+        index=published.index,
+        columns=weights.index,
+    )
+    calibration = calibrate_intensity_scale(
+        w, d, published, weights_unit="pct", intensity_unit="pct", sectors=[adjust_sector]
+    )
+    city = full_intensity.copy()
+    city[adjust_sector] = city[adjust_sector] * calibration.scale
+    calibrated = structural_share(weights, city, weights_unit="pct", intensity_unit="pct")
+    notes = [
+        weight_note,
+        f"default intensities: Vietnam GSO {intensity_year} (sector contribution / sector "
+        "share of GDP)",
+        f"city adjustment: {adjust_sector} intensity x {calibration.scale:.3f} to match "
+        f"{calibrate_geo} GSO {', '.join(str(y) for y in published.index)} "
+        f"({', '.join(f'{v:g}%' for v in published)})",
+    ]
+    if len(published) == 1:
+        notes.append("one published point: the calibration fits it exactly by construction")
+    return CityDigitalEstimate(
+        year=structure_year,
+        weights=weights,
+        national=national,
+        intensities=city.reindex(list(DIGITAL_SECTORS)),
+        structural=structural,
+        calibrated=calibrated,
+        calibration=calibration,
+        notes=notes,
+    )
+
+
+def sector_floors(estimate: CityDigitalEstimate, floors: dict[int, float]) -> EstimateResult:
+    r"""Each sector's digital share against the floors, with the compound growth of the
+    share it would need: :math:`(f / d)^{1/(T - t)} - 1` from the structure year :math:`t`
+    to the floor year :math:`T` (zero when already met, undefined when the year is past)."""
+    comparison = (
+        compare_with_floors(estimate.intensities, floors=floors, year=estimate.year)
+        .to_frame()
+        .reset_index()
+    )
+    span = comparison["floor_year"] - comparison["share_year"]
+    ratio = comparison["floor_pct"] / comparison["share_pct"]
+    needed = 100.0 * (ratio ** (1.0 / span.where(span > 0)) - 1.0)
+    comparison["required_growth_pct_per_year"] = needed.where(~comparison["meets"], 0.0)
+    return EstimateResult(
+        name="Digital share by sector against the floors of Resolution 03-NQ/TU",
+        frame=comparison,
+        meta=make_meta(
+            method="GSO (structural, calibrated)",
+            assumptions=[*estimate.notes, "required growth: compound, from the structure year"],
+        ),
+    )
+
+
+# -- labour productivity ---------------------------------------------------------------------
+def city_productivity(
+    dataset: Dataset,
+    *,
+    geo: str = "HP",
+    employment_growth: float,
+    employment_rationale: str,
+    base_year: int = 2020,
+    milestones: dict[int, float] | None = None,
+    as_of=None,
+) -> dict[str, EstimateResult]:
+    """Hai Phong's labour productivity, real and nominal, under an explicit employment
+    assumption (no employment figure after 2015 is published).
+
+    Real growth per year is :math:`(1+g_Y)/(1+g_E) - 1` with published real GRDP growth
+    :math:`g_Y` (constant 2010 prices) and assumed employment growth :math:`g_E`; nominal
+    levels divide published current-price GRDP by the (assumed) employment.
+    """
+    milestones = milestones or {2025: 15.0, 2030: 16.0}
+    employment = dataset.series("employment", geo, as_of=as_of).values.dropna()
+    growth_real = dataset.series("grdp_growth_real", geo, as_of=as_of).values
+    current = dataset.series("grdp_current", geo, unit="bn_vnd", as_of=as_of).values.dropna()
+    last = int(max(growth_real.dropna().index.max(), current.index.max()))
+    path = employment_assumption(
+        employment,
+        years=range(int(employment.index.min()), last + 1),
+        growth_pct=employment_growth,
+        rationale=employment_rationale,
+    )
+    emp_level = path.values
+    emp_growth = 100.0 * (emp_level / emp_level.shift(1) - 1.0)
+    real = 100.0 * (
+        (1 + growth_real / 100.0) / (1 + emp_growth.reindex(growth_real.index) / 100.0) - 1
+    )
+    real_table = pd.DataFrame(
+        {
+            "grdp_growth_real_pct": growth_real,
+            "employment_growth_pct": emp_growth.reindex(growth_real.index),
+            "employment_assumed": path.assumed.reindex(growth_real.index),
+            "lp_growth_real_pct": real,
+        }
+    )
+    real_table.index.name = "year"
+    current = current[current.index >= employment.index.min()]  # no employment before
+    nominal = labour_productivity(
+        current, path, basis="nominal", output_unit="bn_vnd", employment_unit="thousand_persons"
+    )
+    observed_real = real.dropna()
+    assessments = []
+    for target_year, rate in sorted(milestones.items()):
+        rates = observed_real[observed_real.index > base_year]
+        if rates.empty:
+            continue
+        assessments.append(
+            assess_target(
+                rates,
+                base_year=base_year,
+                rate=rate,
+                target_year=target_year,
+                basis="real",
+                kind="growth_pct",
+            )
+            .to_frame()
+            .reset_index()
+            .assign(target_year=target_year, rate_pct=rate)
+        )
+    assumption = (
+        f"employment grows {employment_growth}%/yr after the last published year: "
+        f"{employment_rationale}"
+    )
+    meta = make_meta(
+        geography=geo, as_of=None if as_of is None else str(as_of), assumptions=[assumption]
+    )
+    return {
+        "real_growth": EstimateResult(
+            name=f"Labour productivity growth, real (constant 2010 prices), {geo}",
+            frame=real_table.reset_index(),
+            meta={**meta, "basis": "real"},
+        ),
+        "nominal_levels": nominal,
+        "targets": EstimateResult(
+            name=f"Productivity targets (real), {geo}, from base year {base_year}",
+            frame=pd.concat(assessments, ignore_index=True) if assessments else pd.DataFrame(),
+            meta={**meta, "basis": "real"},
+        ),
+        "employment": path,
+    }
+
+
+def national_productivity(dataset: Dataset, *, start: int = 2021, as_of=None) -> EstimateResult:
+    """Vietnam's labour productivity: nominal growth from published current-price levels
+    next to the published real growth. From 2021, because GSO's employment series breaks
+    between 2020 and 2021 (subsistence farm workers removed)."""
+    from dxecon.productivity import growth
+
+    levels = dataset.series("lp_current", "VN", unit="m_vnd_per_worker", as_of=as_of).values
+    levels = levels[levels.index >= start].dropna()
+    nominal = growth(levels, basis="nominal").rates
+    real = dataset.series("lp_growth_real", "VN", as_of=as_of).values
+    frame = pd.DataFrame(
+        {
+            "lp_current_m_vnd": levels,
+            "lp_growth_nominal_pct": nominal.reindex(levels.index),
+            "lp_growth_real_pct_published": real.reindex(levels.index),
+        }
+    )
+    frame["implied_deflator_pct"] = 100.0 * (
+        (1 + frame["lp_growth_nominal_pct"] / 100)
+        / (1 + frame["lp_growth_real_pct_published"] / 100)
+        - 1
+    )
+    frame.index.name = "year"
+    return EstimateResult(
+        name="Vietnam labour productivity: nominal growth vs published real growth",
+        frame=frame.reset_index(),
+        meta=make_meta(
+            method="GSO",
+            geography="VN",
+            columns="nominal and real growth are labelled per column",
+            sources=["N1", "N2", "N3", "N9", "N10", "X15"],
+            assumptions=[f"from {start}: employment series break between 2020 and 2021"],
+        ),
+    )

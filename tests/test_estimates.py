@@ -1,0 +1,125 @@
+"""The estimators on the shipped data (dxecon.estimates): Hai Phong and Vietnam."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dxecon import estimates
+from dxecon.errors import SeriesSelectionError
+from dxecon.productivity import MissingEmploymentError, labour_productivity
+from dxecon.scenarios import load_scenario
+
+
+@pytest.fixture(scope="module")
+def city(dataset):
+    return estimates.city_digital_estimate(dataset)
+
+
+def test_reported_shares_keep_boundaries_and_methods_apart(dataset):
+    gso = estimates.reported_shares(dataset, "HP", method="GSO").to_frame()
+    assert set(gso["boundary"]) == {"HP", "HP2025"}
+    merged = gso[gso["boundary"] == "HP2025"].set_index("year")["de_share_pct"]
+    assert merged.to_dict() == {2025: 22.28}
+    assert set(gso["method"]) == {"GSO"}
+    mic = estimates.reported_shares(dataset, "HP", method="MIC").to_frame()
+    assert mic.set_index("year")["de_share_pct"].to_dict() == {2022: 29.48}
+    with pytest.raises(SeriesSelectionError, match="no PTIT"):
+        estimates.reported_shares(dataset, "HP", method="PTIT")
+
+
+def test_structural_estimate_with_national_intensities(city):
+    # National GSO 2025 intensities on the merged city's structure: about 15.56%.
+    assert city.structural.to_frame().loc["total", "contribution_pp"] == pytest.approx(
+        15.555, abs=0.01
+    )
+    # Industry scaled to reproduce the published 22.28% exactly (one point).
+    assert city.calibrated.to_frame().loc["total", "contribution_pp"] == pytest.approx(22.28)
+    assert city.intensities["ind_con"] == pytest.approx(30.18, abs=0.005)
+    assert city.intensities["agro"] == pytest.approx(0.13 / 11.64 * 100)
+    assert any("exactly by construction" in note for note in city.notes)
+    assert any("taxes derived" in note for note in city.notes)
+
+
+def test_scenario_start_intensities_come_from_the_estimate(city):
+    for name in ("baseline", "accelerated", "lagging"):
+        scenario = load_scenario(name)
+        for sector, value in city.intensities.items():
+            assert scenario.sectors[sector].intensity.start == round(value, 2), (name, sector)
+
+
+def test_sector_floors_and_required_growth(city):
+    table = estimates.sector_floors(city, {2025: 15, 2030: 25}).to_frame()
+    row = table.set_index(["sector", "floor_year"])
+    assert not row.loc[("agro", 2025), "meets"] and row.loc[("ind_con", 2030), "meets"]
+    expected = 100 * ((25 / city.intensities["services"]) ** (1 / 5) - 1)
+    assert row.loc[("services", 2030), "required_growth_pct_per_year"] == pytest.approx(expected)
+    assert row.loc[("ind_con", 2030), "required_growth_pct_per_year"] == 0.0
+
+
+def test_share_gap_to_the_nation_decomposes_exactly(dataset, city):
+    from dxecon.digital import decompose_share_change
+
+    national = pd.Series(
+        {
+            s: dataset.series("sector_share_grdp", "VN", sector=s).values.loc[2025]
+            for s in ("agro", "ind_con", "services")
+        }
+    )
+    national["taxes"] = 100 - national.sum()
+    zero = pd.Series({"taxes": 0.0})
+    result = decompose_share_change(
+        national,
+        pd.concat([city.national.shares, zero]),
+        city.weights,
+        pd.concat([city.intensities, zero]),
+        weights_unit="pct",
+        intensity_unit="pct",
+    ).to_frame()
+    total = result.loc["total"]
+    assert total["structure_pp"] + total["intensity_pp"] == pytest.approx(22.28 - 14.02)
+
+
+def test_bad_arguments_say_what_is_allowed(dataset):
+    with pytest.raises(SeriesSelectionError) as info:
+        estimates.city_digital_estimate(dataset, structure_year=2019)
+    assert info.value.field == "structure_year" and 2025 in info.value.allowed
+    with pytest.raises(ValueError, match="allowed agro, ind_con, services"):
+        estimates.city_digital_estimate(dataset, adjust_sector="taxes")
+    with pytest.raises(SeriesSelectionError, match="intensity_year"):
+        estimates.city_digital_estimate(dataset, intensity_year=2019)
+
+
+def test_national_productivity_nominal_is_not_real(dataset):
+    table = estimates.national_productivity(dataset).to_frame().set_index("year")
+    assert table.loc[2024, "lp_growth_nominal_pct"] == pytest.approx(100 * (221.9 / 199.3 - 1))
+    assert table.loc[2024, "lp_growth_real_pct_published"] == 5.88
+    assert table.index.min() == 2021  # the 2020/2021 employment break is not crossed
+
+
+def test_city_productivity_uses_and_flags_the_employment_assumption(dataset):
+    result = estimates.city_productivity(
+        dataset, employment_growth=0.91, employment_rationale="test assumption"
+    )
+    real = result["real_growth"].to_frame().set_index("year")
+    assert real.loc[2024, "lp_growth_real_pct"] == pytest.approx(100 * (1.1101 / 1.0091 - 1))
+    assert real.loc[2024, "employment_assumed"]
+    assert pd.isna(real.loc[2018, "lp_growth_real_pct"])  # no published 2018 growth
+    assert result["real_growth"].meta["basis"] == "real"
+    assert any("test assumption" in a for a in result["real_growth"].meta["assumptions"])
+    targets = result["targets"].to_frame()
+    assert set(targets["reading"]) == {"every_year", "compound_average"}
+    assert not targets["met_so_far"].any()
+
+
+def test_missing_employment_is_an_error_not_a_fill(dataset):
+    employment = dataset.series("employment", "HP").values.dropna()
+    output = dataset.series("grdp_current", "HP", unit="bn_vnd").values.dropna()
+    with pytest.raises(MissingEmploymentError, match="2021"):
+        labour_productivity(
+            output[output.index >= 2010],
+            employment,
+            basis="nominal",
+            output_unit="bn_vnd",
+            employment_unit="thousand_persons",
+        )
