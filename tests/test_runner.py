@@ -70,7 +70,7 @@ def test_unknown_parameter_is_rejected_with_a_suggestion():
 def test_parameters_cells_hold_plain_values_only():
     for notebook in suite():
         for name, value in notebook.parameters.items():
-            assert value is None or isinstance(value, str | int | float | bool | list), name
+            assert value is None or isinstance(value, str | int | float | bool | list | dict), name
 
 
 # -- papermill directly --------------------------------------------------------------------

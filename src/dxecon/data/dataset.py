@@ -168,6 +168,9 @@ class Dataset:
             "source_kind": self._rank("source_kinds"),
             "status": self._rank("statuses"),
         }
+        # The dataset never changes once loaded, so a series query can be remembered;
+        # estimators and notebooks ask for the same few series many times.
+        self._candidates_cache: dict[tuple, pd.DataFrame] = {}
 
     def _rank(self, code_list: str) -> dict[str, int]:
         table = self.codes[code_list]
@@ -227,6 +230,27 @@ class Dataset:
         policy: SelectionPolicy | None = None,
     ) -> pd.DataFrame:
         """Every published figure for a series key, with visibility and the choice made."""
+        policy = policy or self.policy
+        key = (
+            indicator,
+            geo,
+            sector,
+            price_basis,
+            method,
+            unit,
+            str(as_of),
+            period_kind,
+            repr(policy),
+        )
+        if key not in self._candidates_cache:
+            self._candidates_cache[key] = self._candidates(
+                indicator, geo, sector, price_basis, method, unit, as_of, period_kind, policy
+            )
+        return self._candidates_cache[key].copy()
+
+    def _candidates(
+        self, indicator, geo, sector, price_basis, method, unit, as_of, period_kind, policy
+    ) -> pd.DataFrame:
         obs = self.observations
         self._check_code("indicator", indicator, "indicators", obs["indicator"])
         self._check_code("geo", geo, "geographies", obs["geo"])
@@ -265,7 +289,6 @@ class Dataset:
                     value=None,
                     allowed=sorted(rows[name].unique()),
                 )
-        policy = policy or self.policy
         rows = effective_publication(rows, policy)
         as_of_ts = parse_as_of(as_of)
         rows = rows.assign(visible=visible_as_of(rows, as_of_ts, policy))

@@ -135,7 +135,7 @@ def _sort_keys(cands: pd.DataFrame, policy: SelectionPolicy, ranks: dict[str, di
     return keys.fillna(99)
 
 
-def _describe(criterion: str, row: pd.Series) -> str:
+def _describe(criterion: str, row: dict) -> str:
     if criterion == "published":
         value = row["published_effective"]
         return "undated" if pd.isna(value) else value.strftime("%Y-%m-%d")
@@ -155,37 +155,42 @@ def choose(
     """
     out = cands.copy()
     out["chosen"] = False
-    out["reason"] = ""
-    visible = out[out["visible"]]
-    if visible.empty:
-        out.loc[~out["visible"], "reason"] = "not yet published as of the as-of date"
-        return out
-    keys = _sort_keys(visible, policy, ranks)
-    sort_cols = [*policy.order, "obs_id"]
-    keyed = keys[list(policy.order)].assign(obs_id=visible["obs_id"], group=visible[by])
-    keyed = keyed.sort_values(["group", *sort_cols], kind="stable")
-    winners = keyed.groupby("group", sort=False).head(1).index
-    out.loc[winners, "chosen"] = True
-    winner_of = dict(zip(visible.loc[winners, by], winners, strict=True))
-    for idx in visible.index:
-        win_idx = winner_of[visible.at[idx, by]]
-        if idx == win_idx:
-            n = int((visible[by] == visible.at[idx, by]).sum())
-            out.at[idx, "reason"] = "only figure" if n == 1 else f"preferred among {n} figures"
-            continue
-        loser, winner = keys.loc[idx], keys.loc[win_idx]
-        decided = next((c for c in policy.order if loser[c] != winner[c]), None)
-        if decided is None:
-            out.at[idx, "reason"] = f"tie; {out.at[win_idx, 'obs_id']} has the lower obs_id"
-        else:
-            out.at[idx, "reason"] = (
-                f"lost to {out.at[win_idx, 'obs_id']} on {decided}: "
-                f"{_describe(decided, out.loc[idx])} vs {_describe(decided, out.loc[win_idx])}"
-            )
     hidden = ~out["visible"]
-    out.loc[hidden, "reason"] = (
+    reasons = pd.Series("", index=out.index, dtype=object)
+    reasons[hidden] = (
         "not visible as of the as-of date (published "
         + out.loc[hidden, "published_effective"].dt.strftime("%Y-%m-%d").fillna("undated")
         + ")"
     )
+    visible = out[out["visible"]]
+    if not visible.empty:
+        keys = _sort_keys(visible, policy, ranks)
+        order = [*policy.order, "obs_id"]
+        keyed = keys[list(policy.order)].assign(obs_id=visible["obs_id"], group=visible[by])
+        keyed = keyed.sort_values(["group", *order], kind="stable")
+        winners = keyed.groupby("group", sort=False).head(1).index
+        out.loc[winners, "chosen"] = True
+        # Plain dicts: building the reasons row by row through pandas indexing was the
+        # slowest part of a series query.
+        rows = visible.to_dict("index")
+        key_rows = keys.to_dict("index")
+        group_of = visible[by].to_dict()
+        winner_of = {group_of[w]: w for w in winners}
+        sizes = visible[by].value_counts().to_dict()
+        for idx, row in rows.items():
+            win = winner_of[group_of[idx]]
+            if idx == win:
+                n = sizes[group_of[idx]]
+                reasons[idx] = "only figure" if n == 1 else f"preferred among {n} figures"
+                continue
+            decided = next((c for c in policy.order if key_rows[idx][c] != key_rows[win][c]), None)
+            winner_id = rows[win]["obs_id"]
+            if decided is None:
+                reasons[idx] = f"tie; {winner_id} has the lower obs_id"
+            else:
+                reasons[idx] = (
+                    f"lost to {winner_id} on {decided}: "
+                    f"{_describe(decided, row)} vs {_describe(decided, rows[win])}"
+                )
+    out["reason"] = reasons
     return out
