@@ -68,3 +68,16 @@ def test_run_rejects_a_params_key_no_notebook_declares(tmp_path):
     result = run("run", "--as-of", "2026-10", "--params", str(params), "--outputs", str(tmp_path))
     assert result.exit_code == 1
     assert "horizn" in result.output and "did you mean 'horizon'" in result.output
+
+
+def test_scenario_quick_run_writes_its_scorecard_apart_from_published_runs(tmp_path):
+    result = run("scenario", "lagging", "--paths", "500", "--outputs", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    card = tmp_path / "quick" / "2026-10" / "lagging" / "scorecard.csv"
+    assert card.is_file() and "TGT021" in card.read_text(encoding="utf-8")
+    assert not (tmp_path / "2026-10").exists()
+
+
+def test_scenario_unknown_name_is_a_clear_error(tmp_path):
+    result = run("scenario", "nonesuch", "--outputs", str(tmp_path))
+    assert result.exit_code == 2 and "unknown scenario 'nonesuch'" in result.output

@@ -221,3 +221,14 @@ def test_nbval_catches_a_changed_result(tmp_path):
     )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "failed" in result.stdout
+
+
+def test_kernel_environment_is_restored_after_a_run(monkeypatch):
+    import os
+
+    from dxecon.runner import _environment
+
+    monkeypatch.delenv("DXECON_DATA", raising=False)
+    with _environment({"DXECON_DATA": "/somewhere"}):
+        assert os.environ["DXECON_DATA"] == "/somewhere"
+    assert "DXECON_DATA" not in os.environ

@@ -160,9 +160,11 @@ def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
 def scenario_cmd(
     names: tuple[str, ...], n_paths: int | None, outputs_dir: Path | None, data_dir: Path | None
 ) -> None:
-    """Simulate scenarios (NAME, a YAML path, or 'all') and write their scorecards.
+    """Simulate scenarios (NAME, a YAML path, or 'all') and write their scorecards, without
+    the notebooks: a quick check of a scenario file.
 
-    Writes OUTPUTS/<as-of>/<scenario>/scorecard.csv and percentiles.csv.
+    Writes OUTPUTS/quick/<as-of>/<scenario>/scorecard.csv and percentiles.csv (the
+    published monthly outputs, OUTPUTS/<as-of>/<scenario>/, belong to `dxecon run`).
     """
     from dxecon import paths
     from dxecon.scenarios import available_scenarios, run_scenario
@@ -171,7 +173,7 @@ def scenario_cmd(
     try:
         for name in chosen:
             result = run_scenario(name, n_paths=n_paths, data_dir=data_dir)
-            folder = result.write(outputs_dir or paths.OUTPUTS_DIR)
+            folder = result.write((outputs_dir or paths.OUTPUTS_DIR) / "quick")
             click.echo(result.scorecard.summary())
             click.echo(f"wrote {folder}")
     except (DxeconError, ValueError) as exc:
