@@ -315,5 +315,13 @@ def notebooks_refresh(names: tuple[str, ...]) -> None:
         _fail(exc)
 
 
+def _register_optional_commands() -> None:
+    from dxecon.sweep_cli import sweep
+
+    main.add_command(sweep)
+
+
+_register_optional_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -25,12 +25,30 @@ class Outputs:
             write_csv_atomic(frame, self.root / "tables" / f"{name}.csv", index=index)
         return frame
 
-    def chart(self, figure, name: str):
+    def chart(self, figure, name: str) -> Chart:
         if self.root is not None:
             from dxecon.plots import save
 
             save(figure, self.root / "charts" / f"{name}.png")
-        return figure
+        return Chart(figure, name)
+
+
+class Chart:
+    """A figure a notebook shows as PNG whatever the matplotlib backend (figures built
+    without pyplot have no display hook under Agg), with a stable text form for nbval."""
+
+    def __init__(self, figure, name: str) -> None:
+        self.figure, self.name = figure, name
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        return buffer.getvalue()
+
+    def __repr__(self) -> str:
+        return f"<chart {self.name}>"
 
 
 FORECAST_COLUMNS = ["indicator", "geo", "sector", "basis", "year", "median", "lower", "upper"]

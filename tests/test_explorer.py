@@ -1,0 +1,387 @@
+"""The scenario explorer driven as a user would: by setting widget values and clicking.
+
+No browser here (tests/test_explorer_browser.py does that): ipywidgets run without a kernel,
+so each callback runs in this process and its effect on the explorer's state is checked.
+"""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from dxecon import explorer as explorer_module
+from dxecon import paths
+from dxecon.explorer import (
+    ScenarioExplorer,
+    attainment_table,
+    control_specs,
+    format_probability,
+    set_value,
+)
+from dxecon.params import load_yaml
+from dxecon.scenarios import load_scenario, run_scenario, scenario_from_dict, simulate
+
+SPEED = "sectors.ind_con.intensity.speed"
+CEILING = "sectors.ind_con.intensity.ceiling"
+
+#: Every array of the paths; "same numbers" means all of them.
+PATH_ARRAYS = (
+    "grdp_real_index",
+    "grdp_growth_real",
+    "sector_weight",
+    "sector_intensity",
+    "de_share",
+    "employment_index",
+    "lp_real_index",
+    "lp_growth_real",
+    "lp_growth_nominal",
+    "deflator",
+)
+
+
+def quick_charts(result, dataset, *, basis="real", which=("de_share", "lp")):
+    """Stand-in for `chart_pngs` where a test is about state, not pictures: drawing is most
+    of an update's time. Its bytes still change with the numbers and the basis."""
+    medians = {"de_share": result.run.paths.de_share, "lp": result.run.paths.lp_growth_real}
+    return {name: f"{name} {basis} {np.median(medians[name]):.12g}".encode() for name in which}
+
+
+@pytest.fixture
+def make_explorer(dataset, tmp_path, monkeypatch):
+    def make(base: str = "baseline", *, real_charts: bool = False, **options):
+        if not real_charts:
+            monkeypatch.setattr(explorer_module, "chart_pngs", quick_charts)
+        return ScenarioExplorer(base, dataset=dataset, save_dir=tmp_path / "saved", **options)
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def explorer(dataset, tmp_path_factory):
+    """One explorer for the read-only checks (building one draws two charts)."""
+    return ScenarioExplorer(dataset=dataset, save_dir=tmp_path_factory.mktemp("saved"))
+
+
+def shipped(name: str) -> dict:
+    return load_yaml(paths.PARAMS_DIR / "scenarios" / f"{name}.yaml")
+
+
+def expected_run(dataset, base: str, **changes):
+    """The library's own run of a shipped scenario with dotted-key changes."""
+    data = copy.deepcopy(shipped(base))
+    for key, value in changes.items():
+        set_value(data, key, value)
+    return run_scenario(scenario_from_dict(data), dataset=dataset)
+
+
+def row(table, target_id: str, reading: str = ""):
+    rows = table[(table["target_id"] == target_id) & (table["reading"] == reading)]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def assert_same_paths(left, right) -> None:
+    for name in PATH_ARRAYS:
+        np.testing.assert_array_equal(getattr(left, name), getattr(right, name), err_msg=name)
+
+
+# -- controls ------------------------------------------------------------------------------
+def test_controls_cover_the_main_assumptions_of_every_sector():
+    keys = [spec.key for spec in control_specs(shipped("baseline"))]
+    for sector in ("agro", "ind_con", "services", "taxes"):
+        assert f"sectors.{sector}.growth.mean" in keys
+    for sector in ("agro", "ind_con", "services"):  # taxes have no digital intensity
+        assert f"sectors.{sector}.intensity.speed" in keys
+        assert f"sectors.{sector}.intensity.ceiling" in keys
+    assert "sectors.taxes.intensity.speed" not in keys
+    assert {"employment.growth.mean", "deflator.mean", "horizon"} <= set(keys)
+
+
+def test_sliders_start_at_the_shipped_values_and_update_only_on_release(explorer):
+    data = shipped("baseline")
+    assert explorer.controls[SPEED].value == data["sectors"]["ind_con"]["intensity"]["speed"]
+    assert explorer.controls["horizon"].value == data["horizon"]
+    assert explorer.controls["deflator.mean"].value == data["deflator"]["mean"]
+    assert all(not control.continuous_update for control in explorer.controls.values())
+    assert explorer.changes() == []
+
+
+# -- computing -----------------------------------------------------------------------------
+def test_unchanged_base_shows_the_numbers_of_the_shipped_scenario(explorer, dataset):
+    shown = explorer.result
+    reference = run_scenario("baseline", dataset=dataset)
+    assert_same_paths(shown.run.paths, reference.paths)
+    card = reference.scorecard.frame
+    target = card[card["target_id"] == "TGT021"].iloc[0]
+    assert row(shown.table, "TGT021")["probability"] == target["probability"]
+    assert row(shown.table, "TGT021")["median"] == target["median"]
+    html = explorer.table.value
+    assert 'data-target="TGT021"' in html
+    assert format_probability(target["probability"]) in html
+    assert bytes(explorer.de_share_chart.value).startswith(b"\x89PNG")
+    assert bytes(explorer.lp_chart.value).startswith(b"\x89PNG")
+
+
+def test_fan_data_are_the_percentiles_of_the_paths(explorer):
+    fans = explorer.result.fans
+    de = fans[fans["quantity"] == "de_share"]
+    assert list(de["year"]) == list(explorer.result.run.paths.years)
+    np.testing.assert_allclose(
+        de["p50"].to_numpy(), np.median(explorer.result.run.paths.de_share, axis=0)
+    )
+    assert set(fans["quantity"]) == {"de_share", "lp_growth_real", "lp_growth_nominal"}
+
+
+def test_a_moved_slider_waits_for_the_update_button(make_explorer, dataset):
+    explorer = make_explorer(real_charts=True)
+    before = explorer.result
+    charts_before = (bytes(explorer.de_share_chart.value), explorer.table.value)
+
+    explorer.controls[SPEED].value = 0.25
+    assert explorer.result is before, "recomputed before the button was pressed"
+    assert 'data-stale="true"' in explorer.status.value
+
+    explorer.update_button.click()
+    assert explorer.result is not before
+    assert 'data-stale="false"' in explorer.status.value
+    assert bytes(explorer.de_share_chart.value) != charts_before[0]
+    assert explorer.table.value != charts_before[1]
+    expected = expected_run(dataset, "baseline", **{SPEED: 0.25})
+    assert_same_paths(explorer.result.run.paths, expected.paths)
+    card = expected.scorecard.frame
+    target = card[card["target_id"] == "TGT021"].iloc[0]
+    shown = row(explorer.result.table, "TGT021")
+    assert shown["median"] == target["median"]
+    assert shown["median"] > row(before.table, "TGT021")["median"]  # faster diffusion
+
+
+def test_update_on_release_recomputes_once_per_change(make_explorer):
+    explorer = make_explorer(update_on_release=True)
+    assert explorer.updates == 1
+    explorer.controls["deflator.mean"].value = 3.0
+    assert explorer.updates == 2
+    assert explorer.result.scenario.deflator.mean == 3.0
+    explorer.controls["deflator.mean"].value = 3.0  # no change, no recomputation
+    assert explorer.updates == 2
+
+
+def test_nominal_basis_redraws_only_the_productivity_chart(make_explorer):
+    explorer = make_explorer(real_charts=True)
+    de_share, real = bytes(explorer.de_share_chart.value), bytes(explorer.lp_chart.value)
+    updates = explorer.updates
+    explorer.basis.value = "nominal"
+    assert bytes(explorer.lp_chart.value) != real
+    assert bytes(explorer.de_share_chart.value) == de_share
+    assert explorer.updates == updates  # no new simulation for a different view
+
+
+def test_only_charts_whose_paths_moved_are_redrawn(make_explorer, monkeypatch):
+    explorer = make_explorer()
+    drawn = []
+
+    def counting(result, dataset, *, basis="real", which=("de_share", "lp")):
+        drawn.extend(which)
+        return quick_charts(result, dataset, basis=basis, which=which)
+
+    monkeypatch.setattr(explorer_module, "chart_pngs", counting)
+    explorer.controls[SPEED].value = 0.3  # diffusion: the digital share only
+    explorer.update_button.click()
+    assert drawn == ["de_share"]
+    explorer.controls["employment.growth.mean"].value = 0.2  # productivity only
+    explorer.update_button.click()
+    assert drawn == ["de_share", "lp"]
+    explorer.controls["sectors.services.growth.mean"].value = 10.0  # both
+    explorer.update_button.click()
+    assert drawn == ["de_share", "lp", "de_share", "lp"]
+    explorer.save_name.value = "renamed"  # the name is in both titles
+    explorer.update_button.click()
+    assert drawn[4:] == ["de_share", "lp"]
+
+
+def test_choosing_another_base_loads_its_values_and_numbers(make_explorer, dataset):
+    explorer = make_explorer()
+    explorer.controls[SPEED].value = 0.5
+    explorer.base_picker.value = "accelerated"
+    accelerated = shipped("accelerated")
+    assert explorer.controls[SPEED].value == accelerated["sectors"]["ind_con"]["intensity"]["speed"]
+    assert explorer.changes() == []
+    assert_same_paths(explorer.result.run.paths, run_scenario("accelerated", dataset=dataset).paths)
+    assert explorer.save_name.value == "accelerated_variant"
+
+
+def test_reset_restores_the_starting_point(make_explorer):
+    explorer = make_explorer()
+    original = explorer.result.run.paths.de_share
+    explorer.controls[SPEED].value = 0.4
+    explorer.controls["horizon"].value = 2035
+    explorer.update_button.click()
+    explorer.reset_button.click()
+    assert explorer.changes() == []
+    np.testing.assert_array_equal(explorer.result.run.paths.de_share, original)
+
+
+def test_float_noise_from_the_browser_is_not_a_change(make_explorer):
+    explorer = make_explorer()
+    explorer.controls[SPEED].value = float(np.nextafter(0.1, 1.0))  # 0.10000000000000002
+    assert explorer.changes() == []
+    explorer.controls[SPEED].value = 0.11
+    assert [spec.key for spec, _, _ in explorer.changes()] == [SPEED]
+
+
+# -- invalid settings ----------------------------------------------------------------------
+def test_ceiling_below_the_current_share_is_a_message_not_a_traceback(make_explorer):
+    explorer = make_explorer()
+    shown = explorer.result
+    explorer.controls[CEILING].value = 20.0  # industry's digital share is 30.18% today
+    explorer.update_button.click()
+    assert explorer.result is shown, "invalid settings must keep the last valid result"
+    assert explorer.error is not None
+    message = explorer.message.value
+    assert "sectors.ind_con.intensity" in message
+    assert "ceiling 20.0 is below the starting share 30.18" in message
+    assert "Industry &amp; construction" in message
+    assert "Traceback" not in message
+
+    explorer.controls[CEILING].value = 60.0
+    explorer.update_button.click()
+    assert explorer.error is None
+    assert explorer.message.value == ""
+    assert explorer.result is not shown
+
+
+def test_horizon_not_after_the_base_year_is_a_message(make_explorer):
+    explorer = make_explorer()
+    explorer.controls["horizon"].value = 2025
+    assert explorer.update() is None
+    assert "horizon 2025 must be after base_year 2025" in explorer.message.value
+
+
+def test_horizon_before_the_targets_shows_them_as_no_data(make_explorer):
+    explorer = make_explorer()
+    explorer.controls["horizon"].value = 2028
+    explorer.update_button.click()
+    target = row(explorer.result.table, "TGT021")
+    assert target["status"] == "no data"
+    assert "2030 is outside the simulated years" in target["note"]
+
+
+def test_unexpected_errors_in_callbacks_are_shown_in_the_page(make_explorer, monkeypatch):
+    explorer = make_explorer()
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(explorer_module, "compute", broken)
+    explorer.update_button.click()  # ipywidgets logs the exception; the page must say it
+    assert "Unexpected error" in explorer.message.value
+    assert "simulated failure" in explorer.message.value
+
+
+# -- the attainment table ------------------------------------------------------------------
+def test_attainment_table_keeps_what_the_sliders_move(explorer):
+    table = explorer.result.table
+    assert set(table["indicator"]) <= {
+        "de_share",
+        "de_sector_share_min",
+        "lp_growth",
+        "grdp_growth_real",
+    }
+    assert "TGT009" not in set(table["target_id"])  # superseded by Plan 106's TGT033
+    assert row(table, "TGT033")["status"] == "not met"  # 2025: published 22.28% vs 35%
+    assert row(table, "TGT033")["published"] == pytest.approx(22.28)
+    readings = set(table.loc[table["target_id"] == "TGT023", "reading"])
+    assert readings == {
+        "real, compound average 2026-2030",
+        "real, every year 2026-2030",
+        "nominal, compound average 2026-2030",
+        "nominal, every year 2026-2030",
+    }
+
+
+def test_attainment_table_drops_base_year_rows_without_a_figure(explorer):
+    card = explorer.result.run.scorecard.frame
+    assert "TGT011" in set(card["target_id"])  # 2025 productivity: no published figure
+    table = attainment_table(card, base_year=2025)
+    assert "TGT011" not in set(table["target_id"])
+
+
+# -- saving --------------------------------------------------------------------------------
+def test_saved_scenario_reproduces_the_explorer_exactly(make_explorer, monkeypatch):
+    explorer = make_explorer()
+    written = []
+    real_write = explorer_module.write_text_atomic
+    monkeypatch.setattr(
+        explorer_module,
+        "write_text_atomic",
+        lambda text, path: written.append(path) or real_write(text, path),
+    )
+    explorer.controls[SPEED].value = 0.17
+    explorer.controls["sectors.services.growth.mean"].value = 9.5
+    explorer.controls["employment.growth.mean"].value = 0.5
+    explorer.controls["horizon"].value = 2032
+    explorer.save_name.value = "faster_industry"
+    explorer.update_button.click()
+
+    explorer.save_button.click()
+    path = explorer.save_dir / "faster_industry.yaml"
+    assert written == [path], "saved files must be written atomically"
+    assert "faster_industry.yaml" in explorer.save_message.value
+
+    loaded = load_scenario(path)
+    assert loaded == explorer.scenario() == explorer.result.scenario
+    assert loaded.seed == shipped("baseline")["seed"]
+    assert_same_paths(simulate(loaded), explorer.result.run.paths)
+
+
+def test_saved_scenario_keeps_the_documentation_and_records_the_changes(make_explorer):
+    explorer = make_explorer()
+    explorer.controls[SPEED].value = 0.2
+    explorer.controls["deflator.mean"].value = 2.5
+    explorer.save_name.value = "documented"
+    path = explorer.save()
+    saved = load_yaml(path)
+    base = shipped("baseline")
+    for key, text in base["assumptions"].items():
+        assert saved["assumptions"][key] == text
+    changes = saved["assumptions"]["explorer_changes"]
+    assert "params/scenarios/baseline.yaml" in changes
+    assert f"{SPEED}): 0.1 -> 0.2" in changes
+    assert "deflator.mean): 1.5 -> 2.5" in changes
+    assert "horizon" not in changes  # only what was moved
+    assert saved["name"] == "documented"
+    assert list(saved) == list(base)  # same keys in the same order as the shipped files
+    assert path.read_text(encoding="utf-8").startswith("# Saved by the dxecon scenario explorer")
+    assert [p.name for p in path.parent.iterdir()] == ["documented.yaml"]  # no temp files
+
+
+def test_invalid_name_or_settings_are_not_saved(make_explorer):
+    explorer = make_explorer()
+    explorer.save_name.value = "My Scenario"
+    assert explorer.save() is None
+    assert "field &#x27;name&#x27;" in explorer.save_message.value
+    explorer.save_name.value = "ok_name"
+    explorer.controls[CEILING].value = 10.0
+    assert explorer.save() is None
+    assert "below the starting share" in explorer.save_message.value
+    assert not explorer.save_dir.exists() or not list(explorer.save_dir.iterdir())
+
+
+def test_unknown_base_names_the_shipped_scenarios(dataset):
+    with pytest.raises(ValueError, match="shipped: accelerated, baseline, lagging"):
+        ScenarioExplorer("optimistic", dataset=dataset)
+
+
+# -- import cost ---------------------------------------------------------------------------
+def test_importing_the_library_does_not_load_widgets_or_matplotlib():
+    code = (
+        "import sys, dxecon, dxecon.scenarios;"
+        "print(sorted(m for m in ('ipywidgets', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

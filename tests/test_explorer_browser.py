@@ -1,0 +1,261 @@
+"""End to end: the explorer notebook served by Voila, driven in Debian's Chromium.
+
+What a user does, in a real browser: open the explorer, pick a starting scenario, move
+industry's diffusion-speed slider with the keyboard, press Update, save the result. Checked:
+the chart image and the attainment table change, and the numbers the page shows are the ones
+dxecon computes in this process for the same settings (and for the file the page saved).
+
+Needs ``/usr/bin/chromium`` (Debian's package; ``./dx test`` installs it where it can) and
+never downloads a browser. The Voila server and its kernel run in their own session and are
+stopped by process group when the module's tests end. Every request that does not go to
+127.0.0.1 is aborted (Voila's page asks a CDN for fonts), so the test is hermetic.
+
+Artifacts (gitignored): ``outputs/test-artifacts/explorer_voila.png``, and on failure
+``explorer_voila_FAIL.png`` plus the server log ``explorer_voila.log``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dxecon import paths
+from dxecon.params import load_yaml
+from dxecon.scenarios import load_scenario, run_scenario, scenario_from_dict
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+NOTEBOOK = paths.NOTEBOOKS_DIR / "explorer" / "scenario_explorer.ipynb"
+ARTIFACTS = paths.OUTPUTS_DIR / "test-artifacts"
+TIMEOUT_MS = 60_000
+#: Flags from the browser probe: --no-sandbox is required as root; the rest keep a headless
+#: Chromium in a container quiet and off the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SPEED_SLIDER = ".dxecon-key-sectors-ind_con-intensity-speed"
+#: Scroll every scrolled container back to the top; return the tallest content height.
+SCROLL_TO_TOP_AND_MEASURE = """() => {
+    let height = document.documentElement.scrollHeight;
+    for (const element of document.querySelectorAll("*")) {
+        if (element.scrollHeight > element.clientHeight) {
+            element.scrollTop = 0;
+            height = Math.max(height, element.scrollHeight);
+        }
+    }
+    window.scrollTo(0, 0);
+    return height;
+}"""
+#: Rows of the attainment table compared with the library: (target id, reading).
+CHECKED_ROWS = [("TGT021", ""), ("TGT023", "real, compound average 2026-2030")]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group (Voila stops its kernels), SIGKILL after 10 s."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    """A Voila server for the explorer notebook on 127.0.0.1; yields (url, root folder)."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium; "
+            "./dx test does it when run as root) to run the explorer's browser test"
+        )
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    voila_bin = Path(sys.executable).parent / "voila"
+    if not voila_bin.exists():
+        pytest.skip(f"voila is not installed next to {sys.executable}")
+    from dxecon.notebooks import install_kernel
+
+    root = tmp_path_factory.mktemp("voila")
+    # The notebook asks for the kernel "dxecon": install one for this interpreter in a
+    # private folder, and keep every Jupyter, IPython and matplotlib file out of $HOME.
+    install_kernel(prefix=root / "env")
+    env = {
+        **os.environ,
+        "JUPYTER_PATH": str(root / "env" / "share" / "jupyter"),
+        "JUPYTER_CONFIG_DIR": str(root / "config"),
+        "JUPYTER_DATA_DIR": str(root / "data"),
+        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+        "IPYTHONDIR": str(root / "ipython"),
+        "MPLCONFIGDIR": str(root / "mpl"),
+        "DXECON_OUTPUTS": str(root / "outputs"),  # where "Save as scenario" writes
+    }
+    port, token = _free_port(), secrets.token_hex(16)
+    log = root / "voila.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                str(voila_bin),
+                str(NOTEBOOK),
+                "--no-browser",
+                f"--port={port}",
+                "--Voila.ip=127.0.0.1",
+                f"--token={token}",
+                "--show_tracebacks=True",
+            ],
+            cwd=root,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped with its kernels
+        )
+    try:
+        # Ready when the port accepts connections (Voila's API routes are not allowlisted,
+        # and GET / would run the notebook).
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"voila exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"voila did not listen within 60 s:\n{log.read_text()}")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/?token={token}", root
+    finally:
+        _stop(process)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(log, ARTIFACTS / "explorer_voila.log")
+
+
+def expected_cells(dataset, base: str, **changes) -> dict[tuple[str, str], tuple[str, str]]:
+    """Median and P(target met) as the page should print them, computed by the library
+    for a shipped scenario with dotted-key changes."""
+    data = copy.deepcopy(load_yaml(paths.PARAMS_DIR / "scenarios" / f"{base}.yaml"))
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split(".")
+        node = data
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    return _cells(run_scenario(scenario_from_dict(data), dataset=dataset))
+
+
+def _cells(run) -> dict[tuple[str, str], tuple[str, str]]:
+    card = run.scorecard.frame
+    cells = {}
+    for target_id, reading in CHECKED_ROWS:
+        row = card[(card["target_id"] == target_id) & (card["variant"] == reading)].iloc[0]
+        cells[target_id, reading] = (f"{row['median']:.2f}", f"{100 * row['probability']:.1f}%")
+    return cells
+
+
+def shown_cells(page) -> dict[tuple[str, str], tuple[str, str]]:
+    cells = {}
+    for target_id, reading in CHECKED_ROWS:
+        row = page.locator(
+            f'.dxecon-attainment tr[data-target="{target_id}"][data-reading="{reading}"]'
+        )
+        cells[target_id, reading] = (
+            row.locator("td.median").inner_text().strip(),
+            row.locator("td.probability").inner_text().strip(),
+        )
+    return cells
+
+
+def test_explorer_in_the_browser_updates_to_the_library_numbers(voila, dataset):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, root = voila
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "explorer_voila_FAIL.png").unlink(missing_ok=True)  # from an earlier run
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+        try:
+            page.goto(url)
+            status = page.locator(".dxecon-status")
+            table = page.locator(".dxecon-attainment")
+            chart = page.locator(".dxecon-chart-de-share")
+
+            # 1. The notebook ran: the baseline is shown with the library's numbers.
+            expect(status).to_have_attribute("data-updates", "1", timeout=TIMEOUT_MS)
+            assert shown_cells(page) == expected_cells(dataset, "baseline")
+
+            # 2. Another starting point: accelerated (its 2030 share is near the target, so
+            #    the probability is not stuck at 0 or 1 and a change must show).
+            page.locator(".dxecon-base select").select_option("accelerated")
+            expect(status).to_have_attribute("data-updates", "2", timeout=TIMEOUT_MS)
+            before = shown_cells(page)
+            assert before == expected_cells(dataset, "accelerated")
+            table_before = table.inner_text()
+            chart_before = chart.screenshot()
+
+            # 3. Industry's diffusion speed 0.25 -> 0.20 with the keyboard, then Update.
+            slider = page.locator(SPEED_SLIDER)
+            slider.locator(".noUi-handle").focus()
+            for _ in range(5):
+                page.keyboard.press("ArrowLeft")
+            expect(slider.locator(".widget-readout")).to_have_text("0.20")
+            page.locator("button.dxecon-update").click()
+            expect(status).to_have_attribute("data-updates", "3", timeout=TIMEOUT_MS)
+            expect(status).to_have_attribute("data-stale", "false")
+
+            after = shown_cells(page)
+            assert table.inner_text() != table_before, "the attainment table did not change"
+            assert chart.screenshot() != chart_before, "the fan chart did not change"
+            assert after != before
+            assert after == expected_cells(
+                dataset, "accelerated", **{"sectors.ind_con.intensity.speed": 0.20}
+            )
+
+            # 4. Save as scenario: the file reproduces exactly what the page shows.
+            page.locator(".dxecon-save-name input").fill("browser_check")
+            page.locator("button.dxecon-save").click()
+            expect(page.locator(".dxecon-saved")).to_contain_text("browser_check.yaml")
+            saved = load_scenario(root / "outputs" / "explorer" / "browser_check.yaml")
+            assert saved.sectors["ind_con"].intensity.speed == pytest.approx(0.20, abs=1e-12)
+            assert _cells(run_scenario(saved, dataset=dataset)) == after
+
+            # Voila scrolls inside its own container, so a full-page shot stops at the
+            # viewport: make the viewport as tall as the whole page, scrolled to the top.
+            height = page.evaluate(SCROLL_TO_TOP_AND_MEASURE)
+            page.set_viewport_size({"width": 1500, "height": min(int(height) + 50, 6000)})
+            page.screenshot(path=ARTIFACTS / "explorer_voila.png", full_page=True)
+        except Exception:
+            page.screenshot(path=ARTIFACTS / "explorer_voila_FAIL.png", full_page=True)
+            raise
+        finally:
+            browser.close()
+    assert not problems, problems
