@@ -15,15 +15,8 @@ from pathlib import Path
 
 import click
 
+from dxecon.cli_options import DATA_OPTION, OUTPUTS_OPTION
 from dxecon.errors import DxeconError
-
-DATA_OPTION = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Data folder with the layout of data/ (default: the project's data/).",
-)
 
 
 def _fail(exc: Exception) -> None:
@@ -149,13 +142,7 @@ def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
     default=None,
     help="Override the scenario's number of paths.",
 )
-@click.option(
-    "--outputs",
-    "outputs_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Outputs folder (default: the project's outputs/).",
-)
+@OUTPUTS_OPTION
 @DATA_OPTION
 def scenario_cmd(
     names: tuple[str, ...], n_paths: int | None, outputs_dir: Path | None, data_dir: Path | None
@@ -178,15 +165,6 @@ def scenario_cmd(
             click.echo(f"wrote {folder}")
     except (DxeconError, ValueError) as exc:
         _fail(exc)
-
-
-OUTPUTS_OPTION = click.option(
-    "--outputs",
-    "outputs_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Outputs folder (default: the project's outputs/).",
-)
 
 
 def _published(result) -> None:

@@ -39,7 +39,7 @@ from dxecon import paths
 from dxecon.data import Dataset, load_dataset
 from dxecon.errors import ParamsError
 from dxecon.io import write_text_atomic
-from dxecon.params import load_yaml
+from dxecon.params import get_dotted, load_yaml, set_dotted
 from dxecon.scenarios import Scenario, ScenarioRun, available_scenarios, scenario_from_dict
 from dxecon.scenarios.engine import PERCENTILES, percentiles
 from dxecon.scenarios.run import run_scenario
@@ -158,21 +158,9 @@ def control_specs(data: Mapping[str, Any]) -> list[ControlSpec]:
     return specs
 
 
-def get_value(data: Mapping[str, Any], key: str) -> Any:
-    """The value at a dotted key of a nested mapping."""
-    node: Any = data
-    for part in key.split("."):
-        node = node[part]
-    return node
-
-
-def set_value(data: dict[str, Any], key: str, value: Any) -> None:
-    """Set the value at a dotted key of a nested mapping (the parents must exist)."""
-    *parents, leaf = key.split(".")
-    node = data
-    for part in parents:
-        node = node[part]
-    node[leaf] = value
+# One implementation of dotted keys for the explorer, the sweeps and the tests.
+get_value = get_dotted
+set_value = set_dotted
 
 
 def _same(a: float, b: float) -> bool:

@@ -7,7 +7,7 @@ parses, `check_keys` rejects unknown keys with the closest valid one suggested.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +55,20 @@ def check_keys(
                 f"{prefix}{key}",
                 f"unknown key{hint} Allowed keys: {', '.join(allowed)}",
             )
+
+
+def get_dotted(data: Mapping[str, Any], key: str) -> Any:
+    """The value at a dotted key (``sectors.ind_con.intensity.speed``) of a nested mapping."""
+    node: Any = data
+    for part in key.split("."):
+        node = node[part]
+    return node
+
+
+def set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set the value at a dotted key of a nested mapping in place (the parents must exist)."""
+    *parents, leaf = key.split(".")
+    node = data
+    for part in parents:
+        node = node[part]
+    node[leaf] = value

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from dxecon.cli_options import OUTPUTS_OPTION
 from dxecon.errors import DxeconError
 
 #: Failed variants listed on stderr; the rest are in results.csv (column 'error').
@@ -26,13 +27,7 @@ SHOWN_FAILURES = 10
     metavar="ADDRESS",
     help="An existing Dask scheduler (tcp://HOST:PORT); default: this machine's cores.",
 )
-@click.option(
-    "--outputs",
-    "outputs_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Outputs folder (default: the project's outputs/).",
-)
+@OUTPUTS_OPTION
 @click.option(
     "--workers",
     type=click.IntRange(min=1),

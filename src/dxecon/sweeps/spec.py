@@ -25,7 +25,7 @@ import pandas as pd
 
 from dxecon import paths
 from dxecon.errors import ParamsError
-from dxecon.params import check_keys, load_yaml
+from dxecon.params import check_keys, load_yaml, set_dotted
 
 #: Keys of a sweep file.
 SWEEP_KEYS = (
@@ -321,13 +321,7 @@ def sweepable_paths(scenario: dict[str, Any]) -> dict[str, float]:
     return found
 
 
-def set_path(scenario: dict[str, Any], path: str, value: float) -> None:
-    """Set a dotted path in a nested mapping in place (the path is known to exist)."""
-    *parents, leaf = path.split(".")
-    node = scenario
-    for key in parents:
-        node = node[key]
-    node[leaf] = value
+set_path = set_dotted  # the one dotted-key setter (dxecon.params)
 
 
 def _expand(name: str, valid: dict[str, float], *, file: str) -> tuple[str, ...]:
