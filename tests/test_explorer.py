@@ -91,7 +91,7 @@ def assert_same_paths(left, right) -> None:
 
 # -- controls ------------------------------------------------------------------------------
 def test_controls_cover_the_main_assumptions_of_every_sector():
-    keys = [spec.key for spec in control_specs(shipped("baseline"))]
+    keys = [spec.key for spec in control_specs(shipped("baseline"), base_year=2025)]
     for sector in ("agro", "ind_con", "services", "taxes"):
         assert f"sectors.{sector}.growth.mean" in keys
     for sector in ("agro", "ind_con", "services"):  # taxes have no digital intensity
@@ -116,7 +116,7 @@ def test_unchanged_base_shows_the_numbers_of_the_shipped_scenario(explorer, data
     reference = run_scenario("baseline", dataset=dataset)
     assert_same_paths(shown.run.paths, reference.paths)
     card = reference.scorecard.frame
-    target = card[card["target_id"] == "TGT021"].iloc[0]
+    target = card[card["goal_id"] == "TGT021"].iloc[0]
     assert row(shown.table, "TGT021")["probability"] == target["probability"]
     assert row(shown.table, "TGT021")["median"] == target["median"]
     html = explorer.table.value
@@ -153,7 +153,7 @@ def test_a_moved_slider_waits_for_the_update_button(make_explorer, dataset):
     expected = expected_run(dataset, "baseline", **{SPEED: 0.25})
     assert_same_paths(explorer.result.run.paths, expected.paths)
     card = expected.scorecard.frame
-    target = card[card["target_id"] == "TGT021"].iloc[0]
+    target = card[card["goal_id"] == "TGT021"].iloc[0]
     shown = row(explorer.result.table, "TGT021")
     assert shown["median"] == target["median"]
     assert shown["median"] > row(before.table, "TGT021")["median"]  # faster diffusion
@@ -290,21 +290,17 @@ def test_attainment_table_keeps_what_the_sliders_move(explorer):
         "lp_growth",
         "grdp_growth_real",
     }
-    assert "TGT009" not in set(table["target_id"])  # superseded by Plan 106's TGT033
-    assert row(table, "TGT033")["status"] == "not met"  # 2025: published 22.28% vs 35%
-    assert row(table, "TGT033")["published"] == pytest.approx(22.28)
+    # Resolution 03 (25%) and Plan 106 (35%) set the 2025 share: one goal, one row, and
+    # the only 2025 figure covers the merged city: not comparable with a pre-merger target.
+    assert "TGT033" not in set(table["target_id"])
+    assert row(table, "TGT009")["status"] == "not comparable"
     readings = set(table.loc[table["target_id"] == "TGT023", "reading"])
-    assert readings == {
-        "real, compound average 2026-2030",
-        "real, every year 2026-2030",
-        "nominal, compound average 2026-2030",
-        "nominal, every year 2026-2030",
-    }
+    assert readings == {"real, compound average 2026-2030"}
 
 
 def test_attainment_table_drops_base_year_rows_without_a_figure(explorer):
     card = explorer.result.run.scorecard.frame
-    assert "TGT011" in set(card["target_id"])  # 2025 productivity: no published figure
+    assert "TGT011" in set(card["goal_id"])  # 2025 productivity: not forecast, not published
     table = attainment_table(card, base_year=2025)
     assert "TGT011" not in set(table["target_id"])
 

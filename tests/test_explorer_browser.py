@@ -172,7 +172,7 @@ def _cells(run) -> dict[tuple[str, str], tuple[str, str]]:
     card = run.scorecard.frame
     cells = {}
     for target_id, reading in CHECKED_ROWS:
-        row = card[(card["target_id"] == target_id) & (card["variant"] == reading)].iloc[0]
+        row = card[(card["goal_id"] == target_id) & (card["reading"] == reading)].iloc[0]
         cells[target_id, reading] = (f"{row['median']:.2f}", f"{100 * row['probability']:.1f}%")
     return cells
 

@@ -14,9 +14,8 @@ from dxecon.monthly import current_month, revisions, run_monthly
 def scorecard(probability: float, median: float) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "target_id": ["TGT021", "TGT001"],
+            "goal_id": ["TGT021", "TGT001"],
             "indicator": ["de_share", "online_public_services_level4_pct"],
-            "variant": [np.nan, np.nan],
             "year": [2030, 2025],
             "median": [median, np.nan],
             "probability": [probability, np.nan],
@@ -29,8 +28,8 @@ def test_current_month():
     assert current_month(dt.date(2026, 11, 22)) == "2026-11"
 
 
-def test_revisions_compare_target_by_target():
-    table = revisions(scorecard(0.10, 28.0), scorecard(0.25, 29.5)).set_index("target_id")
+def test_revisions_compare_goal_by_goal():
+    table = revisions(scorecard(0.10, 28.0), scorecard(0.25, 29.5)).set_index("goal_id")
     assert table.at["TGT021", "median_change"] == pytest.approx(1.5)
     assert table.at["TGT021", "probability_change"] == pytest.approx(0.15)
     assert np.isnan(table.at["TGT001", "probability_change"])
@@ -49,7 +48,7 @@ def test_monthly_run_publishes_every_scenario_with_revisions_and_index(tmp_path)
     result = run_monthly(as_of="2026-10", outputs_dir=tmp_path)
     assert set(result.folders) == {"baseline", "accelerated", "lagging"}
     revised = pd.read_csv(tmp_path / "2026-10" / "baseline" / "tables" / "revisions.csv")
-    row = revised.set_index("target_id").loc["TGT021"]
+    row = revised.set_index("goal_id").loc["TGT021"]
     assert row["previous_as_of"] == "2026-09" and row["previous_median"] == 20.0
     assert (tmp_path / "2026-10" / "baseline" / "charts" / "revisions.png").is_file()
     first = pd.read_csv(tmp_path / "2026-10" / "lagging" / "tables" / "revisions.csv")

@@ -13,6 +13,8 @@ from dxecon.scenarios import (
     available_scenarios,
     compound_growth,
     load_scenario,
+    resolve_start,
+    run_scenario,
     scenario_from_dict,
     score,
     simulate,
@@ -21,10 +23,22 @@ from dxecon.targets import TargetRegistry
 
 
 @pytest.fixture(scope="module")
-def baseline_dict():
+def shipped_dict():
+    """The shipped baseline file as written: assumptions only."""
     from dxecon import paths
 
     return load_yaml(paths.PARAMS_DIR / "scenarios" / "baseline.yaml")
+
+
+@pytest.fixture(scope="module")
+def baseline_dict(shipped_dict, dataset):
+    """The baseline with its observed start filled in from the shipped data."""
+    resolved, _ = resolve_start(scenario_from_dict(shipped_dict), dataset)
+    return resolved.model_dump(exclude_none=True)
+
+
+def resolved(name: str, dataset):
+    return resolve_start(load_scenario(name), dataset)[0]
 
 
 def variant(base: dict, **changes) -> dict:
@@ -61,19 +75,75 @@ def test_shipped_scenarios_load_and_reference_known_instruments(dataset):
         assert {"sectors", "deflator", "employment"} <= set(scenario.assumptions)
 
 
-def test_baseline_weights_and_start_share_match_published_2025(dataset, baseline_dict):
-    # Weights are S14's 2025 structure of the merged city; start intensities reproduce the
-    # published GSO share of 22.28% (D4): the YAML must not drift from the data.
+def test_shipped_files_hold_no_observed_start(shipped_dict):
+    assert "base_year" not in shipped_dict
+    for sector in shipped_dict["sectors"].values():
+        assert "weight" not in sector
+        assert "start" not in (sector.get("intensity") or {})
+
+
+def test_start_is_the_latest_published_structure_and_share(dataset, baseline_dict):
+    # Weights: the merged city's latest published GRDP structure; start intensities
+    # reproduce its latest published GSO share: read from data/, never typed.
     scenario = scenario_from_dict(baseline_dict)
+    latest = dataset.series("sector_share_grdp", "HP2025", sector="ind_con").values.dropna()
+    year = int(latest.index.max())
+    assert scenario.base_year == year
     shares = {
-        s: dataset.series("sector_share_grdp", "HP2025", sector=s).values.loc[2025]
+        s: dataset.series("sector_share_grdp", "HP2025", sector=s).values.loc[year]
         for s in ("agro", "ind_con", "services")
     }
     for sector, value in shares.items():
         assert scenario.sectors[sector].weight == value
     assert scenario.sectors["taxes"].weight == pytest.approx(100 - sum(shares.values()))
-    published = dataset.series("de_share", "HP2025", method="GSO").values.loc[2025]
-    assert simulate(scenario, paths=10).base["de_share"] == pytest.approx(published, abs=0.01)
+    published = dataset.series("de_share", "HP2025", method="GSO").values.dropna()
+    assert simulate(scenario, paths=10).base["de_share"] == pytest.approx(
+        published.iloc[-1], abs=0.01
+    )
+
+
+def test_a_changed_observation_moves_the_start_and_the_scorecard(data_copy):
+    from conftest import replace_in
+
+    from dxecon.data import load_dataset
+
+    before = run_scenario("baseline", n_paths=500)
+    # The merged city's published 2025 share (GSO): a revised figure must reach the start.
+    replace_in(
+        data_copy / "observations.csv",
+        ",de_share,HP2025,total,2025,22.28,",
+        ",de_share,HP2025,total,2025,24.5,",
+    )
+    after = run_scenario("baseline", n_paths=500, dataset=load_dataset(data_copy))
+    assert after.paths.base["de_share"] == pytest.approx(24.5, abs=0.01)
+    assert before.paths.base["de_share"] != pytest.approx(24.5, abs=0.01)
+    card_before = before.scorecard.frame.set_index("goal_id")
+    card_after = after.scorecard.frame.set_index("goal_id")
+    assert card_after.at["TGT021", "median"] > card_before.at["TGT021", "median"]
+    start = after.start.to_frame().set_index("field")
+    assert (
+        start.at["sectors.ind_con.intensity.start", "value"]
+        > before.start.to_frame().set_index("field").at["sectors.ind_con.intensity.start", "value"]
+    )
+
+
+def test_start_override_is_applied_and_reported(shipped_dict, dataset):
+    data = copy.deepcopy(shipped_dict)
+    data["start_override"] = {
+        "sectors.agro.intensity.start": {"value": 3.0, "reason": "a survey says so"}
+    }
+    scenario, start = resolve_start(scenario_from_dict(data), dataset)
+    assert scenario.sectors["agro"].intensity.start == 3.0
+    row = start.to_frame().set_index("field").loc["sectors.agro.intensity.start"]
+    assert row["overridden"] and row["reason"] == "a survey says so"
+    data["start_override"] = {"sectors.agro.growth.mean": {"value": 3.0, "reason": "why not"}}
+    with pytest.raises(ParamsError, match="not an observed start"):
+        resolve_start(scenario_from_dict(data), dataset, file="mine.yaml")
+
+
+def test_unresolved_scenario_is_refused_by_the_engine(shipped_dict):
+    with pytest.raises(ValueError, match="resolve_start"):
+        simulate(scenario_from_dict(shipped_dict))
 
 
 def test_baseline_growth_means_are_the_published_averages(dataset, baseline_dict):
@@ -225,42 +295,102 @@ def test_compound_growth_closed_form():
 @pytest.fixture(scope="module")
 def baseline_card(dataset):
     registry = TargetRegistry(dataset)
-    scenario = load_scenario("baseline", known_instruments=registry.instruments)
+    scenario = resolved("baseline", dataset)
     return score(simulate(scenario, paths=4000), registry, dataset).to_frame()
 
 
-def test_every_target_of_the_instruments_is_listed(baseline_card, dataset):
-    registry = TargetRegistry(dataset)
-    expected = set(registry.select(["NQ03-NQ/TU", "KH106/KH-UBND"])["target_id"])
-    assert set(baseline_card["target_id"]) == expected
-    no_data = baseline_card[baseline_card["pillar"] == "digital_society"]
-    assert (no_data["status"] == "no data").all()
+def test_every_city_target_is_in_exactly_one_goal(baseline_card, dataset):
+    from dxecon.targets import ScoringConfig
+
+    config = ScoringConfig.from_yaml()
+    targets = TargetRegistry(dataset).select()
+    city = targets[targets["geo"].isin(config.city_geographies)]
+    from dxecon.scenarios.scorecard import goals
+
+    assigned = goals(city)
+    assert set(assigned["goal_id"]) == set(
+        baseline_card[baseline_card["scope"] == "city"]["goal_id"]
+    )
+    assert baseline_card["goal_id"].is_unique
 
 
-def test_2025_is_scored_on_the_published_merged_city_figure(baseline_card):
-    row = baseline_card.set_index("target_id").loc["TGT033"]
-    assert row["status"] == "not met" and row["latest_value"] == 22.28
-    assert row["latest_geo"] == "HP2025" and "merged city" in row["note"]
+def test_one_goal_set_twice_is_one_row_with_both_levels(baseline_card):
+    card = baseline_card.set_index("goal_id")
+    # Resolution 03 (25%) and Plan 106 (35%) set the 2025 digital share: one row.
+    row = card.loc["TGT009"]
+    assert row["instrument"] == "KH106/KH-UBND" and "NQ03-NQ/TU" in row["also_set_by"]
+    assert "NQ03-NQ/TU" in row["earlier_levels"]
+    assert "TGT033" not in card.index and "TGT034" not in card.index
+
+
+def test_a_figure_of_another_boundary_is_not_comparable(baseline_card):
+    row = baseline_card.set_index("goal_id").loc["TGT009"]
+    assert row["status"] == "not comparable"
+    assert "HP2025" in row["other_boundary"] and row["latest_geo"] == "HP"
     assert np.isnan(row["probability"])
 
 
+def test_past_targets_are_scored_on_the_published_figure(baseline_card, dataset):
+    card = baseline_card.set_index("goal_id")
+    growth = dataset.series("grdp_growth_real", "HP2025").values
+    row = card.loc["TGT055"]
+    expected = "met" if growth.loc[2025] >= row["target_value"] else "missed"
+    assert row["status"] == expected and row["latest_value"] == growth.loc[2025]
+    assert row["latest_period"] == "2025" and row["latest_source"]
+
+
 def test_2030_targets_are_forecast_with_probabilities(baseline_card):
-    de = baseline_card.set_index("target_id").loc["TGT021"]
+    de = baseline_card.set_index("goal_id").loc["TGT021"]
     assert de["low"] <= de["median"] <= de["high"]
     assert 0.0 <= de["probability"] <= 1.0
     assert de["status"] in {"on track", "at risk", "off track"}
-    lp = baseline_card[baseline_card["target_id"] == "TGT023"]
-    assert set(lp["variant"]) == {
-        "real, compound average 2026-2030",
-        "real, every year 2026-2030",
-        "nominal, compound average 2026-2030",
-        "nominal, every year 2026-2030",
-    }
+    lp = baseline_card.set_index("goal_id").loc["TGT023"]
+    assert "nominal, compound average" in lp["other_readings"]
 
 
-def test_scenarios_are_ordered_as_their_assumptions():
+def test_no_data_rows_are_a_minority_and_name_what_is_needed(baseline_card):
+    city = baseline_card[baseline_card["scope"] == "city"]
+    no_data = city[city["status"] == "no data"]
+    assert (no_data["note"].str.contains("needed:") | no_data["year"].isna()).all()
+
+
+def test_status_thresholds_come_from_params(tmp_path, dataset, baseline_dict):
+    import yaml
+
+    from dxecon import paths
+    from dxecon.targets import ScoringConfig
+
+    data = load_yaml(paths.PARAMS_DIR / "targets.yaml")
+    data["status_thresholds"] = {"on_track": 1.0, "at_risk": 0.99}
+    path = tmp_path / "targets.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    config = ScoringConfig.from_yaml(path)
+    sim = simulate(scenario_from_dict(baseline_dict), paths=500)
+    card = score(sim, TargetRegistry(dataset), dataset, config=config).to_frame()
+    forecast = card[card["scored_on"] == "forecast"]
+    assert not forecast.empty
+    assert set(forecast["status"]) <= {"off track", "on track"}
+    assert ((forecast["probability"] == 1.0) == (forecast["status"] == "on track")).all()
+
+
+def test_a_changed_target_changes_the_scorecard(data_copy, baseline_dict):
+    from conftest import replace_in
+
+    from dxecon.data import load_dataset
+
+    text = (data_copy / "targets.csv").read_text(encoding="utf-8")
+    line = next(row for row in text.splitlines() if row.startswith("TGT023,"))
+    replace_in(data_copy / "targets.csv", line, line.replace(",>=,16,", ",>=,9,"))
+    changed = load_dataset(data_copy)
+    sim = simulate(scenario_from_dict(baseline_dict), paths=2000)
+    card = score(sim, TargetRegistry(changed), changed).to_frame().set_index("goal_id")
+    assert card.at["TGT023", "target_value"] == 9.0
+    assert card.at["TGT023", "probability"] > 0.5
+
+
+def test_scenarios_are_ordered_as_their_assumptions(dataset):
     medians = {}
     for name in ("lagging", "baseline", "accelerated"):
-        sim = simulate(load_scenario(name), paths=2000)
+        sim = simulate(resolved(name, dataset), paths=2000)
         medians[name] = float(np.median(sim.de_share[:, -1]))
     assert medians["lagging"] < medians["baseline"] < medians["accelerated"]

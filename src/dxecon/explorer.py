@@ -43,6 +43,7 @@ from dxecon.params import get_dotted, load_yaml, set_dotted
 from dxecon.scenarios import Scenario, ScenarioRun, available_scenarios, scenario_from_dict
 from dxecon.scenarios.engine import PERCENTILES, percentiles
 from dxecon.scenarios.run import run_scenario
+from dxecon.scenarios.start import resolve_start
 
 #: Sector codes of the scenario files, as a reader says them.
 SECTOR_LABELS = {
@@ -111,10 +112,10 @@ class ControlSpec:
         return 0 if self.integer else max(0, -math.floor(math.log10(self.step) + 1e-9))
 
 
-def control_specs(data: Mapping[str, Any]) -> list[ControlSpec]:
+def control_specs(data: Mapping[str, Any], *, base_year: int) -> list[ControlSpec]:
     """The explorer's controls for a scenario mapping: per sector its real growth and (for
     sectors with a digital intensity) diffusion speed and ceiling; then employment growth,
-    the deflator and the horizon."""
+    the deflator and the horizon (from ``base_year``, the observed start's year)."""
     specs = []
     for code, sector in data["sectors"].items():
         group = SECTOR_LABELS.get(code, code)
@@ -147,7 +148,6 @@ def control_specs(data: Mapping[str, Any]) -> list[ControlSpec]:
                 )
             )
     economy = "Whole economy"
-    base_year = int(data["base_year"])
     specs += [
         ControlSpec(
             "employment.growth.mean", economy, "employment growth", -5, 5, 0.01, "% a year"
@@ -195,23 +195,23 @@ def fan_data(run: ScenarioRun) -> pd.DataFrame:
 
 
 def attainment_table(scorecard: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
-    """The rows of a scorecard that the explorer's assumptions move.
+    """The goals of a scorecard that the explorer's assumptions move.
 
-    Kept: targets on the modelled indicators that are not superseded, for years after the
-    base year (scored on the paths, or 'no data' with the reason, e.g. beyond the horizon),
-    plus earlier years already scored on a published figure ('met' / 'not met').
+    Kept: city goals on the modelled indicators for years after the base year (scored on
+    the paths, or with the reason they are not), plus earlier years already scored on a
+    published figure. The statuses are the scorecard's (`dxecon.scenarios.scorecard`).
     """
     card = scorecard[scorecard["indicator"].isin(INDICATOR_LABELS)]
-    card = card[card["superseded_by"].fillna("") == ""]
-    published = card["status"].isin(["met", "not met"])
+    card = card[(card["scope"] == "city") & card["year"].notna()]
+    published = card["scored_on"].str.startswith("published")
     card = card[published | (card["year"] > base_year)]
     table = pd.DataFrame(
         {
-            "target_id": card["target_id"],
+            "target_id": card["goal_id"],
             "instrument": card["instrument"],
             "indicator": card["indicator"],
             "quantity": card["indicator"].map(INDICATOR_LABELS),
-            "reading": card["variant"].fillna(""),
+            "reading": card["reading"],
             "year": card["year"].astype(int),
             "comparator": card["comparator"],
             "target_value": card["target_value"],
@@ -234,7 +234,7 @@ def compute(scenario: Scenario, dataset: Dataset) -> ExplorerResult:
     start = time.perf_counter()
     run = run_scenario(scenario, dataset=dataset)
     fans = fan_data(run)
-    table = attainment_table(run.scorecard.frame, base_year=scenario.base_year)
+    table = attainment_table(run.scorecard.frame, base_year=run.scenario.base_year)
     return ExplorerResult(scenario, run, fans, table, time.perf_counter() - start)
 
 
@@ -488,9 +488,10 @@ class ScenarioExplorer:
             When the settings are not a valid scenario (a ceiling below the current share,
             a horizon before the as-of year, a name that is not lower_case, ...).
         """
-        return scenario_from_dict(
-            self.scenario_data(), file=f"<explorer settings, from {self.base_name}.yaml>"
-        )
+        file = f"<explorer settings, from {self.base_name}.yaml>"
+        scenario = scenario_from_dict(self.scenario_data(), file=file)
+        # The observed start is part of the check (a ceiling below today's share).
+        return resolve_start(scenario, self.dataset, file=file)[0]
 
     # -- actions ---------------------------------------------------------------------------
     def update(self) -> ExplorerResult | None:
@@ -587,10 +588,13 @@ class ScenarioExplorer:
 
     def _load_base(self, name: str) -> None:
         """Fill the controls with a shipped scenario's values (without recomputing)."""
-        data = load_yaml(paths.PARAMS_DIR / "scenarios" / f"{name}.yaml")
-        scenario_from_dict(data, file=str(paths.PARAMS_DIR / "scenarios" / f"{name}.yaml"))
+        file = str(paths.PARAMS_DIR / "scenarios" / f"{name}.yaml")
+        data = load_yaml(file)
+        # The controls are assumptions; the observed start comes from the data (and is not
+        # written into a saved scenario, so a saved file follows new data like a shipped one).
+        resolved, _ = resolve_start(scenario_from_dict(data, file=file), self.dataset, file=file)
         self._base_data = data
-        specs = control_specs(data)
+        specs = control_specs(data, base_year=resolved.base_year)
         self._loading = True
         try:
             if [s.key for s in specs] != list(self.controls):
@@ -711,7 +715,7 @@ def _chart_content(result: ExplorerResult, name: str, basis: str) -> tuple:
     values = paths_.de_share if name == "de_share" else paths_.quantity(f"lp_growth_{basis}")
     digest = hashlib.blake2b(values.tobytes(), digest_size=16).hexdigest()
     scenario = result.scenario
-    context = (scenario.name, scenario.geo, scenario.as_of, tuple(scenario.instruments))
+    context = (scenario.name, scenario.geo, scenario.as_of, tuple(scenario.instruments or ()))
     return (name, basis, values.shape, digest, *context)
 
 

@@ -13,7 +13,7 @@ from dxecon import paths
 from dxecon.io import write_csv_atomic
 
 INDEX_COLUMNS = ["as_of", "scenario", "status", "finished_utc", "seconds", "folder", "message"]
-REVISION_KEYS = ["target_id", "variant"]
+REVISION_KEYS = ["goal_id"]
 
 
 def current_month(today: dt.date | None = None) -> str:
@@ -32,22 +32,16 @@ def previous_run(outputs_dir: Path, scenario: str, as_of: str) -> Path | None:
     return earlier[-1] if earlier else None
 
 
-def _blank_variant(frame: pd.DataFrame) -> pd.DataFrame:
-    # Read back from CSV, an all-empty 'variant' column is float NaN: make it text to join on.
-    variant = frame["variant"].astype(object)
-    return frame.assign(variant=variant.where(variant.notna(), ""))
-
-
 def revisions(previous: pd.DataFrame | None, current: pd.DataFrame) -> pd.DataFrame:
-    """Target by target: last month's median and probability against this month's."""
-    columns = ["target_id", "indicator", "variant", "year", "median", "probability", "status"]
-    now = _blank_variant(current[columns])
+    """Goal by goal: last month's median and probability against this month's."""
+    columns = ["goal_id", "indicator", "year", "median", "probability", "status"]
+    now = current[columns]
     if previous is None:
         table = now.assign(previous_median=float("nan"), previous_probability=float("nan"))
         table["previous_status"] = ""
         table["note"] = "first run: nothing to compare"
     else:
-        before = _blank_variant(previous[[*REVISION_KEYS, "median", "probability", "status"]])
+        before = previous.reindex(columns=[*REVISION_KEYS, "median", "probability", "status"])
         before = before.rename(
             columns={
                 "median": "previous_median",
@@ -59,7 +53,7 @@ def revisions(previous: pd.DataFrame | None, current: pd.DataFrame) -> pd.DataFr
         table["note"] = ""
     table["median_change"] = table["median"] - table["previous_median"]
     table["probability_change"] = table["probability"] - table["previous_probability"]
-    order = ["target_id", "indicator", "variant", "year", "previous_median", "median"]
+    order = ["goal_id", "indicator", "year", "previous_median", "median"]
     order += ["median_change", "previous_probability", "probability", "probability_change"]
     order += ["previous_status", "status", "note"]
     return table[order]
@@ -70,9 +64,8 @@ def revision_chart(table: pd.DataFrame, *, scenario: str, as_of: str, previous: 
     from dxecon.plots import bar_chart
 
     scored = table.dropna(subset=["probability"])
-    labels = scored["target_id"] + " " + scored["variant"].str.split(",").str[0].fillna("")
     values = pd.Series(
-        (100 * scored["probability_change"].fillna(0.0)).to_numpy(), index=labels.str.strip()
+        (100 * scored["probability_change"].fillna(0.0)).to_numpy(), index=scored["goal_id"]
     )
     since = f"since {previous}" if previous else "(first run: no earlier month)"
     return bar_chart(

@@ -1,7 +1,8 @@
 """Scenarios: assumptions in YAML -> Monte Carlo paths -> a scorecard against the targets.
 
 >>> from dxecon.scenarios import load_scenario, simulate, score  # doctest: +SKIP
->>> paths = simulate(load_scenario("baseline"))
+>>> scenario, start = resolve_start(load_scenario("baseline"), load_dataset())
+>>> paths = simulate(scenario)
 """
 
 from dxecon.scenarios.config import (
@@ -15,6 +16,7 @@ from dxecon.scenarios.config import (
 from dxecon.scenarios.engine import Paths, compound_growth, percentiles, simulate
 from dxecon.scenarios.run import ScenarioRun, assumptions_table, run_scenario
 from dxecon.scenarios.scorecard import Scorecard, score
+from dxecon.scenarios.start import StartValues, observed_start, resolve_start
 
 __all__ = [
     "SCENARIO_KEYS",
@@ -22,11 +24,14 @@ __all__ = [
     "Scenario",
     "ScenarioRun",
     "Scorecard",
+    "StartValues",
     "assumptions_table",
     "available_scenarios",
     "compound_growth",
     "load_scenario",
+    "observed_start",
     "percentiles",
+    "resolve_start",
     "run_scenario",
     "scenario_from_dict",
     "scenario_from_parameters",

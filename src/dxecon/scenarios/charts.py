@@ -1,9 +1,18 @@
 """The scenario charts of the notebooks and the explorer: fans with published history and
-the targets drawn in."""
+the targets drawn in.
+
+Everything a chart shows comes from the run: the history is the scenario geography's
+published series (and its other boundaries', drawn apart), the caption names the sources
+of the figures drawn, and the target lines are the scorecard's goals for the quantity
+(values, years and instruments from ``data/targets.csv``).
+"""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dxecon.data import Dataset
+from dxecon.errors import SeriesSelectionError
 from dxecon.plots import TargetLine, fan_chart
 from dxecon.scenarios.engine import PERCENTILES, percentiles
 from dxecon.scenarios.run import ScenarioRun
@@ -14,56 +23,86 @@ def _bands(values) -> dict[float, list[float]]:
     return {q: table[i] for i, q in enumerate(PERCENTILES)}
 
 
-def _target_lines(run: ScenarioRun, indicator: str) -> list[TargetLine]:
-    """One labelled line per target value; targets sharing a value share a line."""
+def target_lines(run: ScenarioRun, indicator: str) -> list[TargetLine]:
+    """One labelled line per target level the scorecard forecasts for ``indicator``; goals
+    sharing a level share a line."""
     card = run.scorecard.frame
-    rows = card[(card["indicator"] == indicator) & (card["superseded_by"] == "")]
-    rows = rows.drop_duplicates(["target_id"]).sort_values("year")
+    rows = card[
+        (card["indicator"] == indicator)
+        & (card["scope"] == "city")
+        & (card["scored_on"] == "forecast")
+    ].sort_values("year")
     lines = []
     for value, group in rows.groupby("target_value", sort=True):
         who = ", ".join(f"{r.instrument} {int(r.year)}" for r in group.itertuples())
-        lines.append(TargetLine(float(value), f"{who}: {value:g}%", int(group["year"].max())))
+        lines.append(TargetLine(float(value), f"{who}: {value:g}", int(group["year"].max())))
     return lines
+
+
+def _instruments(lines: list[TargetLine]) -> str:
+    return ", ".join(sorted({line.label.split(" ")[0] for line in lines})) or "none forecast"
+
+
+def published_history(
+    dataset: Dataset, indicator: str, geo: str, *, as_of: str, method: str | None = None
+) -> tuple[dict[str, pd.Series], list[str]]:
+    """A quantity's published series on ``geo`` and its other boundaries (never joined),
+    with the sources of the figures: ({label: series}, ["OBS.. (S..): value year", ...])."""
+    history, sources = {}, []
+    for boundary in [geo, *dataset.related_geographies(geo)]:
+        try:
+            result = dataset.series(indicator, boundary, method=method, as_of=as_of)
+        except SeriesSelectionError:
+            continue
+        values = result.values.dropna()
+        if values.empty:
+            continue
+        history[f"published, {boundary}" + (f" ({method})" if method else "")] = values
+        chosen = result.chosen
+        for year, value in values.items():
+            sources.append(f"{chosen.at[year, 'source_id']}: {value:g} ({boundary}, {int(year)})")
+    return history, sources
 
 
 def digital_share_fan(run: ScenarioRun, dataset: Dataset):
     """Digital economy, % of GRDP: published GSO figures by boundary, then the scenario fan."""
     scenario = run.scenario
-    history = {}
-    for geo, label in (("HP", "published, HP (pre-merger)"), ("HP2025", "published, HP2025")):
-        values = dataset.series("de_share", geo, method="GSO", as_of=scenario.as_of).values
-        if values.notna().any():
-            history[label] = values
+    history, sources = published_history(
+        dataset, "de_share", scenario.geo, as_of=scenario.as_of, method="GSO"
+    )
+    lines = target_lines(run, "de_share")
     return fan_chart(
         run.paths.years,
         _bands(run.paths.de_share),
         title=f"Digital economy, % of GRDP ({scenario.geo}, scenario '{scenario.name}')",
         ylabel="% of GRDP (current prices)",
         caption=(
-            "Published: GSO method (D1, D2: 29.7% for the pre-merger city, year ambiguous; "
-            "D4: 22.28% for the merged city, 2025). Fan: 50/80/90% of "
-            f"{len(run.paths.de_share):,} simulated paths; assumptions in "
-            f"params/scenarios/{scenario.name}.yaml. Targets: Resolution 03-NQ/TU, Plan 106."
+            f"Published (GSO method, as of {scenario.as_of}): "
+            + ("; ".join(sources) or "none")
+            + f". Fan: 50/80/90% of {len(run.paths.de_share):,} simulated paths of scenario "
+            f"'{scenario.name}'. Targets: {_instruments(lines)} (data/targets.csv)."
         ),
         history=history,
-        targets=_target_lines(run, "de_share"),
+        targets=lines,
     )
 
 
 def productivity_fan(run: ScenarioRun, *, basis: str = "real"):
-    """Labour-productivity growth (% a year, real or nominal) against the 16% target."""
+    """Labour-productivity growth (% a year, real or nominal) against its targets."""
     scenario = run.scenario
     values = run.paths.lp_growth_real if basis == "real" else run.paths.lp_growth_nominal
     prices = "constant prices" if basis == "real" else "current prices"
+    lines = target_lines(run, "lp_growth")
     return fan_chart(
         run.paths.years,
         _bands(values),
         title=f"Labour productivity growth, {basis} ({scenario.geo}, scenario '{scenario.name}')",
         ylabel=f"% a year ({prices})",
         caption=(
-            "No productivity or employment figure after 2015 is published for Hai Phong: "
-            "employment growth is an assumption (params). Target: at least 16% a year to "
-            "2030 (Resolution 03-NQ/TU), which does not say real or nominal."
+            f"Fan: 50/80/90% of {len(values):,} simulated paths; employment growth is an "
+            "assumption of the scenario (no employment figure is published for the city "
+            f"after its last census year). Targets: {_instruments(lines)} (data/targets.csv), "
+            "which do not say real or nominal."
         ),
-        targets=[TargetLine(16.0, "NQ03-NQ/TU: >= 16% a year to 2030")],
+        targets=lines,
     )

@@ -44,29 +44,32 @@ class Growth(_Strict):
 class Intensity(_Strict):
     """Digital share inside a sector (per cent of its value added), diffusing logistically.
 
-    ``start`` is the share in the base year, ``ceiling`` the saturation level and ``speed``
-    the logistic rate per year; ``speed_sd`` spreads the speed across paths.
+    ``start`` is the share in the base year: observed, filled in from ``data/`` at run time
+    (`dxecon.scenarios.start`), never typed into a scenario file (``start_override`` is the
+    explicit way to replace it). ``ceiling`` is the saturation level and ``speed`` the
+    logistic rate per year; ``speed_sd`` spreads the speed across paths.
     """
 
-    start: Share
+    start: Share | None = None
     ceiling: Share
     speed: Annotated[float, Field(ge=0.0, le=3.0)]
     speed_sd: Annotated[float, Field(ge=0.0, le=3.0)] = 0.0
 
     @model_validator(mode="after")
     def _ceiling_above_start(self) -> Intensity:
-        if self.ceiling < self.start:
+        if self.start is not None and self.ceiling < self.start:
             raise ValueError(
-                f"ceiling {self.ceiling} is below the starting share {self.start}; "
+                f"ceiling {self.ceiling} is below the starting share {self.start:.2f}; "
                 "a ceiling must be at least the current share"
             )
         return self
 
 
 class Sector(_Strict):
-    """One sector: its weight in GRDP in the base year, real growth and digital intensity."""
+    """One sector: real growth and digital intensity (assumptions), and its weight in GRDP in
+    the base year (observed: filled in from ``data/`` at run time)."""
 
-    weight: Annotated[float, Field(ge=0.0, le=100.0)]
+    weight: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
     growth: Growth
     intensity: Intensity | None = None  # None: outside the digital-share floors (taxes)
 
@@ -88,6 +91,13 @@ class Shock(_Strict):
     note: str = ""
 
 
+class StartOverride(_Strict):
+    """An observed start value replaced by hand, with the reason (reported in the outputs)."""
+
+    value: float
+    reason: Annotated[str, Field(min_length=3)]
+
+
 class Scenario(_Strict):
     """Every assumption of one scenario. See ``params/scenarios/baseline.yaml``."""
 
@@ -95,7 +105,9 @@ class Scenario(_Strict):
     description: str
     geo: str = "HP2025"
     as_of: str
-    base_year: Annotated[int, Field(ge=2000, le=2100)]
+    # Observed: the latest year whose GRDP structure is published for ``geo`` (filled in at
+    # run time); a scenario file leaves it out.
+    base_year: Annotated[int, Field(ge=2000, le=2100)] | None = None
     horizon: Annotated[int, Field(ge=2000, le=2100)]
     paths: Annotated[int, Field(ge=1, le=1_000_000)]
     seed: Annotated[int, Field(ge=0)]
@@ -104,7 +116,11 @@ class Scenario(_Strict):
     deflator: Growth
     employment: Employment
     shocks: list[Shock] = []
-    instruments: list[str]
+    # Instruments whose targets are scored; None: the scoring set of params/targets.yaml.
+    instruments: list[str] | None = None
+    #: dotted path of an observed start (``sectors.ind_con.intensity.start``, ``base_year``)
+    #: -> the value to use instead and why.
+    start_override: dict[str, StartOverride] = {}
     assumptions: dict[str, str] = Field(
         description="field -> its source or reasoning; every assumption is documented"
     )
@@ -118,19 +134,20 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        if self.horizon <= self.base_year:
+        if self.base_year is not None and self.horizon <= self.base_year:
             raise ValueError(f"horizon {self.horizon} must be after base_year {self.base_year}")
         if self.horizon < int(self.as_of[:4]):
             raise ValueError(f"horizon {self.horizon} is before the as-of year {self.as_of[:4]}")
         if not self.sectors:
             raise ValueError("sectors: at least one sector is needed")
-        total = sum(s.weight for s in self.sectors.values())
-        if abs(total - 100.0) > 0.5:
-            raise ValueError(f"sector weights sum to {total:.2f}, expected 100 (±0.5)")
+        if self.resolved:
+            total = sum(s.weight for s in self.sectors.values())
+            if abs(total - 100.0) > 0.5:
+                raise ValueError(f"sector weights sum to {total:.2f}, expected 100 (±0.5)")
         if not any(s.intensity for s in self.sectors.values()):
             raise ValueError("sectors: at least one sector needs an intensity")
         for shock in self.shocks:
-            if not self.base_year < shock.year <= self.horizon:
+            if self.base_year is not None and not self.base_year < shock.year <= self.horizon:
                 raise ValueError(
                     f"shock year {shock.year} outside {self.base_year + 1}..{self.horizon}"
                 )
@@ -146,7 +163,22 @@ class Scenario(_Strict):
         return self
 
     @property
+    def resolved(self) -> bool:
+        """Whether every observed start (base year, weights, start intensities) is filled in."""
+        if self.base_year is None:
+            return False
+        for sector in self.sectors.values():
+            if sector.weight is None or (sector.intensity and sector.intensity.start is None):
+                return False
+        return True
+
+    @property
     def years(self) -> list[int]:
+        if self.base_year is None:
+            raise ValueError(
+                f"scenario '{self.name}': observed starts not filled in yet; "
+                "use dxecon.scenarios.resolve_start(scenario, dataset)"
+            )
         return list(range(self.base_year + 1, self.horizon + 1))
 
 
@@ -217,7 +249,7 @@ def scenario_from_dict(
         listing = "\n".join(f"  - {p}" for p in problems)
         raise ParamsError(file, problems[0].field, f"{len(problems)} problems:\n{listing}") from exc
     if known_instruments is not None:
-        unknown = [i for i in scenario.instruments if i not in known_instruments]
+        unknown = [i for i in scenario.instruments or [] if i not in known_instruments]
         if unknown:
             raise ParamsError(
                 file,

@@ -82,7 +82,15 @@ def _logistic(start: float, ceiling: float, speed: np.ndarray, steps: np.ndarray
 
 
 def simulate(scenario: Scenario, *, paths: int | None = None) -> Paths:
-    """Simulate a scenario (``paths`` overrides the scenario's number of paths)."""
+    """Simulate a scenario (``paths`` overrides the scenario's number of paths).
+
+    The scenario's observed start must be filled in (`dxecon.scenarios.resolve_start`).
+    """
+    if not scenario.resolved:
+        raise ValueError(
+            f"scenario '{scenario.name}' has no observed start yet: "
+            "dxecon.scenarios.resolve_start(scenario, dataset) fills it in from data/"
+        )
     n = int(paths or scenario.paths)
     years = np.array(scenario.years)
     steps = years - scenario.base_year  # 1..T

@@ -13,6 +13,7 @@ from dxecon.io import write_csv_atomic
 from dxecon.scenarios.config import Scenario, load_scenario
 from dxecon.scenarios.engine import PERCENTILES, Paths, simulate
 from dxecon.scenarios.scorecard import Scorecard, score
+from dxecon.scenarios.start import StartValues, resolve_start
 from dxecon.targets import TargetRegistry
 
 #: Quantities summarised per year: (name in Paths, indicator, sector, basis).
@@ -29,11 +30,12 @@ SUMMARISED = [
 
 @dataclass(frozen=True)
 class ScenarioRun:
-    """A simulated scenario with its scorecard."""
+    """A simulated scenario with its scorecard, and the observed start it began from."""
 
-    scenario: Scenario
+    scenario: Scenario  # with the observed start filled in
     paths: Paths
     scorecard: Scorecard
+    start: StartValues | None = None  # None: the scenario came with every start set
 
     def percentiles(self) -> pd.DataFrame:
         """Tidy percentiles: one row per quantity, sector and year (p5 ... p95)."""
@@ -68,7 +70,8 @@ def run_scenario(
     dataset: Dataset | None = None,
     data_dir: Path | None = None,
 ) -> ScenarioRun:
-    """Load (if needed), validate, simulate and score a scenario."""
+    """Load (if needed), validate, start from the data as of the scenario's date, simulate
+    and score a scenario."""
     dataset = dataset or load_dataset(data_dir)
     registry = TargetRegistry(dataset)
     scenario = (
@@ -76,8 +79,12 @@ def run_scenario(
         if isinstance(source, Scenario)
         else load_scenario(source, known_instruments=registry.instruments)
     )
+    start = None
+    if not scenario.resolved or scenario.start_override:
+        file = str(source) if not isinstance(source, Scenario) else f"<scenario {scenario.name}>"
+        scenario, start = resolve_start(scenario, dataset, file=file)
     paths = simulate(scenario, paths=n_paths)
-    return ScenarioRun(scenario, paths, score(paths, registry, dataset))
+    return ScenarioRun(scenario, paths, score(paths, registry, dataset), start)
 
 
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:

@@ -1,9 +1,28 @@
-"""Score a simulated scenario against every target of its instruments.
+"""The scorecard: the one place where a target's status is decided.
 
-A target year that has been published by the scenario's as-of date is scored on the
-observation (saying which boundary the figure covers); later years on the simulated paths:
-the probability of meeting the target, the median and the 80% interval. Targets the model
-cannot speak to stay in the table as "no data", never dropped.
+Every quantified target of ``data/targets.csv`` set for the city (``params/targets.yaml``
+says which geographies and instruments; national targets are shown as context) becomes
+one row per **goal**: a goal set by several instruments (the same indicator, geography,
+sector and year; or linked by the ``same_goal_as`` column) is one row that names the other
+instruments, and where a later instrument changed the level both levels are scored.
+
+How a goal is scored, in order:
+
+1. **Published**: a figure for the target year on the target's own boundary exists by the
+   as-of date: *met* or *missed*, with the figure, its period and its source.
+2. **Other boundary**: the only figure for the target year covers another boundary (the
+   merged city for a target set for the city before 1 July 2025): *not comparable*,
+   showing both figures.
+3. **Forecast**: the target year lies in the scenario's simulated years and the scenario
+   models the indicator on the target's boundary: the probability of meeting it, the
+   median and the 80% interval; *on track* / *at risk* / *off track* by the thresholds in
+   ``params/targets.yaml``.
+4. **Latest figure**: otherwise the latest published figure of the target's own measure
+   (with a linear trend to the target year where enough years exist): *latest meets* /
+   *latest short* (target year passed, no figure yet), *on trend* / *off trend*.
+5. **Indicative**: no figure of the target's measure, but a close measure (proxy): its
+   latest value and how it differs; never scored as met or missed.
+6. **No data**: nothing in ``data/``; the row names the figure that would be needed.
 """
 
 from __future__ import annotations
@@ -17,41 +36,55 @@ import pandas as pd
 from dxecon.data import Dataset
 from dxecon.errors import SeriesSelectionError
 from dxecon.scenarios.engine import Paths, compound_growth
-from dxecon.targets import TargetRegistry
+from dxecon.targets import ScoringConfig, TargetRegistry
 
-#: Probability bands for the status of a forecast target (documented in docs/methods.md).
-ON_TRACK, OFF_TRACK = 0.7, 0.3
+COMPARE = {">=": operator.ge, "<=": operator.le}
 
-COMPARE = {">=": operator.ge, "<=": operator.le, "==": np.isclose}
-
-#: Observed series behind each target indicator: (indicator, selection keywords).
-OBSERVED = {
-    "de_share": ("de_share", {"method": "GSO"}),
-    "grdp_growth_real": ("grdp_growth_real", {}),
-    "lp_growth": ("lp_growth_real", {}),
+#: Indicators the scenario engine simulates, by the name of the quantity in `Paths`.
+MODELLED = {
+    "de_share": "de_share",
+    "de_sector_share_min": "de_sector_share_min",
+    "grdp_growth_real": "grdp_growth_real",
+    "lp_growth": "lp_growth_real",
 }
 
+#: Status words (the report translates them).
+MET, MISSED, NOT_COMPARABLE = "met", "missed", "not comparable"
+LATEST_MEETS, LATEST_SHORT = "latest meets", "latest short"
+ON_TREND, OFF_TREND = "on trend", "off trend"
+INDICATIVE, NO_DATA = "indicative", "no data"
+
 SCORECARD_COLUMNS = [
+    "goal_id",
     "target_id",
     "instrument",
+    "also_set_by",
+    "scope",
     "pillar",
     "indicator",
-    "variant",
+    "text",
     "geo",
+    "sector",
     "year",
     "comparator",
     "target_value",
+    "target_high",
     "unit",
-    "superseded_by",
+    "earlier_levels",
     "latest_value",
-    "latest_year",
+    "latest_period",
     "latest_geo",
+    "latest_method",
     "latest_source",
+    "other_boundary",
+    "trend_value",
     "median",
     "low",
     "high",
     "probability",
-    "required",
+    "reading",
+    "other_readings",
+    "scored_on",
     "status",
     "note",
 ]
@@ -59,7 +92,7 @@ SCORECARD_COLUMNS = [
 
 @dataclass(frozen=True)
 class Scorecard:
-    """The scorecard of one scenario: one row per target (and reading, for growth)."""
+    """The scorecard of one scenario: one row per goal."""
 
     scenario: str
     as_of: str
@@ -68,155 +101,437 @@ class Scorecard:
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
 
+    def city(self) -> pd.DataFrame:
+        """The city's goals (national ones are context)."""
+        return self.frame[self.frame["scope"] == "city"].copy()
+
     def summary(self) -> str:
-        cols = ["target_id", "indicator", "variant", "year", "comparator", "target_value"]
-        cols += ["latest_value", "median", "low", "high", "probability", "status"]
-        counts = self.frame["status"].value_counts().to_dict()
-        head = f"Scorecard: scenario {self.scenario}, as of {self.as_of}; {counts}"
+        cols = ["goal_id", "indicator", "year", "comparator", "target_value", "latest_value"]
+        cols += ["latest_period", "median", "low", "high", "probability", "status"]
+        counts = self.city()["status"].value_counts().to_dict()
+        head = f"Scorecard: scenario {self.scenario}, as of {self.as_of}; city goals {counts}"
         return head + "\n" + self.frame[cols].to_string(index=False, na_rep="-")
 
 
-def _status_from_probability(p: float) -> str:
-    if p >= ON_TRACK:
-        return "on track"
-    return "at risk" if p >= OFF_TRACK else "off track"
+# -- goals -----------------------------------------------------------------------------------
+def goals(targets: pd.DataFrame) -> pd.DataFrame:
+    """Assign each target row its goal (``goal_id``: the first target id of the goal).
 
-
-def _observed(dataset: Dataset, indicator: str, geo: str, as_of: str):
-    """Latest published value for a target's quantity, following boundary successors.
-
-    Returns (series values, geo per year, source per year) or None without data.
+    Rows share a goal when they set the same indicator, geography, sector, unit and year, or
+    when ``same_goal_as`` links them; a ``>=`` and a ``<=`` row of one instrument form a
+    range.
     """
-    if indicator not in OBSERVED:
-        return None
-    code, keywords = OBSERVED[indicator]
-    geos = [geo, *[g for g in dataset.related_geographies(geo) if g.endswith("2025")]]
-    values, geo_of, source_of = {}, {}, {}
-    for candidate in geos:
-        try:
-            result = dataset.series(code, candidate, as_of=as_of, **keywords)
-        except SeriesSelectionError:
-            continue
-        chosen = result.chosen
-        for year, value in result.values.dropna().items():
-            values[year] = value
-            geo_of[year] = candidate
-            source_of[year] = f"{chosen.at[year, 'obs_id']} ({chosen.at[year, 'source_id']})"
-    return (values, geo_of, source_of) if values else None
+    frame = targets.copy()
+    key = frame[["indicator", "geo", "sector", "unit"]].astype(str).agg("|".join, axis=1)
+    key = key + "|" + frame["year"].astype("string").fillna(frame["target_id"])
+    first = frame.groupby(key)["target_id"].transform("min")
+    linked = frame.get("same_goal_as", pd.Series("", index=frame.index)).fillna("")
+    goal = first.copy()
+    by_id = dict(zip(frame["target_id"], first, strict=True))
+    for index, other in linked.items():
+        if other and other in by_id:
+            root = by_id[other]
+            goal[first == first[index]] = root
+    frame["goal_id"] = goal
+    return frame
 
 
-def _forecast_row(target: pd.Series, paths: Paths, quantity: np.ndarray) -> dict:
-    compare = COMPARE[target["comparator"]]
-    met = compare(quantity, target["value"])
-    low, median, high = np.percentile(quantity, [10, 50, 90])
-    probability = float(np.mean(met))
+def _levels(rows: pd.DataFrame) -> list[dict]:
+    """One level per instrument, oldest first: value (lower bound), high, comparator."""
+    levels = []
+    for instrument, group in rows.groupby("instrument", sort=False):
+        comparators = set(group["comparator"])
+        low = group[group["comparator"].isin([">=", "=="])]["value"]
+        high = group[group["comparator"] == "<="]["value"]
+        if comparators == {"<="}:  # a ceiling, e.g. a rank: lower is better
+            comparator, value, top = "<=", float(high.min()), np.nan
+        else:
+            comparator = ">="
+            value = float(low.max()) if not low.empty else float(high.min())
+            top = float(high.max()) if not high.empty and not low.empty else np.nan
+        levels.append(
+            {
+                "instrument": instrument,
+                "target_id": group["target_id"].iloc[0],
+                "adopted": group["adopted_year"].iloc[0],
+                "comparator": comparator,
+                "value": value,
+                "high": top,
+                "about": "==" in comparators,
+            }
+        )
+    # Oldest first; an instrument that is not named, or whose adoption year is unknown,
+    # counts as older than a dated one (the last level is the one in force).
+    return sorted(
+        levels,
+        key=lambda lv: (
+            not lv["instrument"].endswith("UNSPEC"),
+            not pd.isna(lv["adopted"]),
+            0 if pd.isna(lv["adopted"]) else lv["adopted"],
+            lv["target_id"],
+        ),
+    )
+
+
+# -- observations ----------------------------------------------------------------------------
+def observed_figures(
+    dataset: Dataset,
+    indicator: str,
+    geo: str,
+    sector: str,
+    as_of: str,
+    config: ScoringConfig,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """Published annual figures of a quantity on one boundary, as of a date, one row per
+    year: in ``unit`` (any unit when None), of the preferred measure
+    (``method_preference``) where several exist."""
+    obs = dataset.observations
+    codes = config.observed_as.get(indicator, (indicator,))
+    rows = []
+    for code in codes:
+        match = obs[
+            (obs["indicator"] == code)
+            & (obs["geo"] == geo)
+            & (obs["sector"] == sector)
+            & (obs["period_kind"] == "year")
+        ]
+        if unit is not None:
+            match = match[match["unit"] == unit]
+        measures = match[["method", "price_basis", "unit"]].drop_duplicates()
+        for measure in measures.itertuples(index=False):
+            try:
+                result = dataset.series(
+                    code,
+                    geo,
+                    sector=sector,
+                    method=measure.method,
+                    price_basis=measure.price_basis,
+                    unit=measure.unit,
+                    as_of=as_of,
+                )
+            except SeriesSelectionError:
+                continue
+            chosen = result.chosen
+            for year, value in result.values.dropna().items():
+                rows.append(
+                    {
+                        "year": int(year),
+                        "value": float(value),
+                        "geo": geo,
+                        "method": measure.method,
+                        "source": f"{chosen.at[year, 'obs_id']} ({chosen.at[year, 'source_id']})",
+                        "rank": _method_rank(measure.method, config),
+                    }
+                )
+    if not rows:
+        return pd.DataFrame(columns=["year", "value", "geo", "method", "source", "rank"])
+    frame = pd.DataFrame(rows).sort_values(["year", "rank"])
+    return frame.drop_duplicates("year", keep="first").reset_index(drop=True)
+
+
+def _method_rank(method: str, config: ScoringConfig) -> int:
+    order = list(config.method_preference)
+    return order.index(method) if method in order else len(order)
+
+
+def _boundary_year(dataset: Dataset, geo: str) -> int | None:
+    """The last year of a geography's boundary (None when it has no end)."""
+    table = dataset.codes["geographies"].set_index("code")
+    end = table.at[geo, "valid_to"] if geo in table.index else ""
+    return int(str(end)[:4]) if end else None
+
+
+def _successor(dataset: Dataset, geo: str) -> str | None:
+    table = dataset.codes["geographies"].set_index("code")
+    successor = table.at[geo, "successor"] if geo in table.index else ""
+    return successor or None
+
+
+def _comparable_geo(dataset: Dataset, geo: str, year: int, config: ScoringConfig) -> str:
+    """The boundary whose figures speak to a target for ``geo`` in ``year``."""
+    end = _boundary_year(dataset, geo)
+    successor = _successor(dataset, geo)
+    if config.successor_inherits_later_targets and successor and end is not None and year > end:
+        return successor
+    return geo
+
+
+def _meets(value: float, level: dict) -> bool:
+    return bool(COMPARE[level["comparator"]](value, level["value"]))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _trend(points: pd.DataFrame, year: int) -> float:
+    """Linear trend of the published figures, read at ``year`` (ordinary least squares)."""
+    slope, intercept = np.polyfit(points["year"].to_numpy(float), points["value"], 1)
+    return float(intercept + slope * year)
+
+
+# -- scoring ---------------------------------------------------------------------------------
+def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: ScoringConfig):
+    """Probability, median and 80% interval of a simulated quantity at a target year; for
+    productivity growth the compound-average real reading, other readings listed."""
+    cols = (paths.years > paths.scenario.base_year) & (paths.years <= year)
+    readings = {}
+    if indicator == "lp_growth":
+        span = f"{int(paths.years[cols][0])}-{year}"
+        for basis in ("real", "nominal"):
+            rates = paths.quantity(f"lp_growth_{basis}")[:, cols]
+            readings[f"{basis}, compound average {span}"] = compound_growth(rates)
+            readings[f"{basis}, every year {span} (weakest year)"] = rates.min(axis=1)
+    else:
+        column = int(np.flatnonzero(paths.years == year)[0])
+        readings["value"] = paths.quantity(MODELLED[indicator])[:, column]
+    scored = {}
+    for name, quantity in readings.items():
+        met = COMPARE[level["comparator"]](quantity, level["value"])
+        low, median, high = np.percentile(quantity, [10, 50, 90])
+        scored[name] = (float(np.mean(met)), median, low, high)
+    main = next(iter(scored))
+    probability, median, low, high = scored[main]
+    others = "; ".join(
+        f"{name}: P = {p:.2f}, median {m:.1f}" for name, (p, m, _, _) in list(scored.items())[1:]
+    )
+    reading = main if indicator == "lp_growth" else ""
     return {
         "median": median,
         "low": low,
         "high": high,
         "probability": probability,
-        "status": _status_from_probability(probability),
+        "other_readings": others,
+        "status": config.status_from_probability(probability),
+        "scored_on": "forecast",
+        "reading": reading,
     }
 
 
-def _growth_variants(target: pd.Series, paths: Paths) -> list[tuple[str, np.ndarray, str]]:
-    """The readings of 'productivity grows at least g% a year' the model can score."""
-    year = int(target["year"])
-    cols = (paths.years > paths.scenario.base_year) & (paths.years <= year)
-    span = f"{int(paths.years[cols][0])}-{year}"
-    variants = []
-    for basis in ("real", "nominal"):
-        rates = paths.quantity(f"lp_growth_{basis}")[:, cols]
-        variants.append((f"{basis}, compound average {span}", compound_growth(rates), ""))
-        variants.append(
-            (
-                f"{basis}, every year {span}",
-                rates.min(axis=1),
-                "value shown is the weakest year's growth on each path",
+def _score_level(
+    level: dict,
+    *,
+    indicator: str,
+    geo: str,
+    sector: str,
+    unit: str,
+    year: int | None,
+    dataset: Dataset,
+    paths: Paths | None,
+    config: ScoringConfig,
+    as_of: str,
+    cache: dict,
+) -> dict:
+    """The status of one level of one goal (see the module docstring for the order)."""
+
+    def figures(boundary: str) -> pd.DataFrame:
+        key = (indicator, boundary, sector, unit)
+        if key not in cache:
+            cache[key] = observed_figures(
+                dataset, indicator, boundary, sector, as_of, config, unit=unit
             )
+        return cache[key]
+
+    notes = []
+    target_geo = geo if year is None else _comparable_geo(dataset, geo, year, config)
+    if target_geo != geo:
+        notes.append(
+            f"set for {geo} before the boundary change; read as applying to {target_geo} "
+            "(params/targets.yaml)"
         )
-    return variants
+    own = figures(target_geo)
+    out: dict = {}
+    if not own.empty:
+        latest = own.iloc[-1]
+        out.update(
+            latest_value=latest["value"],
+            latest_period=str(int(latest["year"])),
+            latest_geo=latest["geo"],
+            latest_method=latest["method"],
+            latest_source=latest["source"],
+        )
+    if year is None:
+        return {**out, "status": NO_DATA, "note": "target year not stated"}
+    # 1. Published on the target's own boundary.
+    if year in set(own["year"]):
+        row = own[own["year"] == year].iloc[0]
+        out.update(
+            latest_value=row["value"],
+            latest_period=str(year),
+            latest_geo=row["geo"],
+            latest_method=row["method"],
+            latest_source=row["source"],
+        )
+        status = MET if _meets(row["value"], level) else MISSED
+        notes.append(f"scored on the published {year} figure {row['source']}")
+        return {**out, "status": status, "scored_on": "published", "note": "; ".join(notes)}
+    # 2. Published only on another boundary.
+    others = [g for g in dataset.related_geographies(target_geo) if g != target_geo]
+    for other in others:
+        theirs = figures(other)
+        if year in set(theirs["year"]):
+            row = theirs[theirs["year"] == year].iloc[0]
+            out["other_boundary"] = (
+                f"{_fmt(row['value'])} ({other}, {year}, {row['method'] or 'method not stated'}, "
+                f"{row['source']})"
+            )
+            notes.append(
+                f"the {year} figure covers {other}, the target {target_geo}: not comparable"
+            )
+            return {
+                **out,
+                "status": NOT_COMPARABLE,
+                "scored_on": "published, other boundary",
+                "note": "; ".join(notes),
+            }
+    # 3. Forecast by the scenario.
+    if (
+        paths is not None
+        and indicator in MODELLED
+        and sector == "total"
+        and year in set(int(y) for y in paths.years)
+    ):
+        if target_geo == paths.scenario.geo:
+            forecast = _forecast(paths, indicator, year, level, config)
+            return {**out, **forecast, "note": "; ".join(notes)}
+        notes.append(f"the scenario simulates {paths.scenario.geo}, the target is {target_geo}")
+    # 4. The latest published figure of the target's own measure (and its trend).
+    if not own.empty:
+        past = year <= int(as_of[:4]) - 1 or year < int(own["year"].max())
+        if past:
+            status = LATEST_MEETS if _meets(out["latest_value"], level) else LATEST_SHORT
+            notes.append(f"no {year} figure published by {as_of}")
+            return {**out, "status": status, "scored_on": "latest figure", "note": "; ".join(notes)}
+        if len(own) >= config.trend_min_points:
+            value = _trend(own, year)
+            status = ON_TREND if _meets(value, level) else OFF_TREND
+            notes.append(
+                f"linear trend of the {len(own)} published years "
+                f"{int(own['year'].min())}-{int(own['year'].max())}, read at {year}"
+            )
+            return {
+                **out,
+                "trend_value": value,
+                "status": status,
+                "scored_on": "trend",
+                "note": "; ".join(notes),
+            }
+        status = LATEST_MEETS if _meets(out["latest_value"], level) else LATEST_SHORT
+        notes.append(
+            f"only {len(own)} published year(s): fewer than {config.trend_min_points} for a trend"
+        )
+        return {**out, "status": status, "scored_on": "latest figure", "note": "; ".join(notes)}
+    # 5. A close measure.
+    for proxy in config.proxies.get(indicator, ()):
+        for boundary in (target_geo, *others):
+            close = observed_figures(dataset, proxy.indicator, boundary, sector, as_of, config)
+            if not close.empty:
+                latest = close.iloc[-1]
+                notes.append(f"indicative only: {proxy.indicator}, {proxy.differs}")
+                return {
+                    **out,
+                    "latest_value": latest["value"],
+                    "latest_period": str(int(latest["year"])),
+                    "latest_geo": latest["geo"],
+                    "latest_method": latest["method"],
+                    "latest_source": latest["source"],
+                    "status": INDICATIVE,
+                    "scored_on": "close measure",
+                    "note": "; ".join(notes),
+                }
+    # 6. Nothing.
+    notes.append(
+        f"needed: a published figure of {indicator} for {target_geo}"
+        + (f" ({sector})" if sector != "total" else "")
+        + f", {year} or earlier"
+    )
+    return {**out, "status": NO_DATA, "note": "; ".join(notes)}
 
 
-def score(paths: Paths, registry: TargetRegistry, dataset: Dataset) -> Scorecard:
-    """Score every target of the scenario's instruments (see module docstring)."""
-    scenario = paths.scenario
-    targets = registry.select(scenario.instruments)
-    simulated = {int(y): i for i, y in enumerate(paths.years)}
-    observed_cache: dict[tuple[str, str], tuple | None] = {}
+def score(
+    paths: Paths | None,
+    registry: TargetRegistry,
+    dataset: Dataset,
+    *,
+    config: ScoringConfig | None = None,
+    as_of: str | None = None,
+    name: str = "",
+) -> Scorecard:
+    """Score every goal of the scoring set (see module docstring).
+
+    ``paths`` may be None (no scenario): then nothing is forecast and ``as_of`` is needed.
+    """
+    config = config or ScoringConfig.from_yaml()
+    scenario = paths.scenario if paths is not None else None
+    as_of = as_of or scenario.as_of
+    name = name or (scenario.name if scenario is not None else "")
+    instruments = config.instruments
+    if scenario is not None and scenario.instruments:
+        instruments = tuple(scenario.instruments)
+    targets = registry.select(list(instruments) if instruments else None)
+    scope_geos = set(config.city_geographies) | set(config.context_geographies)
+    targets = goals(targets[targets["geo"].isin(scope_geos)])
+    cache: dict = {}
     rows = []
-    for _, target in targets.iterrows():
-        base = {
-            "target_id": target["target_id"],
-            "instrument": target["instrument"],
-            "pillar": target["pillar"],
-            "indicator": target["indicator"],
-            "variant": "",
-            "geo": target["geo"],
-            "year": target["year"],
-            "comparator": target["comparator"],
-            "target_value": target["value"],
-            "unit": target["unit"],
-            "superseded_by": target["superseded_by"],
-            "required": target["value"],
+    for goal_id, group in targets.groupby("goal_id", sort=True):
+        levels = _levels(group)
+        current = levels[-1]
+        first = group.iloc[0]
+        year = None if pd.isna(first["year"]) else int(first["year"])
+        common = {
+            "indicator": first["indicator"],
+            "geo": first["geo"],
+            "sector": first["sector"],
+            "unit": first["unit"],
+            "year": year,
+            "dataset": dataset,
+            "paths": paths,
+            "config": config,
+            "as_of": as_of,
+            "cache": cache,
         }
-        notes = []
-        key = (target["indicator"], target["geo"])
-        if key not in observed_cache:
-            observed_cache[key] = _observed(dataset, *key, scenario.as_of)
-        observed = observed_cache[key]
-        if observed:
-            values, geo_of, source_of = observed
-            latest = max(values)
-            base.update(
-                latest_value=values[latest],
-                latest_year=latest,
-                latest_geo=geo_of[latest],
-                latest_source=source_of[latest],
-            )
-        year = target["year"]
-        if pd.isna(year):
-            rows.append({**base, "status": "no data", "note": "target year not stated"})
-            continue
-        year = int(year)
-        if observed and year in observed[0]:
-            value = observed[0][year]
-            met = bool(COMPARE[target["comparator"]](value, target["value"]))
-            if observed[1][year] != target["geo"]:
-                notes.append(
-                    f"{year} figure covers {observed[1][year]} (the merged city), "
-                    f"the target was set for {target['geo']}"
-                )
-            notes.append(f"scored on the published {year} figure ({observed[2][year]})")
-            status = "met" if met else "not met"
-            rows.append({**base, "status": status, "note": "; ".join(notes)})
-            continue
-        modelled = target["indicator"] in ("de_share", "de_sector_share_min", "lp_growth")
-        modelled |= target["indicator"] == "grdp_growth_real" and target["sector"] == "total"
-        if year not in simulated or not modelled:
-            why = (
-                "not modelled by the scenario engine"
-                if not modelled
-                else f"{year} is outside the simulated years and not published as of "
-                f"{scenario.as_of}"
-            )
-            rows.append({**base, "status": "no data", "note": why})
-            continue
-        col = simulated[year]
-        if target["indicator"] == "lp_growth":
-            for variant, quantity, note in _growth_variants(target, paths):
-                scored = _forecast_row(target, paths, quantity)
-                rows.append({**base, "variant": variant, **scored, "note": note})
-            continue
-        quantity = paths.quantity(target["indicator"])[:, col]
-        if target["indicator"] == "de_sector_share_min":
-            medians = np.median(paths.sector_intensity[:, col, :], axis=0)
-            shown = ", ".join(
-                f"{s} {m:.1f}" for s, m in zip(paths.floor_sectors, medians, strict=True)
-            )
-            notes.append(f"minimum over sectors; medians {shown}")
-        if target["geo"] != scenario.geo:
-            notes.append(f"simulated for {scenario.geo}; target set for {target['geo']}")
-        rows.append({**base, **_forecast_row(target, paths, quantity), "note": "; ".join(notes)})
+        scored = _score_level(current, **common)
+        earlier = []
+        for level in levels[:-1]:
+            if level["value"] == current["value"]:
+                continue
+            status = _score_level(level, **common)["status"]
+            earlier.append(f"{_fmt(level['value'])} ({level['instrument']}): {status}")
+        main = group[group["target_id"] == current["target_id"]].iloc[0]
+        also = [lv["instrument"] for lv in levels[:-1]]
+        notes = [scored.pop("note", "")]
+        if current["about"]:
+            notes.append("stated as about a level; scored as reaching it")
+        if not pd.isna(current["high"]):
+            notes.append("a range: scored on its lower bound")
+        rows.append(
+            {
+                "goal_id": goal_id,
+                "target_id": current["target_id"],
+                "instrument": current["instrument"],
+                "also_set_by": ", ".join(also),
+                "scope": "city" if first["geo"] in config.city_geographies else "context",
+                "pillar": first["pillar"],
+                "indicator": first["indicator"],
+                "text": main["text"],
+                "geo": first["geo"],
+                "sector": first["sector"],
+                "year": year,
+                "comparator": current["comparator"],
+                "target_value": current["value"],
+                "target_high": current["high"],
+                "unit": first["unit"],
+                "earlier_levels": "; ".join(earlier),
+                **scored,
+                "note": "; ".join(n for n in notes if n),
+            }
+        )
     frame = pd.DataFrame(rows).reindex(columns=SCORECARD_COLUMNS)
-    return Scorecard(scenario=scenario.name, as_of=scenario.as_of, frame=frame)
+    frame["year"] = frame["year"].astype("Int64")
+    text = ["also_set_by", "earlier_levels", "other_boundary", "reading", "other_readings"]
+    text += ["note"]
+    text += ["latest_period", "latest_geo", "latest_method", "latest_source", "scored_on"]
+    frame[text] = frame[text].fillna("")
+    frame = frame.sort_values(["scope", "year", "goal_id"], ascending=[False, True, True])
+    return Scorecard(scenario=name, as_of=as_of, frame=frame.reset_index(drop=True))

@@ -560,9 +560,11 @@ def sweep_from_dict(
     file: str = "<dict>",
     as_of: str | None = None,
     limit: int = DEFAULT_LIMIT,
+    dataset: Any = None,
     **overrides: Any,
 ) -> Sweep:
-    """Validate a mapping as a sweep (see `load_sweep`)."""
+    """Validate a mapping as a sweep (see `load_sweep`); ``dataset`` (default: the shipped
+    data) gives the base scenario's observed start."""
     from dxecon.scenarios.config import load_scenario
 
     data = {**data, **overrides}
@@ -583,9 +585,16 @@ def sweep_from_dict(
         try:
             from dxecon.scenarios.config import scenario_from_dict
 
-            scenario_from_dict(base_dict, file=file)
+            base = scenario_from_dict(base_dict, file=file)
         except ParamsError as exc:
             raise ParamsError(file, "as_of", str(exc)) from exc
+    # Variants vary assumptions around the base's observed start, read from the data as of
+    # the sweep's date (the same start the base scenario's own run uses).
+    from dxecon.data import load_dataset
+    from dxecon.scenarios.start import resolve_start
+
+    base, _ = resolve_start(base, dataset or load_dataset(), file=file)
+    base_dict = base.model_dump()
 
     seed, n_paths = data["seed"], data["paths"]
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:

@@ -1,0 +1,211 @@
+"""Observed starting values of a scenario, read from ``data/`` for the run's as-of date.
+
+A scenario file holds assumptions about the future only. Where a scenario starts (the base
+year, each sector's weight in GRDP, each sector's digital intensity) is what the published
+figures say as of the scenario's ``as_of``, chosen by the same series selection the
+estimators use:
+
+* base year: the latest year whose GRDP structure (agriculture, industry and construction,
+  services) is published for the scenario's geography;
+* weights: that structure (product taxes derived as the remainder when not published);
+* start intensities: the structural estimate of `dxecon.estimates.city_digital_estimate`
+  (national GSO sector intensities of the latest year published, one sector scaled so that
+  the city's structure reproduces its published GSO share; the sector is an assumption in
+  ``params/digital.yaml``).
+
+A new figure in ``data/`` therefore moves the next run's start without touching a YAML.
+``start_override`` in a scenario replaces an observed value explicitly, with a reason, and
+the table of `StartValues` reports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dxecon import paths
+from dxecon.data import Dataset
+from dxecon.errors import ParamsError, SeriesSelectionError
+from dxecon.params import get_dotted, load_yaml, set_dotted
+from dxecon.scenarios.config import Scenario, scenario_from_dict
+
+START_COLUMNS = ["field", "value", "source", "overridden", "reason"]
+
+
+@dataclass(frozen=True)
+class StartValues:
+    """Where a scenario starts, and where each number comes from."""
+
+    geo: str
+    as_of: str
+    base_year: int
+    table: pd.DataFrame  # START_COLUMNS: one row per observed start
+    notes: tuple[str, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self) -> str:
+        head = f"Observed start of {self.geo}, as of {self.as_of}: base year {self.base_year}"
+        return "\n".join([head, *self.notes, self.table.to_string(index=False)])
+
+
+def _latest_year(dataset: Dataset, indicator: str, geo: str, as_of: str, **keys) -> int | None:
+    try:
+        values = dataset.series(indicator, geo, as_of=as_of, **keys).values.dropna()
+    except SeriesSelectionError:
+        return None
+    return int(values.index.max()) if not values.empty else None
+
+
+def _obs_ref(dataset: Dataset, indicator: str, geo: str, year: int, as_of: str, **keys) -> str:
+    try:
+        chosen = dataset.series(indicator, geo, as_of=as_of, **keys).chosen
+    except SeriesSelectionError:
+        chosen = pd.DataFrame()
+    if year not in chosen.index:
+        return "derived: 100 minus the published sectors"
+    return f"{chosen.at[year, 'obs_id']} ({chosen.at[year, 'source_id']})"
+
+
+def observed_start(
+    dataset: Dataset, geo: str, as_of: str, *, adjust_sector: str | None = None
+) -> StartValues:
+    """The observed start of a scenario for ``geo`` as of ``as_of`` (see module docstring).
+
+    Raises
+    ------
+    SeriesSelectionError
+        When ``geo`` has no published GRDP structure or GSO digital share by ``as_of``,
+        naming what is missing.
+    """
+    from dxecon.estimates import DIGITAL_SECTORS, GRDP_SECTORS, city_digital_estimate
+
+    if adjust_sector is None:
+        adjust_sector = load_yaml(paths.PARAMS_DIR / "digital.yaml").get("adjust_sector")
+    base_year = _latest_year(dataset, "sector_share_grdp", geo, as_of, sector="ind_con")
+    if base_year is None:
+        raise SeriesSelectionError(
+            f"no GRDP structure of {geo} published by {as_of}: a scenario cannot start there",
+            field="geo",
+            value=geo,
+            allowed=sorted(
+                dataset.observations.query("indicator == 'sector_share_grdp'")["geo"].unique()
+            ),
+        )
+    years = [
+        _latest_year(dataset, "de_sector_contribution", "VN", as_of, sector=s)
+        for s in DIGITAL_SECTORS
+    ]
+    if any(y is None for y in years):
+        raise SeriesSelectionError(
+            f"no national GSO sector contributions published by {as_of}",
+            field="as_of",
+            value=as_of,
+            allowed=[],
+        )
+    intensity_year = min(years)
+    estimate = city_digital_estimate(
+        dataset,
+        structure_geo=geo,
+        structure_year=base_year,
+        intensity_year=intensity_year,
+        adjust_sector=adjust_sector,
+        calibrate_geo=geo,
+        as_of=as_of,
+    )
+    rows = [{"field": "base_year", "value": float(base_year), "source": "latest GRDP structure"}]
+    for sector in GRDP_SECTORS:
+        rows.append(
+            {
+                "field": f"sectors.{sector}.weight",
+                "value": float(estimate.weights[sector]),
+                "source": _obs_ref(
+                    dataset, "sector_share_grdp", geo, base_year, as_of, sector=sector
+                ),
+            }
+        )
+    calibrated = ", ".join(f"{y}" for y in estimate.calibration.to_frame().index)
+    for sector in DIGITAL_SECTORS:
+        how = f"national GSO {intensity_year} intensity"
+        if sector == adjust_sector:
+            how += f" x {estimate.calibration.scale:.3f} (calibrated to {geo} GSO {calibrated})"
+        rows.append(
+            {
+                "field": f"sectors.{sector}.intensity.start",
+                "value": float(estimate.intensities[sector]),
+                "source": f"structural estimate: {how}",
+            }
+        )
+    table = pd.DataFrame(rows).assign(overridden=False, reason="")
+    return StartValues(geo, as_of, base_year, table[START_COLUMNS], tuple(estimate.notes))
+
+
+def resolve_start(
+    scenario: Scenario, dataset: Dataset, *, file: str = "<scenario>"
+) -> tuple[Scenario, StartValues]:
+    """The scenario with its observed start filled in from ``dataset`` (overrides applied).
+
+    Raises
+    ------
+    ParamsError
+        For a sector the data has no weight for, an override of a field that is not an
+        observed start, or a resolved scenario that is not valid (e.g. a ceiling below the
+        observed start).
+    """
+    start = observed_start(dataset, scenario.geo, scenario.as_of)
+    table = start.table.set_index("field")
+    data = scenario.model_dump()
+    data["base_year"] = int(table.at["base_year", "value"])
+    for name, sector in data["sectors"].items():
+        key = f"sectors.{name}.weight"
+        if key not in table.index:
+            raise ParamsError(
+                file,
+                f"sectors.{name}",
+                f"no observed weight for sector '{name}'; sectors with data: "
+                + ", ".join(f.split(".")[1] for f in table.index if f.endswith(".weight")),
+            )
+        sector["weight"] = float(table.at[key, "value"])
+        if sector.get("intensity") is not None:
+            key = f"sectors.{name}.intensity.start"
+            if key not in table.index:
+                raise ParamsError(
+                    file, f"sectors.{name}.intensity", "no observed digital intensity"
+                )
+            sector["intensity"]["start"] = float(table.at[key, "value"])
+    used = {"base_year"}
+    for field in table.index:
+        try:
+            if get_dotted(data, field) is not None:
+                used.add(field)
+        except (KeyError, TypeError):  # a sector or intensity the scenario does not have
+            continue
+    for field, override in scenario.start_override.items():
+        if field not in used:
+            raise ParamsError(
+                file,
+                f"start_override.{field}",
+                f"not an observed start; allowed: {', '.join(sorted(used))}",
+            )
+        value = int(override.value) if field == "base_year" else override.value
+        set_dotted(data, field, value)
+        table.loc[field, ["value", "overridden", "reason"]] = [
+            float(override.value),
+            True,
+            override.reason,
+        ]
+    if scenario.start_override:
+        # Weights are shares of one total: an overridden weight rescales the others' sum.
+        total = sum(s["weight"] for s in data["sectors"].values())
+        if abs(total - 100.0) > 0.5:
+            raise ParamsError(
+                file,
+                "start_override",
+                f"sector weights sum to {total:.2f} after the overrides, expected 100 (±0.5)",
+            )
+    resolved = scenario_from_dict(data, file=file)
+    table = table.reset_index()
+    table = table[table["field"].isin(used)].reset_index(drop=True)
+    return resolved, StartValues(start.geo, start.as_of, resolved.base_year, table, start.notes)
