@@ -151,25 +151,39 @@ def _figure_options(func):
     default=None,
     help="CSV with one figure per row; columns named like the options (source_id, ...).",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Compare what the selection picks as of this date, YYYY-MM-DD (default: today).",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @DATA_OPTION
-def data_add(from_file: Path | None, dry_run: bool, data_dir: Path | None, **fields) -> None:
+def data_add(
+    from_file: Path | None, as_of: str | None, dry_run: bool, data_dir: Path | None, **fields
+) -> None:
     """Add published figures (a revision is a new row with its own published date).
 
     Assigns the next id, reuses or creates the source, checks the whole folder, rejects
     exact duplicates, updates CHECKSUMS.json and says which series the next run reads
     differently. Nothing is written when anything is wrong.
     """
+    import datetime as dt
+
     from dxecon.data.changes import AddError, FigureInput, add_figures, read_figures_file
 
     given = {k: v for k, v in fields.items() if v is not None}
     try:
+        try:
+            today = dt.date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            raise AddError([f"--as-of {as_of!r}: expected a date YYYY-MM-DD"]) from None
         if from_file and given:
             raise AddError(
                 [f"--from-file and --{next(iter(given)).replace('_', '-')}: give one or the other"]
             )
         figures = read_figures_file(from_file) if from_file else [FigureInput(given)]
-        result = add_figures(figures, data_dir, dry_run=dry_run)
+        result = add_figures(figures, data_dir, today=today, dry_run=dry_run)
     except AddError as exc:
         click.echo(f"nothing written; {len(exc.problems)} problem(s):", err=True)
         for line in exc.problems:

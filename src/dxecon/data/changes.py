@@ -225,6 +225,7 @@ class PlannedFigure:
     source_note: str
     earlier: list[Revision] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    reported: set[str] = field(default_factory=set)  # columns whose problem is already said
 
 
 @dataclass
@@ -279,6 +280,7 @@ def plan_additions(data_dir: Path, figures: list[FigureInput]) -> Plan:
     seen = {dup_key(r): r["obs_id"] for r in obs.rows}
     for figure in figures:
         local: list[str] = []
+        reported = set()  # columns with a problem said here (the validator's is not repeated)
         for name in REQUIRED:
             if not figure.get(name):
                 hint = (
@@ -288,21 +290,22 @@ def plan_additions(data_dir: Path, figures: list[FigureInput]) -> Plan:
                     else "a value is required"
                 )
                 local.append(f"{figure.where(name)}: missing; give {hint}")
+                reported.add(name)
         source_id, note = _resolve_source(
             figure, sources, by_url, created, new_sources, next_src, local
         )
+        if not source_id:
+            reported.add("source_id")
         next_src = _next_number([*sources, *created.values()], _SOURCE_ID)
-        if local:
-            problems += local
-            continue
         row = {name: figure.get(name) for name in FIGURE_FIELDS}
         if not row["price_basis"]:
-            row["price_basis"] = _infer_price_basis(figure, row, obs.rows, problems)
+            row["price_basis"] = _infer_price_basis(figure, row, obs.rows, local)
             if not row["price_basis"]:
-                continue
+                reported.add("price_basis")
         obs_id = f"OBS{next_obs:0{width}d}"
         next_obs += 1
         row.update(obs_id=obs_id, source_id=source_id)
+        problems += local
         key = dup_key(row)
         if key[DUPLICATE_KEY.index("value")] is not None and key in seen:
             problems.append(
@@ -319,7 +322,15 @@ def plan_additions(data_dir: Path, figures: list[FigureInput]) -> Plan:
             if all(r.get(k, "") == row[k] for k in (*SERIES_KEY, "period"))
         ]
         planned.append(
-            PlannedFigure(obs_id, row, figure, note, earlier, _boundary_warnings(data_dir, row))
+            PlannedFigure(
+                obs_id,
+                row,
+                figure,
+                note,
+                earlier,
+                _boundary_warnings(data_dir, row),
+                reported,
+            )
         )
     return Plan(planned, new_sources, problems)
 
@@ -627,8 +638,6 @@ def add_figures(
     if not data_dir.is_dir():
         raise AddError([f"--data {data_dir}: no such folder"])
     plan = plan_additions(data_dir, figures)
-    if plan.problems:
-        raise AddError(plan.problems)
     obs_file = CsvFile.read(data_dir / OBSERVATIONS.file)
     src_file = CsvFile.read(data_dir / SOURCES.file)
     new_files = {OBSERVATIONS.file: obs_file.appended([f.row for f in plan.figures])}
@@ -639,9 +648,10 @@ def add_figures(
         shutil.copytree(data_dir, staged)
         for name, content in new_files.items():
             (staged / name).write_bytes(content)
-        report = validate(staged)
-        if not report.ok:
-            raise AddError(_explain(report.problems, plan))
+        # Every problem at once: those found above, then the validator's on the whole folder.
+        problems = plan.problems + _explain(validate(staged).problems, plan)
+        if problems:
+            raise AddError(problems)
         if (data_dir / CHECKSUMS_FILE).is_file():
             (staged / CHECKSUMS_FILE).write_text(checksums_text(staged), encoding="utf-8")
             new_files[CHECKSUMS_FILE] = b""
@@ -664,8 +674,11 @@ def _explain(problems, plan: Plan) -> list[str]:
     for fig in plan.figures:
         by_src.setdefault(fig.row["source_id"], fig.figure)
     lines = []
+    reported = {(f.obs_id, c) for f in plan.figures for c in f.reported}
     for p in problems:
         figure, column = None, p.column or ""
+        if (p.record_id, column) in reported:
+            continue
         if p.file == OBSERVATIONS.file and p.record_id in by_obs:
             figure = by_obs[p.record_id]
         elif p.file == SOURCES.file and p.record_id in new_ids:
