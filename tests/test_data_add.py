@@ -236,3 +236,42 @@ def test_diff_lists_added_and_revised_figures(data_copy, tmp_path):
 def test_diff_rejects_a_bad_date(data_copy):
     result = CliRunner().invoke(main, ["data", "diff", "--since", "2026-13", "--data", data_copy])
     assert result.exit_code == 2 and "expected YYYY-MM or YYYY-MM-DD" in result.output
+
+
+def test_a_revision_of_a_scenario_input_names_the_params_files_citing_it(data_copy):
+    # The scenarios' agriculture weight is OBS0185 (HP2025 2025 GRDP structure, S14).
+    result = add(
+        data_copy,
+        *["--indicator", "sector_share_grdp", "--geo", "HP2025", "--sector", "agro"],
+        *["--period", "2025", "--value", "4.61", "--unit", "pct", "--status", "F"],
+        *["--published", "2026-09-15", "--source-id", "S14"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "2025 = 4.55 (OBS0185) -> 2025 = 4.61 (OBS0476)" in result.output
+    assert "params/scenarios/baseline.yaml cites OBS0185; check the value it uses" in (
+        result.output
+    )
+
+
+def test_a_params_file_reading_the_series_is_named(data_copy, tmp_path, monkeypatch):
+    from dxecon import paths
+
+    params = tmp_path / "params"
+    (params / "scenarios").mkdir(parents=True)
+    (params / "scenarios" / "mine.yaml").write_text(
+        "starts:\n  de_share: {indicator: de_share, geo: HP2025, method: GSO}\n"
+        "  other: {indicator: de_share, geo: HP2025, method: MIC}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(paths, "PARAMS_DIR", params)
+    result = add(data_copy, *NEW_FIGURE)
+    assert result.exit_code == 0, result.output
+    assert "params/scenarios/mine.yaml reads this series at 'starts.de_share'" in result.output
+    assert "starts.other" not in result.output
+
+
+def test_a_broken_folder_is_refused_before_adding(data_copy):
+    text = (data_copy / OBS).read_text(encoding="utf-8")
+    (data_copy / OBS).write_text(text.replace("OBS0002,", "OBS0001,", 1), encoding="utf-8")
+    output = _rejected(data_copy, *NEW_FIGURE)
+    assert "duplicate id" in output and "the data folder itself needs fixing first" in output

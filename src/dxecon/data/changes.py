@@ -500,6 +500,10 @@ def _pick(chosen: pd.DataFrame | None, year: int | None) -> str:
     return f"{row['value']:g} ({row['obs_id']})"
 
 
+def _years(chosen: pd.DataFrame | None) -> set[int]:
+    return set() if chosen is None else {int(y) for y in chosen.index}
+
+
 def _latest(chosen: pd.DataFrame | None) -> int | None:
     return None if chosen is None or chosen.empty else int(chosen.index.max())
 
@@ -596,10 +600,12 @@ def _series_changes(
                 then = _chosen(after, key, published)
                 year = _latest(then)
                 later.append((fig.obs_id, fig.row["published"], f"{year} = {_pick(then, year)}"))
+        # Figures whose choice moved: the new ones, and those they replace for some year.
         ids = {f.obs_id for f in figs}
-        for chosen in (old, new):
-            if chosen is not None:
-                ids |= set(chosen["obs_id"])
+        for year in {*_years(old), *_years(new)}:
+            picks = {_pick(old, year), _pick(new, year)}
+            if len(picks) > 1:
+                ids |= {c.loc[year, "obs_id"] for c in (old, new) if year in _years(c)}
         change = SeriesChange(
             key, today, old, new, sorted({int(f.row["period"]) for f in figs}), later
         )
