@@ -173,15 +173,20 @@ def test_missing_published_date_is_rejected(data_copy):
 FILE_HEADER = "indicator,geo,period,value,unit,method,status,published,source_id\n"
 
 
-def test_from_file_adds_every_row(data_copy, tmp_path):
+def write_batch(tmp_path: Path, second_status: str) -> Path:
     batch = tmp_path / "rows.csv"
     batch.write_text(
         FILE_HEADER
         + "de_share,VN,2024,13.2,pct,GSO,P,2026-03-02,E5\n"
-        + "de_share,VN,2026,14.5,pct,GSO,E,2026-10-05,E5\n"
+        + f"de_share,VN,2026,14.5,pct,GSO,{second_status},2026-10-05,E5\n"
         + "grdp_growth_real,HP2025,2026-Q3,10.1,pct,,E,2026-10-01,S13\n",
         encoding="utf-8",
     )
+    return batch
+
+
+def test_from_file_adds_every_row(data_copy, tmp_path):
+    batch = write_batch(tmp_path, "E")
     result = add(data_copy, "--from-file", str(batch))
     assert result.exit_code == 0, result.output
     new = rows(data_copy)[-3:]
@@ -191,14 +196,7 @@ def test_from_file_adds_every_row(data_copy, tmp_path):
 
 
 def test_from_file_with_one_bad_row_writes_nothing(data_copy, tmp_path):
-    batch = tmp_path / "rows.csv"
-    batch.write_text(
-        FILE_HEADER
-        + "de_share,VN,2024,13.2,pct,GSO,P,2026-03-02,E5\n"
-        + "de_share,VN,2026,14.5,pct,GSO,X,2026-10-05,E5\n"
-        + "grdp_growth_real,HP2025,2026-Q3,10.1,pct,,E,2026-10-01,S13\n",
-        encoding="utf-8",
-    )
+    batch = write_batch(tmp_path, "X")  # no such status
     output = _rejected(data_copy, "--from-file", str(batch))
     assert f"{batch} line 3, column 'status' 'X': unknown statuses code" in output
     assert "1 problem(s)" in output

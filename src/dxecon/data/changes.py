@@ -534,15 +534,8 @@ def _describe_change(change: SeriesChange) -> list[str]:
 
 def _chosen(ds: Dataset, key: dict[str, str], as_of: dt.date) -> pd.DataFrame | None:
     try:
-        result = ds.series(
-            key["indicator"],
-            key["geo"],
-            sector=key["sector"],
-            price_basis=key["price_basis"],
-            method=key["method"],
-            unit=key["unit"],
-            as_of=as_of,
-        )
+        measure = {name: key[name] for name in SERIES_KEY[2:]}  # sector ... unit
+        result = ds.series(key["indicator"], key["geo"], **measure, as_of=as_of)
     except SeriesSelectionError:
         return None
     return result.chosen[["value", "obs_id"]]
