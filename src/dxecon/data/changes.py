@@ -463,7 +463,7 @@ class AddResult:
                 )
             lines += [f"  warning: {w}" for w in fig.warnings]
             for old in fig.earlier:
-                verb = "revises" if old.value != r["value"] else "confirms"
+                verb = "confirms" if _number(old.value) == _number(r["value"]) else "revises"
                 lines.append(
                     f"  {verb} {old.obs_id} (published {old.published}): "
                     f"{old.value} -> {r['value']}; {old.obs_id} is kept as an earlier vintage"
@@ -497,7 +497,13 @@ def _pick(chosen: pd.DataFrame | None, year: int | None) -> str:
     if chosen is None or year is None or year not in chosen.index:
         return "no figure"
     row = chosen.loc[year]
-    return f"{row['value']:g} ({row['obs_id']})"
+    return f"{_fmt(row['value'])} ({row['obs_id']})"
+
+
+def _fmt(value: float) -> str:
+    """A figure as published: every digit kept, no trailing '.0' (118255.3, 445995)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _years(chosen: pd.DataFrame | None) -> set[int]:
@@ -720,7 +726,11 @@ class DataDiff:
             int(self.changed["change"].str.startswith("revises").sum()) if len(self.changed) else 0
         )
         if len(self.changed):
-            lines.append(f"{revisions} revision(s) of an earlier figure, the rest new")
+            confirmed = int(self.changed["change"].str.startswith("confirms").sum())
+            lines.append(
+                f"{revisions} revision(s) of an earlier figure, {confirmed} re-published "
+                f"unchanged, {len(self.changed) - revisions - confirmed} new"
+            )
         lines.append(
             f"\nUndated figures (no publication date; cannot tell when they came): "
             f"{len(self.undated)}"
@@ -755,7 +765,7 @@ def diff_since(ds: Dataset, since: str) -> DataDiff:
     start = since_date(since)
     obs = ds.observations
     key = [*SERIES_KEY, "period"]
-    text = obs["value"].map(lambda v: f"{v:g}")
+    text = obs["value"].map(_fmt)
     shown = obs.assign(
         value=text,
         published=obs["published_date"].dt.strftime("%Y-%m-%d").fillna(""),
@@ -772,7 +782,11 @@ def diff_since(ds: Dataset, since: str) -> DataDiff:
             changes.append("new")
             continue
         last = older.sort_values("published_date", na_position="first").iloc[-1]
-        changes.append(f"revises {last['obs_id']}: {last['value']:g} -> {row['value']:g}")
+        old, new = _fmt(last["value"]), _fmt(row["value"])
+        if old == new:
+            changes.append(f"confirms {last['obs_id']}: {new} (unchanged)")
+        else:
+            changes.append(f"revises {last['obs_id']}: {old} -> {new}")
     changed = shown.loc[recent.index, list(_DIFF_COLUMNS)].rename(columns=_DIFF_COLUMNS)
     width = max((len(c) for c in changes), default=0)
     changed["change"] = [c.ljust(width) for c in changes]  # left-aligned in the table
