@@ -273,3 +273,12 @@ def test_a_broken_folder_is_refused_before_adding(data_copy):
     (data_copy / OBS).write_text(text.replace("OBS0002,", "OBS0001,", 1), encoding="utf-8")
     output = _rejected(data_copy, *NEW_FIGURE)
     assert "duplicate id" in output and "the data folder itself needs fixing first" in output
+
+
+def test_diff_on_the_shipped_vintages_keeps_every_digit_and_marks_republications(dataset):
+    diff = diff_since(dataset, "2025-01")
+    changes = dict(zip(diff.changed["id"], diff.changed["change"].str.strip(), strict=True))
+    assert changes["OBS0366"] == "revises OBS0336: 12.67 -> 12.83"  # GSO, 6 Jan 2025
+    assert changes["OBS0198"] == "revises OBS0199: 118.3 -> 118255.3"
+    assert changes["OBS0364"] == "confirms OBS0335: 12.66 (unchanged)"
+    assert "OBS0335" not in changes  # published 2023-12-04, before the date
