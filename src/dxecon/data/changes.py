@@ -307,7 +307,8 @@ def plan_additions(data_dir: Path, figures: list[FigureInput]) -> Plan:
         row.update(obs_id=obs_id, source_id=source_id)
         problems += local
         key = dup_key(row)
-        if key[DUPLICATE_KEY.index("value")] is not None and key in seen:
+        comparable = None not in (key[DUPLICATE_KEY.index(n)] for n in ("value", "published"))
+        if comparable and key in seen:
             problems.append(
                 f"{figure.where('value')}: {row['indicator']} {row['geo']} {row['period']} = "
                 f"{row['value']} published {row['published']} duplicates {seen[key]} "
@@ -532,7 +533,7 @@ def _describe_change(change: SeriesChange) -> list[str]:
             f"{published[:7]} or later will see it (latest period then: {then})"
         )
     if change.params_mentions:
-        lines += [f"  scenario start? {m}" for m in change.params_mentions]
+        lines += [f"  scenario inputs: {m}" for m in change.params_mentions]
     else:
         lines.append("  scenario starts: no params file reads this series or cites its figures")
     return lines
