@@ -122,7 +122,10 @@ _FIGURE_OPTIONS = [
     ("--period", "2026, 2026-Q1, 2026-H1, 2026-9M or 2021/2025."),
     ("--value", "The figure as published: plain number, '.' decimal separator."),
     ("--unit", "Unit code, e.g. pct."),
-    ("--price-basis", "current | constant_2010 | na (default: na)."),
+    (
+        "--price-basis",
+        "current | constant_2010 | na (default: as the earlier figures of the measure).",
+    ),
     ("--status", "F final, P preliminary, E estimate, U not stated."),
     ("--method", "GSO | MIC | PTIT | HIDS (digital economy; empty otherwise)."),
     ("--published", "Date the figure was published, YYYY-MM-DD."),
