@@ -11,6 +11,7 @@ from conftest import replace_in
 
 from dxecon import paths
 from dxecon.data import load_dataset, validate
+from dxecon.data.changes import checksums_text, file_checksums
 from dxecon.errors import DataValidationError
 
 OBS = "observations.csv"
@@ -37,13 +38,21 @@ def test_shipped_data_is_valid():
 def test_shipped_data_matches_recorded_checksums():
     # The raw layer is immutable: a change to a shipped file must be deliberate (update
     # data/CHECKSUMS.json in the same commit, with the source of the new figures).
-    recorded = json.loads((paths.DATA_DIR / "CHECKSUMS.json").read_text(encoding="utf-8"))
+    # `dxecon data add` rewrites the file; dxecon.data.changes.file_checksums is the one
+    # definition of what it records, checked here against hashlib on each file's bytes.
+    assert_checksums_match(paths.DATA_DIR)
+
+
+def assert_checksums_match(data_dir: Path) -> None:
+    recorded = json.loads((data_dir / "CHECKSUMS.json").read_text(encoding="utf-8"))
     for name, digest in recorded.items():
-        actual = hashlib.sha256((paths.DATA_DIR / name).read_bytes()).hexdigest()
+        actual = hashlib.sha256((data_dir / name).read_bytes()).hexdigest()
         assert actual == digest, f"data/{name} changed; update CHECKSUMS.json deliberately"
-    shipped = [*paths.DATA_DIR.rglob("*.csv"), *paths.DATA_DIR.rglob("*.txt")]
-    on_disk = {p.relative_to(paths.DATA_DIR).as_posix() for p in shipped}
+    shipped = [*data_dir.rglob("*.csv"), *data_dir.rglob("*.txt")]
+    on_disk = {p.relative_to(data_dir).as_posix() for p in shipped}
     assert on_disk == set(recorded)
+    assert file_checksums(data_dir) == recorded
+    assert (data_dir / "CHECKSUMS.json").read_text(encoding="utf-8") == checksums_text(data_dir)
 
 
 def test_missing_column(data_copy):

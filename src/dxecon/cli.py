@@ -4,6 +4,8 @@ dxecon data check [--data DIR]
 dxecon data show INDICATOR GEO [--sector S] [--price-basis B] [--method M] [--unit U]
                  [--as-of YYYY-MM] [--candidates] [--data DIR]
 dxecon data summary [--data DIR]
+dxecon data add --indicator I --geo G --period P --value V ... | --from-file rows.csv
+dxecon data diff --since YYYY-MM [--data DIR]
 dxecon targets [--instrument I ...] [--data DIR]
 dxecon monthly [--data DIR]      the main job (today: data check + summary)
 """
@@ -111,6 +113,108 @@ def data_show(
             cols += ["published_effective", "published_basis", "visible", "chosen", "reason"]
             click.echo("\nEvery figure considered:")
             click.echo(result.provenance[cols].to_string(index=False))
+
+
+_FIGURE_OPTIONS = [
+    ("--indicator", "Indicator code (codes/indicators.csv), e.g. de_share."),
+    ("--geo", "Geography code: HP before 1 July 2025, HP2025 the merged city."),
+    ("--sector", "Sector code (default: total)."),
+    ("--period", "2026, 2026-Q1, 2026-H1, 2026-9M or 2021/2025."),
+    ("--value", "The figure as published: plain number, '.' decimal separator."),
+    ("--unit", "Unit code, e.g. pct."),
+    (
+        "--price-basis",
+        "current | constant_2010 | na (default: as the earlier figures of the measure).",
+    ),
+    ("--status", "F final, P preliminary, E estimate, U not stated."),
+    ("--method", "GSO | MIC | PTIT | HIDS (digital economy; empty otherwise)."),
+    ("--published", "Date the figure was published, YYYY-MM-DD."),
+    ("--note", "Free text: wording, caveats."),
+    ("--source-id", "An existing source of sources.csv."),
+    ("--source-publisher", "Publisher of a new source."),
+    ("--source-title", "Title of a new source."),
+    ("--source-url", "URL of the source (an existing source with this URL is reused)."),
+    ("--source-published", "Date of the source (default: --published)."),
+    ("--source-kind", "official_statistics | government | academic | press | blog."),
+    ("--source-language", "vi | en."),
+]
+
+
+def _figure_options(func):
+    for flag, help_text in reversed(_FIGURE_OPTIONS):
+        func = click.option(flag, default=None, help=help_text)(func)
+    return func
+
+
+@data.command("add")
+@_figure_options
+@click.option(
+    "--from-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="CSV with one figure per row; columns named like the options (source_id, ...).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Compare what the selection picks as of this date, YYYY-MM-DD (default: today).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@DATA_OPTION
+def data_add(
+    from_file: Path | None, as_of: str | None, dry_run: bool, data_dir: Path | None, **fields
+) -> None:
+    """Add published figures (a revision is a new row with its own published date).
+
+    Assigns the next id, reuses or creates the source, checks the whole folder, rejects
+    exact duplicates, updates CHECKSUMS.json and says which series the next run reads
+    differently. Nothing is written when anything is wrong.
+    """
+    import datetime as dt
+
+    from dxecon.data.changes import AddError, FigureInput, add_figures, read_figures_file
+
+    given = {k: v for k, v in fields.items() if v is not None}
+    try:
+        try:
+            today = dt.date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            raise AddError([f"--as-of {as_of!r}: expected a date YYYY-MM-DD"]) from None
+        if from_file and given:
+            raise AddError(
+                [f"--from-file and --{next(iter(given)).replace('_', '-')}: give one or the other"]
+            )
+        figures = read_figures_file(from_file) if from_file else [FigureInput(given)]
+        result = add_figures(figures, data_dir, today=today, dry_run=dry_run)
+    except AddError as exc:
+        click.echo(f"nothing written; {len(exc.problems)} problem(s):", err=True)
+        for line in exc.problems:
+            click.echo(f"  - {line}", err=True)
+        sys.exit(1)
+    except DxeconError as exc:
+        _fail(exc)
+    if dry_run:
+        click.echo("dry run: nothing written")
+    click.echo(result.summary())
+
+
+@data.command("diff")
+@click.option("--since", required=True, help="YYYY-MM (from the 1st of that month) or a date.")
+@DATA_OPTION
+def data_diff(since: str, data_dir: Path | None) -> None:
+    """List figures published since a date, marking revisions (old -> new value)."""
+    import pandas as pd
+
+    from dxecon.data import load_dataset
+    from dxecon.data.changes import diff_since
+
+    try:
+        result = diff_since(load_dataset(data_dir), since)
+    except (DxeconError, ValueError) as exc:
+        _fail(exc)
+    with pd.option_context("display.width", 200, "display.max_rows", None):
+        click.echo(result.summary())
 
 
 @main.command("targets")
