@@ -394,3 +394,48 @@ def test_scenarios_are_ordered_as_their_assumptions(dataset):
         sim = simulate(resolved(name, dataset), paths=2000)
         medians[name] = float(np.median(sim.de_share[:, -1]))
     assert medians["lagging"] < medians["baseline"] < medians["accelerated"]
+
+
+def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
+    proxies = baseline_card[baseline_card["scored_on"] == "close measure"]
+    assert not proxies.empty
+    assert (proxies["status"] == "indicative").all()
+    assert proxies["note"].str.contains("indicative only").all()
+
+
+def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
+    from dxecon import paths
+    from dxecon.estimates import city_productivity
+    from dxecon.scenarios.engine import compound_growth
+
+    params = load_yaml(paths.PARAMS_DIR / "productivity.yaml")
+    real = city_productivity(
+        dataset,
+        geo="HP",
+        employment_growth=params["employment_growth"],
+        employment_rationale=params["employment_rationale"],
+        base_year=params["lp_base_year"],
+        milestones={},
+        as_of="2026-10",
+    )["real_growth"].frame.set_index("year")["lp_growth_real_pct"].dropna()
+    real = real[real.index > params["lp_base_year"]]
+    row = baseline_card.set_index("goal_id").loc["TGT011"]
+    assert row["latest_period"] == str(int(real.index.max()))
+    assert row["latest_value"] == pytest.approx(float(compound_growth(real.to_numpy())))
+    assert row["status"] in {"latest short", "latest meets"}
+    assert "employment assumed" in row["latest_method"]
+
+
+def test_unknown_estimator_in_params_is_named(tmp_path, dataset, baseline_dict):
+    import yaml
+
+    from dxecon import paths
+    from dxecon.targets import ScoringConfig
+
+    data = load_yaml(paths.PARAMS_DIR / "targets.yaml")
+    data["estimated"] = {"lp_growth": "guesswork"}
+    path = tmp_path / "targets.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    sim = simulate(scenario_from_dict(baseline_dict), paths=10)
+    with pytest.raises(ParamsError, match="estimated.*unknown estimator"):
+        score(sim, TargetRegistry(dataset), dataset, config=ScoringConfig.from_yaml(path))

@@ -45,6 +45,7 @@ class ScoringConfig:
     trend_min_points: int
     method_preference: tuple[str, ...]
     observed_as: dict[str, tuple[str, ...]]
+    estimated: dict[str, str]
     proxies: dict[str, tuple[Proxy, ...]]
     source: str = "<code>"
 
@@ -57,6 +58,7 @@ class ScoringConfig:
         "trend_min_points",
         "method_preference",
         "observed_as",
+        "estimated",
         "proxies",
     )
 
@@ -112,6 +114,7 @@ class ScoringConfig:
             trend_min_points=trend,
             method_preference=tuple(str(m) for m in data["method_preference"]),
             observed_as={k: tuple(v) for k, v in (data["observed_as"] or {}).items()},
+            estimated={str(k): str(v) for k, v in (data["estimated"] or {}).items()},
             proxies=proxies,
             source=file,
         )

@@ -14,7 +14,12 @@ from dxecon.scenarios.config import (
     scenario_from_parameters,
 )
 from dxecon.scenarios.engine import Paths, compound_growth, percentiles, simulate
-from dxecon.scenarios.run import ScenarioRun, assumptions_table, run_scenario
+from dxecon.scenarios.run import (
+    ScenarioRun,
+    assumptions_table,
+    run_from_parameters,
+    run_scenario,
+)
 from dxecon.scenarios.scorecard import Scorecard, score
 from dxecon.scenarios.start import StartValues, observed_start, resolve_start
 
@@ -32,6 +37,7 @@ __all__ = [
     "observed_start",
     "percentiles",
     "resolve_start",
+    "run_from_parameters",
     "run_scenario",
     "scenario_from_dict",
     "scenario_from_parameters",

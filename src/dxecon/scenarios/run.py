@@ -10,7 +10,7 @@ import pandas as pd
 
 from dxecon.data import Dataset, load_dataset
 from dxecon.io import write_csv_atomic
-from dxecon.scenarios.config import Scenario, load_scenario
+from dxecon.scenarios.config import Scenario, load_scenario, scenario_from_parameters
 from dxecon.scenarios.engine import PERCENTILES, Paths, simulate
 from dxecon.scenarios.scorecard import Scorecard, score
 from dxecon.scenarios.start import StartValues, resolve_start
@@ -87,6 +87,16 @@ def run_scenario(
     return ScenarioRun(scenario, paths, score(paths, registry, dataset), start)
 
 
+def run_from_parameters(name: str, *, dataset: Dataset | None = None, **parameters) -> ScenarioRun:
+    """The scenario notebooks' one call: a shipped scenario (``name``) with the notebook's
+    parameters laid over it (None keeps the file's value), started from the data, run and
+    scored."""
+    dataset = dataset or load_dataset()
+    registry = TargetRegistry(dataset)
+    scenario = scenario_from_parameters(name, known_instruments=registry.instruments, **parameters)
+    return run_scenario(scenario, dataset=dataset)
+
+
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:
     """The sector assumptions of a scenario, one row per sector (what a reader checks first)."""
     rows = []
@@ -95,10 +105,10 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
         rows.append(
             {
                 "sector": name,
-                "weight in GRDP %": sector.weight,
+                "weight in GRDP % (observed)": sector.weight,
                 "real growth % (mean)": sector.growth.mean,
                 "real growth % (sd)": sector.growth.sd,
-                "digital share % (start)": intensity.start if intensity else None,
+                "digital share % (observed start)": intensity.start if intensity else None,
                 "ceiling %": intensity.ceiling if intensity else None,
                 "speed /yr": intensity.speed if intensity else None,
                 "speed sd": intensity.speed_sd if intensity else None,

@@ -34,11 +34,14 @@ import numpy as np
 import pandas as pd
 
 from dxecon.data import Dataset
-from dxecon.errors import SeriesSelectionError
+from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.scenarios.engine import Paths, compound_growth
 from dxecon.targets import ScoringConfig, TargetRegistry
 
 COMPARE = {">=": operator.ge, "<=": operator.le}
+
+#: Columns of a table of figures behind a goal (published or estimated).
+FIGURE_COLUMNS = ["year", "value", "geo", "method", "source", "rank"]
 
 #: Indicators the scenario engine simulates, by the name of the quantity in `Paths`.
 MODELLED = {
@@ -225,9 +228,136 @@ def observed_figures(
                     }
                 )
     if not rows:
-        return pd.DataFrame(columns=["year", "value", "geo", "method", "source", "rank"])
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
     frame = pd.DataFrame(rows).sort_values(["year", "rank"])
     return frame.drop_duplicates("year", keep="first").reset_index(drop=True)
+
+
+def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame:
+    """The least digital sector's share (% of its value added) by the structural estimate
+    (`dxecon.estimates.city_digital_estimate`), for every year with a published city
+    structure and national GSO sector intensities."""
+    from dxecon import paths as project_paths
+    from dxecon.estimates import city_digital_estimate
+    from dxecon.params import load_yaml
+
+    adjust = load_yaml(project_paths.PARAMS_DIR / "digital.yaml").get("adjust_sector")
+    rows = []
+    obs = dataset.observations
+    years = obs[
+        (obs["indicator"] == "sector_share_grdp")
+        & (obs["geo"] == geo)
+        & (obs["period_kind"] == "year")
+    ]["year"].unique()
+    for year in sorted(int(y) for y in years):
+        try:
+            estimate = city_digital_estimate(
+                dataset,
+                structure_geo=geo,
+                structure_year=year,
+                intensity_year=year,
+                adjust_sector=adjust,
+                calibrate_geo=geo,
+                as_of=as_of,
+            )
+        except (SeriesSelectionError, ValueError):
+            continue
+        sector = estimate.intensities.idxmin()
+        rows.append(
+            {
+                "year": year,
+                "value": float(estimate.intensities.min()),
+                "geo": geo,
+                "method": f"structural estimate (lowest: {sector})",
+                "source": "dxecon.estimates.city_digital_estimate",
+                "rank": 0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame:
+    """Real labour-productivity growth, compound average from the base year of
+    ``params/productivity.yaml`` to each published year, under its employment assumption
+    (`dxecon.estimates.city_productivity`, notebook 3)."""
+    from dxecon import paths as project_paths
+    from dxecon.estimates import city_productivity
+    from dxecon.params import load_yaml
+
+    params = load_yaml(project_paths.PARAMS_DIR / "productivity.yaml")
+    try:
+        result = city_productivity(
+            dataset,
+            geo=geo,
+            employment_growth=params["employment_growth"],
+            employment_rationale=params["employment_rationale"],
+            base_year=params["lp_base_year"],
+            milestones={},
+            as_of=as_of,
+        )
+    except (SeriesSelectionError, ValueError, KeyError):
+        return pd.DataFrame()
+    real = result["real_growth"].frame.set_index("year")["lp_growth_real_pct"].dropna()
+    real = real[real.index > params["lp_base_year"]]
+    rows = []
+    for year in real.index:
+        span = real[real.index <= year]
+        if len(span) != year - params["lp_base_year"]:  # a gap: no compound average
+            continue
+        rows.append(
+            {
+                "year": int(year),
+                "value": float(compound_growth(span.to_numpy())),
+                "geo": geo,
+                "method": (
+                    f"estimate: real, compound average {params['lp_base_year'] + 1}-{year}, "
+                    "employment assumed (params/productivity.yaml)"
+                ),
+                "source": "dxecon.estimates.city_productivity",
+                "rank": 0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+#: Estimators that give a figure of a target's own quantity where none is published.
+ESTIMATORS = {
+    "structural_sector_minimum": _structural_sector_minimum,
+    "productivity_growth": _productivity_growth,
+}
+
+
+def latest_figure_any_period(
+    dataset: Dataset, indicator: str, geo: str, sector: str, as_of: str
+) -> dict | None:
+    """The latest figure of a quantity published by ``as_of``, whatever its period (year,
+    half, months...): for close measures, which are often reported mid-year."""
+    obs = dataset.observations
+    rows = obs[(obs["indicator"] == indicator) & (obs["geo"] == geo) & (obs["sector"] == sector)]
+    best = None
+    for kind in rows["period_kind"].unique():
+        if kind == "multi_year":
+            continue
+        try:
+            cands = dataset.candidates(indicator, geo, sector=sector, period_kind=kind, as_of=as_of)
+        except SeriesSelectionError:
+            continue
+        chosen = cands[cands["chosen"]]
+        if chosen.empty:
+            continue
+        last = chosen.sort_values("period_end").iloc[-1]
+        if best is None or last["period_end"] > best["period_end"]:
+            best = last
+    if best is None:
+        return None
+    return {
+        "value": float(best["value"]),
+        "period": str(best["period"]),
+        "geo": geo,
+        "method": best["method"],
+        "source": f"{best['obs_id']} ({best['source_id']})",
+        "period_end": best["period_end"],
+    }
 
 
 def _method_rank(method: str, config: ScoringConfig) -> int:
@@ -328,9 +458,12 @@ def _score_level(
     def figures(boundary: str) -> pd.DataFrame:
         key = (indicator, boundary, sector, unit)
         if key not in cache:
-            cache[key] = observed_figures(
-                dataset, indicator, boundary, sector, as_of, config, unit=unit
-            )
+            found = observed_figures(dataset, indicator, boundary, sector, as_of, config, unit=unit)
+            estimator = config.estimated.get(indicator)
+            if found.empty and estimator and sector == "total":
+                found = ESTIMATORS[estimator](dataset, boundary, as_of)
+                found = found.reindex(columns=FIGURE_COLUMNS)
+            cache[key] = found
         return cache[key]
 
     notes = []
@@ -422,20 +555,35 @@ def _score_level(
             f"only {len(own)} published year(s): fewer than {config.trend_min_points} for a trend"
         )
         return {**out, "status": status, "scored_on": "latest figure", "note": "; ".join(notes)}
+    # 4b. Figures of the goal's own measure exist only on another boundary.
+    for other in others:
+        theirs = figures(other)
+        if not theirs.empty:
+            latest = theirs.iloc[-1]
+            out["other_boundary"] = (
+                f"{_fmt(latest['value'])} ({other}, {int(latest['year'])}, "
+                f"{latest['method'] or 'method not stated'}, {latest['source']})"
+            )
+            notes.append(f"figures exist only for {other}, the target is {target_geo}")
+            return {
+                **out,
+                "status": NOT_COMPARABLE,
+                "scored_on": "other boundary",
+                "note": "; ".join(notes),
+            }
     # 5. A close measure.
     for proxy in config.proxies.get(indicator, ()):
         for boundary in (target_geo, *others):
-            close = observed_figures(dataset, proxy.indicator, boundary, sector, as_of, config)
-            if not close.empty:
-                latest = close.iloc[-1]
+            close = latest_figure_any_period(dataset, proxy.indicator, boundary, sector, as_of)
+            if close is not None:
                 notes.append(f"indicative only: {proxy.indicator}, {proxy.differs}")
                 return {
                     **out,
-                    "latest_value": latest["value"],
-                    "latest_period": str(int(latest["year"])),
-                    "latest_geo": latest["geo"],
-                    "latest_method": latest["method"],
-                    "latest_source": latest["source"],
+                    "latest_value": close["value"],
+                    "latest_period": close["period"],
+                    "latest_geo": close["geo"],
+                    "latest_method": close["method"],
+                    "latest_source": close["source"],
                     "status": INDICATIVE,
                     "scored_on": "close measure",
                     "note": "; ".join(notes),
@@ -463,6 +611,11 @@ def score(
     ``paths`` may be None (no scenario): then nothing is forecast and ``as_of`` is needed.
     """
     config = config or ScoringConfig.from_yaml()
+    unknown = sorted(set(config.estimated.values()) - set(ESTIMATORS))
+    if unknown:
+        raise ParamsError(
+            config.source, "estimated", f"unknown estimator {unknown}; known: {sorted(ESTIMATORS)}"
+        )
     scenario = paths.scenario if paths is not None else None
     as_of = as_of or scenario.as_of
     name = name or (scenario.name if scenario is not None else "")
