@@ -132,6 +132,8 @@ def effective_targets(
     instruments: list[str] | tuple[str, ...] | None = None,
     geo: str | None = None,
     sector: str | None = "total",
+    years: list[int] | None = None,
+    allow_empty: bool = False,
 ) -> pd.DataFrame:
     """The dated targets on one indicator that are in force: superseded rows dropped.
 
@@ -147,6 +149,10 @@ def effective_targets(
         (``superseded_by``).
     geo, sector : str, optional
         Restrict to one geography and sector (None: any).
+    years : list of int, optional
+        Restrict to these target years.
+    allow_empty : bool
+        Return an empty frame instead of raising when no target matches.
 
     Returns
     -------
@@ -156,14 +162,17 @@ def effective_targets(
     Raises
     ------
     ValueError
-        When no target matches, or when one year still has several different values (two
-        comparators, or two rows of the same instrument): the caller must choose.
+        When no target matches (unless ``allow_empty``), or when one year still has several
+        different values (two comparators, or two rows of the same instrument): the caller
+        must choose.
     """
-    frame = registry.select(instruments, geo=geo)
+    frame = registry.select(instruments, geo=geo, years=years)
     frame = frame[(frame["indicator"] == indicator) & frame["year"].notna()]
     if sector is not None:
         frame = frame[frame["sector"] == sector]
     frame = frame[frame["superseded_by"] == ""]
+    if frame.empty and allow_empty:
+        return frame.reset_index(drop=True)
     if frame.empty:
         raise ValueError(
             f"no dated target on {indicator!r} (geo {geo}, sector {sector}) in data/targets.csv "
