@@ -140,7 +140,7 @@ def revisions_sentence(vintages: pd.DataFrame, *, year: int | None = None, unit:
         )
         for release, v in column.items()
     ]
-    if column.nunique() == 1:
+    if column.nunique() == 1 and len(column) > 1:
         releases = join_words(column.index)
         return f"{year}: every release gives {number(column.iloc[0])}{unit} ({releases})."
     return f"{year}: {join_words(readings)}."
@@ -347,15 +347,20 @@ def sweep_reading(
         best_p = float(rows[["probability_low", "probability_high"]].max().max())
         base_m = rows["median_base"].iloc[0]
         unit = getattr(target, "unit", "")
+        unit = unit if unit.startswith("%") else f" {unit}"
         moving = rows[(rows["probability_swing"] > 0) | (rows["median_swing"] > 0)].head(top)
         if moving.empty:
             movers = "no assumption in range moves it"
         else:
             movers = "moved most by " + join_words(
-                f"{row.meaning} (median {number(row.median_low, 1)} to "
-                f"{number(row.median_high, 1)}, "
-                f"probability {number(100 * row.probability_low, 0)}% to "
-                f"{number(100 * row.probability_high, 0)}% from the low to the high end)"
+                f"{row.meaning} (from its low to its high end: median "
+                f"{number(row.median_low, 1)} to {number(row.median_high, 1)}"
+                + (
+                    f", probability {number(100 * row.probability_low, 0)}% to "
+                    f"{number(100 * row.probability_high, 0)}%)"
+                    if row.probability_swing > 0
+                    else ")"
+                )
                 for row in moving.itertuples()
             )
         sample = summary[summary["target_id"] == target.target_id]
@@ -367,8 +372,14 @@ def sweep_reading(
         )
         lines.append(
             f"- **{target.target_id} ({target.label})**: at base the median is "
-            f"{number(base_m, 1)} {unit} and the probability {number(100 * base_p, 0)}%; "
-            f"{movers}. The best single end reaches {number(100 * best_p, 0)}%{likely}."
+            f"{number(base_m, 1)}{unit} and the probability {number(100 * base_p, 0)}%; "
+            f"{movers}. "
+            + (
+                f"The best single end reaches {number(100 * best_p, 0)}%"
+                if best_p > 0
+                else "No assumption alone, at either end of its range, gives it any chance"
+            )
+            + f"{likely}."
         )
     lines.append(
         f"- Probabilities carry Monte Carlo error of up to about "
