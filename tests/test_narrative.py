@@ -51,8 +51,8 @@ def test_revisions_and_boundary_sentences(dataset):
     )
     text = narrative.revisions_sentence(vintages)
     assert (
-        text
-        == "2022: 12.86 in the release of 2023-09-30 (X12, P) and 12.67 in the release of 2023-12-04 (E2, P)."
+        text == "2022: 12.86 in the release of 2023-09-30 (X12, P) and 12.67 in the release of "
+        "2023-12-04 (E2, P)."
     )
     assert narrative.revisions_sentence(vintages, year=2023, unit="%") == (
         "2023: 12.33% in an undated release (E3, E)."
