@@ -8,12 +8,12 @@ Functions
 ---------
 number             a figure as the reader sees it (rounded, trailing zeros dropped)
 join_words         "a, b and c"
-sources_caption    "Sources: D1 (2022: 29.7%), D4 (2025: 22.28%)" from chosen observations
+sources_caption    "Sources: A1 (year: value%), B2 (...)" from the chosen observations
 revisions_sentence how one year's figure moved between releases
 boundary_sentence  two boundaries' latest figures, side by side, never joined
 split_sentence     core + digitised = total, per year, with sources
 calibration_sentence  the structural estimate before and after the city adjustment
-targets_sentence   "at least 15% a year by 2025 and 16% a year by 2030 (NQ03-NQ/TU, ...)"
+targets_sentence   "at least g% a year to T1 and h% a year to T2 (instrument: target ids)"
 floors_sentence    each sector's share against the floors, and the growth it would need
 nominal_real_sentence  a productivity level's nominal growth next to the published real one
 """
@@ -45,10 +45,10 @@ __all__ = [
 
 
 def number(value: float, digits: int = 2, *, grouped: bool = False) -> str:
-    """``value`` rounded to ``digits`` decimals, trailing zeros dropped (12.50 -> 12.5).
+    """``value`` rounded to ``digits`` decimals, trailing zeros dropped (1.50 -> 1.5).
 
-    >>> number(12.50), number(22.284, 2), number(2000, grouped=True)
-    ('12.5', '22.28', '2,000')
+    >>> number(1.50), number(3.14159, 2), number(2000, grouped=True)
+    ('1.5', '3.14', '2,000')
     """
     if value is None or not np.isfinite(value):
         return "not available"
@@ -89,7 +89,7 @@ def sources_caption(
     Returns
     -------
     str
-        ``"Sources: D1 (2022: 29.7%), D4 (2025: 22.28%)."``; gaps of each series are named.
+        ``"Sources: A1 (year: value%); B2 (year: value%)."``; each series' gaps are named.
     """
     results = list(results)
     rows = pd.concat([_chosen(r) for r in results], ignore_index=True)
@@ -229,7 +229,7 @@ def calibration_sentence(
 def targets_sentence(
     targets: pd.DataFrame, *, unit: str = "%", per: str = "", until: str = "by"
 ) -> str:
-    """``"at least 15% a year by 2025 and 16% a year by 2030 (NQ03-NQ/TU: TGT011, ...)"``.
+    """``"at least g% a year to T1 and at least h% a year to T2 (instrument: TGTnnn, ...)"``.
 
     ``targets``: rows of :func:`dxecon.targets.effective_targets` (``year``, ``comparator``,
     ``value``, ``instrument``, ``target_id``).
@@ -297,7 +297,7 @@ def nominal_real_sentence(national: pd.DataFrame, *, who: str = "GSO") -> str:
 
 def year_sources(results: Iterable, years: Iterable[int]) -> dict[int, str]:
     """For each year, the source ids of the figures the given series chose, in order,
-    without repeats: ``{2023: "E3", 2025: "E5, E4"}``."""
+    without repeats: ``{year: "A1, B2"}``."""
     results = list(results)
     out = {}
     for year in years:
@@ -394,7 +394,7 @@ def boundary_break(geographies: pd.DataFrame, geo: str) -> tuple[float, str]:
 
     ``geographies``: ``data/codes/geographies.csv`` (``code``, ``valid_from``,
     ``successor``). Annual figures of the successor start in the year it came into being,
-    so the mark sits half-way before that year: ``(2024.5, "merger 1 July 2025")``.
+    so the mark sits half-way before that year, labelled ``"merger D Month YYYY"``.
 
     Raises
     ------

@@ -10,7 +10,7 @@ Conventions
 -----------
 * Annual data are indexed by calendar year (int). A Series is one territory or sector; a
   DataFrame has one column per sector and is handled in one vectorised pass.
-* Growth rates are in per cent (15.0 means 15 % a year).
+* Growth rates are in per cent (7.5 means 7.5 % a year).
 * Labour productivity is output per employed person, in million VND per worker
   (``m_vnd_per_worker``, the GSO unit).
 * Employment is never filled silently. Where it is missing, either pass an explicit
@@ -829,7 +829,7 @@ def assess_target(
         (``kind='growth_pct'``, every year after ``base_year`` up to the latest).
     base_year, target_year : int
     rate : float
-        Target growth, per cent a year (15.0 for 15 %).
+        Target growth, per cent a year (7.5 for 7.5 %).
     reading : {'both', 'every_year', 'compound_average'}
     basis : {'nominal', 'real'}
         Basis of ``observed``; the target text does not say, so assess both.
