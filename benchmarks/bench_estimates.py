@@ -15,17 +15,50 @@ import time
 import pandas as pd
 
 from dxecon import estimates
+from dxecon import paths as project_paths
 from dxecon.data import load_dataset
 from dxecon.digital import decompose_share_change
+from dxecon.params import load_yaml
+from dxecon.targets import TargetRegistry, TargetSet, target_values
+
+DIGITAL = load_yaml(project_paths.PARAMS_DIR / "digital.yaml")
+PRODUCTIVITY = load_yaml(project_paths.PARAMS_DIR / "productivity.yaml")
 
 
 def everything(dataset) -> None:
-    city = estimates.city_digital_estimate(dataset)
-    estimates.sector_floors(city, {2025: 15, 2030: 25})
+    city = estimates.city_digital_estimate(
+        dataset,
+        **{
+            key: DIGITAL[key]
+            for key in (
+                "structure_geo",
+                "structure_year",
+                "intensity_year",
+                "adjust_sector",
+                "calibrate_geo",
+            )
+        },
+    )
+    registry = TargetRegistry(dataset)
+    instruments = TargetSet.from_yaml(
+        project_paths.PARAMS_DIR / "targets.yaml", known=registry.instruments
+    ).instruments
+    floors = target_values(
+        registry, "de_sector_share_min", instruments=instruments, geo=DIGITAL["target_geo"]
+    )
+    estimates.sector_floors(city, floors)
     for method in ("GSO", "MIC"):
         estimates.reported_shares(dataset, "HP", method=method)
     estimates.national_productivity(dataset)
-    estimates.city_productivity(dataset, employment_growth=0.91, employment_rationale="bench")
+    geo = PRODUCTIVITY["productivity_geo"]
+    estimates.city_productivity(
+        dataset,
+        geo=geo,
+        employment_growth=PRODUCTIVITY["employment_growth"],
+        employment_rationale="bench",
+        base_year=PRODUCTIVITY["lp_base_year"],
+        milestones=target_values(registry, "lp_growth", instruments=instruments, geo=geo),
+    )
     zero = pd.Series({"taxes": 0.0})
     national = city.weights.copy()  # any second structure exercises the decomposition
     decompose_share_change(

@@ -162,10 +162,13 @@ def test_sector_and_unit_mismatches_are_named():
 
 # --------------------------------------------------------------------------- floors
 
+#: Floors as test input (the real ones are read from data/targets.csv by the notebooks).
+FLOORS = {2025: 15.0, 2030: 25.0}
+
 
 def test_compare_with_floors_gives_gaps_and_verdicts():
     shares = sector_digital_share(VN_CONTRIB_2025, VN_WEIGHTS_2025)
-    result = compare_with_floors(shares, year=2025)
+    result = compare_with_floors(shares, floors=FLOORS, year=2025)
     frame = result.frame
     assert frame.loc[("ind_con", 2025), "gap_pp"] == pytest.approx(100 * 6.67 / 37.65 - 15)
     assert bool(frame.loc[("ind_con", 2025), "meets"]) is True
@@ -176,14 +179,16 @@ def test_compare_with_floors_gives_gaps_and_verdicts():
     assert every.loc[2025, "weakest_sector"] == "agro"
     assert bool(every.loc[2025, "every_sector_meets"]) is False
     with pytest.raises(ValueError, match="pass year="):
-        compare_with_floors(shares.shares)
+        compare_with_floors(shares.shares, floors=FLOORS)
+    with pytest.raises(TypeError, match="floors"):
+        compare_with_floors(shares, year=2025)  # the floors are targets: data, no default
 
 
 def test_compare_with_floors_uses_latest_year_up_to_each_floor():
     shares = pd.DataFrame(
         {"a": [10.0, 16.0, 30.0], "b": [20.0, np.nan, np.nan]}, [2023, 2025, 2026]
     )
-    frame = compare_with_floors(shares).frame
+    frame = compare_with_floors(shares, floors=FLOORS).frame
     assert frame.loc[("a", 2025), "share_year"] == 2025
     assert frame.loc[("a", 2030), "share_year"] == 2026
     assert frame.loc[("b", 2025), "share_year"] == 2023
@@ -191,7 +196,7 @@ def test_compare_with_floors_uses_latest_year_up_to_each_floor():
         frame.loc[("b", 2025), "verdict"]
         == "already above the 2025 floor of 15% in 2023 (+5.00 pp)"
     )
-    late = compare_with_floors(pd.DataFrame({"a": [20.0]}, index=[2027])).frame
+    late = compare_with_floors(pd.DataFrame({"a": [20.0]}, index=[2027]), floors=FLOORS).frame
     assert late.loc[("a", 2025), "verdict"] == "no share observed by 2025"
     assert pd.isna(late.loc[("a", 2025), "meets"])
 

@@ -6,14 +6,60 @@ import pandas as pd
 import pytest
 
 from dxecon import estimates
+from dxecon import paths as project_paths
 from dxecon.errors import SeriesSelectionError
+from dxecon.params import load_yaml
 from dxecon.productivity import MissingEmploymentError, labour_productivity
 from dxecon.scenarios import load_scenario
+from dxecon.targets import TargetRegistry, TargetSet, target_values
+
+#: The arguments of the structural estimate, as params/digital.yaml gives them.
+ESTIMATE_KEYS = ("structure_geo", "structure_year", "intensity_year", "adjust_sector")
 
 
 @pytest.fixture(scope="module")
-def city(dataset):
-    return estimates.city_digital_estimate(dataset)
+def digital_params():
+    return load_yaml(project_paths.PARAMS_DIR / "digital.yaml")
+
+
+@pytest.fixture(scope="module")
+def productivity_params():
+    return load_yaml(project_paths.PARAMS_DIR / "productivity.yaml")
+
+
+@pytest.fixture(scope="module")
+def estimate_args(digital_params):
+    return {key: digital_params[key] for key in (*ESTIMATE_KEYS, "calibrate_geo")}
+
+
+@pytest.fixture(scope="module")
+def registry(dataset):
+    return TargetRegistry(dataset)
+
+
+@pytest.fixture(scope="module")
+def instruments(registry):
+    path = project_paths.PARAMS_DIR / "targets.yaml"
+    return TargetSet.from_yaml(path, known=registry.instruments).instruments
+
+
+@pytest.fixture(scope="module")
+def city(dataset, estimate_args):
+    return estimates.city_digital_estimate(dataset, **estimate_args)
+
+
+def test_params_files_hold_no_target_copies(digital_params, productivity_params):
+    # Targets are data (data/targets.csv), read through the registry: never a parameter.
+    assert "floors" not in digital_params and "lp_targets" not in productivity_params
+
+
+def test_the_estimators_have_no_default_choices(dataset):
+    with pytest.raises(TypeError, match="structure_geo"):
+        estimates.city_digital_estimate(dataset)
+    with pytest.raises(TypeError, match="milestones"):
+        estimates.city_productivity(
+            dataset, geo="HP", employment_growth=1.0, employment_rationale="x", base_year=2020
+        )
 
 
 def test_reported_shares_keep_boundaries_and_methods_apart(dataset):
@@ -48,8 +94,12 @@ def test_scenario_start_intensities_come_from_the_estimate(city):
             assert scenario.sectors[sector].intensity.start == round(value, 2), (name, sector)
 
 
-def test_sector_floors_and_required_growth(city):
-    table = estimates.sector_floors(city, {2025: 15, 2030: 25}).to_frame()
+def test_sector_floors_and_required_growth(city, registry, instruments, digital_params):
+    floors = target_values(
+        registry, "de_sector_share_min", instruments=instruments, geo=digital_params["target_geo"]
+    )
+    assert floors == {2025: 15.0, 2030: 25.0}  # TGT034 (Plan 106) and TGT022 (NQ 03)
+    table = estimates.sector_floors(city, floors).to_frame()
     row = table.set_index(["sector", "floor_year"])
     assert not row.loc[("agro", 2025), "meets"] and row.loc[("ind_con", 2030), "meets"]
     expected = 100 * ((25 / city.intensities["services"]) ** (1 / 5) - 1)
@@ -80,14 +130,14 @@ def test_share_gap_to_the_nation_decomposes_exactly(dataset, city):
     assert total["structure_pp"] + total["intensity_pp"] == pytest.approx(22.28 - 14.02)
 
 
-def test_bad_arguments_say_what_is_allowed(dataset):
+def test_bad_arguments_say_what_is_allowed(dataset, estimate_args):
     with pytest.raises(SeriesSelectionError) as info:
-        estimates.city_digital_estimate(dataset, structure_year=2019)
+        estimates.city_digital_estimate(dataset, **{**estimate_args, "structure_year": 2019})
     assert info.value.field == "structure_year" and 2025 in info.value.allowed
     with pytest.raises(ValueError, match="allowed agro, ind_con, services"):
-        estimates.city_digital_estimate(dataset, adjust_sector="taxes")
+        estimates.city_digital_estimate(dataset, **{**estimate_args, "adjust_sector": "taxes"})
     with pytest.raises(SeriesSelectionError, match="intensity_year"):
-        estimates.city_digital_estimate(dataset, intensity_year=2019)
+        estimates.city_digital_estimate(dataset, **{**estimate_args, "intensity_year": 2019})
 
 
 def test_national_productivity_nominal_is_not_real(dataset):
@@ -97,9 +147,16 @@ def test_national_productivity_nominal_is_not_real(dataset):
     assert table.index.min() == 2021  # the 2020/2021 employment break is not crossed
 
 
-def test_city_productivity_uses_and_flags_the_employment_assumption(dataset):
+def test_city_productivity_uses_and_flags_the_employment_assumption(dataset, registry, instruments):
+    milestones = target_values(registry, "lp_growth", instruments=instruments, geo="HP")
+    assert milestones == {2025: 15.0, 2030: 16.0}  # TGT011, TGT023
     result = estimates.city_productivity(
-        dataset, employment_growth=0.91, employment_rationale="test assumption"
+        dataset,
+        geo="HP",
+        employment_growth=0.91,
+        employment_rationale="test assumption",
+        base_year=2020,
+        milestones=milestones,
     )
     real = result["real_growth"].to_frame().set_index("year")
     assert real.loc[2024, "lp_growth_real_pct"] == pytest.approx(100 * (1.1101 / 1.0091 - 1))

@@ -23,7 +23,7 @@ Functions
 ---------
 structural_share           DE share from sector weights and sector digital intensities
 sector_digital_share       a sector's digital share from its DE contribution and its weight
-compare_with_floors        each sector against the "at least 15 % / 25 %" floors
+compare_with_floors        each sector against floors "at least f % in year T"
 core_digitised_split       core + digitised = total, and each part's share of the total
 period_average             average share over a span of years (GSO publishes these)
 decompose_share_change     change in the DE share = structure effect + intensity effect
@@ -41,7 +41,6 @@ import pandas as pd
 from dxecon._results import EstimateResult, as_year_index, check_choice, make_meta
 
 __all__ = [
-    "DEFAULT_FLOORS",
     "SHARE_UNITS",
     "CalibrationResult",
     "FloorComparison",
@@ -59,8 +58,6 @@ __all__ = [
 
 #: Units for weights and intensities, and the factor that turns them into per cent.
 SHARE_UNITS = {"pct": 1.0, "share": 100.0}
-#: Resolution 03-NQ/TU: digital economy at least 15 % (2025) / 25 % (2030) of every sector.
-DEFAULT_FLOORS = {2025: 15.0, 2030: 25.0}
 #: Default slack, in percentage points, for sector weights to sum to 100 (published sector
 #: structures are rounded to 2 decimals, so they add to 100 within a few hundredths).
 WEIGHT_TOLERANCE_PP = 0.1
@@ -499,7 +496,7 @@ def sector_digital_share(
 def compare_with_floors(
     shares: pd.Series | pd.DataFrame | SectorShares,
     *,
-    floors: Mapping[int, float] | None = None,
+    floors: Mapping[int, float],
     year: int | None = None,
 ) -> FloorComparison:
     r"""Each sector's digital share against the floors "at least f % in year T".
@@ -520,8 +517,9 @@ def compare_with_floors(
     shares : pandas.Series, pandas.DataFrame or SectorShares
         Digital share within each sector, per cent: by sector for one year (give ``year``)
         or year x sector.
-    floors : mapping of int to float, default ``{2025: 15.0, 2030: 25.0}``
-        Floor year -> minimum share in per cent (Resolution 03-NQ/TU).
+    floors : mapping of int to float
+        Floor year -> minimum share in per cent (the targets are data:
+        ``dxecon.targets.target_values(registry, "de_sector_share_min", ...)``).
     year : int, optional
         The year of a Series of shares. Required then; ignored for DataFrames.
 
@@ -532,7 +530,6 @@ def compare_with_floors(
         ``gap_pp``, ``meets`` and a plain ``verdict``; :meth:`FloorComparison.every_sector`
         gives the weakest sector per floor year.
     """
-    floors = DEFAULT_FLOORS if floors is None else floors
     if not isinstance(floors, Mapping) or not floors:
         raise ValueError("floors must be a non-empty mapping {year: minimum share in %}")
     floor_years = sorted(int(y) for y in floors)

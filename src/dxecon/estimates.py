@@ -179,11 +179,11 @@ class CityDigitalEstimate:
 def city_digital_estimate(
     dataset: Dataset,
     *,
-    structure_geo: str = "HP2025",
-    structure_year: int = 2025,
-    intensity_year: int = 2025,
-    adjust_sector: str = "ind_con",
-    calibrate_geo: str = "HP2025",
+    structure_geo: str,
+    structure_year: int,
+    intensity_year: int,
+    adjust_sector: str,
+    calibrate_geo: str,
     calibrate_years: list[int] | None = None,
     as_of=None,
 ) -> CityDigitalEstimate:
@@ -195,7 +195,9 @@ def city_digital_estimate(
     intensities :math:`d_k`; the intensity of ``adjust_sector`` is then scaled by least
     squares to the published GSO shares of ``calibrate_geo`` (Hai Phong: its electronics
     manufacturing puts industry well above the national intensity). With one published
-    point the fit is exact by construction; the result says so.
+    point the fit is exact by construction; the result says so. Every choice (whose
+    structure, which years, which sector, calibrated to whom) is a required argument: the
+    values live in ``params/digital.yaml``.
     """
     if adjust_sector not in DIGITAL_SECTORS:
         raise ValueError(f"adjust_sector {adjust_sector!r}: allowed {', '.join(DIGITAL_SECTORS)}")
@@ -268,7 +270,7 @@ def sector_floors(estimate: CityDigitalEstimate, floors: dict[int, float]) -> Es
     needed = 100.0 * (ratio ** (1.0 / span.where(span > 0)) - 1.0)
     comparison["required_growth_pct_per_year"] = needed.where(~comparison["meets"], 0.0)
     return EstimateResult(
-        name="Digital share by sector against the floors of Resolution 03-NQ/TU",
+        name="Digital share by sector against the floors of the targets",
         frame=comparison,
         meta=make_meta(
             method="GSO (structural, calibrated)",
@@ -281,11 +283,11 @@ def sector_floors(estimate: CityDigitalEstimate, floors: dict[int, float]) -> Es
 def city_productivity(
     dataset: Dataset,
     *,
-    geo: str = "HP",
+    geo: str,
     employment_growth: float,
     employment_rationale: str,
-    base_year: int = 2020,
-    milestones: dict[int, float] | None = None,
+    base_year: int,
+    milestones: dict[int, float],
     as_of=None,
 ) -> dict[str, EstimateResult]:
     """Hai Phong's labour productivity, real and nominal, under an explicit employment
@@ -293,9 +295,13 @@ def city_productivity(
 
     Real growth per year is :math:`(1+g_Y)/(1+g_E) - 1` with published real GRDP growth
     :math:`g_Y` (constant 2010 prices) and assumed employment growth :math:`g_E`; nominal
-    levels divide published current-price GRDP by the (assumed) employment.
+    levels divide published current-price GRDP by the (assumed) employment. ``milestones``
+    are the growth targets ``{target year: minimum %/yr}`` from ``data/targets.csv``
+    (:func:`dxecon.targets.target_values`); ``geo`` and ``base_year`` come from
+    ``params/productivity.yaml``.
     """
-    milestones = milestones or {2025: 15.0, 2030: 16.0}
+    if not milestones:
+        raise ValueError("milestones must be a non-empty mapping {target year: rate %/yr}")
     employment = dataset.series("employment", geo, as_of=as_of).values.dropna()
     growth_real = dataset.series("grdp_growth_real", geo, as_of=as_of).values
     current = dataset.series("grdp_current", geo, unit="bn_vnd", as_of=as_of).values.dropna()

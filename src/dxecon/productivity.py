@@ -10,7 +10,7 @@ Conventions
 -----------
 * Annual data are indexed by calendar year (int). A Series is one territory or sector; a
   DataFrame has one column per sector and is handled in one vectorised pass.
-* Growth rates are in per cent (15.0 means 15 % a year).
+* Growth rates are in per cent (7.5 means 7.5 % a year).
 * Labour productivity is output per employed person, in million VND per worker
   (``m_vnd_per_worker``, the GSO unit).
 * Employment is never filled silently. Where it is missing, either pass an explicit
@@ -42,7 +42,6 @@ from dxecon._results import EstimateResult, as_year_index, check_basis, check_ch
 from dxecon.errors import DxeconError
 
 __all__ = [
-    "DEFAULT_MILESTONES",
     "EMPLOYMENT_UNITS",
     "LP_UNIT",
     "OUTPUT_UNITS",
@@ -69,8 +68,6 @@ OUTPUT_UNITS = {"m_vnd": 1.0, "bn_vnd": 1e3, "tn_vnd": 1e6}
 EMPLOYMENT_UNITS = {"persons": 1.0, "thousand_persons": 1e3, "m_persons": 1e6}
 #: Unit of every labour-productivity level returned here.
 LP_UNIT = "m_vnd_per_worker"
-#: Resolution 03-NQ/TU: labour productivity grows at least 15 %/yr to 2025, 16 %/yr to 2030.
-DEFAULT_MILESTONES = {2025: 15.0, 2030: 16.0}
 
 PRICES = {"nominal": "current prices", "real": "constant 2010 prices"}
 READINGS = ("every_year", "compound_average")
@@ -718,14 +715,15 @@ def target_path(
     base_level: float,
     base_year: int,
     *,
-    milestones: Mapping[int, float] | None = None,
+    milestones: Mapping[int, float],
     basis: str,
 ) -> EstimateResult:
     r"""The minimum level path implied by "grow at least g % a year until year T".
 
     Milestones :math:`\{T_k: r_k\}` (sorted) apply rate :math:`r_k` to every year in
-    :math:`(T_{k-1}, T_k]`; the default reads Resolution 03-NQ/TU as 15 %/yr for each year
-    to 2025 and 16 %/yr for 2026-2030:
+    :math:`(T_{k-1}, T_k]` (Resolution 03-NQ/TU's productivity targets, read from
+    ``data/targets.csv`` with :func:`dxecon.targets.target_values`, give one rate per
+    target year):
 
     .. math::
 
@@ -734,8 +732,8 @@ def target_path(
 
     A level on or above the path in year :math:`T_k` meets the compound-average reading
     of the target; the every-year reading also needs each year's growth to reach
-    :math:`r(u)` (see :func:`assess_target`). For "16 %/yr over the whole decade" pass
-    ``milestones={2030: 16.0}``.
+    :math:`r(u)` (see :func:`assess_target`). For "g %/yr over the whole span" pass
+    a single milestone ``{T: g}``.
 
     Parameters
     ----------
@@ -743,8 +741,9 @@ def target_path(
         Level in the base year.
     base_year : int
         Milestones at or before it are not part of the path.
-    milestones : mapping of int to float, default ``{2025: 15.0, 2030: 16.0}``
-        Target year -> minimum growth rate in per cent a year.
+    milestones : mapping of int to float
+        Target year -> minimum growth rate in per cent a year (the targets are data:
+        ``dxecon.targets.target_values(registry, "lp_growth", ...)``).
     basis : {'nominal', 'real'}
         Basis of the level (the target text does not say; report both).
 
@@ -760,7 +759,7 @@ def target_path(
     base_level = float(base_level)
     if not np.isfinite(base_level) or base_level <= 0:
         raise ValueError(f"base_level must be positive; got {base_level}")
-    years, rates = _check_milestones(DEFAULT_MILESTONES if milestones is None else milestones)
+    years, rates = _check_milestones(milestones)
     future = years > base_year
     if not future.any():
         raise ValueError(
@@ -830,7 +829,7 @@ def assess_target(
         (``kind='growth_pct'``, every year after ``base_year`` up to the latest).
     base_year, target_year : int
     rate : float
-        Target growth, per cent a year (15.0 for 15 %).
+        Target growth, per cent a year (7.5 for 7.5 %).
     reading : {'both', 'every_year', 'compound_average'}
     basis : {'nominal', 'real'}
         Basis of ``observed``; the target text does not say, so assess both.

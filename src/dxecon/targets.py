@@ -227,3 +227,82 @@ def _mark_superseded(frame: pd.DataFrame) -> pd.DataFrame:
 def load_targets(data_dir: Path | str | None = None) -> TargetRegistry:
     """The target registry of a data folder (default: the project's ``data/``)."""
     return TargetRegistry(load_dataset(data_dir))
+
+
+def effective_targets(
+    registry: TargetRegistry,
+    indicator: str,
+    *,
+    instruments: list[str] | tuple[str, ...] | None = None,
+    geo: str | None = None,
+    sector: str | None = "total",
+    years: list[int] | None = None,
+    allow_empty: bool = False,
+) -> pd.DataFrame:
+    """The dated targets on one indicator that are in force: superseded rows dropped.
+
+    Parameters
+    ----------
+    registry : TargetRegistry
+        Targets of ``data/targets.csv``.
+    indicator : str
+        Indicator code of the targets (e.g. ``lp_growth``, ``de_sector_share_min``).
+    instruments : sequence of str, optional
+        Instruments to read (e.g. those of ``params/targets.yaml``); all when None. Where two
+        of them set the same quantity for the same year, the one adopted later wins
+        (``superseded_by``).
+    geo, sector : str, optional
+        Restrict to one geography and sector (None: any).
+    years : list of int, optional
+        Restrict to these target years.
+    allow_empty : bool
+        Return an empty frame instead of raising when no target matches.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per target year, sorted by year, with every column of the registry.
+
+    Raises
+    ------
+    ValueError
+        When no target matches (unless ``allow_empty``), or when one year still has several
+        different values (two comparators, or two rows of the same instrument): the caller
+        must choose.
+    """
+    frame = registry.select(instruments, geo=geo, years=years)
+    frame = frame[(frame["indicator"] == indicator) & frame["year"].notna()]
+    if sector is not None:
+        frame = frame[frame["sector"] == sector]
+    frame = frame[frame["superseded_by"] == ""]
+    if frame.empty and allow_empty:
+        return frame.reset_index(drop=True)
+    if frame.empty:
+        raise ValueError(
+            f"no dated target on {indicator!r} (geo {geo}, sector {sector}) in data/targets.csv "
+            f"for instruments {list(instruments) if instruments is not None else 'any'}"
+        )
+    frame = frame.assign(year=frame["year"].astype(int)).sort_values(["year", "target_id"])
+    clash = frame.groupby("year")["value"].nunique()
+    if (clash > 1).any():
+        years = [int(y) for y in clash[clash > 1].index]
+        ids = frame[frame["year"].isin(years)]["target_id"].tolist()
+        raise ValueError(
+            f"several values for {indicator!r} in {years} ({', '.join(ids)}): "
+            "choose the instruments or the sector"
+        )
+    return frame.drop_duplicates("year", keep="last").reset_index(drop=True)
+
+
+def target_values(
+    registry: TargetRegistry,
+    indicator: str,
+    *,
+    instruments: list[str] | tuple[str, ...] | None = None,
+    geo: str | None = None,
+    sector: str | None = "total",
+) -> dict[int, float]:
+    """Target value by target year, ``{year: value}``, as `effective_targets` selects them
+    (the latest instrument wins for the same year)."""
+    frame = effective_targets(registry, indicator, instruments=instruments, geo=geo, sector=sector)
+    return {int(y): float(v) for y, v in zip(frame["year"], frame["value"], strict=True)}
