@@ -87,18 +87,22 @@ def test_structural_estimate_with_national_intensities(city):
     assert any("taxes derived" in note for note in city.notes)
 
 
-def test_scenario_start_intensities_come_from_the_estimate(city):
+def test_scenario_start_intensities_come_from_the_estimate(city, dataset):
+    from dxecon.scenarios import resolve_start
+
     for name in ("baseline", "accelerated", "lagging"):
-        scenario = load_scenario(name)
+        scenario, _ = resolve_start(load_scenario(name), dataset)
+        assert scenario.base_year == city.year
         for sector, value in city.intensities.items():
-            assert scenario.sectors[sector].intensity.start == round(value, 2), (name, sector)
+            assert scenario.sectors[sector].intensity.start == pytest.approx(value), (name, sector)
 
 
 def test_sector_floors_and_required_growth(city, registry, instruments, digital_params):
     floors = target_values(
         registry, "de_sector_share_min", instruments=instruments, geo=digital_params["target_geo"]
     )
-    assert floors == {2025: 15.0, 2030: 25.0}  # TGT034 (Plan 106) and TGT022 (NQ 03)
+    # TGT031 (Plan 74), TGT034 (Plan 106) and TGT022 (NQ 03)
+    assert floors == {2022: 9.0, 2025: 15.0, 2030: 25.0}
     table = estimates.sector_floors(city, floors).to_frame()
     row = table.set_index(["sector", "floor_year"])
     assert not row.loc[("agro", 2025), "meets"] and row.loc[("ind_con", 2030), "meets"]

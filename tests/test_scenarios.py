@@ -409,15 +409,19 @@ def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_
     from dxecon.scenarios.engine import compound_growth
 
     params = load_yaml(paths.PARAMS_DIR / "productivity.yaml")
-    real = city_productivity(
-        dataset,
-        geo="HP",
-        employment_growth=params["employment_growth"],
-        employment_rationale=params["employment_rationale"],
-        base_year=params["lp_base_year"],
-        milestones={},
-        as_of="2026-10",
-    )["real_growth"].frame.set_index("year")["lp_growth_real_pct"].dropna()
+    real = (
+        city_productivity(
+            dataset,
+            geo="HP",
+            employment_growth=params["employment_growth"],
+            employment_rationale=params["employment_rationale"],
+            base_year=params["lp_base_year"],
+            milestones={},
+            as_of="2026-10",
+        )["real_growth"]
+        .frame.set_index("year")["lp_growth_real_pct"]
+        .dropna()
+    )
     real = real[real.index > params["lp_base_year"]]
     row = baseline_card.set_index("goal_id").loc["TGT011"]
     assert row["latest_period"] == str(int(real.index.max()))
@@ -437,5 +441,5 @@ def test_unknown_estimator_in_params_is_named(tmp_path, dataset, baseline_dict):
     path = tmp_path / "targets.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     sim = simulate(scenario_from_dict(baseline_dict), paths=10)
-    with pytest.raises(ParamsError, match="estimated.*unknown estimator"):
+    with pytest.raises(ParamsError, match=r"estimated.*unknown estimator"):
         score(sim, TargetRegistry(dataset), dataset, config=ScoringConfig.from_yaml(path))

@@ -153,11 +153,53 @@ def national_intensities(dataset: Dataset, year: int, *, as_of=None) -> SectorSh
     return sector_digital_share(pd.Series(contributions), pd.Series(weights))
 
 
+def _latest(dataset: Dataset, indicator: str, geo: str, sector: str, as_of) -> int | None:
+    try:
+        values = dataset.series(indicator, geo, sector=sector, as_of=as_of).values.dropna()
+    except SeriesSelectionError:
+        return None
+    return int(values.index.max()) if not values.empty else None
+
+
+def latest_structure_year(dataset: Dataset, geo: str, *, as_of=None) -> int:
+    """The latest year whose GRDP structure (every sector with a digital intensity) of
+    ``geo`` is published by ``as_of``."""
+    years = [_latest(dataset, "sector_share_grdp", geo, s, as_of) for s in DIGITAL_SECTORS]
+    if any(y is None for y in years):
+        raise SeriesSelectionError(
+            f"no GRDP structure of {geo} published by {as_of}",
+            field="structure_geo",
+            value=geo,
+            allowed=sorted(
+                dataset.observations.query("indicator == 'sector_share_grdp'")["geo"].unique()
+            ),
+        )
+    return min(years)
+
+
+def latest_intensity_year(dataset: Dataset, *, as_of=None) -> int:
+    """The latest year with Vietnam's GSO sector contributions to the digital economy and
+    sector weights published by ``as_of`` (the national intensities)."""
+    years = []
+    for sector in DIGITAL_SECTORS:
+        years.append(_latest(dataset, "de_sector_contribution", "VN", sector, as_of))
+        years.append(_latest(dataset, "sector_share_grdp", "VN", sector, as_of))
+    if any(y is None for y in years):
+        raise SeriesSelectionError(
+            f"no national GSO sector contributions published by {as_of}",
+            field="intensity_year",
+            value="latest",
+            allowed=[],
+        )
+    return min(years)
+
+
 @dataclass(frozen=True)
 class CityDigitalEstimate:
     """The structural estimate of a city's digital share and its calibration."""
 
     year: int  # the structure year
+    intensity_year: int  # the year of the national intensities
     weights: pd.Series  # per cent of GRDP, GRDP_SECTORS
     national: SectorShares  # default intensities (per cent)
     intensities: pd.Series  # after the city adjustment (per cent), DIGITAL_SECTORS
@@ -180,8 +222,8 @@ def city_digital_estimate(
     dataset: Dataset,
     *,
     structure_geo: str,
-    structure_year: int,
-    intensity_year: int,
+    structure_year: int | str,
+    intensity_year: int | str,
     adjust_sector: str,
     calibrate_geo: str,
     calibrate_years: list[int] | None = None,
@@ -197,10 +239,16 @@ def city_digital_estimate(
     manufacturing puts industry well above the national intensity). With one published
     point the fit is exact by construction; the result says so. Every choice (whose
     structure, which years, which sector, calibrated to whom) is a required argument: the
-    values live in ``params/digital.yaml``.
+    values live in ``params/digital.yaml``. ``"latest"`` for a year takes the latest one
+    published by ``as_of`` (`latest_structure_year`, `latest_intensity_year`), so a new
+    release moves the estimate without touching a params file.
     """
     if adjust_sector not in DIGITAL_SECTORS:
         raise ValueError(f"adjust_sector {adjust_sector!r}: allowed {', '.join(DIGITAL_SECTORS)}")
+    if structure_year == "latest":
+        structure_year = latest_structure_year(dataset, structure_geo, as_of=as_of)
+    if intensity_year == "latest":
+        intensity_year = latest_intensity_year(dataset, as_of=as_of)
     weights, weight_note = grdp_weights(dataset, structure_geo, structure_year, as_of=as_of)
     national = national_intensities(dataset, intensity_year, as_of=as_of)
     intensity = national.shares
@@ -246,6 +294,7 @@ def city_digital_estimate(
         notes.append("one published point: the calibration fits it exactly by construction")
     return CityDigitalEstimate(
         year=structure_year,
+        intensity_year=intensity_year,
         weights=weights,
         national=national,
         intensities=city.reindex(list(DIGITAL_SECTORS)),
@@ -298,10 +347,11 @@ def city_productivity(
     levels divide published current-price GRDP by the (assumed) employment. ``milestones``
     are the growth targets ``{target year: minimum %/yr}`` from ``data/targets.csv``
     (:func:`dxecon.targets.target_values`); ``geo`` and ``base_year`` come from
-    ``params/productivity.yaml``.
+    ``params/productivity.yaml``. An empty mapping gives the growth without assessments
+    (the scorecard's use).
     """
-    if not milestones:
-        raise ValueError("milestones must be a non-empty mapping {target year: rate %/yr}")
+    if milestones is None:
+        raise ValueError("milestones must be a mapping {target year: rate %/yr}")
     employment = dataset.series("employment", geo, as_of=as_of).values.dropna()
     growth_real = dataset.series("grdp_growth_real", geo, as_of=as_of).values
     current = dataset.series("grdp_current", geo, unit="bn_vnd", as_of=as_of).values.dropna()

@@ -258,7 +258,8 @@ def floors_sentence(floors: pd.DataFrame, *, sector_names: Mapping[str, str] | N
     for sector, group in floors.groupby("sector", sort=False):
         name = names.get(sector, sector)
         share = group["share_pct"].iloc[0]
-        year = int(group["share_year"].iloc[0]) if "share_year" in group else None
+        known = group["share_year"].dropna() if "share_year" in group else pd.Series()
+        year = int(known.iloc[0]) if not known.empty else None
         at = f" in {year}" if year is not None else ""
         if bool(group["meets"].all()):
             lines.append(f"- {name} ({number(share, 1)}%{at}) is above every floor.")

@@ -40,6 +40,9 @@ from dxecon.targets import ScoringConfig, TargetRegistry
 
 COMPARE = {">=": operator.ge, "<=": operator.le}
 
+#: Percentiles of the paths that bound a forecast goal's interval (low, high): 80%.
+INTERVAL = (10, 90)
+
 #: Columns of a table of figures behind a goal (published or estimated).
 FIGURE_COLUMNS = ["year", "value", "geo", "method", "source", "rank"]
 
@@ -419,7 +422,7 @@ def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: Scor
     scored = {}
     for name, quantity in readings.items():
         met = COMPARE[level["comparator"]](quantity, level["value"])
-        low, median, high = np.percentile(quantity, [10, 50, 90])
+        low, median, high = np.percentile(quantity, [INTERVAL[0], 50, INTERVAL[1]])
         scored[name] = (float(np.mean(met)), median, low, high)
     main = next(iter(scored))
     probability, median, low, high = scored[main]

@@ -51,14 +51,6 @@ class StartValues:
         return "\n".join([head, *self.notes, self.table.to_string(index=False)])
 
 
-def _latest_year(dataset: Dataset, indicator: str, geo: str, as_of: str, **keys) -> int | None:
-    try:
-        values = dataset.series(indicator, geo, as_of=as_of, **keys).values.dropna()
-    except SeriesSelectionError:
-        return None
-    return int(values.index.max()) if not values.empty else None
-
-
 def _obs_ref(dataset: Dataset, indicator: str, geo: str, year: int, as_of: str, **keys) -> str:
     try:
         chosen = dataset.series(indicator, geo, as_of=as_of, **keys).chosen
@@ -74,6 +66,10 @@ def observed_start(
 ) -> StartValues:
     """The observed start of a scenario for ``geo`` as of ``as_of`` (see module docstring).
 
+    The national intensities' year and the adjusted sector are those of
+    ``params/digital.yaml`` (the structural estimate of notebook 2); the structure is always
+    the latest one of ``geo``.
+
     Raises
     ------
     SeriesSelectionError
@@ -82,39 +78,17 @@ def observed_start(
     """
     from dxecon.estimates import DIGITAL_SECTORS, GRDP_SECTORS, city_digital_estimate
 
-    if adjust_sector is None:
-        adjust_sector = load_yaml(paths.PARAMS_DIR / "digital.yaml").get("adjust_sector")
-    base_year = _latest_year(dataset, "sector_share_grdp", geo, as_of, sector="ind_con")
-    if base_year is None:
-        raise SeriesSelectionError(
-            f"no GRDP structure of {geo} published by {as_of}: a scenario cannot start there",
-            field="geo",
-            value=geo,
-            allowed=sorted(
-                dataset.observations.query("indicator == 'sector_share_grdp'")["geo"].unique()
-            ),
-        )
-    years = [
-        _latest_year(dataset, "de_sector_contribution", "VN", as_of, sector=s)
-        for s in DIGITAL_SECTORS
-    ]
-    if any(y is None for y in years):
-        raise SeriesSelectionError(
-            f"no national GSO sector contributions published by {as_of}",
-            field="as_of",
-            value=as_of,
-            allowed=[],
-        )
-    intensity_year = min(years)
+    digital = load_yaml(paths.PARAMS_DIR / "digital.yaml")
     estimate = city_digital_estimate(
         dataset,
         structure_geo=geo,
-        structure_year=base_year,
-        intensity_year=intensity_year,
-        adjust_sector=adjust_sector,
+        structure_year="latest",
+        intensity_year=digital.get("intensity_year", "latest"),
+        adjust_sector=adjust_sector or digital.get("adjust_sector"),
         calibrate_geo=geo,
         as_of=as_of,
     )
+    base_year, intensity_year = estimate.year, estimate.intensity_year
     rows = [{"field": "base_year", "value": float(base_year), "source": "latest GRDP structure"}]
     for sector in GRDP_SECTORS:
         rows.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dxecon.scenarios.run import ScenarioRun
+from dxecon.scenarios.scorecard import INTERVAL
 from dxecon.targets import ScoringConfig
 
 #: Order in which status counts are listed.
@@ -69,11 +70,24 @@ def fan_text(run: ScenarioRun, indicator: str) -> str:
         reading = f" ({row.reading})" if row.reading else ""
         sentences.append(
             f"{row.instrument} asks for {row.comparator} {_number(row.target_value)} "
-            f"in {row.year}{reading}: median {_number(row.median)}, 80% range "
+            f"in {row.year}{reading}: median {_number(row.median)}, {_interval_name()} "
             f"{_number(row.low)}-{_number(row.high)}, probability "
             f"{100 * row.probability:.0f}% (**{row.status}**)."
         )
     return " ".join(sentences)
+
+
+def _interval_name() -> str:
+    return f"{INTERVAL[1] - INTERVAL[0]}% range"
+
+
+def interval_text() -> str:
+    """What the low and high columns of the scorecard are."""
+    return (
+        f"`low` and `high` bound the central {INTERVAL[1] - INTERVAL[0]}% of the simulated "
+        f"paths (their {INTERVAL[0]}th and {INTERVAL[1]}th percentiles); the probability is "
+        "the share of paths that meet the target."
+    )
 
 
 def status_counts(card: pd.DataFrame) -> pd.Series:
