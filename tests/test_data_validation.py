@@ -290,3 +290,35 @@ def test_no_marked_row_is_reported_as_a_suspected_duplicate():
         r.values["obs_id"] for r in report.tables["observations"].rows if r.values["duplicate_of"]
     }
     assert marked and not marked & {w.record_id for w in report.warnings}
+
+
+def test_same_goal_rows_share_the_goal_and_point_to_the_first_instrument(dataset):
+    targets = dataset.targets.set_index("target_id")
+    adopted = dataset.codes["instruments"].set_index("code")["adopted_year"]
+    linked = targets[targets["same_goal_as"] != ""]
+    assert {"TGT033", "TGT034"} <= set(linked.index)
+    assert targets.at["TGT033", "same_goal_as"] == "TGT009"
+    for tid, row in linked.iterrows():
+        first = targets.loc[row["same_goal_as"]]
+        for column in ("indicator", "geo", "sector", "year"):
+            assert row[column] == first[column], (tid, column)
+        year_first, year_later = adopted[first["instrument"]], adopted[row["instrument"]]
+        if year_first and year_later:
+            assert int(year_first) <= int(year_later), tid
+
+
+def test_vietnamese_wording_of_seed_targets_is_copied_not_written():
+    # text_vi is never a translation: for the seed instruments it must occur verbatim.
+    seeds = {
+        "SEED-004": (paths.DATA_DIR / "seeds" / "004_623a02d6e21adf13.txt"),
+        "SEED-002": (paths.DATA_DIR / "seeds" / "002_c69b0151baf74ac6.txt"),
+    }
+    texts = {k: p.read_text(encoding="utf-8") for k, p in seeds.items()}
+    rows = validate(paths.DATA_DIR).tables["targets"].rows
+    checked = 0
+    for row in rows:
+        source, wording = row.values["source_id"], row.values["text_vi"]
+        if source in texts:
+            assert wording and wording in texts[source], row.values["target_id"]
+            checked += 1
+    assert checked == 32  # NQ 03 (26) and Plan 74 (6) rows that cite a seed
