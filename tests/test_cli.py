@@ -81,3 +81,12 @@ def test_scenario_quick_run_writes_its_scorecard_apart_from_published_runs(tmp_p
 def test_scenario_unknown_name_is_a_clear_error(tmp_path):
     result = run("scenario", "nonesuch", "--outputs", str(tmp_path))
     assert result.exit_code == 2 and "unknown scenario 'nonesuch'" in result.output
+
+
+def test_data_check_warns_of_suspected_duplicates_and_still_passes(data_copy):
+    replace_in(data_copy / "observations.csv", "P,GSO,,D2,source labels", "P,GSO,,D1,source labels")
+    replace_in(data_copy / "observations.csv", "(2022 data),OBS0439\n", "(2022 data),\n")
+    result = run("data", "check", "--data", str(data_copy))
+    assert result.exit_code == 0 and result.output.startswith("ok:")
+    assert "suspected duplicate" in result.output
+    assert "id OBS0440" in result.output and "set duplicate_of=OBS0439" in result.output

@@ -206,3 +206,20 @@ def test_unknown_instrument_in_params(tmp_path):
 def test_other_folder_with_same_layout(data_copy):
     replace_in(data_copy / "observations.csv", ",11.01,pct,", ",11.02,pct,")
     assert load_dataset(data_copy).series("grdp_growth_real", "HP").values.loc[2024] == 11.02
+
+
+# -- duplicates ----------------------------------------------------------------------------
+def test_a_marked_duplicate_enters_no_series_but_stays_a_candidate(dataset):
+    # OBS0440 repeats OBS0439 (the same GSO 29.7 figure labelled 2023): one point, not two.
+    result = dataset.series("de_share", "HP", method="GSO")
+    assert 2023 not in result.values.dropna().index
+    cands = dataset.candidates("de_share", "HP", method="GSO").set_index("obs_id")
+    assert not cands.at["OBS0440", "chosen"] and cands.at["OBS0440", "visible"]
+    assert cands.at["OBS0440", "reason"] == "repeats OBS0439 (duplicate_of); never chosen"
+    assert result.provenance.set_index("obs_id").at["OBS0440", "duplicate_of"] == "OBS0439"
+
+
+def test_unmarking_the_duplicate_brings_its_year_back(data_copy):
+    replace_in(data_copy / "observations.csv", "(2022 data),OBS0439\n", "(2022 data),\n")
+    values = load_dataset(data_copy).series("de_share", "HP", method="GSO").values
+    assert values.loc[2023] == 29.7

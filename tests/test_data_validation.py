@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path
@@ -73,7 +74,7 @@ def test_unquoted_decimal_comma_is_a_row_width_problem(data_copy):
     replace_in(data_copy / OBS, FIRST_OBS, FIRST_OBS.replace("13.17", "13,17"))
     problem = only_problem(data_copy)
     assert (problem.record_id, problem.line) == ("OBS0001", 2)
-    assert "14 fields, the header has 13" in problem.expected
+    assert "15 fields, the header has 14" in problem.expected
 
 
 def test_non_numeric_value_in_quotes(data_copy):
@@ -203,6 +204,130 @@ def test_new_geography_is_added_by_data_not_code(data_copy):
     with (data_copy / "codes" / "geographies.csv").open("a", encoding="utf-8") as f:
         f.write("LA,Lao PDR,country,,,\n")
     with (data_copy / OBS).open("a", encoding="utf-8") as f:
-        f.write("OBS9999,gdp_growth_real,LA,total,2024,4.1,pct,constant_2010,E,,2025-01-10,S1,\n")
+        f.write("OBS9999,gdp_growth_real,LA,total,2024,4.1,pct,constant_2010,E,,2025-01-10,S1,,\n")
     dataset = load_dataset(data_copy)
     assert dataset.series("gdp_growth_real", "LA").values.to_dict() == {2024: 4.1}
+
+
+# -- references between rows: duplicate_of, same_goal_as ------------------------------------
+MARKED = "(2022 data),OBS0439\n"  # OBS0440, the GSO 29.7 figure stored again as 2023
+
+
+def test_shipped_duplicate_is_marked():
+    rows = {
+        r.values["obs_id"]: r.values for r in validate(paths.DATA_DIR).tables["observations"].rows
+    }
+    assert rows["OBS0440"]["duplicate_of"] == "OBS0439"
+    assert rows["OBS0439"]["duplicate_of"] == ""
+
+
+def test_duplicate_of_must_name_an_existing_observation(data_copy):
+    replace_in(data_copy / OBS, MARKED, "(2022 data),OBS4039\n")
+    problem = only_problem(data_copy)
+    assert (problem.record_id, problem.column, problem.value) == (
+        "OBS0440",
+        "duplicate_of",
+        "OBS4039",
+    )
+    assert "is not a obs_id of observations.csv" in problem.expected
+    assert "did you mean 'OBS0439'" in problem.expected
+
+
+def test_duplicate_of_cannot_point_to_itself_or_to_another_duplicate(data_copy):
+    replace_in(data_copy / OBS, MARKED, "(2022 data),OBS0440\n")
+    assert "refers to the row itself" in only_problem(data_copy).expected
+    replace_in(data_copy / OBS, "(2022 data),OBS0440\n", MARKED)
+    text = (data_copy / OBS).read_text(encoding="utf-8")
+    row_441 = next(line for line in text.splitlines() if line.startswith("OBS0441,"))
+    replace_in(data_copy / OBS, row_441, row_441 + "OBS0440")
+    problem = only_problem(data_copy)
+    assert problem.record_id == "OBS0441" and "point to the original (OBS0439)" in (
+        problem.expected
+    )
+
+
+def test_same_goal_as_must_name_an_existing_target(data_copy):
+    text = (data_copy / "targets.csv").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("TGT033,"))
+    assert row.endswith(",TGT009")
+    replace_in(data_copy / "targets.csv", row, row[: -len("TGT009")] + "TGT900")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.record_id, problem.column) == (
+        "targets.csv",
+        "TGT033",
+        "same_goal_as",
+    )
+    assert "target_id of the first instrument's row" in problem.expected
+
+
+def test_optional_columns_may_be_absent_from_an_older_folder(data_copy):
+    # A folder written before duplicate_of / text_vi / same_goal_as existed stays valid.
+    for name, n_new in ((OBS, 1), ("targets.csv", 2)):
+        path = data_copy / name
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(r[:-n_new] for r in rows)
+    dataset = load_dataset(data_copy)
+    assert set(dataset.observations["duplicate_of"]) == {""}
+    assert set(dataset.targets["same_goal_as"]) == {""}
+    assert "2023" in set(dataset.observations.loc[dataset.observations["geo"] == "HP", "period"])
+
+
+def test_a_row_missing_a_field_of_an_optional_column_is_a_width_problem(data_copy):
+    replace_in(data_copy / OBS, MARKED, "(2022 data)\n")
+    problem = only_problem(data_copy)
+    assert problem.record_id == "OBS0440" and "13 fields, the header has 14" in problem.expected
+
+
+def test_suspected_duplicates_are_warnings_not_problems(data_copy):
+    # The same figure, value and source under two periods, unmarked, is reported; the
+    # folder stays valid. Marked with duplicate_of, it is no longer reported.
+    replace_in(data_copy / OBS, "P,GSO,,D2,source labels", "P,GSO,,D1,source labels")
+    replace_in(data_copy / OBS, MARKED, "(2022 data),\n")
+    report = validate(data_copy)
+    assert report.ok
+    flagged = [w for w in report.warnings if w.record_id == "OBS0440"]
+    assert len(flagged) == 1 and "set duplicate_of=OBS0439" in flagged[0].expected
+    replace_in(data_copy / OBS, "(2022 data),\n", MARKED)
+    assert not [w for w in validate(data_copy).warnings if w.record_id == "OBS0440"]
+
+
+def test_no_marked_row_is_reported_as_a_suspected_duplicate():
+    report = validate(paths.DATA_DIR)
+    marked = {
+        r.values["obs_id"] for r in report.tables["observations"].rows if r.values["duplicate_of"]
+    }
+    assert marked and not marked & {w.record_id for w in report.warnings}
+
+
+def test_same_goal_rows_share_the_goal_and_point_to_the_first_instrument(dataset):
+    targets = dataset.targets.set_index("target_id")
+    adopted = dataset.codes["instruments"].set_index("code")["adopted_year"]
+    linked = targets[targets["same_goal_as"] != ""]
+    assert {"TGT033", "TGT034"} <= set(linked.index)
+    assert targets.at["TGT033", "same_goal_as"] == "TGT009"
+    for tid, row in linked.iterrows():
+        first = targets.loc[row["same_goal_as"]]
+        for column in ("indicator", "geo", "sector", "year"):
+            assert row[column] == first[column], (tid, column)
+        year_first, year_later = adopted[first["instrument"]], adopted[row["instrument"]]
+        if year_first and year_later:
+            assert int(year_first) <= int(year_later), tid
+
+
+def test_vietnamese_wording_of_seed_targets_is_copied_not_written():
+    # text_vi is never a translation: for the seed instruments it must occur verbatim.
+    seeds = {
+        "SEED-004": (paths.DATA_DIR / "seeds" / "004_623a02d6e21adf13.txt"),
+        "SEED-002": (paths.DATA_DIR / "seeds" / "002_c69b0151baf74ac6.txt"),
+    }
+    texts = {k: p.read_text(encoding="utf-8") for k, p in seeds.items()}
+    rows = validate(paths.DATA_DIR).tables["targets"].rows
+    checked = 0
+    for row in rows:
+        source, wording = row.values["source_id"], row.values["text_vi"]
+        if source in texts:
+            assert wording and wording in texts[source], row.values["target_id"]
+            checked += 1
+    assert checked == 32  # NQ 03 (26) and Plan 74 (6) rows that cite a seed

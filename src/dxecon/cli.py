@@ -49,11 +49,19 @@ def data_check(data_dir: Path | None) -> None:
     if report.ok:
         rows = sum(len(t.rows) for t in report.tables.values())
         click.echo(f"ok: {folder} is valid ({len(report.tables)} tables, {rows} rows)")
-        return
-    click.echo(f"{len(report.problems)} problem(s) in {folder}:", err=True)
-    for problem in report.problems:
-        click.echo(f"  - {problem}", err=True)
-    sys.exit(1)
+    else:
+        click.echo(f"{len(report.problems)} problem(s) in {folder}:", err=True)
+        for problem in report.problems:
+            click.echo(f"  - {problem}", err=True)
+    if report.warnings:
+        click.echo(
+            f"warning: {len(report.warnings)} suspected duplicate observation(s) (same "
+            "figure and source under another period, not marked duplicate_of):"
+        )
+        for warning in report.warnings:
+            click.echo(f"  - {warning}")
+    if not report.ok:
+        sys.exit(1)
 
 
 @data.command("summary")

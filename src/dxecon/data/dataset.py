@@ -39,6 +39,7 @@ PROVENANCE_COLUMNS = [
     "visible",
     "chosen",
     "reason",
+    "duplicate_of",
     "note",
 ]
 
@@ -121,7 +122,10 @@ class SeriesResult:
     @property
     def conflicts(self) -> pd.DataFrame:
         """Years where visible figures disagree on the value."""
-        vis = self.provenance[self.provenance["visible"]]
+        prov = self.provenance
+        # A row marked duplicate_of repeats a figure: it cannot disagree with it.
+        repeats = prov.get("duplicate_of", pd.Series("", index=prov.index)).fillna("") != ""
+        vis = prov[prov["visible"] & ~repeats]
         spread = vis.groupby("year")["value"].agg(["min", "max", "count"])
         return spread[spread["min"] != spread["max"]]
 
@@ -291,8 +295,16 @@ class Dataset:
                 )
         rows = effective_publication(rows, policy)
         as_of_ts = parse_as_of(as_of)
-        rows = rows.assign(visible=visible_as_of(rows, as_of_ts, policy))
-        return choose(rows, policy, self.ranks)
+        visible = visible_as_of(rows, as_of_ts, policy)
+        # A row marked duplicate_of repeats another row's figure: it stays in the
+        # candidates (with its reason) but is never chosen, so it enters no fit twice.
+        duplicate = rows["duplicate_of"] != ""
+        out = choose(rows.assign(visible=visible & ~duplicate), policy, self.ranks)
+        out["visible"] = visible
+        out.loc[duplicate, "reason"] = (
+            "repeats " + rows.loc[duplicate, "duplicate_of"] + " (duplicate_of); never chosen"
+        )
+        return out
 
     def series(
         self,

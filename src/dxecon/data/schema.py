@@ -20,6 +20,7 @@ ColumnKind = Literal[
     "source",  # a source_id of sources.csv
     "sources",  # ';'-separated source ids
     "comparator",  # >=, <=, ==
+    "ref",  # an id of the same table (the row this one refers to)
     "text",
 ]
 
@@ -30,6 +31,11 @@ class Column:
     kind: ColumnKind = "text"
     required: bool = True  # an empty cell is a problem
     codes: str | None = None  # code list for kind == "code"
+    #: The column was added after the first release: a file may lack it altogether (every
+    #: cell is then read as empty). A file that has it needs the field in every row.
+    optional: bool = False
+    #: For kind == "ref": what the reference means, for messages ("repeats", "same goal").
+    meaning: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,10 @@ class TableSpec:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def optional_names(self) -> set[str]:
+        return {c.name for c in self.columns if c.optional}
 
 
 def _code_list(name: str, *extra: Column) -> TableSpec:
@@ -110,6 +120,13 @@ OBSERVATIONS = TableSpec(
         Column("published", "date", required=False),
         Column("source_id", "source"),
         Column("note", required=False),
+        Column(
+            "duplicate_of",
+            "ref",
+            required=False,
+            optional=True,
+            meaning="the obs_id of the row whose figure this row repeats",
+        ),
     ),
 )
 
@@ -131,6 +148,14 @@ TARGETS = TableSpec(
         Column("text"),
         Column("source_id", "source"),
         Column("confirmed_by", "sources", required=False),
+        Column("text_vi", required=False, optional=True),
+        Column(
+            "same_goal_as",
+            "ref",
+            required=False,
+            optional=True,
+            meaning="the target_id of the first instrument's row for the same goal",
+        ),
     ),
 )
 

@@ -20,6 +20,7 @@ from dxecon.data.schema import (
     COMPARATORS,
     EXPECTED,
     MAIN_TABLES,
+    Column,
     TableSpec,
 )
 from dxecon.errors import Problem
@@ -48,6 +49,8 @@ class Report:
     data_dir: Path
     tables: dict[str, Table] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Things worth a look that do not make the folder invalid (suspected duplicates).
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -120,7 +123,8 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
     expected = spec.column_names
-    missing = [c for c in expected if c not in header]
+    # Columns added after the first release may be absent: older folders stay valid.
+    missing = [c for c in expected if c not in header and c not in spec.optional_names]
     extra = [c for c in header if c not in expected]
     for name in missing:
         hint = suggest(name, extra)
@@ -147,6 +151,7 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
             )
         )
     table = Table(spec)
+    absent = [c for c in spec.column_names if c not in header]  # optional ones only
     line = reader.line_num + 1
     for cells in reader:
         if not any(c.strip() for c in cells):
@@ -166,6 +171,7 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
             )
         else:
             values = {h: c.strip() for h, c in zip(header, cells, strict=True)}
+            values.update(dict.fromkeys(absent, ""))
             table.rows.append(Row(line, values))
         line = reader.line_num + 1
     if not table.rows:
@@ -179,6 +185,12 @@ def check_cells(table: Table, report: Report) -> None:
     file = spec.file
     seen_ids: dict[str, int] = {}
     sources = report.codes("sources")
+    # For references between rows: each row's id -> its value in each "ref" column.
+    refs = {
+        col.name: {r.values.get(spec.id_column): r.values.get(col.name, "") for r in table.rows}
+        for col in spec.columns
+        if col.kind == "ref"
+    }
     for row in table.rows:
         rid = row.values.get(spec.id_column) or None
         for col in spec.columns:
@@ -222,6 +234,8 @@ def check_cells(table: Table, report: Report) -> None:
             elif kind == "comparator":
                 if value not in COMPARATORS:
                     bad(f"is not a comparator; expected {EXPECTED['comparator']}")
+            elif kind == "ref":
+                _check_ref(table.spec, row, rid, col, value, refs[col.name], report)
             elif kind in ("source", "sources") and sources is not None:
                 for sid in value.split(";") if kind == "sources" else [value]:
                     if sid.strip() not in sources:
@@ -236,6 +250,74 @@ def check_cells(table: Table, report: Report) -> None:
                                 "add the source there first",
                             )
                         )
+
+
+def _check_ref(
+    spec: TableSpec,
+    row: Row,
+    rid: str | None,
+    col: Column,
+    value: str,
+    refs: dict[str | None, str],
+    report: Report,
+) -> None:
+    """A reference to another row of the same table (``duplicate_of``, ``same_goal_as``)
+    must name an existing id, not the row itself, and not a row that itself refers on
+    (point to the original, so one hop always reaches it). ``refs`` maps every id of the
+    table to that row's own value in the column."""
+    key = spec.id_column
+    fix = f"write {col.meaning} (an existing {key}), or leave the cell empty"
+    if value == rid:
+        expected = f"refers to the row itself; {fix}"
+    elif value not in refs:
+        hint = suggest(value, {k for k in refs if k})
+        expected = f"is not a {key} of {spec.file}{hint}; {fix}"
+    elif refs[value]:
+        expected = (
+            f"{value} itself has {col.name}={refs[value]}; point to the original "
+            f"({refs[value]}) instead"
+        )
+    else:
+        return
+    report.problems.append(Problem(spec.file, row.line, rid, col.name, value, expected))
+
+
+def suspected_duplicates(report: Report) -> list[Problem]:
+    """Observations that look like one figure stored under two periods.
+
+    Same indicator, geography, sector, value, unit and source but a different period,
+    where neither row is marked with ``duplicate_of``. These are warnings: a source may
+    legitimately publish the same value for two periods; mark the copy with
+    ``duplicate_of`` when it repeats the other row.
+    """
+    table = report.tables.get("observations")
+    if table is None:
+        return []
+    first: dict[tuple, Row] = {}
+    found = []
+    fields = ("indicator", "geo", "sector", "value", "unit", "source_id")
+    for row in table.rows:
+        values = row.values
+        if values.get("duplicate_of") or not _NUMBER.match(values.get("value", "")):
+            continue
+        key = (*(values.get(f, "") for f in fields if f != "value"), float(values["value"]))
+        earlier = first.setdefault(key, row)
+        if earlier is row or earlier.values["period"] == values["period"]:
+            continue
+        other = earlier.values
+        found.append(
+            Problem(
+                table.spec.file,
+                row.line,
+                values["obs_id"],
+                "duplicate_of",
+                "",
+                f"same indicator, geo, sector, value and source as {other['obs_id']} "
+                f"(period {other['period']}, here {values['period']}): if it repeats that "
+                f"figure, set duplicate_of={other['obs_id']}",
+            )
+        )
+    return found
 
 
 def validate(data_dir: Path | str) -> Report:
@@ -267,4 +349,5 @@ def validate(data_dir: Path | str) -> Report:
     for name in (*CODE_LISTS, *(spec.name for spec in MAIN_TABLES)):
         if name in report.tables:
             check_cells(report.tables[name], report)
+    report.warnings = suspected_duplicates(report)
     return report
