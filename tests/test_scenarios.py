@@ -443,3 +443,14 @@ def test_unknown_estimator_in_params_is_named(tmp_path, dataset, baseline_dict):
     sim = simulate(scenario_from_dict(baseline_dict), paths=10)
     with pytest.raises(ParamsError, match=r"estimated.*unknown estimator"):
         score(sim, TargetRegistry(dataset), dataset, config=ScoringConfig.from_yaml(path))
+
+
+def test_every_indicator_named_in_the_scoring_params_is_a_known_code(dataset):
+    from dxecon.targets import ScoringConfig
+
+    config = ScoringConfig.from_yaml()
+    known = set(dataset.code_set("indicators"))
+    named = set(config.observed_as) | set(config.proxies) | set(config.estimated)
+    named |= {code for codes in config.observed_as.values() for code in codes}
+    named |= {proxy.indicator for items in config.proxies.values() for proxy in items}
+    assert named <= known, sorted(named - known)
