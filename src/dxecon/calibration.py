@@ -109,8 +109,7 @@ def required_growth(
     span = _span(latest_year, target_year)
     if latest_level <= 0 or target_level <= 0:
         raise ValueError(
-            f"levels must be positive; got latest_level={latest_level}, "
-            f"target_level={target_level}"
+            f"levels must be positive; got latest_level={latest_level}, target_level={target_level}"
         )
     return 100.0 * ((float(target_level) / float(latest_level)) ** (1.0 / span) - 1.0)
 
@@ -132,9 +131,7 @@ def real_growth(nominal_pct, deflator_pct):
 def _span(latest_year: int, target_year: int) -> int:
     span = int(target_year) - int(latest_year)
     if span <= 0:
-        raise ValueError(
-            f"target_year ({target_year}) must be after latest_year ({latest_year})"
-        )
+        raise ValueError(f"target_year ({target_year}) must be after latest_year ({latest_year})")
     return span
 
 
@@ -213,8 +210,9 @@ def diffusion_panel(
         empty = pd.DataFrame(columns=columns)
         return empty.astype({"year": int, "value": float, "used": bool})
     panel = pd.concat(frames, ignore_index=True)
-    panel["kind"] = panel["geo"].map(kinds).fillna("unknown")
-    panel["why"] = panel["obs_id"].map(exclude).fillna("")
+    kinds = kinds.to_dict()
+    panel["kind"] = [kinds.get(g, "unknown") for g in panel["geo"]]
+    panel["why"] = [str(exclude.get(o, "")) for o in panel["obs_id"]]
     panel["used"] = panel["why"] == ""
     return panel[columns].sort_values(["method", "geo", "year"], ignore_index=True)
 
@@ -268,7 +266,7 @@ def fit_logistic_speed(panel: pd.DataFrame, *, ceiling: float) -> SpeedFit | Non
     dummies = (data["group"].to_numpy()[:, None] == np.asarray(informative)[None, :]).astype(float)
     design = np.column_stack([dummies, years - years.mean()])
     fit = OLS(z, design).fit()
-    df_resid = int(round(fit.df_resid))
+    df_resid = round(float(fit.df_resid))
     se = float(np.sqrt(fit.cov_params()[-1, -1])) if df_resid > 0 else float("nan")
     return SpeedFit(
         ceiling=float(ceiling),
@@ -434,9 +432,7 @@ def calibrate_diffusion(
         )
     highest = float(pool_for_highest["value"].max()) if len(pool_for_highest) else 0.0
     highest_row = (
-        pool_for_highest.loc[pool_for_highest["value"].idxmax()]
-        if len(pool_for_highest)
-        else None
+        pool_for_highest.loc[pool_for_highest["value"].idxmax()] if len(pool_for_highest) else None
     )
     ceiling_prior = _prior(spec.get("ceiling"), file=file, key="ceiling", highest=highest)
     speed_prior = _prior(spec.get("speed_prior"), file=file, key="speed_prior", highest=None)
@@ -604,7 +600,9 @@ def calibrate_diffusion(
     )
     table = pd.DataFrame(rows)
     if len(left_out):
-        notes += [f"left out {r.obs_id} ({r.group} {r.year}): {r.why}" for r in left_out.itertuples()]
+        notes += [
+            f"left out {r.obs_id} ({r.group} {r.year}): {r.why}" for r in left_out.itertuples()
+        ]
     notes.append(
         f"{n_pooled} figure(s) by {', '.join(pooled_methods) or 'no method'} pooled; methods "
         "are never mixed in levels (one intercept per series)"
