@@ -6,7 +6,7 @@ published series instead of typing it in, says where the data cannot pin a param
 (then a stated, sourced prior in ``params/calibration.yaml`` decides), and draws parameter
 samples per Monte Carlo path so that estimation error reaches the fan charts.
 
-Model (docs/methods.md section 4). For series :math:`g` (one geography measured by one
+Model (docs/methods.md section 3). For series :math:`g` (one geography measured by one
 method) and year :math:`t`, with ceiling :math:`C`:
 
 .. math::
