@@ -206,10 +206,14 @@ def _judge_entries(
             backtests[entry.label] = _backtest(entry, alphas=rule.alphas, **kwargs)
         except SeriesTooShortError as exc:
             too_short[entry.label] = str(exc)
+    entry_pools = {e.label: e.pool or pool_of(e.key["indicator"], pools or {}) for e in entries}
+    # Only the pools of series that have a backtest of their own to judge are needed.
+    needed = {entry_pools[label] for label in backtests} - {None}
     members: dict[str, dict[str, BacktestResult]] = {}
-    if dataset is not None and pools:
+    if dataset is not None and needed:
+        wanted = {name: spec for name, spec in pools.items() if name in needed}
         for name, pooled in pool_entries(
-            dataset, pools, as_of=as_of, min_points=min_train + 1
+            dataset, wanted, as_of=as_of, min_points=min_train + 1
         ).items():
             members[name] = {}
             for entry in pooled:
@@ -217,7 +221,6 @@ def _judge_entries(
                     members[name][entry.label] = _backtest(entry, alphas=rule.alphas, **kwargs)
                 except SeriesTooShortError:
                     continue
-    entry_pools = {e.label: e.pool or pool_of(e.key["indicator"], pools or {}) for e in entries}
     table = coverage_table(backtests, entry_pools, members, rule)
     return _Judged(backtests, too_short, table, members, rule, entry_pools)
 
