@@ -256,6 +256,9 @@ def backtest_catalog(
                 scores[f"coverage_{level}"] = TOO_FEW
             scores["pool"] = judged.pools.get(entry.label) or "none"
             scores["judged_on"] = TOO_FEW
+            scores["coverage"] = TOO_FEW
+            scores["pool_series"] = 0
+            scores["pool_forecasts"] = 0
         else:
             scores = judged.backtests[entry.label].scores.reset_index()
             scores = scores.drop(columns=["coverage"]).merge(
@@ -265,6 +268,8 @@ def backtest_catalog(
                 on="model",
                 how="left",
             )
+            # `coverage`: the judged level's coverage, or the status when too few forecasts
+            scores["coverage"] = scores[f"coverage_{judged.rule.judged_level}"]
         scores.insert(0, "series", entry.label)
         frames.append(scores)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
