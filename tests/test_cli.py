@@ -30,12 +30,12 @@ def test_data_check_reports_every_problem_and_fails(data_copy):
 def test_data_show_prints_provenance():
     result = run("data", "show", "de_share", "VN", "--method", "GSO", "--as-of", "2024-06")
     assert result.exit_code == 0, result.output
-    assert "As of: 2024-06-30" in result.output and "OBS0351" in result.output
+    assert "As of: 2024-06-30" in result.output and "OBS0336" in result.output
 
 
 def test_data_show_candidates_explains_choices():
     result = run("data", "show", "grdp_growth_real", "HP", "--candidates")
-    assert "lost to OBS0005 on status: E vs F" in result.output
+    assert "lost to OBS0004 on source_kind: press vs government" in result.output
 
 
 def test_data_show_ambiguous_is_a_clear_error():

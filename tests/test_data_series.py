@@ -35,9 +35,15 @@ def test_as_of_sees_only_what_was_published_by_then(dataset):
     early = gso_vn(dataset, as_of="2023-10")
     assert early.values.loc[2022] == 12.86
     assert 2023 not in early.values.index
-    # In mid-2024 the 2024 release (Dec 2023) had revised 2022 to 12.63.
+    # By mid-2024 the undated 2024 release (E3) had revised 2022 to 12.63, but a dated
+    # figure outranks an undated one (params/selection.yaml): the Dec-2023 release's 12.67
+    # (E2, dated 4/12/2023) stays, and the reason says so.
     mid = gso_vn(dataset, as_of="2024-06-30")
-    assert mid.values.loc[2022] == 12.63
+    assert mid.values.loc[2022] == 12.67
+    assert (
+        mid.provenance.set_index("obs_id").at["OBS0351", "reason"]
+        == "lost to OBS0336 on dated: undated vs dated"
+    )
     assert 2024 not in mid.values.index
     assert any("after the as-of date" in note for note in mid.notes)
 
@@ -72,31 +78,35 @@ def test_undated_rule_is_explicit(dataset):
 
 
 # -- conflicts -----------------------------------------------------------------------------
-def test_conflict_chooses_final_and_says_why(dataset):
-    # 2017 growth: S17 estimate 14.01 (Oct 2017), S20 final 13.93 (GSO data), S19 blog 14.1.
+def test_conflict_chooses_by_source_kind_and_says_why(dataset):
+    # 2017 growth: S17 government estimate 14.01 (Oct 2017), S20 press final 13.93 (GSO
+    # data), S19 blog 14.1. Official and government bodies outrank the press, whatever
+    # the status.
     result = dataset.series("grdp_growth_real", "HP")
-    assert result.values.loc[2017] == 13.93
+    assert result.values.loc[2017] == 14.01
     prov = result.provenance.set_index("obs_id")
-    assert prov.at["OBS0005", "chosen"]
-    assert prov.at["OBS0004", "reason"] == "lost to OBS0005 on status: E vs F"
+    assert prov.at["OBS0004", "chosen"]
+    assert prov.at["OBS0005", "reason"] == "lost to OBS0004 on source_kind: press vs government"
     assert 2017 in result.conflicts.index
     assert any("sources disagree in 2017" in n for n in result.notes)
 
 
 def test_preference_is_overridable(dataset):
-    official_first = dataset.policy.with_(order=("source_kind", "status", "published"))
-    result = dataset.series("grdp_growth_real", "HP", policy=official_first)
-    # government (S17) now outranks the press (S20) whatever the status
-    assert result.values.loc[2017] == 14.01
-    assert (
-        "on source_kind: press vs government"
-        in result.provenance.set_index("obs_id").at["OBS0005", "reason"]
+    status_first = dataset.policy.with_(order=("status", "published", "source_kind"))
+    result = dataset.series("grdp_growth_real", "HP", policy=status_first)
+    # final (S20) now outranks the government estimate (S17)
+    assert result.values.loc[2017] == 13.93
+    assert result.provenance.set_index("obs_id").at["OBS0004", "reason"] == (
+        "lost to OBS0005 on status: E vs F"
     )
 
 
 def test_newer_vintage_wins_among_equals(dataset):
     prov = gso_vn(dataset).provenance.set_index("obs_id")
-    assert prov.at["OBS0351", "reason"] == "lost to OBS0366 on published: 2024-06-30 vs 2025-01-06"
+    # E4 (6/1/2025) revises E2 (4/12/2023): both dated, both GSO figures via the press
+    assert prov.at["OBS0336", "reason"] == "lost to OBS0366 on published: 2023-12-04 vs 2025-01-06"
+    # E3 (undated) loses to the dated E4 before its vintage is even compared
+    assert prov.at["OBS0351", "reason"] == "lost to OBS0366 on dated: undated vs dated"
 
 
 def test_policy_file_errors_name_the_field(tmp_path):

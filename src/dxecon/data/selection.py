@@ -18,7 +18,9 @@ from dxecon import paths
 from dxecon.errors import ParamsError
 from dxecon.params import check_keys, load_yaml
 
-CRITERIA = ("status", "published", "source_kind")
+#: Ranking criteria. ``dated``: a figure whose row or source carries a publication date
+#: before one that has none (its date is only assumed by the undated rule).
+CRITERIA = ("source_kind", "dated", "published", "status")
 UNDATED_RULES = ("assume_lag", "exclude", "include")
 
 
@@ -29,20 +31,28 @@ class SelectionPolicy:
     Attributes
     ----------
     order : tuple of str
-        Criteria from :data:`CRITERIA`, most important first.
+        Criteria from :data:`CRITERIA`, most important first (default: official
+        statistics over press, then dated over undated, then the newer vintage, then
+        final over estimate).
     source_kind_rank, status_rank : mapping
         Overrides of the code lists' ``preference_rank`` (lower is preferred).
     undated : {'assume_lag', 'exclude', 'include'}
         What an as-of query does with figures that have no publication date.
+    official_methods : tuple of str
+        Methods of a statistics office (``GSO``): a figure computed by one of them ranks as
+        official statistics whoever relays it (GSO's releases mostly reach the data through
+        the press), so the messenger does not outrank a newer official vintage.
     undated_lag_months : int
-        For ``assume_lag``: months after the reference period's end.
+        For ``assume_lag``: months after the reference period's end. Default: the one
+        setting in ``params/selection.yaml``, so that no caller carries its own lag.
     """
 
     order: tuple[str, ...] = CRITERIA
     source_kind_rank: Mapping[str, int] = field(default_factory=dict)
     status_rank: Mapping[str, int] = field(default_factory=dict)
     undated: str = "assume_lag"
-    undated_lag_months: int = 6
+    undated_lag_months: int = field(default_factory=lambda: shipped_undated_lag())
+    official_methods: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         bad = [c for c in self.order if c not in CRITERIA]
@@ -59,7 +69,14 @@ class SelectionPolicy:
     def from_yaml(cls, path: Path | str) -> SelectionPolicy:
         """Read a policy file (see ``params/selection.yaml``)."""
         data: dict[str, Any] = load_yaml(path)
-        fields = ("order", "source_kind_rank", "status_rank", "undated", "undated_lag_months")
+        fields = (
+            "order",
+            "source_kind_rank",
+            "status_rank",
+            "undated",
+            "undated_lag_months",
+            "official_methods",
+        )
         check_keys(data, fields, file=str(path))
         try:
             return cls(
@@ -67,7 +84,8 @@ class SelectionPolicy:
                 source_kind_rank=dict(data.get("source_kind_rank") or {}),
                 status_rank=dict(data.get("status_rank") or {}),
                 undated=str(data.get("undated", "assume_lag")),
-                undated_lag_months=int(data.get("undated_lag_months", 6)),
+                undated_lag_months=int(data.get("undated_lag_months", shipped_undated_lag())),
+                official_methods=tuple(data.get("official_methods") or ()),
             )
         except (TypeError, ValueError) as exc:
             field_name = next((f for f in fields if f in str(exc)), None)
@@ -75,12 +93,29 @@ class SelectionPolicy:
 
     @classmethod
     def default(cls) -> SelectionPolicy:
-        """The shipped policy, ``params/selection.yaml``, or built-in defaults without it."""
-        path = paths.PARAMS_DIR / "selection.yaml"
-        return cls.from_yaml(path) if path.is_file() else cls()
+        """The shipped policy, ``params/selection.yaml`` (it must exist: it holds the one
+        undated-figure lag every caller uses)."""
+        return cls.from_yaml(paths.PARAMS_DIR / "selection.yaml")
 
     def with_(self, **changes: Any) -> SelectionPolicy:
         return replace(self, **changes)
+
+
+def shipped_undated_lag() -> int:
+    """``undated_lag_months`` of ``params/selection.yaml``: the one setting every caller uses.
+
+    Raises ``ParamsError`` naming the file when the key is missing or not an integer.
+    """
+    path = paths.PARAMS_DIR / "selection.yaml"
+    data = load_yaml(path)
+    value = data.get("undated_lag_months")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ParamsError(
+            str(path),
+            "undated_lag_months",
+            f"expected a whole number of months >= 0 (e.g. 6); got {value!r}",
+        )
+    return value
 
 
 def parse_as_of(as_of: str | dt.date | pd.Timestamp | None) -> pd.Timestamp | None:
@@ -103,6 +138,10 @@ def effective_publication(obs: pd.DataFrame, policy: SelectionPolicy) -> pd.Data
     dated = out["published_date"].notna()
     out["published_effective"] = out["published_date"]
     out["published_basis"] = out["published_from"].where(dated, "undated")
+    # The kind that ranks: a statistics office's own figure counts as official statistics
+    # whoever relays it.
+    official = out["method"].isin(policy.official_methods) if "method" in out else False
+    out["ranked_kind"] = out["source_kind"].where(~official, "official_statistics")
     if policy.undated == "assume_lag":
         lag = pd.DateOffset(months=int(policy.undated_lag_months))
         assumed = out.loc[~dated, "source_period_end"] + lag
@@ -125,10 +164,11 @@ def visible_as_of(obs: pd.DataFrame, as_of: pd.Timestamp | None, policy: Selecti
 
 def _sort_keys(cands: pd.DataFrame, policy: SelectionPolicy, ranks: dict[str, dict[str, int]]):
     keys = pd.DataFrame(index=cands.index)
-    keys["source_kind"] = cands["source_kind"].map(
+    keys["source_kind"] = cands["ranked_kind"].map(
         {**ranks["source_kind"], **policy.source_kind_rank}
     )
     keys["status"] = cands["status"].map({**ranks["status"], **policy.status_rank})
+    keys["dated"] = cands["published_date"].isna().astype(int)  # 0: dated, 1: undated
     # Newer first: sort ascending on the negated timestamp; unknown dates last.
     published = cands["published_effective"]
     keys["published"] = -(published.astype("int64").where(published.notna(), 0))
@@ -136,6 +176,11 @@ def _sort_keys(cands: pd.DataFrame, policy: SelectionPolicy, ranks: dict[str, di
 
 
 def _describe(criterion: str, row: dict) -> str:
+    if criterion == "source_kind":
+        ranked, kind = row["ranked_kind"], row["source_kind"]
+        return str(ranked) if ranked == kind else f"{ranked} (via {kind})"
+    if criterion == "dated":
+        return "undated" if pd.isna(row["published_date"]) else "dated"
     if criterion == "published":
         value = row["published_effective"]
         return "undated" if pd.isna(value) else value.strftime("%Y-%m-%d")

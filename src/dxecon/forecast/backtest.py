@@ -32,6 +32,7 @@ from dxecon.forecast._result import (
     ForecastResult,
     check_alphas,
     combine_forecasts,
+    interval_label,
 )
 from dxecon.forecast._series import (
     SeriesGapError,
@@ -211,8 +212,18 @@ _ERROR_COLUMNS = [
 ]
 
 
+def coverage_column(alpha: float) -> str:
+    """``0.2 -> 'covered_80'``: the error-table column for one interval level."""
+    return f"covered_{interval_label(alpha)}"
+
+
 def _error_rows(
-    name: str, origin: int, actual: pd.Series, forecast: pd.DataFrame, scale: float
+    name: str,
+    origin: int,
+    actual: pd.Series,
+    forecast: pd.DataFrame,
+    scale: float,
+    extra_alphas: Sequence[float] = (),
 ) -> pd.DataFrame:
     y = actual.to_numpy(dtype=float)
     f = forecast["mean"].to_numpy(dtype=float)
@@ -223,6 +234,12 @@ def _error_rows(
         scaled = np.abs(error) / scale if scale > 0 else np.full_like(error, np.nan)
     lower = forecast["lower"].to_numpy(dtype=float)
     upper = forecast["upper"].to_numpy(dtype=float)
+    extra = {}
+    for alpha in extra_alphas:
+        label = interval_label(alpha)
+        low = forecast[f"lower_{label}"].to_numpy(dtype=float)
+        high = forecast[f"upper_{label}"].to_numpy(dtype=float)
+        extra[coverage_column(alpha)] = (low <= y) & (y <= high)
     return pd.DataFrame(
         {
             "model": name,
@@ -238,6 +255,7 @@ def _error_rows(
             "abs_scaled_error": scaled,
             "smape": smape,
             "covered": (lower <= y) & (y <= upper),
+            **extra,
         }
     )
 
@@ -270,6 +288,7 @@ def backtest(
     min_train: int = DEFAULT_MIN_TRAIN,
     horizon: int = DEFAULT_BACKTEST_HORIZON,
     alpha: float = DEFAULT_ALPHA,
+    extra_alphas: Sequence[float] = (),
 ) -> BacktestResult:
     """Rolling-origin (expanding window) backtest of several models on one series.
 
@@ -288,6 +307,9 @@ def backtest(
         Years forecast from each origin (fpp3 suggests h <= 3 for 10-20 points).
     alpha : float, default 0.2
         The interval whose empirical coverage is reported (0.2: 80%).
+    extra_alphas : sequence of float, optional
+        More intervals to check: ``errors`` gains ``covered_<level>`` for each
+        (``covered_50``, ``covered_95``) and for ``alpha`` itself (``covered_80``).
 
     Returns
     -------
@@ -306,7 +328,8 @@ def backtest(
     and reported in ``diagnostics``; it then is not ``eligible`` for ranking. Fits that
     fail (a ``ValueError`` or linear-algebra error from statsmodels) are treated the same.
     """
-    (alpha,) = check_alphas(alpha, ())
+    alphas = check_alphas(alpha, extra_alphas)
+    alpha = alphas[0]
     y = to_annual(series)
     _check_backtest_window(y, min_train=min_train, horizon=horizon, who="backtest")
     if len(y) <= min_train:
@@ -329,14 +352,19 @@ def backtest(
             diagnostics.append(f"origin {origin}: training data constant, MASE undefined there")
         for name, factory in usable.items():
             try:
-                result = factory(train).fit().forecast(len(actual), alpha=alpha)
+                result = (
+                    factory(train).fit().forecast(len(actual), alpha=alpha, extra_alphas=alphas[1:])
+                )
             except SeriesTooShortError as exc:
                 skipped.setdefault(name, []).append(f"{origin} (needs {exc.needed} points)")
                 continue
             except _FIT_ERRORS as exc:
                 skipped.setdefault(name, []).append(f"{origin} (fit failed: {exc})")
                 continue
-            frames.append(_error_rows(name, origin, actual, result.frame, scale))
+            frame = _error_rows(name, origin, actual, result.frame, scale, alphas[1:])
+            if len(alphas) > 1:
+                frame[coverage_column(alpha)] = frame["covered"]
+            frames.append(frame)
     for name, reasons in skipped.items():
         diagnostics.append(f"{name}: skipped origin(s) {'; '.join(reasons)}")
     errors = (

@@ -7,14 +7,26 @@ logit candidate with a ceiling of 100%: a documented bound, not an estimate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from dxecon import paths
 from dxecon.data import Dataset
-from dxecon.errors import SeriesSelectionError
+from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.forecast._series import SeriesTooShortError, contiguous_tail
-from dxecon.forecast.backtest import auto_forecast, backtest, default_candidates
+from dxecon.forecast.backtest import (
+    DEFAULT_BACKTEST_HORIZON,
+    DEFAULT_MIN_TRAIN,
+    BacktestResult,
+    auto_forecast,
+    backtest,
+    default_candidates,
+)
+from dxecon.forecast.coverage import TOO_FEW, CoverageRule, conformal_widen, coverage_table
+from dxecon.params import load_yaml
 
 KEY_COLUMNS = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
 
@@ -23,6 +35,8 @@ KEY_COLUMNS = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
 class CatalogEntry:
     key: dict
     series: pd.Series
+    #: The pool whose errors stand in when the series' own backtest is too short.
+    pool: str | None = None
 
     @property
     def ceiling(self) -> float | None:
@@ -84,40 +98,246 @@ def entries_from_params(
         if "start" in spec:
             values = values[values.index >= int(spec["start"])]
         entries.append(
-            CatalogEntry({**result.key, "method": key["method"] or ""}, contiguous_tail(values))
+            CatalogEntry(
+                {**result.key, "method": key["method"] or ""},
+                contiguous_tail(values),
+                pool=spec.get("pool"),
+            )
         )
     return entries
 
 
-def backtest_catalog(entries: list[CatalogEntry], **kwargs) -> pd.DataFrame:
-    """Backtest scores of every default model on every entry, one row per (series, model)."""
-    frames = []
+# -- backtest settings and pools (params/forecasts.yaml, key `backtest`) ----------------------
+def backtest_params(path=None) -> dict:
+    """The ``backtest`` mapping of ``params/forecasts.yaml`` (empty when absent)."""
+    path = path or paths.PARAMS_DIR / "forecasts.yaml"
+    spec = load_yaml(path).get("backtest") or {}
+    if not isinstance(spec, Mapping):
+        raise ParamsError(str(path), "backtest", "expected a mapping")
+    return dict(spec)
+
+
+def pool_of(indicator: str, pools: Mapping[str, Mapping]) -> str | None:
+    """The pool whose ``indicators`` list holds ``indicator``."""
+    return next(
+        (name for name, spec in pools.items() if indicator in (spec.get("indicators") or [])),
+        None,
+    )
+
+
+def pool_entries(
+    dataset: Dataset,
+    pools: Mapping[str, Mapping],
+    *,
+    as_of: str | None = None,
+    min_points: int = DEFAULT_MIN_TRAIN + 1,
+) -> dict[str, list[CatalogEntry]]:
+    """Every series in ``data/`` long enough to backtest, by pool (its indicator's pool):
+    the national series, other provinces' series and the city's own, whatever the data
+    hold as of the date."""
+    out: dict[str, list[CatalogEntry]] = {name: [] for name in pools}
+    for entry in forecastable_series(dataset, as_of=as_of, min_points=min_points):
+        pool = pool_of(entry.key["indicator"], pools)
+        if pool is not None:
+            out[pool].append(CatalogEntry(entry.key, entry.series, pool=pool))
+    return out
+
+
+_BACKTESTS: dict[tuple, BacktestResult | SeriesTooShortError] = {}
+
+
+def _backtest(entry: CatalogEntry, *, alphas: tuple[float, ...], **kwargs) -> BacktestResult:
+    """The default candidates' backtest of an entry, remembered (notebooks ask twice)."""
+    key = (
+        entry.label,
+        tuple(entry.series.index),
+        tuple(np.round(entry.series.to_numpy(dtype=float), 12)),
+        entry.ceiling,
+        alphas,
+        tuple(sorted(kwargs.items())),
+    )
+    if key not in _BACKTESTS:
+        try:
+            _BACKTESTS[key] = backtest(
+                entry.series,
+                default_candidates(ceiling=entry.ceiling),
+                alpha=alphas[0],
+                extra_alphas=alphas[1:],
+                **kwargs,
+            )
+        except SeriesTooShortError as exc:
+            _BACKTESTS[key] = exc
+    result = _BACKTESTS[key]
+    if isinstance(result, SeriesTooShortError):
+        raise result
+    return result
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """Backtests, pools and the coverage table of a set of entries."""
+
+    backtests: dict[str, BacktestResult]
+    too_short: dict[str, str]
+    table: pd.DataFrame
+    pool_members: dict[str, dict[str, BacktestResult]]
+    rule: CoverageRule
+    pools: dict[str, str | None]
+
+
+def _judge_entries(
+    entries: list[CatalogEntry],
+    *,
+    dataset: Dataset | None,
+    as_of: str | None,
+    rule: CoverageRule | None,
+    pools: Mapping[str, Mapping] | None,
+    min_train: int = DEFAULT_MIN_TRAIN,
+    horizon: int = DEFAULT_BACKTEST_HORIZON,
+) -> _Judged:
+    spec = backtest_params() if rule is None or pools is None else {}
+    rule = rule or CoverageRule.from_params(spec)
+    pools = pools if pools is not None else (spec.get("pools") or {})
+    kwargs = {"min_train": min_train, "horizon": horizon}
+    backtests: dict[str, BacktestResult] = {}
+    too_short: dict[str, str] = {}
     for entry in entries:
         try:
-            scores = backtest(
-                entry.series, default_candidates(ceiling=entry.ceiling), **kwargs
-            ).scores.reset_index()
+            backtests[entry.label] = _backtest(entry, alphas=rule.alphas, **kwargs)
         except SeriesTooShortError as exc:
+            too_short[entry.label] = str(exc)
+    entry_pools = {e.label: e.pool or pool_of(e.key["indicator"], pools or {}) for e in entries}
+    # Only the pools of series that have a backtest of their own to judge are needed.
+    needed = {entry_pools[label] for label in backtests} - {None}
+    members: dict[str, dict[str, BacktestResult]] = {}
+    if dataset is not None and needed:
+        wanted = {name: spec for name, spec in pools.items() if name in needed}
+        for name, pooled in pool_entries(
+            dataset, wanted, as_of=as_of, min_points=min_train + 1
+        ).items():
+            members[name] = {}
+            for entry in pooled:
+                try:
+                    members[name][entry.label] = _backtest(entry, alphas=rule.alphas, **kwargs)
+                except SeriesTooShortError:
+                    continue
+    table = coverage_table(backtests, entry_pools, members, rule)
+    return _Judged(backtests, too_short, table, members, rule, entry_pools)
+
+
+def backtest_catalog(
+    entries: list[CatalogEntry],
+    *,
+    dataset: Dataset | None = None,
+    as_of: str | None = None,
+    rule: CoverageRule | None = None,
+    pools: Mapping[str, Mapping] | None = None,
+    **kwargs,
+) -> pd.DataFrame:
+    """Backtest scores and interval coverage of every default model on every entry.
+
+    One row per (series, model): MASE, sMAPE, origins, ``eligible``, then coverage at
+    every level of the rule (own backtest, and pooled over the series' pool when
+    ``dataset`` is given), how many forecasts each rests on, and the ``flag``
+    (see :func:`dxecon.forecast.coverage.coverage_table`). ``rule`` and ``pools`` default
+    to ``params/forecasts.yaml`` (key ``backtest``).
+    """
+    judged = _judge_entries(entries, dataset=dataset, as_of=as_of, rule=rule, pools=pools, **kwargs)
+    frames = []
+    for entry in entries:
+        if entry.label in judged.too_short:
             # Listed, not dropped: the forecast then uses the documented fallback model.
             scores = pd.DataFrame({"model": ["(none)"], "origins": [0], "eligible": [False]})
-            scores["note"] = str(exc)
+            scores["note"] = judged.too_short[entry.label]
+            scores["flag"] = f"{TOO_FEW}: no backtest possible"
+            scores["usable"] = True
+            scores["forecasts"] = 0
+            for level in judged.rule.levels:
+                scores[f"coverage_{level}"] = TOO_FEW
+            scores["pool"] = judged.pools.get(entry.label) or "none"
+            scores["judged_on"] = TOO_FEW
+            scores["coverage"] = TOO_FEW
+            scores["pool_series"] = 0
+            scores["pool_forecasts"] = 0
+        else:
+            scores = judged.backtests[entry.label].scores.reset_index()
+            scores = scores.drop(columns=["coverage"]).merge(
+                judged.table[judged.table["series"] == entry.label].drop(
+                    columns=["series", "forecasts"]
+                ),
+                on="model",
+                how="left",
+            )
+            # `coverage`: the judged level's coverage, or the status when too few forecasts
+            scores["coverage"] = scores[f"coverage_{judged.rule.judged_level}"]
         scores.insert(0, "series", entry.label)
         frames.append(scores)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def forecast_catalog(entries: list[CatalogEntry], *, until: int, alpha: float = 0.2):
+def forecast_catalog(
+    entries: list[CatalogEntry],
+    *,
+    until: int,
+    alpha: float = 0.2,
+    dataset: Dataset | None = None,
+    as_of: str | None = None,
+    rule: CoverageRule | None = None,
+    pools: Mapping[str, Mapping] | None = None,
+):
     """Backtest-chosen forecasts of every entry as one tidy frame (the run's forecasts.csv).
 
-    Columns: the series key, year, median, lower, upper, model, interval.
+    The model is the eligible one with the lowest backtest MASE (ties by sMAPE) among
+    those the coverage rule keeps (``low_coverage: drop`` removes a model whose
+    intervals are too narrow); a kept model judged too narrow gets intervals widened from
+    its backtest errors (own, or pooled when its own are too few). Columns: the series
+    key, year, median, lower, upper, model, interval, ``flag`` (the backtest table's) and
+    ``interval_note`` (how the interval was made).
     """
+    judged = _judge_entries(entries, dataset=dataset, as_of=as_of, rule=rule, pools=pools)
     frames = []
     for entry in entries:
-        result = auto_forecast(entry.series, until=until, alpha=alpha, ceiling=entry.ceiling)
-        frame = result.frame.reset_index()[["year", "median", "lower", "upper"]]
+        flag, note = f"{TOO_FEW}: no backtest possible", "the model's own interval"
+        bt = judged.backtests.get(entry.label)
+        chosen = None
+        if bt is not None:
+            table = judged.table[judged.table["series"] == entry.label].set_index("model")
+            ranked = [m for m in bt.ranking().index if bool(table.at[m, "usable"])]
+            chosen = ranked[0] if ranked else None
+        if chosen is None:
+            result = auto_forecast(entry.series, until=until, alpha=alpha, ceiling=entry.ceiling)
+            frame = result.frame
+            model = result.model
+            if bt is not None:
+                flag = "no model kept by the coverage rule; fell back to the default model"
+        else:
+            factory = bt.factories[chosen]
+            result = factory(entry.series).fit().forecast(until=until, alpha=alpha)
+            frame, model = result.frame, result.model
+            flag = str(table.at[chosen, "flag"])
+            if flag.startswith("widened"):
+                pooled = str(table.at[chosen, "judged_on"]).startswith("pool")
+                pool = judged.pools.get(entry.label) or ""
+                members = {**judged.pool_members.get(pool, {}), entry.label: bt}
+                sources = list(members.values()) if pooled else [bt]
+                errors = pd.concat(
+                    [s.errors[s.errors["model"] == chosen] for s in sources], ignore_index=True
+                )
+                y = entry.series.to_numpy(dtype=float)
+                bounds = (0.0, entry.ceiling) if entry.ceiling is not None else None
+                frame, note = conformal_widen(
+                    frame,
+                    errors,
+                    scale=float(np.mean(np.abs(np.diff(y)))),
+                    alpha=alpha,
+                    bounds=bounds,
+                )
+        frame = frame.reset_index()[["year", "median", "lower", "upper"]]
         for column, value in reversed(list(entry.key.items())):
             frame.insert(0, column, value)
-        frame["model"] = result.model
+        frame["model"] = model
         frame["interval"] = f"{round(100 * (1 - alpha))}%"
+        frame["flag"] = flag
+        frame["interval_note"] = note
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -42,11 +42,12 @@ class KeyTarget:
     value: float
     unit: str  # as a reader says it: '% of GRDP', '%/yr'
     label: str  # 'digital economy >= 35% of GRDP in 2030'
+    basis: str = "real"  # productivity growth read as real or nominal growth
 
     @property
     def reading(self) -> str:
         """How the target is read (the scorecard's 'variant' column)."""
-        return "real, compound average" if self.indicator == "lp_growth" else ""
+        return f"{self.basis}, compound average" if self.indicator == "lp_growth" else ""
 
 
 #: How a target reads in a chart or table: (what, unit, "in" or "to" the year).
@@ -57,8 +58,13 @@ _PHRASES = {
 }
 
 
-def key_targets(registry, ids: Sequence[str] = KEY_TARGETS) -> tuple[KeyTarget, ...]:
+def key_targets(
+    registry, ids: Sequence[str] = KEY_TARGETS, *, basis: str = "real"
+) -> tuple[KeyTarget, ...]:
     """The key targets from the target registry (their values are never copied into code).
+
+    ``basis`` reads the productivity growth target as real (default) or nominal growth
+    (real growth times the GRDP deflator: the reading a deflator sweep moves).
 
     Raises
     ------
@@ -79,6 +85,8 @@ def key_targets(registry, ids: Sequence[str] = KEY_TARGETS) -> tuple[KeyTarget, 
                 f"paths; scorable indicators: {', '.join(SCORABLE)}"
             )
         what, unit, preposition = _PHRASES[row["indicator"]]
+        if row["indicator"] == "lp_growth":
+            what = what.replace("(real,", f"({basis},")
         year, value = int(row["year"]), float(row["value"])
         found.append(
             KeyTarget(
@@ -89,6 +97,7 @@ def key_targets(registry, ids: Sequence[str] = KEY_TARGETS) -> tuple[KeyTarget, 
                 value=value,
                 unit=unit,
                 label=f"{what} {row['comparator']} {value:g}{unit} {preposition} {year}",
+                basis=basis,
             )
         )
     return tuple(found)
@@ -135,7 +144,7 @@ def target_quantity(paths, target: KeyTarget) -> np.ndarray:
         )
     if target.indicator == "lp_growth":
         columns = (years > paths.scenario.base_year) & (years <= target.year)
-        return compound_growth(paths.quantity("lp_growth_real")[:, columns])
+        return compound_growth(paths.quantity(f"lp_growth_{target.basis}")[:, columns])
     column = int(np.flatnonzero(years == target.year)[0])
     return paths.quantity(target.indicator)[:, column]
 

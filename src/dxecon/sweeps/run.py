@@ -231,7 +231,7 @@ def run_sweep(
         from dxecon.targets import TargetRegistry
 
         registry = TargetRegistry(load_dataset())
-    targets = key_targets(registry)
+    targets = key_targets(registry, basis=sweep.productivity_basis)
     plan = sweep.plan()
     variants = build_variants(sweep, plan, targets)
     start = time.perf_counter()

@@ -38,7 +38,10 @@ SWEEP_KEYS = (
     "samples",
     "parameters",
     "surface",
+    "productivity_basis",
 )
+#: Readings of the productivity growth target a sweep can score (``productivity_basis``).
+PRODUCTIVITY_BASES = ("real", "nominal")
 #: Keys of one parameter's range.
 PARAMETER_KEYS = ("low", "high", "steps", "step", "values", "distribution", "mode", "mean", "sd")
 DESIGNS = ("grid", "random", "latin_hypercube")
@@ -144,6 +147,9 @@ class Sweep:
     samples: int | None
     parameters: tuple[Parameter, ...]
     surface: Surface | None
+    #: How the productivity growth target is read: 'real' (default) or 'nominal' (real
+    #: growth and the GRDP deflator: the reading the deflator moves).
+    productivity_basis: str = "real"
 
     @property
     def as_of(self) -> str:
@@ -641,6 +647,13 @@ def sweep_from_dict(
             owner[target] = p.name
 
     surface = _surface(data.get("surface"), parameters, file=file)
+    basis = data.get("productivity_basis", "real")
+    if basis not in PRODUCTIVITY_BASES:
+        raise ParamsError(
+            file,
+            "productivity_basis",
+            f"expected one of {', '.join(PRODUCTIVITY_BASES)}, got {basis!r}",
+        )
     sweep = Sweep(
         name=name,
         file=file,
@@ -654,6 +667,7 @@ def sweep_from_dict(
         samples=samples,
         parameters=parameters,
         surface=surface,
+        productivity_basis=basis,
     )
     counts = sweep.counts()
     if sweep.size > limit:

@@ -1,0 +1,56 @@
+"""Measure the issue-12 library parts on the shipped data: the diffusion calibration, the
+backtest table with pooled coverage (cold: every backtest run; warm: remembered), the
+backtest-chosen forecasts after it, and the pseudo-real-time table. Prints seconds.
+
+    .venv/bin/python benchmarks/bench_calibration.py
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def timed(label: str, fn):
+    start = time.perf_counter()
+    result = fn()
+    print(f"{label:<55} {time.perf_counter() - start:8.2f} s")
+    return result
+
+
+def main() -> None:
+    from dxecon import paths
+    from dxecon.calibration import calibrate_diffusion, observed_pace
+    from dxecon.data import load_dataset
+    from dxecon.forecast.catalog import backtest_catalog, entries_from_params, forecast_catalog
+    from dxecon.forecast.realtime import pseudo_real_time
+    from dxecon.params import load_yaml
+
+    ds = load_dataset()
+    calibration = timed("calibrate_diffusion (latest)", lambda: calibrate_diffusion(ds))
+    timed("calibrate_diffusion (as of 2021-01)", lambda: calibrate_diffusion(ds, as_of="2021-01"))
+    timed("draw 10,000 paths", lambda: calibration.draw(np.random.default_rng(0), 10_000))
+    timed("observed_pace", lambda: observed_pace(ds))
+    specs = load_yaml(paths.PARAMS_DIR / "forecasts.yaml")["series"]
+    entries = entries_from_params(ds, specs, as_of="2026-10")
+    timed(
+        "backtest_catalog with pools (cold)",
+        lambda: backtest_catalog(entries, dataset=ds, as_of="2026-10"),
+    )
+    timed(
+        "backtest_catalog with pools (warm)",
+        lambda: backtest_catalog(entries, dataset=ds, as_of="2026-10"),
+    )
+    timed(
+        "forecast_catalog after it",
+        lambda: forecast_catalog(entries, until=2030, dataset=ds, as_of="2026-10"),
+    )
+    timed(
+        "pseudo_real_time HP growth 2019-2025",
+        lambda: pseudo_real_time(ds, "grdp_growth_real", "HP", first=2019),
+    )
+
+
+if __name__ == "__main__":
+    main()
