@@ -55,7 +55,10 @@ def published(tmp_path_factory) -> Path:
 
 # -- parameters ----------------------------------------------------------------------------
 #: Params files read by the library itself rather than injected into a notebook.
-LIBRARY_PARAMS = {"targets.yaml"}  # dxecon.targets.ScoringConfig: how every goal is scored
+LIBRARY_PARAMS = {
+    "targets.yaml",  # dxecon.targets.ScoringConfig: how every goal is scored
+    "calibration.yaml",  # dxecon.calibration: the priors of the diffusion estimate
+}
 
 
 def test_every_params_file_is_declared_by_some_notebook():
