@@ -779,7 +779,7 @@ class NowcastBacktest:
                     if len(with_interval)
                     else np.nan,
                     "years_with_interval": len(with_interval),
-                    "verdict": "too few to judge" if n < self.min_years else "enough years",
+                    "verdict": _verdict(n, len(with_interval), self.min_years),
                 }
             )
         order = {label: i for i, label in enumerate(STAGE_LABELS.values())}
@@ -813,6 +813,14 @@ class NowcastBacktest:
                 f"with both ({', '.join(map(str, common))}){few}"
             )
         return lines
+
+
+def _verdict(years: int, with_interval: int, minimum: int) -> str:
+    if years < minimum:
+        return "too few to judge"
+    if with_interval < minimum:
+        return "error: enough years; coverage: too few to judge"
+    return "enough years"
 
 
 def backtest_nowcast(
@@ -903,3 +911,143 @@ def scenario_start(
     boundary the draws are on are ``result.year`` and ``result.geo``."""
     result = nowcast(as_of, dataset=dataset, config=config)
     return result, result.draws(n_paths, seed=seed)
+
+
+# -- what a person reads --------------------------------------------------------------------
+def headline(result: NowcastResult) -> str:
+    """Markdown: the year's nowcast, its range, the target and the probability of meeting it,
+    and the boundary, all rendered from the result."""
+    level = f"{100 * result.level:g}%"
+    text = (
+        f"**{result.year} real GRDP growth, {result.geo_name}** (as of "
+        f"{result.as_of:%d %B %Y}; latest release: {result.stage_label}): nowcast "
+        f"**{_fmt(result.median)}**, {level} range {_fmt(result.lower)} to {_fmt(result.upper)} "
+        f"({result.model}, resting on {result.n_years} past years)."
+    )
+    if result.target is not None:
+        text += (
+            f" Target: at least {result.target['value']:g}% ({result.target['text']}; "
+            f"{result.target['instrument']}). Probability of meeting it: "
+            f"**{_pct(result.target_probability)}**."
+        )
+    else:
+        text += f" No growth target for {result.year} was found in the instruments searched."
+    if result.notes:
+        text += "\n\n" + "\n".join(f"- {n}" for n in result.notes)
+    return text
+
+
+def readable(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    out = frame[list(columns)].rename(columns=columns)
+    for col in out.columns:
+        if out[col].dtype.kind == "f":
+            out[col] = out[col].map(
+                lambda v: "not available" if not np.isfinite(v) else round(v, 2)
+            )
+    return out
+
+
+def display_nowcast(result: NowcastResult) -> pd.DataFrame:
+    """The nowcast and its benchmarks with titles and units, no NaN."""
+    return readable(
+        result.to_frame(),
+        {
+            "method": "method",
+            "median": "median, %",
+            "lower": "interval low, %",
+            "upper": "interval high, %",
+            "past_years": "past years it rests on",
+        },
+    )
+
+
+def display_inputs(result: NowcastResult):
+    """The year's releases the nowcast read, with source, date and boundary (a line of
+    Markdown when there is none yet)."""
+    if result.inputs.empty:
+        from IPython.display import Markdown
+
+        return Markdown(
+            f"No release of {result.year}'s growth was published by {result.as_of:%Y-%m-%d}."
+        )
+    frame = result.inputs.assign(
+        stage=result.inputs["stage"].map(STAGE_LABELS),
+        published=result.inputs["published"].dt.strftime("%Y-%m-%d"),
+    )
+    return readable(
+        frame,
+        {
+            "stage": "release",
+            "value": "cumulative growth, %",
+            "geo": "boundary",
+            "boundary": "boundary note",
+            "publisher": "source",
+            "published": "published",
+            "obs_id": "figure id",
+        },
+    )
+
+
+def display_backtest(backtest: NowcastBacktest) -> pd.DataFrame:
+    """MAE and coverage by stage and method, with the years each rests on."""
+    table = backtest.table()
+    table["coverage"] = table["coverage"] * 100
+    level = f"{100 * backtest.level:g}%"
+    return readable(
+        table,
+        {
+            "stage": "latest release",
+            "method": "method",
+            "years": "years",
+            "mae": "mean absolute error, points",
+            "coverage": f"{level} interval coverage, %",
+            "years_with_interval": "years with an interval",
+            "verdict": "verdict",
+        },
+    )
+
+
+def path_chart(result: NowcastResult):
+    """How the nowcast moved with each of the year's releases: median and interval after
+    each, with the year's target when there is one."""
+    from dxecon.plots import TargetLine, _finish, _targets, new_figure
+
+    if result.path is None:
+        raise ValueError("fit with with_path=True to chart the nowcast's path")
+    last = result.path.iloc[[-1]].assign(as_of=result.as_of)
+    path = pd.concat([result.path, last], ignore_index=True)  # the last step runs to the as-of
+    _, ax = new_figure()
+    x = path["as_of"]
+    ax.fill_between(
+        x,
+        path["lower"],
+        path["upper"],
+        step="post",
+        alpha=0.25,
+        color="#1f5fa8",
+        label=f"{100 * result.level:g}% range",
+    )
+    ax.step(x, path["median"], where="post", color="#1f5fa8", label="nowcast")
+    points = result.path
+    ax.plot(points["as_of"], points["median"], "o", color="#1f5fa8")
+    for when, stage, median in points[["as_of", "stage", "median"]].itertuples(index=False):
+        ax.annotate(stage, xy=(when, median), xytext=(4, 6), textcoords="offset points", fontsize=8)
+    targets = []
+    if result.target is not None:
+        targets.append(TargetLine(result.target["value"], f"target {result.target['value']:g}%"))
+    _targets(ax, targets)
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    _finish(
+        ax,
+        title=f"{result.year} real GRDP growth, {result.geo}: nowcast after each release",
+        ylabel="growth over the previous year, %",
+        caption=f"As of {result.as_of:%Y-%m-%d}. Before the first release: last year's growth. "
+        "Releases: the city's cumulative growth (data/observations.csv). Boundary: "
+        f"{result.geo_name}.",
+    )
+    return ax.figure
