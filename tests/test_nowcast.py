@@ -204,3 +204,38 @@ def stage_label(stage):
     from dxecon.forecast.nowcast import STAGE_LABELS
 
     return STAGE_LABELS[stage]
+
+
+# -- the notebook in a run ---------------------------------------------------------------------
+def test_notebook_runs_with_the_params_file_and_saves_its_tables(tmp_path):
+    import subprocess
+    import sys
+
+    from dxecon import paths
+
+    out = tmp_path / "run"
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "papermill"),
+            str(paths.NOTEBOOKS_DIR / "08_nowcast.ipynb"),
+            str(tmp_path / "08_nowcast.ipynb"),
+            "-f",
+            str(paths.PARAMS_DIR / "nowcast.yaml"),
+            "-p",
+            "as_of",
+            "2025-10",
+            "-p",
+            "output_dir",
+            str(out),
+            "--no-progress-bar",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=paths.PROJECT_ROOT,
+    )
+    table = pd.read_csv(out / "tables" / "nowcast.csv")
+    assert set(table["year"]) == {2025} and set(table["stage"]) == {"nine months"}
+    assert (out / "tables" / "nowcast_backtest.csv").is_file()
+    assert (out / "charts" / "nowcast_path.png").is_file()
+    path = pd.read_csv(out / "tables" / "nowcast_path.csv")
+    assert len(path) == 1 + len(_stage_dates(load_dataset(), 2025))

@@ -1044,7 +1044,7 @@ def path_chart(result: NowcastResult):
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     _finish(
         ax,
-        title=f"{result.year} real GRDP growth, {result.geo}: nowcast after each release",
+        title=f"{result.year} real GRDP growth: the nowcast after each release",
         ylabel="growth over the previous year, %",
         caption=f"As of {result.as_of:%Y-%m-%d}. Before the first release: last year's growth. "
         "Releases: the city's cumulative growth (data/observations.csv). Boundary: "
