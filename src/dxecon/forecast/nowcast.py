@@ -71,8 +71,14 @@ __all__ = [
     "NowcastModel",
     "NowcastResult",
     "backtest_nowcast",
+    "display_backtest",
+    "display_inputs",
+    "display_nowcast",
     "fit_bridge",
+    "headline",
     "nowcast",
+    "path_chart",
+    "readable",
     "scenario_start",
 ]
 
@@ -932,6 +938,9 @@ def headline(result: NowcastResult) -> str:
         )
     else:
         text += f" No growth target for {result.year} was found in the instruments searched."
+    if result.path is not None and len(result.path) > 1:
+        last = result.path.iloc[-1]
+        text += f"\n\n**What moved last** (as of {last['as_of']:%Y-%m-%d}): {last['what_is_new']}"
     if result.notes:
         text += "\n\n" + "\n".join(f"- {n}" for n in result.notes)
     return text
