@@ -198,6 +198,14 @@ def test_backtest_counts_each_year_once_per_stage_and_method(dataset, model):
     # Every nowcast of a past year was made before the figure it is scored against.
     assert (records["as_of"] <= pd.to_datetime(records["year"].astype(str) + "-12-31")).all()
     assert len(backtest.stage_findings()) == len(STAGES) - 1
+    # Head to head: the same years for every method, no more than any method alone has.
+    for row in backtest.head_to_head().itertuples():
+        years = [int(y) for y in row.which_years.split(", ")]
+        assert len(years) == row.years
+        for method in (BRIDGE, "naive: last year's growth"):
+            labels = records["stage"].map(stage_label)
+            made = records[(records["method"] == method) & (labels == row.stage)]
+            assert set(years) <= set(made["year"])
 
 
 def stage_label(stage):

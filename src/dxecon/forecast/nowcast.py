@@ -72,6 +72,7 @@ __all__ = [
     "NowcastResult",
     "backtest_nowcast",
     "display_backtest",
+    "display_head_to_head",
     "display_inputs",
     "display_nowcast",
     "fit_bridge",
@@ -795,6 +796,34 @@ class NowcastBacktest:
         frame["_m"] = frame["method"].map(methods)
         return frame.sort_values(["_s", "_m"]).drop(columns=["_s", "_m"]).reset_index(drop=True)
 
+    def head_to_head(self) -> pd.DataFrame:
+        """The bridge against both naive benchmarks on the same years: by stage, the mean
+        absolute error of each over the years where all three were made."""
+        rows = []
+        for stage in STAGES[1:]:
+            recs = self.records[self.records["stage"] == stage]
+            wide = recs.pivot_table(index="year", columns="method", values="abs_error")
+            wanted = [BRIDGE, CARRY, LAST_YEAR]
+            if not set(wanted) <= set(wide.columns):
+                continue
+            common = wide[wanted].dropna()
+            if common.empty:
+                continue
+            rows.append(
+                {
+                    "stage": STAGE_LABELS[stage],
+                    "years": len(common),
+                    "which_years": ", ".join(str(y) for y in common.index),
+                    "bridge_mae": float(common[BRIDGE].mean()),
+                    "carry_mae": float(common[CARRY].mean()),
+                    "last_year_mae": float(common[LAST_YEAR].mean()),
+                    "verdict": "too few to judge"
+                    if len(common) < self.min_years
+                    else "enough years",
+                }
+            )
+        return pd.DataFrame(rows)
+
     def stage_findings(self, method: str = NOWCAST) -> list[str]:
         """Does the error fall stage by stage? One line per step from a stage to the next,
         each comparing the mean absolute error over the years both stages have."""
@@ -1011,6 +1040,22 @@ def display_backtest(backtest: NowcastBacktest) -> pd.DataFrame:
             "mae": "mean absolute error, points",
             "coverage": f"{level} interval coverage, %",
             "years_with_interval": "years with an interval",
+            "verdict": "verdict",
+        },
+    )
+
+
+def display_head_to_head(backtest: NowcastBacktest) -> pd.DataFrame:
+    """The bridge and the naive benchmarks on common years, with titles and units."""
+    return readable(
+        backtest.head_to_head(),
+        {
+            "stage": "latest release",
+            "years": "years",
+            "which_years": "which years",
+            "bridge_mae": "bridge: mean absolute error, points",
+            "carry_mae": "cumulative carried to year end: MAE, points",
+            "last_year_mae": "last year's growth: MAE, points",
             "verdict": "verdict",
         },
     )
