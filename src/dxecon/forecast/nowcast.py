@@ -95,6 +95,10 @@ BRIDGE = "bridge equation"
 LAST_YEAR = "naive: last year's growth"
 CARRY = "naive: latest cumulative figure carried to year end"
 NOWCAST = "nowcast as a run shows it (the method used at the stage)"
+FORM_LABELS = {
+    "offset": "cumulative figure plus the average later gain",
+    "slope": "estimated slope on the cumulative figure",
+}
 
 
 # -- configuration ----------------------------------------------------------------------------
@@ -595,7 +599,7 @@ class NowcastModel:
                 )
             else:
                 bridge, extra_now, training = fit
-                model = f"{BRIDGE} ({bridge.form}"
+                model = f"{BRIDGE} ({FORM_LABELS[bridge.form]}"
                 model += (
                     ", with " + ", ".join(cfg.bridge_indicators[k] for k in extra_now)
                     if extra_now
