@@ -1,0 +1,1111 @@
+r"""In-year nowcast of the full-year real GRDP growth from the year's cumulative releases.
+
+The city publishes the year's real growth as it accrues: after the first quarter (Q1), the
+first half (H1) and nine months (9M), then the year's estimate in December or January and
+sometimes a later official figure. A *bridge equation*, one per release stage :math:`s`,
+maps what is known after that stage to the full-year outturn, estimated across past years
+with statsmodels' OLS:
+
+.. math::
+
+    y_t = a_s + b_s\,c_{s,t} + \gamma_s' x_{s,t} + e_{s,t}
+
+where :math:`y_t` is the full-year growth of year :math:`t`, :math:`c_{s,t}` the cumulative
+growth published at stage :math:`s` and :math:`x_{s,t}` year-to-date indicators (the
+cumulative industrial production index) where they were published for enough years. With
+fewer than ``slope_min_years`` past years the slope is fixed at one (:math:`b_s = 1`, the
+*offset* bridge :math:`y_t - c_{s,t} = a_s + \gamma_s' x_{s,t} + e_{s,t}`): the year's growth
+is the cumulative figure plus the average later gain.
+
+Everything is pseudo-real-time: a nowcast as of a date uses only figures published by then
+(the dataset's selection policy, ``params/selection.yaml``; undated in-year releases are
+assumed out ``undated_release_lag_months`` after their period), both for the current year's
+releases and for the past years the bridge is estimated on.
+
+Intervals come from the stage's out-of-sample errors: the leave-one-year-out errors
+:math:`\tilde e_t` of the bridge over its past years, with a Student-t of :math:`n-1` degrees
+of freedom scaled by their root mean square,
+
+.. math::
+
+    \hat y \pm t_{n-1,\,1-\alpha/2}\,\sqrt{\tfrac1n\sum_t \tilde e_t^2},
+
+and the same distribution gives the probability of meeting a growth target.
+
+**The 2025 boundary.** Hai Phong merged with Hai Duong on 1 July 2025. A year's outturn is on
+the boundary valid on its 31 December (``HP`` to 2024, ``HP2025`` from 2025). A release on
+that boundary is always preferred; where a stage was published only on the other boundary
+(2025's first quarter: old city only), ``cross_boundary_releases`` decides: ``flag`` uses it
+and says so in every table (column ``boundary``), ``exclude`` leaves it out.
+
+Two naive benchmarks stand beside the bridge: last year's growth, and the latest cumulative
+figure carried to the year's end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from dxecon import paths
+from dxecon.errors import ParamsError
+from dxecon.params import check_keys, load_yaml
+
+if TYPE_CHECKING:
+    from dxecon.data import Dataset
+
+__all__ = [
+    "BRIDGE",
+    "CARRY",
+    "LAST_YEAR",
+    "NOWCAST",
+    "NowcastBacktest",
+    "NowcastConfig",
+    "NowcastModel",
+    "NowcastResult",
+    "backtest_nowcast",
+    "display_backtest",
+    "display_head_to_head",
+    "display_inputs",
+    "display_nowcast",
+    "fit_bridge",
+    "headline",
+    "nowcast",
+    "path_chart",
+    "readable",
+    "scenario_start",
+]
+
+#: Release stages in the order they are published; "none": before the year's first release.
+STAGES = ("none", "Q1", "H1", "9M")
+STAGE_LABELS = {
+    "none": "before the first release",
+    "Q1": "first quarter",
+    "H1": "first half",
+    "9M": "nine months",
+}
+BRIDGE = "bridge equation"
+LAST_YEAR = "naive: last year's growth"
+CARRY = "naive: latest cumulative figure carried to year end"
+NOWCAST = "nowcast as a run shows it (the method used at the stage)"
+FORM_LABELS = {
+    "offset": "cumulative figure plus the average later gain",
+    "slope": "estimated slope on the cumulative figure",
+}
+
+
+# -- configuration ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NowcastConfig:
+    """The choices of ``params/nowcast.yaml`` (see that file for why each value)."""
+
+    growth_indicator: str = "grdp_growth_real"
+    growth_price_basis: str = "constant_2010"
+    boundary_geos: tuple[str, ...] = ("HP", "HP2025")
+    release_periods: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: {"Q1": ("Q1", "3M"), "H1": ("H1", "6M"), "9M": ("9M",)}
+    )
+    bridge_indicators: Mapping[str, str] = field(
+        default_factory=lambda: {"iip_growth": "industrial production index, year to date"}
+    )
+    bridge_min_years: int = 3
+    slope_min_years: int = 8
+    indicator_min_years: int = 8
+    interval_level: float = 0.8
+    min_backtest_years: int = 4
+    undated_release_lag_months: int = 1
+    cross_boundary_releases: str = "flag"
+    nowcast_target_instruments: tuple[str, ...] = ("HP-SEDP", "NQ01/NQ-CP")
+
+    KEYS = (
+        "growth_indicator",
+        "growth_price_basis",
+        "boundary_geos",
+        "release_periods",
+        "bridge_indicators",
+        "bridge_min_years",
+        "slope_min_years",
+        "indicator_min_years",
+        "interval_level",
+        "min_backtest_years",
+        "undated_release_lag_months",
+        "cross_boundary_releases",
+        "nowcast_target_instruments",
+    )
+
+    def __post_init__(self) -> None:
+        problems = []
+        if set(self.release_periods) != set(STAGES[1:]):
+            problems.append(("release_periods", f"give the periods of each of {STAGES[1:]}"))
+        if not 0 < float(self.interval_level) < 1:
+            problems.append(("interval_level", "a coverage level in (0, 1), e.g. 0.8"))
+        if self.cross_boundary_releases not in ("flag", "exclude"):
+            problems.append(("cross_boundary_releases", "use 'flag' or 'exclude'"))
+        if int(self.bridge_min_years) < 2:
+            problems.append(("bridge_min_years", "at least 2 (one year is left out per error)"))
+        if problems:
+            name, message = problems[0]
+            raise ParamsError("params/nowcast.yaml", name, message)
+
+    @classmethod
+    def from_params(cls, values: Mapping[str, Any], *, file: str = "<parameters>") -> NowcastConfig:
+        """From a mapping of the file's keys (a notebook's parameters, a YAML file)."""
+        known = {k: v for k, v in values.items() if k in cls.KEYS}
+        check_keys(known, cls.KEYS, file=file)
+        conv: dict[str, Any] = dict(known)
+        for key in ("boundary_geos", "nowcast_target_instruments"):
+            if key in conv:
+                conv[key] = tuple(conv[key])
+        if "release_periods" in conv:
+            conv["release_periods"] = {
+                str(k): tuple(str(p) for p in v) for k, v in conv["release_periods"].items()
+            }
+        try:
+            return cls(**conv)
+        except TypeError as exc:
+            raise ParamsError(file, None, str(exc)) from exc
+
+    @classmethod
+    def from_yaml(cls, path: Path | str | None = None) -> NowcastConfig:
+        path = Path(path) if path is not None else paths.PARAMS_DIR / "nowcast.yaml"
+        data = load_yaml(path)
+        check_keys(data, cls.KEYS, file=str(path))
+        return cls.from_params(data, file=str(path))
+
+
+# -- the bridge (pure functions) ------------------------------------------------------------
+@dataclass(frozen=True)
+class BridgeFit:
+    """An estimated bridge: its form, coefficients and leave-one-year-out errors."""
+
+    form: str  # "slope" or "offset"
+    params: dict[str, float]
+    loo_errors: np.ndarray
+    n_years: int
+
+    def predict(self, cum: float, extra: Mapping[str, float] | None = None) -> float:
+        extra = extra or {}
+        value = self.params["const"] + sum(self.params[k] * extra[k] for k in extra)
+        slope = self.params.get("cumulative", 1.0)
+        return float(value + slope * cum)
+
+
+def _ols(target: np.ndarray, design: pd.DataFrame) -> dict[str, float]:
+    import statsmodels.api as sm
+
+    fitted = sm.OLS(target, design, hasconst=True).fit()
+    return {str(k): float(v) for k, v in fitted.params.items()}
+
+
+def fit_bridge(
+    outturn: pd.Series, cumulative: pd.Series, extra: pd.DataFrame | None = None, *, slope: bool
+) -> BridgeFit:
+    r"""Fit one stage's bridge by OLS and its leave-one-year-out errors.
+
+    Parameters
+    ----------
+    outturn : Series
+        Full-year growth :math:`y_t`, indexed by year.
+    cumulative : Series
+        The stage's cumulative growth :math:`c_{s,t}`, same index.
+    extra : DataFrame, optional
+        Year-to-date indicators :math:`x_{s,t}`, one column each, same index.
+    slope : bool
+        Estimate :math:`b_s` (``True``) or fix it at one (the offset bridge).
+
+    Returns
+    -------
+    BridgeFit
+        ``params`` holds ``const`` (:math:`a_s`), ``cumulative`` (:math:`b_s`, slope form
+        only) and one coefficient per indicator; ``loo_errors`` the out-of-sample errors
+        :math:`y_t - \hat y_{t}^{(-t)}` from fits without year :math:`t`.
+    """
+    extra = extra if extra is not None else pd.DataFrame(index=outturn.index)
+    design = pd.DataFrame({"const": 1.0}, index=outturn.index)
+    if slope:
+        design["cumulative"] = cumulative
+    design = design.join(extra)
+    target = (outturn if slope else outturn - cumulative).to_numpy(float)
+    if len(target) < design.shape[1] + 1:
+        raise ValueError(
+            f"{len(target)} years cannot estimate {design.shape[1]} coefficients and leave "
+            "one year out"
+        )
+    params = _ols(target, design)
+    errors = []
+    for i in range(len(target)):
+        keep = np.arange(len(target)) != i
+        loo = _ols(target[keep], design.iloc[keep])
+        predicted = sum(loo[c] * design.iloc[i][c] for c in design.columns)
+        errors.append(target[i] - predicted)
+    return BridgeFit(
+        form="slope" if slope else "offset",
+        params=params,
+        loo_errors=np.asarray(errors, dtype=float),
+        n_years=len(target),
+    )
+
+
+def error_distribution(errors: np.ndarray) -> tuple[float, int] | None:
+    r"""Scale :math:`\sqrt{\tfrac1n\sum e^2}` and degrees of freedom :math:`n-1` of past
+    errors; None with fewer than two errors (no interval can be formed)."""
+    errors = np.asarray(errors, dtype=float)
+    errors = errors[np.isfinite(errors)]
+    if len(errors) < 2:
+        return None
+    return float(np.sqrt(np.mean(errors**2))), len(errors) - 1
+
+
+def _interval(median: float, dist, level: float) -> tuple[float, float]:
+    if dist is None:
+        return float("nan"), float("nan")
+    from scipy.stats import t
+
+    scale, df = dist
+    half = float(t.ppf(0.5 + level / 2, df)) * scale
+    return median - half, median + half
+
+
+# -- results ----------------------------------------------------------------------------------
+def _fmt(value: float) -> str:
+    return "not available" if value is None or not np.isfinite(value) else f"{value:.2f}%"
+
+
+@dataclass(frozen=True)
+class NowcastResult:
+    """The nowcast of one year's full-year growth as of a date.
+
+    ``median``, ``lower`` and ``upper`` are in per cent; ``geo`` is the boundary of the
+    year's outturn; ``inputs`` the year's releases used (with their boundary); ``benchmarks``
+    the naive forecasts beside the bridge; ``path`` how the nowcast moved release by release.
+    """
+
+    year: int
+    as_of: pd.Timestamp
+    stage: str
+    geo: str
+    geo_name: str
+    median: float
+    lower: float
+    upper: float
+    level: float
+    scale: float | None
+    df: int | None
+    model: str
+    params: dict[str, float]
+    n_years: int
+    training: pd.DataFrame
+    inputs: pd.DataFrame
+    benchmarks: pd.DataFrame
+    target: dict | None
+    notes: list[str] = field(default_factory=list)
+    path: pd.DataFrame | None = None
+
+    # probability -------------------------------------------------------------------------
+    def probability_at_least(self, threshold: float) -> float:
+        r""":math:`P(y \ge \text{threshold}) = 1 - F_{t,n-1}((\text{threshold} - \hat y)/s)`;
+        NaN when no interval could be formed."""
+        if self.scale is None or self.df is None:
+            return float("nan")
+        from scipy.stats import t
+
+        if self.scale == 0:
+            return float(self.median >= threshold)
+        return float(t.sf((threshold - self.median) / self.scale, self.df))
+
+    @property
+    def target_probability(self) -> float | None:
+        """The probability of meeting the year's growth target (None without a target)."""
+        if self.target is None:
+            return None
+        return self.probability_at_least(self.target["value"])
+
+    def draws(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` draws of the year's growth from the nowcast distribution (for scenarios)."""
+        rng = np.random.default_rng(seed)
+        if self.scale is None or self.df is None:
+            return np.full(n, self.median)
+        return self.median + self.scale * rng.standard_t(self.df, size=n)
+
+    # tables ------------------------------------------------------------------------------
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per method: the bridge (or the method used at this stage) and the naive
+        benchmarks, with year, as-of, stage, boundary, median and interval."""
+        main = pd.DataFrame(
+            [
+                {
+                    "method": self.model,
+                    "median": self.median,
+                    "lower": self.lower,
+                    "upper": self.upper,
+                    "past_years": self.n_years,
+                }
+            ]
+        )
+        frame = pd.concat([main, self.benchmarks], ignore_index=True)
+        frame.insert(0, "boundary", self.geo)
+        frame.insert(0, "stage", self.stage_label)
+        frame.insert(0, "as_of", self.as_of.strftime("%Y-%m-%d"))
+        frame.insert(0, "year", self.year)
+        frame["interval"] = f"{100 * self.level:g}%"
+        return frame
+
+    def summary(self) -> str:
+        lines = [
+            f"Nowcast of {self.year} real GRDP growth, {self.geo_name} ({self.geo}), "
+            f"as of {self.as_of:%Y-%m-%d}",
+            f"Latest release: {self.stage_label}",
+            f"Method: {self.model} ({self.n_years} past years)",
+            f"Median {_fmt(self.median)}; {100 * self.level:g}% range "
+            f"{_fmt(self.lower)} to {_fmt(self.upper)}",
+        ]
+        if self.target is not None:
+            lines.append(
+                f"Target {self.target['value']:g}% ({self.target['instrument']}): "
+                f"probability of meeting it {_pct(self.target_probability)}"
+            )
+        else:
+            lines.append(f"No growth target for {self.year} in the instruments searched")
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    # what moved ---------------------------------------------------------------------------
+    def changes_since(self, previous: NowcastResult) -> list[str]:
+        """What moved since an earlier nowcast of the same year: new releases, and the
+        median with the stage."""
+        if previous.year != self.year:
+            raise ValueError(f"compare nowcasts of one year, not {previous.year} and {self.year}")
+        old = set(previous.inputs["obs_id"]) if len(previous.inputs) else set()
+        lines = []
+        for row in self.inputs.itertuples():
+            if row.obs_id not in old:
+                lines.append(
+                    f"New release: {STAGE_LABELS[row.stage]} {self.year} growth "
+                    f"{row.value:g}% ({row.geo}; {row.publisher}, published "
+                    f"{row.published:%Y-%m-%d}; {row.obs_id})"
+                )
+        if not lines:
+            lines.append("No new release of the year's growth since the previous nowcast")
+        lines.append(
+            f"Nowcast moved from {_fmt(previous.median)} ({previous.stage_label}) to "
+            f"{_fmt(self.median)} ({self.stage_label}); {100 * self.level:g}% range now "
+            f"{_fmt(self.lower)} to {_fmt(self.upper)}"
+        )
+        if previous.target is not None and self.target is not None:
+            lines.append(
+                f"Probability of meeting the target: {_pct(previous.target_probability)} -> "
+                f"{_pct(self.target_probability)}"
+            )
+        return lines
+
+
+def _pct(p: float | None) -> str:
+    return "not available" if p is None or not np.isfinite(p) else f"{100 * p:.0f}%"
+
+
+# -- the model ------------------------------------------------------------------------------
+class NowcastModel:
+    """Bridge nowcasts on a dataset: ``NowcastModel(ds).fit(as_of)`` -> :class:`NowcastResult`.
+
+    The releases of every year are read once; each as-of view is remembered.
+    """
+
+    def __init__(self, dataset: Dataset, config: NowcastConfig | None = None) -> None:
+        self.dataset = dataset
+        self.config = config or NowcastConfig.from_yaml()
+        self._rows = {
+            code: self._release_rows(code)
+            for code in (self.config.growth_indicator, *self.config.bridge_indicators)
+        }
+        self._views: dict[tuple, pd.DataFrame] = {}
+
+    # data ---------------------------------------------------------------------------------
+    def _release_rows(self, indicator: str) -> pd.DataFrame:
+        from dxecon.data.selection import effective_publication
+
+        cfg, obs = self.config, self.dataset.observations
+        rows = obs[
+            (obs["indicator"] == indicator)
+            & (obs["sector"] == "total")
+            & obs["geo"].isin(cfg.boundary_geos)
+        ]
+        if indicator == cfg.growth_indicator:
+            rows = rows[rows["price_basis"] == cfg.growth_price_basis]
+        # A bound ("over 24%") is not a point value.
+        rows = rows[~rows["note"].str.contains("lower bound", case=False)]
+        stage_of = {p: s for s, periods in cfg.release_periods.items() for p in periods}
+        stage = rows["period"].str.slice(5).map(stage_of)
+        stage[rows["period_kind"] == "year"] = "year"
+        rows = rows.assign(stage=stage)
+        rows = rows[rows["stage"].notna()]
+        policy = self.dataset.policy
+        in_year = policy.with_(undated_lag_months=int(cfg.undated_release_lag_months))
+        parts = [
+            effective_publication(rows[rows["stage"] != "year"], in_year),
+            effective_publication(rows[rows["stage"] == "year"], policy),
+        ]
+        return pd.concat(parts)
+
+    def year_geo(self, year: int) -> str:
+        """The boundary of ``year``'s outturn: the geography valid on its 31 December."""
+        geos = self.dataset.codes["geographies"].set_index("code")
+        end = f"{year}-12-31"
+        for geo in self.config.boundary_geos:
+            start, stop = geos.at[geo, "valid_from"], geos.at[geo, "valid_to"]
+            if (not start or start <= end) and (not stop or stop >= end):
+                return geo
+        raise ValueError(f"no geography of {self.config.boundary_geos} covers {year}")
+
+    def known(self, indicator: str, as_of) -> pd.DataFrame:
+        """One figure per year and stage as published by ``as_of`` (index year, stage), on
+        the year's boundary where published, else (``flag``) on the other, with a note."""
+        from dxecon.data.selection import choose, parse_as_of, visible_as_of
+
+        as_of_ts = parse_as_of(as_of) if as_of is not None else None
+        key = (indicator, as_of_ts)
+        if key in self._views:
+            return self._views[key]
+        rows = self._rows[indicator]
+        rows = rows[visible_as_of(rows, as_of_ts, self.dataset.policy)]
+        columns = [
+            "value",
+            "geo",
+            "period",
+            "obs_id",
+            "source_id",
+            "publisher",
+            "status",
+            "published",
+            "boundary",
+            "stage",
+            "year",
+        ]
+        if rows.empty:
+            view = pd.DataFrame(columns=columns).set_index(["year", "stage"], drop=False)
+            self._views[key] = view
+            return view
+        rows = rows.assign(
+            visible=True, group=rows["year"].astype(str) + "|" + rows["stage"] + "|" + rows["geo"]
+        )
+        chosen = choose(rows, self.dataset.policy, self.dataset.ranks, by="group")
+        chosen = chosen[chosen["chosen"]]
+        own = chosen["year"].map(self.year_geo)
+        chosen = chosen.assign(own=own, same=chosen["geo"] == own)
+        chosen = chosen.sort_values(["year", "stage", "same"], ascending=[True, True, False])
+        picked = chosen.groupby(["year", "stage"], sort=True).head(1)
+        if self.config.cross_boundary_releases == "exclude":
+            picked = picked[picked["same"]]
+        names = self.dataset.codes["geographies"].set_index("code")["name"]
+        boundary = np.where(
+            picked["same"],
+            "same as the year's outturn",
+            "other boundary: "
+            + picked["geo"].map(names)
+            + " (the year's own boundary, "
+            + picked["own"]
+            + ", was not published for this stage)",
+        )
+        view = picked.assign(published=picked["published_effective"], boundary=boundary).set_index(
+            ["year", "stage"], drop=False
+        )[columns]
+        self._views[key] = view
+        return view
+
+    # fitting ------------------------------------------------------------------------------
+    def latest_stage(self, year: int, as_of) -> str:
+        """The latest stage released for ``year`` by ``as_of`` ('none' before the first)."""
+        view = self.known(self.config.growth_indicator, as_of)
+        released = set(view.loc[view["year"] == year, "stage"])
+        return next((s for s in reversed(STAGES[1:]) if s in released), "none")
+
+    def fit(
+        self, as_of, *, year: int | None = None, stage: str | None = None, with_path: bool = False
+    ) -> NowcastResult:
+        """Nowcast ``year`` (default: the as-of year) from what was published by ``as_of``.
+
+        ``stage`` forces a stage (it must be released by then); by default the latest.
+        ``with_path`` adds the nowcast after each of the year's releases (``path``).
+        """
+        from dxecon.data.selection import parse_as_of
+
+        cfg = self.config
+        as_of_ts = parse_as_of(as_of)
+        if as_of_ts is None:
+            raise ValueError("a nowcast needs an as-of date (YYYY-MM or YYYY-MM-DD)")
+        year = int(year if year is not None else as_of_ts.year)
+        latest = self.latest_stage(year, as_of_ts)
+        stage = stage or latest
+        if STAGES.index(stage) > STAGES.index(latest):
+            raise ValueError(f"stage {stage} of {year} is not published by {as_of_ts:%Y-%m-%d}")
+        growth = self.known(cfg.growth_indicator, as_of_ts)
+        geo = self.year_geo(year)
+        names = self.dataset.codes["geographies"].set_index("code")["name"]
+        notes: list[str] = []
+        fy = growth[growth["stage"] == "year"].set_index("year")
+        if year in fy.index:
+            notes.append(
+                f"the year's full-year figure is already published: {fy.at[year, 'value']:g}% "
+                f"({fy.at[year, 'obs_id']})"
+            )
+        inputs = growth[(growth["year"] == year) & (growth["stage"] != "year")].reset_index(
+            drop=True
+        )
+        inputs = inputs[inputs["stage"].map(STAGES.index) <= STAGES.index(stage)]
+        for row in inputs[inputs["stage"] == stage].itertuples():
+            if not row.boundary.startswith("same"):
+                notes.append(f"{STAGE_LABELS[row.stage]} {year}: {row.boundary}")
+
+        benchmarks = []
+        last = self._last_year(year, fy)
+        benchmarks.append(last)
+        if stage == "none":
+            model, median, dist, n_years, params = (
+                LAST_YEAR,
+                last["median"],
+                last["_dist"],
+                last["past_years"],
+                {},
+            )
+            training = last["_training"]
+            notes.append(
+                f"no release of {year}'s growth by {as_of_ts:%Y-%m-%d}: the nowcast is last "
+                "year's growth until the first quarter's release"
+            )
+        else:
+            cum = float(growth.loc[(year, stage), "value"])
+            carry = self._carry(year, stage, cum, growth, fy)
+            benchmarks.append(carry)
+            fit = self._bridge(year, stage, cum, growth, fy, as_of_ts)
+            if fit is None:
+                model, median, dist = CARRY, cum, carry["_dist"]
+                n_years, params, training = carry["past_years"], {}, carry["_training"]
+                notes.append(
+                    f"fewer than {cfg.bridge_min_years} past years with a {STAGE_LABELS[stage]} "
+                    "release and an outturn: the cumulative figure is carried to year end"
+                )
+            else:
+                bridge, extra_now, training = fit
+                model = f"{BRIDGE} ({FORM_LABELS[bridge.form]}"
+                model += (
+                    ", with " + ", ".join(cfg.bridge_indicators[k] for k in extra_now)
+                    if extra_now
+                    else ""
+                ) + ")"
+                median = bridge.predict(cum, extra_now)
+                dist = error_distribution(bridge.loo_errors)
+                n_years, params = bridge.n_years, bridge.params
+        lower, upper = _interval(median, dist, cfg.interval_level)
+        table = pd.DataFrame(
+            [{k: v for k, v in b.items() if not k.startswith("_")} for b in benchmarks]
+        )
+        for b in benchmarks:
+            if b["method"] == model:
+                table = table[table["method"] != model]  # the method used is not repeated
+        result = NowcastResult(
+            year=year,
+            as_of=as_of_ts,
+            stage=stage,
+            geo=geo,
+            geo_name=str(names[geo]),
+            median=float(median),
+            lower=lower,
+            upper=upper,
+            level=float(cfg.interval_level),
+            scale=None if dist is None else dist[0],
+            df=None if dist is None else dist[1],
+            model=model,
+            params=params,
+            n_years=int(n_years),
+            training=training,
+            inputs=inputs,
+            benchmarks=table.reset_index(drop=True),
+            target=self.target(year, geo),
+            notes=notes,
+        )
+        if with_path:
+            result = replace(result, path=self.path(year, as_of_ts))
+        return result
+
+    def _bridge(self, year, stage, cum, growth, fy, as_of_ts):
+        cfg = self.config
+        past = growth[(growth["stage"] == stage) & (growth["year"] < year)].set_index("year")
+        years = [y for y in past.index if y in fy.index]
+        if len(years) < cfg.bridge_min_years:
+            return None
+        frame = pd.DataFrame(
+            {
+                "cumulative": past.loc[years, "value"].astype(float),
+                "outturn": fy.loc[years, "value"].astype(float),
+            }
+        )
+        extra_now: dict[str, float] = {}
+        for code in cfg.bridge_indicators:
+            view = self.known(code, as_of_ts)
+            at_stage = view[view["stage"] == stage].set_index("year")["value"].astype(float)
+            if year not in at_stage.index:
+                continue
+            with_it = [y for y in frame.index if y in at_stage.index]
+            if len(with_it) < cfg.indicator_min_years:
+                continue
+            frame = frame.loc[with_it].assign(**{code: at_stage.loc[with_it]})
+            extra_now[code] = float(at_stage.loc[year])
+        slope = len(frame) >= cfg.slope_min_years
+        bridge = fit_bridge(
+            frame["outturn"], frame["cumulative"], frame[list(extra_now)], slope=slope
+        )
+        training = frame.assign(out_of_sample_error=bridge.loo_errors).reset_index()
+        return bridge, extra_now, training
+
+    def _carry(self, year, stage, cum, growth, fy) -> dict:
+        past = growth[(growth["stage"] == stage) & (growth["year"] < year)].set_index("year")
+        years = [y for y in past.index if y in fy.index]
+        errors = fy.loc[years, "value"].astype(float) - past.loc[years, "value"].astype(float)
+        dist = error_distribution(errors.to_numpy())
+        lower, upper = _interval(cum, dist, self.config.interval_level)
+        training = pd.DataFrame({"year": years, "out_of_sample_error": errors.to_numpy()})
+        return {
+            "method": CARRY,
+            "median": cum,
+            "lower": lower,
+            "upper": upper,
+            "past_years": len(years),
+            "_dist": dist,
+            "_training": training,
+        }
+
+    def _last_year(self, year, fy) -> dict:
+        value = float(fy.at[year - 1, "value"]) if year - 1 in fy.index else float("nan")
+        pairs = [y for y in fy.index if y < year and y - 1 in fy.index]
+        errors = np.array([fy.at[y, "value"] - fy.at[y - 1, "value"] for y in pairs], float)
+        dist = error_distribution(errors) if np.isfinite(value) else None
+        lower, upper = _interval(value, dist, self.config.interval_level)
+        training = pd.DataFrame({"year": pairs, "out_of_sample_error": errors})
+        return {
+            "method": LAST_YEAR,
+            "median": value,
+            "lower": lower,
+            "upper": upper,
+            "past_years": len(pairs),
+            "_dist": dist,
+            "_training": training,
+        }
+
+    def target(self, year: int, geo: str) -> dict | None:
+        """The year's growth target (comparator >=) from the first instrument of
+        ``nowcast_target_instruments`` that sets one for this boundary; None without."""
+        from dxecon.targets import TargetRegistry
+
+        registry = self.__dict__.setdefault("_registry", TargetRegistry(self.dataset))
+        wanted = [i for i in self.config.nowcast_target_instruments if i in registry.instruments]
+        found = registry.select(wanted, geo=geo, years=[year])
+        found = found[
+            (found["indicator"] == self.config.growth_indicator)
+            & (found["sector"] == "total")
+            & (found["comparator"] == ">=")
+        ]
+        for instrument in wanted:
+            rows = found[found["instrument"] == instrument]
+            if len(rows):
+                row = rows.iloc[0]
+                return {
+                    "value": float(row["value"]),
+                    "instrument": instrument,
+                    "target_id": row["target_id"],
+                    "text": row["text"],
+                }
+        return None
+
+    def path(self, year: int, as_of) -> pd.DataFrame:
+        """The nowcast of ``year`` after each of its releases published by ``as_of``, plus
+        the one before the first release."""
+        from dxecon.data.selection import parse_as_of
+
+        as_of_ts = parse_as_of(as_of)
+        rows = self._rows[self.config.growth_indicator]
+        dates = rows.loc[
+            (rows["year"] == year) & (rows["stage"] != "year"), "published_effective"
+        ].dropna()
+        year_end = pd.Timestamp(f"{year + 1}-01-31")
+        dates = sorted({d for d in dates if d <= min(as_of_ts, year_end)})
+        start = min([pd.Timestamp(f"{year}-01-31"), *dates]) - pd.Timedelta(days=1)
+        records = []
+        previous = None
+        for when in [start, *dates]:
+            result = self.fit(when, year=year)
+            what = "" if previous is None else "; ".join(result.changes_since(previous)[:-1])
+            records.append(
+                {
+                    "as_of": when,
+                    "stage": result.stage_label,
+                    "method": result.model,
+                    "median": result.median,
+                    "lower": result.lower,
+                    "upper": result.upper,
+                    "what_is_new": what or "start of the year",
+                }
+            )
+            previous = result
+        return pd.DataFrame(records)
+
+
+# -- backtest ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NowcastBacktest:
+    """Pseudo-real-time nowcasts of every past year at every stage against the later figure.
+
+    ``records``: one row per year, stage and method; ``table()``: MAE and coverage by stage.
+    """
+
+    records: pd.DataFrame
+    level: float
+    min_years: int
+
+    def table(self) -> pd.DataFrame:
+        """By stage and method: years, mean absolute error, interval coverage, verdict."""
+        rows = []
+        for (stage, method), group in self.records.groupby(["stage", "method"], sort=False):
+            with_interval = group.dropna(subset=["lower", "upper"])
+            n = len(group)
+            rows.append(
+                {
+                    "stage": STAGE_LABELS[stage],
+                    "method": method,
+                    "years": n,
+                    "mae": float(group["abs_error"].mean()),
+                    "coverage": float(with_interval["covered"].mean())
+                    if len(with_interval)
+                    else np.nan,
+                    "years_with_interval": len(with_interval),
+                    "verdict": _verdict(n, len(with_interval), self.min_years),
+                }
+            )
+        order = {label: i for i, label in enumerate(STAGE_LABELS.values())}
+        methods = {m: i for i, m in enumerate((NOWCAST, BRIDGE, CARRY, LAST_YEAR))}
+        frame = pd.DataFrame(rows)
+        frame["_s"] = frame["stage"].map(order)
+        frame["_m"] = frame["method"].map(methods)
+        return frame.sort_values(["_s", "_m"]).drop(columns=["_s", "_m"]).reset_index(drop=True)
+
+    def head_to_head(self) -> pd.DataFrame:
+        """The bridge against both naive benchmarks on the same years: by stage, the mean
+        absolute error of each over the years where all three were made."""
+        rows = []
+        for stage in STAGES[1:]:
+            recs = self.records[self.records["stage"] == stage]
+            wide = recs.pivot_table(index="year", columns="method", values="abs_error")
+            wanted = [BRIDGE, CARRY, LAST_YEAR]
+            if not set(wanted) <= set(wide.columns):
+                continue
+            common = wide[wanted].dropna()
+            if common.empty:
+                continue
+            rows.append(
+                {
+                    "stage": STAGE_LABELS[stage],
+                    "years": len(common),
+                    "which_years": ", ".join(str(y) for y in common.index),
+                    "bridge_mae": float(common[BRIDGE].mean()),
+                    "carry_mae": float(common[CARRY].mean()),
+                    "last_year_mae": float(common[LAST_YEAR].mean()),
+                    "verdict": "too few to judge"
+                    if len(common) < self.min_years
+                    else "enough years",
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def stage_findings(self, method: str = NOWCAST) -> list[str]:
+        """Does the error fall stage by stage? One line per step from a stage to the next,
+        each comparing the mean absolute error over the years both stages have."""
+        recs = self.records[self.records["method"] == method]
+        lines = []
+        stages = [s for s in STAGES if s in set(recs["stage"])]
+        for before, after in itertools.pairwise(stages):
+            a = recs[recs["stage"] == before].set_index("year")["abs_error"]
+            b = recs[recs["stage"] == after].set_index("year")["abs_error"]
+            common = sorted(set(a.index) & set(b.index))
+            if not common:
+                lines.append(
+                    f"From {STAGE_LABELS[before]} to {STAGE_LABELS[after]}: no year has both"
+                )
+                continue
+            mae_a, mae_b = a.loc[common].mean(), b.loc[common].mean()
+            verdict = "falls" if mae_b < mae_a else "does not fall"
+            few = " (too few years to judge)" if len(common) < self.min_years else ""
+            lines.append(
+                f"From {STAGE_LABELS[before]} to {STAGE_LABELS[after]}: the mean absolute error "
+                f"{verdict}, {mae_a:.2f} -> {mae_b:.2f} points over the {len(common)} years "
+                f"with both ({', '.join(map(str, common))}){few}"
+            )
+        return lines
+
+
+def _verdict(years: int, with_interval: int, minimum: int) -> str:
+    if years < minimum:
+        return "too few to judge"
+    if with_interval < minimum:
+        return "error: enough years; coverage: too few to judge"
+    return "enough years"
+
+
+def backtest_nowcast(
+    dataset: Dataset, config: NowcastConfig | None = None, *, model: NowcastModel | None = None
+) -> NowcastBacktest:
+    """For each past year with a full-year figure and each of its stages: the nowcast as of
+    the day that stage's release came out (the first-quarter-free "none" stage as of the end
+    of January), against the latest figure for the year (the later official one where
+    published)."""
+    model = model or NowcastModel(dataset, config)
+    cfg = model.config
+    latest = model.known(cfg.growth_indicator, None)
+    outturns = latest[latest["stage"] == "year"].set_index("year")
+    rows = model._rows[cfg.growth_indicator]
+    records = []
+    for year in outturns.index:
+        actual = float(outturns.at[year, "value"])
+        when_by_stage = {"none": pd.Timestamp(f"{year}-01-31")}
+        for stage in STAGES[1:]:
+            mask = (rows["year"] == year) & (rows["stage"] == stage)
+            dates = rows.loc[mask, "published_effective"].dropna()
+            # The stage's first release, if it came out within the year (a figure first seen
+            # as a citation a year later was no nowcast input in real time).
+            if len(dates) and dates.min() <= pd.Timestamp(f"{year}-12-31"):
+                when_by_stage[stage] = dates.min()
+        for stage, when in when_by_stage.items():
+            if model.latest_stage(year, when) != stage:
+                continue  # published only on an excluded boundary, or later than its date
+            result = model.fit(when, year=year, stage=stage)
+            main = {"median": result.median, "lower": result.lower, "upper": result.upper}
+            methods = [{"method": result.model, **main}, {"method": NOWCAST, **main}]
+            methods += result.benchmarks[["method", "median", "lower", "upper"]].to_dict("records")
+            for m in methods:
+                if not np.isfinite(m["median"]):
+                    continue
+                method = BRIDGE if m["method"].startswith(BRIDGE) else m["method"]
+                detail = result.model if method == NOWCAST else m["method"]
+                covered = m["lower"] <= actual <= m["upper"] if np.isfinite(m["lower"]) else np.nan
+                records.append(
+                    {
+                        "year": year,
+                        "stage": stage,
+                        "as_of": when,
+                        "method": method,
+                        "method_detail": detail,
+                        "median": m["median"],
+                        "lower": m["lower"],
+                        "upper": m["upper"],
+                        "outturn": actual,
+                        "outturn_obs_id": outturns.at[year, "obs_id"],
+                        "error": actual - m["median"],
+                        "abs_error": abs(actual - m["median"]),
+                        "covered": covered,
+                        "boundary": result.geo,
+                        "cross_boundary": any("other boundary" in n for n in result.notes),
+                    }
+                )
+    frame = pd.DataFrame(records)
+    return NowcastBacktest(frame, level=cfg.interval_level, min_years=cfg.min_backtest_years)
+
+
+# -- entry points --------------------------------------------------------------------------
+def nowcast(
+    as_of: str | dt.date,
+    *,
+    dataset: Dataset | None = None,
+    config: NowcastConfig | None = None,
+    year: int | None = None,
+    with_path: bool = False,
+) -> NowcastResult:
+    """The nowcast of the as-of year (or ``year``) on a dataset (default: ``data/``)."""
+    from dxecon.data import load_dataset
+
+    dataset = dataset or load_dataset()
+    return NowcastModel(dataset, config).fit(as_of, year=year, with_path=with_path)
+
+
+def scenario_start(
+    as_of: str | dt.date,
+    *,
+    n_paths: int,
+    seed: int = 0,
+    dataset: Dataset | None = None,
+    config: NowcastConfig | None = None,
+) -> tuple[NowcastResult, np.ndarray]:
+    """The current year's growth for a scenario engine: the nowcast and ``n_paths`` draws of
+    the year's real growth (per cent) from its interval distribution. The year and the
+    boundary the draws are on are ``result.year`` and ``result.geo``."""
+    result = nowcast(as_of, dataset=dataset, config=config)
+    return result, result.draws(n_paths, seed=seed)
+
+
+# -- what a person reads --------------------------------------------------------------------
+def headline(result: NowcastResult) -> str:
+    """Markdown: the year's nowcast, its range, the target and the probability of meeting it,
+    and the boundary, all rendered from the result."""
+    level = f"{100 * result.level:g}%"
+    text = (
+        f"**{result.year} real GRDP growth, {result.geo_name}** (as of "
+        f"{result.as_of:%d %B %Y}; latest release: {result.stage_label}): nowcast "
+        f"**{_fmt(result.median)}**, {level} range {_fmt(result.lower)} to {_fmt(result.upper)} "
+        f"({result.model}, resting on {result.n_years} past years)."
+    )
+    if result.target is not None:
+        text += (
+            f" Target: at least {result.target['value']:g}% ({result.target['text']}; "
+            f"{result.target['instrument']}). Probability of meeting it: "
+            f"**{_pct(result.target_probability)}**."
+        )
+    else:
+        text += f" No growth target for {result.year} was found in the instruments searched."
+    if result.path is not None and len(result.path) > 1:
+        last = result.path.iloc[-1]
+        text += f"\n\n**What moved last** (as of {last['as_of']:%Y-%m-%d}): {last['what_is_new']}"
+    if result.notes:
+        text += "\n\n" + "\n".join(f"- {n}" for n in result.notes)
+    return text
+
+
+def readable(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    out = frame[list(columns)].rename(columns=columns)
+    for col in out.columns:
+        if out[col].dtype.kind == "f":
+            out[col] = out[col].map(
+                lambda v: "not available" if not np.isfinite(v) else round(v, 2)
+            )
+    return out
+
+
+def display_nowcast(result: NowcastResult) -> pd.DataFrame:
+    """The nowcast and its benchmarks with titles and units, no NaN."""
+    return readable(
+        result.to_frame(),
+        {
+            "method": "method",
+            "median": "median, %",
+            "lower": "interval low, %",
+            "upper": "interval high, %",
+            "past_years": "past years it rests on",
+        },
+    )
+
+
+def display_inputs(result: NowcastResult):
+    """The year's releases the nowcast read, with source, date and boundary (a line of
+    Markdown when there is none yet)."""
+    if result.inputs.empty:
+        from IPython.display import Markdown
+
+        return Markdown(
+            f"No release of {result.year}'s growth was published by {result.as_of:%Y-%m-%d}."
+        )
+    frame = result.inputs.assign(
+        stage=result.inputs["stage"].map(STAGE_LABELS),
+        published=result.inputs["published"].dt.strftime("%Y-%m-%d"),
+    )
+    return readable(
+        frame,
+        {
+            "stage": "release",
+            "value": "cumulative growth, %",
+            "geo": "boundary",
+            "boundary": "boundary note",
+            "publisher": "source",
+            "published": "published",
+            "obs_id": "figure id",
+        },
+    )
+
+
+def display_backtest(backtest: NowcastBacktest) -> pd.DataFrame:
+    """MAE and coverage by stage and method, with the years each rests on."""
+    table = backtest.table()
+    table["coverage"] = table["coverage"] * 100
+    level = f"{100 * backtest.level:g}%"
+    return readable(
+        table,
+        {
+            "stage": "latest release",
+            "method": "method",
+            "years": "years",
+            "mae": "mean absolute error, points",
+            "coverage": f"{level} interval coverage, %",
+            "years_with_interval": "years with an interval",
+            "verdict": "verdict",
+        },
+    )
+
+
+def display_head_to_head(backtest: NowcastBacktest) -> pd.DataFrame:
+    """The bridge and the naive benchmarks on common years, with titles and units."""
+    return readable(
+        backtest.head_to_head(),
+        {
+            "stage": "latest release",
+            "years": "years",
+            "which_years": "which years",
+            "bridge_mae": "bridge: mean absolute error, points",
+            "carry_mae": "cumulative carried to year end: MAE, points",
+            "last_year_mae": "last year's growth: MAE, points",
+            "verdict": "verdict",
+        },
+    )
+
+
+def path_chart(result: NowcastResult):
+    """How the nowcast moved with each of the year's releases: median and interval after
+    each, with the year's target when there is one."""
+    from dxecon.plots import TargetLine, _finish, _targets, new_figure
+
+    if result.path is None:
+        raise ValueError("fit with with_path=True to chart the nowcast's path")
+    last = result.path.iloc[[-1]].assign(as_of=result.as_of)
+    path = pd.concat([result.path, last], ignore_index=True)  # the last step runs to the as-of
+    _, ax = new_figure()
+    x = path["as_of"]
+    ax.fill_between(
+        x,
+        path["lower"],
+        path["upper"],
+        step="post",
+        alpha=0.25,
+        color="#1f5fa8",
+        label=f"{100 * result.level:g}% range",
+    )
+    ax.step(x, path["median"], where="post", color="#1f5fa8", label="nowcast")
+    points = result.path
+    ax.plot(points["as_of"], points["median"], "o", color="#1f5fa8")
+    for when, stage, median in points[["as_of", "stage", "median"]].itertuples(index=False):
+        ax.annotate(stage, xy=(when, median), xytext=(4, 6), textcoords="offset points", fontsize=8)
+    targets = []
+    if result.target is not None:
+        targets.append(TargetLine(result.target["value"], f"target {result.target['value']:g}%"))
+    _targets(ax, targets)
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    _finish(
+        ax,
+        title=f"{result.year} real GRDP growth: the nowcast after each release",
+        ylabel="growth over the previous year, %",
+        caption=f"As of {result.as_of:%Y-%m-%d}. Before the first release: last year's growth. "
+        "Releases: the city's cumulative growth (data/observations.csv). Boundary: "
+        f"{result.geo_name}.",
+    )
+    return ax.figure
