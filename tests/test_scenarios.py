@@ -454,3 +454,28 @@ def test_every_indicator_named_in_the_scoring_params_is_a_known_code(dataset):
     named |= {code for codes in config.observed_as.values() for code in codes}
     named |= {proxy.indicator for items in config.proxies.values() for proxy in items}
     assert named <= known, sorted(named - known)
+
+
+def test_the_current_year_is_pinned_to_the_nowcast_draws(baseline_dict):
+    scenario = scenario_from_dict(baseline_dict)
+    draws = np.linspace(5.0, 15.0, 200)
+    year = scenario.base_year + 1
+    sim = simulate(scenario, paths=200, current_year=year, current_growth=draws, current_note="x")
+    np.testing.assert_allclose(sim.grdp_growth_real[:, 0], draws, rtol=1e-10)
+    assert sim.pinned == {year: "x"}
+    free = simulate(scenario, paths=200)
+    assert not np.allclose(free.grdp_growth_real[:, 0], draws)
+    # Later years keep the scenario's own assumptions: the same draws, so nearly the same
+    # growth (only the weights moved by the pinned year differ).
+    np.testing.assert_allclose(sim.grdp_growth_real[:, 1:], free.grdp_growth_real[:, 1:], atol=0.5)
+
+
+def test_a_run_in_a_simulated_year_starts_that_year_from_the_nowcast(dataset):
+    run = run_scenario("baseline", n_paths=2000, dataset=dataset)
+    year = int(run.scenario.as_of[:4])
+    assert run.nowcast is not None and run.nowcast.year == year
+    column = int(np.flatnonzero(run.paths.years == year)[0])
+    assert np.median(run.paths.grdp_growth_real[:, column]) == pytest.approx(
+        run.nowcast.median, abs=0.5
+    )
+    assert "nowcast" in run.paths.pinned[year]

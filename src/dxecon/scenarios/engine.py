@@ -58,6 +58,8 @@ class Paths:
     lp_growth_nominal: np.ndarray
     deflator: np.ndarray
     base: dict[str, float] = field(default_factory=dict)
+    #: year -> how that year's real growth was set where not by the scenario's assumptions
+    pinned: dict[int, str] = field(default_factory=dict)
 
     @property
     def min_sector_intensity(self) -> np.ndarray:
@@ -81,10 +83,21 @@ def _logistic(start: float, ceiling: float, speed: np.ndarray, steps: np.ndarray
     return ceiling / (1.0 + (ceiling / start - 1.0) * np.exp(-speed * steps))
 
 
-def simulate(scenario: Scenario, *, paths: int | None = None) -> Paths:
-    """Simulate a scenario (``paths`` overrides the scenario's number of paths).
+def simulate(
+    scenario: Scenario,
+    *,
+    paths: int | None = None,
+    current_year: int | None = None,
+    current_growth: np.ndarray | None = None,
+    current_note: str = "",
+) -> Paths:
+    r"""Simulate a scenario (``paths`` overrides the scenario's number of paths).
 
     The scenario's observed start must be filled in (`dxecon.scenarios.resolve_start`).
+    ``current_growth`` (one draw per path, per cent) pins real GRDP growth in
+    ``current_year`` to the in-year nowcast: every sector's growth that year moves by the
+    same amount :math:`\delta_p`, so that total growth, the previous-year-weighted mean of
+    the sectors' growth, equals the draw exactly.
     """
     if not scenario.resolved:
         raise ValueError(
@@ -116,6 +129,13 @@ def simulate(scenario: Scenario, *, paths: int | None = None) -> Paths:
     growth += np.sqrt(rho) * common
     growth *= sd
     growth += mu + shock  # (n, T, S), per cent
+    if current_growth is not None:
+        _pin_year(
+            growth,
+            weights=np.array([s.weight for s in specs]),
+            step=current_year - scenario.base_year - 1,
+            draws=current_growth,
+        )
     growth /= 100.0
     growth += 1.0
     weights0 = np.array([s.weight for s in specs])
@@ -167,7 +187,20 @@ def simulate(scenario: Scenario, *, paths: int | None = None) -> Paths:
         lp_growth_nominal=lp_nominal,
         deflator=deflator,
         base=base,
+        pinned={current_year: current_note} if current_growth is not None else {},
     )
+
+
+def _pin_year(growth: np.ndarray, *, weights: np.ndarray, step: int, draws: np.ndarray) -> None:
+    """Shift every sector's growth in year ``step`` so that total growth equals ``draws``
+    (in place; growth in per cent, (paths, years, sectors))."""
+    if step > 0:
+        previous = weights * np.prod(1.0 + growth[:, :step, :] / 100.0, axis=1)
+    else:
+        previous = np.broadcast_to(weights, growth[:, 0, :].shape)
+    shares = previous / previous.sum(axis=1, keepdims=True)
+    total = (shares * growth[:, step, :]).sum(axis=1)
+    growth[:, step, :] += (np.asarray(draws, dtype=float) - total)[:, None]
 
 
 def percentiles(values: np.ndarray, qs: tuple[float, ...] = PERCENTILES) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.data import Dataset, load_dataset
+from dxecon.errors import SeriesSelectionError
 from dxecon.io import write_csv_atomic
 from dxecon.scenarios.config import Scenario, load_scenario, scenario_from_parameters
 from dxecon.scenarios.engine import PERCENTILES, Paths, simulate
@@ -36,6 +38,7 @@ class ScenarioRun:
     paths: Paths
     scorecard: Scorecard
     start: StartValues | None = None  # None: the scenario came with every start set
+    nowcast: object | None = None  # the in-year nowcast that pinned the as-of year's growth
 
     def percentiles(self) -> pd.DataFrame:
         """Tidy percentiles: one row per quantity, sector and year (p5 ... p95)."""
@@ -83,8 +86,48 @@ def run_scenario(
     if not scenario.resolved or scenario.start_override:
         file = str(source) if not isinstance(source, Scenario) else f"<scenario {scenario.name}>"
         scenario, start = resolve_start(scenario, dataset, file=file)
-    paths = simulate(scenario, paths=n_paths)
-    return ScenarioRun(scenario, paths, score(paths, registry, dataset), start)
+    n = int(n_paths or scenario.paths)
+    current = current_year_nowcast(scenario, dataset, n)
+    if current is None:
+        paths = simulate(scenario, paths=n)
+    else:
+        result = current[0]
+        paths = simulate(
+            scenario,
+            paths=n,
+            current_year=result.year,
+            current_growth=current[1],
+            current_note=(
+                f"{result.year} real growth from the in-year nowcast (latest release: "
+                f"{result.stage_label}; {result.model})"
+            ),
+        )
+    nowcast_result = current[0] if current is not None else None
+    return ScenarioRun(scenario, paths, score(paths, registry, dataset), start, nowcast_result)
+
+
+_NOWCASTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def current_year_nowcast(scenario: Scenario, dataset: Dataset, n_paths: int):
+    """(nowcast, draws) of real GRDP growth in the as-of year when that year is simulated
+    and the nowcast covers the scenario's geography; None otherwise. The nowcast is fitted
+    once per dataset and date (the explorer recomputes scenarios many times)."""
+    from dxecon.forecast.nowcast import nowcast
+
+    year = int(scenario.as_of[:4])
+    if year not in scenario.years:
+        return None
+    cache = _NOWCASTS.setdefault(dataset, {})
+    if scenario.as_of not in cache:
+        try:
+            cache[scenario.as_of] = nowcast(scenario.as_of, dataset=dataset)
+        except (SeriesSelectionError, ValueError):
+            cache[scenario.as_of] = None
+    result = cache[scenario.as_of]
+    if result is None or result.year != year or result.geo != scenario.geo:
+        return None
+    return result, result.draws(n_paths, seed=scenario.seed)
 
 
 def run_from_parameters(name: str, *, dataset: Dataset | None = None, **parameters) -> ScenarioRun:

@@ -530,6 +530,8 @@ def _score_level(
     ):
         if target_geo == paths.scenario.geo:
             forecast = _forecast(paths, indicator, year, level, config)
+            if indicator == "grdp_growth_real" and year in paths.pinned:
+                notes.append(paths.pinned[year])
             return {**out, **forecast, "note": "; ".join(notes)}
         notes.append(f"the scenario simulates {paths.scenario.geo}, the target is {target_geo}")
     # 4. The latest published figure of the target's own measure (and its trend).
