@@ -48,9 +48,10 @@ def data_check(data_dir: Path | None) -> None:
         rows = sum(len(t.rows) for t in report.tables.values())
         click.echo(f"ok: {folder} is valid ({len(report.tables)} tables, {rows} rows)")
         return
+    from dxecon.errors import format_problems
+
     click.echo(f"{len(report.problems)} problem(s) in {folder}:", err=True)
-    for problem in report.problems:
-        click.echo(f"  - {problem}", err=True)
+    click.echo(format_problems(report.problems), err=True)
     sys.exit(1)
 
 
@@ -242,13 +243,13 @@ def monthly(
     """The main job: every scenario for the month, with the index and revisions."""
     from dxecon import paths
     from dxecon.data import validate
+    from dxecon.errors import format_problems
     from dxecon.monthly import current_month, run_monthly
 
     report = validate(data_dir or paths.DATA_DIR)
     if not report.ok:
         click.echo(f"{len(report.problems)} data problem(s); nothing was run:", err=True)
-        for problem in report.problems:
-            click.echo(f"  - {problem}", err=True)
+        click.echo(format_problems(report.problems), err=True)
         sys.exit(1)
     as_of = as_of or current_month()
     click.echo(f"Data check: ok. Monthly run as of {as_of}.")

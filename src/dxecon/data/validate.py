@@ -11,15 +11,23 @@ import csv
 import datetime as dt
 import difflib
 import io
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dxecon.data.schema import (
+    ASSUMED_BOUNDS,
     CODE_LISTS,
     COMPARATORS,
+    DEFINITIONAL_BOUNDS,
     EXPECTED,
     MAIN_TABLES,
+    PCT_KINDS,
+    PLAUSIBILITY_PARAMS,
+    PLAUSIBLE_TABLES,
+    UNIT_KINDS,
+    Bound,
     TableSpec,
 )
 from dxecon.errors import Problem
@@ -149,7 +157,7 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
     table = Table(spec)
     line = reader.line_num + 1
     for cells in reader:
-        if not any(c.strip() for c in cells):
+        if not any(cells) or not "".join(cells).strip():
             line = reader.line_num + 1
             continue
         if len(cells) != len(header):
@@ -165,80 +173,271 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
                 )
             )
         else:
-            values = {h: c.strip() for h, c in zip(header, cells, strict=True)}
-            table.rows.append(Row(line, values))
+            table.rows.append(Row(line, dict(zip(header, map(str.strip, cells), strict=True))))
         line = reader.line_num + 1
     if not table.rows:
         problems.append(Problem(file, None, None, None, None, "file has a header but no rows"))
     return table
 
 
+def _code_message(value: str, code_list: str, allowed: set[str], cache: dict) -> str:
+    """The fix for an unknown code (remembered: a broken file repeats its bad values)."""
+    key = (code_list, value)
+    if key not in cache:
+        cache[key] = (
+            f"unknown {code_list} code{suggest(value, allowed)}; "
+            f"add it to codes/{code_list}.csv or use one of: {', '.join(sorted(allowed)[:30])}"
+        )
+    return cache[key]
+
+
+def _value_check(kind: str, allowed: set[str] | None, code_list: str | None, cache: dict):
+    """A function value -> None (fine) or the fix, for one column kind."""
+    patterns = {"number": _NUMBER, "year": _YEAR, "period": _PERIOD}
+    if kind == "code":
+        if allowed is None:
+            return lambda value: None
+        return lambda value: (
+            None if value in allowed else _code_message(value, code_list or "", allowed, cache)
+        )
+    if kind in patterns:
+        pattern = patterns[kind]
+        article = "an" if kind == "number" else "a"
+        message = f"is not {article} {kind}; expected {EXPECTED[kind]}"
+        return lambda value: None if pattern.match(value) else message
+    if kind == "date":
+        message = f"is not a valid date; expected {EXPECTED['date']}"
+        return lambda value: None if parse_date(value) is not None else message
+    if kind == "comparator":
+        message = f"is not a comparator; expected {EXPECTED['comparator']}"
+        return lambda value: None if value in COMPARATORS else message
+    return None
+
+
 def check_cells(table: Table, report: Report) -> None:
-    """Check every cell of a table against its column spec; append to ``report.problems``."""
+    """Check every cell of a table against its column spec; append to ``report.problems``.
+
+    Column by column, each distinct value checked once (a 50 MB file repeats its codes,
+    units and dates), then the problems sorted by line as a reader expects them.
+    """
     spec = table.spec
     file = spec.file
-    seen_ids: dict[str, int] = {}
     sources = report.codes("sources")
-    for row in table.rows:
-        rid = row.values.get(spec.id_column) or None
-        for col in spec.columns:
-            if col.name not in row.values:
+    rows = table.rows
+    found: list[Problem] = []
+    messages: dict = {}
+    present = [c.name for c in spec.columns if rows and c.name in rows[0].values]
+    if len(present) > 1:  # one pass over the rows builds every column (C speed)
+        getter = operator.itemgetter(*present)
+        columns = dict(zip(present, zip(*(getter(r.values) for r in rows)), strict=True))
+    else:
+        columns = {name: [r.values[name] for r in rows] for name in present}
+    for col in spec.columns:
+        name, kind = col.name, col.kind
+        if name not in columns:
+            continue  # already reported as a missing column
+        values = columns[name]
+        if kind == "id":
+            seen_ids: dict[str, int] = {}
+            for row, value in zip(rows, values, strict=True):
+                if value and value in seen_ids:
+                    found.append(
+                        Problem(
+                            file,
+                            row.line,
+                            value,
+                            name,
+                            value,
+                            f"duplicate id; line {seen_ids[value]} uses it already: "
+                            f"{EXPECTED['id']}",
+                            "id",
+                        )
+                    )
+                elif value:
+                    seen_ids[value] = row.line
+        allowed = report.codes(col.codes or "") if kind == "code" else None
+        check = _value_check(kind, allowed, col.codes, messages)
+        verdict: dict[str, str | None] = {}
+        for value in set(values):
+            if value is None:
                 continue  # already reported as a missing column
-            value = row.values[col.name]
-
-            def bad(expected: str, *, _col=col.name, _value=value, _row=row, _rid=rid) -> None:
-                report.problems.append(Problem(file, _row.line, _rid, _col, _value, expected))
-
             if not value:
                 if col.required:
-                    bad("is empty; " + EXPECTED.get(col.kind, "a value is required"))
-                continue
-            kind = col.kind
-            if kind == "id":
-                if value in seen_ids:
-                    bad(f"duplicate id; line {seen_ids[value]} uses it already: {EXPECTED['id']}")
-                else:
-                    seen_ids[value] = row.line
-            elif kind == "code":
-                allowed = report.codes(col.codes or "")
-                if allowed is not None and value not in allowed:
-                    bad(
-                        f"unknown {col.codes} code{suggest(value, allowed)}; "
-                        f"add it to codes/{col.codes}.csv or use one of: "
-                        f"{', '.join(sorted(allowed)[:30])}"
-                    )
-            elif kind == "number":
-                if not _NUMBER.match(value):
-                    bad(f"is not a number; expected {EXPECTED['number']}")
-            elif kind == "year":
-                if not _YEAR.match(value):
-                    bad(f"is not a year; expected {EXPECTED['year']}")
-            elif kind == "date":
-                if parse_date(value) is None:
-                    bad(f"is not a valid date; expected {EXPECTED['date']}")
-            elif kind == "period":
-                if not _PERIOD.match(value):
-                    bad(f"is not a period; expected {EXPECTED['period']}")
-            elif kind == "comparator":
-                if value not in COMPARATORS:
-                    bad(f"is not a comparator; expected {EXPECTED['comparator']}")
+                    verdict[value] = "is empty; " + EXPECTED.get(kind, "a value is required")
+            elif check is not None:
+                problem = check(value)
+                if problem is not None:
+                    verdict[value] = problem
             elif kind in ("source", "sources") and sources is not None:
-                for sid in value.split(";") if kind == "sources" else [value]:
-                    if sid.strip() not in sources:
-                        report.problems.append(
-                            Problem(
-                                file,
-                                row.line,
-                                rid,
-                                col.name,
-                                sid,
-                                f"source id has no row in sources.csv{suggest(sid, sources)}; "
-                                "add the source there first",
-                            )
+                ids = value.split(";") if kind == "sources" else [value]
+                missing = [sid for sid in ids if sid.strip() not in sources]
+                if missing:
+                    verdict[value] = missing  # type: ignore[assignment]
+        if not verdict:
+            continue
+        for row, value in zip(rows, values, strict=True):
+            if value not in verdict:
+                continue
+            rid = row.values.get(spec.id_column) or None
+            problem = verdict[value]
+            if isinstance(problem, list):
+                for sid in problem:
+                    found.append(
+                        Problem(
+                            file,
+                            row.line,
+                            rid,
+                            name,
+                            sid,
+                            f"source id has no row in sources.csv{suggest(sid, sources)}; "
+                            "add the source there first",
+                            "source",
                         )
+                    )
+            else:
+                rule = "empty" if not value else kind
+                found.append(Problem(file, row.line, rid, name, value, problem, rule))
+    found.sort(key=lambda p: p.line or 0)
+    report.problems.extend(found)
 
 
-def validate(data_dir: Path | str) -> Report:
+def plausibility_bounds(params_dir: Path | None = None) -> tuple[dict[str, Bound], tuple[int, int]]:
+    """The rules by kind (definitional ones from the schema, assumed ones from
+    ``params/plausibility.yaml``) and the range of years."""
+    from dxecon import paths
+    from dxecon.errors import ParamsError
+    from dxecon.params import check_keys, load_yaml
+
+    path = Path(params_dir or paths.PARAMS_DIR) / PLAUSIBILITY_PARAMS
+    data = load_yaml(path)
+    check_keys(data, [*ASSUMED_BOUNDS, "years"], file=str(path))
+    bounds = dict(DEFINITIONAL_BOUNDS)
+    for key, meaning in ASSUMED_BOUNDS.items():
+        entry = data.get(key)
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k), int | float) for k in ("min", "max")
+        ):
+            raise ParamsError(str(path), key, "expected {min: NUMBER, max: NUMBER}")
+        bounds[key] = Bound(key, float(entry["min"]), float(entry["max"]), meaning=meaning)
+    years = data.get("years")
+    if not isinstance(years, dict) or not all(
+        isinstance(years.get(k), int) for k in ("first", "last")
+    ):
+        raise ParamsError(str(path), "years", "expected {first: YEAR, last: YEAR}")
+    return bounds, (years["first"], years["last"])
+
+
+def _first_match(rules: tuple[tuple[str, str], ...], code: str, default: str) -> str:
+    for pattern, kind in rules:
+        if re.search(pattern, code):
+            return kind
+    return default
+
+
+def _years_ok(text: str, first: int, last: int) -> bool:
+    span = [int(text[:4])] + ([int(text[5:9])] if "/" in text else [])
+    return all(first <= year <= last for year in span) and span == sorted(span)
+
+
+def check_plausibility(
+    table: Table, report: Report, bounds: dict[str, Bound], years: tuple[int, int]
+) -> None:
+    """Values within their unit's and indicator's bounds, years in range, and one kind of
+    unit per indicator (observations: one indicator, one kind of unit). Rows whose cells
+    already failed are skipped: one problem per cause."""
+    spec = table.spec
+    file = spec.file
+    year_column = PLAUSIBLE_TABLES[spec.name]
+    first, last = years
+    broken = {p.line for p in report.problems if p.file == file}
+    unit_kind: dict[str, str] = {}
+    rule_of: dict[tuple[str, str], Bound | None] = {}
+    kinds_seen: dict[str, dict[str, int]] = {}
+    years_ok: dict[str, bool] = {}
+    found: list[Problem] = []
+    for row in table.rows:
+        if row.line in broken:
+            continue
+        values = row.values
+        indicator, unit = values.get("indicator", ""), values.get("unit", "")
+        key = (indicator, unit)
+        bound = rule_of.get(key, False)
+        if bound is False:
+            if unit not in unit_kind:
+                unit_kind[unit] = _first_match(UNIT_KINDS, unit, "other")
+            kind = unit_kind[unit]
+            if kind == "per_cent":
+                kind = _first_match(PCT_KINDS, indicator, "share")
+            elif kind == "percentage_points":
+                kind = "pp"
+            bound = rule_of[key] = bounds.get(kind)
+            if spec.name == "observations":
+                kinds_seen.setdefault(indicator, {}).setdefault(unit_kind[unit], row.line)
+        text = values.get("value", "")
+        if bound is not None and text and not bound.holds(float(text)):
+            found.append(
+                Problem(
+                    file,
+                    row.line,
+                    values.get(spec.id_column) or None,
+                    "value",
+                    text,
+                    f"implausible for {indicator} in {unit}: {bound.expected()}; correct the "
+                    f"figure or its unit (bounds: schema or params/{PLAUSIBILITY_PARAMS})",
+                    bound.rule,
+                )
+            )
+        for column in (year_column, "published"):
+            text = values.get(column, "")
+            if not text:
+                continue
+            ok = years_ok.get(text)
+            if ok is None:
+                ok = years_ok[text] = _years_ok(text, first, last)
+            if not ok:
+                found.append(
+                    Problem(
+                        file,
+                        row.line,
+                        values.get(spec.id_column) or None,
+                        column,
+                        text,
+                        f"year outside {first}-{last} (params/{PLAUSIBILITY_PARAMS}, 'years') "
+                        "or a range that ends before it starts; correct the year",
+                        "year_range",
+                    )
+                )
+    by_line = {r.line: r for r in table.rows}
+    for indicator, kinds in kinds_seen.items():
+        named = {k: line for k, line in kinds.items() if k != "other"}
+        if len(named) < 2:
+            continue
+        first_kind = min(named, key=named.get)
+        for row in table.rows:
+            if row.values.get("indicator") != indicator or row.line in broken:
+                continue
+            kind = unit_kind.get(row.values.get("unit", ""), "other")
+            if kind in (first_kind, "other"):
+                continue
+            found.append(
+                Problem(
+                    file,
+                    row.line,
+                    row.values.get(spec.id_column) or None,
+                    "unit",
+                    row.values.get("unit"),
+                    f"{indicator} is in {first_kind} units from line {named[first_kind]} (id "
+                    f"{by_line[named[first_kind]].values.get(spec.id_column)}) but in {kind} "
+                    "units here; one indicator keeps one kind of unit: correct the unit or use "
+                    "another indicator code",
+                    "unit_consistency",
+                )
+            )
+    found.sort(key=lambda p: p.line or 0)
+    report.problems.extend(found)
+
+
+def validate(data_dir: Path | str, *, params_dir: Path | None = None) -> Report:
     """Check a whole data folder: code lists, sources, observations and targets.
 
     Parameters
@@ -250,9 +449,24 @@ def validate(data_dir: Path | str) -> Report:
     -------
     Report
         ``report.ok`` is True when nothing is wrong; ``report.problems`` lists every
-        problem otherwise (all files, all rows: not only the first).
+        problem otherwise (all files, all rows: not only the first): layout and cells
+        (the schema's columns), then plausibility (the schema's ``PLAUSIBILITY`` rules with
+        the bounds of ``params/plausibility.yaml``).
     """
-    data_dir = Path(data_dir)
+    import gc
+
+    # Hundreds of thousands of small objects (rows, problems) and no cycles among them: the
+    # cyclic collector would rescan them all again and again (half the time on 50 MB).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate(Path(data_dir), params_dir)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate(data_dir: Path, params_dir: Path | None) -> Report:
     report = Report(data_dir)
     if not data_dir.is_dir():
         report.problems.append(
@@ -267,4 +481,8 @@ def validate(data_dir: Path | str) -> Report:
     for name in (*CODE_LISTS, *(spec.name for spec in MAIN_TABLES)):
         if name in report.tables:
             check_cells(report.tables[name], report)
+    bounds, years = plausibility_bounds(params_dir)
+    for name in PLAUSIBLE_TABLES:
+        if name in report.tables:
+            check_plausibility(report.tables[name], report, bounds, years)
     return report

@@ -83,7 +83,12 @@ def _logistic(start: float, ceiling: float, speed: np.ndarray, steps: np.ndarray
 
 def simulate(scenario: Scenario, *, paths: int | None = None) -> Paths:
     """Simulate a scenario (``paths`` overrides the scenario's number of paths)."""
+    from dxecon.scenarios.budget import check_budget
+
     n = int(paths or scenario.paths)
+    if n < 1:
+        raise ValueError(f"paths must be at least 1, got {n}")
+    check_budget(n, len(scenario.sectors), len(scenario.years), what=f"scenario '{scenario.name}'")
     years = np.array(scenario.years)
     steps = years - scenario.base_year  # 1..T
     T = len(years)

@@ -10,7 +10,12 @@ import pandas as pd
 
 from dxecon.data import Dataset, load_dataset
 from dxecon.io import write_csv_atomic
-from dxecon.scenarios.config import Scenario, load_scenario
+from dxecon.scenarios.config import (
+    Scenario,
+    check_scenario_codes,
+    load_scenario,
+    scenario_from_dict,
+)
 from dxecon.scenarios.engine import PERCENTILES, Paths, simulate
 from dxecon.scenarios.scorecard import Scorecard, score
 from dxecon.targets import TargetRegistry
@@ -76,7 +81,13 @@ def run_scenario(
         if isinstance(source, Scenario)
         else load_scenario(source, known_instruments=registry.instruments)
     )
-    paths = simulate(scenario, paths=n_paths)
+    file = "<scenario>" if isinstance(source, Scenario) else str(source)
+    if n_paths is not None:  # an override obeys the scenario's own limits
+        data = scenario.model_dump()
+        data["paths"] = n_paths
+        scenario = scenario_from_dict(data, file="--paths")
+    check_scenario_codes(scenario, dataset, file=file)
+    paths = simulate(scenario)
     return ScenarioRun(scenario, paths, score(paths, registry, dataset))
 
 
