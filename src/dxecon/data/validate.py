@@ -229,7 +229,9 @@ def check_cells(table: Table, report: Report) -> None:
     present = [c.name for c in spec.columns if rows and c.name in rows[0].values]
     if len(present) > 1:  # one pass over the rows builds every column (C speed)
         getter = operator.itemgetter(*present)
-        columns = dict(zip(present, zip(*(getter(r.values) for r in rows)), strict=True))
+        columns = dict(
+            zip(present, zip(*(getter(r.values) for r in rows), strict=True), strict=True)
+        )
     else:
         columns = {name: [r.values[name] for r in rows] for name in present}
     for col in spec.columns:
