@@ -187,20 +187,33 @@ def _published(result) -> None:
 )
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
 @OUTPUTS_OPTION
+@DATA_OPTION
 def run_cmd(
     as_of: str,
     scenario: str | None,
     params_file: Path | None,
     workers: int,
     outputs_dir: Path | None,
+    data_dir: Path | None,
 ) -> None:
-    """Execute the notebook suite into OUTPUTS/<as-of>/<scenario>/ (atomically)."""
+    """Execute the notebook suite into OUTPUTS/<as-of>/<scenario>/ (atomically).
+
+    --params takes a scenario file (e.g. saved by the explorer); it reaches the scenario
+    notebooks only. The common notebooks read their own params files."""
+    from dxecon.errors import ParamsError
     from dxecon.params import load_yaml
     from dxecon.runner import run_suite
     from dxecon.scenarios import available_scenarios
 
     try:
         params = load_yaml(params_file) if params_file else {}
+        if params_file and not params:
+            raise ParamsError(
+                str(params_file),
+                None,
+                "the file is empty; a params file given to a run is a scenario: copy "
+                "params/scenarios/baseline.yaml and change what you need",
+            )
         if scenario == "all":
             scenarios = available_scenarios()
         elif scenario:
@@ -223,6 +236,7 @@ def run_cmd(
             outputs_dir=outputs_dir,
             workers=workers,
             progress=True,
+            data_dir=data_dir,
         )
     except (DxeconError, ValueError) as exc:
         if isinstance(exc, click.UsageError):
@@ -261,7 +275,7 @@ def monthly(
             progress=sys.stderr.isatty(),
             data_dir=data_dir,
         )
-    except DxeconError as exc:
+    except (DxeconError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     _published(result)

@@ -158,9 +158,13 @@ def check_params(params: dict[str, Any], notebooks: list[Notebook], *, file: str
 @contextmanager
 def outputs_lock(outputs_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on an outputs folder, or refuse at once."""
-    outputs_dir.mkdir(parents=True, exist_ok=True)
     lock_path = outputs_dir / ".lock"
-    with open(lock_path, "a+", encoding="utf-8") as handle:
+    try:
+        outputs_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise OutputsWriteError(exc, outputs_dir) from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:

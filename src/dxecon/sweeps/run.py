@@ -196,7 +196,7 @@ class SweepResult:
 def run_sweep(
     sweep: Sweep,
     *,
-    engine: str = "local",
+    engine: str | None = None,
     workers: int | None = None,
     scheduler=None,
     chunk_size: int | None = None,
@@ -209,8 +209,11 @@ def run_sweep(
     ----------
     sweep : Sweep
         From `load_sweep` (already validated).
-    engine : {'local', 'serial', 'dask'}
-        ``local``: a process pool on this machine; ``dask``: an existing cluster.
+    engine : {'local', 'serial', 'dask'}, optional
+        ``local``: a process pool on this machine; ``dask``: an existing cluster. Default:
+        ``local``, but ``serial`` inside a notebook that the runner executes (it runs
+        notebooks side by side on every core already; a pool started inside a kernel
+        costs seconds and leaves a forkserver behind).
     workers : int, optional
         Local pool size (default: all cores).
     scheduler : str or distributed.Client, optional
@@ -226,6 +229,10 @@ def run_sweep(
 
     if scheduler is not None:
         engine = "dask"
+    elif engine is None:
+        import os
+
+        engine = "serial" if os.environ.get("DXECON_RUN_CACHE") else "local"
     if registry is None:
         from dxecon.data import load_dataset
         from dxecon.targets import TargetRegistry
