@@ -316,12 +316,16 @@ def test_cli_refuses_before_work(tmp_path):
     assert not out.exists()
 
 
-def test_every_sweep_key_is_a_notebook_parameter():
+def test_every_sweep_key_is_a_sweep_key_and_notebook_07_reads_the_shipped_sweep():
+    # Which keys notebook 07 gets, and that its defaults agree with the file:
+    # tests/test_runner.py::test_each_notebook_reads_its_own_params_file_and_defaults_agree
     from dxecon.runner import suite
+    from dxecon.sweeps.spec import SWEEP_KEYS
 
-    declared = {name for nb in suite() for name in nb.parameters}
     for path in sorted((paths.PARAMS_DIR / "sweeps").glob("*.yaml")):
-        assert set(load_yaml(path)) <= declared
+        assert set(load_yaml(path)) <= set(SWEEP_KEYS)
+    (sweep_notebook,) = [nb for nb in suite() if nb.name.startswith("07_")]
+    assert sweep_notebook.params_file == "sweeps/de_share_2030.yaml"
 
 
 # -- a real Dask cluster on loopback -----------------------------------------------------

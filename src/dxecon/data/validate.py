@@ -354,7 +354,7 @@ def check_plausibility(
     broken = {p.line for p in report.problems if p.file == file}
     unit_kind: dict[str, str] = {}
     rule_of: dict[tuple[str, str], Bound | None] = {}
-    kinds_seen: dict[str, dict[str, int]] = {}
+    kinds_seen: dict[str, dict[str, list[int]]] = {}
     years_ok: dict[str, bool] = {}
     found: list[Problem] = []
     for row in table.rows:
@@ -373,8 +373,9 @@ def check_plausibility(
             elif kind == "percentage_points":
                 kind = "pp"
             bound = rule_of[key] = bounds.get(kind)
-            if spec.name == "observations":
-                kinds_seen.setdefault(indicator, {}).setdefault(unit_kind[unit], row.line)
+        if spec.name == "observations":
+            seen = kinds_seen.setdefault(indicator, {}).setdefault(unit_kind[unit], [row.line, 0])
+            seen[1] += 1
         text = values.get("value", "")
         if bound is not None and text and not bound.holds(float(text)):
             found.append(
@@ -411,10 +412,12 @@ def check_plausibility(
                 )
     by_line = {r.line: r for r in table.rows}
     for indicator, kinds in kinds_seen.items():
-        named = {k: line for k, line in kinds.items() if k != "other"}
-        if len(named) < 2:
+        # The kind most rows use is the indicator's; the others are the odd ones out.
+        counted = {k: (count, -line) for k, (line, count) in kinds.items() if k != "other"}
+        if len(counted) < 2:
             continue
-        first_kind = min(named, key=named.get)
+        first_kind = max(counted, key=counted.get)
+        named = {k: line for k, (line, _) in kinds.items()}
         for row in table.rows:
             if row.values.get("indicator") != indicator or row.line in broken:
                 continue
@@ -428,7 +431,8 @@ def check_plausibility(
                     row.values.get(spec.id_column) or None,
                     "unit",
                     row.values.get("unit"),
-                    f"{indicator} is in {first_kind} units from line {named[first_kind]} (id "
+                    f"{indicator} is in {first_kind} units in most rows (e.g. line "
+                    f"{named[first_kind]}, id "
                     f"{by_line[named[first_kind]].values.get(spec.id_column)}) but in {kind} "
                     "units here; one indicator keeps one kind of unit: correct the unit or use "
                     "another indicator code",

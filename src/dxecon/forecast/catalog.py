@@ -89,8 +89,16 @@ def entries_from_params(
     return entries
 
 
+#: Columns of `backtest_catalog`, present even when no series could be backtested.
+BACKTEST_COLUMNS = ["series", "model", "mase", "smape", "coverage", "origins", "eligible", "note"]
+
+
 def backtest_catalog(entries: list[CatalogEntry], **kwargs) -> pd.DataFrame:
-    """Backtest scores of every default model on every entry, one row per (series, model)."""
+    """Backtest scores of every default model on every entry, one row per (series, model).
+
+    A series too short to backtest is listed with model '(none)', no scores and the reason
+    in ``note``; when every series is, the table has only such rows (same columns), so a
+    notebook shows why instead of failing."""
     frames = []
     for entry in entries:
         try:
@@ -103,7 +111,11 @@ def backtest_catalog(entries: list[CatalogEntry], **kwargs) -> pd.DataFrame:
             scores["note"] = str(exc)
         scores.insert(0, "series", entry.label)
         frames.append(scores)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    extra = [c for c in table.columns if c not in BACKTEST_COLUMNS]
+    table = table.reindex(columns=[*BACKTEST_COLUMNS, *extra])
+    table["note"] = table["note"].fillna("")
+    return table
 
 
 def forecast_catalog(entries: list[CatalogEntry], *, until: int, alpha: float = 0.2):

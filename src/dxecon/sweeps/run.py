@@ -193,6 +193,24 @@ class SweepResult:
         return folder
 
 
+def _check_budget(sweep: Sweep, engine: str, workers: int | None) -> None:
+    """The resource budget, before any variant runs: variants simulated at once on this
+    machine (one per local worker) each take ``paths x sectors x years``."""
+    import os
+
+    from dxecon.scenarios.budget import check_budget
+
+    base = sweep.base_scenario
+    at_once = (workers or os.cpu_count() or 1) if engine == "local" else 1
+    check_budget(
+        sweep.paths,
+        len(base["sectors"]),
+        max(1, int(base["horizon"]) - int(base["base_year"])),
+        what=f"sweep '{sweep.name}'",
+        concurrent=at_once,
+    )
+
+
 def run_sweep(
     sweep: Sweep,
     *,
@@ -202,6 +220,7 @@ def run_sweep(
     chunk_size: int | None = None,
     progress: bool = False,
     registry=None,
+    task_timeout: float | None = None,
 ) -> SweepResult:
     """Run every variant of a sweep and gather the tidy result table.
 
@@ -222,6 +241,8 @@ def run_sweep(
         Show a progress bar on stderr.
     registry : TargetRegistry, optional
         Where the key targets come from (default: the shipped data's).
+    task_timeout : float, optional
+        Dask: seconds to wait for the next chunk before the rest fail.
     """
     from tqdm import tqdm
 
@@ -239,6 +260,7 @@ def run_sweep(
 
         registry = TargetRegistry(load_dataset())
     targets = key_targets(registry)
+    _check_budget(sweep, engine, workers)
     plan = sweep.plan()
     variants = build_variants(sweep, plan, targets)
     start = time.perf_counter()
@@ -260,6 +282,7 @@ def run_sweep(
             chunk_size=chunk_size,
             progress=bar.update,
             mp_context=context,
+            task_timeout=task_timeout,
         )
     finally:
         bar.close()
