@@ -237,6 +237,53 @@ def test_params_file_and_scenario_plan_identically(tmp_path):
     assert _tasks(load_yaml(file), str(file)) == _tasks({})
 
 
+def _run_one(notebook: str, params_dir: Path, folder: Path) -> dict[str, bytes]:
+    """Execute one common notebook as the runner does (its own params file injected);
+    returns its tables."""
+    from dxecon.runner import _environment, _execute, _plan, suite
+
+    (nb,) = [n for n in suite() if n.name.startswith(notebook)]
+    (task,) = _plan([nb], [], {}, "2026-10", folder, folder / "common")
+    with _environment({"DXECON_PARAMS": str(params_dir)}):
+        _execute(task)
+    tables = folder / "common" / "tables"
+    return {p.name: p.read_bytes() for p in sorted(tables.glob("*.csv"))}
+
+
+@pytest.mark.slow
+def test_params_file_value_moves_its_notebook(tmp_path, monkeypatch):
+    params = tmp_path / "params"
+    shutil.copytree(paths.PARAMS_DIR, params)
+    monkeypatch.setattr(paths, "PARAMS_DIR", params)
+    shipped = _run_one("03_", params, tmp_path / "a")
+    replace_in(params / "productivity.yaml", "employment_growth: 0.91", "employment_growth: 3.0")
+    changed = _run_one("03_", params, tmp_path / "b")
+    assert shipped.keys() == changed.keys() and shipped != changed
+
+
+@pytest.mark.slow
+def test_params_file_and_scenario_publish_same_bytes(tmp_path):
+    from dxecon.runner import run_suite
+
+    file = tmp_path / "baseline_copy.yaml"
+    shutil.copy(paths.PARAMS_DIR / "scenarios/baseline.yaml", file)
+    whole = {**load_yaml(file), "paths": 400}
+    run_suite(
+        as_of="2026-10", scenarios=["baseline"], params=whole, params_file=str(file),
+        outputs_dir=tmp_path / "a", progress=False,
+    )  # fmt: skip
+    run_suite(
+        as_of="2026-10", scenarios=["baseline"], params={"paths": 400},
+        outputs_dir=tmp_path / "b", progress=False,
+    )  # fmt: skip
+
+    def tables(root: Path) -> dict[str, bytes]:
+        folder = root / "2026-10" / "baseline" / "tables"
+        return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+
+    assert tables(tmp_path / "a") == tables(tmp_path / "b") != {}
+
+
 def test_reserved_scenario_names_are_refused(tmp_path):
     from dxecon.runner import run_suite
 
@@ -529,6 +576,26 @@ def _tagged(marker: str) -> list[int]:
     return found
 
 
+def _spawning_suite(folder: Path) -> Path:
+    """A one-notebook suite whose kernel starts a grandchild in a session of its own (as a
+    sweep's forkserver and pool workers did), then works for minutes."""
+    import nbformat
+
+    kernel = {"name": "dxecon", "display_name": "Python (dxecon)", "language": "python"}
+    book = nbformat.v4.new_notebook(metadata={"kernelspec": kernel})
+    params = nbformat.v4.new_code_cell('as_of = "2026-10"\noutput_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    work = nbformat.v4.new_code_cell(
+        "import subprocess, time\n"
+        "subprocess.Popen(['sleep', '300'], start_new_session=True)\n"
+        "time.sleep(300)"
+    )
+    book.cells = [params, work]
+    folder.mkdir()
+    nbformat.write(book, folder / "01_spawn.ipynb")
+    return folder
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc (Linux)")
 def test_sigkilled_run_leaves_no_descendant(tmp_path):
@@ -536,16 +603,24 @@ def test_sigkilled_run_leaves_no_descendant(tmp_path):
     code = (
         "from dxecon.runner import run_suite; "
         f"run_suite(as_of='2026-10', scenarios=['baseline'], outputs_dir={str(tmp_path)!r}, "
-        "progress=False, workers=2)"
+        "progress=False)"
     )
     env = {**os.environ, "DXECON_TEST_MARKER": marker}
+    env["DXECON_NOTEBOOKS"] = str(_spawning_suite(tmp_path / "notebooks"))
     env.pop("DXECON_RUN_TOKEN", None)
     run = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=paths.PROJECT_ROOT)
+
+    def grandchild_started() -> bool:
+        for pid in _tagged(marker):
+            with contextlib.suppress(OSError):
+                if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"sleep"):
+                    return True
+        return False
+
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(set(_tagged(marker)) - {run.pid}) < 3:
-        time.sleep(0.2)  # the run, its watchdog and kernels
-    assert len(set(_tagged(marker)) - {run.pid}) >= 3, "the run never started its kernels"
-    time.sleep(2)
+    while time.monotonic() < deadline and not grandchild_started():
+        time.sleep(0.2)
+    assert grandchild_started(), "the run never started its kernel's child"
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
     time.sleep(10)
