@@ -114,7 +114,7 @@ def backtest_catalog(entries: list[CatalogEntry], **kwargs) -> pd.DataFrame:
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     extra = [c for c in table.columns if c not in BACKTEST_COLUMNS]
     table = table.reindex(columns=[*BACKTEST_COLUMNS, *extra])
-    table["note"] = table["note"].fillna("")
+    table["note"] = table["note"].astype(object).where(table["note"].notna(), "")
     return table
 
 
