@@ -518,7 +518,6 @@ def _run_locked(
     kernel_env = {"DXECON_PARAMS": str(paths.PARAMS_DIR), **single_threaded_blas()}
     if data_dir:
         kernel_env["DXECON_DATA"] = str(Path(data_dir).resolve())
-    kernel_env["DXECON_RUN_CACHE"] = str(staging / "cache")
     try:
         with _environment(kernel_env), reaping():
             _run_tasks(tasks, workers=workers, progress=progress)
