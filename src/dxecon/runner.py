@@ -23,6 +23,7 @@ import ast
 import datetime as dt
 import difflib
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -77,12 +78,40 @@ class Notebook:
         return "name" in self.parameters
 
 
-def notebook_params_file(path: Path) -> str | None:
-    """The params file a notebook declares in ``metadata["dxecon"]["params_file"]``."""
-    import nbformat
+def _read_notebook(path: Path) -> dict:
+    """A notebook's JSON, without nbformat's schema validation (half a second a notebook;
+    papermill validates when it executes)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParamsError(str(path), None, f"not a readable notebook ({exc})") from exc
 
-    book = nbformat.read(path, as_version=4)
-    return (book.metadata.get("dxecon") or {}).get("params_file")
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def notebook_parameters(path: Path, book: dict | None = None) -> dict[str, Any]:
+    """Names and literal defaults of a notebook's ``parameters`` cell (no kernel needed)."""
+    book = book if book is not None else _read_notebook(path)
+    for cell in book.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "code" and "parameters" in tags:
+            found = {}
+            for node in ast.parse(_source(cell)).body:
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            found[target.id] = ast.literal_eval(node.value)
+            return found
+    raise ParamsError(str(path), None, "no cell tagged 'parameters'; papermill needs one")
+
+
+def notebook_params_file(path: Path, book: dict | None = None) -> str | None:
+    """The params file a notebook declares in ``metadata["dxecon"]["params_file"]``."""
+    book = book if book is not None else _read_notebook(path)
+    return (book.get("metadata", {}).get("dxecon") or {}).get("params_file")
 
 
 def check_scenario_name(name: str, *, file: str = "<command line>") -> None:
@@ -97,28 +126,16 @@ def check_scenario_name(name: str, *, file: str = "<command line>") -> None:
         )
 
 
-def notebook_parameters(path: Path) -> dict[str, Any]:
-    """Names and literal defaults of a notebook's ``parameters`` cell (no kernel needed)."""
-    import nbformat
-
-    book = nbformat.read(path, as_version=4)
-    for cell in book.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            found = {}
-            for node in ast.parse(cell.source).body:
-                if isinstance(node, ast.Assign):
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            found[target.id] = ast.literal_eval(node.value)
-            return found
-    raise ParamsError(str(path), None, "no cell tagged 'parameters'; papermill needs one")
-
-
 def suite(folder: Path | None = None) -> list[Notebook]:
     """The numbered notebooks (``NN_*.ipynb``) of the suite, in order."""
     folder = folder or paths.NOTEBOOKS_DIR
-    found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
-    return [Notebook(p, notebook_parameters(p), notebook_params_file(p)) for p in found]
+    found = []
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        book = _read_notebook(path)
+        found.append(
+            Notebook(path, notebook_parameters(path, book), notebook_params_file(path, book))
+        )
+    return found
 
 
 def notebook_values(nb: Notebook, scenario_values: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -261,10 +278,17 @@ def _code_revision() -> str:
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
+@functools.cache
+def _html_exporter():
+    """One exporter per process: building one compiles its templates (a second each)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
 def html_report(notebooks: list[Path], target: Path, *, title: str) -> None:
     """One HTML page from executed notebooks, without code (nbconvert)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     merged = nbformat.v4.new_notebook(metadata={"title": title})
     for path in notebooks:
@@ -274,9 +298,7 @@ def html_report(notebooks: list[Path], target: Path, *, title: str) -> None:
             if "parameters" in tags or "injected-parameters" in tags:
                 continue
             merged.cells.append(cell)
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
+    exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(merged, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")
 
@@ -512,7 +534,9 @@ def _run_locked(
     run_id = f"{as_of}-{started:%Y%m%dT%H%M%S}-{os.getpid()}"
     staging = runs_dir / f"staging-{run_id}"
     month = staging / "month"
-    tasks = _plan(notebooks, scenarios, values, as_of, month, staging / "common")
+    tasks = _longest_first(
+        _plan(notebooks, scenarios, values, as_of, month, staging / "common"), outputs_dir
+    )
     result = RunResult(as_of=as_of)
     clock = time.perf_counter()
     kernel_env = {"DXECON_PARAMS": str(paths.PARAMS_DIR), **single_threaded_blas()}
@@ -631,6 +655,25 @@ def _plan(notebooks, scenarios, values, as_of, month, common) -> list[Task]:
                 injected["name"] = scenario
             tasks.append(Task(nb, scenario, injected, folder / "notebooks" / nb.name))
     return tasks
+
+
+def _longest_first(tasks: list[Task], outputs_dir: Path) -> list[Task]:
+    """Start the longest notebooks first, so that no long one is left alone at the end while
+    the other core idles: by the seconds each took in the last published run (its
+    manifest); without one, the once-per-run notebooks from the last (the sweep, the
+    forecasts) before the per-scenario ones."""
+    seconds: dict[str, float] = {}
+    manifests = sorted(outputs_dir.glob("*/*/manifest.json"), key=lambda p: p.stat().st_mtime)
+    if manifests:
+        try:
+            timed = json.loads(manifests[-1].read_text(encoding="utf-8"))["notebook_seconds"]
+            seconds = {label.split("/")[-1]: float(value) for label, value in timed.items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            seconds = {}
+    if seconds:
+        return sorted(tasks, key=lambda t: -seconds.get(t.notebook.name, 0.0))
+    common = [t for t in tasks if t.scenario is None][::-1]
+    return common + [t for t in tasks if t.scenario is not None]
 
 
 def _run_tasks(tasks: list[Task], *, workers: int, progress: bool) -> None:
