@@ -303,9 +303,10 @@ def _dask(
     try:
         while pending:
             try:
-                done, pending = distributed.wait(
-                    list(pending), timeout=task_timeout, return_when="FIRST_COMPLETED"
-                )
+                with client.as_current():  # the client is not the process default
+                    done, pending = distributed.wait(
+                        list(pending), timeout=task_timeout, return_when="FIRST_COMPLETED"
+                    )
             except TimeoutError as exc:
                 reason = TimeoutError(f"no chunk finished within {task_timeout:g} s")
                 for future in pending:
