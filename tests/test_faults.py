@@ -702,3 +702,10 @@ def test_no_test_writes_into_outputs():
         text = path.read_text(encoding="utf-8")
         pattern = "OUTPUTS_DIR" + " /"  # split: this file would match itself
         assert pattern not in text, f"{path.name} builds a path under outputs/"
+
+
+def test_memory_budget_explorer(small_budget, dataset, tmp_path):
+    from dxecon.explorer import ScenarioExplorer
+
+    explorer = ScenarioExplorer(dataset=dataset, save_dir=tmp_path / "saved")
+    assert explorer.result is None and "use at most" in (explorer.error or "")
