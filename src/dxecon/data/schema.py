@@ -158,8 +158,8 @@ EXPECTED = {
 # * the *kind of unit* comes from the unit code (``UNIT_KINDS``, first pattern that matches);
 # * a per-cent indicator is a growth rate, a share of growth, or a share (``PCT_KINDS``).
 #
-# Definitional bounds are below; bounds that are assumptions are in ``params/plausibility.yaml``
-# (``PLAUSIBILITY_PARAMS``), read by `dxecon.data.validate`.
+# Definitional bounds are below (``DEFINITIONAL_BOUNDS``); bounds that are assumptions are in
+# ``params/plausibility.yaml`` (``ASSUMED_BOUNDS``), read by `dxecon.data.validate`.
 
 #: (regular expression on the unit code, kind); first match wins; no match: 'other'.
 UNIT_KINDS: tuple[tuple[str, str], ...] = (
