@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from dxecon import paths
-from dxecon.errors import ParamsError
+from dxecon.errors import DxeconError, ParamsError
 from dxecon.params import load_yaml
 from dxecon.scenarios import load_scenario, score, simulate
 from dxecon.sweep_cli import sweep as sweep_command
@@ -422,3 +422,16 @@ def test_cli_on_dask(dask_scheduler, tmp_path, serial_table):
         __import__("io").StringIO(serial_table.to_csv(index=False)), keep_default_na=False
     )
     pd.testing.assert_frame_equal(written, expected)
+
+
+@pytest.mark.slow
+def test_dask_task_timeout_fails_the_chunks_left(dask_scheduler, registry):
+    # 200,000 paths a variant: each chunk takes far longer than the 0.01 s allowed.
+    with pytest.raises(DxeconError, match="no chunk finished within 0.01 s"):
+        run_sweep(
+            small(paths=200_000),
+            scheduler=dask_scheduler,
+            chunk_size=6,
+            registry=registry,
+            task_timeout=0.01,
+        )

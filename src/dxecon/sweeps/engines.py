@@ -256,9 +256,7 @@ def map_variants(
         if scheduler is None:
             raise ValueError("engine 'dask' needs a scheduler address or client")
         owned = isinstance(scheduler, str)
-        client = (
-            connect(scheduler, timeout=task_timeout or CONNECT_TIMEOUT_S) if owned else scheduler
-        )
+        client = connect(scheduler) if owned else scheduler
         try:
             size = chunk_size or chunk_size_for(len(variants), cluster_threads(client))
             for chunk, result in _dask(client, _chunks(variants, size), task_timeout):
