@@ -427,7 +427,7 @@ def test_cli_on_dask(dask_scheduler, tmp_path, serial_table):
 @pytest.mark.slow
 def test_dask_task_timeout_fails_the_chunks_left(dask_scheduler, registry):
     # 200,000 paths a variant: each chunk takes far longer than the 0.01 s allowed.
-    with pytest.raises(DxeconError, match="no chunk finished within 0.01 s"):
+    with pytest.raises(DxeconError, match=r"no chunk finished within 0\.01 s"):
         run_sweep(
             small(paths=200_000),
             scheduler=dask_scheduler,
