@@ -1,16 +1,25 @@
 """Measure what every notebook kernel and CLI call pays: `import dxecon`, and loading plus
 validating the whole dataset. Prints medians over repeated fresh processes.
 
-    .venv/bin/python benchmarks/bench_data.py [--repeat 7]
+    .venv/bin/python benchmarks/bench_data.py [--repeat 7] [--big-mb 50]
+
+Then `dxecon data check` on a scratch copy of ``data/`` whose ``observations.csv`` is
+blown up to about --big-mb MB (the shipped rows repeated with fresh ids): once valid, once
+with every row broken (a bad code and an implausible share), as a whole process, the way a
+user runs it. Goal (issue 14): under 10 s for 50 MB, at most 50 problems printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 SNIPPETS = {
     "python -c pass (floor)": "pass",
@@ -53,10 +62,71 @@ def wall(code: str, repeat: int) -> list[float]:
     return times
 
 
+def big_data(folder: Path, megabytes: float, *, broken: bool) -> Path:
+    """A copy of data/ whose observations.csv is about ``megabytes`` MB."""
+    from dxecon import paths
+
+    shutil.copytree(paths.DATA_DIR, folder)
+    with open(paths.DATA_DIR / "observations.csv", newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = list(reader)
+    column = {name: i for i, name in enumerate(header)}
+    target = megabytes * 1_000_000
+    with open(folder / "observations.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        written, n = 0, 0
+        while written < target:
+            for row in rows:
+                n += 1
+                row = list(row)
+                row[column["obs_id"]] = f"BIG{n:08d}"
+                if broken:
+                    row[column["geo"]] = "ZZ"
+                    if row[column["indicator"]] == "de_share":
+                        row[column["value"]] = "140.2"
+                writer.writerow(row)
+                written += sum(len(c) for c in row) + len(row)
+    return folder
+
+
+def check_seconds(folder: Path) -> tuple[float, float, int, int]:
+    """Wall and CPU time of `dxecon data check --data FOLDER` (CPU time moves less when
+    others use the machine), its exit code and lines on stderr."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "dxecon.cli", "data", "check", "--data", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    wall_s = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall_s, cpu, done.returncode, len(done.stderr.splitlines())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--big-mb", type=float, default=50.0)
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        for broken in (False, True):
+            folder = big_data(Path(scratch) / f"data-{broken}", args.big_mb, broken=broken)
+            size = (folder / "observations.csv").stat().st_size / 1e6
+            runs = [check_seconds(folder) for _ in range(3)]
+            seconds = statistics.median(r[0] for r in runs)
+            cpu = statistics.median(r[1] for r in runs)
+            code, lines = runs[0][2], runs[0][3]
+            label = "broken" if broken else "valid"
+            print(
+                f"data check, {size:.0f} MB {label} observations.csv: {seconds:.1f} s wall, "
+                f"{cpu:.1f} s CPU (median of 3), exit {code}, {lines} lines on stderr"
+            )
     print(f"{'what':45s} {'median s':>9s} {'min s':>7s} {'max s':>7s}")
     for label, code in SNIPPETS.items():
         times = wall(code, args.repeat)

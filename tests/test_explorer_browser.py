@@ -10,8 +10,9 @@ never downloads a browser. The Voila server and its kernel run in their own sess
 stopped by process group when the module's tests end. Every request that does not go to
 127.0.0.1 is aborted (Voila's page asks a CDN for fonts), so the test is hermetic.
 
-Artifacts (gitignored): ``outputs/test-artifacts/explorer_voila.png``, and on failure
-``explorer_voila_FAIL.png`` plus the server log ``explorer_voila.log``.
+Artifacts (gitignored; tests never write under ``outputs/``):
+``build/test-artifacts/explorer_voila.png``, and on failure ``explorer_voila_FAIL.png`` plus
+the server log ``explorer_voila.log``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOK = paths.NOTEBOOKS_DIR / "explorer" / "scenario_explorer.ipynb"
-ARTIFACTS = paths.OUTPUTS_DIR / "test-artifacts"
+ARTIFACTS = paths.PROJECT_ROOT / "build" / "test-artifacts"  # tests never write in outputs/
 TIMEOUT_MS = 60_000
 #: Flags from the browser probe: --no-sandbox is required as root; the rest keep a headless
 #: Chromium in a container quiet and off the network.

@@ -23,7 +23,6 @@ from dxecon.runner import (
     RunError,
     RunLockedError,
     check_params,
-    declared_parameters,
     outputs_lock,
     run_suite,
     suite,
@@ -54,20 +53,46 @@ def published(tmp_path_factory) -> Path:
 
 
 # -- parameters ----------------------------------------------------------------------------
-#: Params files read by the library itself rather than injected into a notebook.
-LIBRARY_PARAMS = {
-    "targets.yaml",  # dxecon.targets.ScoringConfig: how every goal is scored
-    "calibration.yaml",  # dxecon.calibration: the priors of the diffusion estimate
-}
+#: Keys of the sweep file that only `dxecon sweep` reads (notebook 07 shows a smaller sample).
+SWEEP_ONLY = {"description", "seed", "samples"}
 
 
-def test_every_params_file_is_declared_by_some_notebook():
-    declared = declared_parameters(suite())
-    for path in sorted(paths.PARAMS_DIR.rglob("*.yaml")):
-        if path.name in LIBRARY_PARAMS:
+def test_each_notebook_reads_its_own_params_file_and_defaults_agree():
+    """Every notebook names its params file; every key of it is a parameter of the notebook
+    whose default is that value (or None: 'the file's'), so no default disagrees with
+    params/ and running a notebook by hand shows what the runner shows."""
+    for nb in suite():
+        assert nb.params_file, f"{nb.name}: no metadata['dxecon']['params_file']"
+        if nb.per_scenario:
+            assert nb.params_file == "scenarios/{name}.yaml"
+            scenario = load_yaml(paths.PARAMS_DIR / "scenarios" / "baseline.yaml")
+            assert set(scenario) <= set(nb.parameters), nb.name
+            for key in scenario:
+                assert key == "name" or nb.parameters[key] is None, (nb.name, key)
             continue
-        keys = set(load_yaml(path))
-        assert keys <= declared, f"{path.name}: {sorted(keys - declared)} declared by no notebook"
+        data = load_yaml(paths.PARAMS_DIR / nb.params_file)
+        allowed_missing = SWEEP_ONLY if nb.params_file.startswith("sweeps/") else set()
+        missing = set(data) - set(nb.parameters) - allowed_missing
+        assert not missing, f"{nb.name}: keys of {nb.params_file} it does not declare: {missing}"
+        for key, value in data.items():
+            if key in nb.parameters and nb.parameters[key] is not None:
+                assert nb.parameters[key] == value, (nb.name, key, nb.parameters[key], value)
+
+
+def test_every_params_file_is_read_by_a_notebook_or_by_the_library():
+    read_by_notebooks = {nb.params_file for nb in suite()}
+    read_by_library = {
+        "targets.yaml",  # dxecon.targets.ScoringConfig: how every goal is scored
+        "plausibility.yaml",
+        "resources.yaml",
+        "selection.yaml",
+        "calibration.yaml",  # dxecon.calibration: the priors of the diffusion estimate
+    }
+    for path in sorted(paths.PARAMS_DIR.rglob("*.yaml")):
+        name = path.relative_to(paths.PARAMS_DIR).as_posix()
+        if name.startswith(("scenarios/", "sweeps/")):
+            continue  # scenario notebooks (one per scenario); `dxecon sweep NAME`
+        assert name in read_by_notebooks | read_by_library, name
 
 
 def test_unknown_parameter_is_rejected_with_a_suggestion():

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from dxecon import paths
-from dxecon.errors import ParamsError
+from dxecon.errors import DxeconError, ParamsError
 from dxecon.params import load_yaml
 from dxecon.scenarios import load_scenario, score, simulate
 from dxecon.sweep_cli import sweep as sweep_command
@@ -318,12 +318,16 @@ def test_cli_refuses_before_work(tmp_path):
     assert not out.exists()
 
 
-def test_every_sweep_key_is_a_notebook_parameter():
+def test_every_sweep_key_is_a_sweep_key_and_notebook_07_reads_the_shipped_sweep():
+    # Which keys notebook 07 gets, and that its defaults agree with the file:
+    # tests/test_runner.py::test_each_notebook_reads_its_own_params_file_and_defaults_agree
     from dxecon.runner import suite
+    from dxecon.sweeps.spec import SWEEP_KEYS
 
-    declared = {name for nb in suite() for name in nb.parameters}
     for path in sorted((paths.PARAMS_DIR / "sweeps").glob("*.yaml")):
-        assert set(load_yaml(path)) <= declared
+        assert set(load_yaml(path)) <= set(SWEEP_KEYS)
+    (sweep_notebook,) = [nb for nb in suite() if nb.name.startswith("07_")]
+    assert sweep_notebook.params_file == "sweeps/de_share_2030.yaml"
 
 
 # -- a real Dask cluster on loopback -----------------------------------------------------
@@ -420,3 +424,16 @@ def test_cli_on_dask(dask_scheduler, tmp_path, serial_table):
         __import__("io").StringIO(serial_table.to_csv(index=False)), keep_default_na=False
     )
     pd.testing.assert_frame_equal(written, expected)
+
+
+@pytest.mark.slow
+def test_dask_task_timeout_fails_the_chunks_left(dask_scheduler, registry):
+    # 200,000 paths a variant: each chunk takes far longer than the 0.01 s allowed.
+    with pytest.raises(DxeconError, match=r"no chunk finished within 0\.01 s"):
+        run_sweep(
+            small(paths=200_000),
+            scheduler=dask_scheduler,
+            chunk_size=6,
+            registry=registry,
+            task_timeout=0.01,
+        )

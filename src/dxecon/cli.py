@@ -50,9 +50,10 @@ def data_check(data_dir: Path | None) -> None:
         rows = sum(len(t.rows) for t in report.tables.values())
         click.echo(f"ok: {folder} is valid ({len(report.tables)} tables, {rows} rows)")
     else:
+        from dxecon.errors import format_problems
+
         click.echo(f"{len(report.problems)} problem(s) in {folder}:", err=True)
-        for problem in report.problems:
-            click.echo(f"  - {problem}", err=True)
+        click.echo(format_problems(report.problems), err=True)
     if report.warnings:
         click.echo(
             f"warning: {len(report.warnings)} suspected duplicate observation(s) (same "
@@ -298,20 +299,33 @@ def _published(result) -> None:
 )
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
 @OUTPUTS_OPTION
+@DATA_OPTION
 def run_cmd(
     as_of: str,
     scenario: str | None,
     params_file: Path | None,
     workers: int,
     outputs_dir: Path | None,
+    data_dir: Path | None,
 ) -> None:
-    """Execute the notebook suite into OUTPUTS/<as-of>/<scenario>/ (atomically)."""
+    """Execute the notebook suite into OUTPUTS/<as-of>/<scenario>/ (atomically).
+
+    --params takes a scenario file (e.g. saved by the explorer); it reaches the scenario
+    notebooks only. The common notebooks read their own params files."""
+    from dxecon.errors import ParamsError
     from dxecon.params import load_yaml
     from dxecon.runner import run_suite
     from dxecon.scenarios import available_scenarios
 
     try:
         params = load_yaml(params_file) if params_file else {}
+        if params_file and not params:
+            raise ParamsError(
+                str(params_file),
+                None,
+                "the file is empty; a params file given to a run is a scenario: copy "
+                "params/scenarios/baseline.yaml and change what you need",
+            )
         if scenario == "all":
             scenarios = available_scenarios()
         elif scenario:
@@ -334,6 +348,7 @@ def run_cmd(
             outputs_dir=outputs_dir,
             workers=workers,
             progress=True,
+            data_dir=data_dir,
         )
     except (DxeconError, ValueError) as exc:
         if isinstance(exc, click.UsageError):
@@ -354,13 +369,13 @@ def monthly(
     """The main job: every scenario for the month, with the index and revisions."""
     from dxecon import paths
     from dxecon.data import validate
+    from dxecon.errors import format_problems
     from dxecon.monthly import current_month, run_monthly
 
     report = validate(data_dir or paths.DATA_DIR)
     if not report.ok:
         click.echo(f"{len(report.problems)} data problem(s); nothing was run:", err=True)
-        for problem in report.problems:
-            click.echo(f"  - {problem}", err=True)
+        click.echo(format_problems(report.problems), err=True)
         sys.exit(1)
     as_of = as_of or current_month()
     click.echo(f"Data check: ok. Monthly run as of {as_of}.")
@@ -372,7 +387,7 @@ def monthly(
             progress=sys.stderr.isatty(),
             data_dir=data_dir,
         )
-    except DxeconError as exc:
+    except (DxeconError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     _published(result)

@@ -31,6 +31,8 @@ class Problem:
         The offending value, as read.
     expected : str
         What would have been accepted: the fix.
+    rule : str
+        Which rule of the schema failed (``code``, ``share_0_100``, ...), for summaries.
     """
 
     file: str
@@ -39,6 +41,7 @@ class Problem:
     column: str | None
     value: str | None
     expected: str
+    rule: str = "file"
 
     def __str__(self) -> str:
         where = [self.file]
@@ -52,17 +55,33 @@ class Problem:
         return f"{', '.join(where)}: {value}{self.expected}"
 
 
+#: Problems listed one by one in a message; the rest are counted by rule.
+SHOWN_PROBLEMS = 50
+
+
+def format_problems(problems: list[Problem], *, limit: int = SHOWN_PROBLEMS) -> str:
+    """At most ``limit`` problems, one a line, then the count left out and a count by rule."""
+    from collections import Counter
+
+    lines = [f"  - {p}" for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"  ... and {len(problems) - limit} more; all {len(problems)} by rule:")
+        for rule, count in Counter(p.rule for p in problems).most_common():
+            lines.append(f"      {rule}: {count}")
+    return "\n".join(lines)
+
+
 class DataValidationError(DxeconError, ValueError):
     """A data folder failed validation; ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[Problem], *, data_dir: str = "") -> None:
         self.problems = list(problems)
         self.data_dir = data_dir
-        shown = "\n".join(f"  - {p}" for p in self.problems[:100])
-        more = len(self.problems) - 100
-        tail = f"\n  ... and {more} more" if more > 0 else ""
         where = f" in {data_dir}" if data_dir else ""
-        super().__init__(f"{len(self.problems)} data problem(s){where}:\n{shown}{tail}")
+        super().__init__(
+            f"{len(self.problems)} data problem(s){where}; nothing was computed:\n"
+            + format_problems(self.problems)
+        )
 
 
 class SeriesSelectionError(DxeconError, ValueError):

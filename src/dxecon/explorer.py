@@ -497,14 +497,17 @@ class ScenarioExplorer:
     def update(self) -> ExplorerResult | None:
         """Validate, simulate, score and redraw; on invalid settings show the message,
         keep the last valid charts and return None."""
+        from dxecon.scenarios.budget import ResourceBudgetError
+
         try:
             scenario = self.scenario()
-        except ParamsError as exc:
+            result = compute(scenario, self.dataset)  # the memory budget is checked first
+        except (ParamsError, ResourceBudgetError) as exc:
             self._show_error(exc)
             return None
         self.error = None
         self.message.value = ""
-        self.result = compute(scenario, self.dataset)
+        self.result = result
         start = time.perf_counter()
         self._draw_de_share()
         self._draw_lp()
@@ -690,14 +693,15 @@ class ScenarioExplorer:
             f'data-stale="{str(stale).lower()}">{shown}</span>'
         )
 
-    def _show_error(self, exc: ParamsError) -> None:
+    def _show_error(self, exc: Exception) -> None:
         self.error = str(exc)
         # The field of a cross-field rule (ceiling vs start) is the parent mapping: name
         # every control under it.
         involved = [
             spec
             for key, spec in self._specs.items()
-            if exc.field and (key == exc.field or key.startswith(f"{exc.field}."))
+            if (field := getattr(exc, "field", None))
+            and (key == field or key.startswith(f"{field}."))
         ]
         label = (
             f"{involved[0].group}: {' / '.join(spec.label for spec in involved)}"

@@ -92,7 +92,8 @@ def write_revisions(outputs_dir: Path, scenario: str, as_of: str, folder: Path) 
 
 
 def record(outputs_dir: Path, rows: list[dict]) -> Path:
-    """Append rows to ``outputs/index.csv`` (rewritten atomically)."""
+    """Append rows to ``outputs/index.csv`` (rewritten atomically, mode 0644). The caller
+    holds the outputs lock (`dxecon.runner.outputs_lock`): every write to it does."""
     index = outputs_dir / "index.csv"
     old = pd.read_csv(index, dtype=str) if index.is_file() else pd.DataFrame(columns=INDEX_COLUMNS)
     new = pd.DataFrame(rows).reindex(columns=INDEX_COLUMNS)
@@ -107,9 +108,12 @@ def run_monthly(
     progress: bool = False,
     data_dir: Path | None = None,
 ):
-    """Run every shipped scenario for the month, record it in the index, add revisions."""
+    """Run every shipped scenario for the month, record it in the index, add revisions.
+
+    The outputs lock is held from before the run until the index row is written, so a
+    second job is refused without touching the index, and the index never loses a row."""
     from dxecon.errors import DxeconError
-    from dxecon.runner import run_suite
+    from dxecon.runner import outputs_lock, run_suite
     from dxecon.scenarios import available_scenarios
 
     as_of = as_of or current_month()
@@ -117,46 +121,50 @@ def run_monthly(
     scenarios = available_scenarios()
     start = time.perf_counter()
     finished = lambda: dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
-    try:
-        result = run_suite(
-            as_of=as_of,
-            scenarios=scenarios,
-            outputs_dir=outputs_dir,
-            workers=workers,
-            progress=progress,
-            after_staging=lambda name, folder: write_revisions(outputs_dir, name, as_of, folder),
-            data_dir=data_dir,
-        )
-    except DxeconError as exc:
+    with outputs_lock(outputs_dir):
+        try:
+            result = run_suite(
+                as_of=as_of,
+                scenarios=scenarios,
+                outputs_dir=outputs_dir,
+                workers=workers,
+                progress=progress,
+                after_staging=lambda name, folder: write_revisions(
+                    outputs_dir, name, as_of, folder
+                ),
+                data_dir=data_dir,
+                hold_lock=False,
+            )
+        except DxeconError as exc:
+            record(
+                outputs_dir,
+                [
+                    {
+                        "as_of": as_of,
+                        "scenario": s,
+                        "status": "failed",
+                        "finished_utc": finished(),
+                        "seconds": round(time.perf_counter() - start, 1),
+                        "folder": "",
+                        "message": str(exc).splitlines()[0],
+                    }
+                    for s in scenarios
+                ],
+            )
+            raise
         record(
             outputs_dir,
             [
                 {
                     "as_of": as_of,
                     "scenario": s,
-                    "status": "failed",
+                    "status": "ok",
                     "finished_utc": finished(),
-                    "seconds": round(time.perf_counter() - start, 1),
-                    "folder": "",
-                    "message": str(exc).splitlines()[0],
+                    "seconds": round(result.seconds, 1),
+                    "folder": f"{as_of}/{s}",
+                    "message": "",
                 }
                 for s in scenarios
             ],
         )
-        raise
-    record(
-        outputs_dir,
-        [
-            {
-                "as_of": as_of,
-                "scenario": s,
-                "status": "ok",
-                "finished_utc": finished(),
-                "seconds": round(result.seconds, 1),
-                "folder": f"{as_of}/{s}",
-                "message": "",
-            }
-            for s in scenarios
-        ],
-    )
     return result

@@ -78,7 +78,10 @@ def refresh(names: list[str] | None = None) -> list[tuple[Path, float]]:
             record_timing=False,
             resources={"metadata": {"path": str(path.parent)}},
         )
-        client.execute()
+        from dxecon.runner import _environment, single_threaded_blas
+
+        with _environment(single_threaded_blas()):
+            client.execute()
         book.metadata.pop("papermill", None)
         for cell in book.cells:
             cell.metadata.pop("papermill", None)

@@ -1,11 +1,18 @@
 """Run the notebook suite with papermill into ``outputs/<as-of>/<scenario>/``, atomically.
 
-A run builds everything in a staging folder under ``outputs/.runs/`` and only when every
-notebook succeeded points ``outputs/<as-of>/<scenario>`` at it, by replacing a symlink
-(``os.replace`` is atomic), so readers and a killed run always see the last good outputs.
-A failed run keeps its partial folder (``.runs/failed-*``) for debugging and changes
-nothing else. One run at a time per outputs folder (an ``flock``); a second is refused.
+A run builds the whole month folder in a staging folder under ``outputs/.runs/`` (the
+scenarios it runs, plus real copies of what the month held before and this run does not
+replace) and only when every notebook succeeded swaps it for ``outputs/<as-of>/`` (one
+``renameat2(RENAME_EXCHANGE)`` where the file system has it, else two renames), so readers
+and a killed run see one complete run or the next, never a mix; the published folders are
+real directories. A failed run keeps its partial folder (``.runs/failed-*``) for debugging
+and changes nothing else. One run at a time per outputs folder (an ``flock``); a second is
+refused.
 
+Each notebook declares the params file it reads in its metadata
+(``metadata["dxecon"]["params_file"]``, relative to ``params/``; ``{name}`` stands for the
+scenario): the runner injects exactly that file's keys, plus its own parameters (``as_of``,
+``output_dir``), and nothing else, so a scenario's keys never reach a common notebook.
 Notebooks whose parameters include ``name`` are run once per scenario; the others (data,
 estimates) once per run, and their outputs are copied into every scenario folder.
 """
@@ -16,6 +23,7 @@ import ast
 import datetime as dt
 import difflib
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -31,6 +39,7 @@ from typing import Any
 
 from dxecon import paths
 from dxecon.errors import DxeconError, ParamsError
+from dxecon.scenarios.config import RESERVED_NAMES
 
 #: Parameters the runner itself sets; notebooks may declare them.
 RUNNER_PARAMETERS = ("as_of", "output_dir")
@@ -58,6 +67,7 @@ class RunLockedError(DxeconError):
 class Notebook:
     path: Path
     parameters: dict[str, Any]  # name -> default, from the 'parameters' cell
+    params_file: str | None = None  # metadata["dxecon"]["params_file"], relative to params/
 
     @property
     def name(self) -> str:
@@ -68,15 +78,28 @@ class Notebook:
         return "name" in self.parameters
 
 
-def notebook_parameters(path: Path) -> dict[str, Any]:
-    """Names and literal defaults of a notebook's ``parameters`` cell (no kernel needed)."""
-    import nbformat
+def _read_notebook(path: Path) -> dict:
+    """A notebook's JSON, without nbformat's schema validation (half a second a notebook;
+    papermill validates when it executes)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParamsError(str(path), None, f"not a readable notebook ({exc})") from exc
 
-    book = nbformat.read(path, as_version=4)
-    for cell in book.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def notebook_parameters(path: Path, book: dict | None = None) -> dict[str, Any]:
+    """Names and literal defaults of a notebook's ``parameters`` cell (no kernel needed)."""
+    book = book if book is not None else _read_notebook(path)
+    for cell in book.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "code" and "parameters" in tags:
             found = {}
-            for node in ast.parse(cell.source).body:
+            for node in ast.parse(_source(cell)).body:
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         if isinstance(target, ast.Name):
@@ -85,11 +108,47 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
     raise ParamsError(str(path), None, "no cell tagged 'parameters'; papermill needs one")
 
 
+def notebook_params_file(path: Path, book: dict | None = None) -> str | None:
+    """The params file a notebook declares in ``metadata["dxecon"]["params_file"]``."""
+    book = book if book is not None else _read_notebook(path)
+    return (book.get("metadata", {}).get("dxecon") or {}).get("params_file")
+
+
+def check_scenario_name(name: str, *, file: str = "<command line>") -> None:
+    """Refuse names that are folders of the outputs layout (``sweeps``, ``quick``, ...) or
+    hidden (a leading dot): a scenario of that name would overwrite them."""
+    if name in RESERVED_NAMES or name.startswith(".") or "/" in name or not name:
+        raise ParamsError(
+            file,
+            "name",
+            f"{name!r} cannot name a scenario: {', '.join(RESERVED_NAMES)} and names starting "
+            "with a dot are folders of the outputs layout; choose another name",
+        )
+
+
 def suite(folder: Path | None = None) -> list[Notebook]:
     """The numbered notebooks (``NN_*.ipynb``) of the suite, in order."""
     folder = folder or paths.NOTEBOOKS_DIR
-    found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
-    return [Notebook(p, notebook_parameters(p)) for p in found]
+    found = []
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        book = _read_notebook(path)
+        found.append(
+            Notebook(path, notebook_parameters(path, book), notebook_params_file(path, book))
+        )
+    return found
+
+
+def notebook_values(nb: Notebook, scenario_values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the runner injects from a notebook's own params file: the keys of the file it
+    declares that it also declares as parameters (a scenario notebook: the whole scenario)."""
+    if nb.per_scenario:
+        return {k: v for k, v in (scenario_values or {}).items() if k in nb.parameters}
+    if not nb.params_file:
+        return {}
+    from dxecon.params import load_yaml
+
+    data = load_yaml(paths.PARAMS_DIR / nb.params_file)
+    return {k: v for k, v in data.items() if k in nb.parameters}
 
 
 def declared_parameters(notebooks: list[Notebook]) -> set[str]:
@@ -97,8 +156,10 @@ def declared_parameters(notebooks: list[Notebook]) -> set[str]:
 
 
 def check_params(params: dict[str, Any], notebooks: list[Notebook], *, file: str) -> None:
-    """Reject a key no notebook declares (papermill itself would only warn)."""
-    declared = declared_parameters(notebooks)
+    """Reject a key that is not a scenario notebook's parameter (papermill would only warn):
+    ``--params`` holds a scenario; the common notebooks read their own files only."""
+    declared = {k for nb in notebooks if nb.per_scenario for k in nb.parameters}
+    declared -= {"output_dir"}
     for key in params:
         if key not in declared:
             close = difflib.get_close_matches(key, sorted(declared), n=1, cutoff=0.6)
@@ -106,16 +167,21 @@ def check_params(params: dict[str, Any], notebooks: list[Notebook], *, file: str
             raise ParamsError(
                 file,
                 key,
-                f"no notebook declares this parameter; {hint}declared: {sorted(declared)}",
+                f"not a scenario parameter; {hint}a params file given to a run is a scenario "
+                f"(like params/scenarios/baseline.yaml), with the keys: {sorted(declared)}",
             )
 
 
 @contextmanager
 def outputs_lock(outputs_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on an outputs folder, or refuse at once."""
-    outputs_dir.mkdir(parents=True, exist_ok=True)
     lock_path = outputs_dir / ".lock"
-    with open(lock_path, "a+", encoding="utf-8") as handle:
+    try:
+        outputs_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise OutputsWriteError(exc, outputs_dir) from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -212,10 +278,17 @@ def _code_revision() -> str:
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
+@functools.cache
+def _html_exporter():
+    """One exporter per process: building one compiles its templates (a second each)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
 def html_report(notebooks: list[Path], target: Path, *, title: str) -> None:
     """One HTML page from executed notebooks, without code (nbconvert)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     merged = nbformat.v4.new_notebook(metadata={"title": title})
     for path in notebooks:
@@ -225,38 +298,146 @@ def html_report(notebooks: list[Path], target: Path, *, title: str) -> None:
             if "parameters" in tags or "injected-parameters" in tags:
                 continue
             merged.cells.append(cell)
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
+    exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(merged, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")
 
 
-def _publish(staged: Path, final: Path) -> None:
-    """Point ``final`` at ``staged`` by replacing a symlink: atomic, never half-written."""
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False when the
+    system or file system cannot."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return done == 0
+
+
+def _copy_previous(month: Path, staged: Path, replaced: set[str]) -> None:
+    """Real copies (hard links where possible) of what the month folder holds and this run
+    does not replace: other scenarios, sweeps. Old symlinked scenario folders are followed."""
+
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    if not month.is_dir():
+        return
+    for entry in month.iterdir():
+        if entry.name in replaced or entry.name.startswith("."):
+            continue
+        target = staged / entry.name
+        if entry.is_dir():
+            shutil.copytree(entry, target, symlinks=False, copy_function=link_or_copy)
+        elif entry.is_file():
+            link_or_copy(str(entry), str(target))
+
+
+def _publish_month(staged: Path, final: Path, trash: Path) -> None:
+    """Make ``staged`` (a complete month folder) the month folder ``final`` at once."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    previous = final.resolve() if final.is_symlink() else None
-    if final.exists() and not final.is_symlink():
-        raise DxeconError(f"{final} is a real folder, not a run link; move it away first")
-    link = final.with_name(f".{final.name}.link-{os.getpid()}")
-    link.unlink(missing_ok=True)
-    link.symlink_to(os.path.relpath(staged, final.parent))
-    os.replace(link, final)
-    if previous is not None and previous != staged.resolve() and previous.is_dir():
-        shutil.rmtree(previous, ignore_errors=True)
+    if final.is_symlink():  # the layout before issue 14: a link; replace it by the folder
+        link = final.with_name(f".{final.name}.link-{os.getpid()}")
+        final.rename(link)
+        final_existed = False
+        staged.rename(final)
+        link.unlink()
+    elif final.exists():
+        if _exchange(staged, final):
+            staged.rename(trash)  # staged now holds the previous month
+        else:
+            final.rename(trash)
+            staged.rename(final)
+        final_existed = True
+    else:
+        staged.rename(final)
+        final_existed = False
+    if final_existed:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _clean_stale(runs_dir: Path, keep_failed: int = 3) -> None:
-    """Remove staging folders of killed runs (safe: we hold the lock), keep a few failures."""
+    """Remove staging folders of killed runs (safe: we hold the lock), keep a few failures.
+    A folder that an old-style published symlink still points into is kept."""
     if not runs_dir.is_dir():
         return
-    referenced = {p.resolve() for p in runs_dir.parent.glob("*/*") if p.is_symlink()}
-    for run in runs_dir.glob("staging-*"):
+    outputs = runs_dir.parent
+    referenced = {p.resolve() for p in outputs.glob("*/*") if p.is_symlink()}
+    referenced |= {p.resolve() for p in outputs.glob("*") if p.is_symlink()}
+    for run in [*runs_dir.glob("staging-*"), *runs_dir.glob("old-*")]:
         if not any(ref.is_relative_to(run.resolve()) for ref in referenced):
             shutil.rmtree(run, ignore_errors=True)
     failed = sorted(runs_dir.glob("failed-*"))
     for run in failed[:-keep_failed]:
         shutil.rmtree(run, ignore_errors=True)
+
+
+def scenario_values(
+    name: str, params: dict[str, Any], *, params_file: str | None, as_of: str
+) -> tuple[dict[str, Any], str]:
+    """A scenario's whole file as notebook parameters: the shipped ``NAME.yaml`` with
+    ``params`` laid over it (a whole scenario from ``--params`` replaces it), and the file
+    that errors must name (the user's, when the values come from it)."""
+    from dxecon.params import load_yaml
+
+    shipped = paths.PARAMS_DIR / "scenarios" / f"{name}.yaml"
+    whole = "sectors" in params and "description" in params
+    if whole or not shipped.is_file():
+        values, file = {}, params_file or "<parameters>"
+    else:
+        values, file = load_yaml(shipped), str(shipped)
+        if params and params_file:
+            file = params_file
+    values.update(params)
+    values["name"] = name
+    values["as_of"] = as_of
+    return values, file
+
+
+def validate_scenarios(
+    scenarios: list[str], params: dict[str, Any], *, params_file: str | None, as_of: str, dataset
+) -> dict[str, dict[str, Any]]:
+    """Every scenario fully checked before any notebook starts: its file, its codes against
+    the data folder's code lists, and the resource budget. Returns name -> its values."""
+    from dxecon.scenarios.budget import check_budget
+    from dxecon.scenarios.config import check_scenario_codes, scenario_from_dict
+    from dxecon.targets import TargetRegistry
+
+    known = TargetRegistry(dataset).instruments
+    found = {}
+    for name in scenarios:
+        check_scenario_name(name, file=params_file or "<command line>")
+        values, file = scenario_values(name, params, params_file=params_file, as_of=as_of)
+        if not values.get("sectors") and file == "<parameters>":
+            from dxecon.scenarios import available_scenarios
+
+            shipped = ", ".join(available_scenarios()) or "none"
+            raise ParamsError(
+                str(paths.PARAMS_DIR / "scenarios" / f"{name}.yaml"),
+                "name",
+                f"unknown scenario '{name}'; shipped: {shipped}",
+            )
+        scenario = scenario_from_dict(values, file=file, known_instruments=known)
+        check_scenario_codes(scenario, dataset, file=file)
+        check_budget(
+            scenario.paths,
+            len(scenario.sectors),
+            len(scenario.years),
+            what=f"{file}: scenario '{name}'",
+        )
+        found[name] = values
+    return found
 
 
 def run_suite(
@@ -270,6 +451,7 @@ def run_suite(
     progress: bool = True,
     after_staging=None,
     data_dir: Path | None = None,
+    hold_lock: bool = True,
 ) -> RunResult:
     """Execute the suite for each scenario; see the module docstring for the guarantees.
 
@@ -280,59 +462,102 @@ def run_suite(
     scenarios : list of str
         Shipped scenario names; with ``params`` holding a whole scenario, its name.
     params : dict, optional
-        Extra notebook parameters (e.g. a scenario saved by the explorer); every key must
-        be declared by some notebook.
+        Scenario keys (a whole scenario saved by the explorer, or a few keys laid over each
+        shipped scenario); they reach the scenario notebooks only.
+    params_file : str
+        Where ``params`` came from: errors name it.
     after_staging : callable(scenario, folder), optional
         Called for each scenario's staged folder before publishing (monthly revisions).
     data_dir : path, optional
         Another data folder with the shipped layout; the notebook kernels read it too.
+    hold_lock : bool
+        False when the caller already holds `outputs_lock` (the monthly job, which writes
+        the index under the same lock).
     """
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
-    from dxecon.scenarios import scenario_from_parameters
-    from dxecon.targets import TargetRegistry
 
     parse_as_of(as_of)  # a bad date fails here, before anything runs
     outputs_dir = Path(outputs_dir or paths.OUTPUTS_DIR)
     notebooks = suite()
     params = dict(params or {})
+    params.pop("name", None)
+    given_file = None if params_file == "<none>" else params_file
     check_params(params, notebooks, file=params_file)
-    dataset = load_dataset(data_dir)
-    known = TargetRegistry(dataset).instruments
-    for name in scenarios:  # validate every scenario fully before any notebook starts
-        scenario_params = {k: v for k, v in params.items() if k != "name"}
-        scenario_params.pop("output_dir", None)
-        scenario_params["as_of"] = as_of
-        from dxecon.scenarios.config import SCENARIO_KEYS
+    dataset = load_dataset(data_dir)  # refuses data that fails the schema, before computing
+    values = validate_scenarios(
+        scenarios, params, params_file=given_file, as_of=as_of, dataset=dataset
+    )
+    lock = outputs_lock(outputs_dir) if hold_lock else _nothing()
+    with lock:
+        return _run_locked(
+            as_of=as_of,
+            scenarios=scenarios,
+            values=values,
+            params=params,
+            params_file=params_file,
+            outputs_dir=outputs_dir,
+            notebooks=notebooks,
+            dataset=dataset,
+            workers=workers,
+            progress=progress,
+            after_staging=after_staging,
+            data_dir=data_dir,
+        )
 
-        scenario_params = {k: v for k, v in scenario_params.items() if k in SCENARIO_KEYS}
-        scenario_from_parameters(name, known_instruments=known, **scenario_params)
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _run_locked(
+    *,
+    as_of,
+    scenarios,
+    values,
+    params,
+    params_file,
+    outputs_dir,
+    notebooks,
+    dataset,
+    workers,
+    progress,
+    after_staging,
+    data_dir,
+) -> RunResult:
+    from dxecon._reaper import reaping
 
     started = dt.datetime.now(dt.UTC)
-    with outputs_lock(outputs_dir):
-        runs_dir = outputs_dir / ".runs"
-        _clean_stale(runs_dir)
-        run_id = f"{as_of}-{started:%Y%m%dT%H%M%S}-{os.getpid()}"
-        staging = runs_dir / f"staging-{run_id}"
-        tasks = _plan(notebooks, scenarios, params, as_of, staging)
-        result = RunResult(as_of=as_of)
-        clock = time.perf_counter()
-        kernel_env = {"DXECON_DATA": str(Path(data_dir).resolve())} if data_dir else {}
-        try:
-            with _environment(kernel_env):
-                _run_tasks(tasks, workers=workers, progress=progress)
-        except RunError as exc:
-            failed = runs_dir / f"failed-{run_id}"
-            staging.rename(failed)
-            raise RunError(exc.notebook, exc.cell, exc.error, failed) from exc
-        result.durations = {_task_label(t): round(t.seconds, 2) for t in tasks}
+    runs_dir = outputs_dir / ".runs"
+    _clean_stale(runs_dir)
+    run_id = f"{as_of}-{started:%Y%m%dT%H%M%S}-{os.getpid()}"
+    staging = runs_dir / f"staging-{run_id}"
+    month = staging / "month"
+    tasks = _longest_first(
+        _plan(notebooks, scenarios, values, as_of, month, staging / "common"), outputs_dir
+    )
+    result = RunResult(as_of=as_of)
+    clock = time.perf_counter()
+    kernel_env = {"DXECON_PARAMS": str(paths.PARAMS_DIR), **single_threaded_blas()}
+    if data_dir:
+        kernel_env["DXECON_DATA"] = str(Path(data_dir).resolve())
+    try:
+        with _environment(kernel_env), reaping():
+            _run_tasks(tasks, workers=workers, progress=progress)
+    except RunError as exc:
+        failed = runs_dir / f"failed-{run_id}"
+        staging.rename(failed)
+        raise RunError(exc.notebook, exc.cell, exc.error, failed) from exc
+    result.durations = {_task_label(t): round(t.seconds, 2) for t in tasks}
+    try:
         for name in scenarios:
-            folder = staging / name
+            folder = month / name
             _assemble(folder, staging / "common", notebooks, name)
             manifest = {
                 "as_of": as_of,
                 "scenario": name,
-                "parameters": {k: v for k, v in params.items()},
+                "parameters": dict(params),
                 "params_file": params_file,
                 "data_checksum_sha256": dataset.checksum,
                 "package_versions": _package_versions(),
@@ -349,13 +574,49 @@ def run_suite(
             (folder / "manifest.json").write_text(
                 json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
             )
-        for name in scenarios:
-            final = outputs_dir / as_of / name
-            _publish(staging / name, final)
-            result.folders[name] = final
-        shutil.rmtree(staging / "common", ignore_errors=True)
-        result.seconds = time.perf_counter() - clock
+        final = outputs_dir / as_of
+        _copy_previous(final, month, set(scenarios))
+        _publish_month(month, final, runs_dir / f"old-{run_id}")
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputsWriteError(exc, outputs_dir) from exc
+    for name in scenarios:
+        result.folders[name] = outputs_dir / as_of / name
+    shutil.rmtree(staging, ignore_errors=True)
+    result.seconds = time.perf_counter() - clock
     return result
+
+
+class OutputsWriteError(DxeconError):
+    """Writing the outputs failed (disk full, no permission); earlier outputs untouched."""
+
+    def __init__(self, exc: OSError, outputs_dir: Path) -> None:
+        import errno
+
+        reason = exc.strerror or type(exc).__name__
+        if exc.errno == errno.ENOSPC:
+            fix = "free some space (or use --outputs DIR on another disk) and run again"
+        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            fix = f"make {outputs_dir} writable (or use --outputs DIR) and run again"
+        else:
+            fix = "fix the cause and run again"
+        where = getattr(exc, "filename", None) or outputs_dir
+        super().__init__(
+            f"cannot write the outputs ({reason}: {where}); the previous outputs in "
+            f"{outputs_dir} are untouched; {fix}"
+        )
+
+
+#: Thread pools of the numeric libraries (OpenBLAS, OpenMP, MKL).
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded_blas() -> dict[str, str]:
+    """One BLAS thread per kernel (unless the user chose otherwise): the runner already runs
+    a notebook per core, and the statsmodels fits work on tiny matrices, where OpenBLAS's
+    threads only contend (notebook 04's backtests: 14 s with them, 3 s without, measured
+    on the 2-core machine)."""
+    return {name: os.environ.get(name) or "1" for name in BLAS_THREAD_VARIABLES}
 
 
 @contextmanager
@@ -377,21 +638,42 @@ def _task_label(task: Task) -> str:
     return f"{task.scenario or 'common'}/{task.notebook.name}"
 
 
-def _plan(notebooks, scenarios, params, as_of, staging) -> list[Task]:
+def _plan(notebooks, scenarios, values, as_of, month, common) -> list[Task]:
+    """One task per notebook (per scenario for the scenario notebooks), each with exactly
+    its own params file's keys and the runner's parameters."""
     tasks = []
     for nb in notebooks:
         owners = scenarios if nb.per_scenario else [None]
         for scenario in owners:
-            folder = staging / (scenario or "common")
-            values = {k: v for k, v in params.items() if k in nb.parameters}
+            folder = month / scenario if scenario else common
+            injected = notebook_values(nb, values.get(scenario) if scenario else None)
             if "as_of" in nb.parameters:
-                values["as_of"] = as_of
+                injected["as_of"] = as_of
             if "output_dir" in nb.parameters:
-                values["output_dir"] = str(folder)
+                injected["output_dir"] = str(folder)
             if nb.per_scenario:
-                values["name"] = scenario
-            tasks.append(Task(nb, scenario, values, folder / "notebooks" / nb.name))
+                injected["name"] = scenario
+            tasks.append(Task(nb, scenario, injected, folder / "notebooks" / nb.name))
     return tasks
+
+
+def _longest_first(tasks: list[Task], outputs_dir: Path) -> list[Task]:
+    """Start the longest notebooks first, so that no long one is left alone at the end while
+    the other core idles: by the seconds each took in the last published run (its
+    manifest); without one, the once-per-run notebooks from the last (the sweep, the
+    forecasts) before the per-scenario ones."""
+    seconds: dict[str, float] = {}
+    manifests = sorted(outputs_dir.glob("*/*/manifest.json"), key=lambda p: p.stat().st_mtime)
+    if manifests:
+        try:
+            timed = json.loads(manifests[-1].read_text(encoding="utf-8"))["notebook_seconds"]
+            seconds = {label.split("/")[-1]: float(value) for label, value in timed.items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            seconds = {}
+    if seconds:
+        return sorted(tasks, key=lambda t: -seconds.get(t.notebook.name, 0.0))
+    common = [t for t in tasks if t.scenario is None][::-1]
+    return common + [t for t in tasks if t.scenario is not None]
 
 
 def _run_tasks(tasks: list[Task], *, workers: int, progress: bool) -> None:

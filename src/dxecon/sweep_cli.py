@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from dxecon.cli_options import OUTPUTS_OPTION
+from dxecon.cli_options import DATA_OPTION, OUTPUTS_OPTION
 from dxecon.errors import DxeconError
 
 #: Failed variants listed on stderr; the rest are in results.csv (column 'error').
@@ -56,6 +56,7 @@ SHOWN_FAILURES = 10
     help="Paths per variant (default: the file's).",
 )
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a tty).")
+@DATA_OPTION
 def sweep(
     file: str,
     scheduler: str | None,
@@ -66,6 +67,7 @@ def sweep(
     as_of: str | None,
     n_paths: int | None,
     progress: bool | None,
+    data_dir: Path | None,
 ) -> None:
     """Run the sweep FILE (a name in params/sweeps/ or a YAML path): every variant simulated
     and scored on the key 2030 targets.
@@ -75,7 +77,9 @@ def sweep(
     the ranges, the size and the scheduler are checked before any variant runs.
     """
     from dxecon import paths
+    from dxecon.data import load_dataset
     from dxecon.sweeps import DEFAULT_LIMIT, load_sweep, run_sweep
+    from dxecon.targets import TargetRegistry
 
     if scheduler and workers:
         raise click.UsageError("--workers sets the local pool; a Dask cluster has its own")
@@ -102,8 +106,14 @@ def sweep(
             workers=workers,
             scheduler=client,
             progress=sys.stderr.isatty() if progress is None else progress,
+            task_timeout=timeout if client else None,
+            registry=TargetRegistry(load_dataset(data_dir)),
         )
-        folder = result.write(outputs_dir or paths.OUTPUTS_DIR)
+        from dxecon.runner import outputs_lock
+
+        target = Path(outputs_dir or paths.OUTPUTS_DIR)
+        with outputs_lock(target):  # a run swapping the month folder must not race it
+            folder = result.write(target)
     except DxeconError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -173,3 +173,83 @@ EXPECTED = {
     "period": "a period such as 2023, 2023-Q1, 2023-H1, 2023-9M or 2016/2020",
     "comparator": "one of >=, <=, ==",
 }
+
+# --- Plausibility: what a figure may be, by unit and indicator -------------------------------
+#
+# A value that parses as a number can still be impossible (a share of 140%) or a typo (a
+# level typed into a growth column). The rules are matched on codes, never on one code list's
+# contents, so a new indicator or unit added to ``codes/`` is checked without a change here:
+#
+# * the *kind of unit* comes from the unit code (``UNIT_KINDS``, first pattern that matches);
+# * a per-cent indicator is a growth rate, a share of growth, or a share (``PCT_KINDS``).
+#
+# Definitional bounds are below (``DEFINITIONAL_BOUNDS``); bounds that are assumptions are in
+# ``params/plausibility.yaml`` (``ASSUMED_BOUNDS``), read by `dxecon.data.validate`.
+
+#: (regular expression on the unit code, kind); first match wins; no match: 'other'.
+UNIT_KINDS: tuple[tuple[str, str], ...] = (
+    (r"^pct$", "per_cent"),
+    (r"^pp$", "percentage_points"),
+    (r"^rank$", "rank"),
+    (r"^index$", "index"),
+    (r"^count$", "count"),
+    (r"^per_", "rate"),
+    (r"(^|_)(vnd|usd|eur)($|_)", "money"),
+    (r"persons$", "persons"),
+)
+
+#: (regular expression on the indicator code, rule) for indicators in per cent; no match: share.
+PCT_KINDS: tuple[tuple[str, str], ...] = (
+    (r"contribution_growth", "contribution_pct"),
+    (r"growth", "growth_pct"),
+)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A plausibility rule: ``low <= value`` (or ``<``) and ``value <= high``; None: open."""
+
+    rule: str
+    low: float | None
+    high: float | None
+    low_inclusive: bool = True
+    meaning: str = ""
+
+    def holds(self, value: float) -> bool:
+        if self.low is not None and (
+            value < self.low or (value == self.low and not self.low_inclusive)
+        ):
+            return False
+        return self.high is None or value <= self.high
+
+    def expected(self) -> str:
+        if self.high is None:
+            sign = ">=" if self.low_inclusive else ">"
+            return f"{self.meaning} must be {sign} {self.low:g}"
+        return f"{self.meaning} must lie within {self.low:g} to {self.high:g}"
+
+
+#: Definitional rules, by unit kind (or 'share' for a per-cent share).
+DEFINITIONAL_BOUNDS: dict[str, Bound] = {
+    "share": Bound("share_0_100", 0.0, 100.0, meaning="a share in per cent"),
+    "money": Bound("level_positive", 0.0, None, low_inclusive=False, meaning="a money level"),
+    "persons": Bound("level_positive", 0.0, None, low_inclusive=False, meaning="a head count"),
+    "rate": Bound("level_positive", 0.0, None, low_inclusive=False, meaning="a rate per person"),
+    "count": Bound("count_non_negative", 0.0, None, meaning="a count"),
+    "rank": Bound("rank_at_least_1", 1.0, None, meaning="a rank"),
+}
+
+#: Rules whose bounds are assumptions: the key in ``params/plausibility.yaml`` and its meaning.
+ASSUMED_BOUNDS: dict[str, str] = {
+    "growth_pct": "a growth rate in per cent a year",
+    "contribution_pct": "a share of growth contributed by one factor, in per cent",
+    "pp": "a contribution in percentage points",
+    "index": "an index or score",
+}
+
+#: The params file with the assumed bounds and the range of years.
+PLAUSIBILITY_PARAMS = "plausibility.yaml"
+
+#: Tables whose ``value`` (with ``indicator`` and ``unit``) is checked for plausibility, and
+#: the column naming their year(s).
+PLAUSIBLE_TABLES: dict[str, str] = {"observations": "period", "targets": "year"}

@@ -1,8 +1,10 @@
 """Read a data folder and report *every* problem in it, in one pass.
 
-Pure standard library (``csv``), so the exact line of each problem is known and checking the
-whole folder costs milliseconds. The loader builds DataFrames only from tables that passed.
-Nothing here writes anything.
+Pure standard library (``csv``; PyYAML for the plausibility bounds), so the exact line of
+each problem is known and checking the whole folder costs milliseconds (a 50 MB
+observations file: seconds, see ``benchmarks/bench_data.py``). Cells are checked column by
+column, each distinct value once. The loader builds DataFrames only from tables that
+passed. Nothing here writes anything.
 """
 
 from __future__ import annotations
@@ -11,15 +13,23 @@ import csv
 import datetime as dt
 import difflib
 import io
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dxecon.data.schema import (
+    ASSUMED_BOUNDS,
     CODE_LISTS,
     COMPARATORS,
+    DEFINITIONAL_BOUNDS,
     EXPECTED,
     MAIN_TABLES,
+    PCT_KINDS,
+    PLAUSIBILITY_PARAMS,
+    PLAUSIBLE_TABLES,
+    UNIT_KINDS,
+    Bound,
     Column,
     TableSpec,
 )
@@ -154,7 +164,7 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
     absent = [c for c in spec.column_names if c not in header]  # optional ones only
     line = reader.line_num + 1
     for cells in reader:
-        if not any(c.strip() for c in cells):
+        if not any(cells) or not "".join(cells).strip():
             line = reader.line_num + 1
             continue
         if len(cells) != len(header):
@@ -170,8 +180,9 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
                 )
             )
         else:
-            values = {h: c.strip() for h, c in zip(header, cells, strict=True)}
-            values.update(dict.fromkeys(absent, ""))
+            values = dict(zip(header, map(str.strip, cells), strict=True))
+            if absent:
+                values.update(dict.fromkeys(absent, ""))
             table.rows.append(Row(line, values))
         line = reader.line_num + 1
     if not table.rows:
@@ -179,107 +190,158 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
     return table
 
 
+def _code_message(value: str, code_list: str, allowed: set[str], cache: dict) -> str:
+    """The fix for an unknown code (remembered: a broken file repeats its bad values)."""
+    key = (code_list, value)
+    if key not in cache:
+        cache[key] = (
+            f"unknown {code_list} code{suggest(value, allowed)}; "
+            f"add it to codes/{code_list}.csv or use one of: {', '.join(sorted(allowed)[:30])}"
+        )
+    return cache[key]
+
+
+def _value_check(kind: str, allowed: set[str] | None, code_list: str | None, cache: dict):
+    """A function value -> None (fine) or the fix, for one column kind."""
+    patterns = {"number": _NUMBER, "year": _YEAR, "period": _PERIOD}
+    if kind == "code":
+        if allowed is None:
+            return lambda value: None
+        return lambda value: (
+            None if value in allowed else _code_message(value, code_list or "", allowed, cache)
+        )
+    if kind in patterns:
+        pattern = patterns[kind]
+        article = "an" if kind == "number" else "a"
+        message = f"is not {article} {kind}; expected {EXPECTED[kind]}"
+        return lambda value: None if pattern.match(value) else message
+    if kind == "date":
+        message = f"is not a valid date; expected {EXPECTED['date']}"
+        return lambda value: None if parse_date(value) is not None else message
+    if kind == "comparator":
+        message = f"is not a comparator; expected {EXPECTED['comparator']}"
+        return lambda value: None if value in COMPARATORS else message
+    return None
+
+
 def check_cells(table: Table, report: Report) -> None:
-    """Check every cell of a table against its column spec; append to ``report.problems``."""
+    """Check every cell of a table against its column spec; append to ``report.problems``.
+
+    Column by column, each distinct value checked once (a 50 MB file repeats its codes,
+    units and dates), then the problems sorted by line as a reader expects them.
+    """
     spec = table.spec
     file = spec.file
-    seen_ids: dict[str, int] = {}
     sources = report.codes("sources")
-    # For references between rows: each row's id -> its value in each "ref" column.
-    refs = {
-        col.name: {r.values.get(spec.id_column): r.values.get(col.name, "") for r in table.rows}
-        for col in spec.columns
-        if col.kind == "ref"
-    }
-    for row in table.rows:
-        rid = row.values.get(spec.id_column) or None
-        for col in spec.columns:
-            if col.name not in row.values:
-                continue  # already reported as a missing column
-            value = row.values[col.name]
-
-            def bad(expected: str, *, _col=col.name, _value=value, _row=row, _rid=rid) -> None:
-                report.problems.append(Problem(file, _row.line, _rid, _col, _value, expected))
-
-            if not value:
-                if col.required:
-                    bad("is empty; " + EXPECTED.get(col.kind, "a value is required"))
-                continue
-            kind = col.kind
-            if kind == "id":
-                if value in seen_ids:
-                    bad(f"duplicate id; line {seen_ids[value]} uses it already: {EXPECTED['id']}")
-                else:
-                    seen_ids[value] = row.line
-            elif kind == "code":
-                allowed = report.codes(col.codes or "")
-                if allowed is not None and value not in allowed:
-                    bad(
-                        f"unknown {col.codes} code{suggest(value, allowed)}; "
-                        f"add it to codes/{col.codes}.csv or use one of: "
-                        f"{', '.join(sorted(allowed)[:30])}"
-                    )
-            elif kind == "number":
-                if not _NUMBER.match(value):
-                    bad(f"is not a number; expected {EXPECTED['number']}")
-            elif kind == "year":
-                if not _YEAR.match(value):
-                    bad(f"is not a year; expected {EXPECTED['year']}")
-            elif kind == "date":
-                if parse_date(value) is None:
-                    bad(f"is not a valid date; expected {EXPECTED['date']}")
-            elif kind == "period":
-                if not _PERIOD.match(value):
-                    bad(f"is not a period; expected {EXPECTED['period']}")
-            elif kind == "comparator":
-                if value not in COMPARATORS:
-                    bad(f"is not a comparator; expected {EXPECTED['comparator']}")
-            elif kind == "ref":
-                _check_ref(table.spec, row, rid, col, value, refs[col.name], report)
-            elif kind in ("source", "sources") and sources is not None:
-                for sid in value.split(";") if kind == "sources" else [value]:
-                    if sid.strip() not in sources:
-                        report.problems.append(
-                            Problem(
-                                file,
-                                row.line,
-                                rid,
-                                col.name,
-                                sid,
-                                f"source id has no row in sources.csv{suggest(sid, sources)}; "
-                                "add the source there first",
-                            )
-                        )
-
-
-def _check_ref(
-    spec: TableSpec,
-    row: Row,
-    rid: str | None,
-    col: Column,
-    value: str,
-    refs: dict[str | None, str],
-    report: Report,
-) -> None:
-    """A reference to another row of the same table (``duplicate_of``, ``same_goal_as``)
-    must name an existing id, not the row itself, and not a row that itself refers on
-    (point to the original, so one hop always reaches it). ``refs`` maps every id of the
-    table to that row's own value in the column."""
-    key = spec.id_column
-    fix = f"write {col.meaning} (an existing {key}), or leave the cell empty"
-    if value == rid:
-        expected = f"refers to the row itself; {fix}"
-    elif value not in refs:
-        hint = suggest(value, {k for k in refs if k})
-        expected = f"is not a {key} of {spec.file}{hint}; {fix}"
-    elif refs[value]:
-        expected = (
-            f"{value} itself has {col.name}={refs[value]}; point to the original "
-            f"({refs[value]}) instead"
+    rows = table.rows
+    found: list[Problem] = []
+    messages: dict = {}
+    present = [c.name for c in spec.columns if rows and c.name in rows[0].values]
+    if len(present) > 1:  # one pass over the rows builds every column (C speed)
+        getter = operator.itemgetter(*present)
+        columns = dict(
+            zip(present, zip(*(getter(r.values) for r in rows), strict=True), strict=True)
         )
     else:
-        return
-    report.problems.append(Problem(spec.file, row.line, rid, col.name, value, expected))
+        columns = {name: [r.values[name] for r in rows] for name in present}
+    for col in spec.columns:
+        name, kind = col.name, col.kind
+        if name not in columns:
+            continue  # already reported as a missing column
+        values = columns[name]
+        if kind == "id":
+            seen_ids: dict[str, int] = {}
+            for row, value in zip(rows, values, strict=True):
+                if value and value in seen_ids:
+                    found.append(
+                        Problem(
+                            file,
+                            row.line,
+                            value,
+                            name,
+                            value,
+                            f"duplicate id; line {seen_ids[value]} uses it already: "
+                            f"{EXPECTED['id']}",
+                            "id",
+                        )
+                    )
+                elif value:
+                    seen_ids[value] = row.line
+        if kind == "ref":
+            found += _ref_problems(spec, rows, col, values)
+            continue
+        allowed = report.codes(col.codes or "") if kind == "code" else None
+        check = _value_check(kind, allowed, col.codes, messages)
+        verdict: dict[str, str | None] = {}
+        for value in set(values):
+            if value is None:
+                continue  # already reported as a missing column
+            if not value:
+                if col.required:
+                    verdict[value] = "is empty; " + EXPECTED.get(kind, "a value is required")
+            elif check is not None:
+                problem = check(value)
+                if problem is not None:
+                    verdict[value] = problem
+            elif kind in ("source", "sources") and sources is not None:
+                ids = value.split(";") if kind == "sources" else [value]
+                missing = [sid for sid in ids if sid.strip() not in sources]
+                if missing:
+                    verdict[value] = missing  # type: ignore[assignment]
+        if not verdict:
+            continue
+        for row, value in zip(rows, values, strict=True):
+            if value not in verdict:
+                continue
+            rid = row.values.get(spec.id_column) or None
+            problem = verdict[value]
+            if isinstance(problem, list):
+                for sid in problem:
+                    found.append(
+                        Problem(
+                            file,
+                            row.line,
+                            rid,
+                            name,
+                            sid,
+                            f"source id has no row in sources.csv{suggest(sid, sources)}; "
+                            "add the source there first",
+                            "source",
+                        )
+                    )
+            else:
+                rule = "empty" if not value else kind
+                found.append(Problem(file, row.line, rid, name, value, problem, rule))
+    found.sort(key=lambda p: p.line or 0)
+    report.problems.extend(found)
+
+
+def _ref_problems(spec: TableSpec, rows: list, col: Column, values) -> list[Problem]:
+    """A reference to another row of the same table (``duplicate_of``, ``same_goal_as``)
+    must name an existing id, not the row itself, and not a row that itself refers on
+    (point to the original, so one hop always reaches it)."""
+    key = spec.id_column
+    own = {r.values.get(key): v for r, v in zip(rows, values, strict=True)}
+    fix = f"write {col.meaning} (an existing {key}), or leave the cell empty"
+    found = []
+    for row, value in zip(rows, values, strict=True):
+        if not value:
+            continue
+        rid = row.values.get(key) or None
+        if value == rid:
+            expected = f"refers to the row itself; {fix}"
+        elif value not in own:
+            hint = suggest(value, {k for k in own if k})
+            expected = f"is not a {key} of {spec.file}{hint}; {fix}"
+        elif own[value]:
+            expected = (
+                f"{value} itself has {col.name}={own[value]}; point to the original "
+                f"({own[value]}) instead"
+            )
+        else:
+            continue
+        found.append(Problem(spec.file, row.line, rid, col.name, value, expected, "ref"))
+    return found
 
 
 def suspected_duplicates(report: Report) -> list[Problem]:
@@ -320,7 +382,147 @@ def suspected_duplicates(report: Report) -> list[Problem]:
     return found
 
 
-def validate(data_dir: Path | str) -> Report:
+def plausibility_bounds(params_dir: Path | None = None) -> tuple[dict[str, Bound], tuple[int, int]]:
+    """The rules by kind (definitional ones from the schema, assumed ones from
+    ``params/plausibility.yaml``) and the range of years."""
+    from dxecon import paths
+    from dxecon.errors import ParamsError
+    from dxecon.params import check_keys, load_yaml
+
+    path = Path(params_dir or paths.PARAMS_DIR) / PLAUSIBILITY_PARAMS
+    data = load_yaml(path)
+    check_keys(data, [*ASSUMED_BOUNDS, "years"], file=str(path))
+    bounds = dict(DEFINITIONAL_BOUNDS)
+    for key, meaning in ASSUMED_BOUNDS.items():
+        entry = data.get(key)
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k), int | float) for k in ("min", "max")
+        ):
+            raise ParamsError(str(path), key, "expected {min: NUMBER, max: NUMBER}")
+        bounds[key] = Bound(key, float(entry["min"]), float(entry["max"]), meaning=meaning)
+    years = data.get("years")
+    if not isinstance(years, dict) or not all(
+        isinstance(years.get(k), int) for k in ("first", "last")
+    ):
+        raise ParamsError(str(path), "years", "expected {first: YEAR, last: YEAR}")
+    return bounds, (years["first"], years["last"])
+
+
+def _first_match(rules: tuple[tuple[str, str], ...], code: str, default: str) -> str:
+    for pattern, kind in rules:
+        if re.search(pattern, code):
+            return kind
+    return default
+
+
+def _years_ok(text: str, first: int, last: int) -> bool:
+    span = [int(text[:4])] + ([int(text[5:9])] if "/" in text else [])
+    return all(first <= year <= last for year in span) and span == sorted(span)
+
+
+def check_plausibility(
+    table: Table, report: Report, bounds: dict[str, Bound], years: tuple[int, int]
+) -> None:
+    """Values within their unit's and indicator's bounds, years in range, and one kind of
+    unit per indicator (observations: one indicator, one kind of unit). Rows whose cells
+    already failed are skipped: one problem per cause."""
+    spec = table.spec
+    file = spec.file
+    year_column = PLAUSIBLE_TABLES[spec.name]
+    first, last = years
+    broken = {p.line for p in report.problems if p.file == file}
+    unit_kind: dict[str, str] = {}
+    rule_of: dict[tuple[str, str], Bound | None] = {}
+    kinds_seen: dict[str, dict[str, list[int]]] = {}
+    years_ok: dict[str, bool] = {}
+    found: list[Problem] = []
+    for row in table.rows:
+        if row.line in broken:
+            continue
+        values = row.values
+        indicator, unit = values.get("indicator", ""), values.get("unit", "")
+        key = (indicator, unit)
+        bound = rule_of.get(key, False)
+        if bound is False:
+            if unit not in unit_kind:
+                unit_kind[unit] = _first_match(UNIT_KINDS, unit, "other")
+            kind = unit_kind[unit]
+            if kind == "per_cent":
+                kind = _first_match(PCT_KINDS, indicator, "share")
+            elif kind == "percentage_points":
+                kind = "pp"
+            bound = rule_of[key] = bounds.get(kind)
+        if spec.name == "observations":
+            seen = kinds_seen.setdefault(indicator, {}).setdefault(unit_kind[unit], [row.line, 0])
+            seen[1] += 1
+        text = values.get("value", "")
+        if bound is not None and text and not bound.holds(float(text)):
+            found.append(
+                Problem(
+                    file,
+                    row.line,
+                    values.get(spec.id_column) or None,
+                    "value",
+                    text,
+                    f"implausible for {indicator} in {unit}: {bound.expected()}; correct the "
+                    f"figure or its unit (bounds: schema or params/{PLAUSIBILITY_PARAMS})",
+                    bound.rule,
+                )
+            )
+        for column in (year_column, "published"):
+            text = values.get(column, "")
+            if not text:
+                continue
+            ok = years_ok.get(text)
+            if ok is None:
+                ok = years_ok[text] = _years_ok(text, first, last)
+            if not ok:
+                found.append(
+                    Problem(
+                        file,
+                        row.line,
+                        values.get(spec.id_column) or None,
+                        column,
+                        text,
+                        f"year outside {first}-{last} (params/{PLAUSIBILITY_PARAMS}, 'years') "
+                        "or a range that ends before it starts; correct the year",
+                        "year_range",
+                    )
+                )
+    by_line = {r.line: r for r in table.rows}
+    for indicator, kinds in kinds_seen.items():
+        # The kind most rows use is the indicator's; the others are the odd ones out.
+        counted = {k: (count, -line) for k, (line, count) in kinds.items() if k != "other"}
+        if len(counted) < 2:
+            continue
+        first_kind = max(counted, key=counted.get)
+        named = {k: line for k, (line, _) in kinds.items()}
+        for row in table.rows:
+            if row.values.get("indicator") != indicator or row.line in broken:
+                continue
+            kind = unit_kind.get(row.values.get("unit", ""), "other")
+            if kind in (first_kind, "other"):
+                continue
+            found.append(
+                Problem(
+                    file,
+                    row.line,
+                    row.values.get(spec.id_column) or None,
+                    "unit",
+                    row.values.get("unit"),
+                    f"{indicator} is in {first_kind} units in most rows (e.g. line "
+                    f"{named[first_kind]}, id "
+                    f"{by_line[named[first_kind]].values.get(spec.id_column)}) but in {kind} "
+                    "units here; one indicator keeps one kind of unit: correct the unit or use "
+                    "another indicator code",
+                    "unit_consistency",
+                )
+            )
+    found.sort(key=lambda p: p.line or 0)
+    report.problems.extend(found)
+
+
+def validate(data_dir: Path | str, *, params_dir: Path | None = None) -> Report:
     """Check a whole data folder: code lists, sources, observations and targets.
 
     Parameters
@@ -332,9 +534,25 @@ def validate(data_dir: Path | str) -> Report:
     -------
     Report
         ``report.ok`` is True when nothing is wrong; ``report.problems`` lists every
-        problem otherwise (all files, all rows: not only the first).
+        problem otherwise (all files, all rows: not only the first): layout and cells
+        (the schema's columns), then plausibility (the schema's ``UNIT_KINDS``,
+        ``PCT_KINDS`` and ``DEFINITIONAL_BOUNDS``, with the assumed bounds of
+        ``params/plausibility.yaml``).
     """
-    data_dir = Path(data_dir)
+    import gc
+
+    # Hundreds of thousands of small objects (rows, problems) and no cycles among them: the
+    # cyclic collector would rescan them all again and again (half the time on 50 MB).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate(Path(data_dir), params_dir)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate(data_dir: Path, params_dir: Path | None) -> Report:
     report = Report(data_dir)
     if not data_dir.is_dir():
         report.problems.append(
@@ -349,5 +567,9 @@ def validate(data_dir: Path | str) -> Report:
     for name in (*CODE_LISTS, *(spec.name for spec in MAIN_TABLES)):
         if name in report.tables:
             check_cells(report.tables[name], report)
+    bounds, years = plausibility_bounds(params_dir)
+    for name in PLAUSIBLE_TABLES:
+        if name in report.tables:
+            check_plausibility(report.tables[name], report, bounds, years)
     report.warnings = suspected_duplicates(report)
     return report

@@ -107,6 +107,10 @@ def entries_from_params(
     return entries
 
 
+#: Columns of `backtest_catalog`, present even when no series could be backtested.
+BACKTEST_COLUMNS = ["series", "model", "mase", "smape", "coverage", "origins", "eligible", "note"]
+
+
 # -- backtest settings and pools (params/forecasts.yaml, key `backtest`) ----------------------
 def backtest_params(path=None) -> dict:
     """The ``backtest`` mapping of ``params/forecasts.yaml`` (empty when absent)."""
@@ -272,7 +276,11 @@ def backtest_catalog(
             scores["coverage"] = scores[f"coverage_{judged.rule.judged_level}"]
         scores.insert(0, "series", entry.label)
         frames.append(scores)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    extra = [c for c in table.columns if c not in BACKTEST_COLUMNS]
+    table = table.reindex(columns=[*BACKTEST_COLUMNS, *extra])
+    table["note"] = table["note"].astype(object).where(table["note"].notna(), "")
+    return table
 
 
 def forecast_catalog(

@@ -25,6 +25,9 @@ from dxecon import paths
 from dxecon.errors import ParamsError
 from dxecon.params import load_yaml
 
+#: Folders of the outputs layout: never scenario names (``outputs/<as-of>/sweeps/`` ...).
+RESERVED_NAMES = ("sweeps", "quick", "explorer", "index", "test-artifacts")
+
 Pct = Annotated[float, Field(ge=-50.0, le=50.0)]
 NonNegPct = Annotated[float, Field(ge=0.0, le=50.0)]
 Share = Annotated[float, Field(gt=0.0, le=100.0)]
@@ -124,6 +127,16 @@ class Scenario(_Strict):
     assumptions: dict[str, str] = Field(
         description="field -> its source or reasoning; every assumption is documented"
     )
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_NAMES:
+            raise ValueError(
+                f"{value!r} is a folder of the outputs layout ({', '.join(RESERVED_NAMES)}); "
+                "choose another scenario name"
+            )
+        return value
 
     @field_validator("as_of")
     @classmethod
@@ -257,6 +270,26 @@ def scenario_from_dict(
                 f"unknown instrument(s) {unknown}; allowed: {', '.join(known_instruments)}",
             )
     return scenario
+
+
+def check_scenario_codes(scenario: Scenario, dataset, *, file: str) -> None:
+    """The scenario's geography and sectors are codes of the data folder's code lists
+    (``codes/geographies.csv``, ``codes/sectors.csv``): a typo fails before any simulation."""
+    for field, values, code_list in (
+        ("geo", [scenario.geo], "geographies"),
+        ("sectors", list(scenario.sectors), "sectors"),
+    ):
+        allowed = dataset.code_set(code_list)
+        for value in values:
+            if value not in allowed:
+                close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                raise ParamsError(
+                    file,
+                    field if field == "geo" else f"sectors.{value}",
+                    f"{value!r} is not in codes/{code_list}.csv of {dataset.data_dir}; {hint}"
+                    f"allowed: {', '.join(allowed[:40])}",
+                )
 
 
 def available_scenarios() -> list[str]:

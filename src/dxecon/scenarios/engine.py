@@ -104,7 +104,12 @@ def simulate(
             f"scenario '{scenario.name}' has no observed start yet: "
             "dxecon.scenarios.resolve_start(scenario, dataset) fills it in from data/"
         )
+    from dxecon.scenarios.budget import check_budget
+
     n = int(paths or scenario.paths)
+    if n < 1:
+        raise ValueError(f"paths must be at least 1, got {n}")
+    check_budget(n, len(scenario.sectors), len(scenario.years), what=f"scenario '{scenario.name}'")
     years = np.array(scenario.years)
     steps = years - scenario.base_year  # 1..T
     T = len(years)

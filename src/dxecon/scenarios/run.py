@@ -12,7 +12,13 @@ import pandas as pd
 from dxecon.data import Dataset, load_dataset
 from dxecon.errors import SeriesSelectionError
 from dxecon.io import write_csv_atomic
-from dxecon.scenarios.config import Scenario, load_scenario, scenario_from_parameters
+from dxecon.scenarios.config import (
+    Scenario,
+    check_scenario_codes,
+    load_scenario,
+    scenario_from_dict,
+    scenario_from_parameters,
+)
 from dxecon.scenarios.engine import PERCENTILES, Paths, simulate
 from dxecon.scenarios.scorecard import Scorecard, score
 from dxecon.scenarios.start import StartValues, resolve_start
@@ -82,11 +88,16 @@ def run_scenario(
         if isinstance(source, Scenario)
         else load_scenario(source, known_instruments=registry.instruments)
     )
+    file = f"<scenario {scenario.name}>" if isinstance(source, Scenario) else str(source)
+    if n_paths is not None:  # an override obeys the scenario's own limits
+        data = scenario.model_dump()
+        data["paths"] = n_paths
+        scenario = scenario_from_dict(data, file="--paths")
+    check_scenario_codes(scenario, dataset, file=file)
     start = None
     if not scenario.resolved or scenario.start_override:
-        file = str(source) if not isinstance(source, Scenario) else f"<scenario {scenario.name}>"
         scenario, start = resolve_start(scenario, dataset, file=file)
-    n = int(n_paths or scenario.paths)
+    n = scenario.paths
     current = current_year_nowcast(scenario, dataset, n)
     if current is None:
         paths = simulate(scenario, paths=n)

@@ -93,8 +93,12 @@ def connect(address: str, *, timeout: float = CONNECT_TIMEOUT_S):
         raise ParamsError(
             where, field, f"{address!r} is not a scheduler address; expected tcp://HOST:PORT"
         )
+    probe_scheduler(address, timeout=timeout)
     try:
-        client = distributed.Client(address, timeout=f"{timeout}s", set_as_default=False)
+        client = _bounded(
+            lambda: distributed.Client(address, timeout=f"{timeout}s", set_as_default=False),
+            timeout + 5.0,
+        )
     except (OSError, TimeoutError) as exc:
         raise ParamsError(
             where,
@@ -104,7 +108,7 @@ def connect(address: str, *, timeout: float = CONNECT_TIMEOUT_S):
         ) from exc
     try:
         client.wait_for_workers(1, timeout=timeout)
-        versions = client.run(worker_version)
+        versions = _bounded(lambda: client.run(worker_version), timeout)
     except (OSError, TimeoutError) as exc:
         client.close()
         raise ParamsError(
@@ -132,6 +136,73 @@ def connect(address: str, *, timeout: float = CONNECT_TIMEOUT_S):
     return client
 
 
+def _bounded(call: Callable[[], Any], seconds: float) -> Any:
+    """``call()`` in a helper thread, abandoned with a ``TimeoutError`` after ``seconds``: a
+    library wait that ignores its own timeout cannot hang the command."""
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(call)
+    try:
+        return future.result(timeout=seconds)
+    except FutureTimeout as exc:
+        raise TimeoutError(f"no answer within {seconds:g} s") from exc
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def probe_scheduler(address: str, *, timeout: float) -> None:
+    """Check, with plain sockets and within ``timeout``, that a Dask scheduler listens at a
+    ``tcp://`` address: it greets every connection first with a frame count (a small
+    integer, 8 bytes little-endian). Silence or anything else (an HTTP server, another
+    service) is a clear `ParamsError` instead of a hang or a huge allocation."""
+    import socket
+    import struct
+
+    where, field = "<command line>", "--scheduler"
+    scheme, _, rest = address.rpartition("://")
+    if scheme not in ("", "tcp"):
+        return  # tls:// and others: left to distributed, under `_bounded`
+    host, _, port = rest.rpartition(":")
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            greeting = b""
+            try:
+                while len(greeting) < 8:
+                    chunk = sock.recv(8 - len(greeting))
+                    if not chunk:
+                        break
+                    greeting += chunk
+            except TimeoutError:
+                pass
+    except OSError as exc:
+        raise ParamsError(
+            where,
+            field,
+            f"no Dask scheduler answered at {address} within {timeout:g} s ({exc}); start one "
+            "(dask scheduler) or leave out --scheduler to run on this machine",
+        ) from exc
+    if len(greeting) < 8:
+        raise ParamsError(
+            where,
+            field,
+            f"something listens at {address} but sent no Dask greeting within {timeout:g} s: "
+            "it is not a Dask scheduler; check the port (a scheduler's default is 8786)",
+        )
+    frames = struct.unpack("<Q", greeting)[0]
+    if not 1 <= frames <= 1024:
+        shown = greeting.decode("ascii", "replace").strip()
+        raise ParamsError(
+            where,
+            field,
+            f"the service at {address} is not a Dask scheduler (it answered {shown!r}); "
+            "check the port (a scheduler's default is 8786)",
+        )
+
+
 def cluster_threads(client) -> int:
     """Worker threads of a Dask cluster (its parallelism)."""
     return max(1, sum(client.nthreads().values()))
@@ -146,6 +217,7 @@ def map_variants(
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     mp_context: multiprocessing.context.BaseContext | None = None,
+    task_timeout: float | None = None,
 ) -> list[dict[str, Any]]:
     """Evaluate every variant on an engine; rows come back sorted by variant.
 
@@ -163,6 +235,8 @@ def map_variants(
         Called with the number of variants each time a chunk finishes.
     mp_context : multiprocessing context, optional
         How the local pool starts workers (default `local_context`).
+    task_timeout : float, optional
+        Dask: seconds to wait for the next chunk before the rest fail (``--timeout``).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
@@ -185,7 +259,7 @@ def map_variants(
         client = connect(scheduler) if owned else scheduler
         try:
             size = chunk_size or chunk_size_for(len(variants), cluster_threads(client))
-            for chunk, result in _dask(client, _chunks(variants, size)):
+            for chunk, result in _dask(client, _chunks(variants, size), task_timeout):
                 rows += result
                 tick(len(chunk))
         finally:
@@ -213,18 +287,37 @@ def _local(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask(client, chunks: list[list[Variant]]) -> Iterator[tuple[list[Variant], list[dict]]]:
+def _dask(
+    client, chunks: list[list[Variant]], task_timeout: float | None = None
+) -> Iterator[tuple[list[Variant], list[dict]]]:
+    """Chunks on the cluster; when no chunk finishes within ``task_timeout`` seconds (a
+    lost cluster, a hung worker), the chunks left fail with that reason instead of waiting
+    for ever."""
     import distributed
 
     futures = client.map(evaluate_variants, chunks, pure=False)
     owner = {future.key: chunk for future, chunk in zip(futures, chunks, strict=True)}
+    pending = set(futures)
     try:
-        for future in distributed.as_completed(futures, loop=client.loop):
-            chunk = owner[future.key]
+        while pending:
             try:
-                result = future.result()
-            except Exception as exc:  # KilledWorker and the like: report, keep the rest
-                result = _failed_chunk(chunk, exc)
-            yield chunk, result
+                with client.as_current():  # the client is not the process default
+                    done, pending = distributed.wait(
+                        list(pending), timeout=task_timeout, return_when="FIRST_COMPLETED"
+                    )
+            except TimeoutError as exc:
+                reason = TimeoutError(f"no chunk finished within {task_timeout:g} s")
+                for future in pending:
+                    yield owner[future.key], _failed_chunk(owner[future.key], reason)
+                pending = set()
+                del exc
+                break
+            for future in done:
+                chunk = owner[future.key]
+                try:
+                    result = future.result()
+                except Exception as exc:  # KilledWorker and the like: report, keep the rest
+                    result = _failed_chunk(chunk, exc)
+                yield chunk, result
     finally:
         client.cancel(futures)

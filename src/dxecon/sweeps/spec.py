@@ -36,6 +36,7 @@ SWEEP_KEYS = (
     "common_random_numbers",
     "design",
     "samples",
+    "notebook_samples",
     "parameters",
     "surface",
     "productivity_basis",
@@ -625,6 +626,12 @@ def sweep_from_dict(
     ):
         raise ParamsError(
             file, "samples", f"the {design} design needs samples >= 1, got {samples!r}"
+        )
+
+    shown = data.get("notebook_samples")
+    if shown is not None and (isinstance(shown, bool) or not isinstance(shown, int) or shown < 1):
+        raise ParamsError(
+            file, "notebook_samples", f"expected a number of samples >= 1, got {shown!r}"
         )
 
     specs = data["parameters"]
