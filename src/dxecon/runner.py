@@ -412,6 +412,7 @@ def validate_scenarios(
     the data folder's code lists, and the resource budget. Returns name -> its values."""
     from dxecon.scenarios.budget import check_budget
     from dxecon.scenarios.config import check_scenario_codes, scenario_from_dict
+    from dxecon.scenarios.start import resolve_start
     from dxecon.targets import TargetRegistry
 
     known = TargetRegistry(dataset).instruments
@@ -430,10 +431,13 @@ def validate_scenarios(
             )
         scenario = scenario_from_dict(values, file=file, known_instruments=known)
         check_scenario_codes(scenario, dataset, file=file)
+        # The observed start (read from the data as of the run) is checked too: a scenario
+        # whose ceilings sit below today's shares fails here, before any notebook starts.
+        resolved, _ = resolve_start(scenario, dataset, file=file)
         check_budget(
-            scenario.paths,
-            len(scenario.sectors),
-            len(scenario.years),
+            resolved.paths,
+            len(resolved.sectors),
+            len(resolved.years),
             what=f"{file}: scenario '{name}'",
         )
         found[name] = values
