@@ -19,6 +19,7 @@ import click
 
 from dxecon.cli_options import DATA_OPTION, OUTPUTS_OPTION
 from dxecon.errors import DxeconError
+from dxecon.reporting.cli import LANG_OPTION, PDF_OPTION
 
 
 def _fail(exc: Exception) -> None:
@@ -298,12 +299,16 @@ def _published(result) -> None:
 )
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
 @OUTPUTS_OPTION
+@LANG_OPTION
+@PDF_OPTION
 def run_cmd(
     as_of: str,
     scenario: str | None,
     params_file: Path | None,
     workers: int,
     outputs_dir: Path | None,
+    lang: str,
+    pdf: bool,
 ) -> None:
     """Execute the notebook suite into OUTPUTS/<as-of>/<scenario>/ (atomically)."""
     from dxecon.params import load_yaml
@@ -334,6 +339,8 @@ def run_cmd(
             outputs_dir=outputs_dir,
             workers=workers,
             progress=True,
+            report_lang=lang,
+            report_pdf=pdf,
         )
     except (DxeconError, ValueError) as exc:
         if isinstance(exc, click.UsageError):
@@ -348,8 +355,15 @@ def run_cmd(
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
 @OUTPUTS_OPTION
 @DATA_OPTION
+@LANG_OPTION
+@PDF_OPTION
 def monthly(
-    as_of: str | None, workers: int, outputs_dir: Path | None, data_dir: Path | None
+    as_of: str | None,
+    workers: int,
+    outputs_dir: Path | None,
+    data_dir: Path | None,
+    lang: str,
+    pdf: bool,
 ) -> None:
     """The main job: every scenario for the month, with the index and revisions."""
     from dxecon import paths
@@ -371,6 +385,8 @@ def monthly(
             workers=workers,
             progress=sys.stderr.isatty(),
             data_dir=data_dir,
+            report_lang=lang,
+            report_pdf=pdf,
         )
     except DxeconError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -406,9 +422,11 @@ def notebooks_refresh(names: tuple[str, ...]) -> None:
 
 
 def _register_optional_commands() -> None:
+    from dxecon.reporting.cli import report
     from dxecon.sweep_cli import sweep
 
     main.add_command(sweep)
+    main.add_command(report)  # issue 13: dxecon report FOLDER [--lang] [--pdf]
 
 
 _register_optional_commands()

@@ -106,6 +106,8 @@ def run_monthly(
     workers: int = 2,
     progress: bool = False,
     data_dir: Path | None = None,
+    report_lang: str | None = "vi",
+    report_pdf: bool = False,
 ):
     """Run every shipped scenario for the month, record it in the index, add revisions."""
     from dxecon.errors import DxeconError
@@ -126,6 +128,8 @@ def run_monthly(
             progress=progress,
             after_staging=lambda name, folder: write_revisions(outputs_dir, name, as_of, folder),
             data_dir=data_dir,
+            report_lang=report_lang,  # issue 13: the month's report
+            report_pdf=report_pdf,
         )
     except DxeconError as exc:
         record(

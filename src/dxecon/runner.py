@@ -270,6 +270,8 @@ def run_suite(
     progress: bool = True,
     after_staging=None,
     data_dir: Path | None = None,
+    report_lang: str | None = None,
+    report_pdf: bool = False,
 ) -> RunResult:
     """Execute the suite for each scenario; see the module docstring for the guarantees.
 
@@ -286,6 +288,11 @@ def run_suite(
         Called for each scenario's staged folder before publishing (monthly revisions).
     data_dir : path, optional
         Another data folder with the shipped layout; the notebook kernels read it too.
+    report_lang : 'vi', 'en' or None
+        Write the month's report (``report.html``, ``tables.xlsx``) in this language into
+        ``OUTPUTS/<as-of>/`` once the scenario folders are published; None: no report.
+    report_pdf : bool
+        Also print ``report.pdf``.
     """
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
@@ -354,6 +361,14 @@ def run_suite(
             _publish(staging / name, final)
             result.folders[name] = final
         shutil.rmtree(staging / "common", ignore_errors=True)
+        # -- issue 13: the month's report, from the published tables (dxecon.reporting) ----
+        if report_lang:
+            from dxecon.reporting import build_report
+
+            report_start = time.perf_counter()
+            build_report(outputs_dir / as_of, report_lang, pdf=report_pdf, data_dir=data_dir)
+            result.durations["report"] = round(time.perf_counter() - report_start, 2)
+        # -- end issue 13 ----------------------------------------------------------------
         result.seconds = time.perf_counter() - clock
     return result
 

@@ -90,10 +90,19 @@ def open_run(source) -> RunFolder:
             f"{folder}: no scenario folder with tables/scorecard.csv; run `dxecon monthly` "
             "or `dxecon run` first"
         )
+    folders = {_display_name(path, name): path for name, path in folders.items()}
     folders = {name: folders[name] for name in _order(folders)}
     first = next(iter(folders.values())) / "manifest.json"
     manifest = json.loads(first.read_text(encoding="utf-8")) if first.is_file() else {}
     return RunFolder(folder, folders, manifest)
+
+
+def _display_name(folder: Path, default: str) -> str:
+    """The scenario's name as written (Vietnamese letters kept), from its manifest."""
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        return str(json.loads(manifest.read_text(encoding="utf-8")).get("scenario") or default)
+    return default
 
 
 # -- tables ------------------------------------------------------------------------------------
