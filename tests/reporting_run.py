@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from dxecon import paths
 from dxecon.data import load_dataset
 from dxecon.monthly import revisions
 from dxecon.params import load_yaml
 from dxecon.report import scenario_forecasts
 from dxecon.scenarios import run_scenario, scenario_from_dict
 from dxecon.scenarios.config import slugify
-from dxecon import paths
 
 AS_OF, PREVIOUS = "2026-10", "2026-09"
 VIETNAMESE_NAME = "Kịch bản tăng tốc"
