@@ -65,11 +65,17 @@ def test_report_in_chromium(browser, reports, lang, viewport, tmp_path):
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+    sticking_out = page.evaluate(
+        """() => { const m = document.querySelector('main').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('table, figure, dl, p'))
+          .filter(t => t.getBoundingClientRect().right > m.right + 0.5).length }"""
+    )
     title = page.locator("h1").inner_text()
     page.close()
     assert not errors, errors
     assert not outside, outside
     assert scroll[0] <= scroll[1], f"horizontal scrolling: content {scroll[0]} px > {scroll[1]}"
+    assert sticking_out == 0, "a table or figure is wider than the page"
     assert images and all(done and w > 0 for done, w in images), images
     assert ("Báo cáo dự báo kinh tế số Hải Phòng" if lang == "vi" else "Hai Phong") in title
     assert shot.stat().st_size > 10_000
