@@ -610,11 +610,38 @@ class Report:
         top = top.sort_values("probability_swing", ascending=False).iloc[0]
         return self.w(
             "sum.lever",
-            target=self.w.text(self.target_text.get(top["target_id"], top["target"])),
+            target=self.w.text(self.target_text.get(top["target_id"], top["target"])).rstrip("."),
             parameter=self.parameter(top["parameter"], top["meaning"]),
             low=self.w.probability(top["probability_low"]),
             high=self.w.probability(top["probability_high"]),
         )
+
+    def levers(self, top: int = 3) -> Table | None:
+        """The sweep's strongest assumptions for each key target (one-at-a-time)."""
+        tornado, w = self.run.table("sweep_tornado"), self.w
+        if tornado is None or tornado.empty:
+            return None
+        rows = []
+        for _, r in tornado[tornado["rank"] <= top].sort_values(["target_id", "rank"]).iterrows():
+            rows.append(
+                [
+                    _cell(w.text(self.target_text.get(r["target_id"], r["target"]))),
+                    _cell(self.parameter(r["parameter"], r["meaning"])),
+                    _cell(f"{w.number(r['low_value'])} / {w.number(r['high_value'])}"),
+                    _cell(
+                        f"{w.probability(r['probability_low'])} / "
+                        f"{w.probability(r['probability_high'])}",
+                        _pct(r["probability_high"]),
+                    ),
+                    _cell(
+                        f"{w.number(r['median_low'])} / {w.number(r['median_high'])}",
+                        r["median_high"],
+                    ),
+                ]
+            )
+        headers = [w("col.target"), w("col.parameter"), w("col.low_high")]
+        headers += [w("col.prob_low_high"), w("col.median_low_high")]
+        return Table("sheet.levers", headers, rows, w("cap.levers"), numeric={2, 3, 4})
 
     def parameter(self, name: str, meaning: str) -> str:
         """A sweep parameter in words: 'sectors.ind_con.growth.mean' -> its meaning."""
@@ -701,19 +728,6 @@ class Report:
         lever = self.lever()
         if lever:
             out.append(lever)
-        nowcast = self.run.table("nowcast")
-        if nowcast is not None and len(nowcast):
-            r = nowcast.iloc[0]
-            out.append(
-                w(
-                    "sum.nowcast",
-                    year=int(r["year"]),
-                    median=w.number(r["median"]),
-                    lower=w.number(r["lower"]),
-                    upper=w.number(r["upper"]),
-                    stage=w.get(f"nowcast.{r['stage']}", r["stage"]),
-                )
-            )
         return out
 
     # -- bibliography --------------------------------------------------------------------------
@@ -744,6 +758,7 @@ class Report:
         title = self.title_page()
         scorecard = self.scorecard()
         scenario_table = self.scenario_table()
+        levers = self.levers()
         chart = self.scenario_chart()
         takes = self.what_it_takes()
         peers = self.peers()
@@ -776,6 +791,7 @@ class Report:
             "chart": chart,
             "chart_caption": getattr(self, "chart_caption", ""),
             "what_it_takes": takes,
+            "levers": levers,
             "peers": peers,
             "nowcast": nowcast,
             "revisions": revisions,
