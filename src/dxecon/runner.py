@@ -31,6 +31,7 @@ from typing import Any
 
 from dxecon import paths
 from dxecon.errors import DxeconError, ParamsError
+from dxecon.scenarios.config import slugify  # issue 13: folders of Vietnamese-named scenarios
 
 #: Parameters the runner itself sets; notebooks may declare them.
 RUNNER_PARAMETERS = ("as_of", "output_dir")
@@ -334,7 +335,7 @@ def run_suite(
             raise RunError(exc.notebook, exc.cell, exc.error, failed) from exc
         result.durations = {_task_label(t): round(t.seconds, 2) for t in tasks}
         for name in scenarios:
-            folder = staging / name
+            folder = staging / slugify(name)
             _assemble(folder, staging / "common", notebooks, name)
             manifest = {
                 "as_of": as_of,
@@ -357,8 +358,8 @@ def run_suite(
                 json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
             )
         for name in scenarios:
-            final = outputs_dir / as_of / name
-            _publish(staging / name, final)
+            final = outputs_dir / as_of / slugify(name)
+            _publish(staging / slugify(name), final)
             result.folders[name] = final
         shutil.rmtree(staging / "common", ignore_errors=True)
         # -- issue 13: the month's report, from the published tables (dxecon.reporting) ----
@@ -397,7 +398,7 @@ def _plan(notebooks, scenarios, params, as_of, staging) -> list[Task]:
     for nb in notebooks:
         owners = scenarios if nb.per_scenario else [None]
         for scenario in owners:
-            folder = staging / (scenario or "common")
+            folder = staging / (slugify(scenario) if scenario else "common")
             values = {k: v for k, v in params.items() if k in nb.parameters}
             if "as_of" in nb.parameters:
                 values["as_of"] = as_of
