@@ -381,8 +381,8 @@ class Report:
         axes.set_xlabel(w("chart.year"))
         axes.set_ylabel(w("chart.share"))
         axes.xaxis.get_major_locator().set_params(integer=True)
-        axes.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 0))
-        axes.legend(frameon=False, loc="lower right")
+        axes.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 1, strip=True))
+        axes.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
         axes.grid(alpha=0.3)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
