@@ -437,7 +437,7 @@ class Report:
                         _cell(
                             f"{w('measure.lp')}: {self.target_level(goal)} ({int(goal['year'])})"
                         ),
-                        _cell(self.value(goal["median"], goal["unit"])),
+                        _cell(self.latest_lp()),
                         _cell(f"{w.number(goal['target_value'])}%", goal["target_value"]),
                         _cell(pace("city's own record: labour productivity")),
                         _cell(pace("best pace of any province: labour productivity")),
@@ -453,6 +453,19 @@ class Report:
         return Table(
             "sheet.what_it_takes", headers, rows, w("cap.what_it_takes"), numeric={1, 2, 3, 4, 5}
         )
+
+    def latest_lp(self) -> str:
+        """The city's latest published (or estimated) productivity growth, with its years."""
+        card = self.cards[self.base]
+        rows = card[(card["scope"] == "city") & (card["indicator"] == "lp_growth")]
+        rows = rows[rows["latest_value"].notna()]
+        if rows.empty:
+            return DASH
+        r = rows.sort_values("year").iloc[-1]
+        self.cite(r.get("latest_source"))
+        years = re.search(r"\d{4}-\d{4}", str(r.get("latest_method", "")))
+        period = years.group(0) if years else r["latest_period"]
+        return f"{self.value(r['latest_value'], r['unit'])} ({period})"
 
     def _sources_of(self, evidence) -> set[str]:
         if not isinstance(evidence, str):
