@@ -284,7 +284,8 @@ def _published(result) -> None:
     for name, folder in result.folders.items():
         click.echo(f"{name}: {folder}")
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.durations.items())
-    click.echo(f"{len(result.durations)} notebook runs in {result.seconds:.1f}s ({timing})")
+    runs = sum("/" in k for k in result.durations)  # notebooks; "report" is the report step
+    click.echo(f"{runs} notebook runs in {result.seconds:.1f}s ({timing})")
 
 
 @main.command("run")
