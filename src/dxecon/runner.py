@@ -367,7 +367,13 @@ def run_suite(
             from dxecon.reporting import build_report
 
             report_start = time.perf_counter()
-            build_report(outputs_dir / as_of, report_lang, pdf=report_pdf, data_dir=data_dir)
+            build_report(
+                outputs_dir / as_of,
+                report_lang,
+                pdf=report_pdf,
+                data_dir=data_dir,
+                outputs_dir=outputs_dir,
+            )
             result.durations["report"] = round(time.perf_counter() - report_start, 2)
         # -- end issue 13 ----------------------------------------------------------------
         result.seconds = time.perf_counter() - clock

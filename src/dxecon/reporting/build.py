@@ -136,10 +136,19 @@ def _cell(text, value=None, cls: str = "") -> Cell:
 class Report:
     """Everything the template shows, in one language."""
 
-    def __init__(self, run: RunFolder, lang: str = "vi", *, data_dir: Path | None = None):
+    def __init__(
+        self,
+        run: RunFolder,
+        lang: str = "vi",
+        *,
+        data_dir: Path | None = None,
+        outputs_dir: Path | None = None,
+    ):
         from dxecon.data import load_dataset
 
         self.run, self.w = run, Words(lang)
+        # Where earlier months live (a staged month folder is not yet beside them).
+        self.outputs_dir = Path(outputs_dir) if outputs_dir else run.folder.parent
         self.dataset = load_dataset(data_dir)
         self.as_of_end = pd.Period(self.run.as_of[:7], freq="M").end_time.normalize()
         self.cited: set[str] = set()
@@ -599,7 +608,7 @@ class Report:
 
     def why_changed(self, previous: str, scenario_folder: str) -> str:
         w = self.w
-        before = self.run.folder.parent / previous / scenario_folder / "manifest.json"
+        before = self.outputs_dir / previous / scenario_folder / "manifest.json"
         if not before.is_file():
             return ""
         old = json.loads(before.read_text(encoding="utf-8"))
@@ -885,6 +894,7 @@ def build_report(
     pdf: bool = False,
     data_dir: Path | None = None,
     workbook: bool = True,
+    outputs_dir: Path | None = None,
 ) -> Path:
     """Write ``report.html`` (and ``tables.xlsx``, and with ``pdf`` ``report.pdf``) into a
     run's month folder; return the HTML's path.
@@ -896,9 +906,12 @@ def build_report(
         the result of ``dxecon.runner.run_suite`` (its ``folders``).
     lang : 'vi' or 'en'
         The report's language (labels, status words, numbers, summary).
+    outputs_dir : path, optional
+        The folder holding earlier months (``OUTPUTS``), for "why it changed"; default the
+        month folder's parent. Give it when building into a staged folder before publishing.
     """
     run = open_run(source)
-    report = Report(run, lang, data_dir=data_dir)
+    report = Report(run, lang, data_dir=data_dir, outputs_dir=outputs_dir)
     context = report.context()
     target = run.folder / REPORT_NAME
     _write_atomic(target, render(context).encode("utf-8"))
