@@ -56,3 +56,8 @@ def test_monthly_run_publishes_every_scenario_with_revisions_and_index(tmp_path)
     index = pd.read_csv(tmp_path / "index.csv")
     assert set(index["scenario"]) == {"baseline", "accelerated", "lagging"}
     assert (index["status"] == "ok").all() and (index["as_of"] == "2026-10").all()
+    # the month's report (issue 13): Vietnamese by default, with its spreadsheet
+    html = (tmp_path / "2026-10" / "report.html").read_text(encoding="utf-8")
+    assert "Báo cáo dự báo kinh tế số Hải Phòng - tháng 10/2026" in html
+    assert (tmp_path / "2026-10" / "tables.xlsx").is_file()
+    assert "report" in result.durations

@@ -19,6 +19,7 @@ import click
 
 from dxecon.cli_options import DATA_OPTION, OUTPUTS_OPTION
 from dxecon.errors import DxeconError
+from dxecon.reporting.cli import LANG_OPTION, PDF_OPTION
 
 
 def _fail(exc: Exception) -> None:
@@ -284,7 +285,8 @@ def _published(result) -> None:
     for name, folder in result.folders.items():
         click.echo(f"{name}: {folder}")
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.durations.items())
-    click.echo(f"{len(result.durations)} notebook runs in {result.seconds:.1f}s ({timing})")
+    runs = sum("/" in k for k in result.durations)  # notebooks; "report" is the report step
+    click.echo(f"{runs} notebook runs in {result.seconds:.1f}s ({timing})")
 
 
 @main.command("run")
@@ -300,6 +302,8 @@ def _published(result) -> None:
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
 @OUTPUTS_OPTION
 @DATA_OPTION
+@LANG_OPTION
+@PDF_OPTION
 def run_cmd(
     as_of: str,
     scenario: str | None,
@@ -307,6 +311,8 @@ def run_cmd(
     workers: int,
     outputs_dir: Path | None,
     data_dir: Path | None,
+    lang: str,
+    pdf: bool,
 ) -> None:
     """Execute the notebook suite into OUTPUTS/<as-of>/<scenario>/ (atomically).
 
@@ -349,6 +355,8 @@ def run_cmd(
             workers=workers,
             progress=True,
             data_dir=data_dir,
+            report_lang=lang,
+            report_pdf=pdf,
         )
     except (DxeconError, ValueError) as exc:
         if isinstance(exc, click.UsageError):
@@ -363,8 +371,15 @@ def run_cmd(
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
 @OUTPUTS_OPTION
 @DATA_OPTION
+@LANG_OPTION
+@PDF_OPTION
 def monthly(
-    as_of: str | None, workers: int, outputs_dir: Path | None, data_dir: Path | None
+    as_of: str | None,
+    workers: int,
+    outputs_dir: Path | None,
+    data_dir: Path | None,
+    lang: str,
+    pdf: bool,
 ) -> None:
     """The main job: every scenario for the month, with the index and revisions."""
     from dxecon import paths
@@ -386,6 +401,8 @@ def monthly(
             workers=workers,
             progress=sys.stderr.isatty(),
             data_dir=data_dir,
+            report_lang=lang,
+            report_pdf=pdf,
         )
     except (DxeconError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
@@ -421,9 +438,11 @@ def notebooks_refresh(names: tuple[str, ...]) -> None:
 
 
 def _register_optional_commands() -> None:
+    from dxecon.reporting.cli import report
     from dxecon.sweep_cli import sweep
 
     main.add_command(sweep)
+    main.add_command(report)  # issue 13: dxecon report FOLDER [--lang] [--pdf]
 
 
 _register_optional_commands()

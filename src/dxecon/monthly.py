@@ -107,6 +107,8 @@ def run_monthly(
     workers: int = 2,
     progress: bool = False,
     data_dir: Path | None = None,
+    report_lang: str | None = "vi",
+    report_pdf: bool = False,
 ):
     """Run every shipped scenario for the month, record it in the index, add revisions.
 
@@ -134,6 +136,8 @@ def run_monthly(
                 ),
                 data_dir=data_dir,
                 hold_lock=False,
+                report_lang=report_lang,  # issue 13: the month's report
+                report_pdf=report_pdf,
             )
         except DxeconError as exc:
             record(

@@ -39,7 +39,7 @@ from typing import Any
 
 from dxecon import paths
 from dxecon.errors import DxeconError, ParamsError
-from dxecon.scenarios.config import RESERVED_NAMES
+from dxecon.scenarios.config import RESERVED_NAMES, slugify
 
 #: Parameters the runner itself sets; notebooks may declare them.
 RUNNER_PARAMETERS = ("as_of", "output_dir")
@@ -344,6 +344,22 @@ def _copy_previous(month: Path, staged: Path, replaced: set[str]) -> None:
             link_or_copy(str(entry), str(target))
 
 
+def _month_report(month: Path, lang: str, pdf: bool, data_dir, outputs_dir: Path, result) -> None:
+    """The month's report (``report.html``, ``tables.xlsx``, optionally ``report.pdf``), built
+    from the staged month's tables before it is published (dxecon.reporting, issue 13). A
+    report that fails does not hold back the forecasts: the run publishes them and says so."""
+    from dxecon.reporting import build_report
+
+    start = time.perf_counter()
+    try:
+        build_report(month, lang, pdf=pdf, data_dir=data_dir, outputs_dir=outputs_dir)
+    except DxeconError as exc:
+        print(f"warning: the report was not written: {exc}", file=sys.stderr)
+        result.durations["report_failed"] = str(exc)
+        return
+    result.durations["report"] = round(time.perf_counter() - start, 2)
+
+
 def _publish_month(staged: Path, final: Path, trash: Path) -> None:
     """Make ``staged`` (a complete month folder) the month folder ``final`` at once."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -456,6 +472,8 @@ def run_suite(
     after_staging=None,
     data_dir: Path | None = None,
     hold_lock: bool = True,
+    report_lang: str | None = None,
+    report_pdf: bool = False,
 ) -> RunResult:
     """Execute the suite for each scenario; see the module docstring for the guarantees.
 
@@ -477,6 +495,12 @@ def run_suite(
     hold_lock : bool
         False when the caller already holds `outputs_lock` (the monthly job, which writes
         the index under the same lock).
+    report_lang : 'vi', 'en' or None
+        Write the month's report (``report.html``, ``tables.xlsx``) in this language into
+        ``OUTPUTS/<as-of>/``, built in the staged month before it is published (a report
+        that fails leaves the previous month untouched); None: no report.
+    report_pdf : bool
+        Also print ``report.pdf``.
     """
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
@@ -507,6 +531,8 @@ def run_suite(
             progress=progress,
             after_staging=after_staging,
             data_dir=data_dir,
+            report_lang=report_lang,
+            report_pdf=report_pdf,
         )
 
 
@@ -529,6 +555,8 @@ def _run_locked(
     progress,
     after_staging,
     data_dir,
+    report_lang=None,
+    report_pdf=False,
 ) -> RunResult:
     from dxecon._reaper import reaping
 
@@ -556,7 +584,7 @@ def _run_locked(
     result.durations = {_task_label(t): round(t.seconds, 2) for t in tasks}
     try:
         for name in scenarios:
-            folder = month / name
+            folder = month / slugify(name)
             _assemble(folder, staging / "common", notebooks, name)
             manifest = {
                 "as_of": as_of,
@@ -579,13 +607,15 @@ def _run_locked(
                 json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
             )
         final = outputs_dir / as_of
-        _copy_previous(final, month, set(scenarios))
+        _copy_previous(final, month, {slugify(name) for name in scenarios})
+        if report_lang:
+            _month_report(month, report_lang, report_pdf, data_dir, outputs_dir, result)
         _publish_month(month, final, runs_dir / f"old-{run_id}")
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputsWriteError(exc, outputs_dir) from exc
     for name in scenarios:
-        result.folders[name] = outputs_dir / as_of / name
+        result.folders[name] = outputs_dir / as_of / slugify(name)
     shutil.rmtree(staging, ignore_errors=True)
     result.seconds = time.perf_counter() - clock
     return result
@@ -649,7 +679,7 @@ def _plan(notebooks, scenarios, values, as_of, month, common) -> list[Task]:
     for nb in notebooks:
         owners = scenarios if nb.per_scenario else [None]
         for scenario in owners:
-            folder = month / scenario if scenario else common
+            folder = month / slugify(scenario) if scenario else common
             injected = notebook_values(nb, values.get(scenario) if scenario else None)
             if "as_of" in nb.parameters:
                 injected["as_of"] = as_of

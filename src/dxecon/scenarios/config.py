@@ -94,6 +94,31 @@ class Shock(_Strict):
     note: str = ""
 
 
+def slugify(name: str) -> str:
+    """A safe folder name for a display name: Vietnamese letters lose their marks
+    (``đ`` becomes ``d``), anything but ``a-z``, ``0-9``, ``-`` and ``_`` becomes ``_``.
+
+    >>> slugify("Kịch bản tăng tốc")
+    'kich_ban_tang_toc'
+
+    Raises
+    ------
+    ValueError
+        When nothing usable is left (a name of punctuation only) or the name holds a
+        path separator or a control character.
+    """
+    import unicodedata
+
+    if any(c in name for c in "/\\") or any(unicodedata.category(c) == "Cc" for c in name):
+        raise ValueError("a scenario name may not contain '/', '\\' or control characters")
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    slug = re.sub(r"[^a-z0-9_\-]+", "_", plain).strip("_-")
+    if not slug:
+        raise ValueError("a scenario name needs at least one letter or digit")
+    return slug
+
+
 class StartOverride(_Strict):
     """An observed start value replaced by hand, with the reason (reported in the outputs)."""
 
@@ -104,7 +129,8 @@ class StartOverride(_Strict):
 class Scenario(_Strict):
     """Every assumption of one scenario. See ``params/scenarios/baseline.yaml``."""
 
-    name: Annotated[str, Field(pattern=r"^[a-z0-9_\-]+$")]
+    #: Display name, any letters (Vietnamese too); folders use ``slugify(name)``.
+    name: Annotated[str, Field(min_length=1, max_length=80)]
     description: str
     geo: str = "HP2025"
     as_of: str
@@ -130,13 +156,19 @@ class Scenario(_Strict):
 
     @field_validator("name")
     @classmethod
-    def _not_reserved(cls, value: str) -> str:
-        if value in RESERVED_NAMES:
+    def _name_is_a_safe_folder(cls, value: str) -> str:
+        slug = slugify(value)  # raises ValueError naming what is allowed
+        if value.startswith(".") or value in RESERVED_NAMES or slug in RESERVED_NAMES:
             raise ValueError(
-                f"{value!r} is a folder of the outputs layout ({', '.join(RESERVED_NAMES)}); "
-                "choose another scenario name"
+                f"{value!r} is a folder of the outputs layout ({', '.join(RESERVED_NAMES)}) "
+                "or starts with a dot; choose another scenario name"
             )
         return value
+
+    @property
+    def slug(self) -> str:
+        """The scenario's folder name (ASCII), derived from its display name."""
+        return slugify(self.name)
 
     @field_validator("as_of")
     @classmethod

@@ -66,7 +66,7 @@ class ScenarioRun:
 
     def write(self, outputs_dir: Path) -> Path:
         """Write ``scorecard.csv`` and ``percentiles.csv`` under OUTPUTS/<as-of>/<name>/."""
-        folder = Path(outputs_dir) / self.scenario.as_of / self.scenario.name
+        folder = Path(outputs_dir) / self.scenario.as_of / self.scenario.slug
         write_csv_atomic(self.scorecard.to_frame(), folder / "scorecard.csv")
         write_csv_atomic(self.percentiles(), folder / "percentiles.csv")
         return folder

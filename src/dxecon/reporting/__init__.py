@@ -1,0 +1,11 @@
+"""The monthly report for the city's leadership: Vietnamese first, English too.
+
+``build_report(outputs/<as-of>/, lang="vi")`` writes ``report.html`` (self-contained),
+``tables.xlsx`` and, on request, ``report.pdf`` from a run's tables; ``dxecon report``
+is its command line.
+"""
+
+from dxecon.reporting.build import build_report, open_run
+from dxecon.reporting.i18n import LANGUAGES, Words
+
+__all__ = ["LANGUAGES", "Words", "build_report", "open_run"]

@@ -1,0 +1,924 @@
+"""The monthly report: one self-contained HTML page (and ``tables.xlsx``) from a run's tables.
+
+The report reads what the notebooks wrote (``<scenario>/tables/*.csv``, ``manifest.json``)
+and, for the words and the bibliography, ``data/`` (target texts, sources, the latest
+figures of other provinces). Nothing in it is typed: every number comes from those files.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dxecon.errors import DxeconError
+from dxecon.reporting.i18n import DASH, Words
+
+#: Status -> colour class in the report.
+STATUS_CLASS = {
+    "met": "good",
+    "on track": "good",
+    "latest meets": "good",
+    "on trend": "good",
+    "at risk": "warn",
+    "missed": "bad",
+    "off track": "bad",
+    "latest short": "bad",
+    "off trend": "bad",
+    "not comparable": "neutral",
+    "indicative": "neutral",
+    "no data": "neutral",
+}
+#: Shipped scenarios first in this order, others after by name.
+SCENARIO_ORDER = ("baseline", "accelerated", "lagging")
+REPORT_NAME, WORKBOOK_NAME, PDF_NAME = "report.html", "tables.xlsx", "report.pdf"
+
+
+# -- the run -----------------------------------------------------------------------------------
+@dataclass
+class RunFolder:
+    """A month folder (``outputs/<as-of>/``): one sub-folder per scenario."""
+
+    folder: Path
+    scenarios: dict[str, Path]
+    manifest: dict
+
+    @property
+    def as_of(self) -> str:
+        return str(self.manifest.get("as_of") or self.folder.name)
+
+    def table(self, name: str, scenario: str | None = None) -> pd.DataFrame | None:
+        """A table of one scenario, or (``scenario=None``) of the first that has it."""
+        folders = [self.scenarios[scenario]] if scenario else list(self.scenarios.values())
+        for folder in [*folders, self.folder / "common"]:
+            path = folder / "tables" / f"{name}.csv"
+            if path.is_file():
+                return pd.read_csv(path, keep_default_na=True)
+        return None
+
+
+def _order(names) -> list[str]:
+    known = [n for n in SCENARIO_ORDER if n in names]
+    return known + sorted(n for n in names if n not in known)
+
+
+def open_run(source) -> RunFolder:
+    """A month folder, a single scenario folder or a runner result (``.folders``)."""
+    if hasattr(source, "folders"):
+        folders = {name: Path(path) for name, path in source.folders.items()}
+        parents = {p.parent for p in folders.values()}
+        folder = parents.pop() if len(parents) == 1 else Path(os.path.commonpath(list(parents)))
+    else:
+        folder = Path(source)
+        if not folder.is_dir():
+            raise DxeconError(f"{folder}: no such run folder; give outputs/<YYYY-MM>/")
+        if (folder / "tables" / "scorecard.csv").is_file():
+            folders = {folder.name: folder}
+        else:
+            folders = {
+                p.name: p for p in folder.iterdir() if (p / "tables" / "scorecard.csv").is_file()
+            }
+    if not folders:
+        raise DxeconError(
+            f"{folder}: no scenario folder with tables/scorecard.csv; run `dxecon monthly` "
+            "or `dxecon run` first"
+        )
+    folders = {_display_name(path, name): path for name, path in folders.items()}
+    folders = {name: folders[name] for name in _order(folders)}
+    first = next(iter(folders.values())) / "manifest.json"
+    manifest = json.loads(first.read_text(encoding="utf-8")) if first.is_file() else {}
+    return RunFolder(folder, folders, manifest)
+
+
+def _display_name(folder: Path, default: str) -> str:
+    """The scenario's name as written (Vietnamese letters kept), from its manifest."""
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        return str(json.loads(manifest.read_text(encoding="utf-8")).get("scenario") or default)
+    return default
+
+
+# -- tables ------------------------------------------------------------------------------------
+@dataclass
+class Cell:
+    text: str
+    value: object = None  # the number behind the text, for the spreadsheet
+    cls: str = ""
+    href: str = ""
+
+
+@dataclass
+class Table:
+    key: str  # catalogue key of the sheet name
+    headers: list[str]
+    rows: list[list[Cell]]
+    caption: str = ""
+    title: str = ""
+    numeric: set[int] = field(default_factory=set)  # right-aligned columns
+
+    def frame(self) -> pd.DataFrame:
+        data = [[c.value if c.value is not None else c.text for c in row] for row in self.rows]
+        return pd.DataFrame(data, columns=self.headers)
+
+
+def _cell(text, value=None, cls: str = "") -> Cell:
+    value = None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+    return Cell(str(text), value, cls)
+
+
+class Report:
+    """Everything the template shows, in one language."""
+
+    def __init__(
+        self,
+        run: RunFolder,
+        lang: str = "vi",
+        *,
+        data_dir: Path | None = None,
+        outputs_dir: Path | None = None,
+    ):
+        from dxecon.data import load_dataset
+
+        self.run, self.w = run, Words(lang)
+        # Where earlier months live (a staged month folder is not yet beside them).
+        self.outputs_dir = Path(outputs_dir) if outputs_dir else run.folder.parent
+        self.dataset = load_dataset(data_dir)
+        self.as_of_end = pd.Period(self.run.as_of[:7], freq="M").end_time.normalize()
+        self.cited: set[str] = set()
+        targets = self.dataset.targets.set_index("target_id")
+        column = "text_vi" if lang == "vi" else "text"
+        texts = targets[column].where(targets[column].fillna("") != "", targets["text"])
+        self.target_text = texts.to_dict()
+        self.base = next(iter(run.scenarios))
+        self.cards = {name: run.table("scorecard", name) for name in run.scenarios}
+
+    # -- helpers -------------------------------------------------------------------------------
+    def cite(self, text) -> str:
+        """Remember the source ids in '... (S12)' / 'S12' and return them joined."""
+        if not isinstance(text, str):
+            return DASH
+        found = re.findall(r"\(([A-Za-z]+[0-9]+)\)", text) or re.findall(
+            r"\b([A-Z]+[0-9]+)\b", text
+        )
+        known = set(self.dataset.sources["source_id"])
+        ids = [s for s in found if s in known]
+        self.cited.update(ids)
+        return ", ".join(dict.fromkeys(ids)) or DASH
+
+    def geo(self, code) -> str:
+        if not isinstance(code, str):
+            return DASH
+        names = self.dataset.codes["geographies"].set_index("code")["name"]
+        return self.w.get(f"geo.{code}", str(names.get(code, code)))
+
+    def method(self, code) -> str:
+        return DASH if not isinstance(code, str) else self.w.get(f"method.{code}", code)
+
+    def unit(self, code) -> str:
+        if not isinstance(code, str):
+            return ""
+        units = self.dataset.codes["units"].set_index("code")["name"]
+        return self.w.get(f"unit.{code}", str(units.get(code, code)))
+
+    def value(self, number, unit, digits: int = 2) -> str:
+        if pd.isna(number):
+            return DASH
+        text = self.w.number(number, digits, strip=True)
+        u = self.unit(unit)
+        return f"{text}{u}" if u == "%" else f"{text} {u}".strip()
+
+    def target_words(self, row) -> str:
+        return self.w.text(self.target_text.get(row["target_id"], row.get("text")))
+
+    def indicator(self, code) -> str:
+        names = self.dataset.codes["indicators"].set_index("code")["name"]
+        return self.w.get(f"indicator.{code}", str(names.get(code, code)))
+
+    def latest_figure(self):
+        obs = self.dataset.observations
+        visible = obs[obs["published_date"] <= self.as_of_end]
+        if visible.empty:
+            return None
+        return visible.sort_values(["published_date", "line"]).iloc[-1]
+
+    # -- title page ----------------------------------------------------------------------------
+    def title_page(self) -> dict:
+        w, m = self.w, self.run.manifest
+        latest = self.latest_figure()
+        vintage = DASH
+        if latest is not None:
+            self.cited.add(latest["source_id"])
+            vintage = w(
+                "meta.vintage_value",
+                indicator=self.indicator(latest["indicator"]),
+                geo=self.geo(latest["geo"]),
+                period=latest["period"],
+                value=self.value(latest["value"], latest["unit"]),
+                published=w.date(latest["published_date"].date()),
+                publisher=latest["publisher"],
+            )
+        version = m.get("package_versions", {}).get("dxecon", "")
+        revision = str(m.get("code_revision", ""))[:12]
+        finished = m.get("finished_utc", "")
+        return {
+            "title": w("title", month=w.month(self.run.as_of)),
+            "subtitle": w("subtitle"),
+            "items": [
+                (w("meta.as_of"), w.date(self.as_of_end.date())),
+                (w("meta.run_date"), w.date(finished) if finished else DASH),
+                (w("meta.vintage"), vintage),
+                (w("meta.version"), f"dxecon {version}" + (f" ({revision})" if revision else "")),
+                (w("meta.scenarios"), ", ".join(w.scenario(s) for s in self.run.scenarios)),
+            ],
+        }
+
+    # -- scorecard -----------------------------------------------------------------------------
+    def boundary_note(self, row) -> str:
+        w, notes = self.w, []
+        if isinstance(row.get("other_boundary"), str) and row["other_boundary"]:
+            match = re.match(r"([\d.,]+) \((\w+), (\d{4})", row["other_boundary"])
+            if match:
+                number = float(match.group(1).replace(",", ""))
+                notes.append(
+                    w(
+                        "note.other_boundary",
+                        geo=self.geo(match.group(2)),
+                        value=f"{self.value(number, row['unit'])} ({match.group(3)})",
+                    )
+                )
+            self.cite(row["other_boundary"])
+        elif isinstance(row.get("latest_geo"), str) and row["latest_geo"] != row["geo"]:
+            notes.append(w("note.latest_geo", geo=self.geo(row["latest_geo"])))
+        if row.get("scored_on") == "close measure":
+            notes.append(w("note.proxy"))
+        if not pd.isna(row.get("trend_value")):
+            notes.append(w("note.trend", value=self.value(row["trend_value"], row["unit"])))
+        return "; ".join(notes) or DASH
+
+    def target_level(self, row) -> str:
+        sign = "≤" if row["comparator"] == "<=" else "≥"
+        level = self.value(row["target_value"], row["unit"])
+        if not pd.isna(row.get("target_high")):
+            low = self.w.number(row["target_value"], strip=True)
+            level = f"{low}-{self.value(row['target_high'], row['unit'])}"
+        return f"{sign} {level}"
+
+    def goal_label(self, goal) -> str:
+        return f"{self.target_level(goal)} ({self.w.year(goal['year'])})"
+
+    def scorecard(self) -> Table:
+        w, card = self.w, self.cards[self.base]
+        city = card[card["scope"] == "city"]
+        rows = []
+        for _, row in city.iterrows():
+            instruments = row["instrument"]
+            if isinstance(row.get("also_set_by"), str) and row["also_set_by"]:
+                instruments += ", " + row["also_set_by"]
+            latest = DASH
+            if not pd.isna(row["latest_value"]):
+                latest = f"{self.value(row['latest_value'], row['unit'])} ({row['latest_period']})"
+                self.cite(row.get("latest_source"))
+            median = DASH
+            if not pd.isna(row["median"]):
+                median = (
+                    f"{w.number(row['median'])} ({w.number(row['low'])}-{w.number(row['high'])})"
+                )
+            rows.append(
+                [
+                    _cell(self.target_words(row)),
+                    _cell(instruments),
+                    _cell(w.year(row["year"]), None if pd.isna(row["year"]) else int(row["year"])),
+                    _cell(self.target_level(row), row["target_value"]),
+                    _cell(latest, row["latest_value"]),
+                    _cell(median, row["median"]),
+                    _cell(w.probability(row["probability"]), _pct(row["probability"])),
+                    _cell(w.status(row["status"]), cls=STATUS_CLASS.get(row["status"], "")),
+                    _cell(self.boundary_note(row)),
+                ]
+            )
+        headers = [w(f"col.{k}") for k in ("target", "instrument", "year", "target_value")]
+        headers += [w(f"col.{k}") for k in ("latest", "median_range", "probability", "status")]
+        headers.append(w("col.note"))
+        caption = w("cap.scorecard", scenario=w.scenario(self.base))
+        n_context = int((card["scope"] != "city").sum())
+        if n_context:
+            caption += " " + w("cap.context", n=n_context)
+        return Table("sheet.scorecard", headers, rows, caption, numeric={2, 3, 4, 5, 6})
+
+    def status_counts(self) -> list[tuple[str, int, str]]:
+        from dxecon.scenarios.text import status_counts
+
+        city = self.cards[self.base][self.cards[self.base]["scope"] == "city"]
+        return [
+            (self.w.status(s), int(n), STATUS_CLASS.get(s, ""))
+            for s, n in status_counts(city).items()
+        ]
+
+    # -- scenarios -----------------------------------------------------------------------------
+    def forecast_goals(self) -> pd.DataFrame:
+        card = self.cards[self.base]
+        return card[(card["scope"] == "city") & (card["scored_on"] == "forecast")]
+
+    def scenario_table(self) -> Table:
+        w = self.w
+        rows = []
+        for _, goal in self.forecast_goals().iterrows():
+            row = [_cell(self.target_words(goal)), _cell(w.year(goal["year"]), int(goal["year"]))]
+            row.append(_cell(self.target_level(goal), goal["target_value"]))
+            for name in self.run.scenarios:
+                card = self.cards[name]
+                match = card[card["goal_id"] == goal["goal_id"]]
+                if match.empty or pd.isna(match.iloc[0]["median"]):
+                    row += [_cell(DASH), _cell(DASH)]
+                    continue
+                r = match.iloc[0]
+                median = f"{w.number(r['median'])} ({w.number(r['low'])}-{w.number(r['high'])})"
+                row.append(_cell(median, r["median"]))
+                prob = f"{w.probability(r['probability'])} · {w.status(r['status'])}"
+                row.append(_cell(prob, _pct(r["probability"]), STATUS_CLASS.get(r["status"], "")))
+            rows.append(row)
+        headers = [w("col.target"), w("col.year"), w("col.target_value")]
+        for name in self.run.scenarios:
+            label = w.scenario(name)
+            headers += [f"{label}: {w('col.median_range')}", f"{label}: {w('col.probability')}"]
+        numeric = set(range(1, len(headers)))
+        return Table("sheet.scenarios", headers, rows, w("cap.scenario_table"), numeric=numeric)
+
+    def scenario_chart(self) -> str | None:
+        """The digital share by scenario (median and 80% range) with its targets, as PNG."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib.figure import Figure
+
+        w = self.w
+        figure = Figure(figsize=(8.0, 4.2), dpi=110)
+        axes = figure.add_subplot()
+        drawn, geo = False, ""
+        colours = ["#1f5f8b", "#2e8b57", "#c0392b", "#8e44ad", "#d68910"]
+        for colour, name in zip(colours * 4, self.run.scenarios, strict=False):
+            table = self.run.table("scenario_forecasts", name)
+            if table is None:
+                continue
+            share = table[(table["indicator"] == "de_share") & (table["sector"] == "total")]
+            if share.empty:
+                continue
+            geo = share["geo"].iloc[0]
+            years = share["year"].astype(int)
+            axes.plot(years, share["median"], color=colour, label=w.scenario(name), lw=2)
+            axes.fill_between(years, share["lower"], share["upper"], color=colour, alpha=0.15)
+            drawn = True
+        if not drawn:
+            return None
+        goals = self.forecast_goals()
+        for _, goal in goals[goals["indicator"] == "de_share"].iterrows():
+            axes.axhline(goal["target_value"], color="#444", ls="--", lw=1)
+            axes.annotate(
+                w("chart.target", year=int(goal["year"]), value=w.number(goal["target_value"])),
+                (axes.get_xlim()[0], goal["target_value"]),
+                textcoords="offset points",
+                xytext=(4, 4),
+                fontsize=9,
+            )
+        axes.set_xlabel(w("chart.year"))
+        axes.set_ylabel(w("chart.share"))
+        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 1, strip=True))
+        axes.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
+        axes.grid(alpha=0.3)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        self.chart_caption = w("cap.scenario_chart", geo=self.geo(geo))
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    # -- what it takes -------------------------------------------------------------------------
+    def what_it_takes(self) -> Table | None:
+        from dxecon.calibration import observed_pace, required_pace
+
+        w = self.w
+        # A run that wrote the paces (tables/observed_pace.csv) saves ~3 s of data queries.
+        paces = self.run.table("observed_pace")
+        if paces is None:
+            paces = observed_pace(self.dataset, geo="HP", as_of=self.run.as_of)
+        paces = paces[paces["status"] == "observed"]
+        rows = []
+
+        def pace(measure: str, method=None) -> str:
+            found = paces[paces["measure"].str.startswith(measure)]
+            if method is not None and "method" in found:
+                same = found[found["method"] == method]
+                found = same if not same.empty else found.iloc[0:0]
+            if found.empty:
+                return DASH
+            r = found.iloc[0]
+            self.cited.update(self._sources_of(r.get("evidence")))
+            where = "" if measure.startswith("city") else f"{self.geo(r['geo'])}, "
+            return f"{w.number(r['pace'])} ({where}{r['period']})"
+
+        goals = self.forecast_goals()
+        for _, goal in goals.iterrows():
+            if goal["indicator"] == "de_share" and not pd.isna(goal["latest_value"]):
+                year = int(str(goal["latest_period"])[:4])
+                need = required_pace(goal["latest_value"], year, goal["target_value"], goal["year"])
+                method = goal.get("latest_method")
+                rows.append(
+                    [
+                        _cell(f"{w('measure.de_share')}: {self.goal_label(goal)}"),
+                        _cell(f"{self.value(goal['latest_value'], goal['unit'])} ({year})"),
+                        _cell(f"{w.number(need)} {w('unit.pp')}", round(need, 4)),
+                        _cell(pace("city's own record: digital share", method)),
+                        _cell(pace("best pace of any province: digital share", method)),
+                        _cell(pace("national pace: digital share", method)),
+                    ]
+                )
+            if goal["indicator"] == "lp_growth":
+                rows.append(
+                    [
+                        _cell(
+                            f"{w('measure.lp')}: {self.target_level(goal)} ({int(goal['year'])})"
+                        ),
+                        _cell(self.latest_lp()),
+                        _cell(f"{w.number(goal['target_value'])}%", goal["target_value"]),
+                        _cell(pace("city's own record: labour productivity")),
+                        _cell(pace("best pace of any province: labour productivity")),
+                        _cell(DASH),
+                    ]
+                )
+        if not rows:
+            return None
+        unit = f"{w('unit.pp')} / %"
+        headers = [w("col.measure"), w("col.latest_value"), w("col.required", unit=unit)]
+        headers += [w("col.city_record", unit=unit), w("col.best_province", unit=unit)]
+        headers.append(w("col.national", unit=unit))
+        return Table(
+            "sheet.what_it_takes", headers, rows, w("cap.what_it_takes"), numeric={1, 2, 3, 4, 5}
+        )
+
+    def latest_lp(self) -> str:
+        """The city's latest published (or estimated) productivity growth, with its years."""
+        card = self.cards[self.base]
+        rows = card[(card["scope"] == "city") & (card["indicator"] == "lp_growth")]
+        rows = rows[rows["latest_value"].notna()]
+        if rows.empty:
+            return DASH
+        r = rows.sort_values("year").iloc[-1]
+        self.cite(r.get("latest_source"))
+        years = re.search(r"\d{4}-\d{4}", str(r.get("latest_method", "")))
+        period = years.group(0) if years else r["latest_period"]
+        return f"{self.value(r['latest_value'], r['unit'])} ({period})"
+
+    def _sources_of(self, evidence) -> set[str]:
+        if not isinstance(evidence, str):
+            return set()
+        obs = self.dataset.observations.set_index("obs_id")["source_id"]
+        ids = re.findall(r"OBS\d+", evidence)
+        return {obs[i] for i in ids if i in obs.index}
+
+    # -- peers ---------------------------------------------------------------------------------
+    def _latest_by_geo(self, indicator: str) -> pd.DataFrame:
+        obs = self.dataset.observations
+        rows = obs[
+            (obs["indicator"] == indicator)
+            & (obs["published_date"] <= self.as_of_end)
+            & (obs["duplicate_of"].fillna("") == "")
+        ]
+        rows = rows.sort_values(["year", "published_date"])
+        return rows.groupby(["geo", "method"], as_index=False).tail(1)
+
+    def peers(self) -> list[Table]:
+        w, tables = self.w, []
+        latest = self._latest_by_geo("de_share")
+        for method in ["GSO", "MIC", *sorted(set(latest["method"]) - {"GSO", "MIC"})]:
+            part = latest[latest["method"] == method].sort_values("value", ascending=False)
+            if part.empty:
+                continue
+            rows = []
+            for _, r in part.iterrows():
+                mine = r["geo"] in ("HP", "HP2025")
+                rows.append(
+                    [
+                        _cell(self.geo(r["geo"]), cls="own" if mine else ""),
+                        _cell(r["period"]),
+                        _cell(w.number(r["value"]), r["value"]),
+                        _cell(self.cite(r["source_id"])),
+                    ]
+                )
+            headers = [w("col.geo"), w("col.period"), w("col.value_pct"), w("col.source")]
+            tables.append(
+                Table(
+                    "sheet.peers",
+                    headers,
+                    rows,
+                    title=w("peers.method", method=self.method(method)),
+                    numeric={2},
+                )
+            )
+        lp = self._latest_by_geo("lp_growth_real_avg")
+        if len(lp):
+            rows = [
+                [
+                    _cell(self.geo(r["geo"]), cls="own" if r["geo"] in ("HP", "HP2025") else ""),
+                    _cell(str(r["period"]).replace("/", "-")),
+                    _cell(w.number(r["value"]), r["value"]),
+                    _cell(self.cite(r["source_id"])),
+                ]
+                for _, r in lp.sort_values("value", ascending=False).iterrows()
+            ]
+            headers = [w("col.geo"), w("col.period"), w("col.value_lp"), w("col.source")]
+            tables.append(Table("sheet.peers_lp", headers, rows, w("cap.peers_lp"), numeric={2}))
+        return tables
+
+    # -- nowcast -------------------------------------------------------------------------------
+    def nowcast(self) -> Table | None:
+        table, w = self.run.table("nowcast"), self.w
+        if table is None or table.empty:
+            return None
+        rows = [
+            [
+                _cell(self.w.get(f"nowcast.{r['method']}", r["method"])),
+                _cell(self.w.get(f"nowcast.{r['stage']}", r["stage"])),
+                _cell(w.number(r["median"]), r["median"]),
+                _cell(w.number(r["lower"]), r["lower"]),
+                _cell(w.number(r["upper"]), r["upper"]),
+            ]
+            for _, r in table.iterrows()
+        ]
+        first = table.iloc[0]
+        headers = [w("col.nowcast_method"), w("col.stage"), w("col.median_pct")]
+        headers += [w("col.low_pct"), w("col.high_pct")]
+        caption = w(
+            "cap.nowcast",
+            year=int(first["year"]),
+            geo=self.geo(first["boundary"]),
+            interval=first["interval"],
+        )
+        return Table("sheet.nowcast", headers, rows, caption, numeric={2, 3, 4})
+
+    # -- revisions -----------------------------------------------------------------------------
+    def revisions(self) -> tuple[Table | None, dict | None]:
+        """The changed probabilities since last month, and the largest change."""
+        w, rows, largest = self.w, [], None
+        for name in self.run.scenarios:
+            table = self.run.table("revisions", name)
+            if table is None:
+                continue
+            scored = table.dropna(subset=["probability", "previous_probability"])
+            for _, r in scored.iterrows():
+                change = 100 * (r["probability"] - r["previous_probability"])
+                goal = self.cards[name].set_index("goal_id").loc[r["goal_id"]]
+                text = self.target_text.get(goal["target_id"], goal["text"])
+                rows.append(
+                    [
+                        _cell(w.scenario(name)),
+                        _cell(text),
+                        _cell(w.year(r["year"]), int(r["year"])),
+                        _cell(
+                            w.probability(r["previous_probability"]),
+                            _pct(r["previous_probability"]),
+                        ),
+                        _cell(w.probability(r["probability"]), _pct(r["probability"])),
+                        _cell(w.number(change, 1), round(change, 2)),
+                    ]
+                )
+                if largest is None or abs(change) > abs(largest["change"]):
+                    largest = {
+                        "change": change,
+                        "scenario": w.scenario(name),
+                        "target": text,
+                        "before": w.probability(r["previous_probability"]),
+                        "after": w.probability(r["probability"]),
+                        "previous": str(r["previous_as_of"]),
+                        "folder": name,
+                    }
+        if not rows:
+            return None, None
+        headers = [w("col.scenario"), w("col.goal"), w("col.year"), w("col.prev_prob")]
+        headers += [w("col.probability"), w("col.change_pp")]
+        caption = w("cap.revisions", previous=largest["previous"])
+        return Table("sheet.revisions", headers, rows, caption, numeric={2, 3, 4, 5}), largest
+
+    def why_changed(self, previous: str, scenario_folder: str) -> str:
+        w = self.w
+        before = self.outputs_dir / previous / scenario_folder / "manifest.json"
+        if not before.is_file():
+            return ""
+        old = json.loads(before.read_text(encoding="utf-8"))
+        now = self.run.manifest
+        start = pd.Period(previous[:7], freq="M").end_time.normalize()
+        obs = self.dataset.observations
+        new = obs[(obs["published_date"] > start) & (obs["published_date"] <= self.as_of_end)]
+        if len(new):
+            return w("sum.why_data", n=len(new))
+        same = old.get("data_checksum_sha256") == now.get("data_checksum_sha256")
+        same = same and old.get("parameters") == now.get("parameters")
+        same = same and old.get("code_revision") == now.get("code_revision")
+        return w("sum.why_none") if same else w("sum.why_params")
+
+    # -- summary -------------------------------------------------------------------------------
+    def lever(self) -> str | None:
+        tornado = self.run.table("sweep_tornado")
+        if tornado is None or tornado.empty:
+            return None
+        top = tornado.sort_values(["target_id", "rank"]).groupby("target_id").head(1)
+        top = top.sort_values("probability_swing", ascending=False).iloc[0]
+        return self.w(
+            "sum.lever",
+            target=self.w.text(self.target_text.get(top["target_id"], top["target"])).rstrip("."),
+            parameter=self.parameter(top["parameter"], top["meaning"]),
+            low=self.w.probability(top["probability_low"]),
+            high=self.w.probability(top["probability_high"]),
+        )
+
+    def levers(self, top: int = 3) -> Table | None:
+        """The sweep's strongest assumptions for each key target (one-at-a-time)."""
+        tornado, w = self.run.table("sweep_tornado"), self.w
+        if tornado is None or tornado.empty:
+            return None
+        rows = []
+        for _, r in tornado[tornado["rank"] <= top].sort_values(["target_id", "rank"]).iterrows():
+            rows.append(
+                [
+                    _cell(w.text(self.target_text.get(r["target_id"], r["target"]))),
+                    _cell(self.parameter(r["parameter"], r["meaning"])),
+                    _cell(f"{w.number(r['low_value'])} / {w.number(r['high_value'])}"),
+                    _cell(
+                        f"{w.probability(r['probability_low'])} / "
+                        f"{w.probability(r['probability_high'])}",
+                        _pct(r["probability_high"]),
+                    ),
+                    _cell(
+                        f"{w.number(r['median_low'])} / {w.number(r['median_high'])}",
+                        r["median_high"],
+                    ),
+                ]
+            )
+        headers = [w("col.target"), w("col.parameter"), w("col.low_high")]
+        headers += [w("col.prob_low_high"), w("col.median_low_high")]
+        return Table("sheet.levers", headers, rows, w("cap.levers"), numeric={2, 3, 4})
+
+    def parameter(self, name: str, meaning: str) -> str:
+        """A sweep parameter in words: 'sectors.ind_con.growth.mean' -> its meaning."""
+        if self.w.lang == "en":
+            return str(meaning)
+        parts = name.split(".")
+        if parts[0] == "sectors" and len(parts) >= 3:
+            sector = self.w.get(f"sector.{parts[1]}", parts[1])
+            what = self.w.get("field." + ".".join(parts[2:]), None)
+            if what:
+                return f"{what} ({sector})"
+        return self.w.get(f"field.{name}", str(meaning))
+
+    def summary(self, revision: dict | None) -> list[str]:
+        w, card = self.w, self.cards[self.base]
+        city = card[card["scope"] == "city"]
+        out = []
+        share = city[(city["indicator"] == "de_share") & city["latest_value"].notna()]
+        if len(share):
+            r = share.sort_values("year").iloc[-1]
+            out.append(
+                w(
+                    "sum.share",
+                    geo=self.geo(r["latest_geo"]),
+                    value=w.number(r["latest_value"]),
+                    period=r["latest_period"],
+                    method=self.w.text(r.get("latest_method")),
+                    source=self.cite(r.get("latest_source")),
+                )
+            )
+        else:
+            out.append(w("sum.share_none"))
+        lp = city[(city["indicator"] == "lp_growth") & city["latest_value"].notna()]
+        if len(lp):
+            r = lp.sort_values("year").iloc[-1]
+            period = re.search(r"\d{4}-\d{4}", str(r.get("latest_method", "")))
+            out.append(
+                w(
+                    "sum.lp",
+                    value=w.number(r["latest_value"]),
+                    period=period.group(0) if period else r["latest_period"],
+                    target=w.number(r["target_value"]),
+                )
+            )
+        goals = self.forecast_goals()
+        if len(goals):
+            last = goals["year"].max()
+            for _, goal in goals[goals["year"] == last].iterrows():
+                probs = []
+                for name in self.run.scenarios:
+                    match = self.cards[name][self.cards[name]["goal_id"] == goal["goal_id"]]
+                    if len(match):
+                        probs.append(
+                            w(
+                                "sum.prob_item",
+                                scenario=w.scenario(name),
+                                value=w.probability(match.iloc[0]["probability"]),
+                            )
+                        )
+                out.append(
+                    w(
+                        "sum.target_probs",
+                        target=self.target_words(goal).rstrip("."),
+                        year=int(goal["year"]),
+                        probs=", ".join(probs),
+                    )
+                )
+        if revision is None:
+            out.append(w("sum.first_run"))
+        else:
+            if abs(revision["change"]) > 1:
+                out.append(
+                    w(
+                        "sum.changes",
+                        **{k: v for k, v in revision.items() if k != "change"}
+                        | {"target": revision["target"].rstrip(".")},
+                    )
+                )
+            else:
+                out.append(w("sum.no_changes", previous=revision["previous"]))
+            why = self.why_changed(revision["previous"], revision["folder"])
+            if why:
+                out.append(why)
+        lever = self.lever()
+        if lever:
+            out.append(lever)
+        return out
+
+    # -- bibliography --------------------------------------------------------------------------
+    def bibliography(self) -> Table:
+        w = self.w
+        sources = self.dataset.sources.set_index("source_id")
+        rows = []
+        for sid in sorted(self.cited, key=_natural):
+            if sid not in sources.index:
+                continue
+            s = sources.loc[sid]
+            link = Cell(w.text(s["url"]), s["url"] or None, href=s["url"] or "")
+            rows.append(
+                [
+                    _cell(sid),
+                    _cell(w.text(s["publisher"])),
+                    _cell(w.text(s["title"])),
+                    _cell(w.date(s["published"]) if s["published"] else DASH),
+                    link,
+                ]
+            )
+        headers = [w("col.id"), w("col.publisher"), w("col.title"), w("col.date"), w("col.link")]
+        return Table("sheet.bibliography", headers, rows, w("cap.bibliography"))
+
+    # -- all -----------------------------------------------------------------------------------
+    def context(self) -> dict:
+        w = self.w
+        title = self.title_page()
+        scorecard = self.scorecard()
+        scenario_table = self.scenario_table()
+        levers = self.levers()
+        chart = self.scenario_chart()
+        takes = self.what_it_takes()
+        peers = self.peers()
+        nowcast = self.nowcast()
+        revisions, largest = self.revisions()
+        summary = self.summary(largest)
+        model = self.run.table("scenario_forecasts", self.base)
+        found = (
+            re.search(r"(\d+) paths", str(model["model"].iloc[0])) if model is not None else None
+        )
+        methods = [
+            w(
+                "method.text",
+                paths=w.number(int(found.group(1)), 0) if found else DASH,
+                as_of=w.date(self.as_of_end.date()),
+            ),
+            w("method.sweep"),
+            w("method.nowcast"),
+        ]
+        bibliography = self.bibliography()  # last: it lists what the others cited
+        version = self.run.manifest.get("package_versions", {}).get("dxecon", "")
+        return {
+            "lang": w.lang,
+            "w": w,
+            "title": title,
+            "summary": summary,
+            "counts": self.status_counts(),
+            "scorecard": scorecard,
+            "scenario_table": scenario_table,
+            "chart": chart,
+            "chart_caption": getattr(self, "chart_caption", ""),
+            "what_it_takes": takes,
+            "levers": levers,
+            "peers": peers,
+            "nowcast": nowcast,
+            "revisions": revisions,
+            "methods": methods,
+            "bibliography": bibliography,
+            "footer": w(
+                "footer",
+                version=version,
+                when=self.run.manifest.get("finished_utc", DASH),
+            ),
+            "tables": [
+                t
+                for t in [
+                    scorecard,
+                    scenario_table,
+                    takes,
+                    *peers,
+                    nowcast,
+                    revisions,
+                    bibliography,
+                ]
+                if t is not None
+            ],
+        }
+
+
+def _pct(probability):
+    return None if pd.isna(probability) else round(100 * float(probability), 2)
+
+
+def _natural(text: str):
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
+
+
+# -- output ------------------------------------------------------------------------------------
+def render(context: dict) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("report.html.j2").render(**context)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_workbook(tables: list[Table], path: Path, words: Words) -> Path:
+    """``tables.xlsx``: one sheet per table of the report, headers in its language."""
+    from openpyxl.utils import get_column_letter
+
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}.xlsx")
+    used: dict[str, int] = {}
+    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for table in tables:
+            name = words(table.key)[:28]
+            used[name] = used.get(name, 0) + 1
+            sheet = name if used[name] == 1 else f"{name} {used[name]}"
+            table.frame().to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            for i, header in enumerate(table.headers, start=1):
+                ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, len(header) + 2))
+            ws.freeze_panes = "A2"
+    os.replace(tmp, path)
+    return path
+
+
+def build_report(
+    source,
+    lang: str = "vi",
+    *,
+    pdf: bool = False,
+    data_dir: Path | None = None,
+    workbook: bool = True,
+    outputs_dir: Path | None = None,
+) -> Path:
+    """Write ``report.html`` (and ``tables.xlsx``, and with ``pdf`` ``report.pdf``) into a
+    run's month folder; return the HTML's path.
+
+    Parameters
+    ----------
+    source : path or runner result
+        ``outputs/<as-of>/`` (one sub-folder per scenario), a single scenario folder, or
+        the result of ``dxecon.runner.run_suite`` (its ``folders``).
+    lang : 'vi' or 'en'
+        The report's language (labels, status words, numbers, summary).
+    outputs_dir : path, optional
+        The folder holding earlier months (``OUTPUTS``), for "why it changed"; default the
+        month folder's parent. Give it when building into a staged folder before publishing.
+    """
+    run = open_run(source)
+    report = Report(run, lang, data_dir=data_dir, outputs_dir=outputs_dir)
+    context = report.context()
+    target = run.folder / REPORT_NAME
+    _write_atomic(target, render(context).encode("utf-8"))
+    if workbook:
+        write_workbook(context["tables"], run.folder / WORKBOOK_NAME, report.w)
+    if pdf:
+        from dxecon.reporting.pdf import print_pdf
+
+        print_pdf(target, run.folder / PDF_NAME)
+    return target

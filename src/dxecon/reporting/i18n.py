@@ -1,0 +1,139 @@
+"""The report's words and numbers in its language: one catalogue file, Babel for numbers.
+
+>>> words = Words("vi")
+>>> words.number(1234.5, 1)
+'1.234,5'
+>>> words.percent(22.28)
+'22,28%'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("vi", "en")
+CATALOGUE = Path(__file__).with_name("catalogue.yaml")
+#: What a table shows for a missing value.
+DASH = "-"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Key -> {language: text}, from ``catalogue.yaml``."""
+    import yaml
+
+    with open(CATALOGUE, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def check_language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        from dxecon.errors import DxeconError
+
+        raise DxeconError(f"--lang {lang!r}: the report is written in {' or '.join(LANGUAGES)}")
+    return lang
+
+
+class Words:
+    """Labels and number formats of one language."""
+
+    def __init__(self, lang: str = "vi") -> None:
+        self.lang = check_language(lang)
+
+    def __call__(self, key: str, **values) -> str:
+        entry = catalogue().get(key)
+        if entry is None:
+            raise KeyError(f"catalogue.yaml has no key {key!r}")
+        return entry[self.lang].format(**values)
+
+    def get(self, key: str, default: str) -> str:
+        entry = catalogue().get(key)
+        return default if entry is None else entry[self.lang]
+
+    def status(self, status) -> str:
+        return DASH if _missing(status) else self(f"status.{status}")
+
+    def scenario(self, name: str) -> str:
+        return self.get(f"scenario.{name}", name)
+
+    # -- numbers ---------------------------------------------------------------------------
+    def number(self, value, digits: int = 2, *, trim: bool = True, strip: bool = False) -> str:
+        """A number with the language's separators; ``-`` when missing. ``trim`` drops the
+        decimals of a whole number, ``strip`` any trailing zero decimals (15.50 -> 15.5)."""
+        from babel.numbers import format_decimal
+
+        if _missing(value):
+            return DASH
+        value = float(value)
+        if trim and float(round(value)) == round(value, digits):
+            digits = 0
+        while strip and digits and round(value, digits - 1) == round(value, digits):
+            digits -= 1
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(round(value, digits), format=pattern, locale=self.lang)
+
+    def percent(self, value, digits: int = 2) -> str:
+        """``value`` already in per cent: 22.28 -> '22,28%' (vi)."""
+        from babel.numbers import format_percent
+
+        if _missing(value):
+            return DASH
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(float(value) / 100.0, format=pattern, locale=self.lang)
+
+    def probability(self, value) -> str:
+        """A probability (0-1) as whole per cent, '<1' / '>99' at the ends."""
+        if _missing(value):
+            return DASH
+        pct = 100.0 * float(value)
+        if 0 < pct < 0.5:
+            return "<1"
+        if 99.5 <= pct < 100:
+            return ">99"
+        return self.number(pct, 0)
+
+    def date(self, value) -> str:
+        from babel.dates import format_date
+
+        if _missing(value):
+            return DASH
+        if isinstance(value, str):
+            if re.fullmatch(r"\d{4}", value):  # a year only
+                return value
+            if re.fullmatch(r"\d{4}-\d{2}", value):  # a month only
+                return self.month(value)
+            value = dt.date.fromisoformat(value[:10])
+        return format_date(value, format="long", locale=self.lang)
+
+    def month(self, as_of: str) -> str:
+        """'2026-10' -> '10/2026' (vi) or 'October 2026' (en)."""
+        from babel.dates import format_date
+
+        year, month = (int(part) for part in as_of[:7].split("-"))
+        if self.lang == "vi":
+            return f"{month:02d}/{year}"
+        return format_date(dt.date(year, month, 1), format="MMMM y", locale=self.lang)
+
+    def year(self, value) -> str:
+        return DASH if _missing(value) else str(int(float(value)))
+
+    def text(self, value) -> str:
+        return DASH if _missing(value) or str(value).strip() == "" else str(value)
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(value))
+    except TypeError:
+        try:
+            import pandas as pd
+
+            return bool(pd.isna(value))
+        except (TypeError, ValueError):
+            return False

@@ -1,0 +1,67 @@
+"""A small real run for the report tests, built without notebooks (seconds, not minutes):
+two scenarios (one with a Vietnamese name) simulated with few paths, their scorecards and
+forecasts written where the notebooks write them, an earlier month for the revisions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from dxecon import paths
+from dxecon.data import load_dataset
+from dxecon.monthly import revisions
+from dxecon.params import load_yaml
+from dxecon.report import scenario_forecasts
+from dxecon.scenarios import run_scenario, scenario_from_dict
+from dxecon.scenarios.config import slugify
+
+AS_OF, PREVIOUS = "2026-10", "2026-09"
+VIETNAMESE_NAME = "Kịch bản tăng tốc"
+
+
+def make_run(root: Path, n_paths: int = 300) -> Path:
+    """Write ``root/<AS_OF>/<scenario>/tables`` (and an earlier month); return the month."""
+    dataset = load_dataset()
+    accelerated = load_yaml(paths.PARAMS_DIR / "scenarios" / "accelerated.yaml")
+    accelerated["name"] = VIETNAMESE_NAME
+    scenarios = {
+        "baseline": "baseline",
+        VIETNAMESE_NAME: scenario_from_dict(accelerated, file="<test>"),
+    }
+    month = root / AS_OF
+    for name, source in scenarios.items():
+        run = run_scenario(source, n_paths=n_paths, dataset=dataset)
+        card = run.scorecard.to_frame()
+        for as_of, frame in ((AS_OF, card), (PREVIOUS, _earlier(card))):
+            folder = root / as_of / slugify(name)
+            tables = folder / "tables"
+            tables.mkdir(parents=True, exist_ok=True)
+            frame.to_csv(tables / "scorecard.csv", index=False)
+            scenario_forecasts(run).to_csv(tables / "scenario_forecasts.csv", index=False)
+            manifest = {
+                "as_of": as_of,
+                "scenario": name,
+                "parameters": {},
+                "data_checksum_sha256": dataset.checksum,
+                "code_revision": "test",
+                "finished_utc": "2026-11-08T06:01:00Z",
+                "package_versions": {"dxecon": "0.1.0"},
+            }
+            (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        table = revisions(_earlier(card), card)
+        table.insert(0, "previous_as_of", PREVIOUS)
+        table.to_csv(month / slugify(name) / "tables" / "revisions.csv", index=False)
+        if run.nowcast is not None:
+            run.nowcast.to_frame().to_csv(
+                month / slugify(name) / "tables" / "nowcast.csv", index=False
+            )
+    return month
+
+
+def _earlier(card: pd.DataFrame) -> pd.DataFrame:
+    """Last month's scorecard: the forecast probabilities a little different."""
+    before = card.copy()
+    before["probability"] = (before["probability"] * 0.5 + 0.1).clip(upper=1.0)
+    return before

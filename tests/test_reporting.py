@@ -1,0 +1,123 @@
+"""The monthly report (dxecon.reporting): catalogue, formats, content of a real small run."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dxecon.reporting import Words, build_report
+from dxecon.reporting.i18n import LANGUAGES, catalogue
+from dxecon.scenarios.config import slugify
+from dxecon.scenarios.text import STATUS_ORDER
+from tests.reporting_run import VIETNAMESE_NAME, make_run
+
+
+def test_every_key_has_every_language_with_the_same_placeholders():
+    for key, entry in catalogue().items():
+        assert isinstance(key, str), (
+            f"{key!r}: quote it in catalogue.yaml (YAML reads it as {type(key).__name__})"
+        )
+        assert set(entry) == set(LANGUAGES), key
+        fields = [set(re.findall(r"{(\w+)}", entry[lang])) for lang in LANGUAGES]
+        assert all(entry[lang].strip() for lang in LANGUAGES), key
+        assert fields[0] == fields[1], key
+
+
+def test_every_status_the_scorecard_can_produce_is_translated():
+    from dxecon.scenarios import scorecard
+    from dxecon.targets import ScoringConfig
+
+    config = ScoringConfig.from_yaml()
+    produced = {config.status_from_probability(p) for p in (0.0, 0.5, 0.99, 1.0)}
+    constants = {v for k, v in vars(scorecard).items() if k.isupper() and isinstance(v, str)}
+    for status in produced | set(STATUS_ORDER):
+        for lang in LANGUAGES:
+            assert Words(lang).status(status), status
+    assert set(STATUS_ORDER) >= produced
+    assert {s for s in constants if s in STATUS_ORDER} <= set(STATUS_ORDER)
+
+
+def test_numbers_follow_the_locale():
+    vi, en = Words("vi"), Words("en")
+    assert vi.percent(22.28) == "22,28%" and en.percent(22.28) == "22.28%"
+    assert vi.number(1234.5, 1) == "1.234,5" and en.number(1234.5, 1) == "1,234.5"
+    assert vi.number(float("nan")) == "-" and vi.year(2030.0) == "2030"
+    assert vi.number(28_800_000) == "28.800.000"  # never scientific notation
+    assert vi.month("2026-10") == "10/2026"
+
+
+def test_vietnamese_scenario_names_get_a_safe_slug():
+    assert slugify("Kịch bản tăng tốc") == "kich_ban_tang_toc"
+    assert slugify("Đà Nẵng") == "da_nang"
+    for bad in ("../x", "a/b", "..."):
+        with pytest.raises(ValueError):
+            slugify(bad)
+
+
+def test_a_scenario_file_may_use_a_vietnamese_name():
+    from dxecon import paths
+    from dxecon.errors import ParamsError
+    from dxecon.params import load_yaml
+    from dxecon.scenarios import scenario_from_dict
+
+    data = load_yaml(paths.PARAMS_DIR / "scenarios" / "baseline.yaml")
+    data["name"] = "kịch bản"
+    scenario = scenario_from_dict(data)
+    assert scenario.name == "kịch bản" and scenario.slug == "kich_ban"
+    data["name"] = "a/b"
+    with pytest.raises(ParamsError, match="name"):
+        scenario_from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    return make_run(tmp_path_factory.mktemp("outputs"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_report_reads_like_a_report(month, lang):
+    words = Words(lang)
+    html = build_report(month, lang).read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", html.split("</style>")[1])
+    assert words("title", month=words.month("2026-10")) in html
+    assert "Báo cáo dự báo kinh tế số Hải Phòng - tháng 10/2026" in html or lang == "en"
+    for bad in ("NaN", "nan", "None", "2030.0", "e+0", "TGT0", "de_share", "lp_growth"):
+        assert not re.search(rf"(?<![\w/.]){re.escape(bad)}(?![\w])", text), bad
+    assert VIETNAMESE_NAME in html or (lang == "en" and words.scenario(VIETNAMESE_NAME) in html)
+    for status in ("off track", "no data"):
+        assert words.status(status) in html
+    assert "http" not in re.sub(r'href="[^"]+"', "", html.split("<body>")[0])  # no assets
+    assert "<script" not in html and "data:image/png;base64," in html
+    # the summary: five to eight sentences, the change since last month, the lever
+    summary = html.split('id="summary"')[1].split("</section>")[0]
+    assert 5 <= summary.count("<p>") <= 8
+    assert "2026-09" in summary
+    # the bibliography lists every cited source once, with its publisher
+    assert "thongkehaiphong.gov.vn" in html or "gso.gov.vn" in html
+
+
+def test_workbook_has_one_sheet_per_table_with_headers_in_the_language(month):
+    from openpyxl import load_workbook
+
+    build_report(month, "vi")
+    book = load_workbook(month / "tables.xlsx")
+    assert Words("vi")("sheet.scorecard") in book.sheetnames
+    sheet = book[Words("vi")("sheet.scorecard")]
+    assert sheet.cell(1, 1).value == Words("vi")("col.target")
+    frame = pd.read_excel(month / "tables.xlsx", sheet_name=None)
+    assert len(frame) >= 5
+    for table in frame.values():
+        assert not table.columns.str.contains("_").any()
+
+
+def test_report_command(month):
+    from dxecon.cli import main
+
+    result = CliRunner().invoke(main, ["report", str(month), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Hai Phong digital economy forecast report" in (month / "report.html").read_text()
+    missing = CliRunner().invoke(main, ["report", str(month / "nothing")])
+    assert missing.exit_code == 1 and "no such run folder" in missing.output
