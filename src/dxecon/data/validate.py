@@ -212,8 +212,7 @@ def _value_check(kind: str, allowed: set[str] | None, code_list: str | None, cac
         )
     if kind in patterns:
         pattern = patterns[kind]
-        article = "an" if kind == "number" else "a"
-        message = f"is not {article} {kind}; expected {EXPECTED[kind]}"
+        message = f"is not a {kind}; expected {EXPECTED[kind]}"
         return lambda value: None if pattern.match(value) else message
     if kind == "date":
         message = f"is not a valid date; expected {EXPECTED['date']}"
