@@ -82,9 +82,10 @@ class Diffusion(_Strict):
     the start share from the spread of its published candidates (vintages, methods, year).
     """
 
-    speed: Literal["calibrated", "fastest_province", "national_pace"] | Annotated[
-        float, Field(ge=0.0, le=3.0)
-    ] = "calibrated"
+    speed: (
+        Literal["calibrated", "fastest_province", "national_pace"]
+        | Annotated[float, Field(ge=0.0, le=3.0)]
+    ) = "calibrated"
     ceiling: Literal["prior"] | Share = "prior"
     start_uncertainty: bool = True
     source: Annotated[str, Field(min_length=3)]

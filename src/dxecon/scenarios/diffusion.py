@@ -27,6 +27,7 @@ low end is the highest share any geography has reached).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -212,7 +213,9 @@ def diffusion_draws(
 
     # Start.
     pooled = list(params.get("pooled_methods") or ["GSO"])
-    candidates = start_candidates(dataset, scenario.geo, as_of=scenario.as_of, pooled_methods=pooled)
+    candidates = start_candidates(
+        dataset, scenario.geo, as_of=scenario.as_of, pooled_methods=pooled
+    )
     factors = np.append(candidates["factor"].to_numpy(float), 1.0)
     low_f, high_f = float(factors.min()), float(factors.max())
     ambiguous = dict(params.get("start_year_ambiguous") or {})
@@ -350,6 +353,40 @@ def diffusion_draws(
         start_candidates=candidates,
         notes=tuple(notes),
     )
+
+
+_CALIBRATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def draws_for(scenario, n: int, *, dataset=None, sources: Iterable[str] | None = None):
+    """:func:`diffusion_draws` for a resolved scenario, with the calibration of its as-of
+    computed once per dataset (sweeps and the explorer simulate many variants)."""
+    dataset = dataset if dataset is not None else _default_dataset()
+    cache = _CALIBRATIONS.setdefault(dataset, {})
+    if scenario.as_of not in cache:
+        cache[scenario.as_of] = calibrate_diffusion(dataset, as_of=scenario.as_of)
+    floor = [s for s in scenario.sectors.values() if s.intensity]
+    start_share = sum(s.weight * s.intensity.start for s in floor) / 100.0
+    return diffusion_draws(
+        scenario,
+        dataset,
+        n,
+        start_share=start_share,
+        sources=SOURCES if sources is None else sources,
+        calibration=cache[scenario.as_of],
+    )
+
+
+_DEFAULT: list = []
+
+
+def _default_dataset():
+    """The shipped dataset, loaded once per process for callers that pass none."""
+    from dxecon.data import load_dataset
+
+    if not _DEFAULT:
+        _DEFAULT.append(load_dataset())
+    return _DEFAULT[0]
 
 
 def _speed_at(calibration: DiffusionCalibration, ceiling: float) -> float:

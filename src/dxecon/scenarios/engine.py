@@ -60,6 +60,8 @@ class Paths:
     base: dict[str, float] = field(default_factory=dict)
     #: year -> how that year's real growth was set where not by the scenario's assumptions
     pinned: dict[int, str] = field(default_factory=dict)
+    #: how the diffusion was drawn (e.g. the range of ceilings), for the scorecard's notes
+    diffusion_note: str = ""
 
     @property
     def min_sector_intensity(self) -> np.ndarray:
@@ -91,6 +93,7 @@ def simulate(
     current_note: str = "",
     diffusion=None,
     sources: tuple[str, ...] | None = None,
+    dataset=None,
 ) -> Paths:
     r"""Simulate a scenario (``paths`` overrides the scenario's number of paths).
 
@@ -102,7 +105,8 @@ def simulate(
 
     ``diffusion`` (`dxecon.scenarios.diffusion.DiffusionDraws`) is required when the
     scenario has a ``diffusion`` block: per-path speed, whole-economy ceiling and start,
-    mapped to the sectors without their own speed or ceiling (see that module). ``sources``
+    mapped to the sectors without their own speed or ceiling (see that module); when it is
+    not given, it is drawn from ``dataset`` (default: ``data/``). ``sources``
     (None: all) switches uncertainty sources on: without 'shocks' sector and employment
     growth sit at their means, without 'deflator' the deflator does.
     """
@@ -121,10 +125,9 @@ def simulate(
     rng = np.random.Generator(np.random.PCG64(scenario.seed))
 
     if scenario.diffusion is not None and diffusion is None:
-        raise ValueError(
-            f"scenario '{scenario.name}' draws its diffusion from the calibration: "
-            "pass diffusion=dxecon.scenarios.diffusion.diffusion_draws(...)"
-        )
+        from dxecon.scenarios.diffusion import draws_for
+
+        diffusion = draws_for(scenario, n, dataset=dataset, sources=sources)
     on = set(sources) if sources is not None else {"start", "parameters", "deflator", "shocks"}
     mu = np.array([s.growth.mean for s in specs])
     sd = np.array([s.growth.sd for s in specs]) * ("shocks" in on)
@@ -163,7 +166,9 @@ def simulate(
     floor = tuple(name for name, s in zip(names, specs, strict=True) if s.intensity)
     intensity = np.zeros((n, T, len(floor)))
     speed_draws = rng.standard_normal((n, len(floor)))
-    start_share = sum(scenario.sectors[f].weight * scenario.sectors[f].intensity.start for f in floor)
+    start_share = sum(
+        scenario.sectors[f].weight * scenario.sectors[f].intensity.start for f in floor
+    )
     start_share /= 100.0
     if diffusion is not None:
         scale = diffusion.start_scale[:, None]
@@ -173,9 +178,7 @@ def simulate(
         spec = scenario.sectors[name].intensity
         if diffusion is None:
             speed = np.maximum(spec.speed + spec.speed_sd * speed_draws[:, j], 0.0)
-            intensity[:, :, j] = _logistic(
-                spec.start, spec.ceiling, speed[:, None], steps[None, :]
-            )
+            intensity[:, :, j] = _logistic(spec.start, spec.ceiling, speed[:, None], steps[None, :])
             continue
         start = spec.start * scale
         if spec.speed is None:
@@ -183,7 +186,9 @@ def simulate(
         else:
             speed = np.maximum(spec.speed + spec.speed_sd * speed_draws[:, j], 0.0)[:, None]
         ceiling = (
-            np.minimum(start * ratio, 100.0) if spec.ceiling is None else np.full_like(start, spec.ceiling)
+            np.minimum(start * ratio, 100.0)
+            if spec.ceiling is None
+            else np.full_like(start, spec.ceiling)
         )
         ceiling = np.maximum(ceiling, start)  # guard: never a ceiling below the start
         intensity[:, :, j] = _logistic(start, ceiling, speed, run_steps)
@@ -223,6 +228,13 @@ def simulate(
         deflator=deflator,
         base=base,
         pinned={current_year: current_note} if current_growth is not None else {},
+        diffusion_note=(
+            ""
+            if diffusion is None
+            else f"whole-economy ceilings drawn over {diffusion.ceiling.min():.1f}-"
+            f"{diffusion.ceiling.max():.1f}% of GRDP, speeds {diffusion.speed.min():.3f}-"
+            f"{diffusion.speed.max():.3f}/yr"
+        ),
     )
 
 

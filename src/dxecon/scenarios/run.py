@@ -95,13 +95,9 @@ def run_scenario(
     n = int(n_paths or scenario.paths)
     draws = None
     if scenario.diffusion is not None:
-        from dxecon.scenarios.diffusion import SOURCES, diffusion_draws
+        from dxecon.scenarios.diffusion import draws_for
 
-        floor = [s for s in scenario.sectors.values() if s.intensity]
-        start_share = sum(s.weight * s.intensity.start for s in floor) / 100.0
-        draws = diffusion_draws(
-            scenario, dataset, n, start_share=start_share, sources=sources or SOURCES
-        )
+        draws = draws_for(scenario, n, dataset=dataset, sources=sources)
     current = current_year_nowcast(scenario, dataset, n)
     if current is None:
         paths = simulate(scenario, paths=n, diffusion=draws, sources=sources)
