@@ -62,7 +62,7 @@ def _widths(run: ScenarioRun, year: int) -> dict[str, float]:
 
 
 def interval_breakdown(
-    scenario, *, dataset, n_paths: int = 2000, year: int | None = None
+    scenario, *, dataset, n_paths: int = 1000, year: int | None = None
 ) -> pd.DataFrame:
     """Width of the 80% interval with no source, each source alone, and all sources.
 
@@ -320,3 +320,53 @@ def what_it_takes_chart(frame: pd.DataFrame):
         fontsize=7,
     )
     return fig
+
+
+# -- prose rendered from the results ---------------------------------------------------------
+def _num(value: float, digits: int = 2) -> str:
+    return "not observable" if not np.isfinite(value) else f"{value:.{digits}f}"
+
+
+def what_it_takes_text(frame: pd.DataFrame) -> str:
+    """One bullet per goal reading: the pace required beside the paces observed."""
+    if frame.empty:
+        return "No headline goal falls in the simulated years."
+    lines = []
+    for r in frame.itertuples(index=False):
+        lines.append(
+            f"- **{r.goal}**: target {r.target:g}, latest {_num(r.latest)}; required "
+            f"{_num(r.required)} {r.unit}, against the city's own record "
+            f"{_num(r.city_record)}, the best province {_num(r.best_province)} and the "
+            f"national pace {_num(r.national)}."
+            + (
+                " The required pace is above every pace observed."
+                if np.isfinite(r.required)
+                and r.required > np.nanmax([r.city_record, r.best_province, r.national, -np.inf])
+                else ""
+            )
+        )
+    return "\n".join(lines)
+
+
+def breakdown_text(frame: pd.DataFrame) -> str:
+    """The interval-width breakdown in two sentences."""
+    year = frame.attrs.get("year", "")
+    by = frame.set_index("source")
+    singles = by.loc[list(SOURCES)]
+    parts = []
+    for column, what, unit in (
+        ("de_share_width", f"the digital share in {year}", "pp"),
+        ("lp_growth_nominal_width", "nominal productivity growth", "pp of %/yr"),
+    ):
+        largest = singles[column].idxmax()
+        parts.append(
+            f"With every source on, the 80% interval of {what} is "
+            f"{by.at['all', column]:.2f} {unit} wide; alone, "
+            + ", ".join(
+                f"{SOURCE_LABELS[s].split(' (')[0]} gives {singles.at[s, column]:.2f}"
+                for s in SOURCES
+            )
+            + f" (square root of their summed squares {by.at['quadrature sum', column]:.2f}). "
+            f"The largest single source: {SOURCE_LABELS[largest].split(' (')[0]}."
+        )
+    return "\n\n".join(parts)
