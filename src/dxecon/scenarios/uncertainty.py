@@ -341,7 +341,8 @@ def what_it_takes_text(frame: pd.DataFrame) -> str:
             + (
                 " The required pace is above every pace observed."
                 if np.isfinite(r.required)
-                and r.required > np.nanmax([r.city_record, r.best_province, r.national, -np.inf])
+                and np.isfinite([r.city_record, r.best_province, r.national]).any()
+                and r.required > np.nanmax([r.city_record, r.best_province, r.national])
                 else ""
             )
         )
