@@ -66,9 +66,10 @@ def test_whole_economy_share_is_the_drawn_logistic_when_weights_stay_fixed(basel
     }
     scenario = scenario_from_dict(data)
     d0 = start_share(scenario)
-    assert max(s.intensity.start for s in scenario.sectors.values() if s.intensity) * (
-        ceiling / d0
-    ) < 100, "no sector ceiling capped: the identity is exact"
+    assert (
+        max(s.intensity.start for s in scenario.sectors.values() if s.intensity) * (ceiling / d0)
+        < 100
+    ), "no sector ceiling capped: the identity is exact"
     sim = simulate(scenario, paths=5)
     steps = sim.years - scenario.base_year
     expected = ceiling / (1 + (ceiling / d0 - 1) * np.exp(-speed * steps))
