@@ -104,7 +104,7 @@ def test_calibration_table_on_shipped_data(calibration):
     assert "OBS0442" in ceiling["evidence"]  # the prior's low end, from the data
     text = calibration.summary()
     assert "decided by data" in text and "decided by prior" in text
-    assert "left out OBS0440" in text
+    assert "OBS0440" not in text  # marked duplicate_of OBS0439 in the data: never used
 
 
 def test_draws_per_path_are_reproducible_and_inside_the_prior(calibration):
@@ -135,7 +135,7 @@ def test_new_provincial_series_are_used_by_geography(data_copy):
     replace_in(
         data_copy / "observations.csv",
         "OBS0442,de_share,BN2025,total,2025,46.30",
-        "OBS9001,de_share,BN2025,total,2024,44.10,pct,current,E,GSO,2026-01,D4,test row\n"
+        "OBS9001,de_share,BN2025,total,2024,44.10,pct,current,E,GSO,2026-01,D4,test row,\n"
         "OBS0442,de_share,BN2025,total,2025,46.30",
     )
     ds = load_dataset(data_copy)

@@ -78,13 +78,14 @@ def test_add_dry_run_writes_nothing(data_copy):
 
 def test_a_second_figure_reuses_the_source_found_by_its_url(data_copy):
     assert add(data_copy, *NEW_FIGURE).exit_code == 0
+    sources = len(rows(data_copy, SOURCES))
     again = [a if a != "23.1" else "23.4" for a in NEW_FIGURE]
     again[again.index("2026")] = "2026-Q4"
     result = add(data_copy, *again)
     assert result.exit_code == 0, result.output
     assert rows(data_copy)[-1]["source_id"] == "S47"
     assert "source S47 (existing, same URL)" in result.output
-    assert len(rows(data_copy, SOURCES)) == 126
+    assert len(rows(data_copy, SOURCES)) == sources
     assert "not a calendar year" in result.output
 
 
@@ -217,13 +218,20 @@ def test_appending_keeps_columns_the_file_has_beyond_the_new_row(tmp_path):
     assert content == b"\xef\xbb\xbfobs_id,value,duplicate_of\r\nOBS0001,1,\r\nOBS0002,2,\r\n"
 
 
+def _source_dates(data_dir) -> dict[str, str]:
+    return {row["source_id"]: row["published"] for row in rows(data_dir, SOURCES)}
+
+
 def test_diff_lists_added_and_revised_figures(data_copy, tmp_path):
     assert add(data_copy, *NEW_FIGURE).exit_code == 0
     assert add(data_copy, *REVISION).exit_code == 0
     diff = diff_since(load_dataset(data_copy), "2026-02")
     changes = dict(zip(diff.changed["id"], diff.changed["change"].str.strip(), strict=True))
     assert changes == {"OBS0476": "new", "OBS0477": "revises OBS0368: 13.17 -> 13.2"}
-    assert len(diff.undated) == 141 and "OBS0006" in set(diff.undated["id"])
+    ds = load_dataset(data_copy)
+    undated = ds.observations[ds.observations["published"].fillna("") == ""]
+    undated = undated[undated["source_id"].map(_source_dates(data_copy)).fillna("") == ""]
+    assert len(diff.undated) == len(undated) and "OBS0006" in set(diff.undated["id"])
     result = CliRunner().invoke(main, ["data", "diff", "--since", "2026-02", "--data", data_copy])
     assert result.exit_code == 0, result.output
     assert "Figures published since 2026-02-01: 2" in result.output
@@ -236,8 +244,8 @@ def test_diff_rejects_a_bad_date(data_copy):
     assert result.exit_code == 2 and "expected YYYY-MM or YYYY-MM-DD" in result.output
 
 
-def test_a_revision_of_a_scenario_input_names_the_params_files_citing_it(data_copy):
-    # The scenarios' agriculture weight is OBS0185 (HP2025 2025 GRDP structure, S14).
+def test_a_revision_of_a_scenario_input_says_which_starts_move(data_copy):
+    # The merged city's 2025 agriculture share of GRDP is a scenario start (its weight).
     result = add(
         data_copy,
         *["--indicator", "sector_share_grdp", "--geo", "HP2025", "--sector", "agro"],
@@ -245,27 +253,19 @@ def test_a_revision_of_a_scenario_input_names_the_params_files_citing_it(data_co
         *["--published", "2026-09-15", "--source-id", "S14"],
     )
     assert result.exit_code == 0, result.output
-    assert "2025 = 4.55 (OBS0185) -> 2025 = 4.61 (OBS0476)" in result.output
-    assert "params/scenarios/baseline.yaml cites OBS0185; check the value it uses" in (
-        result.output
+    assert "2025 = 4.55 (OBS0185) -> 2025 = 4.61" in result.output
+    assert "scenario baseline: start sectors.agro.weight 4.55 -> 4.61" in result.output
+
+
+def test_a_figure_outside_every_start_says_no_start_moves(data_copy):
+    result = add(
+        data_copy,
+        *["--indicator", "de_share", "--geo", "VN", "--period", "2026", "--value", "14.5"],
+        *["--unit", "pct", "--method", "GSO", "--status", "E", "--published", "2026-09-01"],
+        *["--source-id", "E4", "--price-basis", "current"],
     )
-
-
-def test_a_params_file_reading_the_series_is_named(data_copy, tmp_path, monkeypatch):
-    from dxecon import paths
-
-    params = tmp_path / "params"
-    (params / "scenarios").mkdir(parents=True)
-    (params / "scenarios" / "mine.yaml").write_text(
-        "starts:\n  de_share: {indicator: de_share, geo: HP2025, method: GSO}\n"
-        "  other: {indicator: de_share, geo: HP2025, method: MIC}\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(paths, "PARAMS_DIR", params)
-    result = add(data_copy, *NEW_FIGURE)
     assert result.exit_code == 0, result.output
-    assert "params/scenarios/mine.yaml reads this series at 'starts.de_share'" in result.output
-    assert "starts.other" not in result.output
+    assert "no scenario start moves" in result.output
 
 
 def test_a_broken_folder_is_refused_before_adding(data_copy):

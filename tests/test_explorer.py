@@ -24,7 +24,12 @@ from dxecon.explorer import (
     set_value,
 )
 from dxecon.params import load_yaml
-from dxecon.scenarios import load_scenario, run_scenario, scenario_from_dict, simulate
+from dxecon.scenarios import (
+    load_scenario,
+    resolve_start,
+    run_scenario,
+    scenario_from_dict,
+)
 
 SPEED = "sectors.ind_con.intensity.speed"
 CEILING = "sectors.ind_con.intensity.ceiling"
@@ -264,7 +269,7 @@ def test_horizon_not_after_the_base_year_is_a_message(make_explorer):
     explorer = make_explorer()
     explorer.controls["horizon"].value = 2025
     assert explorer.update() is None
-    assert "horizon 2025 must be after base_year 2025" in explorer.message.value
+    assert "horizon 2025 is before the as-of year" in explorer.message.value
 
 
 def test_horizon_before_the_targets_shows_them_as_no_data(make_explorer):
@@ -272,7 +277,7 @@ def test_horizon_before_the_targets_shows_them_as_no_data(make_explorer):
     explorer.controls["horizon"].value = 2028
     explorer.update_button.click()
     target = row(explorer.result.table, "TGT021")
-    assert target["status"] == "no data"
+    assert np.isnan(target["probability"])  # not forecast: only the latest figure is shown
     assert "2030 is outside the simulated years" in target["note"]
 
 
@@ -335,9 +340,14 @@ def test_saved_scenario_reproduces_the_explorer_exactly(make_explorer, monkeypat
     assert "faster_industry.yaml" in explorer.save_message.value
 
     loaded = load_scenario(path)
-    assert loaded == explorer.scenario() == explorer.result.scenario
+    # The saved file holds assumptions only; its start comes from the data, as the explorer's.
+    assert "weight" not in path.read_text(encoding="utf-8")
+    assert resolve_start(loaded, explorer.dataset)[0] == explorer.scenario()
+    assert explorer.scenario() == explorer.result.scenario
     assert loaded.seed == shipped("baseline")["seed"]
-    assert_same_paths(simulate(loaded), explorer.result.run.paths)
+    assert_same_paths(
+        run_scenario(loaded, dataset=explorer.dataset).paths, explorer.result.run.paths
+    )
 
 
 def test_saved_scenario_keeps_the_documentation_and_records_the_changes(make_explorer):

@@ -160,7 +160,7 @@ def test_a_new_release_moves_the_nowcast_and_says_what_moved(data_copy: Path, mo
     assert before.stage == "none"
     line = (
         "TEST0001,grdp_growth_real,HP2025,total,2026-Q1,9.5,pct,constant_2010,E,,2026-04-03,"
-        "S13,test release\n"
+        "S13,test release,\n"
     )
     with (data_copy / "observations.csv").open("a", encoding="utf-8") as handle:
         handle.write(line)

@@ -356,6 +356,8 @@ def _infer_price_basis(figure, row, rows, problems) -> str:
     bases = {r.get("price_basis", "") for r in rows if all(r.get(k, "") == row[k] for k in same)}
     bases.discard("")
     if len(bases) > 1:
+        bases.discard("na")  # 'not stated' gives way to a stated basis
+    if len(bases) > 1:
         problems.append(
             f"{figure.where('price_basis')}: missing; earlier {row['indicator']} figures use "
             f"{', '.join(sorted(bases))}: give one"
@@ -433,7 +435,6 @@ class SeriesChange:
     after: pd.DataFrame | None
     years: list[int]
     later: list[tuple[str, str, str]]  # (obs_id, published, latest then) not yet visible
-    params_mentions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -446,6 +447,7 @@ class AddResult:
     changes: list[SeriesChange]
     other_periods: list[PlannedFigure]
     written: list[str]
+    start_changes: list[str] = field(default_factory=list)  # scenario starts that move
 
     def summary(self) -> str:
         lines = []
@@ -478,6 +480,8 @@ class AddResult:
             )
         for change in self.changes:
             lines += [f"  {line}" for line in _describe_change(change)]
+        if self.changes:
+            lines += [f"  {line}" for line in self.start_changes] or ["  no scenario start moves"]
         for fig in self.other_periods:
             lines.append(
                 f"  {fig.obs_id}: period {fig.row['period']} is not a calendar year; annual "
@@ -532,10 +536,6 @@ def _describe_change(change: SeriesChange) -> list[str]:
             f"  {obs_id} is published {published}, after {change.as_of:%Y-%m-%d}: runs as of "
             f"{published[:7]} or later will see it (latest period then: {then})"
         )
-    if change.params_mentions:
-        lines += [f"  scenario inputs: {m}" for m in change.params_mentions]
-    else:
-        lines.append("  scenario starts: no params file reads this series or cites its figures")
     return lines
 
 
@@ -548,38 +548,44 @@ def _chosen(ds: Dataset, key: dict[str, str], as_of: dt.date) -> pd.DataFrame | 
     return result.chosen[["value", "obs_id"]]
 
 
-def _params_mentions(key: dict[str, str], obs_ids: set[str], params_dir: Path) -> list[str]:
-    """Params files that read this series (a mapping naming its indicator and geo) or cite
-    one of ``obs_ids`` (e.g. a scenario's start value with its obs id in a comment)."""
-    import yaml
+def scenario_start_changes(before: Dataset, after: Dataset, as_of: dt.date) -> list[str]:
+    """What the new figures move in the observed start of every shipped scenario
+    (`dxecon.scenarios.start`), for a run as of ``as_of``'s month: one line per value."""
+    from dxecon.errors import DxeconError
+    from dxecon.scenarios.config import available_scenarios, load_scenario
+    from dxecon.scenarios.start import observed_start
 
-    found = []
-    for path in sorted(params_dir.rglob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        rel = path.relative_to(params_dir.parent).as_posix()
-        cited = sorted(obs_ids & set(re.findall(r"\bOBS\d+\b", text)))
-        if cited:
-            found.append(f"{rel} cites {', '.join(cited)}; check the value it uses")
+    month = f"{as_of:%Y-%m}"
+    lines, seen = [], {}
+    for name in available_scenarios():
         try:
-            tree = yaml.safe_load(text)
-        except yaml.YAMLError:
+            geo = load_scenario(name).geo
+        except DxeconError:
             continue
-        for where in _series_refs(tree, key, ""):
-            found.append(f"{rel} reads this series at '{where}'")
-    return found
-
-
-def _series_refs(node, key: dict[str, str], where: str):
-    if isinstance(node, dict):
-        if node.get("indicator") == key["indicator"] and node.get("geo") == key["geo"]:
-            extra = ("sector", "method", "price_basis", "unit")
-            if all(str(node.get(k, key[k]) or "") == (key[k] or "") for k in extra):
-                yield where or "(top level)"
-        for name, child in node.items():
-            yield from _series_refs(child, key, f"{where}.{name}" if where else str(name))
-    elif isinstance(node, list):
-        for i, child in enumerate(node):
-            yield from _series_refs(child, key, f"{where}[{i}]")
+        if geo not in seen:
+            tables = []
+            for ds in (before, after):
+                try:
+                    tables.append(observed_start(ds, geo, month).table.set_index("field"))
+                except (DxeconError, ValueError):
+                    tables.append(None)
+            seen[geo] = tables
+        old, new = seen[geo]
+        if old is None or new is None:
+            if (old is None) != (new is None):
+                what = "appears" if old is None else "disappears"
+                lines.append(f"scenario {name}: a start for {geo} {what}")
+            continue
+        for field_name in new.index:
+            was = old["value"].get(field_name)
+            now = new.at[field_name, "value"]
+            if was is None or abs(float(was) - float(now)) > 1e-9:
+                shown = "-" if was is None else _fmt(float(was))
+                lines.append(
+                    f"scenario {name}: start {field_name} {shown} -> {_fmt(float(now))} "
+                    f"({new.at[field_name, 'source']})"
+                )
+    return lines
 
 
 def _series_changes(
@@ -609,7 +615,6 @@ def _series_changes(
         change = SeriesChange(
             key, today, old, new, sorted({int(f.row["period"]) for f in figs}), later
         )
-        change.params_mentions = _params_mentions(key, ids, paths.PARAMS_DIR)
         changes.append(change)
     return changes
 
@@ -663,13 +668,14 @@ def add_figures(
             new_files[CHECKSUMS_FILE] = b""
         before, after = load_dataset(data_dir), load_dataset(staged)
         changes = _series_changes(before, after, plan.figures, today)
+        starts = scenario_start_changes(before, after, today) if changes else []
         written = []
         if not dry_run:
             for name in new_files:  # data files first, the checksums last
                 os.replace(staged / name, data_dir / name)
                 written.append(name)
     others = [f for f in plan.figures if not _ANNUAL.match(f.row["period"])]
-    return AddResult(data_dir, plan.figures, plan.new_sources, changes, others, written)
+    return AddResult(data_dir, plan.figures, plan.new_sources, changes, others, written, starts)
 
 
 def _explain(problems, plan: Plan) -> list[str]:

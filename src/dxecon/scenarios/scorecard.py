@@ -550,6 +550,11 @@ def _score_level(
                 notes.append(paths.pinned[year])
             return {**out, **forecast, "note": "; ".join(notes)}
         notes.append(f"the scenario simulates {paths.scenario.geo}, the target is {target_geo}")
+    elif paths is not None and indicator in MODELLED and sector == "total":
+        years = paths.years
+        notes.append(
+            f"{year} is outside the simulated years {int(years[0])}-{int(years[-1])}: not forecast"
+        )
     # 4. The latest published figure of the target's own measure (and its trend).
     if not own.empty:
         past = year <= int(as_of[:4]) - 1 or year < int(own["year"].max())
