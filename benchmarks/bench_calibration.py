@@ -1,6 +1,8 @@
 """Measure the issue-12 library parts on the shipped data: the diffusion calibration, the
 backtest table with pooled coverage (cold: every backtest run; warm: remembered), the
-backtest-chosen forecasts after it, and the pseudo-real-time table. Prints seconds.
+backtest-chosen forecasts after it, the pseudo-real-time table, the baseline with its
+diffusion drawn from the calibration, the interval-width breakdown (printed) and the
+"what it takes" table. Prints seconds.
 
     .venv/bin/python benchmarks/bench_calibration.py
 """
@@ -50,6 +52,20 @@ def main() -> None:
         "pseudo_real_time HP growth 2019-2025",
         lambda: pseudo_real_time(ds, "grdp_growth_real", "HP", first=2019),
     )
+    import pandas as pd
+
+    from dxecon.scenarios import run_scenario
+    from dxecon.scenarios.uncertainty import interval_breakdown, what_it_takes
+
+    run = timed("baseline, 10,000 paths, calibrated diffusion", lambda: run_scenario("baseline"))
+    needs = timed("what_it_takes", lambda: what_it_takes(run, ds))
+    breakdown = timed(
+        "interval_breakdown (6 reruns x 1,000 paths)",
+        lambda: interval_breakdown("baseline", dataset=ds, n_paths=1000),
+    )
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+        print(breakdown.drop(columns="source").round(3).to_string(index=False))
+        print(needs.drop(columns="evidence").round(3).to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from dxecon.explorer import (
     ScenarioExplorer,
     attainment_table,
     control_specs,
+    drawn_centrals,
     format_probability,
     set_value,
 )
@@ -108,7 +109,10 @@ def test_controls_cover_the_main_assumptions_of_every_sector():
 
 def test_sliders_start_at_the_shipped_values_and_update_only_on_release(explorer):
     data = shipped("baseline")
-    assert explorer.controls[SPEED].value == data["sectors"]["ind_con"]["intensity"]["speed"]
+    # The baseline draws its diffusion per path: the slider starts at the draws' centre.
+    assert "speed" not in data["sectors"]["ind_con"]["intensity"]
+    central = drawn_centrals(explorer.result.run.scenario, explorer.dataset)[SPEED]
+    assert explorer.controls[SPEED].value == central
     assert explorer.controls["horizon"].value == data["horizon"]
     assert explorer.controls["deflator.mean"].value == data["deflator"]["mean"]
     assert all(not control.continuous_update for control in explorer.controls.values())
@@ -212,7 +216,9 @@ def test_choosing_another_base_loads_its_values_and_numbers(make_explorer, datas
     explorer.controls[SPEED].value = 0.5
     explorer.base_picker.value = "accelerated"
     accelerated = shipped("accelerated")
-    assert explorer.controls[SPEED].value == accelerated["sectors"]["ind_con"]["intensity"]["speed"]
+    assert "speed" not in accelerated["sectors"]["ind_con"]["intensity"]
+    central = drawn_centrals(explorer.result.run.scenario, dataset)[SPEED]
+    assert explorer.controls[SPEED].value == central
     assert explorer.changes() == []
     assert_same_paths(explorer.result.run.paths, run_scenario("accelerated", dataset=dataset).paths)
     assert explorer.save_name.value == "accelerated_variant"
@@ -231,9 +237,10 @@ def test_reset_restores_the_starting_point(make_explorer):
 
 def test_float_noise_from_the_browser_is_not_a_change(make_explorer):
     explorer = make_explorer()
-    explorer.controls[SPEED].value = float(np.nextafter(0.1, 1.0))  # 0.10000000000000002
+    base = explorer.controls[SPEED].value
+    explorer.controls[SPEED].value = float(np.nextafter(base, 1.0))  # one float step up
     assert explorer.changes() == []
-    explorer.controls[SPEED].value = 0.11
+    explorer.controls[SPEED].value = base + 0.01
     assert [spec.key for spec, _, _ in explorer.changes()] == [SPEED]
 
 
@@ -355,7 +362,8 @@ def test_saved_scenario_keeps_the_documentation_and_records_the_changes(make_exp
         assert saved["assumptions"][key] == text
     changes = saved["assumptions"]["explorer_changes"]
     assert "params/scenarios/baseline.yaml" in changes
-    assert f"{SPEED}): 0.1 -> 0.2" in changes
+    central = drawn_centrals(explorer.result.run.scenario, explorer.dataset)[SPEED]
+    assert f"{SPEED}): {central:g} -> 0.2" in changes
     assert "deflator.mean): 1.5 -> 2.5" in changes
     assert "horizon" not in changes  # only what was moved
     assert saved["name"] == "documented"

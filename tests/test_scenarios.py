@@ -62,6 +62,13 @@ def deterministic(base: dict) -> dict:
     data["deflator"]["sd"] = 0.0
     data["employment"]["growth"]["sd"] = 0.0
     data["paths"] = 50
+    if data.get("diffusion"):
+        data["diffusion"] = {
+            "speed": 0.1,
+            "ceiling": 60.0,
+            "start_uncertainty": False,
+            "source": "test: one fixed speed and ceiling",
+        }
     return data
 
 
@@ -226,11 +233,16 @@ def test_zero_volatility_gives_the_compounded_path(baseline_dict):
         weights[name] = sector.weight * (1 + sector.growth.mean / 100) ** steps
     total = sum(weights.values())
     share = 0.0
+    start_share = sum(
+        scenario.sectors[f].weight * scenario.sectors[f].intensity.start for f in sim.floor_sectors
+    )
+    start_share /= 100
     for name in sim.floor_sectors:
         spec = scenario.sectors[name].intensity
-        logistic = spec.ceiling / (
-            1 + (spec.ceiling / spec.start - 1) * np.exp(-spec.speed * steps)
-        )
+        # diffusion: the sector's start scaled by the whole-economy ceiling over the start
+        ceiling = min(spec.start * scenario.diffusion.ceiling / start_share, 100.0)
+        speed = scenario.diffusion.speed
+        logistic = ceiling / (1 + (ceiling / spec.start - 1) * np.exp(-speed * steps))
         share = share + weights[name] / total * logistic
     assert np.allclose(sim.de_share, share[None, :], atol=1e-9)
     assert np.ptp(sim.de_share, axis=0).max() == 0.0
@@ -262,6 +274,7 @@ def test_one_sector_zero_volatility_is_plain_compounding(baseline_dict):
 
 def test_shares_stay_within_bounds(baseline_dict):
     data = variant(baseline_dict, paths=3000)
+    data["diffusion"]["start_uncertainty"] = False
     for sector in data["sectors"].values():
         sector["growth"]["sd"] = 20.0
         if "intensity" in sector:
@@ -272,7 +285,7 @@ def test_shares_stay_within_bounds(baseline_dict):
     for j, name in enumerate(sim.floor_sectors):
         spec = scenario_from_dict(data).sectors[name].intensity
         assert (sim.sector_intensity[:, :, j] >= spec.start - 1e-9).all()
-        assert (sim.sector_intensity[:, :, j] <= spec.ceiling + 1e-9).all()
+        assert (sim.sector_intensity[:, :, j] <= (spec.ceiling or 100.0) + 1e-9).all()
     assert (sim.de_share > 0).all() and (sim.de_share < 100).all()
 
 

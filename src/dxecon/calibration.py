@@ -64,6 +64,7 @@ _CALIBRATION_KEYS = (
     "ceiling",
     "speed_prior",
     "ceiling_grid_points",
+    "start_year_ambiguous",
 )
 _PRIOR_KEYS = ("distribution", "low", "high", "source")
 

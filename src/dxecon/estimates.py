@@ -430,6 +430,14 @@ def national_productivity(dataset: Dataset, *, start: int = 2021, as_of=None) ->
 
     levels = dataset.series("lp_current", "VN", unit="m_vnd_per_worker", as_of=as_of).values
     levels = levels[levels.index >= start].dropna()
+    if levels.empty:
+        raise SeriesSelectionError(
+            f"no national labour productivity level (lp_current, VN) for {start} or later "
+            f"published by {as_of}",
+            field="as_of",
+            value=str(as_of),
+            allowed=[],
+        )
     nominal = growth(levels, basis="nominal").rates
     real = dataset.series("lp_growth_real", "VN", as_of=as_of).values
     frame = pd.DataFrame(

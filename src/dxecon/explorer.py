@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from dxecon import paths
@@ -124,7 +125,9 @@ def control_specs(data: Mapping[str, Any], *, base_year: int) -> list[ControlSpe
                 f"sectors.{code}.growth.mean", group, "real growth", -10, 25, 0.01, "% a year"
             )
         )
-        if sector.get("intensity"):
+        # A sector whose diffusion is drawn per path (the scenario's `diffusion` block) starts
+        # its controls at the draws' central values; moving one states it for that sector.
+        if sector.get("intensity") is not None:
             specs.append(
                 ControlSpec(
                     f"sectors.{code}.intensity.speed",
@@ -161,6 +164,29 @@ def control_specs(data: Mapping[str, Any], *, base_year: int) -> list[ControlSpe
 # One implementation of dotted keys for the explorer, the sweeps and the tests.
 get_value = get_dotted
 set_value = set_dotted
+
+
+def drawn_centrals(resolved: Scenario, dataset) -> dict[str, float]:
+    """Central values of the sector speeds and ceilings a scenario draws per path from its
+    ``diffusion`` (`dxecon.scenarios.diffusion`): the central speed, and each sector's start
+    scaled by the mean whole-economy ceiling over the start share (capped at 100)."""
+    if resolved.diffusion is None:
+        return {}
+    from dxecon.scenarios.diffusion import draws_for
+
+    draws = draws_for(resolved, 2000, dataset=dataset, sources=("parameters",))
+    floor = {k: s for k, s in resolved.sectors.items() if s.intensity}
+    start = sum(s.weight * s.intensity.start for s in floor.values()) / 100.0
+    ceiling = float(np.mean(draws.ceiling))
+    out = {}
+    for code, sector in floor.items():
+        if sector.intensity.speed is None:
+            out[f"sectors.{code}.intensity.speed"] = round(draws.central_speed, 2)
+        if sector.intensity.ceiling is None:
+            out[f"sectors.{code}.intensity.ceiling"] = round(
+                min(sector.intensity.start * ceiling / start, 100.0), 1
+            )
+    return out
 
 
 def _same(a: float, b: float) -> bool:
@@ -438,12 +464,19 @@ class ScenarioExplorer:
         """The controls' current values by dotted key."""
         return {key: control.value for key, control in self.controls.items()}
 
+    def _base_value(self, key: str) -> float:
+        try:
+            value = get_value(self._base_data, key)
+        except KeyError:  # a sector speed or ceiling left to the diffusion draws
+            value = None
+        return self._centrals[key] if value is None else value
+
     def changes(self) -> list[tuple[ControlSpec, Any, Any]]:
         """(control, value in the base scenario, value now) for every control moved."""
         return [
-            (self._specs[key], get_value(self._base_data, key), value)
+            (self._specs[key], self._base_value(key), value)
             for key, value in self.values().items()
-            if not _same(value, get_value(self._base_data, key))
+            if not _same(value, self._base_value(key))
         ]
 
     def changes_text(self) -> str:
@@ -468,6 +501,8 @@ class ScenarioExplorer:
         data = copy.deepcopy(self._base_data)
         for key, value in self.values().items():
             spec = self._specs[key]
+            if key in self._centrals and _same(value, self._centrals[key]):
+                continue  # still drawn per path, as in the base scenario
             set_value(data, key, int(value) if spec.integer else float(value))
         data["name"] = self.save_name.value.strip()
         data["description"] = (
@@ -597,6 +632,7 @@ class ScenarioExplorer:
         # written into a saved scenario, so a saved file follows new data like a shipped one).
         resolved, _ = resolve_start(scenario_from_dict(data, file=file), self.dataset, file=file)
         self._base_data = data
+        self._centrals = drawn_centrals(resolved, self.dataset)
         specs = control_specs(data, base_year=resolved.base_year)
         self._loading = True
         try:
@@ -604,7 +640,7 @@ class ScenarioExplorer:
                 self._build_controls(specs)
             for spec in specs:
                 control = self.controls[spec.key]
-                value = get_value(data, spec.key)
+                value = self._base_value(spec.key)
                 # Widen a range that would clamp a shipped value (ipywidgets clamps silently);
                 # held notifications: min, max and value are checked together, at the end.
                 with control.hold_trait_notifications():

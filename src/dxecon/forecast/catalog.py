@@ -300,7 +300,8 @@ def forecast_catalog(
     intervals are too narrow); a kept model judged too narrow gets intervals widened from
     its backtest errors (own, or pooled when its own are too few). Columns: the series
     key, year, median, lower, upper, model, interval, ``flag`` (the backtest table's) and
-    ``interval_note`` (how the interval was made).
+    ``interval_note`` (how the interval was made). An entry with too few figures published
+    by ``as_of`` for any model is left out (empty frame when every entry is).
     """
     judged = _judge_entries(entries, dataset=dataset, as_of=as_of, rule=rule, pools=pools)
     frames = []
@@ -313,7 +314,12 @@ def forecast_catalog(
             ranked = [m for m in bt.ranking().index if bool(table.at[m, "usable"])]
             chosen = ranked[0] if ranked else None
         if chosen is None:
-            result = auto_forecast(entry.series, until=until, alpha=alpha, ceiling=entry.ceiling)
+            try:
+                result = auto_forecast(
+                    entry.series, until=until, alpha=alpha, ceiling=entry.ceiling
+                )
+            except SeriesTooShortError:
+                continue  # too few figures published by the as-of date: nothing to forecast
             frame = result.frame
             model = result.model
             if bt is not None:
@@ -348,4 +354,7 @@ def forecast_catalog(
         frame["flag"] = flag
         frame["interval_note"] = note
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frames:
+        columns = [*(entries[0].key if entries else {}), "year", "median", "lower", "upper"]
+        return pd.DataFrame(columns=[*columns, "model", "interval", "flag", "interval_note"])
+    return pd.concat(frames, ignore_index=True)

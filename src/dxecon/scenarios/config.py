@@ -54,18 +54,44 @@ class Intensity(_Strict):
     """
 
     start: Share | None = None
-    ceiling: Share
-    speed: Annotated[float, Field(ge=0.0, le=3.0)]
+    #: None: drawn per path from the scenario's ``diffusion`` (the calibration).
+    ceiling: Share | None = None
+    speed: Annotated[float, Field(ge=0.0, le=3.0)] | None = None
     speed_sd: Annotated[float, Field(ge=0.0, le=3.0)] = 0.0
 
     @model_validator(mode="after")
     def _ceiling_above_start(self) -> Intensity:
-        if self.start is not None and self.ceiling < self.start:
+        if self.start is not None and self.ceiling is not None and self.ceiling < self.start:
             raise ValueError(
                 f"ceiling {self.ceiling} is below the starting share {self.start:.2f}; "
                 "a ceiling must be at least the current share"
             )
         return self
+
+
+#: Named speed policies of a scenario's ``diffusion`` (dxecon.scenarios.diffusion).
+SPEED_POLICIES = ("calibrated", "fastest_province", "national_pace")
+
+
+class Diffusion(_Strict):
+    """How the digital intensities diffuse when a sector does not state its own speed or
+    ceiling: drawn per path from the calibration of ``data/`` (`dxecon.calibration`).
+
+    ``speed``: 'calibrated' (the pooled estimate and its standard error), 'fastest_province'
+    (the fastest logistic rate any province's series reached), 'national_pace' (the national
+    share's pace in percentage points a year, applied to the city's start) or a number (one
+    logistic rate for every path, e.g. in a sweep). ``ceiling``: 'prior' (the sourced prior
+    of ``params/calibration.yaml``) or a number (% of GRDP). ``start_uncertainty``: draw
+    the start share from the spread of its published candidates (vintages, methods, year).
+    """
+
+    speed: (
+        Literal["calibrated", "fastest_province", "national_pace"]
+        | Annotated[float, Field(ge=0.0, le=3.0)]
+    ) = "calibrated"
+    ceiling: Literal["prior"] | Share = "prior"
+    start_uncertainty: bool = True
+    source: Annotated[str, Field(min_length=3)]
 
 
 class Sector(_Strict):
@@ -142,6 +168,8 @@ class Scenario(_Strict):
     seed: Annotated[int, Field(ge=0)]
     correlation: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
     sectors: dict[str, Sector]
+    #: None: every sector intensity states its own speed and ceiling.
+    diffusion: Diffusion | None = None
     deflator: Growth
     employment: Employment
     shocks: list[Shock] = []
@@ -191,6 +219,14 @@ class Scenario(_Strict):
                 raise ValueError(f"sector weights sum to {total:.2f}, expected 100 (±0.5)")
         if not any(s.intensity for s in self.sectors.values()):
             raise ValueError("sectors: at least one sector needs an intensity")
+        if self.diffusion is None:
+            for name, sector in self.sectors.items():
+                spec = sector.intensity
+                if spec is not None and (spec.speed is None or spec.ceiling is None):
+                    raise ValueError(
+                        f"sectors.{name}.intensity: state speed and ceiling, or give the "
+                        "scenario a 'diffusion' (e.g. diffusion: {speed: calibrated})"
+                    )
         for shock in self.shocks:
             if self.base_year is not None and not self.base_year < shock.year <= self.horizon:
                 raise ValueError(

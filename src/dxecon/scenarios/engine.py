@@ -60,6 +60,8 @@ class Paths:
     base: dict[str, float] = field(default_factory=dict)
     #: year -> how that year's real growth was set where not by the scenario's assumptions
     pinned: dict[int, str] = field(default_factory=dict)
+    #: how the diffusion was drawn (e.g. the range of ceilings), for the scorecard's notes
+    diffusion_note: str = ""
 
     @property
     def min_sector_intensity(self) -> np.ndarray:
@@ -76,10 +78,9 @@ class Paths:
         return getattr(self, name)
 
 
-def _logistic(start: float, ceiling: float, speed: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """Logistic diffusion from ``start`` towards ``ceiling``; exactly ``start`` at step 0."""
-    if ceiling == start:
-        return np.full(np.broadcast_shapes(speed.shape, steps.shape), start)
+def _logistic(start, ceiling, speed: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Logistic diffusion from ``start`` towards ``ceiling``; exactly ``start`` at step 0
+    (arguments broadcast: scalars or per-path columns)."""
     return ceiling / (1.0 + (ceiling / start - 1.0) * np.exp(-speed * steps))
 
 
@@ -90,6 +91,9 @@ def simulate(
     current_year: int | None = None,
     current_growth: np.ndarray | None = None,
     current_note: str = "",
+    diffusion=None,
+    sources: tuple[str, ...] | None = None,
+    dataset=None,
 ) -> Paths:
     r"""Simulate a scenario (``paths`` overrides the scenario's number of paths).
 
@@ -98,6 +102,13 @@ def simulate(
     ``current_year`` to the in-year nowcast: every sector's growth that year moves by the
     same amount :math:`\delta_p`, so that total growth, the previous-year-weighted mean of
     the sectors' growth, equals the draw exactly.
+
+    ``diffusion`` (`dxecon.scenarios.diffusion.DiffusionDraws`) is required when the
+    scenario has a ``diffusion`` block: per-path speed, whole-economy ceiling and start,
+    mapped to the sectors without their own speed or ceiling (see that module); when it is
+    not given, it is drawn from ``dataset`` (default: ``data/``). ``sources``
+    (None: all) switches uncertainty sources on: without 'shocks' sector and employment
+    growth sit at their means, without 'deflator' the deflator does.
     """
     if not scenario.resolved:
         raise ValueError(
@@ -118,8 +129,13 @@ def simulate(
     S = len(names)
     rng = np.random.Generator(np.random.PCG64(scenario.seed))
 
+    if scenario.diffusion is not None and diffusion is None:
+        from dxecon.scenarios.diffusion import draws_for
+
+        diffusion = draws_for(scenario, n, dataset=dataset, sources=sources)
+    on = set(sources) if sources is not None else {"start", "parameters", "deflator", "shocks"}
     mu = np.array([s.growth.mean for s in specs])
-    sd = np.array([s.growth.sd for s in specs])
+    sd = np.array([s.growth.sd for s in specs]) * ("shocks" in on)
     shock = np.zeros((T, S))
     for item in scenario.shocks:
         cols = range(S) if item.sectors == "all" else [names.index(s) for s in item.sectors]
@@ -155,17 +171,41 @@ def simulate(
     floor = tuple(name for name, s in zip(names, specs, strict=True) if s.intensity)
     intensity = np.zeros((n, T, len(floor)))
     speed_draws = rng.standard_normal((n, len(floor)))
+    start_share = sum(
+        scenario.sectors[f].weight * scenario.sectors[f].intensity.start for f in floor
+    )
+    start_share /= 100.0
+    if diffusion is not None:
+        scale = diffusion.start_scale[:, None]
+        run_steps = steps[None, :] + diffusion.start_shift[:, None]
+        ratio = (diffusion.ceiling / start_share)[:, None]
     for j, name in enumerate(floor):
         spec = scenario.sectors[name].intensity
-        speed = np.maximum(spec.speed + spec.speed_sd * speed_draws[:, j], 0.0)
-        intensity[:, :, j] = _logistic(spec.start, spec.ceiling, speed[:, None], steps[None, :])
+        if diffusion is None:
+            speed = np.maximum(spec.speed + spec.speed_sd * speed_draws[:, j], 0.0)
+            intensity[:, :, j] = _logistic(spec.start, spec.ceiling, speed[:, None], steps[None, :])
+            continue
+        start = spec.start * scale
+        if spec.speed is None:
+            speed = diffusion.speed[:, None]
+        else:
+            speed = np.maximum(spec.speed + spec.speed_sd * speed_draws[:, j], 0.0)[:, None]
+        ceiling = (
+            np.minimum(start * ratio, 100.0)
+            if spec.ceiling is None
+            else np.full_like(start, spec.ceiling)
+        )
+        ceiling = np.maximum(ceiling, start)  # guard: never a ceiling below the start
+        intensity[:, :, j] = _logistic(start, ceiling, speed, run_steps)
     floor_idx = [names.index(f) for f in floor]
     de_share = (sector_weight[:, :, floor_idx] * intensity).sum(axis=2) / 100.0
 
     emp = scenario.employment
-    emp_growth = emp.growth.mean + emp.growth.sd * rng.standard_normal((n, T))
+    emp_sd = emp.growth.sd * ("shocks" in on)
+    emp_growth = emp.growth.mean + emp_sd * rng.standard_normal((n, T))
     employment = 100.0 * np.cumprod(1.0 + emp_growth / 100.0, axis=1)
-    deflator = scenario.deflator.mean + scenario.deflator.sd * rng.standard_normal((n, T))
+    deflator_sd = scenario.deflator.sd * ("deflator" in on)
+    deflator = scenario.deflator.mean + deflator_sd * rng.standard_normal((n, T))
     lp_real = 100.0 * ((1.0 + grdp_growth / 100.0) / (1.0 + emp_growth / 100.0) - 1.0)
     lp_nominal = 100.0 * ((1.0 + lp_real / 100.0) * (1.0 + deflator / 100.0) - 1.0)
 
@@ -193,6 +233,13 @@ def simulate(
         deflator=deflator,
         base=base,
         pinned={current_year: current_note} if current_growth is not None else {},
+        diffusion_note=(
+            ""
+            if diffusion is None
+            else f"whole-economy ceilings drawn over {diffusion.ceiling.min():.1f}-"
+            f"{diffusion.ceiling.max():.1f}% of GRDP, speeds {diffusion.speed.min():.3f}-"
+            f"{diffusion.speed.max():.3f}/yr"
+        ),
     )
 
 

@@ -45,6 +45,7 @@ class ScenarioRun:
     scorecard: Scorecard
     start: StartValues | None = None  # None: the scenario came with every start set
     nowcast: object | None = None  # the in-year nowcast that pinned the as-of year's growth
+    diffusion: object | None = None  # DiffusionDraws when the scenario has a diffusion block
 
     def percentiles(self) -> pd.DataFrame:
         """Tidy percentiles: one row per quantity, sector and year (p5 ... p95)."""
@@ -78,9 +79,14 @@ def run_scenario(
     n_paths: int | None = None,
     dataset: Dataset | None = None,
     data_dir: Path | None = None,
+    sources: tuple[str, ...] | None = None,
 ) -> ScenarioRun:
     """Load (if needed), validate, start from the data as of the scenario's date, simulate
-    and score a scenario."""
+    and score a scenario.
+
+    ``sources`` (None: all of `dxecon.scenarios.diffusion.SOURCES`) switches uncertainty
+    sources on; `dxecon.scenarios.uncertainty.interval_breakdown` switches them one by one.
+    """
     dataset = dataset or load_dataset(data_dir)
     registry = TargetRegistry(dataset)
     scenario = (
@@ -98,23 +104,35 @@ def run_scenario(
     if not scenario.resolved or scenario.start_override:
         scenario, start = resolve_start(scenario, dataset, file=file)
     n = scenario.paths
+    draws = None
+    if scenario.diffusion is not None:
+        from dxecon.scenarios.diffusion import draws_for
+
+        draws = draws_for(scenario, n, dataset=dataset, sources=sources)
     current = current_year_nowcast(scenario, dataset, n)
     if current is None:
-        paths = simulate(scenario, paths=n)
+        paths = simulate(scenario, paths=n, diffusion=draws, sources=sources)
     else:
         result = current[0]
+        growth = current[1]
+        if sources is not None and "shocks" not in sources:
+            growth = np.full_like(growth, float(np.median(growth)))
         paths = simulate(
             scenario,
             paths=n,
             current_year=result.year,
-            current_growth=current[1],
+            current_growth=growth,
             current_note=(
                 f"{result.year} real growth from the in-year nowcast (latest release: "
                 f"{result.stage_label}; {result.model})"
             ),
+            diffusion=draws,
+            sources=sources,
         )
     nowcast_result = current[0] if current is not None else None
-    return ScenarioRun(scenario, paths, score(paths, registry, dataset), start, nowcast_result)
+    return ScenarioRun(
+        scenario, paths, score(paths, registry, dataset), start, nowcast_result, draws
+    )
 
 
 _NOWCASTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -151,6 +169,16 @@ def run_from_parameters(name: str, *, dataset: Dataset | None = None, **paramete
     return run_scenario(scenario, dataset=dataset)
 
 
+def _or_drawn(intensity, name: str):
+    """A sector's stated diffusion parameter, or where it comes from when it is drawn."""
+    if intensity is None:
+        return ""
+    if intensity.speed is None and name == "speed_sd":
+        return "calibration"
+    value = getattr(intensity, name)
+    return "drawn per path (diffusion)" if value is None else value
+
+
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:
     """The sector assumptions of a scenario, one row per sector (what a reader checks first)."""
     rows = []
@@ -163,9 +191,9 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
                 "real growth % (mean)": sector.growth.mean,
                 "real growth % (sd)": sector.growth.sd,
                 "digital share % (observed start)": intensity.start if intensity else None,
-                "ceiling %": intensity.ceiling if intensity else None,
-                "speed /yr": intensity.speed if intensity else None,
-                "speed sd": intensity.speed_sd if intensity else None,
+                "ceiling %": _or_drawn(intensity, "ceiling"),
+                "speed /yr": _or_drawn(intensity, "speed"),
+                "speed sd": _or_drawn(intensity, "speed_sd"),
             }
         )
     return pd.DataFrame(rows).set_index("sector")

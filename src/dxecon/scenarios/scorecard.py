@@ -430,7 +430,20 @@ def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: Scor
         f"{name}: P = {p:.2f}, median {m:.1f}" for name, (p, m, _, _) in list(scored.items())[1:]
     )
     reading = main if indicator == "lp_growth" else ""
+    quantity = readings[main]
+    unreachable = ""
+    if probability == 0.0:
+        best = float(np.max(quantity) if level["comparator"] == ">=" else np.min(quantity))
+        unreachable = (
+            f"unreachable in every one of the {len(quantity):,} paths (best path {best:.2f})"
+            + (
+                f": out of reach under every ceiling in the prior ({paths.diffusion_note})"
+                if paths.diffusion_note
+                else ""
+            )
+        )
     return {
+        "unreachable": unreachable,
         "median": median,
         "low": low,
         "high": high,
@@ -530,6 +543,9 @@ def _score_level(
     ):
         if target_geo == paths.scenario.geo:
             forecast = _forecast(paths, indicator, year, level, config)
+            unreachable = forecast.pop("unreachable")
+            if unreachable:
+                notes.append(unreachable)
             if indicator == "grdp_growth_real" and year in paths.pinned:
                 notes.append(paths.pinned[year])
             return {**out, **forecast, "note": "; ".join(notes)}

@@ -116,6 +116,48 @@ def observed_start(
     return StartValues(geo, as_of, base_year, table[START_COLUMNS], tuple(estimate.notes))
 
 
+def _start_on_boundary(dataset: Dataset, geo: str, as_of: str) -> tuple[StartValues, str]:
+    """The observed start on ``geo``; when ``geo`` did not exist yet at ``as_of`` (its
+    ``valid_from`` in the geographies code list is later) or has nothing published by then,
+    on its predecessor boundaries in code-list order (``successor`` column), with a note.
+
+    Raises
+    ------
+    SeriesSelectionError
+        When no boundary has what a start needs, naming what is missing on each.
+    """
+    table = dataset.codes["geographies"].set_index("code")
+    predecessors = [g for g in table.index if table.at[g, "successor"] == geo]
+    problems = []
+    for candidate in [geo, *predecessors]:
+        try:
+            start = observed_start(dataset, candidate, as_of)
+        except SeriesSelectionError as exc:
+            problems.append(f"{candidate}: {exc}")
+            continue
+        if candidate != geo:
+            valid_from = str(table.at[geo, "valid_from"] or "")
+            why = (
+                f"{geo} did not exist yet (from {valid_from})"
+                if valid_from and valid_from[:7] > str(as_of)[:7]
+                else f"nothing needed for a start was published for {geo} by {as_of}"
+            )
+            note = (
+                f"{why}: the scenario starts on its predecessor boundary {candidate} "
+                "(geographies code list), and simulates that boundary"
+            )
+            start = StartValues(
+                start.geo, start.as_of, start.base_year, start.table, (note, *start.notes)
+            )
+        return start, candidate
+    raise SeriesSelectionError(
+        f"no scenario start for {geo} or its predecessors as of {as_of}: " + "; ".join(problems),
+        field="as_of",
+        value=str(as_of),
+        allowed=[],
+    )
+
+
 def resolve_start(
     scenario: Scenario, dataset: Dataset, *, file: str = "<scenario>"
 ) -> tuple[Scenario, StartValues]:
@@ -128,9 +170,10 @@ def resolve_start(
         observed start, or a resolved scenario that is not valid (e.g. a ceiling below the
         observed start).
     """
-    start = observed_start(dataset, scenario.geo, scenario.as_of)
+    start, geo = _start_on_boundary(dataset, scenario.geo, scenario.as_of)
     table = start.table.set_index("field")
     data = scenario.model_dump()
+    data["geo"] = geo
     data["base_year"] = int(table.at["base_year", "value"])
     for name, sector in data["sectors"].items():
         key = f"sectors.{name}.weight"

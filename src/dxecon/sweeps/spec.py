@@ -310,7 +310,8 @@ def describe(name: str) -> str:
 
 
 def sweepable_paths(scenario: dict[str, Any]) -> dict[str, float]:
-    """Every number of a scenario a sweep may vary, by dotted path (lists are not entered)."""
+    """Every number of a scenario a sweep may vary, by dotted path (lists are not entered);
+    with a ``diffusion`` block, also the sector speeds and ceilings it draws (base NaN)."""
     found: dict[str, float] = {}
 
     def walk(node: Any, prefix: str) -> None:
@@ -325,6 +326,16 @@ def sweepable_paths(scenario: dict[str, Any]) -> dict[str, float]:
             found[prefix] = float(node)
 
     walk(scenario, "")
+    if scenario.get("diffusion"):
+        # Drawn per path from the calibration (dxecon.scenarios.diffusion): a sweep may still
+        # state a sector's speed or ceiling, which then replaces the draw for that sector.
+        # Its base value is not one number: NaN.
+        for code, sector in (scenario.get("sectors") or {}).items():
+            intensity = sector.get("intensity") if isinstance(sector, dict) else None
+            if isinstance(intensity, dict):
+                for key in ("speed", "ceiling"):
+                    if intensity.get(key) is None:
+                        found[f"sectors.{code}.intensity.{key}"] = math.nan
     return found
 
 
