@@ -10,7 +10,7 @@ import pytest
 
 from dxecon.runner import run_suite
 
-FEW_PATHS = {"paths": 200, "samples": 10}  # plumbing only; the engine is tested elsewhere
+FEW_PATHS = {"paths": 200}  # plumbing only; the engine is tested elsewhere
 
 
 def _outputs_text(notebook: Path) -> str:

@@ -565,7 +565,7 @@ class ScenarioExplorer:
         except ParamsError as exc:
             self.save_message.value = _error_html("Not saved", exc)
             return None
-        path = self.save_dir / f"{scenario.name}.yaml"
+        path = self.save_dir / f"{scenario.slug}.yaml"  # the display name may hold any letter
         replaced = path.exists()
         base_file = f"params/scenarios/{self.base_name}.yaml"
         write_text_atomic(scenario_yaml(self.scenario_data(), base_file=base_file), path)
