@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from dxecon import paths
-from dxecon.errors import DxeconError, ParamsError
+from dxecon.errors import DxeconError, ParamsError, SeriesSelectionError
 from dxecon.scenarios.config import RESERVED_NAMES, slugify
 
 #: Parameters the runner itself sets; notebooks may declare them.
@@ -449,12 +449,14 @@ def validate_scenarios(
         check_scenario_codes(scenario, dataset, file=file)
         # The observed start (read from the data as of the run) is checked too: a scenario
         # whose ceilings sit below today's shares fails here, before any notebook starts.
-        resolved, _ = resolve_start(scenario, dataset, file=file)
+        try:
+            years = len(resolve_start(scenario, dataset, file=file)[0].years)
+        except SeriesSelectionError:
+            # Nothing published yet to start from (a past month): the scenario notebooks say
+            # so in their output and the run goes on; budget the years from the as-of.
+            years = scenario.horizon - int(as_of[:4]) + 1
         check_budget(
-            resolved.paths,
-            len(resolved.sectors),
-            len(resolved.years),
-            what=f"{file}: scenario '{name}'",
+            scenario.paths, len(scenario.sectors), years, what=f"{file}: scenario '{name}'"
         )
         found[name] = values
     return found
