@@ -233,3 +233,13 @@ def test_unmarking_the_duplicate_brings_its_year_back(data_copy):
     replace_in(data_copy / "observations.csv", "(2022 data),OBS0439\n", "(2022 data),\n")
     values = load_dataset(data_copy).series("de_share", "HP", method="GSO").values
     assert values.loc[2023] == 29.7
+
+
+def test_figures_lists_each_published_year_with_its_reference(dataset):
+    result = dataset.series("de_share", "VN", method="GSO")
+    figures = result.figures().set_index("year")
+    assert list(figures.index) == [int(y) for y in result.values.dropna().index]
+    for year, row in figures.iterrows():
+        chosen = result.chosen.loc[year]
+        assert row["value"] == result.values.loc[year]
+        assert row["reference"] == f"{chosen['obs_id']} ({chosen['source_id']})"

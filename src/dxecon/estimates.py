@@ -51,19 +51,18 @@ def reported_shares(dataset: Dataset, geo: str, *, method: str, as_of=None) -> E
             result = dataset.series("de_share", candidate, method=method, as_of=as_of)
         except SeriesSelectionError:
             continue
-        chosen = result.chosen
-        for year, value in result.values.dropna().items():
+        for fig in result.figures().itertuples():
             rows.append(
                 {
-                    "year": int(year),
+                    "year": fig.year,
                     "boundary": candidate,
-                    "de_share_pct": value,
+                    "de_share_pct": fig.value,
                     "method": method,
-                    "status": chosen.at[year, "status"],
-                    "published": chosen.at[year, "published_effective"],
-                    "obs_id": chosen.at[year, "obs_id"],
-                    "source_id": chosen.at[year, "source_id"],
-                    "note": chosen.at[year, "note"],
+                    "status": fig.status,
+                    "published": fig.published_effective,
+                    "obs_id": fig.obs_id,
+                    "source_id": fig.source_id,
+                    "note": fig.note,
                 }
             )
     if not rows:

@@ -119,6 +119,18 @@ class SeriesResult:
         """The figure used for each year."""
         return self.provenance[self.provenance["chosen"]].set_index("year").sort_index()
 
+    def figures(self) -> pd.DataFrame:
+        """One row per published year: the figure used and where it comes from (``year``,
+        ``value``, ``obs_id``, ``source_id``, ``status``, ``published_effective``, ``note``
+        and ``reference``, e.g. ``OBS0441 (D4)``)."""
+        values = self.values.dropna()
+        chosen = self.chosen.reindex(values.index)
+        frame = pd.DataFrame({"year": values.index.astype(int), "value": values.to_numpy()})
+        for column in ("obs_id", "source_id", "status", "published_effective", "note"):
+            frame[column] = chosen[column].to_numpy()
+        frame["reference"] = frame["obs_id"] + " (" + frame["source_id"] + ")"
+        return frame
+
     @property
     def conflicts(self) -> pd.DataFrame:
         """Years where visible figures disagree on the value."""

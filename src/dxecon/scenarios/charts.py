@@ -58,9 +58,8 @@ def published_history(
         if values.empty:
             continue
         history[f"published, {boundary}" + (f" ({method})" if method else "")] = values
-        chosen = result.chosen
-        for year, value in values.items():
-            sources.append(f"{chosen.at[year, 'source_id']}: {value:g} ({boundary}, {int(year)})")
+        for fig in result.figures().itertuples():
+            sources.append(f"{fig.source_id}: {fig.value:g} ({boundary}, {fig.year})")
     return history, sources
 
 

@@ -218,15 +218,14 @@ def observed_figures(
                 )
             except SeriesSelectionError:
                 continue
-            chosen = result.chosen
-            for year, value in result.values.dropna().items():
+            for fig in result.figures().itertuples():
                 rows.append(
                     {
-                        "year": int(year),
-                        "value": float(value),
+                        "year": fig.year,
+                        "value": float(fig.value),
                         "geo": geo,
                         "method": measure.method,
-                        "source": f"{chosen.at[year, 'obs_id']} ({chosen.at[year, 'source_id']})",
+                        "source": fig.reference,
                         "rank": _method_rank(measure.method, config),
                     }
                 )

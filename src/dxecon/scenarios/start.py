@@ -53,12 +53,15 @@ class StartValues:
 
 def _obs_ref(dataset: Dataset, indicator: str, geo: str, year: int, as_of: str, **keys) -> str:
     try:
-        chosen = dataset.series(indicator, geo, as_of=as_of, **keys).chosen
+        figures = dataset.series(indicator, geo, as_of=as_of, **keys).figures()
     except SeriesSelectionError:
-        chosen = pd.DataFrame()
-    if year not in chosen.index:
-        return "derived: 100 minus the published sectors"
-    return f"{chosen.at[year, 'obs_id']} ({chosen.at[year, 'source_id']})"
+        figures = pd.DataFrame(columns=["year", "reference"])
+    found = figures[figures["year"] == year]
+    return (
+        found["reference"].iloc[0]
+        if not found.empty
+        else "derived: 100 minus the published sectors"
+    )
 
 
 def observed_start(
