@@ -22,7 +22,7 @@ def timed(label: str, fn):
 
 
 def main() -> None:
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.calibration import calibrate_diffusion, observed_pace
     from dxecon.data import load_dataset
     from dxecon.forecast.catalog import backtest_catalog, entries_from_params, forecast_catalog
@@ -34,7 +34,7 @@ def main() -> None:
     timed("calibrate_diffusion (as of 2021-01)", lambda: calibrate_diffusion(ds, as_of="2021-01"))
     timed("draw 10,000 paths", lambda: calibration.draw(np.random.default_rng(0), 10_000))
     timed("observed_pace", lambda: observed_pace(ds))
-    specs = load_yaml(paths.PARAMS_DIR / "forecasts.yaml")["series"]
+    specs = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["series"]
     entries = entries_from_params(ds, specs, as_of="2026-10")
     timed(
         "backtest_catalog with pools (cold)",

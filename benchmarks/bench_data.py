@@ -64,10 +64,10 @@ def wall(code: str, repeat: int) -> list[float]:
 
 def big_data(folder: Path, megabytes: float, *, broken: bool) -> Path:
     """A copy of data/ whose observations.csv is about ``megabytes`` MB."""
-    from dxecon import paths
+    from dxecon import folders
 
-    shutil.copytree(paths.DATA_DIR, folder)
-    with open(paths.DATA_DIR / "observations.csv", newline="", encoding="utf-8") as handle:
+    shutil.copytree(folders.DATA_DIR, folder)
+    with open(folders.DATA_DIR / "observations.csv", newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         header = next(reader)
         rows = list(reader)

@@ -14,15 +14,14 @@ import time
 
 import pandas as pd
 
-from dxecon import estimates
-from dxecon import paths as project_paths
+from dxecon import estimates, folders
 from dxecon.data import load_dataset
 from dxecon.digital import decompose_share_change
 from dxecon.params import load_yaml
 from dxecon.targets import TargetRegistry, TargetSet, target_values
 
-DIGITAL = load_yaml(project_paths.PARAMS_DIR / "digital.yaml")
-PRODUCTIVITY = load_yaml(project_paths.PARAMS_DIR / "productivity.yaml")
+DIGITAL = load_yaml(folders.PARAMS_DIR / "digital.yaml")
+PRODUCTIVITY = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
 
 
 def everything(dataset) -> None:
@@ -41,7 +40,7 @@ def everything(dataset) -> None:
     )
     registry = TargetRegistry(dataset)
     instruments = TargetSet.from_yaml(
-        project_paths.PARAMS_DIR / "targets.yaml", known=registry.instruments
+        folders.PARAMS_DIR / "targets.yaml", known=registry.instruments
     ).instruments
     floors = target_values(
         registry, "de_sector_share_min", instruments=instruments, geo=DIGITAL["target_geo"]

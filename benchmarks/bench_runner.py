@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import PythonExporter
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.monthly import run_monthly
 from dxecon.runner import KERNEL_NAME, _environment, single_threaded_blas, suite
 
@@ -53,7 +53,7 @@ def time_papermill(notebook: Path, folder: Path) -> float:
             str(folder / notebook.name),
             kernel_name=KERNEL_NAME,
             progress_bar=False,
-            cwd=str(paths.PROJECT_ROOT),
+            cwd=str(folders.PROJECT_ROOT),
         )
     return time.perf_counter() - start
 
@@ -63,7 +63,7 @@ def time_script(script: Path) -> float:
     subprocess.run(
         [sys.executable, str(script)],
         check=True,
-        cwd=paths.PROJECT_ROOT,
+        cwd=folders.PROJECT_ROOT,
         capture_output=True,
         env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", **single_threaded_blas()},
     )

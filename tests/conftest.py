@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dxecon import paths
+from dxecon import folders
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +21,7 @@ def dataset():
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of data/ (the shipped folder is never touched by tests)."""
     target = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, target)
+    shutil.copytree(folders.DATA_DIR, target)
     return target
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.data import load_dataset
 from dxecon.monthly import revisions
+from dxecon.notebook_outputs import scenario_forecasts
 from dxecon.params import load_yaml
-from dxecon.report import scenario_forecasts
 from dxecon.scenarios import run_scenario, scenario_from_dict
 from dxecon.scenarios.config import slugify
 
@@ -24,7 +24,7 @@ VIETNAMESE_NAME = "Kịch bản tăng tốc"
 def make_run(root: Path, n_paths: int = 300) -> Path:
     """Write ``root/<AS_OF>/<scenario>/tables`` (and an earlier month); return the month."""
     dataset = load_dataset()
-    accelerated = load_yaml(paths.PARAMS_DIR / "scenarios" / "accelerated.yaml")
+    accelerated = load_yaml(folders.PARAMS_DIR / "scenarios" / "accelerated.yaml")
     accelerated["name"] = VIETNAMESE_NAME
     scenarios = {
         "baseline": "baseline",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import replace_in
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.data import load_dataset, validate
 from dxecon.data.changes import checksums_text, file_checksums
 from dxecon.errors import DataValidationError
@@ -32,7 +32,7 @@ def only_problem(folder: Path):
 
 
 def test_shipped_data_is_valid():
-    report = validate(paths.DATA_DIR)
+    report = validate(folders.DATA_DIR)
     assert report.ok, report.problems
 
 
@@ -41,7 +41,7 @@ def test_shipped_data_matches_recorded_checksums():
     # data/CHECKSUMS.json in the same commit, with the source of the new figures).
     # `dxecon data add` rewrites the file; dxecon.data.changes.file_checksums is the one
     # definition of what it records, checked here against hashlib on each file's bytes.
-    assert_checksums_match(paths.DATA_DIR)
+    assert_checksums_match(folders.DATA_DIR)
 
 
 def assert_checksums_match(data_dir: Path) -> None:
@@ -215,7 +215,7 @@ MARKED = "(2022 data),OBS0439\n"  # OBS0440, the GSO 29.7 figure stored again as
 
 def test_shipped_duplicate_is_marked():
     rows = {
-        r.values["obs_id"]: r.values for r in validate(paths.DATA_DIR).tables["observations"].rows
+        r.values["obs_id"]: r.values for r in validate(folders.DATA_DIR).tables["observations"].rows
     }
     assert rows["OBS0440"]["duplicate_of"] == "OBS0439"
     assert rows["OBS0439"]["duplicate_of"] == ""
@@ -294,7 +294,7 @@ def test_suspected_duplicates_are_warnings_not_problems(data_copy):
 
 
 def test_no_marked_row_is_reported_as_a_suspected_duplicate():
-    report = validate(paths.DATA_DIR)
+    report = validate(folders.DATA_DIR)
     marked = {
         r.values["obs_id"] for r in report.tables["observations"].rows if r.values["duplicate_of"]
     }
@@ -319,11 +319,11 @@ def test_same_goal_rows_share_the_goal_and_point_to_the_first_instrument(dataset
 def test_vietnamese_wording_of_seed_targets_is_copied_not_written():
     # text_vi is never a translation: for the seed instruments it must occur verbatim.
     seeds = {
-        "SEED-004": (paths.DATA_DIR / "seeds" / "004_623a02d6e21adf13.txt"),
-        "SEED-002": (paths.DATA_DIR / "seeds" / "002_c69b0151baf74ac6.txt"),
+        "SEED-004": (folders.DATA_DIR / "seeds" / "004_623a02d6e21adf13.txt"),
+        "SEED-002": (folders.DATA_DIR / "seeds" / "002_c69b0151baf74ac6.txt"),
     }
     texts = {k: p.read_text(encoding="utf-8") for k, p in seeds.items()}
-    rows = validate(paths.DATA_DIR).tables["targets"].rows
+    rows = validate(folders.DATA_DIR).tables["targets"].rows
     checked = 0
     for row in rows:
         source, wording = row.values["source_id"], row.values["text_vi"]

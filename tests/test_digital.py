@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.digital import (
     calibrate_intensity_scale,
     compare_with_floors,
@@ -235,7 +235,7 @@ def test_period_average_reproduces_the_published_2020_2024_mean():
 
 
 def _national_gso_de_share() -> pd.DataFrame:
-    path = paths.DATA_DIR / "observations.csv"
+    path = folders.DATA_DIR / "observations.csv"
     if not path.is_file():
         pytest.skip(f"no {path}")
     obs = pd.read_csv(path, dtype={"period": str})

@@ -9,9 +9,9 @@ import tomllib
 
 import yaml
 
-from dxecon import paths
+from dxecon import folders
 
-ROOT = paths.PROJECT_ROOT
+ROOT = folders.PROJECT_ROOT
 
 
 def _name(requirement: str) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dxecon import estimates
-from dxecon import paths as project_paths
+from dxecon import estimates, folders
 from dxecon.errors import SeriesSelectionError
 from dxecon.params import load_yaml
 from dxecon.productivity import MissingEmploymentError, labour_productivity
@@ -19,12 +18,12 @@ ESTIMATE_KEYS = ("structure_geo", "structure_year", "intensity_year", "adjust_se
 
 @pytest.fixture(scope="module")
 def digital_params():
-    return load_yaml(project_paths.PARAMS_DIR / "digital.yaml")
+    return load_yaml(folders.PARAMS_DIR / "digital.yaml")
 
 
 @pytest.fixture(scope="module")
 def productivity_params():
-    return load_yaml(project_paths.PARAMS_DIR / "productivity.yaml")
+    return load_yaml(folders.PARAMS_DIR / "productivity.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +38,7 @@ def registry(dataset):
 
 @pytest.fixture(scope="module")
 def instruments(registry):
-    path = project_paths.PARAMS_DIR / "targets.yaml"
+    path = folders.PARAMS_DIR / "targets.yaml"
     return TargetSet.from_yaml(path, known=registry.instruments).instruments
 
 

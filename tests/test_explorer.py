@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from dxecon import explorer as explorer_module
-from dxecon import paths
+from dxecon import folders
 from dxecon.explorer import (
     ScenarioExplorer,
     attainment_table,
@@ -73,7 +73,7 @@ def explorer(dataset, tmp_path_factory):
 
 
 def shipped(name: str) -> dict:
-    return load_yaml(paths.PARAMS_DIR / "scenarios" / f"{name}.yaml")
+    return load_yaml(folders.PARAMS_DIR / "scenarios" / f"{name}.yaml")
 
 
 def expected_run(dataset, base: str, **changes):

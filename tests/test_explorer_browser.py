@@ -31,15 +31,15 @@ from pathlib import Path
 
 import pytest
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.params import load_yaml
 from dxecon.scenarios import load_scenario, run_scenario, scenario_from_dict
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
-NOTEBOOK = paths.NOTEBOOKS_DIR / "explorer" / "scenario_explorer.ipynb"
-ARTIFACTS = paths.PROJECT_ROOT / "build" / "test-artifacts"  # tests never write in outputs/
+NOTEBOOK = folders.NOTEBOOKS_DIR / "explorer" / "scenario_explorer.ipynb"
+ARTIFACTS = folders.PROJECT_ROOT / "build" / "test-artifacts"  # tests never write in outputs/
 TIMEOUT_MS = 60_000
 #: Flags from the browser probe: --no-sandbox is required as root; the rest keep a headless
 #: Chromium in a container quiet and off the network.
@@ -159,7 +159,7 @@ def voila(tmp_path_factory):
 def expected_cells(dataset, base: str, **changes) -> dict[tuple[str, str], tuple[str, str]]:
     """Median and P(target met) as the page should print them, computed by the library
     for a shipped scenario with dotted-key changes."""
-    data = copy.deepcopy(load_yaml(paths.PARAMS_DIR / "scenarios" / f"{base}.yaml"))
+    data = copy.deepcopy(load_yaml(folders.PARAMS_DIR / "scenarios" / f"{base}.yaml"))
     for dotted, value in changes.items():
         *parents, leaf = dotted.split(".")
         node = data

@@ -52,7 +52,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import replace_in
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.cli import main as cli
 from dxecon.data import validate
 from dxecon.errors import DataValidationError, ParamsError, Problem, format_problems
@@ -150,7 +150,7 @@ def test_new_indicator_and_unit_codes_are_checked(data_copy):
 
 def test_assumed_bounds_come_from_params(tmp_path, data_copy, monkeypatch):
     params = tmp_path / "params"
-    shutil.copytree(paths.PARAMS_DIR, params)
+    shutil.copytree(folders.PARAMS_DIR, params)
     replace_in(params / "plausibility.yaml", "  max: 100\n", "  max: 10\n")  # growth_pct
     report = validate(data_copy, params_dir=params)
     assert report.problems and {p.rule for p in report.problems} == {"growth_pct"}
@@ -214,14 +214,14 @@ def test_common_notebooks_get_only_their_own_file():
     tasks = _tasks({"paths": 400, "horizon": 2031})
     common = {k: v for k, v in tasks.items() if k.startswith("None/")}
     sweep = common["None/07_sensitivity_sweep.ipynb"]
-    assert sweep["paths"] == load_yaml(paths.PARAMS_DIR / "sweeps/de_share_2030.yaml")["paths"]
+    assert sweep["paths"] == load_yaml(folders.PARAMS_DIR / "sweeps/de_share_2030.yaml")["paths"]
     assert (
         common["None/04_published_forecasts.ipynb"]["horizon"]
-        == load_yaml(paths.PARAMS_DIR / "forecasts.yaml")["horizon"]
+        == load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["horizon"]
     )
     for label, values in common.items():
         leaked = set(values) & (set(SCENARIO_KEYS) - {"as_of"})
-        own = set(load_yaml(paths.PARAMS_DIR / _params_file(label)))
+        own = set(load_yaml(folders.PARAMS_DIR / _params_file(label)))
         assert leaked <= own, (label, leaked - own)
     assert tasks["baseline/05_scenario_forecast.ipynb"]["paths"] == 400
 
@@ -234,7 +234,7 @@ def _params_file(label: str) -> str:
 
 def test_params_file_and_scenario_plan_identically(tmp_path):
     file = tmp_path / "mine.yaml"
-    shutil.copy(paths.PARAMS_DIR / "scenarios/baseline.yaml", file)
+    shutil.copy(folders.PARAMS_DIR / "scenarios/baseline.yaml", file)
     assert _tasks(load_yaml(file), str(file)) == _tasks({})
 
 
@@ -254,8 +254,8 @@ def _run_one(notebook: str, params_dir: Path, folder: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_params_file_value_moves_its_notebook(tmp_path, monkeypatch):
     params = tmp_path / "params"
-    shutil.copytree(paths.PARAMS_DIR, params)
-    monkeypatch.setattr(paths, "PARAMS_DIR", params)
+    shutil.copytree(folders.PARAMS_DIR, params)
+    monkeypatch.setattr(folders, "PARAMS_DIR", params)
     shipped = _run_one("03_", params, tmp_path / "a")
     replace_in(params / "productivity.yaml", "employment_growth: 0.91", "employment_growth: 3.0")
     changed = _run_one("03_", params, tmp_path / "b")
@@ -267,7 +267,7 @@ def test_params_file_and_scenario_publish_same_bytes(tmp_path):
     from dxecon.runner import run_suite
 
     file = tmp_path / "baseline_copy.yaml"
-    shutil.copy(paths.PARAMS_DIR / "scenarios/baseline.yaml", file)
+    shutil.copy(folders.PARAMS_DIR / "scenarios/baseline.yaml", file)
     whole = {**load_yaml(file), "paths": 400}
     run_suite(
         as_of="2026-10", scenarios=["baseline"], params=whole, params_file=str(file),
@@ -292,7 +292,7 @@ def test_reserved_scenario_names_are_refused(tmp_path):
         with pytest.raises(ParamsError, match="cannot name a scenario"):
             run_suite(as_of="2026-10", scenarios=[name], outputs_dir=tmp_path / "o")
     file = tmp_path / "sweeps.yaml"
-    text = (paths.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
+    text = (folders.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
     file.write_text(text.replace("name: baseline", "name: sweeps"), encoding="utf-8")
     result = run_cli("run", "--as-of", "2026-10", "--params", str(file), "--outputs", str(tmp_path))
     assert result.exit_code == 1 and "cannot name a scenario" in result.output
@@ -435,9 +435,9 @@ def test_refused_monthly_run_leaves_the_index_alone(tmp_path):
 @pytest.fixture
 def small_budget(tmp_path, monkeypatch):
     params = tmp_path / "params"
-    shutil.copytree(paths.PARAMS_DIR, params)
+    shutil.copytree(folders.PARAMS_DIR, params)
     (params / "resources.yaml").write_text("memory_limit_mb: 5\n", encoding="utf-8")
-    monkeypatch.setattr(paths, "PARAMS_DIR", params)
+    monkeypatch.setattr(folders, "PARAMS_DIR", params)
     return params
 
 
@@ -613,7 +613,7 @@ def test_sigkilled_run_leaves_no_descendant(tmp_path):
     env = {**os.environ, "DXECON_TEST_MARKER": marker}
     env["DXECON_NOTEBOOKS"] = str(_spawning_suite(tmp_path / "notebooks"))
     env.pop("DXECON_RUN_TOKEN", None)
-    run = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=paths.PROJECT_ROOT)
+    run = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=folders.PROJECT_ROOT)
 
     def grandchild_started() -> bool:
         for pid in _tagged(marker):
@@ -638,7 +638,7 @@ def test_sigkilled_run_leaves_no_descendant(tmp_path):
 # -- 5. --data everywhere, codes, short series -------------------------------------------
 def test_scenario_geo_checked_against_data_codes(tmp_path):
     file = tmp_path / "mine.yaml"
-    text = (paths.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
+    text = (folders.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
     file.write_text(text.replace("geo: HP2025", "geo: XX_NOT_A_CODE"), encoding="utf-8")
     result = run_cli("run", "--as-of", "2026-10", "--params", str(file), "--outputs", str(tmp_path))
     assert result.exit_code == 1
@@ -683,7 +683,7 @@ def test_all_series_too_short_is_explained(dataset):
 # -- 6. errors name the user's file -------------------------------------------------------
 def test_errors_name_the_users_params_file(tmp_path):
     file = tmp_path / "mine.yaml"
-    text = (paths.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
+    text = (folders.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
     file.write_text(text.replace("growth: {mean: 2.01", "growth: {meen: 2.01"), encoding="utf-8")
     result = run_cli("run", "--as-of", "2026-10", "--params", str(file), "--outputs", str(tmp_path))
     assert result.exit_code == 1 and str(file) in result.output

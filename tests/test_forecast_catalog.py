@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.forecast.catalog import (
     backtest_catalog,
     entries_from_params,
@@ -15,7 +15,7 @@ from dxecon.params import load_yaml
 
 
 def shipped_entries(dataset, as_of="2026-10"):
-    specs = load_yaml(paths.PARAMS_DIR / "forecasts.yaml")["series"]
+    specs = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["series"]
     return entries_from_params(dataset, specs, as_of=as_of)
 
 

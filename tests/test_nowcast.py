@@ -219,16 +219,16 @@ def test_notebook_runs_with_the_params_file_and_saves_its_tables(tmp_path):
     import subprocess
     import sys
 
-    from dxecon import paths
+    from dxecon import folders
 
     out = tmp_path / "run"
     subprocess.run(
         [
             str(Path(sys.executable).parent / "papermill"),
-            str(paths.NOTEBOOKS_DIR / "08_nowcast.ipynb"),
+            str(folders.NOTEBOOKS_DIR / "08_nowcast.ipynb"),
             str(tmp_path / "08_nowcast.ipynb"),
             "-f",
-            str(paths.PARAMS_DIR / "nowcast.yaml"),
+            str(folders.PARAMS_DIR / "nowcast.yaml"),
             "-p",
             "as_of",
             "2025-10",
@@ -239,7 +239,7 @@ def test_notebook_runs_with_the_params_file_and_saves_its_tables(tmp_path):
         ],
         check=True,
         capture_output=True,
-        cwd=paths.PROJECT_ROOT,
+        cwd=folders.PROJECT_ROOT,
     )
     table = pd.read_csv(out / "tables" / "nowcast.csv")
     assert set(table["year"]) == {2025} and set(table["stage"]) == {"nine months"}

@@ -58,12 +58,12 @@ def test_vietnamese_scenario_names_get_a_safe_slug():
 
 
 def test_a_scenario_file_may_use_a_vietnamese_name():
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.errors import ParamsError
     from dxecon.params import load_yaml
     from dxecon.scenarios import scenario_from_dict
 
-    data = load_yaml(paths.PARAMS_DIR / "scenarios" / "baseline.yaml")
+    data = load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")
     data["name"] = "kịch bản"
     scenario = scenario_from_dict(data)
     assert scenario.name == "kịch bản" and scenario.slug == "kich_ban"

@@ -16,7 +16,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import ParamsError
 from dxecon.params import load_yaml
 from dxecon.runner import (
@@ -65,12 +65,12 @@ def test_each_notebook_reads_its_own_params_file_and_defaults_agree():
         assert nb.params_file, f"{nb.name}: no metadata['dxecon']['params_file']"
         if nb.per_scenario:
             assert nb.params_file == "scenarios/{name}.yaml"
-            scenario = load_yaml(paths.PARAMS_DIR / "scenarios" / "baseline.yaml")
+            scenario = load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")
             assert set(scenario) <= set(nb.parameters), nb.name
             for key in scenario:
                 assert key == "name" or nb.parameters[key] is None, (nb.name, key)
             continue
-        data = load_yaml(paths.PARAMS_DIR / nb.params_file)
+        data = load_yaml(folders.PARAMS_DIR / nb.params_file)
         allowed_missing = SWEEP_ONLY if nb.params_file.startswith("sweeps/") else set()
         missing = set(data) - set(nb.parameters) - allowed_missing
         assert not missing, f"{nb.name}: keys of {nb.params_file} it does not declare: {missing}"
@@ -88,8 +88,8 @@ def test_every_params_file_is_read_by_a_notebook_or_by_the_library():
         "selection.yaml",
         "calibration.yaml",  # dxecon.calibration: the priors of the diffusion estimate
     }
-    for path in sorted(paths.PARAMS_DIR.rglob("*.yaml")):
-        name = path.relative_to(paths.PARAMS_DIR).as_posix()
+    for path in sorted(folders.PARAMS_DIR.rglob("*.yaml")):
+        name = path.relative_to(folders.PARAMS_DIR).as_posix()
         if name.startswith(("scenarios/", "sweeps/")):
             continue  # scenario notebooks (one per scenario); `dxecon sweep NAME`
         assert name in read_by_notebooks | read_by_library, name
@@ -125,15 +125,15 @@ def test_papermill_cli_runs_each_notebook_with_a_params_file(
     subprocess.run(
         [
             str(papermill),
-            str(paths.NOTEBOOKS_DIR / notebook),
+            str(folders.NOTEBOOKS_DIR / notebook),
             str(out),
             "-f",
-            str(paths.PARAMS_DIR / params_file),
+            str(folders.PARAMS_DIR / params_file),
             "--no-progress-bar",
         ],
         check=True,
         capture_output=True,
-        cwd=paths.PROJECT_ROOT,
+        cwd=folders.PROJECT_ROOT,
     )
     assert expected in out.read_text(encoding="utf-8")
 
@@ -165,7 +165,7 @@ def test_run_writes_a_complete_folder(published):
 def broken_suite(tmp_path: Path) -> Path:
     """The shipped notebooks plus one that fails in its second code cell."""
     folder = tmp_path / "notebooks"
-    shutil.copytree(paths.NOTEBOOKS_DIR, folder)
+    shutil.copytree(folders.NOTEBOOKS_DIR, folder)
     book = nbformat.v4.new_notebook(
         metadata={
             "kernelspec": {"name": "dxecon", "display_name": "Python (dxecon)"},
@@ -182,7 +182,7 @@ def broken_suite(tmp_path: Path) -> Path:
 
 def test_failed_run_leaves_previous_outputs_byte_identical(published, tmp_path, monkeypatch):
     before = tree_digest(published / "2026-10" / "baseline")
-    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", broken_suite(tmp_path))
+    monkeypatch.setattr(folders, "NOTEBOOKS_DIR", broken_suite(tmp_path))
     with pytest.raises(RunError) as info:
         run_suite(
             as_of="2026-10",
@@ -232,7 +232,7 @@ def test_killed_run_leaves_the_last_good_outputs(published):
 
 # -- nbval ---------------------------------------------------------------------------------
 def test_nbval_catches_a_changed_result(tmp_path):
-    source = paths.NOTEBOOKS_DIR / "06_targets_scorecard.ipynb"
+    source = folders.NOTEBOOKS_DIR / "06_targets_scorecard.ipynb"
     book = nbformat.read(source, as_version=4)
     changed = False
     for cell in book.cells:
@@ -251,7 +251,7 @@ def test_nbval_catches_a_changed_result(tmp_path):
         [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", str(target)],
         capture_output=True,
         text=True,
-        cwd=paths.PROJECT_ROOT,
+        cwd=folders.PROJECT_ROOT,
     )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "failed" in result.stdout

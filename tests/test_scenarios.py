@@ -25,9 +25,9 @@ from dxecon.targets import TargetRegistry
 @pytest.fixture(scope="module")
 def shipped_dict():
     """The shipped baseline file as written: assumptions only."""
-    from dxecon import paths
+    from dxecon import folders
 
-    return load_yaml(paths.PARAMS_DIR / "scenarios" / "baseline.yaml")
+    return load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -370,10 +370,10 @@ def test_no_data_rows_are_a_minority_and_name_what_is_needed(baseline_card):
 def test_status_thresholds_come_from_params(tmp_path, dataset, baseline_dict):
     import yaml
 
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.targets import ScoringConfig
 
-    data = load_yaml(paths.PARAMS_DIR / "targets.yaml")
+    data = load_yaml(folders.PARAMS_DIR / "targets.yaml")
     data["status_thresholds"] = {"on_track": 1.0, "at_risk": 0.99}
     path = tmp_path / "targets.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -417,11 +417,11 @@ def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
 
 
 def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.estimates import city_productivity
     from dxecon.scenarios.engine import compound_growth
 
-    params = load_yaml(paths.PARAMS_DIR / "productivity.yaml")
+    params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
     real = (
         city_productivity(
             dataset,
@@ -446,10 +446,10 @@ def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_
 def test_unknown_estimator_in_params_is_named(tmp_path, dataset, baseline_dict):
     import yaml
 
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.targets import ScoringConfig
 
-    data = load_yaml(paths.PARAMS_DIR / "targets.yaml")
+    data = load_yaml(folders.PARAMS_DIR / "targets.yaml")
     data["estimated"] = {"lp_growth": "guesswork"}
     path = tmp_path / "targets.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")

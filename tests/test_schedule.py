@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import yaml
 
-from dxecon import paths
+from dxecon import folders
 
-ROOT = paths.PROJECT_ROOT
+ROOT = folders.PROJECT_ROOT
 
 
 def test_cron_line_runs_the_main_job_monthly():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.data import SelectionPolicy
 from dxecon.data.selection import CRITERIA, shipped_undated_lag
 from dxecon.errors import ParamsError
@@ -70,7 +70,7 @@ def test_every_figure_passed_over_says_why(dataset):
 
 # -- one undated lag -------------------------------------------------------------------------
 def test_one_lag_setting_read_from_params():
-    shipped = load_yaml(paths.PARAMS_DIR / "selection.yaml")["undated_lag_months"]
+    shipped = load_yaml(folders.PARAMS_DIR / "selection.yaml")["undated_lag_months"]
     assert shipped_undated_lag() == shipped
     assert SelectionPolicy().undated_lag_months == shipped
     assert SelectionPolicy.default().undated_lag_months == shipped
@@ -86,7 +86,7 @@ OWN_LAG = {
 
 
 def test_no_src_caller_carries_its_own_lag():
-    src = Path(paths.PROJECT_ROOT, "src", "dxecon")
+    src = Path(folders.PROJECT_ROOT, "src", "dxecon")
     offenders = [
         str(path.relative_to(src))
         for path in src.rglob("*.py")
@@ -97,7 +97,7 @@ def test_no_src_caller_carries_its_own_lag():
 
 def test_a_bad_lag_setting_names_the_file_and_field(tmp_path, monkeypatch):
     (tmp_path / "selection.yaml").write_text("undated_lag_months: six\n", encoding="utf-8")
-    monkeypatch.setattr(paths, "PARAMS_DIR", tmp_path)
+    monkeypatch.setattr(folders, "PARAMS_DIR", tmp_path)
     with pytest.raises(ParamsError) as info:
         shipped_undated_lag()
     assert info.value.field == "undated_lag_months" and "selection.yaml" in str(info.value)

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import DxeconError, ParamsError
 from dxecon.params import load_yaml
 from dxecon.scenarios import load_scenario, score, simulate
@@ -79,7 +79,7 @@ def test_shipped_sweep_is_valid_and_documented():
         "sectors.services.intensity.speed",
     )
     assert spec.file == "params/sweeps/de_share_2030.yaml"  # no machine path in messages
-    text = (paths.PARAMS_DIR / "sweeps" / "de_share_2030.yaml").read_text(encoding="utf-8")
+    text = (folders.PARAMS_DIR / "sweeps" / "de_share_2030.yaml").read_text(encoding="utf-8")
     assert text.count("#") > 20  # every choice is explained next to it
 
 
@@ -324,7 +324,7 @@ def test_every_sweep_key_is_a_sweep_key_and_notebook_07_reads_the_shipped_sweep(
     from dxecon.runner import suite
     from dxecon.sweeps.spec import SWEEP_KEYS
 
-    for path in sorted((paths.PARAMS_DIR / "sweeps").glob("*.yaml")):
+    for path in sorted((folders.PARAMS_DIR / "sweeps").glob("*.yaml")):
         assert set(load_yaml(path)) <= set(SWEEP_KEYS)
     (sweep_notebook,) = [nb for nb in suite() if nb.name.startswith("07_")]
     assert sweep_notebook.params_file == "sweeps/de_share_2030.yaml"

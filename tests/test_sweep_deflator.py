@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import ParamsError
 from dxecon.params import load_yaml
-from dxecon.sweeps.run import run_sweep
 from dxecon.sweeps.spec import load_sweep, sweep_from_dict
+from dxecon.sweeps.sweep_run import run_sweep
 from dxecon.targets import TargetRegistry
 
 
@@ -20,7 +20,7 @@ def registry(dataset):
 
 
 def small(basis: str):
-    data = load_yaml(paths.PARAMS_DIR / "sweeps" / "deflator_nominal_lp.yaml")
+    data = load_yaml(folders.PARAMS_DIR / "sweeps" / "deflator_nominal_lp.yaml")
     data.update(paths=300, productivity_basis=basis)
     data["parameters"] = {"deflator.mean": {"values": [0.0, 2.5, 5.0]}}
     return sweep_from_dict(data, name="deflator_test")

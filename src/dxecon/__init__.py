@@ -6,7 +6,7 @@ kernel and every CLI call pays the import on start.
 
 Submodules
 ----------
-paths        one place for the project's folders
+folders      one place for the project's folders
 data         load, validate and query the published figures (vintages, sources)
 targets      the registry of quantified targets
 scenarios    scenario files, Monte Carlo paths, scorecards
@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = frozenset(
     {
-        "paths",
+        "folders",
         "errors",
         "data",
         "targets",

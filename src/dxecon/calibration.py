@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.params import check_keys, load_yaml
 
@@ -373,7 +373,7 @@ def _prior(spec: Any, *, file: str, key: str, highest: float | None) -> Prior:
 
 def load_calibration_params(path: Path | str | None = None) -> dict[str, Any]:
     """``params/calibration.yaml``'s ``diffusion`` mapping, checked."""
-    path = Path(path) if path is not None else paths.PARAMS_DIR / "calibration.yaml"
+    path = Path(path) if path is not None else folders.PARAMS_DIR / "calibration.yaml"
     data = load_yaml(path)
     check_keys(data, ("diffusion",), file=str(path))
     spec = data.get("diffusion")

@@ -42,10 +42,10 @@ def data() -> None:
 @DATA_OPTION
 def data_check(data_dir: Path | None) -> None:
     """Validate a data folder; exit 0 when valid, 1 listing every problem otherwise."""
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.data import validate
 
-    folder = data_dir or paths.DATA_DIR
+    folder = data_dir or folders.DATA_DIR
     report = validate(folder)
     if report.ok:
         rows = sum(len(t.rows) for t in report.tables.values())
@@ -267,14 +267,14 @@ def scenario_cmd(
     Writes OUTPUTS/quick/<as-of>/<scenario>/scorecard.csv and percentiles.csv (the
     published monthly outputs, OUTPUTS/<as-of>/<scenario>/, belong to `dxecon run`).
     """
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.scenarios import available_scenarios, run_scenario
 
     chosen = available_scenarios() if names == ("all",) else list(names)
     try:
         for name in chosen:
             result = run_scenario(name, n_paths=n_paths, data_dir=data_dir)
-            folder = result.write((outputs_dir or paths.OUTPUTS_DIR) / "quick")
+            folder = result.write((outputs_dir or folders.OUTPUTS_DIR) / "quick")
             click.echo(result.scorecard.summary())
             click.echo(f"wrote {folder}")
     except (DxeconError, ValueError) as exc:
@@ -382,12 +382,12 @@ def monthly(
     pdf: bool,
 ) -> None:
     """The main job: every scenario for the month, with the index and revisions."""
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.data import validate
     from dxecon.errors import format_problems
     from dxecon.monthly import current_month, run_monthly
 
-    report = validate(data_dir or paths.DATA_DIR)
+    report = validate(data_dir or folders.DATA_DIR)
     if not report.ok:
         click.echo(f"{len(report.problems)} data problem(s); nothing was run:", err=True)
         click.echo(format_problems(report.problems), err=True)

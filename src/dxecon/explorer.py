@@ -36,14 +36,14 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.data import Dataset, load_dataset
 from dxecon.errors import ParamsError
 from dxecon.io import write_text_atomic
 from dxecon.params import get_dotted, load_yaml, set_dotted
 from dxecon.scenarios import Scenario, ScenarioRun, available_scenarios, scenario_from_dict
 from dxecon.scenarios.engine import PERCENTILES, percentiles
-from dxecon.scenarios.run import run_scenario
+from dxecon.scenarios.scenario_run import run_scenario
 from dxecon.scenarios.start import resolve_start
 
 #: Sector codes of the scenario files, as a reader says them.
@@ -394,7 +394,7 @@ class ScenarioExplorer:
         update_on_release: bool = False,
     ) -> None:
         self.dataset = dataset if dataset is not None else load_dataset()
-        self.save_dir = Path(save_dir) if save_dir is not None else paths.OUTPUTS_DIR / "explorer"
+        self.save_dir = Path(save_dir) if save_dir is not None else folders.OUTPUTS_DIR / "explorer"
         self.result: ExplorerResult | None = None
         self.error: str | None = None
         self.updates = 0  # how many updates were drawn (the page shows it for browser tests)
@@ -407,7 +407,7 @@ class ScenarioExplorer:
         scenarios = available_scenarios()
         if base not in scenarios:
             raise ParamsError(
-                str(paths.PARAMS_DIR / "scenarios"),
+                str(folders.PARAMS_DIR / "scenarios"),
                 "base",
                 f"unknown scenario '{base}'; shipped: {', '.join(scenarios) or 'none'}",
             )
@@ -626,7 +626,7 @@ class ScenarioExplorer:
 
     def _load_base(self, name: str) -> None:
         """Fill the controls with a shipped scenario's values (without recomputing)."""
-        file = str(paths.PARAMS_DIR / "scenarios" / f"{name}.yaml")
+        file = str(folders.PARAMS_DIR / "scenarios" / f"{name}.yaml")
         data = load_yaml(file)
         # The controls are assumptions; the observed start comes from the data (and is not
         # written into a saved scenario, so a saved file follows new data like a shipped one).

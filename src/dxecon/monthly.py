@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.io import write_csv_atomic
 
 INDEX_COLUMNS = ["as_of", "scenario", "status", "finished_utc", "seconds", "folder", "message"]
@@ -119,7 +119,7 @@ def run_monthly(
     from dxecon.scenarios import available_scenarios
 
     as_of = as_of or current_month()
-    outputs_dir = Path(outputs_dir or paths.OUTPUTS_DIR)
+    outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
     scenarios = available_scenarios()
     start = time.perf_counter()
     finished = lambda: dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731

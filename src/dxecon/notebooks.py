@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import DxeconError
 
 KERNEL_NAME = "dxecon"
@@ -46,7 +46,7 @@ def install_kernel(prefix: Path | None = None) -> Path:
 
 def notebook_paths(names: list[str] | None = None) -> list[Path]:
     """The suite (``NN_*.ipynb``) plus sub-folders' notebooks, or the named ones."""
-    folder = paths.NOTEBOOKS_DIR
+    folder = folders.NOTEBOOKS_DIR
     if names:
         found = []
         for name in names:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import DxeconError, ParamsError, SeriesSelectionError
 from dxecon.scenarios.config import RESERVED_NAMES, slugify
 
@@ -128,7 +128,7 @@ def check_scenario_name(name: str, *, file: str = "<command line>") -> None:
 
 def suite(folder: Path | None = None) -> list[Notebook]:
     """The numbered notebooks (``NN_*.ipynb``) of the suite, in order."""
-    folder = folder or paths.NOTEBOOKS_DIR
+    folder = folder or folders.NOTEBOOKS_DIR
     found = []
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
         book = _read_notebook(path)
@@ -147,7 +147,7 @@ def notebook_values(nb: Notebook, scenario_values: dict[str, Any] | None = None)
         return {}
     from dxecon.params import load_yaml
 
-    data = load_yaml(paths.PARAMS_DIR / nb.params_file)
+    data = load_yaml(folders.PARAMS_DIR / nb.params_file)
     return {k: v for k, v in data.items() if k in nb.parameters}
 
 
@@ -230,7 +230,7 @@ def _execute(task: Task) -> Task:
         parameters=task.parameters,
         kernel_name=KERNEL_NAME,
         progress_bar=False,
-        cwd=str(paths.PROJECT_ROOT),
+        cwd=str(folders.PROJECT_ROOT),
     )
     task.seconds = time.perf_counter() - start
     return task
@@ -261,14 +261,14 @@ def _code_revision() -> str:
     try:
         head = subprocess.run(
             ["git", "rev-parse", "HEAD"],
-            cwd=paths.PROJECT_ROOT,
+            cwd=folders.PROJECT_ROOT,
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=paths.PROJECT_ROOT,
+            cwd=folders.PROJECT_ROOT,
             capture_output=True,
             text=True,
             check=True,
@@ -407,7 +407,7 @@ def scenario_values(
     that errors must name (the user's, when the values come from it)."""
     from dxecon.params import load_yaml
 
-    shipped = paths.PARAMS_DIR / "scenarios" / f"{name}.yaml"
+    shipped = folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"
     whole = "sectors" in params and "description" in params
     if whole or not shipped.is_file():
         values, file = {}, params_file or "<parameters>"
@@ -441,7 +441,7 @@ def validate_scenarios(
 
             shipped = ", ".join(available_scenarios()) or "none"
             raise ParamsError(
-                str(paths.PARAMS_DIR / "scenarios" / f"{name}.yaml"),
+                str(folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"),
                 "name",
                 f"unknown scenario '{name}'; shipped: {shipped}",
             )
@@ -508,7 +508,7 @@ def run_suite(
     from dxecon.data.selection import parse_as_of
 
     parse_as_of(as_of)  # a bad date fails here, before anything runs
-    outputs_dir = Path(outputs_dir or paths.OUTPUTS_DIR)
+    outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
     notebooks = suite()
     params = dict(params or {})
     params.pop("name", None)
@@ -573,7 +573,7 @@ def _run_locked(
     )
     result = RunResult(as_of=as_of)
     clock = time.perf_counter()
-    kernel_env = {"DXECON_PARAMS": str(paths.PARAMS_DIR), **single_threaded_blas()}
+    kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
     if data_dir:
         kernel_env["DXECON_DATA"] = str(Path(data_dir).resolve())
     try:
@@ -744,7 +744,7 @@ def _assemble(folder: Path, common: Path, notebooks: list[Notebook], scenario: s
     import pandas as pd
 
     from dxecon.io import write_csv_atomic
-    from dxecon.report import join_forecasts
+    from dxecon.notebook_outputs import join_forecasts
 
     if common.is_dir():
         shutil.copytree(common, folder, dirs_exist_ok=True)

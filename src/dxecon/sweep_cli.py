@@ -76,7 +76,7 @@ def sweep(
     assumption at a time, ranked) and surface.csv (when the sweep has a surface). The file,
     the ranges, the size and the scheduler are checked before any variant runs.
     """
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.data import load_dataset
     from dxecon.sweeps import DEFAULT_LIMIT, load_sweep, run_sweep
     from dxecon.targets import TargetRegistry
@@ -111,7 +111,7 @@ def sweep(
         )
         from dxecon.runner import outputs_lock
 
-        target = Path(outputs_dir or paths.OUTPUTS_DIR)
+        target = Path(outputs_dir or folders.OUTPUTS_DIR)
         with outputs_lock(target):  # a run swapping the month folder must not race it
             folder = result.write(target)
     except DxeconError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.data import Dataset, load_dataset
 from dxecon.errors import ParamsError
 from dxecon.params import check_keys, load_yaml
@@ -65,7 +65,7 @@ class ScoringConfig:
     @classmethod
     def from_yaml(cls, path: Path | str | None = None) -> ScoringConfig:
         """Read and check ``params/targets.yaml`` (or another file of that layout)."""
-        path = Path(path) if path is not None else paths.PARAMS_DIR / "targets.yaml"
+        path = Path(path) if path is not None else folders.PARAMS_DIR / "targets.yaml"
         file = str(path)
         data = load_yaml(path)
         check_keys(data, cls.KEYS, file=file)
@@ -207,7 +207,7 @@ class TargetRegistry:
         """The targets a forecast is scored against: default ``params/targets.yaml``."""
         if target_set is None:
             target_set = TargetSet.from_yaml(
-                paths.PARAMS_DIR / "targets.yaml", known=self.instruments
+                folders.PARAMS_DIR / "targets.yaml", known=self.instruments
             )
         return self.select(list(target_set.instruments))
 

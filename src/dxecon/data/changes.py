@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.data.dataset import Dataset, load_dataset
 from dxecon.data.schema import OBSERVATIONS, SOURCES
 from dxecon.data.validate import parse_date, suggest, validate
@@ -644,7 +644,7 @@ def add_figures(
     AddError
         One line per problem (field, value, fix); nothing was written.
     """
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    data_dir = Path(data_dir) if data_dir is not None else folders.DATA_DIR
     today = today or dt.date.today()
     if not data_dir.is_dir():
         raise AddError([f"--data {data_dir}: no such folder"])

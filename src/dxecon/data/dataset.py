@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.data.schema import CODE_LISTS, MAIN_TABLES
 from dxecon.data.selection import (
     SelectionPolicy,
@@ -501,7 +501,7 @@ def load_dataset(
     DataValidationError
         Listing every problem of every file (file, line, id, column, value, fix).
     """
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    data_dir = Path(data_dir) if data_dir is not None else folders.DATA_DIR
     report = validate(data_dir)
     if not report.ok:
         raise DataValidationError(report.problems, data_dir=str(data_dir))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import ParamsError
 from dxecon.params import check_keys, load_yaml
 
@@ -95,7 +95,7 @@ class SelectionPolicy:
     def default(cls) -> SelectionPolicy:
         """The shipped policy, ``params/selection.yaml`` (it must exist: it holds the one
         undated-figure lag every caller uses)."""
-        return cls.from_yaml(paths.PARAMS_DIR / "selection.yaml")
+        return cls.from_yaml(folders.PARAMS_DIR / "selection.yaml")
 
     def with_(self, **changes: Any) -> SelectionPolicy:
         return replace(self, **changes)
@@ -106,7 +106,7 @@ def shipped_undated_lag() -> int:
 
     Raises ``ParamsError`` naming the file when the key is missing or not an integer.
     """
-    path = paths.PARAMS_DIR / "selection.yaml"
+    path = folders.PARAMS_DIR / "selection.yaml"
     data = load_yaml(path)
     value = data.get("undated_lag_months")
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:

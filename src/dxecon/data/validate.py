@@ -384,11 +384,11 @@ def suspected_duplicates(report: Report) -> list[Problem]:
 def plausibility_bounds(params_dir: Path | None = None) -> tuple[dict[str, Bound], tuple[int, int]]:
     """The rules by kind (definitional ones from the schema, assumed ones from
     ``params/plausibility.yaml``) and the range of years."""
-    from dxecon import paths
+    from dxecon import folders
     from dxecon.errors import ParamsError
     from dxecon.params import check_keys, load_yaml
 
-    path = Path(params_dir or paths.PARAMS_DIR) / PLAUSIBILITY_PARAMS
+    path = Path(params_dir or folders.PARAMS_DIR) / PLAUSIBILITY_PARAMS
     data = load_yaml(path)
     check_keys(data, [*ASSUMED_BOUNDS, "years"], file=str(path))
     bounds = dict(DEFINITIONAL_BOUNDS)

@@ -28,7 +28,6 @@ when fitted.
 
 from __future__ import annotations
 
-from dxecon.forecast._result import ForecastFit, ForecastResult, combine_forecasts
 from dxecon.forecast._series import (
     SeriesGapError,
     SeriesTooShortError,
@@ -55,6 +54,7 @@ from dxecon.forecast.models import (
     Naive,
     Theta,
 )
+from dxecon.forecast.results import ForecastFit, ForecastResult, combine_forecasts
 
 __all__ = [
     "Arima",

@@ -27,13 +27,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from dxecon.forecast._result import (
-    DEFAULT_ALPHA,
-    ForecastResult,
-    check_alphas,
-    combine_forecasts,
-    interval_label,
-)
 from dxecon.forecast._series import (
     SeriesGapError,
     SeriesTooShortError,
@@ -49,6 +42,13 @@ from dxecon.forecast.models import (
     LogLinearTrend,
     Naive,
     Theta,
+)
+from dxecon.forecast.results import (
+    DEFAULT_ALPHA,
+    ForecastResult,
+    check_alphas,
+    combine_forecasts,
+    interval_label,
 )
 
 __all__ = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.data import Dataset
 from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.forecast._series import SeriesTooShortError, contiguous_tail
@@ -114,7 +114,7 @@ BACKTEST_COLUMNS = ["series", "model", "mase", "smape", "coverage", "origins", "
 # -- backtest settings and pools (params/forecasts.yaml, key `backtest`) ----------------------
 def backtest_params(path=None) -> dict:
     """The ``backtest`` mapping of ``params/forecasts.yaml`` (empty when absent)."""
-    path = path or paths.PARAMS_DIR / "forecasts.yaml"
+    path = path or folders.PARAMS_DIR / "forecasts.yaml"
     spec = load_yaml(path).get("backtest") or {}
     if not isinstance(spec, Mapping):
         raise ParamsError(str(path), "backtest", "expected a mapping")

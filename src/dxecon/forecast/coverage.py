@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dxecon.forecast._result import interval_label
+from dxecon.forecast.results import interval_label
 
 __all__ = [
     "TOO_FEW",

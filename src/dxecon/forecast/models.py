@@ -33,7 +33,6 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dxecon.forecast._result import Estimate, ForecastFit, Prediction, normal_prediction
 from dxecon.forecast._series import (
     SeriesGapError,
     SeriesTooShortError,
@@ -41,6 +40,7 @@ from dxecon.forecast._series import (
     missing_years,
     to_annual,
 )
+from dxecon.forecast.results import Estimate, ForecastFit, Prediction, normal_prediction
 
 __all__ = [
     "Arima",

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import ParamsError
 from dxecon.params import check_keys, load_yaml
 
@@ -174,7 +174,7 @@ class NowcastConfig:
 
     @classmethod
     def from_yaml(cls, path: Path | str | None = None) -> NowcastConfig:
-        path = Path(path) if path is not None else paths.PARAMS_DIR / "nowcast.yaml"
+        path = Path(path) if path is not None else folders.PARAMS_DIR / "nowcast.yaml"
         data = load_yaml(path)
         check_keys(data, cls.KEYS, file=str(path))
         return cls.from_params(data, file=str(path))

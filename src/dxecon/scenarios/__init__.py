@@ -14,7 +14,7 @@ from dxecon.scenarios.config import (
     scenario_from_parameters,
 )
 from dxecon.scenarios.engine import Paths, compound_growth, percentiles, simulate
-from dxecon.scenarios.run import (
+from dxecon.scenarios.scenario_run import (
     ScenarioRun,
     assumptions_table,
     run_from_parameters,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dxecon import paths as project_paths
+from dxecon import folders
 from dxecon.errors import DxeconError, ParamsError
 
 #: Bytes of one float64.
@@ -52,7 +52,7 @@ def memory_limit_bytes(params_dir: Path | None = None) -> int:
     """``memory_limit_mb`` of ``params/resources.yaml``; null: a quarter of the machine."""
     from dxecon.params import check_keys, load_yaml
 
-    path = Path(params_dir or project_paths.PARAMS_DIR) / RESOURCES_PARAMS
+    path = Path(params_dir or folders.PARAMS_DIR) / RESOURCES_PARAMS
     data = load_yaml(path) if path.is_file() else {}
     check_keys(data, ["memory_limit_mb"], file=str(path))
     value = data.get("memory_limit_mb")

@@ -15,7 +15,7 @@ from dxecon.data import Dataset
 from dxecon.errors import SeriesSelectionError
 from dxecon.plots import TargetLine, fan_chart
 from dxecon.scenarios.engine import PERCENTILES, percentiles
-from dxecon.scenarios.run import ScenarioRun
+from dxecon.scenarios.scenario_run import ScenarioRun
 
 
 def _bands(values) -> dict[float, list[float]]:

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import ParamsError
 from dxecon.params import load_yaml
 
@@ -309,7 +309,7 @@ def load_scenario(source: str | Path, *, known_instruments: list[str] | None = N
     """
     path = Path(source)
     if path.suffix not in (".yaml", ".yml"):
-        path = paths.PARAMS_DIR / "scenarios" / f"{source}.yaml"
+        path = folders.PARAMS_DIR / "scenarios" / f"{source}.yaml"
         if not path.is_file():
             shipped = ", ".join(available_scenarios()) or "none"
             raise ParamsError(str(path), None, f"unknown scenario '{source}'; shipped: {shipped}")
@@ -361,7 +361,7 @@ def check_scenario_codes(scenario: Scenario, dataset, *, file: str) -> None:
 
 
 def available_scenarios() -> list[str]:
-    folder = paths.PARAMS_DIR / "scenarios"
+    folder = folders.PARAMS_DIR / "scenarios"
     return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
@@ -384,7 +384,7 @@ def scenario_from_parameters(
         raise ParamsError(
             "<notebook parameters>", unknown[0], f"not a scenario key: {SCENARIO_KEYS}"
         )
-    path = paths.PARAMS_DIR / "scenarios" / f"{name}.yaml"
+    path = folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"
     given = {k: v for k, v in overrides.items() if v is not None}
     if not path.is_file() and "sectors" not in given:
         shipped = ", ".join(available_scenarios()) or "none"

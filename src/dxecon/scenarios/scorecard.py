@@ -239,11 +239,11 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
     """The least digital sector's share (% of its value added) by the structural estimate
     (`dxecon.estimates.city_digital_estimate`), for every year with a published city
     structure and national GSO sector intensities."""
-    from dxecon import paths as project_paths
+    from dxecon import folders
     from dxecon.estimates import city_digital_estimate
     from dxecon.params import load_yaml
 
-    adjust = load_yaml(project_paths.PARAMS_DIR / "digital.yaml").get("adjust_sector")
+    adjust = load_yaml(folders.PARAMS_DIR / "digital.yaml").get("adjust_sector")
     rows = []
     obs = dataset.observations
     years = obs[
@@ -282,11 +282,11 @@ def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame
     """Real labour-productivity growth, compound average from the base year of
     ``params/productivity.yaml`` to each published year, under its employment assumption
     (`dxecon.estimates.city_productivity`, notebook 3)."""
-    from dxecon import paths as project_paths
+    from dxecon import folders
     from dxecon.estimates import city_productivity
     from dxecon.params import load_yaml
 
-    params = load_yaml(project_paths.PARAMS_DIR / "productivity.yaml")
+    params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
     try:
         result = city_productivity(
             dataset,

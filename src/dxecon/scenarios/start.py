@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.data import Dataset
 from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.params import get_dotted, load_yaml, set_dotted
@@ -81,7 +81,7 @@ def observed_start(
     """
     from dxecon.estimates import DIGITAL_SECTORS, GRDP_SECTORS, city_digital_estimate
 
-    digital = load_yaml(paths.PARAMS_DIR / "digital.yaml")
+    digital = load_yaml(folders.PARAMS_DIR / "digital.yaml")
     estimate = city_digital_estimate(
         dataset,
         structure_geo=geo,

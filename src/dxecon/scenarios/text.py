@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dxecon.scenarios.run import ScenarioRun
+from dxecon.scenarios.scenario_run import ScenarioRun
 from dxecon.scenarios.scorecard import INTERVAL
 from dxecon.targets import ScoringConfig
 

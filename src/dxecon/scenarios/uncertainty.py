@@ -32,7 +32,7 @@ import pandas as pd
 from dxecon.calibration import nominal_growth, observed_pace, real_growth, required_pace
 from dxecon.scenarios.diffusion import SOURCES
 from dxecon.scenarios.engine import compound_growth
-from dxecon.scenarios.run import ScenarioRun, run_scenario
+from dxecon.scenarios.scenario_run import ScenarioRun, run_scenario
 from dxecon.scenarios.scorecard import INTERVAL
 
 SOURCE_LABELS = {

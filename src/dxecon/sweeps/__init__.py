@@ -22,7 +22,6 @@ from dxecon.sweeps.evaluate import (
     key_targets,
     variant_seed,
 )
-from dxecon.sweeps.run import SweepResult, build_variants, run_sweep
 from dxecon.sweeps.spec import (
     DEFAULT_LIMIT,
     Parameter,
@@ -35,6 +34,7 @@ from dxecon.sweeps.spec import (
     sweep_from_parameters,
     sweepable_paths,
 )
+from dxecon.sweeps.sweep_run import SweepResult, build_variants, run_sweep
 
 __all__ = [
     "DEFAULT_LIMIT",

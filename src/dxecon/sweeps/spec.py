@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dxecon import paths
+from dxecon import folders
 from dxecon.errors import ParamsError
 from dxecon.params import check_keys, load_yaml, set_dotted
 
@@ -500,7 +500,7 @@ def _resolve(source: str | Path) -> Path:
     path = Path(source)
     if path.suffix in (".yaml", ".yml"):
         return path
-    path = paths.PARAMS_DIR / "sweeps" / f"{source}.yaml"
+    path = folders.PARAMS_DIR / "sweeps" / f"{source}.yaml"
     if not path.is_file():
         shipped = ", ".join(available_sweeps()) or "none"
         raise ParamsError(str(path), None, f"unknown sweep '{source}'; shipped: {shipped}")
@@ -511,14 +511,14 @@ def _shown(path: Path) -> str:
     """A file as messages show it: relative to the project when inside it (no machine paths
     in stored notebook outputs)."""
     try:
-        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
+        return str(path.resolve().relative_to(folders.PROJECT_ROOT))
     except ValueError:
         return str(path)
 
 
 def available_sweeps() -> list[str]:
     """Names of the shipped sweeps (``params/sweeps/*.yaml``)."""
-    return sorted(p.stem for p in (paths.PARAMS_DIR / "sweeps").glob("*.yaml"))
+    return sorted(p.stem for p in (folders.PARAMS_DIR / "sweeps").glob("*.yaml"))
 
 
 def load_sweep(

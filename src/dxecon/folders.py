@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: The repository root: ``src/dxecon/paths.py`` -> three levels up.
+#: The repository root: ``src/dxecon/folders.py`` -> three levels up.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
