@@ -1,5 +1,5 @@
 """All estimators over the shipped data together: the digital-share estimate, sector floors,
-published shares, national and city productivity, and the decompositions.
+published shares, national and city productivity, and the city-vs-nation decomposition.
 
     .venv/bin/python benchmarks/bench_estimates.py [--repeat 15]
 
@@ -12,11 +12,9 @@ import argparse
 import statistics
 import time
 
-import pandas as pd
-
-from dxecon import estimates, folders
+from dxecon import folders
 from dxecon.data import load_dataset
-from dxecon.digital import decompose_share_change
+from dxecon.estimation import from_data
 from dxecon.params import load_yaml
 from dxecon.targets import TargetRegistry, TargetSet, target_values
 
@@ -25,7 +23,7 @@ PRODUCTIVITY = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
 
 
 def everything(dataset) -> None:
-    city = estimates.city_digital_estimate(
+    city = from_data.city_digital_estimate(
         dataset,
         **{
             key: DIGITAL[key]
@@ -45,12 +43,12 @@ def everything(dataset) -> None:
     floors = target_values(
         registry, "de_sector_share_min", instruments=instruments, geo=DIGITAL["target_geo"]
     )
-    estimates.sector_floors(city, floors)
+    from_data.sector_floors(city, floors)
     for method in ("GSO", "MIC"):
-        estimates.reported_shares(dataset, "HP", method=method)
-    estimates.national_productivity(dataset)
+        from_data.reported_shares(dataset, "HP", method=method)
+    from_data.national_productivity(dataset, start=PRODUCTIVITY["national_lp_start"])
     geo = PRODUCTIVITY["productivity_geo"]
-    estimates.city_productivity(
+    from_data.city_productivity(
         dataset,
         geo=geo,
         employment_growth=PRODUCTIVITY["employment_growth"],
@@ -58,16 +56,7 @@ def everything(dataset) -> None:
         base_year=PRODUCTIVITY["lp_base_year"],
         milestones=target_values(registry, "lp_growth", instruments=instruments, geo=geo),
     )
-    zero = pd.Series({"taxes": 0.0})
-    national = city.weights.copy()  # any second structure exercises the decomposition
-    decompose_share_change(
-        national,
-        pd.concat([city.national.shares, zero]),
-        city.weights,
-        pd.concat([city.intensities, zero]),
-        weights_unit="pct",
-        intensity_unit="pct",
-    )
+    from_data.share_gap_to_nation(dataset, city)
 
 
 def main() -> None:

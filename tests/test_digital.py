@@ -1,4 +1,5 @@
-"""Tests of dxecon.digital: GSO published arithmetic, closed forms, validation messages, and
+"""Tests of the digital-share estimators (dxecon.estimation: digital_share, sector_floors,
+decomposition): GSO published arithmetic, closed forms, validation messages, and
 the share-change decomposition identity as a property."""
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dxecon import folders
-from dxecon.digital import (
+from dxecon.estimation.decomposition import decompose_share_change
+from dxecon.estimation.digital_share import (
     calibrate_intensity_scale,
-    compare_with_floors,
     core_digitised_split,
-    decompose_share_change,
     period_average,
     sector_digital_share,
     structural_share,
 )
+from dxecon.estimation.sector_floors import compare_with_floors
 
 # GSO Jan-2026 release, 2025: sector contributions to the DE, % of GDP (X13: OBS0402-0404),
 # and sector shares of GDP (N6: OBS0193-0195; taxes not published, so the residual).

@@ -1,14 +1,15 @@
-"""The estimators on the shipped data (dxecon.estimates): Hai Phong and Vietnam."""
+"""The estimators on the shipped data (dxecon.estimation.from_data): Hai Phong and Vietnam."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from dxecon import estimates, folders
+from dxecon import folders
 from dxecon.errors import SeriesSelectionError
+from dxecon.estimation import from_data
+from dxecon.estimation.productivity import MissingEmploymentError, labour_productivity
 from dxecon.params import load_yaml
-from dxecon.productivity import MissingEmploymentError, labour_productivity
 from dxecon.scenarios import load_scenario
 from dxecon.targets import TargetRegistry, TargetSet, target_values
 
@@ -44,7 +45,7 @@ def instruments(registry):
 
 @pytest.fixture(scope="module")
 def city(dataset, estimate_args):
-    return estimates.city_digital_estimate(dataset, **estimate_args)
+    return from_data.city_digital_estimate(dataset, **estimate_args)
 
 
 def test_params_files_hold_no_target_copies(digital_params, productivity_params):
@@ -54,23 +55,23 @@ def test_params_files_hold_no_target_copies(digital_params, productivity_params)
 
 def test_the_estimators_have_no_default_choices(dataset):
     with pytest.raises(TypeError, match="structure_geo"):
-        estimates.city_digital_estimate(dataset)
+        from_data.city_digital_estimate(dataset)
     with pytest.raises(TypeError, match="milestones"):
-        estimates.city_productivity(
+        from_data.city_productivity(
             dataset, geo="HP", employment_growth=1.0, employment_rationale="x", base_year=2020
         )
 
 
 def test_reported_shares_keep_boundaries_and_methods_apart(dataset):
-    gso = estimates.reported_shares(dataset, "HP", method="GSO").to_frame()
+    gso = from_data.reported_shares(dataset, "HP", method="GSO").to_frame()
     assert set(gso["boundary"]) == {"HP", "HP2025"}
     merged = gso[gso["boundary"] == "HP2025"].set_index("year")["de_share_pct"]
     assert merged.to_dict() == {2025: 22.28}
     assert set(gso["method"]) == {"GSO"}
-    mic = estimates.reported_shares(dataset, "HP", method="MIC").to_frame()
+    mic = from_data.reported_shares(dataset, "HP", method="MIC").to_frame()
     assert mic.set_index("year")["de_share_pct"].to_dict() == {2022: 29.48}
     with pytest.raises(SeriesSelectionError, match="no PTIT"):
-        estimates.reported_shares(dataset, "HP", method="PTIT")
+        from_data.reported_shares(dataset, "HP", method="PTIT")
 
 
 def test_structural_estimate_with_national_intensities(city):
@@ -102,7 +103,7 @@ def test_sector_floors_and_required_growth(city, registry, instruments, digital_
     )
     # TGT031 (Plan 74), TGT034 (Plan 106) and TGT022 (NQ 03)
     assert floors == {2022: 9.0, 2025: 15.0, 2030: 25.0}
-    table = estimates.sector_floors(city, floors).to_frame()
+    table = from_data.sector_floors(city, floors).to_frame()
     row = table.set_index(["sector", "floor_year"])
     assert not row.loc[("agro", 2025), "meets"] and row.loc[("ind_con", 2030), "meets"]
     expected = 100 * ((25 / city.intensities["services"]) ** (1 / 5) - 1)
@@ -135,16 +136,16 @@ def test_share_gap_to_the_nation_decomposes_exactly(dataset, city):
 
 def test_bad_arguments_say_what_is_allowed(dataset, estimate_args):
     with pytest.raises(SeriesSelectionError) as info:
-        estimates.city_digital_estimate(dataset, **{**estimate_args, "structure_year": 2019})
+        from_data.city_digital_estimate(dataset, **{**estimate_args, "structure_year": 2019})
     assert info.value.field == "structure_year" and 2025 in info.value.allowed
     with pytest.raises(ValueError, match="allowed agro, ind_con, services"):
-        estimates.city_digital_estimate(dataset, **{**estimate_args, "adjust_sector": "taxes"})
+        from_data.city_digital_estimate(dataset, **{**estimate_args, "adjust_sector": "taxes"})
     with pytest.raises(SeriesSelectionError, match="intensity_year"):
-        estimates.city_digital_estimate(dataset, **{**estimate_args, "intensity_year": 2019})
+        from_data.city_digital_estimate(dataset, **{**estimate_args, "intensity_year": 2019})
 
 
 def test_national_productivity_nominal_is_not_real(dataset):
-    table = estimates.national_productivity(dataset).to_frame().set_index("year")
+    table = from_data.national_productivity(dataset).to_frame().set_index("year")
     assert table.loc[2024, "lp_growth_nominal_pct"] == pytest.approx(100 * (221.9 / 199.3 - 1))
     assert table.loc[2024, "lp_growth_real_pct_published"] == 5.88
     assert table.index.min() == 2021  # the 2020/2021 employment break is not crossed
@@ -153,7 +154,7 @@ def test_national_productivity_nominal_is_not_real(dataset):
 def test_city_productivity_uses_and_flags_the_employment_assumption(dataset, registry, instruments):
     milestones = target_values(registry, "lp_growth", instruments=instruments, geo="HP")
     assert milestones == {2022: 15.0, 2025: 15.0, 2030: 16.0}  # TGT086, TGT011, TGT023
-    result = estimates.city_productivity(
+    result = from_data.city_productivity(
         dataset,
         geo="HP",
         employment_growth=0.91,

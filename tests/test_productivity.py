@@ -1,4 +1,5 @@
-"""Tests of dxecon.productivity (and the shared result object): published GSO arithmetic,
+"""Tests of the productivity estimators (dxecon.estimation: productivity, target_paths,
+the shift-share of decomposition, and the shared result object): published GSO arithmetic,
 closed forms, and the shift-share identities as properties."""
 
 from __future__ import annotations
@@ -13,18 +14,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dxecon._results import EstimateResult, make_meta
-from dxecon.productivity import (
+from dxecon.estimation.decomposition import shift_share
+from dxecon.estimation.productivity import (
     MissingEmploymentError,
-    assess_target,
     compound_average_growth,
     employment_assumption,
     growth,
     labour_productivity,
     level_path,
-    shift_share,
-    target_path,
 )
+from dxecon.estimation.result import EstimateResult, make_meta
+from dxecon.estimation.target_paths import assess_target, target_path
 
 # Vietnam, GSO (methods.md §5.2; observations OBS0281/0285/0288, OBS0284/0287/0290):
 # labour productivity at current prices, million VND per worker, and published real growth.
@@ -387,7 +387,7 @@ def test_shift_share_without_reallocation_is_all_within():
 def test_shift_share_argument_errors():
     with pytest.raises(ValueError, match="form must be one of 'three_term', 'two_term'"):
         shift_share(VA, EMP, basis="real", form="four_term")
-    with pytest.raises(ValueError, match=r"only in value_added: \['agri'\]"):
+    with pytest.raises(ValueError, match=r"in value_added only: \['agri'\]"):
         shift_share(VA, EMP.rename(columns={"agri": "farm"}), basis="real")
     with pytest.raises(ValueError, match="positive"):
         shift_share(VA, EMP.replace(8.0, 0.0), basis="real")
@@ -464,7 +464,7 @@ def test_with_meta_appends_assumptions_and_summary_shows_everything():
 
 def test_importing_estimators_does_not_load_statsmodels_or_matplotlib():
     code = (
-        "import sys, dxecon.productivity, dxecon.digital;"
+        "import sys, dxecon.estimation.from_data, dxecon.estimation.decomposition;"
         "bad = [m for m in ('statsmodels', 'matplotlib') if m in sys.modules];"
         "assert not bad, bad"
     )

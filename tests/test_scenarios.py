@@ -418,7 +418,7 @@ def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
 
 def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
     from dxecon import folders
-    from dxecon.estimates import city_productivity
+    from dxecon.estimation.from_data import city_productivity
     from dxecon.scenarios.engine import compound_growth
 
     params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")

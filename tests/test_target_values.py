@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dxecon import estimates
 from dxecon.data import load_dataset
+from dxecon.estimation import from_data
 from dxecon.targets import TargetRegistry, effective_targets, target_values
 from tests.conftest import replace_in
 
@@ -54,7 +54,7 @@ def test_a_changed_target_changes_the_productivity_table(data_copy):
     dataset = load_dataset(data_copy)
     milestones = target_values(TargetRegistry(dataset), "lp_growth", instruments=CITY, geo="HP")
     assert milestones == {2025: 15.0, 2030: 17.0}
-    result = estimates.city_productivity(
+    result = from_data.city_productivity(
         dataset,
         geo="HP",
         employment_growth=0.91,

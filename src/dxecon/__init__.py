@@ -9,6 +9,7 @@ Submodules
 folders      one place for the project's folders
 data         load, validate and query the published figures (vintages, sources)
 targets      the registry of quantified targets
+estimation   the estimators: digital-economy shares, labour productivity, decompositions
 scenarios    scenario files, Monte Carlo paths, scorecards
 forecast     statsmodels forecasts of short annual series, backtests
 """
@@ -25,13 +26,11 @@ _SUBMODULES = frozenset(
         "errors",
         "data",
         "targets",
-        "digital",
-        "productivity",
         "forecast",
         "scenarios",
         "sweeps",
         "explorer",
-        "estimates",
+        "estimation",
         "plots",
         "runner",
         "cli",

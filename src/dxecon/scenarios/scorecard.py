@@ -237,10 +237,10 @@ def observed_figures(
 
 def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame:
     """The least digital sector's share (% of its value added) by the structural estimate
-    (`dxecon.estimates.city_digital_estimate`), for every year with a published city
+    (`dxecon.estimation.from_data.city_digital_estimate`), for every year with a published city
     structure and national GSO sector intensities."""
     from dxecon import folders
-    from dxecon.estimates import city_digital_estimate
+    from dxecon.estimation.from_data import city_digital_estimate
     from dxecon.params import load_yaml
 
     adjust = load_yaml(folders.PARAMS_DIR / "digital.yaml").get("adjust_sector")
@@ -271,7 +271,7 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
                 "value": float(estimate.intensities.min()),
                 "geo": geo,
                 "method": f"structural estimate (lowest: {sector})",
-                "source": "dxecon.estimates.city_digital_estimate",
+                "source": "dxecon.estimation.from_data.city_digital_estimate",
                 "rank": 0,
             }
         )
@@ -281,9 +281,9 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
 def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame:
     """Real labour-productivity growth, compound average from the base year of
     ``params/productivity.yaml`` to each published year, under its employment assumption
-    (`dxecon.estimates.city_productivity`, notebook 3)."""
+    (`dxecon.estimation.from_data.city_productivity`, notebook 3)."""
     from dxecon import folders
-    from dxecon.estimates import city_productivity
+    from dxecon.estimation.from_data import city_productivity
     from dxecon.params import load_yaml
 
     params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
@@ -315,7 +315,7 @@ def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame
                     f"estimate: real, compound average {params['lp_base_year'] + 1}-{year}, "
                     "employment assumed (params/productivity.yaml)"
                 ),
-                "source": "dxecon.estimates.city_productivity",
+                "source": "dxecon.estimation.from_data.city_productivity",
                 "rank": 0,
             }
         )

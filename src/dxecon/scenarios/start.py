@@ -8,7 +8,7 @@ estimators use:
 * base year: the latest year whose GRDP structure (agriculture, industry and construction,
   services) is published for the scenario's geography;
 * weights: that structure (product taxes derived as the remainder when not published);
-* start intensities: the structural estimate of `dxecon.estimates.city_digital_estimate`
+* start intensities: the structural estimate of `dxecon.estimation.from_data.city_digital_estimate`
   (national GSO sector intensities of the latest year published, one sector scaled so that
   the city's structure reproduces its published GSO share; the sector is an assumption in
   ``params/digital.yaml``).
@@ -79,7 +79,7 @@ def observed_start(
         When ``geo`` has no published GRDP structure or GSO digital share by ``as_of``,
         naming what is missing.
     """
-    from dxecon.estimates import DIGITAL_SECTORS, GRDP_SECTORS, city_digital_estimate
+    from dxecon.estimation.from_data import DIGITAL_SECTORS, GRDP_SECTORS, city_digital_estimate
 
     digital = load_yaml(folders.PARAMS_DIR / "digital.yaml")
     estimate = city_digital_estimate(

@@ -1,72 +1,27 @@
-"""The common result object of the estimators (``dxecon.productivity``, ``dxecon.digital``).
+"""The common result object of the estimators (every module of ``dxecon.estimation``).
 
 An estimate is a table plus what a reader needs to trust it: the method, the price basis
 ('real', 'nominal' or None), the territory, the data vintage, the assumptions made and the
 sources. Estimators fill what they know (method, basis, assumptions); the data-driven
 wrappers add geography, vintage and sources with :meth:`EstimateResult.with_meta`.
-
-The module also holds the two argument checks both estimator modules share, so that every
-bad option or year label fails with the same kind of message: what was given, what is
-allowed.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "META_KEYS",
-    "EstimateResult",
-    "as_year_index",
-    "check_basis",
-    "check_choice",
-    "make_meta",
-]
+from dxecon.estimation.frames import check_basis
+
+__all__ = ["META_KEYS", "EstimateResult", "make_meta"]
 
 #: Metadata every result carries (values may be None or empty when not known).
 META_KEYS = ("method", "basis", "geography", "as_of", "assumptions", "sources")
-
-_BASES = ("real", "nominal")
-
-
-def check_choice(name: str, value: object, allowed: Sequence[object]) -> None:
-    """Raise ``ValueError`` naming the argument, the bad value and the allowed values."""
-    if value not in allowed:
-        shown = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name} must be one of {shown}; got {value!r}")
-
-
-def check_basis(basis: object) -> str:
-    """Validate a price basis: ``'real'`` (constant 2010 prices) or ``'nominal'``."""
-    check_choice("basis", basis, _BASES)
-    return str(basis)
-
-
-def as_year_index(index: pd.Index, *, what: str) -> pd.Index:
-    """Integer years from an index of ints or year strings (``'2023'``), named ``year``.
-
-    Sub-annual or multi-year periods (``'2023-H1'``, ``'2020/2024'``) are rejected: annual
-    estimators would silently treat a half-year as a year.
-    """
-    try:
-        years = np.asarray([int(str(label).strip()) for label in index], dtype=np.int64)
-    except ValueError:
-        bad = [label for label in index if not str(label).strip().lstrip("-").isdigit()]
-        raise ValueError(
-            f"{what} must be indexed by calendar years (int, e.g. 2023); got labels "
-            f"{bad[:5]!r}. Select annual rows first (sub-annual and multi-year periods such "
-            "as '2023-H1' or '2020/2024' are not years)."
-        ) from None
-    if len(set(years.tolist())) != len(years):
-        dupes = sorted({int(y) for y in years if (years == y).sum() > 1})
-        raise ValueError(f"{what} has duplicate years {dupes}; keep one value per year")
-    return pd.Index(years, name="year")
 
 
 def make_meta(

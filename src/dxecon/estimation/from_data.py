@@ -1,6 +1,6 @@
 """The estimators on the shipped data: what notebooks 2 and 3 and the scenario files use.
 
-`dxecon.digital` and `dxecon.productivity` hold the arithmetic (pure functions on pandas
+The other modules of `dxecon.estimation` hold the arithmetic (pure functions on pandas
 objects); this module picks the published figures they need from a `Dataset`, as of a date,
 and states every assumption it adds (all of them come from ``params/``). See
 ``docs/methods.md`` for the formulas and sources.
@@ -8,31 +8,31 @@ and states every assumption it adds (all of them come from ``params/``). See
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from dxecon._results import EstimateResult, make_meta
 from dxecon.data import Dataset
-from dxecon.digital import (
+from dxecon.errors import SeriesSelectionError
+from dxecon.estimation.decomposition import ShareDecomposition, decompose_share_change
+from dxecon.estimation.digital_share import (
     CalibrationResult,
     SectorShares,
     StructuralShare,
     calibrate_intensity_scale,
-    compare_with_floors,
     sector_digital_share,
     structural_share,
 )
-from dxecon.errors import SeriesSelectionError
-from dxecon.productivity import (
-    assess_target,
-    employment_assumption,
-    labour_productivity,
-)
+from dxecon.estimation.productivity import employment_assumption, growth, labour_productivity
+from dxecon.estimation.result import EstimateResult, make_meta
+from dxecon.estimation.sector_floors import compare_with_floors
+from dxecon.estimation.target_paths import assess_target
 
 #: The GRDP sectors of the published structures (taxes: product taxes less subsidies).
 GRDP_SECTORS = ("agro", "ind_con", "services", "taxes")
+#: The nation's geography code (GSO national figures).
+NATION = "VN"
 #: Sectors with a digital intensity (taxes are not an industry).
 DIGITAL_SECTORS = ("agro", "ind_con", "services")
 
@@ -70,9 +70,7 @@ def reported_shares(dataset: Dataset, geo: str, *, method: str, as_of=None) -> E
             f"no {method} digital-economy share for {geo} or its other boundaries",
             field="method",
             value=method,
-            allowed=sorted(
-                dataset.observations.query("indicator == 'de_share'")["method"].unique()
-            ),
+            allowed=_published(dataset, "de_share", "method"),
         )
     frame = pd.DataFrame(rows).sort_values(["year", "boundary"]).reset_index(drop=True)
     return EstimateResult(
@@ -121,6 +119,12 @@ def grdp_weights(dataset: Dataset, geo: str, year: int, *, as_of=None) -> tuple[
     return pd.Series(weights, name="weight_pct").reindex(GRDP_SECTORS), note
 
 
+def _published(dataset: Dataset, indicator: str, column: str) -> list[str]:
+    """The values of ``column`` (methods, geographies) with a figure of ``indicator``."""
+    rows = dataset.observations[dataset.observations["indicator"] == indicator]
+    return sorted(rows[column].unique())
+
+
 def _structure_years(dataset: Dataset, geo: str) -> list[int]:
     obs = dataset.observations
     rows = obs[
@@ -138,9 +142,9 @@ def national_intensities(dataset: Dataset, year: int, *, as_of=None) -> SectorSh
     contributions, weights = {}, {}
     for sector in DIGITAL_SECTORS:
         contribution = dataset.series(
-            "de_sector_contribution", "VN", sector=sector, as_of=as_of
+            "de_sector_contribution", NATION, sector=sector, as_of=as_of
         ).values
-        weight = dataset.series("sector_share_grdp", "VN", sector=sector, as_of=as_of).values
+        weight = dataset.series("sector_share_grdp", NATION, sector=sector, as_of=as_of).values
         if year not in contribution.dropna().index or year not in weight.dropna().index:
             raise SeriesSelectionError(
                 f"no national GSO sector contribution and weight for {sector} in {year}",
@@ -169,9 +173,7 @@ def latest_structure_year(dataset: Dataset, geo: str, *, as_of=None) -> int:
             f"no GRDP structure of {geo} published by {as_of}",
             field="structure_geo",
             value=geo,
-            allowed=sorted(
-                dataset.observations.query("indicator == 'sector_share_grdp'")["geo"].unique()
-            ),
+            allowed=_published(dataset, "sector_share_grdp", "geo"),
         )
     return min(years)
 
@@ -181,8 +183,8 @@ def latest_intensity_year(dataset: Dataset, *, as_of=None) -> int:
     sector weights published by ``as_of`` (the national intensities)."""
     years = []
     for sector in DIGITAL_SECTORS:
-        years.append(_latest(dataset, "de_sector_contribution", "VN", sector, as_of))
-        years.append(_latest(dataset, "sector_share_grdp", "VN", sector, as_of))
+        years.append(_latest(dataset, "de_sector_contribution", NATION, sector, as_of))
+        years.append(_latest(dataset, "sector_share_grdp", NATION, sector, as_of))
     if any(y is None for y in years):
         raise SeriesSelectionError(
             f"no national GSO sector contributions published by {as_of}",
@@ -198,6 +200,7 @@ class CityDigitalEstimate:
     """The structural estimate of a city's digital share and its calibration."""
 
     year: int  # the structure year
+    structure_geo: str  # whose GRDP structure
     intensity_year: int  # the year of the national intensities
     weights: pd.Series  # per cent of GRDP, GRDP_SECTORS
     national: SectorShares  # default intensities (per cent)
@@ -263,7 +266,7 @@ def city_digital_estimate(
             f"no published GSO share for {calibrate_geo} to calibrate to",
             field="calibrate_geo",
             value=calibrate_geo,
-            allowed=sorted(dataset.observations.query("indicator == 'de_share'")["geo"].unique()),
+            allowed=_published(dataset, "de_share", "geo"),
         )
     # One structure for every published year (only the structure year is published for the
     # merged city); the calibration table shows each point's residual.
@@ -293,6 +296,7 @@ def city_digital_estimate(
         notes.append("one published point: the calibration fits it exactly by construction")
     return CityDigitalEstimate(
         year=structure_year,
+        structure_geo=structure_geo,
         intensity_year=intensity_year,
         weights=weights,
         national=national,
@@ -324,6 +328,61 @@ def sector_floors(estimate: CityDigitalEstimate, floors: dict[int, float]) -> Es
             method="GSO (structural, calibrated)",
             assumptions=[*estimate.notes, "required growth: compound, from the structure year"],
         ),
+    )
+
+
+def share_gap_to_nation(
+    dataset: Dataset, estimate: CityDigitalEstimate, *, form: str = "shapley", as_of=None
+) -> ShareDecomposition:
+    r"""Why a city's digital-economy share differs from the nation's: its sector structure
+    or the digital share within its sectors.
+
+    The nation's share is :math:`S^{VN} = \sum_s w^{VN}_s d^{VN}_s` with Vietnam's GRDP
+    structure and GSO sector intensities of the estimate's intensity year; the city's is
+    :math:`S^{c} = \sum_s w^{c}_s d^{c}_s` with its structure and calibrated intensities
+    (``estimate``, from :func:`city_digital_estimate`). The gap splits exactly, by
+    :func:`~dxecon.estimation.decomposition.decompose_share_change` (symmetric form):
+
+    .. math::
+
+        S^{c} - S^{VN}
+        = \underbrace{\sum_s (w^{c}_s - w^{VN}_s)\,\tfrac{d^{VN}_s + d^{c}_s}{2}}_{\text{structure}}
+        + \underbrace{\sum_s \tfrac{w^{VN}_s + w^{c}_s}{2}\,(d^{c}_s - d^{VN}_s)}_{\text{intensity}}
+
+    Product taxes are a component of GRDP with no digital intensity (:math:`d = 0`); a
+    national taxes share that is not published is 100 minus the other sectors (the note
+    in the assumptions says so).
+
+    Returns
+    -------
+    ShareDecomposition
+        By sector and in total; :attr:`~ShareDecomposition.components` the structure and
+        intensity effects, :meth:`~ShareDecomposition.summary` the whole story.
+    """
+    national_weights, weight_note = grdp_weights(
+        dataset, NATION, estimate.intensity_year, as_of=as_of
+    )
+    zero = pd.Series({"taxes": 0.0})
+    result = decompose_share_change(
+        national_weights,
+        pd.concat([estimate.national.shares, zero]),
+        estimate.weights,
+        pd.concat([estimate.intensities, zero]),
+        weights_unit="pct",
+        intensity_unit="pct",
+        form=form,
+        labels=(
+            f"{NATION} {estimate.intensity_year}",
+            f"{estimate.structure_geo} {estimate.year} (estimate)",
+        ),
+    )
+    return replace(
+        result.with_meta(
+            geography=f"{estimate.structure_geo} against {NATION}",
+            as_of=None if as_of is None else str(as_of),
+            assumptions=[weight_note, *estimate.notes, "taxes have no digital intensity"],
+        ),
+        name=f"Digital-economy share: {estimate.structure_geo} against the nation",
     )
 
 
@@ -421,13 +480,14 @@ def city_productivity(
     }
 
 
-def national_productivity(dataset: Dataset, *, start: int = 2021, as_of=None) -> EstimateResult:
+def national_productivity(dataset: Dataset, *, start: int, as_of=None) -> EstimateResult:
     """Vietnam's labour productivity: nominal growth from published current-price levels
-    next to the published real growth. From 2021, because GSO's employment series breaks
-    between 2020 and 2021 (subsistence farm workers removed)."""
-    from dxecon.productivity import growth
+    next to the published real growth, from the year ``start`` on.
 
-    levels = dataset.series("lp_current", "VN", unit="m_vnd_per_worker", as_of=as_of).values
+    ``start`` is ``national_lp_start`` of ``params/productivity.yaml``: the first year after
+    GSO's employment series break (subsistence farm workers removed between 2020 and 2021,
+    ``data/README.md``), so that no growth rate spans the break."""
+    levels = dataset.series("lp_current", NATION, unit="m_vnd_per_worker", as_of=as_of).values
     levels = levels[levels.index >= start].dropna()
     if levels.empty:
         raise SeriesSelectionError(
@@ -438,7 +498,7 @@ def national_productivity(dataset: Dataset, *, start: int = 2021, as_of=None) ->
             allowed=[],
         )
     nominal = growth(levels, basis="nominal").rates
-    real = dataset.series("lp_growth_real", "VN", as_of=as_of).values
+    real = dataset.series("lp_growth_real", NATION, as_of=as_of).values
     frame = pd.DataFrame(
         {
             "lp_current_m_vnd": levels,
@@ -457,9 +517,9 @@ def national_productivity(dataset: Dataset, *, start: int = 2021, as_of=None) ->
         frame=frame.reset_index(),
         meta=make_meta(
             method="GSO",
-            geography="VN",
+            geography=NATION,
             columns="nominal and real growth are labelled per column",
             sources=["N1", "N2", "N3", "N9", "N10", "X15"],
-            assumptions=[f"from {start}: employment series break between 2020 and 2021"],
+            assumptions=[f"from {start}: no growth across GSO's employment series break"],
         ),
     )

@@ -1,4 +1,4 @@
-r"""The digital economy's share of GRDP: structural estimates, sector shares, decompositions.
+r"""The digital economy's share of GRDP: structural estimates, sector shares, calibration.
 
 Pure functions on pandas objects; nothing here reads files. GSO defines the digital
 economy's share of GDP/GRDP as digital value added over GDP/GRDP, with digital value added
@@ -23,34 +23,44 @@ Functions
 ---------
 structural_share           DE share from sector weights and sector digital intensities
 sector_digital_share       a sector's digital share from its DE contribution and its weight
-compare_with_floors        each sector against floors "at least f % in year T"
 core_digitised_split       core + digitised = total, and each part's share of the total
 period_average             average share over a span of years (GSO publishes these)
-decompose_share_change     change in the DE share = structure effect + intensity effect
 calibrate_intensity_scale  least-squares scale on intensities to match published shares
+
+Sector shares against target floors are in :mod:`dxecon.estimation.sector_floors`; the
+change (or gap) in the share split into structure and intensity effects in
+:mod:`dxecon.estimation.decomposition`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from dxecon._results import EstimateResult, as_year_index, check_choice, make_meta
+from dxecon.estimation.frames import (
+    ONE,
+    as_year_index,
+    check_no_missing,
+    check_same_columns,
+    to_long,
+    to_wide,
+    unit_factor,
+    where,
+    wide_column,
+)
+from dxecon.estimation.result import EstimateResult, make_meta
 
 __all__ = [
     "SHARE_UNITS",
+    "WEIGHT_TOLERANCE_PP",
     "CalibrationResult",
-    "FloorComparison",
     "SectorShares",
-    "ShareDecomposition",
     "StructuralShare",
     "calibrate_intensity_scale",
-    "compare_with_floors",
     "core_digitised_split",
-    "decompose_share_change",
     "period_average",
     "sector_digital_share",
     "structural_share",
@@ -61,20 +71,16 @@ SHARE_UNITS = {"pct": 1.0, "share": 100.0}
 #: Default slack, in percentage points, for sector weights to sum to 100 (published sector
 #: structures are rounded to 2 decimals, so they add to 100 within a few hundredths).
 WEIGHT_TOLERANCE_PP = 0.1
-FORMS = ("shapley", "three_term")
-_ONE = "value"  # row label used internally for a Series (one period) input
-_CURRENT_PRICES = "shares of value added at current prices (GSO practice)"
+#: The price basis every share here is on, as stated in the results' assumptions.
+CURRENT_PRICES = "shares of value added at current prices (GSO practice)"
+#: How to repair weights and intensities that cover different sectors.
+SECTORS_FIX = (
+    "Add the missing sectors (an intensity of 0 is allowed, e.g. for product taxes) or drop "
+    "them from the other input."
+)
 
 
 # --------------------------------------------------------------------------- result types
-
-
-def _wide(frame: pd.DataFrame, column: str) -> pd.Series | pd.DataFrame:
-    if isinstance(frame.index, pd.MultiIndex):
-        wide = frame[column].unstack("sector")
-        wide.columns.name = None
-        return wide
-    return frame[column].copy()
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +97,7 @@ class StructuralShare(EstimateResult):
     @property
     def contributions(self) -> pd.Series | pd.DataFrame:
         """Each sector's contribution :math:`w_s d_s`, in pp of GRDP (total row excluded)."""
-        wide = _wide(self.frame, "contribution_pp")
+        wide = wide_column(self.frame, "contribution_pp")
         if isinstance(wide, pd.DataFrame):
             return wide.drop(columns="total")
         return wide.drop("total")
@@ -103,44 +109,7 @@ class SectorShares(EstimateResult):
 
     @property
     def shares(self) -> pd.Series | pd.DataFrame:
-        return _wide(self.frame, "digital_share_pct")
-
-
-@dataclass(frozen=True, eq=False)
-class FloorComparison(EstimateResult):
-    """Sector shares against floors; one row per (sector, floor year)."""
-
-    def every_sector(self) -> pd.DataFrame:
-        """Per floor year: the weakest sector, its gap, and whether every sector meets it."""
-        frame = self.frame.reset_index()
-        rows = {}
-        for year, group in frame.groupby("floor_year"):
-            judged = group.dropna(subset=["gap_pp"])
-            if judged.empty:
-                rows[year] = {"weakest_sector": None, "gap_pp": np.nan, "every_sector_meets": pd.NA}
-                continue
-            weakest = judged.loc[judged["gap_pp"].idxmin()]
-            complete = len(judged) == len(group)
-            meets = bool((judged["gap_pp"] >= 0).all())
-            rows[year] = {
-                "weakest_sector": weakest["sector"],
-                "gap_pp": weakest["gap_pp"],
-                # Unknown, not True, when some sector has no value to judge.
-                "every_sector_meets": meets if (complete or not meets) else pd.NA,
-            }
-        out = pd.DataFrame.from_dict(rows, orient="index")
-        out.index.name = "floor_year"
-        out["every_sector_meets"] = out["every_sector_meets"].astype("boolean")
-        return out
-
-
-@dataclass(frozen=True, eq=False)
-class ShareDecomposition(EstimateResult):
-    """Change in the DE share by sector and effect; the ``total`` row sums the sectors."""
-
-    @property
-    def totals(self) -> pd.Series:
-        return self.frame.loc["total"].copy()
+        return wide_column(self.frame, "digital_share_pct")
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,61 +133,8 @@ class CalibrationResult(EstimateResult):
 # --------------------------------------------------------------------------- validation
 
 
-def _unit_factor(name: str, unit: object) -> float:
-    check_choice(name, unit, list(SHARE_UNITS))
-    return SHARE_UNITS[str(unit)]
-
-
-def _frame(values: pd.Series | pd.DataFrame, *, what: str) -> tuple[pd.DataFrame, bool]:
-    """(periods x sectors float frame, was_series). A Series is one period, indexed by sector."""
-    if isinstance(values, pd.Series):
-        frame, was_series = values.to_frame(_ONE).T, True
-    elif isinstance(values, pd.DataFrame):
-        frame, was_series = values.copy(), False
-        frame.index = as_year_index(frame.index, what=what)
-    else:
-        raise TypeError(
-            f"{what} must be a pandas Series indexed by sector or a DataFrame indexed by "
-            f"year with one column per sector; got {type(values).__name__}"
-        )
-    frame.columns = [str(c) for c in frame.columns]
-    if frame.columns.has_duplicates:
-        raise ValueError(
-            f"{what} has duplicate sectors: {frame.columns[frame.columns.duplicated()]}"
-        )
-    try:
-        return frame.astype(float), was_series
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{what} must be numeric: {exc}") from None
-
-
-def _where(row: object) -> str:
-    return "" if row == _ONE else f" in {row}"
-
-
-def _check_no_missing(frame: pd.DataFrame, *, what: str) -> None:
-    if frame.isna().any().any():
-        rows, cols = np.nonzero(frame.isna().to_numpy())
-        labels = [
-            f"{frame.columns[c]!r}{_where(frame.index[r])}" for r, c in zip(rows, cols, strict=True)
-        ]
-        shown = ", ".join(labels[:10])
-        raise ValueError(f"{what} is missing for {shown}; give a value for every sector")
-
-
-def _check_same_sectors(a: pd.DataFrame, b: pd.DataFrame, *, what_a: str, what_b: str) -> None:
-    only_a = [c for c in a.columns if c not in b.columns]
-    only_b = [c for c in b.columns if c not in a.columns]
-    if only_a or only_b:
-        raise ValueError(
-            f"{what_a} and {what_b} must cover the same sectors; in {what_a} only: {only_a}; "
-            f"in {what_b} only: {only_b}. Add the missing sectors (an intensity of 0 is "
-            "allowed, e.g. for product taxes) or drop them from the other input."
-        )
-
-
 def _intensities_pct(values: pd.DataFrame, factor: float, unit: str, *, what: str) -> pd.DataFrame:
-    _check_no_missing(values, what=what)
+    check_no_missing(values, what=what)
     pct = values * factor
     bad = (pct < 0) | (pct > 100)
     if bad.any().any():
@@ -226,7 +142,7 @@ def _intensities_pct(values: pd.DataFrame, factor: float, unit: str, *, what: st
         value = values.iat[r, c]
         allowed = "0-100 (per cent)" if unit == "pct" else "0-1 (fraction)"
         raise ValueError(
-            f"{what} of sector {values.columns[c]!r}{_where(values.index[r])} is {value:g}; "
+            f"{what} of sector {values.columns[c]!r}{where(values.index[r])} is {value:g}; "
             f"allowed: {allowed}, since a sector's digital share cannot be negative or "
             "exceed its value added"
         )
@@ -242,12 +158,12 @@ def _weights_pct(
     tolerance: float,
     what: str = "sector_weights",
 ) -> tuple[pd.DataFrame, list[str]]:
-    _check_no_missing(values, what=what)
+    check_no_missing(values, what=what)
     pct = values * factor
     if (pct < 0).any().any():
         r, c = (int(i[0]) for i in np.nonzero((pct < 0).to_numpy()))
         raise ValueError(
-            f"{what} of sector {values.columns[c]!r}{_where(values.index[r])} is "
+            f"{what} of sector {values.columns[c]!r}{where(values.index[r])} is "
             f"{values.iat[r, c]:g}; weights must be non-negative"
         )
     sums = pct.sum(axis=1)
@@ -259,7 +175,7 @@ def _weights_pct(
         if unit == "pct" and abs(sums[row] - 1.0) <= 0.05:
             hint = " They look like fractions: pass weights_unit='share'."
         raise ValueError(
-            f"{what} sum to {sums[row] / factor:g}{_where(row)} ({sums[row]:.4g}%); allowed: "
+            f"{what} sum to {sums[row] / factor:g}{where(row)} ({sums[row]:.4g}%); allowed: "
             f"100% within {tolerance:g} pp. A sector is probably missing (product taxes "
             f"are often left out).{hint} Add it, or pass normalise=True to rescale the "
             "weights to 100% (the rescaling is recorded in the result's assumptions)."
@@ -270,7 +186,7 @@ def _weights_pct(
             raise ValueError(f"{what} sum to 0; cannot normalise")
         pct = pct.div(sums, axis=0) * 100.0
         if len(rescaled):
-            shown = ", ".join(f"{s:.4g}%{_where(r)}" for r, s in rescaled.items())
+            shown = ", ".join(f"{s:.4g}%{where(r)}" for r, s in rescaled.items())
             notes.append(f"sector weights rescaled to sum to 100% (they summed to {shown})")
     return pct, notes
 
@@ -295,42 +211,34 @@ def _broadcast(
     return a, b, a_series and b_series
 
 
-def _long(columns: Mapping[str, pd.DataFrame], one_period: bool) -> pd.DataFrame:
-    """Wide period x sector frames -> rows by sector (one period) or (year, sector)."""
-    first = next(iter(columns.values()))
-    if one_period:
-        out = pd.DataFrame({name: wide.iloc[0] for name, wide in columns.items()})
-        out.index.name = "sector"
-        return out
-    index = pd.MultiIndex.from_product([first.index, first.columns], names=["year", "sector"])
-    return pd.DataFrame(
-        {name: wide.to_numpy().ravel() for name, wide in columns.items()}, index=index
-    )
-
-
 def _with_total(frame: pd.DataFrame, column: str, total: pd.Series) -> pd.DataFrame:
     out = frame.copy()
     out[column] = total
     return out
 
 
-def _structure(
+def share_inputs(
     sector_weights: pd.Series | pd.DataFrame,
     intensities: pd.Series | pd.DataFrame,
-    *,
     weights_unit: str,
     intensity_unit: str,
     normalise: bool,
     tolerance: float,
+    /,
 ) -> tuple[pd.DataFrame, pd.DataFrame, bool, list[str]]:
-    """Validated weights and intensities in per cent, aligned (periods x sectors)."""
-    w_factor = _unit_factor("weights_unit", weights_unit)
-    d_factor = _unit_factor("intensity_unit", intensity_unit)
+    """Validated weights and intensities in per cent, aligned (periods x sectors).
+
+    Returns the weights, the intensities, whether both were one period (Series), and the
+    notes on any rescaling of the weights. The arguments are those of
+    :func:`structural_share`, positional so that every estimator passes them in one line.
+    """
+    w_factor = unit_factor("weights_unit", weights_unit, SHARE_UNITS)
+    d_factor = unit_factor("intensity_unit", intensity_unit, SHARE_UNITS)
     if not np.isfinite(tolerance) or tolerance < 0:
         raise ValueError(f"tolerance must be a non-negative number of pp; got {tolerance}")
-    w, w_series = _frame(sector_weights, what="sector_weights")
-    d, d_series = _frame(intensities, what="intensities")
-    _check_same_sectors(w, d, what_a="sector_weights", what_b="intensities")
+    w, w_series = to_wide(sector_weights, what="sector_weights", series="sectors")
+    d, d_series = to_wide(intensities, what="intensities", series="sectors")
+    check_same_columns(w, d, what_a="sector_weights", what_b="intensities", fix=SECTORS_FIX)
     d = d[w.columns]
     w, d, one_period = _broadcast(
         w, w_series, d, d_series, what_a="sector_weights", what_b="intensities"
@@ -395,28 +303,24 @@ def structural_share(
         100 % (unless ``normalise``), sectors or years present in one input only, unknown
         unit.
     """
-    w, d, one_period, notes = _structure(
-        sector_weights,
-        intensities,
-        weights_unit=weights_unit,
-        intensity_unit=intensity_unit,
-        normalise=normalise,
-        tolerance=tolerance,
+    w, d, one_period, notes = share_inputs(
+        sector_weights, intensities, weights_unit, intensity_unit, normalise, tolerance
     )
     contributions = w * d / 100.0
     share = contributions.sum(axis=1)
-    frame = _long(
+    frame = to_long(
         {
             "weight_pct": _with_total(w, "total", w.sum(axis=1)),
             "intensity_pct": _with_total(d, "total", share / w.sum(axis=1) * 100.0),
             "contribution_pp": _with_total(contributions, "total", share),
         },
         one_period,
+        series="sectors",
     )
     meta = make_meta(
         method="structural: sum over sectors of GRDP weight x digital intensity",
         basis="nominal",
-        assumptions=[_CURRENT_PRICES, *notes],
+        assumptions=[CURRENT_PRICES, *notes],
         unit="pct of GRDP",
     )
     return StructuralShare(
@@ -457,8 +361,8 @@ def sector_digital_share(
         A contribution for a sector without a weight, a weight that is not positive, a
         negative contribution, or a contribution larger than the sector (share > 100 %).
     """
-    c, c_series = _frame(contribution_pp, what="contribution_pp")
-    w, w_series = _frame(sector_weight, what="sector_weight")
+    c, c_series = to_wide(contribution_pp, what="contribution_pp", series="sectors")
+    w, w_series = to_wide(sector_weight, what="sector_weight", series="sectors")
     no_weight = [s for s in c.columns if s not in w.columns]
     if no_weight:
         raise ValueError(
@@ -470,18 +374,22 @@ def sector_digital_share(
     c, w, one_period = _broadcast(
         c, c_series, w, w_series, what_a="contribution_pp", what_b="sector_weight"
     )
-    _check_no_missing(c, what="contribution_pp")
-    _check_no_missing(w, what="sector_weight")
+    check_no_missing(c, what="contribution_pp")
+    check_no_missing(w, what="sector_weight")
     if (w <= 0).any().any():
         r, col = (int(i[0]) for i in np.nonzero((w <= 0).to_numpy()))
         raise ValueError(
-            f"sector_weight of {w.columns[col]!r}{_where(w.index[r])} is {w.iat[r, col]:g}; "
+            f"sector_weight of {w.columns[col]!r}{where(w.index[r])} is {w.iat[r, col]:g}; "
             "allowed: a positive share of GDP in per cent"
         )
     share = c / w * 100.0
     _intensities_pct(share, 1.0, "pct", what="digital share (contribution / weight)")
-    frame = _long({"contribution_pp": c, "weight_pct": w, "digital_share_pct": share}, one_period)
-    notes = [_CURRENT_PRICES]
+    frame = to_long(
+        {"contribution_pp": c, "weight_pct": w, "digital_share_pct": share},
+        one_period,
+        series="sectors",
+    )
+    notes = [CURRENT_PRICES]
     if dropped:
         notes.append(f"no DE contribution given for {dropped}: not estimated")
     meta = make_meta(
@@ -493,129 +401,13 @@ def sector_digital_share(
     return SectorShares(name="digital share within sectors", frame=frame, meta=meta)
 
 
-def compare_with_floors(
-    shares: pd.Series | pd.DataFrame | SectorShares,
-    *,
-    floors: Mapping[int, float],
-    year: int | None = None,
-) -> FloorComparison:
-    r"""Each sector's digital share against the floors "at least f % in year T".
-
-    For sector :math:`s` and floor :math:`(T, f)`, the share judged is the one of year
-    :math:`T` if observed, else the latest observed year before :math:`T`:
-
-    .. math::
-
-        \text{gap}_{s,T} = d_{s,t^*} - f, \qquad t^* = \max\{t \le T : d_{s,t}\
-        \text{observed}\}.
-
-    A gap :math:`\ge 0` meets the floor (in :math:`T`) or is already above it (before
-    :math:`T`); a negative gap is the shortfall in percentage points.
-
-    Parameters
-    ----------
-    shares : pandas.Series, pandas.DataFrame or SectorShares
-        Digital share within each sector, per cent: by sector for one year (give ``year``)
-        or year x sector.
-    floors : mapping of int to float
-        Floor year -> minimum share in per cent (the targets are data:
-        ``dxecon.targets.target_values(registry, "de_sector_share_min", ...)``).
-    year : int, optional
-        The year of a Series of shares. Required then; ignored for DataFrames.
-
-    Returns
-    -------
-    FloorComparison
-        Rows (sector, floor_year) with ``floor_pct``, ``share_year``, ``share_pct``,
-        ``gap_pp``, ``meets`` and a plain ``verdict``; :meth:`FloorComparison.every_sector`
-        gives the weakest sector per floor year.
-    """
-    if not isinstance(floors, Mapping) or not floors:
-        raise ValueError("floors must be a non-empty mapping {year: minimum share in %}")
-    floor_years = sorted(int(y) for y in floors)
-    floor_pct = {int(y): float(v) for y, v in floors.items()}
-    bad = {y: v for y, v in floor_pct.items() if not 0 <= v <= 100}
-    if bad:
-        raise ValueError(f"floors must be shares in per cent (0-100); got {bad}")
-    if isinstance(shares, SectorShares):
-        shares = shares.shares
-    if isinstance(shares, pd.Series):
-        if year is None:
-            raise ValueError("shares is one period (a Series by sector): pass year=<its year>")
-        shares = shares.to_frame(int(year)).T
-    wide, _ = _frame(shares, what="shares")
-    years = wide.index.to_numpy()
-    rows = []
-    for sector in wide.columns:
-        observed = wide[sector].dropna()
-        for floor_year in floor_years:
-            floor = floor_pct[floor_year]
-            before = observed[observed.index <= floor_year]
-            if before.empty:
-                rows.append(
-                    (
-                        sector,
-                        floor_year,
-                        floor,
-                        pd.NA,
-                        np.nan,
-                        np.nan,
-                        pd.NA,
-                        f"no share observed by {floor_year}",
-                    )
-                )
-                continue
-            share_year = int(before.index.max())
-            share = float(before.iloc[-1])
-            gap = share - floor
-            meets = bool(gap >= 0)
-            target = f"the {floor_year} floor of {floor:g}%"
-            if share_year == floor_year:
-                verdict = (
-                    f"meets {target} (+{gap:.2f} pp)"
-                    if meets
-                    else f"misses {target} by {-gap:.2f} pp"
-                )
-            elif meets:
-                verdict = f"already above {target} in {share_year} (+{gap:.2f} pp)"
-            else:
-                verdict = f"below {target} in {share_year}: {-gap:.2f} pp to gain by {floor_year}"
-            rows.append((sector, floor_year, floor, share_year, share, gap, meets, verdict))
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "sector",
-            "floor_year",
-            "floor_pct",
-            "share_year",
-            "share_pct",
-            "gap_pp",
-            "meets",
-            "verdict",
-        ],
-    ).set_index(["sector", "floor_year"])
-    frame["share_year"] = frame["share_year"].astype("Int64")
-    frame["meets"] = frame["meets"].astype("boolean")
-    meta = make_meta(
-        method="latest share at or before each floor year minus the floor",
-        basis="nominal",
-        assumptions=[
-            _CURRENT_PRICES,
-            f"shares observed in {sorted({int(y) for y in years})}",
-        ],
-        unit="pp",
-        floors=floor_pct,
-    )
-    return FloorComparison(name="sector digital shares against floors", frame=frame, meta=meta)
-
-
 def _as_period_frame(values: float | pd.Series, *, what: str) -> pd.Series:
     if isinstance(values, pd.Series):
         out = values.astype(float).copy()
         out.index = as_year_index(out.index, what=what)
         return out
     if np.isscalar(values):
-        return pd.Series([float(values)], index=pd.Index([_ONE], name="year"))
+        return pd.Series([float(values)], index=pd.Index([ONE], name="year"))
     raise TypeError(f"{what} must be a number or a Series indexed by year")
 
 
@@ -675,7 +467,7 @@ def core_digitised_split(
     meta = make_meta(
         method="GSO: DE value added = core digital economy + digitised part of other industries",
         basis="nominal",
-        assumptions=[_CURRENT_PRICES],
+        assumptions=[CURRENT_PRICES],
         unit="pct of GDP",
     )
     return EstimateResult(name="digital economy: core and digitised parts", frame=both, meta=meta)
@@ -730,101 +522,6 @@ def period_average(
             f"{w.to_dict()}"
         )
     return float((window * w).sum() / w.sum())
-
-
-def decompose_share_change(
-    w0: pd.Series,
-    d0: pd.Series,
-    w1: pd.Series,
-    d1: pd.Series,
-    *,
-    weights_unit: str,
-    intensity_unit: str,
-    form: str = "shapley",
-    normalise: bool = False,
-    tolerance: float = WEIGHT_TOLERANCE_PP,
-) -> ShareDecomposition:
-    r"""Change in the DE share split into a structure effect and an intensity effect.
-
-    With :math:`S_t = \sum_s w_{st} d_{st}` (weights as fractions, intensities in per
-    cent), the default symmetric (Shapley, midpoint-weight) form has exactly two terms:
-
-    .. math::
-
-        \Delta S = \underbrace{\sum_s \Delta w_s\,\tfrac{d_{s0}+d_{s1}}{2}}_{\text{structure}}
-                 + \underbrace{\sum_s \tfrac{w_{s0}+w_{s1}}{2}\,\Delta d_s}_{\text{intensity}}
-
-    It is the average of the two orders of substitution, so it favours neither year. The
-    ``three_term`` form uses base-year weights and adds the interaction:
-
-    .. math::
-
-        \Delta S = \sum_s \Delta w_s\, d_{s0} + \sum_s w_{s0}\,\Delta d_s
-                 + \sum_s \Delta w_s\,\Delta d_s .
-
-    Both are exact, sector by sector: the terms sum to :math:`\Delta S` up to rounding.
-
-    Parameters
-    ----------
-    w0, d0, w1, d1 : pandas.Series
-        Weights and intensities by sector at the start (0) and end (1); the same sectors
-        in all four.
-    weights_unit, intensity_unit : {'pct', 'share'}
-    form : {'shapley', 'three_term'}
-    normalise, tolerance
-        As in :func:`structural_share`, for each period's weights.
-
-    Returns
-    -------
-    ShareDecomposition
-        ``frame`` by sector plus a ``total`` row with ``structure_pp``, ``intensity_pp``
-        (and ``interaction_pp``), ``change_pp``; ``meta`` has ``share_start`` and
-        ``share_end``.
-    """
-    check_choice("form", form, FORMS)
-    for name, value in (("w0", w0), ("d0", d0), ("w1", w1), ("d1", d1)):
-        if not isinstance(value, pd.Series):
-            raise TypeError(f"{name} must be a pandas Series indexed by sector")
-    options = {
-        "weights_unit": weights_unit,
-        "intensity_unit": intensity_unit,
-        "normalise": normalise,
-        "tolerance": tolerance,
-    }
-    ww0, dd0, _, notes0 = _structure(w0, d0, **options)
-    ww1, dd1, _, notes1 = _structure(w1, d1, **options)
-    _check_same_sectors(ww0, ww1, what_a="w0", what_b="w1")
-    sectors = ww0.columns
-    # Weights as fractions, intensities in per cent: products are pp of GRDP.
-    a0, b0 = ww0.iloc[0][sectors].to_numpy() / 100.0, dd0.iloc[0][sectors].to_numpy()
-    a1, b1 = ww1.iloc[0][sectors].to_numpy() / 100.0, dd1.iloc[0][sectors].to_numpy()
-    dw, dd = a1 - a0, b1 - b0
-    if form == "shapley":
-        terms = {"structure_pp": dw * (b0 + b1) / 2.0, "intensity_pp": (a0 + a1) / 2.0 * dd}
-    else:
-        terms = {"structure_pp": dw * b0, "intensity_pp": a0 * dd, "interaction_pp": dw * dd}
-    frame = pd.DataFrame(terms, index=pd.Index(sectors, name="sector"))
-    frame["change_pp"] = a1 * b1 - a0 * b0
-    frame.loc["total"] = frame.sum(axis=0)
-    share0, share1 = float((a0 * b0).sum()), float((a1 * b1).sum())
-    meta = make_meta(
-        method=(
-            "symmetric (Shapley) structure/intensity split"
-            if form == "shapley"
-            else "three-term split, base-year weights, with interaction"
-        ),
-        basis="nominal",
-        assumptions=[
-            _CURRENT_PRICES,
-            *(f"start: {n}" for n in notes0),
-            *(f"end: {n}" for n in notes1),
-        ],
-        unit="pp of GRDP",
-        share_start=share0,
-        share_end=share1,
-        form=form,
-    )
-    return ShareDecomposition(name="change in the DE share of GRDP", frame=frame, meta=meta)
 
 
 def calibrate_intensity_scale(
@@ -883,13 +580,8 @@ def calibrate_intensity_scale(
     target.index = as_year_index(target.index, what="published")
     if target.empty:
         raise ValueError("published has no values to calibrate against")
-    w, d, one_period, notes = _structure(
-        sector_weights,
-        intensities,
-        weights_unit=weights_unit,
-        intensity_unit=intensity_unit,
-        normalise=normalise,
-        tolerance=tolerance,
+    w, d, one_period, notes = share_inputs(
+        sector_weights, intensities, weights_unit, intensity_unit, normalise, tolerance
     )
     if one_period:
         w = pd.DataFrame(
@@ -955,7 +647,7 @@ def calibrate_intensity_scale(
         method="least squares (closed form) of published shares on scaled structural shares",
         basis="nominal",
         assumptions=[
-            _CURRENT_PRICES,
+            CURRENT_PRICES,
             f"one common scale {scale:.6g} on the intensities of {scaled}",
             *notes,
         ],
