@@ -135,12 +135,22 @@ def test_weights_must_sum_to_100_unless_normalised():
         structural_share(
             HP_WEIGHTS_2025 / 100, vn_intensities_2025(), weights_unit="pct", intensity_unit="pct"
         )
-    # Rounded published structures pass within the default 0.1 pp tolerance.
-    slightly_off = HP_WEIGHTS_2025 + pd.Series({"agro": 0.04})
-    structural_share(
-        slightly_off.fillna(HP_WEIGHTS_2025), vn_intensities_2025(),
-        weights_unit="pct", intensity_unit="pct",
-    )  # fmt: skip
+    # Rounded published structures pass within the default 0.1 pp tolerance, unrescaled:
+    # agro 4.59 instead of 4.55 makes the weights sum to 100.04.
+    slightly_off = HP_WEIGHTS_2025.copy()
+    slightly_off["agro"] = 4.59
+    options = {"weights_unit": "pct", "intensity_unit": "pct"}
+    tolerated = structural_share(slightly_off, vn_intensities_2025(), **options)
+    # By hand: 0.0459 * (100 * 0.13 / 11.64) + 0.5396 * (100 * 6.67 / 37.65)
+    #        + 0.3520 * (100 * 7.22 / 42.75) + 0.0629 * 0
+    #        = 0.051263 + 9.559448 + 5.944889 + 0 = 15.555599 (% of GRDP), weights as given.
+    assert tolerated.total == pytest.approx(15.555599, abs=1e-6)
+    assert tolerated.frame.loc["total", "weight_pct"] == pytest.approx(100.04, abs=1e-12)
+    assert not any("rescaled" in note for note in tolerated.assumptions)
+    # 0.2 pp off is beyond the tolerance: an error, not a silent rescaling.
+    slightly_off["agro"] = 4.75
+    with pytest.raises(ValueError, match=r"sum to 100.2 .*within 0.1 pp"):
+        structural_share(slightly_off, vn_intensities_2025(), **options)
 
 
 def test_sector_and_unit_mismatches_are_named():
@@ -292,6 +302,39 @@ def test_decomposition_separates_structure_and_intensity():
     assert three["interaction_pp"] == pytest.approx(-0.2 * 2)
     with pytest.raises(ValueError, match="form must be one of 'shapley', 'three_term'"):
         decompose_share_change(w0, d0, w1, d1, weights_unit="pct", intensity_unit="pct", form="x")
+
+
+def test_city_vs_nation_gap_hand_computed():
+    # Two sectors, a nation and a city (weights % of GRDP, intensities % of sector VA):
+    #   nation: w = (60, 40), d = (10, 30) -> S = 0.6*10 + 0.4*30 = 6 + 12 = 18
+    #   city:   w = (40, 60), d = (20, 30) -> S = 0.4*20 + 0.6*30 = 8 + 18 = 26; gap 8
+    # Symmetric form: structure = -0.2*(10+20)/2 + 0.2*(30+30)/2 = -3 + 6 = 3
+    #                 intensity = (0.6+0.4)/2*10 + (0.4+0.6)/2*0 = 5 + 0 = 5; 3 + 5 = 8
+    # Three-term: structure -0.2*10 + 0.2*30 = 4; intensity 0.6*10 + 0.4*0 = 6;
+    #             interaction -0.2*10 + 0.2*0 = -2; 4 + 6 - 2 = 8
+    nation_w, nation_d = pd.Series({"a": 60.0, "b": 40.0}), pd.Series({"a": 10.0, "b": 30.0})
+    city_w, city_d = pd.Series({"a": 40.0, "b": 60.0}), pd.Series({"a": 20.0, "b": 30.0})
+    options = {"weights_unit": "pct", "intensity_unit": "pct", "labels": ("nation", "city")}
+    result = decompose_share_change(nation_w, nation_d, city_w, city_d, **options)
+    assert result.share_start == pytest.approx(18.0, abs=1e-12)
+    assert result.share_end == pytest.approx(26.0, abs=1e-12)
+    assert result.change == pytest.approx(8.0, abs=1e-12)
+    assert result.components.to_dict() == pytest.approx(
+        {"structure": 3.0, "intensity": 5.0}, abs=1e-12
+    )
+    assert result.frame.loc["a", "structure_pp"] == pytest.approx(-3.0, abs=1e-12)
+    assert result.frame.loc["b", "intensity_pp"] == 0.0
+    assert result.components.sum() == pytest.approx(result.change, abs=1e-12)
+    table = result.components_table()["value"]
+    assert table.tolist() == pytest.approx([18.0, 3.0, 5.0, 26.0], abs=1e-12)
+    assert table.index[0] == "DE share, nation (% of GRDP)"
+    assert "From nation to city:" in result.summary()
+    three = decompose_share_change(nation_w, nation_d, city_w, city_d, form="three_term", **options)
+    assert three.components.to_dict() == pytest.approx(
+        {"structure": 4.0, "intensity": 6.0, "interaction": -2.0}, abs=1e-12
+    )
+    with pytest.raises(ValueError, match="labels must be two non-empty names"):
+        decompose_share_change(nation_w, nation_d, city_w, city_d, **{**options, "labels": "x"})
 
 
 @st.composite

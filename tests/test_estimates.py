@@ -112,26 +112,27 @@ def test_sector_floors_and_required_growth(city, registry, instruments, digital_
 
 
 def test_share_gap_to_the_nation_decomposes_exactly(dataset, city):
-    from dxecon.digital import decompose_share_change
-
-    national = pd.Series(
-        {
-            s: dataset.series("sector_share_grdp", "VN", sector=s).values.loc[2025]
-            for s in ("agro", "ind_con", "services")
-        }
-    )
-    national["taxes"] = 100 - national.sum()
-    zero = pd.Series({"taxes": 0.0})
-    result = decompose_share_change(
-        national,
-        pd.concat([city.national.shares, zero]),
-        city.weights,
-        pd.concat([city.intensities, zero]),
-        weights_unit="pct",
-        intensity_unit="pct",
-    ).to_frame()
-    total = result.loc["total"]
-    assert total["structure_pp"] + total["intensity_pp"] == pytest.approx(22.28 - 14.02)
+    result = from_data.share_gap_to_nation(dataset, city)
+    # Nation (VN 2025): weights x intensities are the GSO sector contributions,
+    # 0.13 + 6.67 + 7.22 = 14.02% of GDP (taxes have no intensity). City (HP2025 2025): the
+    # calibration reproduces the one published point, 22.28%.
+    assert result.share_start == pytest.approx(14.02, abs=1e-12)
+    assert result.share_end == pytest.approx(22.28, abs=1e-12)
+    assert result.change == pytest.approx(22.28 - 14.02, abs=1e-12)
+    # By hand, symmetric form (weights /100, intensities in %). VN weights 11.64, 37.65,
+    # 42.75, taxes 100 - 92.04 = 7.96; city 4.55, 53.96, 35.20, 6.29. Intensities VN:
+    # agro 100*0.13/11.64 = 1.11684, ind_con 100*6.67/37.65 = 17.71580, services
+    # 100*7.22/42.75 = 16.88889; the city's ind_con (22.28 - 0.0455*1.11684
+    # - 0.3520*16.88889)/0.5396 = 30.17846, the others national.
+    # structure = sum dw (d0 + d1)/2 = -0.0709*1.11684 + 0.1631*(17.71580 + 30.17846)/2
+    #           - 0.0755*16.88889 + (-0.0167)*0 = -0.07918 + 3.90578 - 1.27511 = 2.55148
+    # intensity = sum (w0 + w1)/2 dd = 0.45805*(30.17846 - 17.71580) = 5.70852 (ind_con only)
+    assert result.components["structure"] == pytest.approx(2.55148, abs=1e-5)
+    assert result.components["intensity"] == pytest.approx(5.70852, abs=1e-5)
+    assert result.components.sum() == pytest.approx(result.change, abs=1e-12)
+    assert result.labels == ("VN 2025", "HP2025 2025 (estimate)")
+    assert any("taxes derived" in note for note in result.assumptions)
+    assert "From VN 2025 to HP2025 2025 (estimate)" in result.summary()
 
 
 def test_bad_arguments_say_what_is_allowed(dataset, estimate_args):
@@ -144,11 +145,14 @@ def test_bad_arguments_say_what_is_allowed(dataset, estimate_args):
         from_data.city_digital_estimate(dataset, **{**estimate_args, "intensity_year": 2019})
 
 
-def test_national_productivity_nominal_is_not_real(dataset):
-    table = from_data.national_productivity(dataset).to_frame().set_index("year")
+def test_national_productivity_nominal_is_not_real(dataset, productivity_params):
+    start = productivity_params["national_lp_start"]
+    table = from_data.national_productivity(dataset, start=start).to_frame().set_index("year")
     assert table.loc[2024, "lp_growth_nominal_pct"] == pytest.approx(100 * (221.9 / 199.3 - 1))
     assert table.loc[2024, "lp_growth_real_pct_published"] == 5.88
-    assert table.index.min() == 2021  # the 2020/2021 employment break is not crossed
+    assert table.index.min() == start  # the 2020/2021 employment break is not crossed
+    with pytest.raises(TypeError, match="start"):
+        from_data.national_productivity(dataset)  # the start is a parameter, not a default
 
 
 def test_city_productivity_uses_and_flags_the_employment_assumption(dataset, registry, instruments):

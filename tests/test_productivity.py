@@ -261,19 +261,25 @@ def test_assess_target_required_growth_matches_closed_form():
     levels = pd.Series({2020: 100.0, 2021: 116.0, 2022: 130.0, 2023: 140.0})
     result = assess_target(levels, base_year=2020, rate=15.0, target_year=2025, basis="real")
     frame = result.frame
-    required = 100 * ((100 * 1.15**5 / 140) ** (1 / 2) - 1)
-    assert frame.loc["compound_average", "required_real_pct"] == pytest.approx(required)
-    achieved = 100 * (1.4 ** (1 / 3) - 1)
-    assert frame.loc["compound_average", "observed_real_pct"] == pytest.approx(achieved)
-    assert frame.loc["compound_average", "gap_pp"] == pytest.approx(achieved - 15.0)
+    # By hand. Minimum 2025 level: 100 * 1.15^5 = 100 * 2.0113571875 = 201.13571875.
+    # From 140 in 2023, two years left: (201.13571875 / 140)^(1/2) = 1.43668370536^(1/2)
+    # = 1.19861741409, i.e. 19.861741409 % a year.
+    assert frame.loc["compound_average", "required_real_pct"] == pytest.approx(
+        19.861741409, abs=1e-8
+    )
+    # Achieved 2020-2023: 1.4^(1/3) = 1.11868894208, i.e. 11.868894208 %; 15 - 11.8689 short.
+    assert frame.loc["compound_average", "observed_real_pct"] == pytest.approx(
+        11.868894208, abs=1e-8
+    )
+    assert frame.loc["compound_average", "gap_pp"] == pytest.approx(-3.131105792, abs=1e-8)
     assert result.met("compound_average") is False
     assert bool(frame.loc["compound_average", "still_achievable"]) is True
-    # Every year: 2023 grew 7.7% < 15%, so that reading is lost for good.
+    # Every year: 2021 +16.0 %, 2022 130/116 = +12.07 %, 2023 140/130 = +7.69 % < 15 %, so
+    # that reading is lost for good; the weakest year's growth is reported.
     assert result.met("every_year") is False
     assert frame.loc["every_year", "weakest_year"] == 2023
+    assert frame.loc["every_year", "observed_real_pct"] == pytest.approx(7.692307692, abs=1e-8)
     assert bool(frame.loc["every_year", "still_achievable"]) is False
-    # Growing at the required rate from 2023 reaches the minimum 2025 level exactly.
-    assert 140 * (1 + required / 100) ** 2 == pytest.approx(100 * 1.15**5)
 
 
 def test_assess_target_on_the_minimum_path_meets_both_readings():

@@ -251,8 +251,8 @@ def targets_sentence(
 def floors_sentence(floors: pd.DataFrame, *, sector_names: Mapping[str, str] | None = None) -> str:
     """Each sector against the floors, from
     :func:`dxecon.estimation.from_data.sector_floors`'s frame (``sector``, ``floor_year``,
-    ``floor_pct``, ``share_pct``, ``meets``, ``required_growth_pct_per_year``): which sectors meet every floor, and what the others
-    would need."""
+    ``floor_pct``, ``share_pct``, ``meets``, ``required_growth_pct_per_year``): which
+    sectors meet every floor, and what the others would need."""
     names = dict(sector_names or {})
     lines = []
     last_year = int(floors["floor_year"].max())
