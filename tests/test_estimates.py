@@ -147,7 +147,10 @@ def test_bad_arguments_say_what_is_allowed(dataset, estimate_args):
 
 def test_national_productivity_nominal_is_not_real(dataset, productivity_params):
     start = productivity_params["national_lp_start"]
-    table = from_data.national_productivity(dataset, start=start).to_frame().set_index("year")
+    result = from_data.national_productivity(dataset, start=start)
+    table = result.to_frame().set_index("year")
+    # The sources of the figures chosen for 2021-2024 (data/observations.csv), not a typed list.
+    assert set(result.meta["sources"]) == {"N1", "N2", "N3", "N9", "N10", "X15"}
     assert table.loc[2024, "lp_growth_nominal_pct"] == pytest.approx(100 * (221.9 / 199.3 - 1))
     assert table.loc[2024, "lp_growth_real_pct_published"] == 5.88
     assert table.index.min() == start  # the 2020/2021 employment break is not crossed

@@ -125,6 +125,15 @@ def _published(dataset: Dataset, indicator: str, column: str) -> list[str]:
     return sorted(rows[column].unique())
 
 
+def _sources(series: list, *, years: pd.Index) -> list[str]:
+    """The sources of the figures used in ``years`` (from each series' provenance)."""
+    found = set()
+    for result in series:
+        figures = result.figures()
+        found.update(figures.loc[figures["year"].isin(years), "source_id"])
+    return sorted(found)
+
+
 def _structure_years(dataset: Dataset, geo: str) -> list[int]:
     obs = dataset.observations
     rows = obs[
@@ -487,7 +496,8 @@ def national_productivity(dataset: Dataset, *, start: int, as_of=None) -> Estima
     ``start`` is ``national_lp_start`` of ``params/productivity.yaml``: the first year after
     GSO's employment series break (subsistence farm workers removed between 2020 and 2021,
     ``data/README.md``), so that no growth rate spans the break."""
-    levels = dataset.series("lp_current", NATION, unit="m_vnd_per_worker", as_of=as_of).values
+    level_series = dataset.series("lp_current", NATION, unit="m_vnd_per_worker", as_of=as_of)
+    levels = level_series.values
     levels = levels[levels.index >= start].dropna()
     if levels.empty:
         raise SeriesSelectionError(
@@ -498,7 +508,8 @@ def national_productivity(dataset: Dataset, *, start: int, as_of=None) -> Estima
             allowed=[],
         )
     nominal = growth(levels, basis="nominal").rates
-    real = dataset.series("lp_growth_real", NATION, as_of=as_of).values
+    real_series = dataset.series("lp_growth_real", NATION, as_of=as_of)
+    real = real_series.values
     frame = pd.DataFrame(
         {
             "lp_current_m_vnd": levels,
@@ -519,7 +530,7 @@ def national_productivity(dataset: Dataset, *, start: int, as_of=None) -> Estima
             method="GSO",
             geography=NATION,
             columns="nominal and real growth are labelled per column",
-            sources=["N1", "N2", "N3", "N9", "N10", "X15"],
+            sources=_sources([level_series, real_series], years=levels.index),
             assumptions=[f"from {start}: no growth across GSO's employment series break"],
         ),
     )
