@@ -108,6 +108,7 @@ class ShareDecomposition(EstimateResult):
         ``interaction``); they add up to :attr:`change`."""
         effects = self.totals.drop("change_pp")
         effects.index = [name.removesuffix("_pp") for name in effects.index]
+        effects.name = "pp of GRDP"
         return effects
 
     def components_table(self) -> pd.DataFrame:
