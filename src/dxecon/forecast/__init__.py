@@ -37,11 +37,9 @@ from dxecon.forecast._series import (
 )
 from dxecon.forecast.backtest import (
     BacktestResult,
-    ModelFactory,
     ModelSelection,
     auto_forecast,
     backtest,
-    default_candidates,
     select_model,
 )
 from dxecon.forecast.models import (
@@ -51,8 +49,10 @@ from dxecon.forecast.models import (
     ForecastModel,
     LogitTrend,
     LogLinearTrend,
+    ModelFactory,
     Naive,
     Theta,
+    default_candidates,
 )
 from dxecon.forecast.results import ForecastFit, ForecastResult, combine_forecasts
 
