@@ -69,14 +69,17 @@ def bound_flags(checks: Mapping[str, tuple[float, float, float]]) -> list[str]:
     the flag (it is in the fit's parameters) so that the same flag from fits at several
     backtest origins reads the same and can be counted.
 
+    A parameter on its bound is one the data did not pin down: the optimiser stopped at
+    the edge of the allowed range.
+
     >>> bound_flags({"trend damping": (0.98, 0.8, 0.98)})
-    ['trend damping at its upper bound 0.98: the data do not pin it down']
+    ['trend damping at its upper bound 0.98']
     """
     flags = []
     for what, (value, lower, upper) in checks.items():
         for side, bound in (("lower", lower), ("upper", upper)):
             if abs(value - bound) <= BOUND_TOLERANCE * max(1.0, abs(bound)):
-                flags.append(f"{what} at its {side} bound {bound:g}: the data do not pin it down")
+                flags.append(f"{what} at its {side} bound {bound:g}")
     return flags
 
 
@@ -471,8 +474,7 @@ class Arima(ForecastModel):
             if name.startswith(("ar.", "ma.")) and abs(value) > UNIT_ROOT_FLAG:
                 term, bound = ("AR", "stationarity") if name[0] == "a" else ("MA", "invertibility")
                 flags.append(
-                    f"{term} coefficient at the {bound} bound (size above {UNIT_ROOT_FLAG:g}): "
-                    "the data do not pin it down"
+                    f"{term} coefficient at the {bound} bound (size above {UNIT_ROOT_FLAG:g})"
                 )
 
         def predict(steps: int, alphas: tuple[float, ...]) -> Prediction:
@@ -515,7 +517,7 @@ class DampedETS(ForecastModel):
 
     On short series the likelihood is flat and the optimiser often stops on the bounds
     (:math:`\alpha = \beta = 10^{-4}`, :math:`\phi = 0.98`) without a warning; such fits
-    are flagged in the diagnostics (``'trend damping at its upper bound 0.98: ...'``).
+    are flagged in the diagnostics (``'trend damping at its upper bound 0.98'``).
     """
 
     label = "damped_ets"
