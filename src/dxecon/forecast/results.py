@@ -134,8 +134,9 @@ class ForecastResult:
     params : dict
         Fitted parameters by name.
     diagnostics : tuple of str
-        Captured warnings (``'ConvergenceWarning: ...'``) and flags such as parameters on
-        their bounds. Empty means nothing to report.
+        Short sentences: captured warnings in plain words (``'the optimiser did not
+        converge: the estimates are unreliable'``) and flags such as parameters on their
+        bounds (``'trend damping at its upper bound 0.98'``). Empty means nothing to report.
     alpha : float
         Alpha of the ``lower``/``upper`` interval.
     history : pandas.Series
