@@ -207,7 +207,7 @@ def plain_warning(category: str, message: str) -> str:
 
     >>> plain_warning("ConvergenceWarning", "Maximum Likelihood optimization failed")
     'the optimiser did not converge: the estimates are unreliable'
-    >>> plain_warning("FutureWarning", "x is deprecated.\nUse y.")
+    >>> plain_warning("FutureWarning", "x is deprecated.\\nUse y.")
     'statsmodels warned (FutureWarning): x is deprecated.'
     """
     for known, start, meaning in PLAIN_WARNINGS:
