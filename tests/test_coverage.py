@@ -123,8 +123,13 @@ def test_shipped_national_drift_cannot_be_used_silently(dataset):
     # 0 of 3 inside its 80% interval: flagged, never a bare coverage number
     assert drift["coverage_80"] == TOO_FEW and drift["forecasts"] == 3
     assert drift["flag"].startswith("widened")
+    # What the fits at the backtest origins reported, counted; a dash when nothing.
+    assert drift["diagnostics"] == "-"
+    theta = table.set_index("model").loc["theta", "diagnostics"]
+    assert "smoothing weight at its upper bound 1 (1 of 2 fits)" in theta.split("; ")
     forecasts = forecast_catalog(entries, until=2030, dataset=dataset, as_of="2026-10")
     assert forecasts["flag"].str.len().gt(0).all()
+    assert forecasts["diagnostics"].str.len().gt(0).all()
     if (forecasts["model"] == "drift").any():
         assert forecasts["interval_note"].str.startswith("80% interval widened").all()
 

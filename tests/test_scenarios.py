@@ -354,9 +354,18 @@ def test_past_targets_are_scored_on_the_published_figure(baseline_card, dataset)
 
 def test_2030_targets_are_forecast_with_probabilities(baseline_card):
     de = baseline_card.set_index("goal_id").loc["TGT021"]
-    assert de["low"] <= de["median"] <= de["high"]
-    assert 0.0 <= de["probability"] <= 1.0
-    assert de["status"] in {"on track", "at risk", "off track"}
+    # The seeded Monte Carlo is deterministic: these are the values it gave for the shipped
+    # baseline (params/scenarios/baseline.yaml, its seed, 4,000 paths as in baseline_card)
+    # on the shipped data/, printed by score(simulate(...)).to_frame() when the test was
+    # written. They change only when the model, the baseline's assumptions or its data
+    # change: then find which, and update them on purpose, never to make the test pass.
+    np.testing.assert_allclose(
+        [de["median"], de["low"], de["high"]],
+        [24.889757186534894, 24.012155523252307, 25.822690092425685],
+        rtol=1e-9,
+    )
+    assert de["probability"] == 0.0  # no path reaches the target by its year
+    assert de["status"] == "off track"
     lp = baseline_card.set_index("goal_id").loc["TGT023"]
     assert "nominal, compound average" in lp["other_readings"]
 

@@ -22,6 +22,11 @@ Statsmodels warnings never reach the caller: they are captured into
 ``ForecastResult.diagnostics`` together with flags such as parameters on their bounds.
 Anything random (the logit model's mean) uses a fixed seed, so results are reproducible.
 
+Modules depend one way, with no import circle: ``_series`` (index, gaps, warnings) ->
+``results`` (forecast tables; it states as Protocols what it needs of a model and of a
+model choice) -> ``models`` (the models and the candidate set) -> ``backtest`` (scores,
+model choice) -> ``coverage``, ``catalog``, ``realtime``.
+
 Importing this module does not import statsmodels; models import the parts they need
 when fitted.
 """
@@ -37,11 +42,9 @@ from dxecon.forecast._series import (
 )
 from dxecon.forecast.backtest import (
     BacktestResult,
-    ModelFactory,
     ModelSelection,
     auto_forecast,
     backtest,
-    default_candidates,
     select_model,
 )
 from dxecon.forecast.models import (
@@ -51,8 +54,10 @@ from dxecon.forecast.models import (
     ForecastModel,
     LogitTrend,
     LogLinearTrend,
+    ModelFactory,
     Naive,
     Theta,
+    default_candidates,
 )
 from dxecon.forecast.results import ForecastFit, ForecastResult, combine_forecasts
 

@@ -175,18 +175,61 @@ def dedupe(messages: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(messages))
 
 
+#: Said when the optimiser stopped before converging, whoever noticed (a statsmodels
+#: ConvergenceWarning or the fit's own ``converged`` flag): one sentence, so it is listed once.
+NOT_CONVERGED = "the optimiser did not converge: the estimates are unreliable"
+
+#: statsmodels' warnings in plain words: (category, start of the message, what it means).
+#: An empty category or start matches any. Unknown warnings are kept, first line only.
+PLAIN_WARNINGS = (
+    ("ConvergenceWarning", "", NOT_CONVERGED),
+    (
+        "",
+        "Non-stationary starting autoregressive",
+        "the AR term's starting values were non-stationary; the fit started from zero",
+    ),
+    (
+        "",
+        "Non-invertible starting MA",
+        "the MA term's starting values were non-invertible; the fit started from zero",
+    ),
+    (
+        "",
+        "Too few observations to estimate starting parameters",
+        "too few observations for starting values; the fit started from zero",
+    ),
+    ("RuntimeWarning", "", "numerical trouble in the fit (overflow or division by zero)"),
+)
+
+
+def plain_warning(category: str, message: str) -> str:
+    """A warning as a short sentence a reader can act on.
+
+    >>> plain_warning("ConvergenceWarning", "Maximum Likelihood optimization failed")
+    'the optimiser did not converge: the estimates are unreliable'
+    >>> plain_warning("FutureWarning", "x is deprecated.\\nUse y.")
+    'statsmodels warned (FutureWarning): x is deprecated.'
+    """
+    for known, start, meaning in PLAIN_WARNINGS:
+        if category == (known or category) and message.startswith(start):
+            return meaning
+    first_line = message.strip().splitlines()[0] if message.strip() else ""
+    return f"statsmodels warned ({category}): {first_line}"
+
+
 @contextmanager
 def captured_warnings(into: list[str]) -> Iterator[None]:
-    """Record every warning raised inside the block as ``'Category: message'`` into ``into``.
+    """Record every warning raised inside the block, in plain words, into ``into``.
 
     The warnings do not reach the caller: notebooks stay clean and nbval strict mode does
     not see stray stderr. ``simplefilter('always')`` is needed because a caller's
     ``'error'`` filter would otherwise turn statsmodels' warnings into exceptions, and the
-    default ``'once'``-style filters would hide repeats from later fits.
+    default ``'once'``-style filters would hide repeats from later fits. Each warning is
+    put in words by :func:`plain_warning`.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             yield
         finally:
-            into.extend(f"{w.category.__name__}: {w.message}" for w in caught)
+            into.extend(plain_warning(w.category.__name__, str(w.message)) for w in caught)

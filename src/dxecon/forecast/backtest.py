@@ -21,7 +21,8 @@ Errors are pooled over all origins and horizons (each (origin, h) pair weighs th
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -33,16 +34,7 @@ from dxecon.forecast._series import (
     missing_years,
     to_annual,
 )
-from dxecon.forecast.models import (
-    Arima,
-    DampedETS,
-    Drift,
-    ForecastModel,
-    LogitTrend,
-    LogLinearTrend,
-    Naive,
-    Theta,
-)
+from dxecon.forecast.models import Drift, ModelFactory, Naive, default_candidates
 from dxecon.forecast.results import (
     DEFAULT_ALPHA,
     ForecastResult,
@@ -53,17 +45,11 @@ from dxecon.forecast.results import (
 
 __all__ = [
     "BacktestResult",
-    "ModelFactory",
     "ModelSelection",
     "auto_forecast",
     "backtest",
-    "default_candidates",
     "select_model",
 ]
-
-#: Anything that turns a training series into a model: a model class, or
-#: ``functools.partial(LogitTrend, ceiling=100)``.
-ModelFactory = Callable[[pd.Series], ForecastModel]
 
 DEFAULT_MIN_TRAIN = 4
 DEFAULT_BACKTEST_HORIZON = 2
@@ -71,28 +57,6 @@ DEFAULT_BACKTEST_HORIZON = 2
 # Errors a model may raise on a particular training window; anything else is a bug and
 # must surface. LinAlgError subclasses ValueError; it is listed for clarity.
 _FIT_ERRORS = (ValueError, np.linalg.LinAlgError, ArithmeticError)
-
-
-def default_candidates(*, ceiling: float | None = None, floor: float = 0.0) -> list[ModelFactory]:
-    """The standard candidate set for :func:`select_model` and :func:`auto_forecast`.
-
-    Naive, drift, log-linear trend, Theta, ARIMA(1,1,0) and ARIMA(0,1,1) with drift, and
-    damped ETS; plus the logit trend when a ``ceiling`` is given (only then is the series
-    known to be a bounded share). Candidates that cannot handle a series (too short,
-    non-positive values for the log trend) are reported and skipped, not fatal.
-    """
-    candidates: list[ModelFactory] = [
-        Naive,
-        Drift,
-        LogLinearTrend,
-        Theta,
-        functools.partial(Arima, order=(1, 1, 0)),
-        functools.partial(Arima, order=(0, 1, 1)),
-        DampedETS,
-    ]
-    if ceiling is not None:
-        candidates.append(functools.partial(LogitTrend, ceiling=ceiling, floor=floor))
-    return candidates
 
 
 def _factory_label(factory: ModelFactory) -> str:
@@ -152,11 +116,14 @@ class BacktestResult:
         ``smape`` (the term :math:`200|e|/(|y|+|\\hat y|)`) and ``covered``.
     scores : pandas.DataFrame
         Index ``model``; columns ``mase``, ``smape``, ``coverage``, ``origins``,
-        ``forecasts`` and ``eligible`` (evaluated at every origin, so comparable).
+        ``forecasts``, ``eligible`` (evaluated at every origin, so comparable) and
+        ``diagnostics``: what the model's fits reported (warnings, parameters on their
+        bounds), each with the number of fits it came from, ``'; '``-separated, or ``''``.
     origins : tuple of int
         The origins (last training year), oldest first.
     diagnostics : tuple of str
-        Models not evaluated, origins skipped (too few points) or failed fits.
+        Models not evaluated, origins skipped (too few points) or failed fits. What the
+        fits themselves reported is in ``scores['diagnostics']``.
     factories : mapping
         Model name -> the factory that builds it.
     """
@@ -258,6 +225,16 @@ def _error_rows(
             **extra,
         }
     )
+
+
+def fit_diagnostics(reported: Sequence[Sequence[str]]) -> str:
+    """What several fits of one model reported, each message once with how many fits said it.
+
+    >>> fit_diagnostics([["damping at its bound"], [], ["damping at its bound", "no fit"]])
+    'damping at its bound (2 of 3 fits); no fit (1 of 3 fits)'
+    """
+    counts = Counter(message for messages in reported for message in dict.fromkeys(messages))
+    return "; ".join(f"{m} ({n} of {len(reported)} fits)" for m, n in counts.most_common())
 
 
 def _scores(errors: pd.DataFrame, names: Sequence[str], n_origins: int) -> pd.DataFrame:
@@ -372,6 +349,7 @@ def _backtest(y, named, unusable, *, min_train: int, horizon: int, alphas: tuple
     origins = tuple(int(years[i - 1]) for i in range(min_train, len(y)))
     frames = []
     skipped: dict[str, list[str]] = {}
+    reported: dict[str, list[tuple[str, ...]]] = {name: [] for name in named}
     for i, origin in zip(range(min_train, len(y)), origins, strict=True):
         train, actual = y.iloc[:i], y.iloc[i : i + horizon]
         scale = float(np.mean(np.abs(np.diff(train.to_numpy()))))
@@ -388,6 +366,7 @@ def _backtest(y, named, unusable, *, min_train: int, horizon: int, alphas: tuple
             except _FIT_ERRORS as exc:
                 skipped.setdefault(name, []).append(f"{origin} (fit failed: {exc})")
                 continue
+            reported[name].append(result.diagnostics)
             frame = _error_rows(name, origin, actual, result.frame, scale, alphas[1:])
             if len(alphas) > 1:
                 frame[coverage_column(alpha)] = frame["covered"]
@@ -397,9 +376,11 @@ def _backtest(y, named, unusable, *, min_train: int, horizon: int, alphas: tuple
     errors = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_ERROR_COLUMNS)
     )
+    scores = _scores(errors, list(named), len(origins))
+    scores["diagnostics"] = [fit_diagnostics(reported[name]) for name in scores.index]
     return BacktestResult(
         errors=errors,
-        scores=_scores(errors, list(named), len(origins)),
+        scores=scores,
         origins=origins,
         diagnostics=tuple(diagnostics),
         min_train=min_train,

@@ -23,9 +23,9 @@ from dxecon.forecast.backtest import (
     BacktestResult,
     auto_forecast,
     backtest,
-    default_candidates,
 )
 from dxecon.forecast.coverage import TOO_FEW, CoverageRule, conformal_widen, coverage_table
+from dxecon.forecast.models import default_candidates
 from dxecon.params import load_yaml
 
 KEY_COLUMNS = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
@@ -108,7 +108,26 @@ def entries_from_params(
 
 
 #: Columns of `backtest_catalog`, present even when no series could be backtested.
-BACKTEST_COLUMNS = ["series", "model", "mase", "smape", "coverage", "origins", "eligible", "note"]
+BACKTEST_COLUMNS = [
+    "series",
+    "model",
+    "mase",
+    "smape",
+    "coverage",
+    "origins",
+    "eligible",
+    "note",
+    "diagnostics",
+]
+
+#: Shown in a table's ``diagnostics`` column when the fits reported nothing.
+NO_DIAGNOSTICS = "-"
+
+
+def _diagnostics_cell(messages) -> str:
+    """Diagnostics for a table cell: ``'; '``-joined, or :data:`NO_DIAGNOSTICS`."""
+    text = messages if isinstance(messages, str) else "; ".join(messages)
+    return text or NO_DIAGNOSTICS
 
 
 # -- backtest settings and pools (params/forecasts.yaml, key `backtest`) ----------------------
@@ -240,9 +259,11 @@ def backtest_catalog(
 ) -> pd.DataFrame:
     """Backtest scores and interval coverage of every default model on every entry.
 
-    One row per (series, model): MASE, sMAPE, origins, ``eligible``, then coverage at
-    every level of the rule (own backtest, and pooled over the series' pool when
-    ``dataset`` is given), how many forecasts each rests on, and the ``flag``
+    One row per (series, model): MASE, sMAPE, origins, ``eligible``, ``note``,
+    ``diagnostics`` (what the model's fits at the backtest origins reported: warnings,
+    parameters on their bounds, with how many fits said so; ``-`` when nothing), then
+    coverage at every level of the rule (own backtest, and pooled over the series' pool
+    when ``dataset`` is given), how many forecasts each rests on, and the ``flag``
     (see :func:`dxecon.forecast.coverage.coverage_table`). ``rule`` and ``pools`` default
     to ``params/forecasts.yaml`` (key ``backtest``).
     """
@@ -280,6 +301,7 @@ def backtest_catalog(
     extra = [c for c in table.columns if c not in BACKTEST_COLUMNS]
     table = table.reindex(columns=[*BACKTEST_COLUMNS, *extra])
     table["note"] = table["note"].astype(object).where(table["note"].notna(), "")
+    table["diagnostics"] = table["diagnostics"].fillna("").map(_diagnostics_cell)
     return table
 
 
@@ -299,9 +321,11 @@ def forecast_catalog(
     those the coverage rule keeps (``low_coverage: drop`` removes a model whose
     intervals are too narrow); a kept model judged too narrow gets intervals widened from
     its backtest errors (own, or pooled when its own are too few). Columns: the series
-    key, year, median, lower, upper, model, interval, ``flag`` (the backtest table's) and
-    ``interval_note`` (how the interval was made). An entry with too few figures published
-    by ``as_of`` for any model is left out (empty frame when every entry is).
+    key, year, median, lower, upper, model, interval, ``flag`` (the backtest table's),
+    ``interval_note`` (how the interval was made) and ``diagnostics`` (what the fit of the
+    chosen model on the whole series reported; ``-`` when nothing). An entry with too few
+    figures published by ``as_of`` for any model is left out (empty frame when every
+    entry is).
     """
     judged = _judge_entries(entries, dataset=dataset, as_of=as_of, rule=rule, pools=pools)
     frames = []
@@ -322,12 +346,14 @@ def forecast_catalog(
                 continue  # too few figures published by the as-of date: nothing to forecast
             frame = result.frame
             model = result.model
+            # auto_forecast puts the reason for its choice first; the flag says it here.
+            diagnostics = result.diagnostics[1:]
             if bt is not None:
                 flag = "no model kept by the coverage rule; fell back to the default model"
         else:
             factory = bt.factories[chosen]
             result = factory(entry.series).fit().forecast(until=until, alpha=alpha)
-            frame, model = result.frame, result.model
+            frame, model, diagnostics = result.frame, result.model, result.diagnostics
             flag = str(table.at[chosen, "flag"])
             if flag.startswith("widened"):
                 pooled = str(table.at[chosen, "judged_on"]).startswith("pool")
@@ -353,8 +379,10 @@ def forecast_catalog(
         frame["interval"] = f"{round(100 * (1 - alpha))}%"
         frame["flag"] = flag
         frame["interval_note"] = note
+        frame["diagnostics"] = _diagnostics_cell(diagnostics)
         frames.append(frame)
     if not frames:
         columns = [*(entries[0].key if entries else {}), "year", "median", "lower", "upper"]
-        return pd.DataFrame(columns=[*columns, "model", "interval", "flag", "interval_note"])
+        extra = ["model", "interval", "flag", "interval_note", "diagnostics"]
+        return pd.DataFrame(columns=[*columns, *extra])
     return pd.concat(frames, ignore_index=True)

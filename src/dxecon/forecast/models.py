@@ -26,14 +26,16 @@ stay cheap, and ``statsmodels.api`` alone costs about 1.7 s.
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from dxecon.forecast._series import (
+    NOT_CONVERGED,
     SeriesGapError,
     SeriesTooShortError,
     captured_warnings,
@@ -49,8 +51,10 @@ __all__ = [
     "ForecastModel",
     "LogLinearTrend",
     "LogitTrend",
+    "ModelFactory",
     "Naive",
     "Theta",
+    "default_candidates",
 ]
 
 #: Fitted values this close to a bound (absolute, or relative for bounds beyond 1) count as
@@ -59,15 +63,23 @@ BOUND_TOLERANCE = 1e-3
 
 
 def bound_flags(checks: Mapping[str, tuple[float, float, float]]) -> list[str]:
-    """Flags for parameters at their bounds; ``checks[name] = (value, lower, upper)``."""
+    """Flags for parameters at their bounds; ``checks[what] = (value, lower, upper)``.
+
+    ``what`` names the parameter in words (``'trend damping'``). The value is left out of
+    the flag (it is in the fit's parameters) so that the same flag from fits at several
+    backtest origins reads the same and can be counted.
+
+    A parameter on its bound is one the data did not pin down: the optimiser stopped at
+    the edge of the allowed range.
+
+    >>> bound_flags({"trend damping": (0.98, 0.8, 0.98)})
+    ['trend damping at its upper bound 0.98']
+    """
     flags = []
-    for name, (value, lower, upper) in checks.items():
+    for what, (value, lower, upper) in checks.items():
         for side, bound in (("lower", lower), ("upper", upper)):
             if abs(value - bound) <= BOUND_TOLERANCE * max(1.0, abs(bound)):
-                flags.append(
-                    f"parameters on bounds: {name} = {value:.4g} is at its {side} bound "
-                    f"{bound:g}, so the data do not pin it down"
-                )
+                flags.append(f"{what} at its {side} bound {bound:g}")
     return flags
 
 
@@ -398,7 +410,9 @@ class Theta(ForecastModel):
 
         params = {"b0": b0, "alpha": alpha, "sigma2": sigma2}
         return Estimate(
-            params=params, predict=predict, flags=bound_flags({"alpha": (alpha, 0.0, 1.0)})
+            params=params,
+            predict=predict,
+            flags=bound_flags({"smoothing weight": (alpha, 0.0, 1.0)}),
         )
 
 
@@ -455,12 +469,12 @@ class Arima(ForecastModel):
         params = {("drift" if k == "x1" else k): float(v) for k, v in fit.params.items()}
         flags = []
         if not fit.mle_retvals.get("converged", True):
-            flags.append("optimizer did not converge: estimates are unreliable")
+            flags.append(NOT_CONVERGED)
         for name, value in params.items():
             if name.startswith(("ar.", "ma.")) and abs(value) > UNIT_ROOT_FLAG:
-                bound = "stationarity" if name.startswith("ar.") else "invertibility"
+                term, bound = ("AR", "stationarity") if name[0] == "a" else ("MA", "invertibility")
                 flags.append(
-                    f"parameters on bounds: {name} = {value:.4g} is at the {bound} bound (|1|)"
+                    f"{term} coefficient at the {bound} bound (size above {UNIT_ROOT_FLAG:g})"
                 )
 
         def predict(steps: int, alphas: tuple[float, ...]) -> Prediction:
@@ -483,6 +497,12 @@ ETS_BOUNDS = {
     "smoothing_trend / smoothing_level": (1e-4, 1 - 1e-4),
     "damping_trend": (0.8, 0.98),
 }
+#: The ETS parameters above in words, for the diagnostics.
+ETS_WORDS = {
+    "smoothing_level": "level smoothing",
+    "smoothing_trend / smoothing_level": "trend smoothing (relative to the level's)",
+    "damping_trend": "trend damping",
+}
 
 
 class DampedETS(ForecastModel):
@@ -497,7 +517,7 @@ class DampedETS(ForecastModel):
 
     On short series the likelihood is flat and the optimiser often stops on the bounds
     (:math:`\alpha = \beta = 10^{-4}`, :math:`\phi = 0.98`) without a warning; such fits
-    are flagged ``parameters on bounds`` in the diagnostics.
+    are flagged in the diagnostics (``'trend damping at its upper bound 0.98'``).
     """
 
     label = "damped_ets"
@@ -516,17 +536,14 @@ class DampedETS(ForecastModel):
         fit = model.fit(disp=False)
         params = {k: float(v) for k, v in zip(model.param_names, fit.params, strict=True)}
         alpha, beta = params["smoothing_level"], params["smoothing_trend"]
-        checks = {
-            "smoothing_level": (alpha, *ETS_BOUNDS["smoothing_level"]),
-            "smoothing_trend / smoothing_level": (
-                beta / alpha,
-                *ETS_BOUNDS["smoothing_trend / smoothing_level"],
-            ),
-            "damping_trend": (params["damping_trend"], *ETS_BOUNDS["damping_trend"]),
+        values = {
+            "smoothing_level": alpha,
+            "smoothing_trend / smoothing_level": beta / alpha,
+            "damping_trend": params["damping_trend"],
         }
-        flags = bound_flags(checks)
+        flags = bound_flags({ETS_WORDS[k]: (v, *ETS_BOUNDS[k]) for k, v in values.items()})
         if not fit.mle_retvals.get("converged", True):
-            flags.append("optimizer did not converge: estimates are unreliable")
+            flags.append(NOT_CONVERGED)
         n = self.nobs
 
         def predict(steps: int, alphas: tuple[float, ...]) -> Prediction:
@@ -539,3 +556,30 @@ class DampedETS(ForecastModel):
             return Prediction(mean=mean, median=mean.copy(), intervals=intervals)
 
         return Estimate(params=params, predict=predict, flags=flags)
+
+
+#: Anything that turns a training series into a model: a model class, or
+#: ``functools.partial(LogitTrend, ceiling=100)``.
+ModelFactory = Callable[[pd.Series], ForecastModel]
+
+
+def default_candidates(*, ceiling: float | None = None, floor: float = 0.0) -> list[ModelFactory]:
+    """The standard candidates for model choice by backtest (``select_model``).
+
+    Naive, drift, log-linear trend, Theta, ARIMA(1,1,0) and ARIMA(0,1,1) with drift, and
+    damped ETS; plus the logit trend when a ``ceiling`` is given (only then is the series
+    known to be a bounded share). Candidates that cannot handle a series (too short,
+    non-positive values for the log trend) are reported and skipped, not fatal.
+    """
+    candidates: list[ModelFactory] = [
+        Naive,
+        Drift,
+        LogLinearTrend,
+        Theta,
+        functools.partial(Arima, order=(1, 1, 0)),
+        functools.partial(Arima, order=(0, 1, 1)),
+        DampedETS,
+    ]
+    if ceiling is not None:
+        candidates.append(functools.partial(LogitTrend, ceiling=ceiling, floor=floor))
+    return candidates

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -979,8 +979,42 @@ def headline(result: NowcastResult) -> str:
     return text
 
 
-def readable(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
-    out = frame[list(columns)].rename(columns=columns)
+#: Titles (with units) of the nowcast tables' columns; a table may retitle one.
+TITLES = {
+    "method": "method",
+    "median": "median, %",
+    "lower": "interval low, %",
+    "upper": "interval high, %",
+    "past_years": "past years it rests on",
+    "stage": "latest release",
+    "value": "cumulative growth, %",
+    "geo": "boundary",
+    "boundary": "boundary note",
+    "publisher": "source",
+    "published": "published",
+    "obs_id": "figure id",
+    "years": "years",
+    "mae": "mean absolute error, points",
+    "years_with_interval": "years with an interval",
+    "verdict": "verdict",
+    "which_years": "which years",
+    "bridge_mae": "bridge: mean absolute error, points",
+    "carry_mae": "cumulative carried to year end: MAE, points",
+    "last_year_mae": "last year's growth: MAE, points",
+}
+
+
+def readable(
+    frame: pd.DataFrame, columns: Mapping[str, str] | Sequence[str], **retitled: str
+) -> pd.DataFrame:
+    """The ``columns`` of ``frame`` with titles, numbers rounded, "not available" for NaN.
+
+    ``columns`` maps a column to its title, or lists columns titled by :data:`TITLES`;
+    keyword arguments retitle single columns (``stage="release"``).
+    """
+    named = columns if isinstance(columns, Mapping) else {c: TITLES.get(c, c) for c in columns}
+    titles = {column: retitled.get(column, title) for column, title in named.items()}
+    out = frame[list(titles)].rename(columns=titles)
     for col in out.columns:
         if out[col].dtype.kind == "f":
             out[col] = out[col].map(
@@ -991,16 +1025,7 @@ def readable(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
 
 def display_nowcast(result: NowcastResult) -> pd.DataFrame:
     """The nowcast and its benchmarks with titles and units, no NaN."""
-    return readable(
-        result.to_frame(),
-        {
-            "method": "method",
-            "median": "median, %",
-            "lower": "interval low, %",
-            "upper": "interval high, %",
-            "past_years": "past years it rests on",
-        },
-    )
+    return readable(result.to_frame(), ["method", "median", "lower", "upper", "past_years"])
 
 
 def display_inputs(result: NowcastResult):
@@ -1016,53 +1041,22 @@ def display_inputs(result: NowcastResult):
         stage=result.inputs["stage"].map(STAGE_LABELS),
         published=result.inputs["published"].dt.strftime("%Y-%m-%d"),
     )
-    return readable(
-        frame,
-        {
-            "stage": "release",
-            "value": "cumulative growth, %",
-            "geo": "boundary",
-            "boundary": "boundary note",
-            "publisher": "source",
-            "published": "published",
-            "obs_id": "figure id",
-        },
-    )
+    columns = ["stage", "value", "geo", "boundary", "publisher", "published", "obs_id"]
+    return readable(frame, columns, stage="release")
 
 
 def display_backtest(backtest: NowcastBacktest) -> pd.DataFrame:
     """MAE and coverage by stage and method, with the years each rests on."""
     table = backtest.table()
     table["coverage"] = table["coverage"] * 100
-    level = f"{100 * backtest.level:g}%"
-    return readable(
-        table,
-        {
-            "stage": "latest release",
-            "method": "method",
-            "years": "years",
-            "mae": "mean absolute error, points",
-            "coverage": f"{level} interval coverage, %",
-            "years_with_interval": "years with an interval",
-            "verdict": "verdict",
-        },
-    )
+    columns = ["stage", "method", "years", "mae", "coverage", "years_with_interval", "verdict"]
+    return readable(table, columns, coverage=f"{100 * backtest.level:g}% interval coverage, %")
 
 
 def display_head_to_head(backtest: NowcastBacktest) -> pd.DataFrame:
     """The bridge and the naive benchmarks on common years, with titles and units."""
-    return readable(
-        backtest.head_to_head(),
-        {
-            "stage": "latest release",
-            "years": "years",
-            "which_years": "which years",
-            "bridge_mae": "bridge: mean absolute error, points",
-            "carry_mae": "cumulative carried to year end: MAE, points",
-            "last_year_mae": "last year's growth: MAE, points",
-            "verdict": "verdict",
-        },
-    )
+    columns = ["stage", "years", "which_years", "bridge_mae", "carry_mae", "last_year_mae"]
+    return readable(backtest.head_to_head(), [*columns, "verdict"])
 
 
 def path_chart(result: NowcastResult):

@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from dxecon.forecast._series import captured_warnings, dedupe, to_int_years
-
-if TYPE_CHECKING:
-    from dxecon.forecast.backtest import ModelSelection
-    from dxecon.forecast.models import ForecastModel
 
 __all__ = ["ForecastFit", "ForecastResult", "combine_forecasts"]
 
@@ -40,6 +36,40 @@ class Estimate:
     params: dict[str, float]
     predict: Predictor
     flags: list[str] = field(default_factory=list)
+
+
+class FittedModel(Protocol):
+    """What a fit needs of its model (:class:`~dxecon.forecast.models.ForecastModel`).
+
+    Stated here, below the models, so that this module depends on no other forecast
+    module but the series helpers: models build results, never the other way round.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def nobs(self) -> int: ...
+
+    @property
+    def series(self) -> pd.Series: ...
+
+
+class Scored(Protocol):
+    """A backtest as a result reports it (:class:`~dxecon.forecast.backtest.BacktestResult`)."""
+
+    @property
+    def scores(self) -> pd.DataFrame: ...
+
+
+class Selection(Protocol):
+    """How a model was chosen (:class:`~dxecon.forecast.backtest.ModelSelection`)."""
+
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def backtest(self) -> Scored | None: ...
 
 
 def normal_prediction(mean: np.ndarray, sd: np.ndarray, alphas: tuple[float, ...]) -> Prediction:
@@ -104,8 +134,9 @@ class ForecastResult:
     params : dict
         Fitted parameters by name.
     diagnostics : tuple of str
-        Captured warnings (``'ConvergenceWarning: ...'``) and flags such as parameters on
-        their bounds. Empty means nothing to report.
+        Short sentences: captured warnings in plain words (``'the optimiser did not
+        converge: the estimates are unreliable'``) and flags such as parameters on their
+        bounds (``'trend damping at its upper bound 0.98'``). Empty means nothing to report.
     alpha : float
         Alpha of the ``lower``/``upper`` interval.
     history : pandas.Series
@@ -120,7 +151,7 @@ class ForecastResult:
     diagnostics: tuple[str, ...]
     alpha: float
     history: pd.Series
-    selection: ModelSelection | None = None
+    selection: Selection | None = None
 
     def to_frame(self, *, include_history: bool = False) -> pd.DataFrame:
         """A copy of :attr:`frame`; with ``include_history`` the observed years come first.
@@ -165,9 +196,7 @@ class ForecastFit:
     Created by :meth:`ForecastModel.fit`; not meant to be built by hand.
     """
 
-    def __init__(
-        self, model: ForecastModel, estimate: Estimate, diagnostics: Sequence[str]
-    ) -> None:
+    def __init__(self, model: FittedModel, estimate: Estimate, diagnostics: Sequence[str]) -> None:
         self.model = model
         self.params = dict(estimate.params)
         self.diagnostics = tuple(dedupe([*diagnostics, *estimate.flags]))
