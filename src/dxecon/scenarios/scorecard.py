@@ -265,13 +265,15 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
         except (SeriesSelectionError, ValueError):
             continue
         sector = estimate.intensities.idxmin()
+        sector_name = dataset.codes["sectors"].set_index("code")["name"].get(sector, sector)
         rows.append(
             {
                 "year": year,
                 "value": float(estimate.intensities.min()),
                 "geo": geo,
-                "method": f"structural estimate (lowest: {sector})",
-                "source": "dxecon.estimation.from_data.city_digital_estimate",
+                "method": f"structural estimate (lowest: {sector_name})",
+                # A reader sees this: where the figure comes from, not the function's name.
+                "source": "dxecon estimate, structural method (notebook 2)",
                 "rank": 0,
             }
         )
@@ -315,7 +317,7 @@ def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame
                     f"estimate: real, compound average {params['lp_base_year'] + 1}-{year}, "
                     "employment assumed (params/productivity.yaml)"
                 ),
-                "source": "dxecon.estimation.from_data.city_productivity",
+                "source": "dxecon estimate, employment assumed (notebook 3)",
                 "rank": 0,
             }
         )
