@@ -121,3 +121,54 @@ def test_report_command(month):
     assert "Hai Phong digital economy forecast report" in (month / "report.html").read_text()
     missing = CliRunner().invoke(main, ["report", str(month / "nothing")])
     assert missing.exit_code == 1 and "no such run folder" in missing.output
+
+
+def _report(month, lang):
+    from dxecon.reporting.build import Report, open_run
+
+    return Report(open_run(month), lang)
+
+
+def test_a_target_without_vietnamese_wording_is_described_in_vietnamese(dataset):
+    from dxecon.reporting.build import Report
+
+    report = Report.__new__(Report)  # only the wording helpers: no run needed
+    report.w, report.dataset = Words("vi"), dataset
+    goal = {"indicator": "grdp_growth_real", "sector": "total", "geo": "HP2025", "year": 2026}
+    goal |= {"comparator": ">=", "target_value": 13.0, "target_high": 13.5, "unit": "pct"}
+    assert report.describe_target(goal) == "Tăng trưởng GRDP thực tế: từ 13% đến 13,5%, năm 2026"
+    goal |= {"sector": "services", "geo": "VN", "comparator": "==", "target_high": None}
+    assert report.describe_target(goal) == (
+        "Tăng trưởng GRDP thực tế (dịch vụ) (Cả nước): khoảng 13%, năm 2026"
+    )
+    # every indicator and sector of a target without text_vi has a Vietnamese name
+    targets = dataset.targets
+    missing = targets[targets["text_vi"].fillna("").str.strip() == ""]
+    keys = set(catalogue())
+    for code in set(missing["indicator"]):
+        assert f"indicator.{code}" in keys, f"catalogue.yaml: add indicator.{code}"
+    for code in set(missing["sector"]) - {"total"}:
+        assert f"sector.{code}" in keys, f"catalogue.yaml: add sector.{code}"
+
+
+def test_the_vietnamese_report_shows_no_english_target_text(month, dataset):
+    import html as html_lib
+
+    page = build_report(month, "vi", workbook=False).read_text(encoding="utf-8")
+    english = dataset.targets["text"].dropna()
+    shown = [t for t in english if html_lib.escape(t, quote=False) in page]
+    assert not shown, shown
+    report = _report(month, "vi")
+    texts = dataset.targets.set_index("target_id")["text_vi"].fillna("")
+    rows = report.scorecard().rows
+    generated = [row[0] for row in rows if row[0].cls == "generated"]
+    assert generated, "the shipped targets include some without Vietnamese wording"
+    for row in rows:
+        cell = row[0]
+        if cell.cls == "generated":
+            assert not re.search(r"\b(growth|plan|target|of|about|least)\b", cell.text), cell
+        else:
+            assert cell.text in set(texts), cell.text
+    assert Words("vi")("cap.generated") in page
+    # English keeps its own wording: nothing is marked as generated
+    assert not any(row[0].cls for row in _report(month, "en").scorecard().rows)

@@ -39,6 +39,8 @@ STATUS_CLASS = {
 #: Shipped scenarios first in this order, others after by name.
 SCENARIO_ORDER = ("baseline", "accelerated", "lagging")
 REPORT_NAME, WORKBOOK_NAME, PDF_NAME = "report.html", "tables.xlsx", "report.pdf"
+#: A target's comparator -> catalogue key of its wording (``desc.at_least`` ...).
+_COMPARATOR_KEYS = {">=": "at_least", "<=": "at_most", "==": "about", ">": "above", "<": "below"}
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -154,8 +156,14 @@ class Report:
         self.cited: set[str] = set()
         targets = self.dataset.targets.set_index("target_id")
         column = "text_vi" if lang == "vi" else "text"
-        texts = targets[column].where(targets[column].fillna("") != "", targets["text"])
-        self.target_text = texts.to_dict()
+        # A target with no wording in the report's language (no Vietnamese wording of it
+        # was found in the sources, so ``text_vi`` is empty) is described from its fields.
+        own = targets[column].fillna("").astype(str).str.strip() != ""
+        self.generated = set(targets.index[~own])
+        self.target_text = {
+            tid: targets.at[tid, column] if own[tid] else self.describe_target(row)
+            for tid, row in targets.reset_index().set_index("target_id", drop=False).iterrows()
+        }
         self.base = next(iter(run.scenarios))
         self.cards = {name: run.table("scorecard", name) for name in run.scenarios}
 
@@ -195,7 +203,49 @@ class Report:
         return f"{text}{u}" if u == "%" else f"{text} {u}".strip()
 
     def target_words(self, row) -> str:
+        """The target as its document words it, or (none in this language) described from
+        its fields; a scorecard row's range (``target_high``) is kept."""
+        if row["target_id"] in self.generated:
+            return self.describe_target(row)
         return self.w.text(self.target_text.get(row["target_id"], row.get("text")))
+
+    def target_cell(self, row) -> Cell:
+        generated = row["target_id"] in self.generated
+        return _cell(self.target_words(row), cls="generated" if generated else "")
+
+    def describe_target(self, row) -> str:
+        """A target in the report's language from its fields: indicator (sector, area),
+        comparison, level with unit, year. For targets whose wording in that language is
+        not in the sources; the report marks these rows as generated."""
+        w = self.w
+        words = self.indicator(row["indicator"])
+        sector = row.get("sector")
+        if isinstance(sector, str) and sector not in ("", "total"):
+            words += f" ({self.sector(sector)})"
+        if row.get("geo") not in ("HP", "HP2025") and isinstance(row.get("geo"), str):
+            words += f" ({self.geo(row['geo'])})"
+        value = row["target_value"] if "target_value" in row else row["value"]
+        high = row.get("target_high")
+        if high is not None and not pd.isna(high):
+            level = w(
+                "desc.range",
+                low=self.value(value, row["unit"]),
+                high=self.value(high, row["unit"]),
+            )
+        else:
+            level = w(
+                f"desc.{_COMPARATOR_KEYS[row['comparator']]}", value=self.value(value, row["unit"])
+            )
+        year = (
+            w("desc.year", year=w.year(row["year"]))
+            if not pd.isna(row.get("year"))
+            else w("desc.no_year")
+        )
+        return w("desc.target", indicator=words[:1].upper() + words[1:], level=level, year=year)
+
+    def sector(self, code: str) -> str:
+        names = self.dataset.codes["sectors"].set_index("code")["name"]
+        return self.w.get(f"sector.{code}", str(names.get(code, code)))
 
     def indicator(self, code) -> str:
         names = self.dataset.codes["indicators"].set_index("code")["name"]
@@ -292,7 +342,7 @@ class Report:
                 )
             rows.append(
                 [
-                    _cell(self.target_words(row)),
+                    self.target_cell(row),
                     _cell(instruments),
                     _cell(w.year(row["year"]), None if pd.isna(row["year"]) else int(row["year"])),
                     _cell(self.target_level(row), row["target_value"]),
@@ -307,6 +357,8 @@ class Report:
         headers += [w(f"col.{k}") for k in ("latest", "median_range", "probability", "status")]
         headers.append(w("col.note"))
         caption = w("cap.scorecard", scenario=w.scenario(self.base))
+        if any(row[0].cls == "generated" for row in rows):
+            caption += " " + w("cap.generated")
         n_context = int((card["scope"] != "city").sum())
         if n_context:
             caption += " " + w("cap.context", n=n_context)
@@ -330,7 +382,7 @@ class Report:
         w = self.w
         rows = []
         for _, goal in self.forecast_goals().iterrows():
-            row = [_cell(self.target_words(goal)), _cell(w.year(goal["year"]), int(goal["year"]))]
+            row = [self.target_cell(goal), _cell(w.year(goal["year"]), int(goal["year"]))]
             row.append(_cell(self.target_level(goal), goal["target_value"]))
             for name in self.run.scenarios:
                 card = self.cards[name]
@@ -349,7 +401,10 @@ class Report:
             label = w.scenario(name)
             headers += [f"{label}: {w('col.median_range')}", f"{label}: {w('col.probability')}"]
         numeric = set(range(1, len(headers)))
-        return Table("sheet.scenarios", headers, rows, w("cap.scenario_table"), numeric=numeric)
+        caption = w("cap.scenario_table")
+        if any(row[0].cls == "generated" for row in rows):
+            caption += " " + w("cap.generated")
+        return Table("sheet.scenarios", headers, rows, caption, numeric=numeric)
 
     def scenario_chart(self) -> str | None:
         """The digital share by scenario (median and 80% range) with its targets, as PNG."""
