@@ -592,6 +592,42 @@ class Report:
             tables.append(Table("sheet.peers_lp", headers, rows, w("cap.peers_lp"), numeric={2}))
         return tables
 
+    # -- contribution to growth ----------------------------------------------------------------
+    def contribution(self) -> Table:
+        """The digital economy's contribution to nominal growth (`dxecon.contribution`):
+        the city on each boundary, the nation for context; a dash and the reason where the
+        published figures do not allow it."""
+        from dxecon.contribution import NO_LEVELS, de_contribution
+
+        w = self.w
+        table = de_contribution(self.dataset, ["HP", "HP2025", "VN"], as_of=self.run.as_of)
+        rows = []
+        for _, r in table.iterrows():
+            if pd.isna(r["contribution_pp"]):
+                key = "contrib.no_levels" if r["reason"] == NO_LEVELS else "contrib.no_previous"
+                why = w(key, previous=int(r["year"]) - 1, year=int(r["year"]))
+            else:
+                why = ""
+            mine = r["geo"] in ("HP", "HP2025")
+            rows.append(
+                [
+                    _cell(self.geo(r["geo"]), cls="own" if mine else ""),
+                    _cell(w.year(r["year"]), int(r["year"])),
+                    _cell(w.number(r["share_previous"]), r["share_previous"]),
+                    _cell(w.number(r["share"]), r["share"]),
+                    _cell(w.number(r["growth_nominal"]), r["growth_nominal"]),
+                    _cell(w.number(r["contribution_pp"]), r["contribution_pp"]),
+                    _cell(why or DASH),
+                    _cell(self.cite(r["evidence"])),
+                ]
+            )
+        headers = [w("col.geo"), w("col.year"), w("col.share_previous"), w("col.share")]
+        headers += [w("col.growth_nominal"), w("col.contribution_pp"), w("col.why_dash")]
+        headers.append(w("col.source"))
+        return Table(
+            "sheet.contribution", headers, rows, w("cap.contribution"), numeric={1, 2, 3, 4, 5}
+        )
+
     # -- nowcast -------------------------------------------------------------------------------
     def nowcast(self) -> Table | None:
         table, w = self.run.table("nowcast"), self.w
@@ -839,6 +875,7 @@ class Report:
         chart = self.scenario_chart()
         takes = self.what_it_takes()
         peers = self.peers()
+        contribution = self.contribution()
         nowcast = self.nowcast()
         revisions, largest = self.revisions()
         summary = self.summary(largest)
@@ -870,6 +907,7 @@ class Report:
             "what_it_takes": takes,
             "levers": levers,
             "peers": peers,
+            "contribution": contribution,
             "nowcast": nowcast,
             "revisions": revisions,
             "methods": methods,
@@ -886,6 +924,7 @@ class Report:
                     scenario_table,
                     takes,
                     *peers,
+                    contribution,
                     nowcast,
                     revisions,
                     bibliography,
