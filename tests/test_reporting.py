@@ -103,6 +103,12 @@ def test_report_reads_like_a_report(month, lang):
     assert str(escape(words("cap.contribution"))) in part
     assert words("contrib.no_previous", previous=2024, year=2025) in part
     assert words.number(13.17 * 11511.9 / 10221.8 - 12.87) in part
+    # the nowcast: a chart beside its table, labelled in the language
+    part = html.split('id="nowcast"')[1].split("</section>")[0]
+    assert "data:image/png;base64," in part
+    alt = re.search(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', part).group(1)
+    assert alt.startswith("Tăng trưởng GRDP thực tế năm 2026" if lang == "vi" else "2026 real")
+    assert f'<figcaption class="caption">{alt}</figcaption>' in part
     # the bibliography lists every cited source once, with its publisher
     assert "thongkehaiphong.gov.vn" in html or "gso.gov.vn" in html
 

@@ -654,6 +654,68 @@ class Report:
         )
         return Table("sheet.nowcast", headers, rows, caption, numeric={2, 3, 4})
 
+    def nowcast_chart(self) -> str | None:
+        """The in-year nowcast (each method's median and interval) beside the year's
+        cumulative releases it rests on, as a PNG (base64)."""
+        table = self.run.table("nowcast")
+        if table is None or table.empty:
+            return None
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib.figure import Figure
+
+        from dxecon.data.selection import parse_as_of
+        from dxecon.forecast.nowcast import STAGE_LABELS, NowcastModel
+
+        w, first = self.w, table.iloc[0]
+        year = int(first["year"])
+        model = NowcastModel(self.dataset)
+        known = model.known(model.config.growth_indicator, parse_as_of(self.run.as_of))
+        releases = known[(known["year"] == year) & (known["stage"] != "year")]
+        figure = Figure(figsize=(7.6, 3.4), dpi=100)
+        axes = figure.add_subplot()
+        labels = []
+        for x, (_, r) in enumerate(releases.iterrows()):
+            stage = STAGE_LABELS[r["stage"]]
+            labels.append(w.get(f"nowcast.{stage}", stage))
+            axes.plot(x, r["value"], "s", color="#555", ms=7)
+            self.cited.add(r["source_id"])
+        x_now = len(labels)
+        labels.append(w("chart.nowcast_year", year=year))
+        colours = ["#1f5f8b", "#9aa5b1", "#c7ced6"]
+        for i, (_, r) in enumerate(table.iterrows()):
+            offset = 0.12 * i
+            axes.errorbar(
+                x_now + offset,
+                r["median"],
+                yerr=[[r["median"] - r["lower"]], [r["upper"] - r["median"]]],
+                fmt="o",
+                color=colours[min(i, 2)],
+                capsize=4,
+                lw=2 if i == 0 else 1,
+                label=w.get(f"nowcast.{r['method']}", r["method"]),
+            )
+        if len(releases):
+            axes.plot([], [], "s", color="#555", label=w("chart.releases"))
+        axes.set_xticks(range(len(labels)), labels)
+        axes.set_xlim(-0.6, len(labels) - 0.2)
+        axes.set_ylabel(w("chart.growth"))
+        axes.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 1, strip=True))
+        axes.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+        axes.grid(alpha=0.3, axis="y")
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        self.nowcast_caption = w(
+            "cap.nowcast_chart" if len(releases) else "cap.nowcast_chart_none",
+            year=year,
+            geo=self.geo(first["boundary"]),
+            interval=first["interval"],
+        )
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        return base64.b64encode(buffer.getvalue()).decode("ascii")
+
     # -- revisions -----------------------------------------------------------------------------
     def revisions(self) -> tuple[Table | None, dict | None]:
         """The changed probabilities since last month, and the largest change."""
@@ -877,6 +939,7 @@ class Report:
         peers = self.peers()
         contribution = self.contribution()
         nowcast = self.nowcast()
+        nowcast_chart = self.nowcast_chart() if nowcast is not None else None
         revisions, largest = self.revisions()
         summary = self.summary(largest)
         model = self.run.table("scenario_forecasts", self.base)
@@ -909,6 +972,8 @@ class Report:
             "peers": peers,
             "contribution": contribution,
             "nowcast": nowcast,
+            "nowcast_chart": nowcast_chart,
+            "nowcast_caption": getattr(self, "nowcast_caption", ""),
             "revisions": revisions,
             "methods": methods,
             "bibliography": bibliography,
