@@ -82,8 +82,12 @@ def nominal_levels(dataset: Dataset, geo: str, *, as_of=None) -> pd.DataFrame:
     """Nominal GRDP (GDP for ``VN``) by year in billion VND, with its reference; a figure
     published in billion VND is preferred over one in thousand billion."""
     indicator = LEVEL_INDICATOR.get(geo, "grdp_current")
-    parts = []
+    obs = dataset.observations
+    published = set(obs.loc[(obs["indicator"] == indicator) & (obs["geo"] == geo), "unit"])
+    parts = [pd.DataFrame(columns=["value", "reference"])]
     for unit, factor in VND_UNITS.items():
+        if unit not in published:
+            continue
         found = _figures(dataset, indicator, geo, unit=unit, price_basis="current", as_of=as_of)
         found = found[["value", "reference"]].assign(value=found["value"] * factor)
         parts.append(found[~found.index.isin([i for p in parts for i in p.index])])
