@@ -57,6 +57,12 @@ def make_run(root: Path, n_paths: int = 300) -> Path:
             run.nowcast.to_frame().to_csv(
                 month / slugify(name) / "tables" / "nowcast.csv", index=False
             )
+    # notebook 02 writes the observed paces once per run (the report reads them)
+    from dxecon.calibration import observed_pace
+
+    common = month / "common" / "tables"
+    common.mkdir(parents=True, exist_ok=True)
+    observed_pace(dataset, geo="HP", as_of=AS_OF).to_csv(common / "observed_pace.csv", index=False)
     return month
 
 

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from dxecon.reporting import Words, build_report
 from dxecon.reporting.i18n import LANGUAGES, catalogue
@@ -95,6 +96,19 @@ def test_report_reads_like_a_report(month, lang):
     summary = html.split('id="summary"')[1].split("</section>")[0]
     assert 5 <= summary.count("<p>") <= 8
     assert "2026-09" in summary
+    # the digital economy's contribution to growth: the computed national figure, and a
+    # dash with the reason for the city (one GSO year on each boundary)
+    part = html.split('id="contribution"')[1].split("</section>")[0]
+    assert str(escape(words("section.contribution"))) in part
+    assert str(escape(words("cap.contribution"))) in part
+    assert words("contrib.no_previous", previous=2024, year=2025) in part
+    assert words.number(13.17 * 11511.9 / 10221.8 - 12.87) in part
+    # the nowcast: a chart beside its table, labelled in the language
+    part = html.split('id="nowcast"')[1].split("</section>")[0]
+    assert "data:image/png;base64," in part
+    alt = re.search(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', part).group(1)
+    assert alt.startswith("Tăng trưởng GRDP thực tế năm 2026" if lang == "vi" else "2026 real")
+    assert f'<figcaption class="caption">{alt}</figcaption>' in part
     # the bibliography lists every cited source once, with its publisher
     assert "thongkehaiphong.gov.vn" in html or "gso.gov.vn" in html
 
@@ -121,3 +135,52 @@ def test_report_command(month):
     assert "Hai Phong digital economy forecast report" in (month / "report.html").read_text()
     missing = CliRunner().invoke(main, ["report", str(month / "nothing")])
     assert missing.exit_code == 1 and "no such run folder" in missing.output
+
+
+def _report(month, lang):
+    from dxecon.reporting.build import Report, open_run
+
+    return Report(open_run(month), lang)
+
+
+def test_a_target_without_vietnamese_wording_is_described_in_vietnamese(dataset):
+    from dxecon.reporting.build import Report
+
+    report = Report.__new__(Report)  # only the wording helpers: no run needed
+    report.w, report.dataset = Words("vi"), dataset
+    goal = {"indicator": "grdp_growth_real", "sector": "total", "geo": "HP2025", "year": 2026}
+    goal |= {"comparator": ">=", "target_value": 13.0, "target_high": 13.5, "unit": "pct"}
+    assert report.describe_target(goal) == "Tăng trưởng GRDP thực tế: từ 13% đến 13,5%, năm 2026"
+    goal |= {"sector": "services", "geo": "VN", "comparator": "==", "target_high": None}
+    assert report.describe_target(goal) == (
+        "Tăng trưởng GRDP thực tế (dịch vụ) (Cả nước): khoảng 13%, năm 2026"
+    )
+    # every indicator and sector of a target without text_vi has a Vietnamese name
+    targets = dataset.targets
+    missing = targets[targets["text_vi"].fillna("").str.strip() == ""]
+    keys = set(catalogue())
+    for code in set(missing["indicator"]):
+        assert f"indicator.{code}" in keys, f"catalogue.yaml: add indicator.{code}"
+    for code in set(missing["sector"]) - {"total"}:
+        assert f"sector.{code}" in keys, f"catalogue.yaml: add sector.{code}"
+
+
+def test_the_vietnamese_report_shows_no_english_target_text(month, dataset):
+    page = build_report(month, "vi", workbook=False).read_text(encoding="utf-8")
+    english = dataset.targets["text"].dropna()
+    shown = [t for t in english if str(escape(t)) in page]
+    assert not shown, shown
+    report = _report(month, "vi")
+    texts = dataset.targets.set_index("target_id")["text_vi"].fillna("")
+    rows = report.scorecard().rows
+    generated = [row[0] for row in rows if row[0].cls == "generated"]
+    assert generated, "the shipped targets include some without Vietnamese wording"
+    for row in rows:
+        cell = row[0]
+        if cell.cls == "generated":
+            assert not re.search(r"\b(growth|plan|target|of|about|least)\b", cell.text), cell
+        else:
+            assert cell.text in set(texts), cell.text
+    assert Words("vi")("cap.generated") in page
+    # English keeps its own wording: nothing is marked as generated
+    assert not any(row[0].cls for row in _report(month, "en").scorecard().rows)

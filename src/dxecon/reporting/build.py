@@ -39,6 +39,8 @@ STATUS_CLASS = {
 #: Shipped scenarios first in this order, others after by name.
 SCENARIO_ORDER = ("baseline", "accelerated", "lagging")
 REPORT_NAME, WORKBOOK_NAME, PDF_NAME = "report.html", "tables.xlsx", "report.pdf"
+#: A target's comparator -> catalogue key of its wording (``desc.at_least`` ...).
+_COMPARATOR_KEYS = {">=": "at_least", "<=": "at_most", "==": "about", ">": "above", "<": "below"}
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -154,8 +156,14 @@ class Report:
         self.cited: set[str] = set()
         targets = self.dataset.targets.set_index("target_id")
         column = "text_vi" if lang == "vi" else "text"
-        texts = targets[column].where(targets[column].fillna("") != "", targets["text"])
-        self.target_text = texts.to_dict()
+        # A target with no wording in the report's language (no Vietnamese wording of it
+        # was found in the sources, so ``text_vi`` is empty) is described from its fields.
+        own = targets[column].fillna("").astype(str).str.strip() != ""
+        self.generated = set(targets.index[~own])
+        self.target_text = {
+            tid: targets.at[tid, column] if own[tid] else self.describe_target(row)
+            for tid, row in targets.reset_index().set_index("target_id", drop=False).iterrows()
+        }
         self.base = next(iter(run.scenarios))
         self.cards = {name: run.table("scorecard", name) for name in run.scenarios}
 
@@ -195,7 +203,49 @@ class Report:
         return f"{text}{u}" if u == "%" else f"{text} {u}".strip()
 
     def target_words(self, row) -> str:
+        """The target as its document words it, or (none in this language) described from
+        its fields; a scorecard row's range (``target_high``) is kept."""
+        if row["target_id"] in self.generated:
+            return self.describe_target(row)
         return self.w.text(self.target_text.get(row["target_id"], row.get("text")))
+
+    def target_cell(self, row) -> Cell:
+        generated = row["target_id"] in self.generated
+        return _cell(self.target_words(row), cls="generated" if generated else "")
+
+    def describe_target(self, row) -> str:
+        """A target in the report's language from its fields: indicator (sector, area),
+        comparison, level with unit, year. For targets whose wording in that language is
+        not in the sources; the report marks these rows as generated."""
+        w = self.w
+        words = self.indicator(row["indicator"])
+        sector = row.get("sector")
+        if isinstance(sector, str) and sector not in ("", "total"):
+            words += f" ({self.sector(sector)})"
+        if row.get("geo") not in ("HP", "HP2025") and isinstance(row.get("geo"), str):
+            words += f" ({self.geo(row['geo'])})"
+        value = row["target_value"] if "target_value" in row else row["value"]
+        high = row.get("target_high")
+        if high is not None and not pd.isna(high):
+            level = w(
+                "desc.range",
+                low=self.value(value, row["unit"]),
+                high=self.value(high, row["unit"]),
+            )
+        else:
+            level = w(
+                f"desc.{_COMPARATOR_KEYS[row['comparator']]}", value=self.value(value, row["unit"])
+            )
+        year = (
+            w("desc.year", year=w.year(row["year"]))
+            if not pd.isna(row.get("year"))
+            else w("desc.no_year")
+        )
+        return w("desc.target", indicator=words[:1].upper() + words[1:], level=level, year=year)
+
+    def sector(self, code: str) -> str:
+        names = self.dataset.codes["sectors"].set_index("code")["name"]
+        return self.w.get(f"sector.{code}", str(names.get(code, code)))
 
     def indicator(self, code) -> str:
         names = self.dataset.codes["indicators"].set_index("code")["name"]
@@ -292,7 +342,7 @@ class Report:
                 )
             rows.append(
                 [
-                    _cell(self.target_words(row)),
+                    self.target_cell(row),
                     _cell(instruments),
                     _cell(w.year(row["year"]), None if pd.isna(row["year"]) else int(row["year"])),
                     _cell(self.target_level(row), row["target_value"]),
@@ -307,6 +357,8 @@ class Report:
         headers += [w(f"col.{k}") for k in ("latest", "median_range", "probability", "status")]
         headers.append(w("col.note"))
         caption = w("cap.scorecard", scenario=w.scenario(self.base))
+        if any(row[0].cls == "generated" for row in rows):
+            caption += " " + w("cap.generated")
         n_context = int((card["scope"] != "city").sum())
         if n_context:
             caption += " " + w("cap.context", n=n_context)
@@ -330,7 +382,7 @@ class Report:
         w = self.w
         rows = []
         for _, goal in self.forecast_goals().iterrows():
-            row = [_cell(self.target_words(goal)), _cell(w.year(goal["year"]), int(goal["year"]))]
+            row = [self.target_cell(goal), _cell(w.year(goal["year"]), int(goal["year"]))]
             row.append(_cell(self.target_level(goal), goal["target_value"]))
             for name in self.run.scenarios:
                 card = self.cards[name]
@@ -349,7 +401,10 @@ class Report:
             label = w.scenario(name)
             headers += [f"{label}: {w('col.median_range')}", f"{label}: {w('col.probability')}"]
         numeric = set(range(1, len(headers)))
-        return Table("sheet.scenarios", headers, rows, w("cap.scenario_table"), numeric=numeric)
+        caption = w("cap.scenario_table")
+        if any(row[0].cls == "generated" for row in rows):
+            caption += " " + w("cap.generated")
+        return Table("sheet.scenarios", headers, rows, caption, numeric=numeric)
 
     def scenario_chart(self) -> str | None:
         """The digital share by scenario (median and 80% range) with its targets, as PNG."""
@@ -537,6 +592,42 @@ class Report:
             tables.append(Table("sheet.peers_lp", headers, rows, w("cap.peers_lp"), numeric={2}))
         return tables
 
+    # -- contribution to growth ----------------------------------------------------------------
+    def contribution(self) -> Table:
+        """The digital economy's contribution to nominal growth (`dxecon.contribution`):
+        the city on each boundary, the nation for context; a dash and the reason where the
+        published figures do not allow it."""
+        from dxecon.contribution import NO_LEVELS, de_contribution
+
+        w = self.w
+        table = de_contribution(self.dataset, ["HP", "HP2025", "VN"], as_of=self.run.as_of)
+        rows = []
+        for _, r in table.iterrows():
+            if pd.isna(r["contribution_pp"]):
+                key = "contrib.no_levels" if r["reason"] == NO_LEVELS else "contrib.no_previous"
+                why = w(key, previous=int(r["year"]) - 1, year=int(r["year"]))
+            else:
+                why = ""
+            mine = r["geo"] in ("HP", "HP2025")
+            rows.append(
+                [
+                    _cell(self.geo(r["geo"]), cls="own" if mine else ""),
+                    _cell(w.year(r["year"]), int(r["year"])),
+                    _cell(w.number(r["share_previous"]), r["share_previous"]),
+                    _cell(w.number(r["share"]), r["share"]),
+                    _cell(w.number(r["growth_nominal"]), r["growth_nominal"]),
+                    _cell(w.number(r["contribution_pp"]), r["contribution_pp"]),
+                    _cell(why or DASH),
+                    _cell(self.cite(r["evidence"])),
+                ]
+            )
+        headers = [w("col.geo"), w("col.year"), w("col.share_previous"), w("col.share")]
+        headers += [w("col.growth_nominal"), w("col.contribution_pp"), w("col.why_dash")]
+        headers.append(w("col.source"))
+        return Table(
+            "sheet.contribution", headers, rows, w("cap.contribution"), numeric={1, 2, 3, 4, 5}
+        )
+
     # -- nowcast -------------------------------------------------------------------------------
     def nowcast(self) -> Table | None:
         table, w = self.run.table("nowcast"), self.w
@@ -562,6 +653,68 @@ class Report:
             interval=first["interval"],
         )
         return Table("sheet.nowcast", headers, rows, caption, numeric={2, 3, 4})
+
+    def nowcast_chart(self) -> str | None:
+        """The in-year nowcast (each method's median and interval) beside the year's
+        cumulative releases it rests on, as a PNG (base64)."""
+        table = self.run.table("nowcast")
+        if table is None or table.empty:
+            return None
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib.figure import Figure
+
+        from dxecon.data.selection import parse_as_of
+        from dxecon.forecast.nowcast import STAGE_LABELS, NowcastModel
+
+        w, first = self.w, table.iloc[0]
+        year = int(first["year"])
+        model = NowcastModel(self.dataset)
+        known = model.known(model.config.growth_indicator, parse_as_of(self.run.as_of))
+        releases = known[(known["year"] == year) & (known["stage"] != "year")]
+        figure = Figure(figsize=(7.6, 3.4), dpi=100)
+        axes = figure.add_subplot()
+        labels = []
+        for x, (_, r) in enumerate(releases.iterrows()):
+            stage = STAGE_LABELS[r["stage"]]
+            labels.append(w.get(f"nowcast.{stage}", stage))
+            axes.plot(x, r["value"], "s", color="#555", ms=7)
+            self.cited.add(r["source_id"])
+        x_now = len(labels)
+        labels.append(w("chart.nowcast_year", year=year))
+        colours = ["#1f5f8b", "#9aa5b1", "#c7ced6"]
+        for i, (_, r) in enumerate(table.iterrows()):
+            offset = 0.12 * i
+            axes.errorbar(
+                x_now + offset,
+                r["median"],
+                yerr=[[r["median"] - r["lower"]], [r["upper"] - r["median"]]],
+                fmt="o",
+                color=colours[min(i, 2)],
+                capsize=4,
+                lw=2 if i == 0 else 1,
+                label=w.get(f"nowcast.{r['method']}", r["method"]),
+            )
+        if len(releases):
+            axes.plot([], [], "s", color="#555", label=w("chart.releases"))
+        axes.set_xticks(range(len(labels)), labels)
+        axes.set_xlim(-0.6, len(labels) - 0.2)
+        axes.set_ylabel(w("chart.growth"))
+        axes.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 1, strip=True))
+        axes.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+        axes.grid(alpha=0.3, axis="y")
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        self.nowcast_caption = w(
+            "cap.nowcast_chart" if len(releases) else "cap.nowcast_chart_none",
+            year=year,
+            geo=self.geo(first["boundary"]),
+            interval=first["interval"],
+        )
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        return base64.b64encode(buffer.getvalue()).decode("ascii")
 
     # -- revisions -----------------------------------------------------------------------------
     def revisions(self) -> tuple[Table | None, dict | None]:
@@ -784,7 +937,9 @@ class Report:
         chart = self.scenario_chart()
         takes = self.what_it_takes()
         peers = self.peers()
+        contribution = self.contribution()
         nowcast = self.nowcast()
+        nowcast_chart = self.nowcast_chart() if nowcast is not None else None
         revisions, largest = self.revisions()
         summary = self.summary(largest)
         model = self.run.table("scenario_forecasts", self.base)
@@ -815,7 +970,10 @@ class Report:
             "what_it_takes": takes,
             "levers": levers,
             "peers": peers,
+            "contribution": contribution,
             "nowcast": nowcast,
+            "nowcast_chart": nowcast_chart,
+            "nowcast_caption": getattr(self, "nowcast_caption", ""),
             "revisions": revisions,
             "methods": methods,
             "bibliography": bibliography,
@@ -831,6 +989,7 @@ class Report:
                     scenario_table,
                     takes,
                     *peers,
+                    contribution,
                     nowcast,
                     revisions,
                     bibliography,
