@@ -301,6 +301,16 @@ def test_no_marked_row_is_reported_as_a_suspected_duplicate():
     assert marked and not marked & {w.record_id for w in report.warnings}
 
 
+def test_one_release_listing_a_series_is_no_suspect():
+    # GSO's January 2025 release gives 12.87% for both 2021 (OBS0365) and 2023 (OBS0367):
+    # one release, one published date, two genuine figures; the shipped data has no suspect.
+    report = validate(folders.DATA_DIR)
+    rows = {r.values["obs_id"]: r.values for r in report.tables["observations"].rows}
+    assert rows["OBS0365"]["value"] == rows["OBS0367"]["value"]
+    assert rows["OBS0365"]["published"] == rows["OBS0367"]["published"]
+    assert report.warnings == []
+
+
 def test_same_goal_rows_share_the_goal_and_point_to_the_first_instrument(dataset):
     targets = dataset.targets.set_index("target_id")
     adopted = dataset.codes["instruments"].set_index("code")["adopted_year"]

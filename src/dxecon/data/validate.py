@@ -349,7 +349,9 @@ def suspected_duplicates(report: Report) -> list[Problem]:
     Same indicator, geography, sector, value, unit and source but a different period,
     where neither row is marked with ``duplicate_of``. These are warnings: a source may
     legitimately publish the same value for two periods; mark the copy with
-    ``duplicate_of`` when it repeats the other row.
+    ``duplicate_of`` when it repeats the other row. Rows of one release (same source and
+    same ``published`` date) are not suspects: a release that lists a series by year can
+    give two years the same value (GSO's January 2025 release: 12.87% for 2021 and 2023).
     """
     table = report.tables.get("observations")
     if table is None:
@@ -366,6 +368,8 @@ def suspected_duplicates(report: Report) -> list[Problem]:
         if earlier is row or earlier.values["period"] == values["period"]:
             continue
         other = earlier.values
+        if values.get("published") and values.get("published") == other.get("published"):
+            continue
         found.append(
             Problem(
                 table.spec.file,
