@@ -201,11 +201,12 @@ def evaluate_variant(variant: Variant) -> dict[str, Any]:
     data["seed"] = variant.seed
     data["paths"] = variant.paths
     try:
-        scenario = scenario_from_dict(data, file=f"{variant.file} (variant {variant.index})")
-        paths = simulate(scenario)
+        paths = simulate(scenario_from_dict(data, file=variant.file))
     except (ParamsError, ValidationError) as exc:
         row.update(dict.fromkeys(result_columns(variant.targets), math.nan))
-        row["error"] = str(exc)
+        # The row names the variant; the reason alone reads the same for every variant
+        # it stops (the count of each reason is the sweep's failure summary).
+        row["error"] = str(exc).removeprefix(f"{variant.file}, ").removeprefix(f"{variant.file}: ")
         return row
     row.update(score_targets(paths, variant.targets))
     row["error"] = ""
