@@ -1,4 +1,4 @@
-"""A sweep file (``params/sweeps/NAME.yaml``) read, checked and turned into a plan of variants.
+"""A sweep file (``params/sweeps/NAME.yaml``) read and checked into a `Sweep`.
 
 Everything that can be wrong with a sweep is found here, before any variant runs, in two
 steps. The file's own shape is a pydantic model (`SweepFile`, validated like a scenario
@@ -7,29 +7,23 @@ file and reported in the same words by `dxecon.params.validation_error`): an unk
 fit the design. Then the file is checked against its base scenario: a parameter path that
 is not a number of the base (with the closest valid path suggested), an end of a range the
 scenario itself would reject, a sweep larger than the limit (with the count). Errors are
-`ParamsError`s naming the file and the field.
-
-The plan is a table with one row per variant: the base scenario, the one-at-a-time ends of
-every parameter (the tornado), the two-parameter grid of the probability surface and the
-design's sample (a full grid, a random sample or a Latin hypercube).
+`ParamsError`s naming the file and the field. The `Sweep` (`dxecon.sweeps.plan`) lists
+the variants.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import statistics
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from dxecon import folders
 from dxecon.errors import ParamsError, did_you_mean
 from dxecon.params import FieldError, load_yaml, set_dotted, validation_error
+from dxecon.sweeps.plan import DEFAULT_SURFACE_STEPS, Parameter, Surface, Sweep
 
 #: Readings of the productivity growth target a sweep can score (``productivity_basis``).
 PRODUCTIVITY_BASES = ("real", "nominal")
@@ -45,9 +39,6 @@ NOT_SWEEPABLE = {
 }
 #: Default cap on the number of variants (a typo in 'steps' should not start a week's run).
 DEFAULT_LIMIT = 20_000
-DEFAULT_SURFACE_STEPS = 9
-#: Plan groups, in plan order.
-GROUPS = ("base", "tornado", "surface", "sample")
 
 
 # -- the file's shape --------------------------------------------------------------------
@@ -172,8 +163,8 @@ class Range(_Strict):
         return tuple(round(float(v), 12) for v in values)  # 0.1 + 2*0.05 prints as 0.2
 
 
-class Surface(_Strict):
-    """The probability surface: a grid over two parameters, the others at base."""
+class SurfaceSpec(_Strict):
+    """The probability surface as written: two of the parameters and the steps of each."""
 
     x: str
     y: str
@@ -193,7 +184,7 @@ class SweepFile(_Strict):
     samples: _whole(1) | None = None
     notebook_samples: _whole(1) | None = None
     parameters: dict[str, Range]
-    surface: Surface | None = None
+    surface: SurfaceSpec | None = None
     #: How the productivity growth target is read: 'real' or 'nominal' (real growth and
     #: the GRDP deflator: the reading the deflator moves).
     productivity_basis: _choice(PRODUCTIVITY_BASES) = "real"
@@ -236,245 +227,6 @@ class SweepFile(_Strict):
 SWEEP_KEYS = tuple(SweepFile.model_fields)
 #: Keys of one parameter's range.
 PARAMETER_KEYS = tuple(Range.model_fields)
-
-
-# -- the validated sweep -----------------------------------------------------------------
-@dataclass(frozen=True)
-class Parameter:
-    """One swept assumption.
-
-    Attributes
-    ----------
-    name : str
-        Dotted path into the scenario as written in the file; ``*`` stands for every key at
-        its level (``sectors.*.intensity.speed``: the diffusion speed of every sector).
-    targets : tuple of str
-        The concrete scenario paths the name sets.
-    base_values : tuple of float
-        The base scenario's value at each target path.
-    low, high : float
-        Ends of the range: the tornado's one-at-a-time low and high.
-    distribution : str
-        ``grid`` (the values are listed or stepped) or a sampling distribution.
-    values : tuple of float
-        Grid values (grid design only).
-    """
-
-    name: str
-    targets: tuple[str, ...]
-    base_values: tuple[float, ...]
-    low: float
-    high: float
-    distribution: str = "grid"
-    values: tuple[float, ...] = ()
-    mode: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-
-    @property
-    def base_value(self) -> float:
-        """The base scenario's value (NaN when a wildcard's targets differ at base)."""
-        first = self.base_values[0]
-        return first if all(v == first for v in self.base_values) else math.nan
-
-    def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map uniform draws in (0, 1) to this parameter's distribution (inverse CDF)."""
-        u = np.asarray(u, dtype=float)
-        if self.distribution == "uniform":
-            return self.low + u * (self.high - self.low)
-        if self.distribution == "triangular":
-            low, mode, high = self.low, float(self.mode), self.high
-            cut = (mode - low) / (high - low)
-            left = low + np.sqrt(u * (high - low) * (mode - low))
-            right = high - np.sqrt((1.0 - u) * (high - low) * (high - mode))
-            return np.where(u < cut, left, right)
-        if self.distribution == "normal":
-            # Truncated to [low, high] by inverse CDF: every draw is a valid assumption and
-            # the mapping stays monotone (Latin hypercube strata survive).
-            dist = statistics.NormalDist(float(self.mean), float(self.sd))
-            lo, hi = dist.cdf(self.low), dist.cdf(self.high)
-            return np.array([dist.inv_cdf(lo + x * (hi - lo)) for x in u.ravel()]).reshape(u.shape)
-        raise ValueError(f"no sampling distribution for a {self.distribution} parameter")
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """A validated sweep: what to vary around which base scenario, and how.
-
-    Build it with `load_sweep` or `sweep_from_parameters`; `plan` lists its variants.
-    """
-
-    name: str
-    file: str
-    description: str
-    base: str
-    base_scenario: dict[str, Any]  # validated, as_of set; a plain mapping (picklable, cheap)
-    seed: int
-    paths: int
-    common_random_numbers: bool
-    design: str
-    samples: int | None
-    parameters: tuple[Parameter, ...]
-    surface: Surface | None
-    #: How the productivity growth target is read: 'real' (default) or 'nominal' (real
-    #: growth and the GRDP deflator: the reading the deflator moves).
-    productivity_basis: str = "real"
-
-    @property
-    def as_of(self) -> str:
-        return str(self.base_scenario["as_of"])
-
-    def parameter(self, name: str) -> Parameter:
-        for parameter in self.parameters:
-            if parameter.name == name:
-                return parameter
-        names = [p.name for p in self.parameters]
-        raise KeyError(f"{name!r} is not a parameter of sweep {self.name}; parameters: {names}")
-
-    def counts(self) -> dict[str, int]:
-        """Variants per plan group, computed without building anything."""
-        if self.design == "grid":
-            sample = math.prod(len(p.values) for p in self.parameters)
-        else:
-            sample = int(self.samples or 0)
-        surface = self.surface.steps**2 if self.surface else 0
-        return {
-            "base": 1,
-            "tornado": 2 * len(self.parameters),
-            "surface": surface,
-            "sample": sample,
-        }
-
-    @property
-    def size(self) -> int:
-        return sum(self.counts().values())
-
-    def ranges(self) -> pd.DataFrame:
-        """The swept assumptions, one row each: what a reader checks first."""
-        rows = []
-        for p in self.parameters:
-            if p.distribution == "grid":
-                shape = f"grid of {len(p.values)} values"
-            elif p.distribution == "triangular":
-                shape = f"triangular, mode {p.mode:g}"
-            elif p.distribution == "normal":
-                shape = f"normal, mean {p.mean:g}, sd {p.sd:g}, truncated"
-            else:
-                shape = "uniform"
-            rows.append(
-                {
-                    "parameter": p.name,
-                    "meaning": describe(p.name),
-                    "base": p.base_value,
-                    "low": p.low,
-                    "high": p.high,
-                    "range": shape,
-                }
-            )
-        return pd.DataFrame(rows)
-
-    def plan(self) -> pd.DataFrame:
-        """Every variant, one row each: ``variant`` (0-based), ``group``, ``varied`` and
-        ``end`` (which parameter a tornado row moves, to which end), then one column per
-        parameter holding its value (NaN where a wildcard's base values differ and the row
-        keeps them)."""
-        names = [p.name for p in self.parameters]
-        base = {p.name: p.base_value for p in self.parameters}
-        rows: list[dict[str, Any]] = [{"group": "base", "varied": "", "end": "", **base}]
-        for p in self.parameters:
-            for end, value in (("low", p.low), ("high", p.high)):
-                rows.append(
-                    {"group": "tornado", "varied": p.name, "end": end, **base, p.name: value}
-                )
-        if self.surface is not None:
-            xs, ys = self.surface_values()
-            for y in ys:  # y outer: the pivot reads top to bottom like the table
-                for x in xs:
-                    rows.append(
-                        {
-                            "group": "surface",
-                            "varied": f"{self.surface.x} x {self.surface.y}",
-                            "end": "",
-                            **base,
-                            self.surface.x: x,
-                            self.surface.y: y,
-                        }
-                    )
-        sample = self._sample()
-        frame = pd.DataFrame(rows)
-        if len(sample):
-            sample.insert(0, "end", "")
-            sample.insert(0, "varied", "all")
-            sample.insert(0, "group", "sample")
-            frame = pd.concat([frame, sample], ignore_index=True)
-        frame.insert(0, "variant", np.arange(len(frame)))
-        return frame[["variant", "group", "varied", "end", *names]]
-
-    def surface_values(self) -> tuple[np.ndarray, np.ndarray]:
-        """Grid values of the surface's x and y (the grid's values, or evenly spaced)."""
-        if self.surface is None:
-            raise ValueError(f"sweep {self.name} defines no surface")
-        values = []
-        for name in (self.surface.x, self.surface.y):
-            p = self.parameter(name)
-            if p.distribution == "grid" and len(p.values) == self.surface.steps:
-                values.append(np.array(p.values))
-            else:
-                values.append(np.linspace(p.low, p.high, self.surface.steps))
-        return values[0], values[1]
-
-    def _sample(self) -> pd.DataFrame:
-        names = [p.name for p in self.parameters]
-        if self.design == "grid":
-            grid = list(itertools.product(*(p.values for p in self.parameters)))
-            return pd.DataFrame(grid, columns=names, dtype=float)
-        n = int(self.samples or 0)
-        rng = np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(0,)))
-        )
-        k = len(self.parameters)
-        if self.design == "random":
-            u = rng.random((n, k))
-        else:  # Latin hypercube: one draw in each of n equal strata per parameter
-            strata = np.argsort(rng.random((n, k)), axis=0)
-            u = (strata + rng.random((n, k))) / n
-        columns = {p.name: p.from_unit(u[:, j]) for j, p in enumerate(self.parameters)}
-        return pd.DataFrame(columns, columns=names)
-
-
-_SECTORS = {
-    "agro": "agriculture",
-    "ind_con": "industry & construction",
-    "services": "services",
-    "taxes": "product taxes",
-    "*": "every sector",
-}
-_LEAVES = {
-    "growth.mean": "real growth, mean (%/yr)",
-    "growth.sd": "real growth, sd (pp)",
-    "intensity.start": "digital share at base (% of value added)",
-    "intensity.ceiling": "digital share ceiling (% of value added)",
-    "intensity.speed": "digital diffusion speed (logistic rate /yr)",
-    "intensity.speed_sd": "diffusion speed, sd across paths (/yr)",
-    "weight": "weight in GRDP at base (%)",
-    "mean": "mean (%/yr)",
-    "sd": "sd (pp)",
-}
-
-
-def describe(name: str) -> str:
-    """A reader's label with units for a parameter path (the path itself when unknown)."""
-    parts = name.split(".")
-    if parts[0] == "sectors" and len(parts) >= 3:
-        leaf = _LEAVES.get(".".join(parts[2:]), ".".join(parts[2:]))
-        return f"{_SECTORS.get(parts[1], parts[1])}: {leaf}"
-    if parts[0] == "employment" and parts[1:] == ["growth", "mean"]:
-        return "employment growth, mean (%/yr)"
-    if parts[0] == "deflator" and len(parts) == 2:
-        return f"GRDP deflator, {_LEAVES.get(parts[1], parts[1])}"
-    if name == "correlation":
-        return "correlation of sector growth shocks (0-1)"
-    return name
 
 
 def sweepable_paths(scenario: dict[str, Any]) -> dict[str, float]:
@@ -574,13 +326,13 @@ def _check_ends(parameter: Parameter, base: dict[str, Any], *, file: str) -> Non
             ) from exc
 
 
-def _check_surface(surface: Surface | None, names: list[str], *, file: str) -> None:
+def _surface(spec: SurfaceSpec | None, names: list[str], *, file: str) -> Surface | None:
     """The surface's axes are two of the sweep's parameters (checked once the parameters
     are known to be paths of the base: a typo there is the first thing to fix)."""
-    if surface is None:
-        return
+    if spec is None:
+        return None
     for axis in ("x", "y"):
-        value = getattr(surface, axis)
+        value = getattr(spec, axis)
         if value not in names:
             raise ParamsError(
                 file,
@@ -588,8 +340,9 @@ def _check_surface(surface: Surface | None, names: list[str], *, file: str) -> N
                 f"{value!r} is not one of the sweep's parameters; "
                 f"{did_you_mean(value, names)}parameters: {', '.join(names)}",
             )
-    if surface.x == surface.y:
+    if spec.x == spec.y:
         raise ParamsError(file, "surface.y", "x and y must be two different parameters")
+    return Surface(spec.x, spec.y, spec.steps)
 
 
 def _base_scenario(name: str, *, as_of: str | None, dataset: Any, file: str) -> dict[str, Any]:
@@ -724,7 +477,7 @@ def sweep_from_dict(
                     f"sets {target}, which '{owner[target]}' already sets; keep one",
                 )
             owner[target] = p.name
-    _check_surface(spec.surface, [p.name for p in parameters], file=file)
+    surface = _surface(spec.surface, [p.name for p in parameters], file=file)
     sweep = Sweep(
         name=name,
         file=file,
@@ -737,7 +490,7 @@ def sweep_from_dict(
         design=spec.design,
         samples=spec.samples,
         parameters=parameters,
-        surface=spec.surface,
+        surface=surface,
         productivity_basis=spec.productivity_basis,
     )
     if sweep.size > limit:

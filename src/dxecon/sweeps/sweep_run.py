@@ -14,7 +14,7 @@ import pandas as pd
 from dxecon.errors import DxeconError
 from dxecon.io import write_csv_atomic
 from dxecon.sweeps.evaluate import KeyTarget, Variant, key_targets, variant_seed
-from dxecon.sweeps.spec import Sweep, describe
+from dxecon.sweeps.plan import Sweep, describe
 
 #: Distinct reasons of failed variants a summary shows (the rest are counted).
 SHOWN_REASONS = 3
