@@ -102,8 +102,15 @@ class ParamsError(DxeconError, ValueError):
     def __init__(self, file: str, field: str | None, message: str) -> None:
         self.file = file
         self.field = field
+        self.message = message
         where = f"{file}, field '{field}'" if field else file
         super().__init__(f"{where}: {message}")
+
+    @property
+    def in_file(self) -> str:
+        """The error without its file (``field 'x': message``), for a message that names
+        the file itself or is about one part of it."""
+        return f"field '{self.field}': {self.message}" if self.field else self.message
 
 
 def closest_match(value: object, allowed: Iterable[object], *, cutoff: float = 0.6) -> str | None:

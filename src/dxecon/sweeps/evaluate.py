@@ -206,7 +206,7 @@ def evaluate_variant(variant: Variant) -> dict[str, Any]:
         row.update(dict.fromkeys(result_columns(variant.targets), math.nan))
         # The row names the variant; the reason alone reads the same for every variant
         # it stops (the count of each reason is the sweep's failure summary).
-        row["error"] = str(exc).removeprefix(f"{variant.file}, ").removeprefix(f"{variant.file}: ")
+        row["error"] = exc.in_file if isinstance(exc, ParamsError) else str(exc)
         return row
     row.update(score_targets(paths, variant.targets))
     row["error"] = ""

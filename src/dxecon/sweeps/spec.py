@@ -318,11 +318,10 @@ def _check_ends(parameter: Parameter, base: dict[str, Any], *, file: str) -> Non
         try:
             scenario_from_dict(variant, file=file)
         except ParamsError as exc:
-            message = str(exc).removeprefix(f"{file}, ").removeprefix(f"{file}: ")
             raise ParamsError(
                 file,
                 f"parameters.{parameter.name}",
-                f"value {value:g} makes the base scenario invalid: {message}",
+                f"value {value:g} makes the base scenario invalid: {exc.in_file}",
             ) from exc
 
 
