@@ -52,6 +52,63 @@ def test_every_declared_dependency_is_pinned():
     assert not missing, f"declared in pyproject.toml but not pinned in requirements.lock: {missing}"
 
 
+def imported_packages(root=ROOT / "src") -> dict[str, set[str]]:
+    """Top-level names of the third-party packages imported anywhere under ``root`` (at the
+    top of a module or inside a function), each with the files importing it."""
+    import ast
+
+    found: dict[str, set[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top not in sys.stdlib_module_names and top != "dxecon":
+                    found.setdefault(top, set()).add(str(path.relative_to(root)))
+    return found
+
+
+def test_imported_packages_are_found_with_their_files(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text(
+        "import os, yaml\nfrom . import b\nfrom dxecon.errors import ParamsError\n"
+        "def f():\n    from sklearn.linear_model import Ridge\n    import numpy.linalg\n",
+        encoding="utf-8",
+    )
+    assert imported_packages(tmp_path) == {
+        "yaml": {"pkg/a.py"},
+        "sklearn": {"pkg/a.py"},
+        "numpy": {"pkg/a.py"},
+    }
+
+
+def test_every_imported_package_is_declared():
+    """Each package src/ imports is a declared dependency (or of an extra), by its
+    distribution's name (``yaml`` is PyYAML): the next undeclared import fails here."""
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_name(d) for d in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        declared |= {_name(d) for d in extra}
+    distributions = packages_distributions()
+    undeclared = {}
+    for module, files in imported_packages().items():
+        names = {_name(d) for d in distributions.get(module, [module])}
+        if not names & declared:
+            undeclared[module] = (sorted(names), sorted(files))
+    assert not undeclared, (
+        f"imported but not declared in pyproject.toml (import: (distribution, files)): "
+        f"{undeclared}; declare them, pin them in requirements.lock and run "
+        "tools/sync_environment.py"
+    )
+
+
 def test_installed_versions_match_the_lock():
     from importlib.metadata import version
 

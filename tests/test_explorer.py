@@ -21,9 +21,8 @@ from dxecon.explorer import (
     control_specs,
     drawn_centrals,
     format_probability,
-    set_value,
 )
-from dxecon.params import load_yaml
+from dxecon.params import load_yaml, set_dotted
 from dxecon.scenarios import (
     load_scenario,
     resolve_start,
@@ -80,7 +79,7 @@ def expected_run(dataset, base: str, **changes):
     """The library's own run of a shipped scenario with dotted-key changes."""
     data = copy.deepcopy(shipped(base))
     for key, value in changes.items():
-        set_value(data, key, value)
+        set_dotted(data, key, value)
     return run_scenario(scenario_from_dict(data), dataset=dataset)
 
 

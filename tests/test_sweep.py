@@ -244,6 +244,67 @@ def test_failed_variants_are_kept_with_their_parameters(registry):
     ]
     assert len(failures) >= 1 and (result.table["error"] == "").sum() >= 5
     assert failures["error"].str.contains("below the starting share").all()
+    # The end of the sweep says how many failed and why, each reason once with its count.
+    reasons = result.failure_reasons()
+    assert reasons["variants"].sum() == len(failures)
+    assert list(reasons["first_variant"]) == sorted(reasons["first_variant"])
+    summary = result.failure_summary()
+    assert summary.startswith(f"{len(failures)} of {len(result.table)} variants failed")
+    assert reasons["reason"].iloc[0] in summary and "variant(s), first: variant" in summary
+
+
+#: 1 base + 2 tornado + 2 grid variants of 50 paths: the cheapest sweep that runs.
+TINY = {
+    **SMALL,
+    "paths": 50,
+    "design": "grid",
+    "samples": None,
+    "surface": None,
+    "parameters": {"deflator.mean": {"values": [1.0, 4.0]}},
+}
+
+
+def test_a_bug_in_a_variant_stops_the_sweep(monkeypatch, registry):
+    """Only an invalid combination is a variant's result: a programming error propagates
+    with its traceback, on the serial engine and through the local pool."""
+
+    def broken(*args, **kwargs):
+        raise TypeError("a bug, not a bad assumption")
+
+    monkeypatch.setattr("dxecon.scenarios.engine.simulate", broken)
+    spec = sweep_from_dict(TINY, name="tiny", file="tiny.yaml")
+    with pytest.raises(TypeError, match="a bug, not a bad assumption"):
+        run_sweep(spec, engine="serial", registry=registry)
+    from multiprocessing import get_context
+
+    from dxecon.sweeps.engines import map_variants
+
+    variants = build_variants(spec, spec.plan(), key_targets(registry))
+    with pytest.raises(TypeError, match="a bug, not a bad assumption"):  # forked: patched too
+        map_variants(variants, engine="local", workers=1, mp_context=get_context("fork"))
+
+
+def test_cli_exits_non_zero_when_every_variant_failed(monkeypatch, tmp_path):
+    """Every variant an invalid combination (the engine rejects what it draws): the
+    command says how many failed and why, keeps the table and exits 1."""
+    import dxecon.sweeps
+
+    def rejects(scenario, *args, **kwargs):
+        raise ParamsError("tiny.yaml", "diffusion.ceiling", "a ceiling must exceed the start")
+
+    monkeypatch.setattr("dxecon.scenarios.engine.simulate", rejects)
+    serial = dxecon.sweeps.run_sweep
+    monkeypatch.setattr(
+        dxecon.sweeps, "run_sweep", lambda spec, **kw: serial(spec, **{**kw, "engine": "serial"})
+    )
+    file = write_yaml(tmp_path / "tiny.yaml", TINY)
+    result = CliRunner().invoke(sweep_command, [str(file), "--outputs", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "5 of 5 variants failed (1 distinct reasons)" in result.output
+    assert "field 'diffusion.ceiling': a ceiling must exceed the start (5 variant(s)" in (
+        result.output
+    )
+    assert (tmp_path / "out" / "2026-10" / "sweeps" / "tiny" / "results.csv").is_file()
 
 
 # -- engines -----------------------------------------------------------------------------

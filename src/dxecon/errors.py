@@ -6,6 +6,7 @@ bad value and what is expected, so the message alone is enough to fix the input.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -101,5 +102,37 @@ class ParamsError(DxeconError, ValueError):
     def __init__(self, file: str, field: str | None, message: str) -> None:
         self.file = file
         self.field = field
+        self.message = message
         where = f"{file}, field '{field}'" if field else file
         super().__init__(f"{where}: {message}")
+
+    @property
+    def in_file(self) -> str:
+        """The error without its file (``field 'x': message``), for a message that names
+        the file itself or is about one part of it."""
+        return f"field '{self.field}': {self.message}" if self.field else self.message
+
+
+def closest_match(value: object, allowed: Iterable[object], *, cutoff: float = 0.6) -> str | None:
+    """The allowed value closest to ``value`` (difflib's ratio at least ``cutoff``), or None.
+
+    >>> closest_match("horizn", ["horizon", "paths"])
+    'horizon'
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def did_you_mean(value: object, allowed: Iterable[object], *, cutoff: float = 0.6) -> str:
+    """The hint of every error about a typo: ``"did you mean 'X'? "`` (with its trailing
+    space, to sit before the list of allowed values) when a close match exists, else ``""``.
+
+    >>> did_you_mean("sampels", ["samples", "seed"]) + "allowed: samples, seed"
+    "did you mean 'samples'? allowed: samples, seed"
+    >>> did_you_mean("zzz", ["samples", "seed"])
+    ''
+    """
+    close = closest_match(value, allowed, cutoff=cutoff)
+    return f"did you mean '{close}'? " if close else ""

@@ -163,7 +163,6 @@ def control_specs(data: Mapping[str, Any], *, base_year: int) -> list[ControlSpe
 
 # One implementation of dotted keys for the explorer, the sweeps and the tests.
 get_value = get_dotted
-set_value = set_dotted
 
 
 def drawn_centrals(resolved: Scenario, dataset) -> dict[str, float]:
@@ -503,7 +502,7 @@ class ScenarioExplorer:
             spec = self._specs[key]
             if key in self._centrals and _same(value, self._centrals[key]):
                 continue  # still drawn per path, as in the base scenario
-            set_value(data, key, int(value) if spec.integer else float(value))
+            set_dotted(data, key, int(value) if spec.integer else float(value))
         data["name"] = self.save_name.value.strip()
         data["description"] = (
             f"Explorer variant of '{self.base_name}'. {self._base_data['description']}"

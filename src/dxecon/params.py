@@ -1,17 +1,18 @@
 """Read YAML params files with errors that name the file, the field and the fix.
 
-One way in for every params file (selection policy, target sets, scenarios): `load_yaml`
-parses, `check_keys` rejects unknown keys with the closest valid one suggested.
+One way in for every params file (selection policy, target sets, scenarios, sweeps):
+`load_yaml` parses, `check_keys` rejects unknown keys with the closest valid one suggested,
+and `validation_error` turns a pydantic ``ValidationError`` of a params model (scenarios,
+sweeps) into one `ParamsError` in the same words.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dxecon.errors import ParamsError
+from dxecon.errors import ParamsError, did_you_mean
 
 
 def load_yaml(path: Path | str) -> dict[str, Any]:
@@ -48,13 +49,73 @@ def check_keys(
     allowed = list(allowed)
     for key in data:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ParamsError(
-                file,
-                f"{prefix}{key}",
-                f"unknown key{hint} Allowed keys: {', '.join(allowed)}",
-            )
+            raise ParamsError(file, f"{prefix}{key}", _unknown_key(key, allowed))
+
+
+def _unknown_key(key: object, allowed: list[str]) -> str:
+    hint = did_you_mean(key, allowed, cutoff=0.5)
+    return f"unknown key; {hint}allowed keys: {', '.join(allowed)}"
+
+
+class FieldError(ValueError):
+    """A problem a model validator finds in one of the model's fields (or deeper): raised
+    inside a pydantic validator, `validation_error` reports it at ``field`` below the
+    validated model's place, instead of at the model as a whole.
+
+    >>> str(FieldError("mode", "a triangular range needs low <= mode <= high"))
+    'a triangular range needs low <= mode <= high'
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def _field_names(model: type, loc: tuple) -> list[str]:
+    """Valid keys at the place of an unknown key, for the 'did you mean' hint."""
+    from pydantic import BaseModel
+
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            continue  # a key of a dict of models: stay at the model
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        nested = [
+            a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)
+        ]
+        current = nested[0] if nested else None
+    return list(getattr(current, "model_fields", {}) or [])
+
+
+def _explain(error: Mapping[str, Any], file: str, model: type) -> ParamsError:
+    """One pydantic error (an item of ``ValidationError.errors()``) as a `ParamsError`."""
+    loc = tuple(error["loc"])
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldError):
+        loc += tuple(cause.field.split("."))
+    field = ".".join(str(p) for p in loc) or None
+    value = error.get("input")
+    if error["type"] == "extra_forbidden":
+        return ParamsError(file, field, _unknown_key(loc[-1], _field_names(model, loc)))
+    if error["type"] == "missing":
+        return ParamsError(file, field, "required field is missing")
+    message = error["msg"].removeprefix("Value error, ")
+    shown = "" if isinstance(value, dict) or isinstance(cause, FieldError) else f" (got {value!r})"
+    return ParamsError(file, field, f"{message}{shown}")
+
+
+def validation_error(exc: Any, *, file: str, model: type) -> ParamsError:
+    """A pydantic ``ValidationError`` of ``model`` as one `ParamsError` naming the file, the
+    field (dotted path) and the fix; several problems are listed one a line."""
+    problems = [_explain(error, file, model) for error in exc.errors()]
+    if len(problems) == 1:
+        return problems[0]
+    listing = "\n".join(f"  - {p}" for p in problems)
+    return ParamsError(file, problems[0].field, f"{len(problems)} problems:\n{listing}")
 
 
 def get_dotted(data: Mapping[str, Any], key: str) -> Any:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import difflib
 import fcntl
 import functools
 import json
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from dxecon import folders
-from dxecon.errors import DxeconError, ParamsError, SeriesSelectionError
+from dxecon.errors import DxeconError, ParamsError, SeriesSelectionError, did_you_mean
 from dxecon.scenarios.config import RESERVED_NAMES, slugify
 
 #: Parameters the runner itself sets; notebooks may declare them.
@@ -162,12 +161,11 @@ def check_params(params: dict[str, Any], notebooks: list[Notebook], *, file: str
     declared -= {"output_dir"}
     for key in params:
         if key not in declared:
-            close = difflib.get_close_matches(key, sorted(declared), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'? " if close else ""
             raise ParamsError(
                 file,
                 key,
-                f"not a scenario parameter; {hint}a params file given to a run is a scenario "
+                f"not a scenario parameter; {did_you_mean(key, sorted(declared))}"
+                "a params file given to a run is a scenario "
                 f"(like params/scenarios/baseline.yaml), with the keys: {sorted(declared)}",
             )
 

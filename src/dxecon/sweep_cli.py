@@ -14,9 +14,6 @@ import click
 from dxecon.cli_options import DATA_OPTION, OUTPUTS_OPTION
 from dxecon.errors import DxeconError
 
-#: Failed variants listed on stderr; the rest are in results.csv (column 'error').
-SHOWN_FAILURES = 10
-
 
 @click.command("sweep")
 @click.argument("file")
@@ -121,11 +118,10 @@ def sweep(
         if client is not None:
             client.close()
     failures = result.failures()
-    for _, row in failures.head(SHOWN_FAILURES).iterrows():
-        values = ", ".join(f"{p}={row[p]:g}" for p in result.parameter_names)
-        click.echo(f"variant {row['variant']} failed ({values}): {row['error']}", err=True)
-    if len(failures) > SHOWN_FAILURES:
-        click.echo(f"... and {len(failures) - SHOWN_FAILURES} more (results.csv)", err=True)
+    if len(failures) == len(result.table):
+        click.echo(result.failure_summary(), err=True)
+        click.echo(f"every variant failed: nothing to rank; the table is in {folder}", err=True)
+        sys.exit(1)
     top = result.tornado().query("rank == 1")
     goals = {target.target_id: target for target in result.targets}
     for _, row in top.iterrows():
@@ -148,5 +144,5 @@ def sweep(
         f"{len(result.table):,} variants in {result.seconds:.1f}s ({rate:,.0f}/s), "
         f"{len(failures)} failed; wrote {folder}"
     )
-    if len(failures) == len(result.table):
-        sys.exit(1)
+    if len(failures):
+        click.echo(result.failure_summary())

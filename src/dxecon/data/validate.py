@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import operator
 import re
@@ -33,7 +32,7 @@ from dxecon.data.schema import (
     Column,
     TableSpec,
 )
-from dxecon.errors import Problem
+from dxecon.errors import Problem, closest_match, did_you_mean
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -77,9 +76,10 @@ class Report:
 
 
 def suggest(value: str, allowed: set[str] | list[str]) -> str:
-    """' (did you mean X?)' when a close match exists, else ''."""
-    close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """' (did you mean X?)' when a close match exists, else '' (`did_you_mean` in brackets,
+    to follow a problem's wording)."""
+    hint = did_you_mean(value, allowed)
+    return f" ({hint.strip()})" if hint else ""
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -137,8 +137,8 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
     missing = [c for c in expected if c not in header and c not in spec.optional_names]
     extra = [c for c in header if c not in expected]
     for name in missing:
-        hint = suggest(name, extra)
-        renamed = f"; renamed to {hint[len(' (did you mean ') : -2]}?" if hint else ""
+        close = closest_match(name, extra)
+        renamed = f"; renamed to '{close}'?" if close else ""
         problems.append(
             Problem(
                 file,

@@ -7,7 +7,6 @@ key suggested for a typo. Everything is checked before any computation starts.
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -22,8 +21,8 @@ from pydantic import (
 )
 
 from dxecon import folders
-from dxecon.errors import ParamsError
-from dxecon.params import load_yaml
+from dxecon.errors import ParamsError, did_you_mean
+from dxecon.params import load_yaml, validation_error
 
 #: Folders of the outputs layout: never scenario names (``outputs/<as-of>/sweeps/`` ...).
 RESERVED_NAMES = ("sweeps", "quick", "explorer", "index", "test-artifacts")
@@ -263,40 +262,6 @@ class Scenario(_Strict):
         return list(range(self.base_year + 1, self.horizon + 1))
 
 
-def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Valid keys at the place of an unknown key, for the 'did you mean' hint."""
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(part, int) or current is None:
-            continue
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
-            continue
-        annotation = field.annotation
-        args = getattr(annotation, "__args__", ())
-        nested = [
-            a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)
-        ]
-        current = nested[0] if nested else None
-    return list(getattr(current, "model_fields", {}) or [])
-
-
-def _explain(error: dict, file: str) -> ParamsError:
-    loc = tuple(error["loc"])
-    field = ".".join(str(p) for p in loc) or None
-    value = error.get("input")
-    if error["type"] == "extra_forbidden":
-        allowed = _field_names(Scenario, loc)
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        return ParamsError(file, field, f"unknown key; {hint}allowed keys: {', '.join(allowed)}")
-    if error["type"] == "missing":
-        return ParamsError(file, field, "required field is missing")
-    message = error["msg"].removeprefix("Value error, ")
-    shown = "" if isinstance(value, dict) else f" (got {value!r})"
-    return ParamsError(file, field, f"{message}{shown}")
-
-
 def load_scenario(source: str | Path, *, known_instruments: list[str] | None = None) -> Scenario:
     """Read a scenario by name (``params/scenarios/NAME.yaml``) or path, fully validated.
 
@@ -324,11 +289,7 @@ def scenario_from_dict(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = [_explain(error, file) for error in exc.errors()]
-        if len(problems) == 1:
-            raise problems[0] from exc
-        listing = "\n".join(f"  - {p}" for p in problems)
-        raise ParamsError(file, problems[0].field, f"{len(problems)} problems:\n{listing}") from exc
+        raise validation_error(exc, file=file, model=Scenario) from exc
     if known_instruments is not None:
         unknown = [i for i in scenario.instruments or [] if i not in known_instruments]
         if unknown:
@@ -350,12 +311,11 @@ def check_scenario_codes(scenario: Scenario, dataset, *, file: str) -> None:
         allowed = dataset.code_set(code_list)
         for value in values:
             if value not in allowed:
-                close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'? " if close else ""
                 raise ParamsError(
                     file,
                     field if field == "geo" else f"sectors.{value}",
-                    f"{value!r} is not in codes/{code_list}.csv of {dataset.data_dir}; {hint}"
+                    f"{value!r} is not in codes/{code_list}.csv of {dataset.data_dir}; "
+                    f"{did_you_mean(value, allowed)}"
                     f"allowed: {', '.join(allowed[:40])}",
                 )
 

@@ -22,13 +22,10 @@ from dxecon.sweeps.evaluate import (
     key_targets,
     variant_seed,
 )
+from dxecon.sweeps.plan import Parameter, Surface, Sweep, describe
 from dxecon.sweeps.spec import (
     DEFAULT_LIMIT,
-    Parameter,
-    Surface,
-    Sweep,
     available_sweeps,
-    describe,
     load_sweep,
     sweep_from_dict,
     sweep_from_parameters,

@@ -11,7 +11,7 @@ import pandas as pd
 
 from dxecon.plots import new_figure
 from dxecon.sweeps.evaluate import KeyTarget
-from dxecon.sweeps.spec import describe
+from dxecon.sweeps.plan import describe
 
 _LOW, _HIGH, _TARGET, _BASE = "#7f8c8d", "#1f5fa8", "#c0392b", "#222222"
 

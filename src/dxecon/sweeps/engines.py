@@ -23,7 +23,8 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from dxecon.errors import DxeconError, ParamsError
@@ -100,12 +101,7 @@ def connect(address: str, *, timeout: float = CONNECT_TIMEOUT_S):
             timeout + 5.0,
         )
     except (OSError, TimeoutError) as exc:
-        raise ParamsError(
-            where,
-            field,
-            f"no Dask scheduler answered at {address} within {timeout:g} s ({exc}); start one "
-            "(dask scheduler) or leave out --scheduler to run on this machine",
-        ) from exc
+        raise _no_scheduler(address, timeout, exc) from exc
     try:
         client.wait_for_workers(1, timeout=timeout)
         versions = _bounded(lambda: client.run(worker_version), timeout)
@@ -134,6 +130,15 @@ def connect(address: str, *, timeout: float = CONNECT_TIMEOUT_S):
             "not be comparable",
         )
     return client
+
+
+def _no_scheduler(address: str, timeout: float, exc: BaseException) -> ParamsError:
+    return ParamsError(
+        "<command line>",
+        "--scheduler",
+        f"no Dask scheduler answered at {address} within {timeout:g} s ({exc}); start one "
+        "(dask scheduler) or leave out --scheduler to run on this machine",
+    )
 
 
 def _bounded(call: Callable[[], Any], seconds: float) -> Any:
@@ -179,12 +184,7 @@ def probe_scheduler(address: str, *, timeout: float) -> None:
             except TimeoutError:
                 pass
     except OSError as exc:
-        raise ParamsError(
-            where,
-            field,
-            f"no Dask scheduler answered at {address} within {timeout:g} s ({exc}); start one "
-            "(dask scheduler) or leave out --scheduler to run on this machine",
-        ) from exc
+        raise _no_scheduler(address, timeout, exc) from exc
     if len(greeting) < 8:
         raise ParamsError(
             where,
@@ -279,7 +279,7 @@ def _local(
             chunk = futures[future]
             try:
                 result = future.result()
-            except Exception as exc:  # a worker died (memory?): those variants fail, not all
+            except BrokenProcessPool as exc:  # a worker died (memory?): those variants fail
                 result = _failed_chunk(chunk, exc)
             yield chunk, result
     finally:
@@ -295,6 +295,9 @@ def _dask(
     for ever."""
     import distributed
 
+    # A chunk the cluster lost (its worker killed, the connection closed, the task
+    # cancelled); an exception a variant raised (a bug) propagates.
+    lost_worker = (distributed.KilledWorker, OSError, CancelledError)
     futures = client.map(evaluate_variants, chunks, pure=False)
     owner = {future.key: chunk for future, chunk in zip(futures, chunks, strict=True)}
     pending = set(futures)
@@ -316,7 +319,7 @@ def _dask(
                 chunk = owner[future.key]
                 try:
                     result = future.result()
-                except Exception as exc:  # KilledWorker and the like: report, keep the rest
+                except lost_worker as exc:  # the cluster lost the chunk: report, keep the rest
                     result = _failed_chunk(chunk, exc)
                 yield chunk, result
     finally:

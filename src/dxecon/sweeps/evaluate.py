@@ -3,8 +3,9 @@
 `evaluate_variant` takes a `Variant` (plain data: the base scenario as a mapping, the values
 to set, a seed, the number of paths and the key targets) and returns one result row. It
 reads no files and no globals, so a process pool or a Dask worker on another machine gives
-the same numbers as a loop here; a variant that fails returns its error instead of raising,
-so one bad combination never costs the others.
+the same numbers as a loop here. A variant whose combination of parameters is invalid
+returns the reason instead of raising, so one bad combination never costs the others; any
+other exception (a bug) stops the sweep.
 
 The key targets are scored as the scorecard scores them (`dxecon.scenarios.scorecard`: its
 comparators, its reading of the growth target as a compound average of real growth), but
@@ -171,33 +172,44 @@ def result_columns(targets: Sequence[KeyTarget]) -> list[str]:
 
 
 def evaluate_variant(variant: Variant) -> dict[str, Any]:
-    """Build, validate, simulate and score one variant; never raises.
+    """Build, validate, simulate and score one variant.
+
+    An invalid combination of parameters is the variant's result, not an error of the
+    sweep: the variant's scenario fails validation (`ParamsError`, or pydantic's
+    ``ValidationError``), or the simulation rejects a parameter it draws (a `ParamsError`
+    of `dxecon.scenarios.diffusion`). Any other exception is a bug and propagates with its
+    traceback: it must stop the sweep, not become a row of NaN.
 
     Returns
     -------
     dict
         ``variant``, ``seed``, ``<id>_probability`` and ``<id>_median`` per key target, and
-        ``error``: empty on success, else the reason (the numbers are then NaN).
+        ``error``: empty on success, else why the combination is invalid (the numbers are
+        then NaN).
     """
+    from pydantic import ValidationError
+
+    from dxecon.errors import ParamsError
+    from dxecon.params import set_dotted
     from dxecon.scenarios.config import scenario_from_dict
     from dxecon.scenarios.engine import simulate
-    from dxecon.sweeps.spec import set_path
 
     row: dict[str, Any] = {"variant": variant.index, "seed": variant.seed}
+    data = copy.deepcopy(variant.base)
+    for path, value in variant.overrides:
+        set_dotted(data, path, value)
+    data["seed"] = variant.seed
+    data["paths"] = variant.paths
     try:
-        data = copy.deepcopy(variant.base)
-        for path, value in variant.overrides:
-            set_path(data, path, value)
-        data["seed"] = variant.seed
-        data["paths"] = variant.paths
-        scenario = scenario_from_dict(data, file=f"{variant.file} (variant {variant.index})")
-        row.update(score_targets(simulate(scenario), variant.targets))
-        row["error"] = ""
-    # Any failure of one variant (an invalid combination, a numerical problem) is that
-    # variant's result: reported with its parameters, while the others carry on.
-    except Exception as exc:
+        paths = simulate(scenario_from_dict(data, file=variant.file))
+    except (ParamsError, ValidationError) as exc:
         row.update(dict.fromkeys(result_columns(variant.targets), math.nan))
-        row["error"] = f"{type(exc).__name__}: {exc}"
+        # The row names the variant; the reason alone reads the same for every variant
+        # it stops (the count of each reason is the sweep's failure summary).
+        row["error"] = exc.in_file if isinstance(exc, ParamsError) else str(exc)
+        return row
+    row.update(score_targets(paths, variant.targets))
+    row["error"] = ""
     return row
 
 

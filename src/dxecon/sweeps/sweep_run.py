@@ -14,8 +14,10 @@ import pandas as pd
 from dxecon.errors import DxeconError
 from dxecon.io import write_csv_atomic
 from dxecon.sweeps.evaluate import KeyTarget, Variant, key_targets, variant_seed
-from dxecon.sweeps.spec import Sweep, describe
+from dxecon.sweeps.plan import Sweep, describe
 
+#: Distinct reasons of failed variants a summary shows (the rest are counted).
+SHOWN_REASONS = 3
 TORNADO_COLUMNS = [
     "target_id",
     "target",
@@ -81,6 +83,35 @@ class SweepResult:
         """Variants that failed, with their parameter values and the reason."""
         failed = self.table[self.table["error"] != ""]
         return failed[["variant", "group", *self.parameter_names, "error"]]
+
+    def failure_reasons(self) -> pd.DataFrame:
+        """Why variants failed: one row per distinct reason, in the order first met, with
+        the number of variants it stopped and the first of them."""
+        failed = self.table.loc[self.table["error"] != "", ["variant", "error"]]
+        grouped = failed.groupby("error", sort=False)["variant"]
+        frame = pd.DataFrame({"variants": grouped.size(), "first_variant": grouped.min()})
+        return frame.rename_axis("reason").reset_index()
+
+    def failure_summary(self, shown: int = SHOWN_REASONS) -> str:
+        """How many variants failed and why (the first ``shown`` distinct reasons)."""
+        reasons = self.failure_reasons()
+        total = len(self.table)
+        if reasons.empty:
+            return f"All {total:,} variants ran; none failed."
+        lines = [
+            f"{int(reasons['variants'].sum()):,} of {total:,} variants failed "
+            f"({len(reasons):,} distinct reasons); the first:"
+        ]
+        for row in reasons.head(shown).itertuples():
+            lines.append(
+                f"  - {row.reason} ({row.variants:,} variant(s), "
+                f"first: variant {row.first_variant})"
+            )
+        if len(reasons) > shown:
+            lines.append(
+                f"  ... and {len(reasons) - shown:,} more reasons (results.csv, column 'error')"
+            )
+        return "\n".join(lines)
 
     def tornado(self) -> pd.DataFrame:
         """One-at-a-time sensitivity: for each key target and parameter, the probability and
