@@ -136,29 +136,20 @@ def read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tabl
     # Columns added after the first release may be absent: older folders stay valid.
     missing = [c for c in expected if c not in header and c not in spec.optional_names]
     extra = [c for c in header if c not in expected]
-    for name in missing:
-        close = closest_match(name, extra)
-        renamed = f"; renamed to '{close}'?" if close else ""
-        problems.append(
-            Problem(
-                file,
-                1,
-                None,
-                name,
-                None,
-                f"column is missing{renamed}; expected columns: {', '.join(expected)}",
-            )
+    # A missing column and an unknown one with a close name are most likely a rename.
+    renamed = {name: closest_match(name, extra) for name in missing}
+    header_problems = [
+        (
+            name,
+            f"column is missing; renamed to '{renamed[name]}'?"
+            if renamed[name]
+            else "column is missing",
         )
-    for name in extra:
+        for name in missing
+    ] + [(name, f"unknown column{suggest(name, missing)}") for name in extra]
+    for name, what in header_problems:
         problems.append(
-            Problem(
-                file,
-                1,
-                None,
-                name,
-                None,
-                f"unknown column{suggest(name, missing)}; expected columns: {', '.join(expected)}",
-            )
+            Problem(file, 1, None, name, None, f"{what}; expected columns: {', '.join(expected)}")
         )
     table = Table(spec)
     absent = [c for c in spec.column_names if c not in header]  # optional ones only
