@@ -590,7 +590,7 @@ class ScenarioExplorer:
         self.de_share_chart.add_class("dxecon-chart-de-share")
         self.lp_chart = widgets.Image(format="png", layout=widgets.Layout(**chart_layout))
         self.lp_chart.add_class("dxecon-chart-lp")
-        self.table = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.table = widgets.HTML(layout=widgets.Layout(width="auto"))
         self.table.add_class("dxecon-table")
         self.save_name = widgets.Text(
             description=w("explorer.name"),
@@ -604,7 +604,7 @@ class ScenarioExplorer:
         self.save_button.add_class("dxecon-save")
         self.save_message = widgets.HTML()
         self.save_message.add_class("dxecon-save-message")
-        self.controls_box = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.controls_box = widgets.VBox(layout=widgets.Layout(width="auto"))
 
         self.base_picker.observe(self._guard(self._on_base_change), names="value")
         self.update_button.on_click(self._guard(lambda _: self.update()))
@@ -762,7 +762,7 @@ class ScenarioExplorer:
         """Controls left, charts and table right; on a narrow screen (below about 1000
         px) the right column wraps under the left one. Widths are shares of the page, so
         nothing is wider than the window (checked at 1366 px by the browser test)."""
-        wrap = {"flex_flow": "row wrap", "align_items": "center", "width": "100%"}
+        wrap = {"flex_flow": "row wrap", "align_items": "center", "width": "auto"}
         header = widgets.HBox([self.base_picker, self.reset_button], layout=widgets.Layout(**wrap))
         buttons = widgets.HBox(
             [self.update_button, self.update_on_release], layout=widgets.Layout(**wrap)
@@ -791,7 +791,7 @@ class ScenarioExplorer:
         main = widgets.HBox(
             [left, right], layout=widgets.Layout(**{**wrap, "align_items": "flex-start"})
         )
-        root = widgets.VBox([main, save], layout=widgets.Layout(width="100%", max_width="100%"))
+        root = widgets.VBox([main, save], layout=widgets.Layout(width="auto"))
         root.add_class("dxecon-explorer")
         return root
 
@@ -841,7 +841,7 @@ class ScenarioExplorer:
                 tooltip=f"{spec.label}{', ' + spec.unit if spec.unit else ''} ({spec.key})",
                 continuous_update=False,
                 style={"description_width": "40%"},
-                layout=widgets.Layout(width="100%"),
+                layout=widgets.Layout(width="auto"),
                 **extra,
             )
             control.add_class("dxecon-control")
