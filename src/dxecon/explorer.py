@@ -473,7 +473,8 @@ def attainment_html(table: pd.DataFrame, words: Words | None = None) -> str:
         f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
         "<style>.dxecon-attainment td,.dxecon-attainment th{padding:2px 6px;"
         "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
-        ".dxecon-attainment td{overflow-wrap:anywhere}</style>"
+        ".dxecon-attainment td.note{overflow-wrap:anywhere}"
+        ".dxecon-attainment td.target{white-space:nowrap}</style>"
     )
 
 
@@ -759,8 +760,8 @@ class ScenarioExplorer:
         return guarded
 
     def _layout(self) -> widgets.Widget:
-        """Controls left, charts and table right; on a narrow screen (below about 1000
-        px) the right column wraps under the left one. Widths are shares of the page, so
+        """Controls left, charts right, the attainment table under both; on a narrow screen
+        (below about 1000 px) the charts wrap under the controls. Widths are flexible, so
         nothing is wider than the window (checked at 1366 px by the browser test)."""
         wrap = {"flex_flow": "row wrap", "align_items": "center", "width": "auto"}
         header = widgets.HBox([self.base_picker, self.reset_button], layout=widgets.Layout(**wrap))
@@ -772,13 +773,7 @@ class ScenarioExplorer:
             layout=widgets.Layout(flex="1 1 380px", max_width="480px", min_width="0"),
         )
         right = widgets.VBox(
-            [
-                self.de_share_chart,
-                self.basis,
-                self.lp_chart,
-                widgets.HTML(f"<h4>{html.escape(self.words('explorer.heading.attainment'))}</h4>"),
-                self.table,
-            ],
+            [self.de_share_chart, self.basis, self.lp_chart],
             layout=widgets.Layout(flex="100 1 520px", min_width="0", margin="0 0 0 12px"),
         )
         save = widgets.VBox(
@@ -791,7 +786,10 @@ class ScenarioExplorer:
         main = widgets.HBox(
             [left, right], layout=widgets.Layout(**{**wrap, "align_items": "flex-start"})
         )
-        root = widgets.VBox([main, save], layout=widgets.Layout(width="auto"))
+        # The table spans the page: eleven columns need more than the charts' column.
+        heading = self.words("explorer.heading.attainment")
+        attainment = widgets.VBox([widgets.HTML(f"<h4>{html.escape(heading)}</h4>"), self.table])
+        root = widgets.VBox([main, attainment, save], layout=widgets.Layout(width="auto"))
         root.add_class("dxecon-explorer")
         return root
 
