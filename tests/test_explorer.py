@@ -7,6 +7,7 @@ so each callback runs in this process and its effect on the explorer's state is 
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 import sys
 
@@ -20,9 +21,11 @@ from dxecon.explorer import (
     attainment_table,
     control_specs,
     drawn_centrals,
+    fan_figure,
     format_probability,
 )
 from dxecon.params import load_yaml, set_dotted
+from dxecon.reporting.i18n import Words, catalogue
 from dxecon.scenarios import (
     load_scenario,
     resolve_start,
@@ -48,7 +51,7 @@ PATH_ARRAYS = (
 )
 
 
-def quick_charts(result, dataset, *, basis="real", which=("de_share", "lp")):
+def quick_charts(result, dataset, *, basis="real", which=("de_share", "lp"), words=None):
     """Stand-in for `chart_pngs` where a test is about state, not pictures: drawing is most
     of an update's time. Its bytes still change with the numbers and the basis."""
     medians = {"de_share": result.run.paths.de_share, "lp": result.run.paths.lp_growth_real}
@@ -191,7 +194,7 @@ def test_only_charts_whose_paths_moved_are_redrawn(make_explorer, monkeypatch):
     explorer = make_explorer()
     drawn = []
 
-    def counting(result, dataset, *, basis="real", which=("de_share", "lp")):
+    def counting(result, dataset, *, basis="real", which=("de_share", "lp"), words=None):
         drawn.extend(which)
         return quick_charts(result, dataset, basis=basis, which=which)
 
@@ -245,7 +248,7 @@ def test_float_noise_from_the_browser_is_not_a_change(make_explorer):
 
 # -- invalid settings ----------------------------------------------------------------------
 def test_ceiling_below_the_current_share_is_a_message_not_a_traceback(make_explorer):
-    explorer = make_explorer()
+    explorer = make_explorer(lang="en")
     shown = explorer.result
     explorer.controls[CEILING].value = 20.0  # industry's digital share is 30.18% today
     explorer.update_button.click()
@@ -288,7 +291,7 @@ def test_unexpected_errors_in_callbacks_are_shown_in_the_page(make_explorer, mon
 
     monkeypatch.setattr(explorer_module, "compute", broken)
     explorer.update_button.click()  # ipywidgets logs the exception; the page must say it
-    assert "Unexpected error" in explorer.message.value
+    assert "Lỗi không mong đợi" in explorer.message.value  # Vietnamese by default
     assert "simulated failure" in explorer.message.value
 
 
@@ -398,3 +401,79 @@ def test_importing_the_library_does_not_load_widgets_or_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+# -- language ------------------------------------------------------------------------------
+def shown_texts(widget) -> list[str]:
+    """Every text a widget tree shows as a label: descriptions, tooltips, placeholders,
+    option labels, and the text between the tags of HTML widgets (headings, status,
+    table headers and cells)."""
+    texts = []
+    for name in ("description", "tooltip", "placeholder"):
+        value = getattr(widget, name, None)
+        if isinstance(value, str) and value:
+            texts.append(value)
+    texts += [str(label) for label in getattr(widget, "_options_labels", ())]
+    if widget.__class__.__name__ == "HTML":
+        texts += [t.strip() for t in re.split(r"<[^>]*>", widget.value) if t.strip()]
+    for child in getattr(widget, "children", ()):
+        texts += shown_texts(child)
+    return texts
+
+
+def only_in(lang: str) -> set[str]:
+    """Catalogue texts of ``lang`` that the other language words differently (placeholders
+    cut off: a label made from a template starts with its fixed words)."""
+    other = "en" if lang == "vi" else "vi"
+    out = set()
+    for entry in catalogue().values():
+        if entry[lang] != entry[other]:
+            out.add(entry[lang].split("{")[0].strip())
+    return out - {""}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_labels_follow_the_language(lang, explorer, make_explorer):
+    shown = explorer if lang == "vi" else make_explorer(lang="en")  # vi is the default
+    texts = shown_texts(shown.widget)
+    other = only_in("en" if lang == "vi" else "vi")
+    leaked = sorted(
+        {t for t in texts if t in other or any(t.startswith(o) for o in other if len(o) > 12)}
+    )
+    assert not leaked, f"{lang} explorer shows words of the other language: {leaked}"
+    w = Words(lang)
+    for key in ("explorer.update", "explorer.save", "explorer.start_from", "col.status"):
+        assert w(key) in texts
+    statuses = {w.status(s) for s in shown.result.table["status"]}
+    assert statuses <= set(texts)  # the report's status words, not a second translation
+    specs = list(shown._specs.values())
+    assert {spec.label for spec in specs} <= set(texts)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_chart_texts_follow_the_language(lang, explorer, dataset):
+    w = Words(lang)
+    for name in ("de_share", "lp"):
+        figure = fan_figure(explorer.result, dataset, name, "real", w)
+        texts = [t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text"))]
+        texts = [t for t in texts if t.strip()]
+        title = catalogue()[f"explorer.chart.{name}_title"][lang].split(" (")[0].split("{")[0]
+        assert figure.axes[0].get_title(loc="left").startswith(title)
+        assert w("explorer.chart.median") in texts
+        other = only_in("en" if lang == "vi" else "vi")
+        assert not [t for t in texts if t in other or ("% of paths" in t and lang == "vi")]
+    number = w.number(22.28, 2)
+    shown = "22,28" if lang == "vi" else "22.28"
+    assert number == shown
+
+
+def test_numbers_in_the_table_follow_the_language(explorer):
+    html = explorer.table.value  # vi: decimal comma
+    median = row(explorer.result.table, "TGT021")["median"]
+    assert f"{median:.2f}".replace(".", ",") in html
+    assert "Xác suất đạt" in html and "P(target met)" not in html
+
+
+def test_unknown_language_is_a_clear_error(dataset):
+    with pytest.raises(Exception, match="vi or en"):
+        ScenarioExplorer(dataset=dataset, lang="fr")

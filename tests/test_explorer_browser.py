@@ -1,9 +1,12 @@
 """End to end: the explorer notebook served by Voila, driven in Debian's Chromium.
 
-What a user does, in a real browser: open the explorer, pick a starting scenario, move
-industry's diffusion-speed slider with the keyboard, press Update, save the result. Checked:
-the chart image and the attainment table change, and the numbers the page shows are the ones
-dxecon computes in this process for the same settings (and for the file the page saved).
+What a user does, in a real browser on a 1366x768 laptop screen: open the explorer, pick a
+starting scenario, move industry's diffusion-speed slider with the keyboard, press Update,
+save the result. Checked: the chart image and the attainment table change, and the numbers
+the page shows are the ones dxecon computes in this process for the same settings (and for
+the file the page saved), in Vietnamese (the default language); and the page fits the
+screen: no horizontal scrolling, no widget wider than the window, every image loaded, no
+console error.
 
 Needs ``/usr/bin/chromium`` (Debian's package; ``./dx test`` installs it where it can) and
 never downloads a browser. The Voila server and its kernel run in their own session and are
@@ -32,7 +35,9 @@ from pathlib import Path
 import pytest
 
 from dxecon import folders
+from dxecon.explorer import format_probability
 from dxecon.params import load_yaml
+from dxecon.reporting.i18n import Words
 from dxecon.scenarios import load_scenario, run_scenario, scenario_from_dict
 
 pytestmark = pytest.mark.slow
@@ -54,6 +59,33 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SPEED_SLIDER = ".dxecon-key-sectors-ind_con-intensity-speed"
+#: The smallest common laptop screen; the page must fit its width.
+VIEWPORT = {"width": 1366, "height": 768}
+VI = Words("vi")  # the notebook's default language
+#: What does not fit the window: the page's horizontal overflow, elements scrolling
+#: sideways, widget boxes reaching past the right edge; and images not loaded.
+FIT_PROBLEMS = """() => {
+    const width = window.innerWidth, problems = [];
+    const page = document.scrollingElement;
+    if (page.scrollWidth > page.clientWidth)
+        problems.push(`page scrolls sideways: ${page.scrollWidth} > ${page.clientWidth}`);
+    for (const element of document.querySelectorAll("*")) {
+        const style = getComputedStyle(element);
+        if (element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0
+                && ["auto", "scroll"].includes(style.overflowX))
+            problems.push(`${element.className} scrolls sideways: `
+                          + `${element.scrollWidth} > ${element.clientWidth}`);
+    }
+    for (const box of document.querySelectorAll(".dxecon-explorer, .dxecon-explorer *")) {
+        const right = box.getBoundingClientRect().right;
+        if (right > width + 0.5)
+            problems.push(`${box.tagName}.${box.className} ends at ${right} > ${width}`);
+    }
+    for (const image of document.images)
+        if (!image.complete || image.naturalWidth === 0)
+            problems.push(`image not loaded: ${image.className}`);
+    return problems;
+}"""
 #: Scroll every scrolled container back to the top; return the tallest content height.
 SCROLL_TO_TOP_AND_MEASURE = """() => {
     let height = document.documentElement.scrollHeight;
@@ -174,7 +206,10 @@ def _cells(run) -> dict[tuple[str, str], tuple[str, str]]:
     cells = {}
     for target_id, reading in CHECKED_ROWS:
         row = card[(card["goal_id"] == target_id) & (card["reading"] == reading)].iloc[0]
-        cells[target_id, reading] = (f"{row['median']:.2f}", f"{100 * row['probability']:.1f}%")
+        cells[target_id, reading] = (
+            VI.number(row["median"], 2, trim=False),
+            format_probability(row["probability"], VI),
+        )
     return cells
 
 
@@ -191,6 +226,11 @@ def shown_cells(page) -> dict[tuple[str, str], tuple[str, str]]:
     return cells
 
 
+def _aborted_by_us(text: str) -> bool:
+    """Console errors of the requests this test aborts (Voila's CDN fonts)."""
+    return "net::ERR_FAILED" in text or "net::ERR_ABORTED" in text
+
+
 def test_explorer_in_the_browser_updates_to_the_library_numbers(voila, dataset):
     from playwright.sync_api import expect, sync_playwright
 
@@ -200,9 +240,17 @@ def test_explorer_in_the_browser_updates_to_the_library_numbers(voila, dataset):
     problems: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page = browser.new_page(viewport=VIEWPORT)
         page.set_default_timeout(TIMEOUT_MS)
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and not _aborted_by_us(message.text)
+                and problems.append(f"console error: {message.text}")
+            ),
+        )
         page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
         try:
             page.goto(url)
@@ -210,13 +258,20 @@ def test_explorer_in_the_browser_updates_to_the_library_numbers(voila, dataset):
             table = page.locator(".dxecon-attainment")
             chart = page.locator(".dxecon-chart-de-share")
 
-            # 1. The notebook ran: the baseline is shown with the library's numbers.
+            # 1. The notebook ran: the baseline is shown with the library's numbers, in
+            #    Vietnamese, and the page fits a 1366 px screen.
             expect(status).to_have_attribute("data-updates", "1", timeout=TIMEOUT_MS)
             assert shown_cells(page) == expected_cells(dataset, "baseline")
+            expect(page.locator("button.dxecon-update")).to_have_text(VI("explorer.update"))
+            expect(page.locator(".dxecon-explorer")).to_contain_text(
+                VI("explorer.heading.attainment")
+            )
+            expect(table.locator("th").nth(9)).to_have_text(VI("col.status"))
+            assert page.evaluate(FIT_PROBLEMS) == []
 
             # 2. Another starting point: accelerated (its 2030 share is near the target, so
             #    the probability is not stuck at 0 or 1 and a change must show).
-            page.locator(".dxecon-base select").select_option("accelerated")
+            page.locator(".dxecon-base select").select_option(label=VI.scenario("accelerated"))
             expect(status).to_have_attribute("data-updates", "2", timeout=TIMEOUT_MS)
             before = shown_cells(page)
             assert before == expected_cells(dataset, "accelerated")
@@ -252,10 +307,15 @@ def test_explorer_in_the_browser_updates_to_the_library_numbers(voila, dataset):
             assert saved.sectors["ind_con"].intensity.speed == pytest.approx(moved, abs=1e-12)
             assert _cells(run_scenario(saved, dataset=dataset)) == after
 
+            # Still fits with the new numbers and the save message.
+            assert page.evaluate(FIT_PROBLEMS) == []
+
             # Voila scrolls inside its own container, so a full-page shot stops at the
             # viewport: make the viewport as tall as the whole page, scrolled to the top.
             height = page.evaluate(SCROLL_TO_TOP_AND_MEASURE)
-            page.set_viewport_size({"width": 1500, "height": min(int(height) + 50, 6000)})
+            page.set_viewport_size(
+                {"width": VIEWPORT["width"], "height": min(int(height) + 50, 6000)}
+            )
             page.screenshot(path=ARTIFACTS / "explorer_voila.png", full_page=True)
         except Exception:
             page.screenshot(path=ARTIFACTS / "explorer_voila_FAIL.png", full_page=True)

@@ -13,6 +13,10 @@ pytest can drive it by setting widget values::
 The computing part (`compute`: scenario -> paths, fan data, attainment table) and the drawing
 part (`chart_pngs`) are plain functions, measured by ``benchmarks/bench_explorer.py``.
 
+Every word the explorer shows (labels, headings, table headers, status words, chart texts,
+messages) comes from the report's catalogue (`dxecon.reporting.i18n`) in the explorer's
+``lang``, Vietnamese by default; numbers are formatted for that language with Babel.
+
 This module imports ipywidgets at once; nothing else in dxecon imports it (only the explorer
 notebook, ``notebooks/explorer/scenario_explorer.ipynb``, its tests and its benchmark), so
 ``import dxecon`` stays free of widgets and matplotlib.
@@ -25,6 +29,7 @@ import hashlib
 import html
 import io
 import math
+import re
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -41,27 +46,16 @@ from dxecon.data import Dataset, load_dataset
 from dxecon.errors import ParamsError
 from dxecon.io import write_text_atomic
 from dxecon.params import get_dotted, load_yaml, set_dotted
+from dxecon.reporting.i18n import Words
 from dxecon.scenarios import Scenario, ScenarioRun, available_scenarios, scenario_from_dict
 from dxecon.scenarios.engine import PERCENTILES, percentiles
 from dxecon.scenarios.scenario_run import run_scenario
 from dxecon.scenarios.start import resolve_start
 
-#: Sector codes of the scenario files, as a reader says them.
-SECTOR_LABELS = {
-    "agro": "Agriculture",
-    "ind_con": "Industry & construction",
-    "services": "Services",
-    "taxes": "Product taxes less subsidies",
-}
-
 #: Target indicators the scenario engine speaks to (the rest of the scorecard is about
-#: e-government and infrastructure, which no slider here moves).
-INDICATOR_LABELS = {
-    "de_share": "Digital economy, % of GRDP",
-    "de_sector_share_min": "Digital share of every sector (the lowest), %",
-    "grdp_growth_real": "GRDP real growth, % a year",
-    "lp_growth": "Labour productivity growth, % a year",
-}
+#: e-government and infrastructure, which no slider here moves); each is named in the
+#: catalogue as ``explorer.quantity.<indicator>``.
+INDICATORS = ("de_share", "de_sector_share_min", "grdp_growth_real", "lp_growth")
 
 #: Quantities whose percentiles make the fan charts (name in `Paths`, unit).
 FAN_QUANTITIES = {
@@ -77,6 +71,7 @@ CHART_DPI = 80
 _STATUS_COLOURS = {
     "on track": "#1e7b34",
     "met": "#1e7b34",
+    "missed": "#c0392b",
     "at risk": "#b7791f",
     "off track": "#c0392b",
     "not met": "#c0392b",
@@ -113,16 +108,31 @@ class ControlSpec:
         return 0 if self.integer else max(0, -math.floor(math.log10(self.step) + 1e-9))
 
 
-def control_specs(data: Mapping[str, Any], *, base_year: int) -> list[ControlSpec]:
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def control_specs(
+    data: Mapping[str, Any], *, base_year: int, words: Words | None = None
+) -> list[ControlSpec]:
     """The explorer's controls for a scenario mapping: per sector its real growth and (for
     sectors with a digital intensity) diffusion speed and ceiling; then employment growth,
-    the deflator and the horizon (from ``base_year``, the observed start's year)."""
+    the deflator and the horizon (from ``base_year``, the observed start's year). Groups,
+    labels and units in the language of ``words`` (Vietnamese by default)."""
+    w = words or Words()
+    pct_year = w("explorer.unit.pct_year")
     specs = []
     for code, sector in data["sectors"].items():
-        group = SECTOR_LABELS.get(code, code)
+        group = _capital(w.get(f"sector.{code}", code))
         specs.append(
             ControlSpec(
-                f"sectors.{code}.growth.mean", group, "real growth", -10, 25, 0.01, "% a year"
+                f"sectors.{code}.growth.mean",
+                group,
+                w("explorer.control.growth"),
+                -10,
+                25,
+                0.01,
+                pct_year,
             )
         )
         # A sector whose diffusion is drawn per path (the scenario's `diffusion` block) starts
@@ -132,37 +142,42 @@ def control_specs(data: Mapping[str, Any], *, base_year: int) -> list[ControlSpe
                 ControlSpec(
                     f"sectors.{code}.intensity.speed",
                     group,
-                    "diffusion speed",
+                    w("explorer.control.speed"),
                     0,
                     1.5,
                     0.01,
-                    "per year (logistic rate)",
+                    w("explorer.unit.speed"),
                 )
             )
             specs.append(
                 ControlSpec(
                     f"sectors.{code}.intensity.ceiling",
                     group,
-                    "digital ceiling",
+                    w("explorer.control.ceiling"),
                     1,
                     100,
                     0.5,
-                    "% of the sector's value added",
+                    w("explorer.unit.ceiling"),
                 )
             )
-    economy = "Whole economy"
+    economy = w("explorer.group.economy")
+    horizon = w("explorer.control.horizon")
     specs += [
         ControlSpec(
-            "employment.growth.mean", economy, "employment growth", -5, 5, 0.01, "% a year"
+            "employment.growth.mean",
+            economy,
+            w("explorer.control.employment"),
+            -5,
+            5,
+            0.01,
+            pct_year,
         ),
-        ControlSpec("deflator.mean", economy, "GRDP deflator", -5, 15, 0.01, "% a year"),
-        ControlSpec("horizon", economy, "horizon", base_year, base_year + 20, 1, "", integer=True),
+        ControlSpec(
+            "deflator.mean", economy, w("explorer.control.deflator"), -5, 15, 0.01, pct_year
+        ),
+        ControlSpec("horizon", economy, horizon, base_year, base_year + 20, 1, "", integer=True),
     ]
     return specs
-
-
-# One implementation of dotted keys for the explorer, the sweeps and the tests.
-get_value = get_dotted
 
 
 def drawn_centrals(resolved: Scenario, dataset) -> dict[str, float]:
@@ -226,7 +241,7 @@ def attainment_table(scorecard: pd.DataFrame, *, base_year: int) -> pd.DataFrame
     the paths, or with the reason they are not), plus earlier years already scored on a
     published figure. The statuses are the scorecard's (`dxecon.scenarios.scorecard`).
     """
-    card = scorecard[scorecard["indicator"].isin(INDICATOR_LABELS)]
+    card = scorecard[scorecard["indicator"].isin(INDICATORS)]
     card = card[(card["scope"] == "city") & card["year"].notna()]
     published = card["scored_on"].str.startswith("published")
     card = card[published | (card["year"] > base_year)]
@@ -235,7 +250,6 @@ def attainment_table(scorecard: pd.DataFrame, *, base_year: int) -> pd.DataFrame
             "target_id": card["goal_id"],
             "instrument": card["instrument"],
             "indicator": card["indicator"],
-            "quantity": card["indicator"].map(INDICATOR_LABELS),
             "reading": card["reading"],
             "year": card["year"].astype(int),
             "comparator": card["comparator"],
@@ -274,55 +288,172 @@ def _png(figure) -> bytes:
 
 
 def chart_pngs(
-    result: ExplorerResult, dataset: Dataset, *, basis: str = "real", which=("de_share", "lp")
+    result: ExplorerResult,
+    dataset: Dataset,
+    *,
+    basis: str = "real",
+    which=("de_share", "lp"),
+    words: Words | None = None,
 ) -> dict[str, bytes]:
     """The explorer's fan charts as PNG bytes: ``de_share`` (digital economy, % of GRDP,
     with the published history and the 35% target) and ``lp`` (labour productivity growth,
-    ``basis`` "real" or "nominal", with the 16% a year target)."""
-    from dxecon.scenarios.charts import digital_share_fan, productivity_fan
+    ``basis`` "real" or "nominal", with the 16% a year target), in the language of
+    ``words`` (Vietnamese by default)."""
+    return {name: _png(fan_figure(result, dataset, name, basis, words)) for name in which}
 
-    draw = {
-        "de_share": lambda: digital_share_fan(result.run, dataset),
-        "lp": lambda: productivity_fan(result.run, basis=basis),
-    }
-    return {name: _png(draw[name]()) for name in which}
+
+def fan_figure(
+    result: ExplorerResult,
+    dataset: Dataset,
+    name: str,
+    basis: str = "real",
+    words: Words | None = None,
+):
+    """One fan chart of the explorer (``name`` "de_share" or "lp") as a matplotlib Figure:
+    the scenario charts' data (`dxecon.scenarios.charts`) with every text from the
+    catalogue, numbers in the language's format."""
+    from dxecon.plots import TargetLine, fan_chart
+    from dxecon.scenarios.charts import published_history, target_lines
+
+    w = words or Words()
+    run, scenario = result.run, result.run.scenario
+    geo = w.get(f"geo.{scenario.geo}", scenario.geo)
+    shown = {"geo": geo, "scenario": w.scenario(scenario.name)}
+    if name == "de_share":
+        values, indicator = run.paths.de_share, "de_share"
+        found, sources = published_history(
+            dataset, "de_share", scenario.geo, as_of=scenario.as_of, method="GSO"
+        )
+        # "published, HP2025 (GSO)" -> the boundary's name in the language.
+        history = {
+            w("explorer.chart.published", geo=_geo_name(label.split(", ")[1].split(" ")[0], w)): s
+            for label, s in found.items()
+        }
+        title = w("explorer.chart.de_share_title", **shown)
+        ylabel = w("explorer.chart.de_share_axis")
+    else:
+        values, indicator = run.paths.quantity(f"lp_growth_{basis}"), "lp_growth"
+        history, sources = {}, []
+        title = w("explorer.chart.lp_title", basis=w(f"explorer.basis.{basis}"), **shown)
+        ylabel = w(f"explorer.chart.lp_axis_{basis}")
+    lines = target_lines(run, indicator)
+    instruments = ", ".join(sorted({line.label.split(" ")[0] for line in lines}))
+    caption = w(
+        f"explorer.chart.{'de' if name == 'de_share' else 'lp'}_caption",
+        as_of=w.month(scenario.as_of),
+        sources="; ".join(_source_text(text, w) for text in sources) or w("explorer.chart.none"),
+        paths=w.number(len(values), 0),
+        instruments=instruments or w("explorer.chart.none"),
+    )
+    # "NQ03-NQ/TU 2030: 35" -> the level in the language's number format.
+    targets = [
+        TargetLine(
+            line.value,
+            f"{line.label.rsplit(': ', 1)[0]}: {w.number(line.value, 2, strip=True)}",
+            line.year,
+        )
+        for line in lines
+    ]
+    table = percentiles(values)
+    bands = {q: table[i] for i, q in enumerate(PERCENTILES)}
+    figure = fan_chart(
+        run.paths.years,
+        bands,
+        title=title,
+        ylabel=ylabel,
+        caption=caption,
+        history=history,
+        targets=targets,
+    )
+    ax = figure.axes[0]
+    # The fan's own legend words ("median", "50% of paths") in the language.
+    for artist in [*ax.lines, *ax.collections]:
+        label = str(artist.get_label())
+        if label == "median":
+            artist.set_label(w("explorer.chart.median"))
+        elif label.endswith("% of paths"):
+            artist.set_label(w("explorer.chart.band", coverage=label.split("%")[0]))
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return figure
+
+
+def _geo_name(code: str, words: Words) -> str:
+    return words.get(f"geo.{code}", code)
+
+
+def _source_text(text: str, words: Words) -> str:
+    """ "S1: 21.3 (HP, 2023)" (`published_history`) with the number and the boundary in the
+    language: "S1: 21,3 (Hải Phòng ..., 2023)"."""
+    source, rest = text.split(": ", 1)
+    value, where = rest.split(" (", 1)
+    geo, year = where.rstrip(")").split(", ")
+    return (
+        f"{source}: {words.number(float(value), 2, strip=True)} ({_geo_name(geo, words)}, {year})"
+    )
 
 
 # -- presenting ----------------------------------------------------------------------------
-def _number(value: float, digits: int = 2) -> str:
-    return "" if pd.isna(value) else f"{value:.{digits}f}"
+def format_probability(value: float, words: Words | None = None) -> str:
+    """A probability as shown in the table: per cent with one decimal ('79,6%' in vi,
+    '79.6%' in en); a dash when missing."""
+    return (words or Words()).percent(None if pd.isna(value) else 100 * value, 1)
 
 
-def format_probability(value: float) -> str:
-    """A probability as shown in the table: per cent with one decimal ('79.6%')."""
-    return "" if pd.isna(value) else f"{100 * value:.1f}%"
-
-
-def attainment_html(table: pd.DataFrame) -> str:
-    """The attainment table as HTML; each row carries its target id and reading as data
-    attributes and each cell a class naming its column, so a browser test can read it."""
-    head = (
-        "<tr><th>target</th><th>quantity</th><th>reading</th><th>year</th><th>target</th>"
-        "<th>published</th><th>median</th><th>80% of paths</th><th>P(target met)</th>"
-        "<th>status</th><th>note</th></tr>"
+def format_reading(reading: str, words: Words) -> str:
+    """A scorecard reading ("real, compound average 2026-2030") in the language."""
+    match = re.fullmatch(
+        r"(real|nominal), (compound average|every year) (\S+)( \(weakest year\))?", reading
     )
+    if not match:
+        return reading
+    kind = "compound" if match.group(2) == "compound average" else "every_year"
+    basis = words(f"explorer.basis.{match.group(1)}")
+    return words(f"explorer.reading.{kind}", basis=basis, span=match.group(3))
+
+
+def attainment_html(table: pd.DataFrame, words: Words | None = None) -> str:
+    """The attainment table as HTML in the language of ``words``; each row carries its
+    target id and (scorecard) reading as data attributes and each cell a class naming its
+    column, so a browser test can read it. The notes are the scorecard's own."""
+    w = words or Words()
+    headers = [
+        w("col.target"),
+        w("explorer.col.quantity"),
+        w("explorer.col.reading"),
+        w("col.year"),
+        w("col.target_value"),
+        w("explorer.col.published"),
+        w("explorer.col.median"),
+        w("explorer.col.interval"),
+        w("explorer.col.probability"),
+        w("col.status"),
+        w("explorer.col.note"),
+    ]
+    head = "<tr>" + "".join(f"<th>{html.escape(text)}</th>" for text in headers) + "</tr>"
     rows = []
     for row in table.itertuples(index=False):
         interval = (
-            "" if pd.isna(row.low) else f"{_number(row.low)} to {_number(row.high)}"
+            "-"
+            if pd.isna(row.low)
+            else w(
+                "explorer.interval",
+                low=w.number(row.low, 2, trim=False),
+                high=w.number(row.high, 2, trim=False),
+            )
         )  # to, not a dash: negative growth would read as a double minus
         colour = _STATUS_COLOURS.get(row.status, "#222222")
+        sign = "≤" if row.comparator == "<=" else "≥"
         cells = [
             ("target", f"{row.target_id}<br><small>{html.escape(row.instrument)}</small>"),
-            ("quantity", html.escape(row.quantity)),
-            ("reading", html.escape(row.reading)),
+            ("quantity", html.escape(w.get(f"explorer.quantity.{row.indicator}", row.indicator))),
+            ("reading", html.escape(w.text(format_reading(row.reading, w)))),
             ("year", str(row.year)),
-            ("target-value", f"{html.escape(row.comparator)} {row.target_value:g}"),
-            ("published", _number(row.published)),
-            ("median", _number(row.median)),
-            ("interval", interval),
-            ("probability", format_probability(row.probability)),
-            ("status", f'<b style="color:{colour}">{html.escape(row.status)}</b>'),
+            ("target-value", f"{sign} {w.number(row.target_value, 2, strip=True)}"),
+            ("published", w.number(row.published, 2, trim=False)),
+            ("median", w.number(row.median, 2, trim=False)),
+            ("interval", html.escape(interval)),
+            ("probability", format_probability(row.probability, w)),
+            ("status", f'<b style="color:{colour}">{html.escape(w.status(row.status))}</b>'),
             ("note", f"<small>{html.escape(row.note)}</small>"),
         ]
         body = "".join(f'<td class="{name}">{text}</td>' for name, text in cells)
@@ -330,11 +461,15 @@ def attainment_html(table: pd.DataFrame) -> str:
             f'<tr data-target="{row.target_id}" data-reading="{html.escape(row.reading)}">'
             f"{body}</tr>"
         )
+    # The notes column takes what width is left and wraps, so the table fits its column.
     return (
-        '<table class="dxecon-attainment" style="border-collapse:collapse;font-size:12px">'
+        '<table class="dxecon-attainment" style="border-collapse:collapse;font-size:12px;'
+        'width:100%;table-layout:auto">'
         f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
         "<style>.dxecon-attainment td,.dxecon-attainment th{padding:2px 6px;"
-        "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}</style>"
+        "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
+        ".dxecon-attainment td.note{overflow-wrap:anywhere}"
+        ".dxecon-attainment td.target{white-space:nowrap}</style>"
     )
 
 
@@ -373,6 +508,9 @@ class ScenarioExplorer:
     update_on_release : bool
         Recompute when a slider is released (``continuous_update=False``: once per release,
         never per pixel of a drag); otherwise only the Update button recomputes.
+    lang : {"vi", "en"}
+        The language of every label, heading, status word, chart and message (the report's
+        catalogue, ``dxecon/reporting/catalogue.yaml``); Vietnamese by default.
 
     Attributes
     ----------
@@ -391,7 +529,9 @@ class ScenarioExplorer:
         dataset: Dataset | None = None,
         save_dir: Path | str | None = None,
         update_on_release: bool = False,
+        lang: str = "vi",
     ) -> None:
+        self.words = w = Words(lang)  # checks the language
         self.dataset = dataset if dataset is not None else load_dataset()
         self.save_dir = Path(save_dir) if save_dir is not None else folders.OUTPUTS_DIR / "explorer"
         self.result: ExplorerResult | None = None
@@ -410,39 +550,57 @@ class ScenarioExplorer:
                 "base",
                 f"unknown scenario '{base}'; shipped: {', '.join(scenarios) or 'none'}",
             )
-        self.base_picker = widgets.Dropdown(options=scenarios, value=base, description="Start from")
+        self.base_picker = widgets.Dropdown(
+            options=[(w.scenario(name), name) for name in scenarios],
+            value=base,
+            description=w("explorer.start_from"),
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto", max_width="100%"),
+        )
         self.base_picker.add_class("dxecon-base")
         self.update_on_release = widgets.Checkbox(
-            value=update_on_release, description="Update on slider release", indent=False
+            value=update_on_release,
+            description=w("explorer.update_on_release"),
+            indent=False,
+            layout=widgets.Layout(width="auto"),
         )
         self.update_button = widgets.Button(
-            description="Update", button_style="primary", icon="refresh"
+            description=w("explorer.update"), button_style="primary", icon="refresh"
         )
         self.update_button.add_class("dxecon-update")
         self.reset_button = widgets.Button(
-            description="Reset", tooltip="Every control back to the starting scenario's value"
+            description=w("explorer.reset"), tooltip=w("explorer.reset_tip")
         )
         self.basis = widgets.ToggleButtons(
-            options=[("real", "real"), ("nominal", "nominal")],
+            options=[(w(f"explorer.basis.{b}"), b) for b in ("real", "nominal")],
             value="real",
-            description="Productivity",
+            description=w("explorer.productivity"),
+            style={"description_width": "initial", "button_width": "auto"},
         )
         self.status = widgets.HTML()
         self.message = widgets.HTML()
         self.message.add_class("dxecon-message")
-        self.de_share_chart = widgets.Image(format="png")
+        # Charts scale down with their column (never wider than it), keeping their shape.
+        chart_layout = {"width": "auto", "max_width": "100%", "height": "auto"}
+        self.de_share_chart = widgets.Image(format="png", layout=widgets.Layout(**chart_layout))
         self.de_share_chart.add_class("dxecon-chart-de-share")
-        self.lp_chart = widgets.Image(format="png")
+        self.lp_chart = widgets.Image(format="png", layout=widgets.Layout(**chart_layout))
         self.lp_chart.add_class("dxecon-chart-lp")
-        self.table = widgets.HTML()
+        self.table = widgets.HTML(layout=widgets.Layout(width="auto"))
         self.table.add_class("dxecon-table")
-        self.save_name = widgets.Text(description="Name", placeholder="lower_case_name")
+        self.save_name = widgets.Text(
+            description=w("explorer.name"),
+            placeholder=w("explorer.name_hint"),
+            layout=widgets.Layout(width="auto", max_width="100%"),
+        )
         self.save_name.add_class("dxecon-save-name")
-        self.save_button = widgets.Button(description="Save as scenario", icon="save")
+        self.save_button = widgets.Button(
+            description=w("explorer.save"), icon="save", layout=widgets.Layout(width="auto")
+        )
         self.save_button.add_class("dxecon-save")
         self.save_message = widgets.HTML()
         self.save_message.add_class("dxecon-save-message")
-        self.controls_box = widgets.VBox(layout=widgets.Layout(width="450px"))
+        self.controls_box = widgets.VBox(layout=widgets.Layout(width="auto"))
 
         self.base_picker.observe(self._guard(self._on_base_change), names="value")
         self.update_button.on_click(self._guard(lambda _: self.update()))
@@ -465,7 +623,7 @@ class ScenarioExplorer:
 
     def _base_value(self, key: str) -> float:
         try:
-            value = get_value(self._base_data, key)
+            value = get_dotted(self._base_data, key)
         except KeyError:  # a sector speed or ceiling left to the diffusion draws
             value = None
         return self._centrals[key] if value is None else value
@@ -482,17 +640,13 @@ class ScenarioExplorer:
         """The ``assumptions.explorer_changes`` entry of a saved scenario."""
         source = f"params/scenarios/{self.base_name}.yaml"
         if not self.changes():
-            return f"Saved from {source} by the scenario explorer without changes."
+            return self.words("explorer.changes.none", source=source)
         listed = "; ".join(
             f"{spec.group.lower()}, {spec.label} ({spec.key}): {old:g} -> {new:g}"
             + (f" {spec.unit}" if spec.unit else "")
             for spec, old, new in self.changes()
         )
-        return (
-            f"Set by hand in the scenario explorer, starting from {source}: {listed}. "
-            "An exploration, not a sourced assumption: the other entries document the "
-            "starting point's values."
-        )
+        return self.words("explorer.changes.listed", source=source, changes=listed)
 
     def scenario_data(self) -> dict[str, Any]:
         """The scenario mapping of the current settings: the base file with the controls'
@@ -545,7 +699,7 @@ class ScenarioExplorer:
         start = time.perf_counter()
         self._draw_de_share()
         self._draw_lp()
-        self.table.value = attainment_html(self.result.table)
+        self.table.value = attainment_html(self.result.table, self.words)
         self.draw_seconds = time.perf_counter() - start
         self.updates += 1
         self._show_status()
@@ -562,18 +716,20 @@ class ScenarioExplorer:
         try:
             scenario = self.scenario()
         except ParamsError as exc:
-            self.save_message.value = _error_html("Not saved", exc)
+            self.save_message.value = self._error_html(self.words("explorer.error.not_saved"), exc)
             return None
         path = self.save_dir / f"{scenario.slug}.yaml"  # the display name may hold any letter
         replaced = path.exists()
         base_file = f"params/scenarios/{self.base_name}.yaml"
         write_text_atomic(scenario_yaml(self.scenario_data(), base_file=base_file), path)
-        verb = "Replaced" if replaced else "Saved"
-        self.save_message.value = (
-            f'<span class="dxecon-saved" data-path="{html.escape(str(path))}">{verb} '
-            f"<code>{html.escape(str(path))}</code>. Run the notebook suite on it with "
+        shown = f"<code>{html.escape(str(path))}</code>"
+        command = (
             f"<code>./dx run --as-of {scenario.as_of} --params {html.escape(str(path))}</code>"
-            "</span>"
+        )
+        said = self.words(f"explorer.{'replaced' if replaced else 'saved'}", path=shown)
+        self.save_message.value = (
+            f'<span class="dxecon-saved" data-path="{html.escape(str(path))}">{said} '
+            f"{self.words('explorer.run_hint', command=command)}</span>"
         )
         return path
 
@@ -587,39 +743,48 @@ class ScenarioExplorer:
                 callback(event)
             except Exception as exc:
                 detail = html.escape(traceback.format_exc())
+                w = self.words
                 self.message.value = (
-                    f'<div style="color:#c0392b"><b>Unexpected error</b> ({type(exc).__name__}:'
-                    f" {html.escape(str(exc))}). Please report it with the details."
-                    f"<details><pre>{detail}</pre></details></div>"
+                    f'<div style="color:#c0392b"><b>{w("explorer.error.unexpected")}</b> '
+                    f"({type(exc).__name__}: {html.escape(str(exc))}). "
+                    f"{w('explorer.error.report')}<details><summary>"
+                    f"{w('explorer.error.details')}</summary><pre>{detail}</pre></details></div>"
                 )
                 raise
 
         return guarded
 
     def _layout(self) -> widgets.Widget:
-        header = widgets.HBox([self.base_picker, self.reset_button])
-        buttons = widgets.HBox([self.update_button, self.update_on_release])
+        """Controls left, charts right, the attainment table under both; on a narrow screen
+        (below about 1000 px) the charts wrap under the controls. Widths are flexible, so
+        nothing is wider than the window (checked at 1366 px by the browser test)."""
+        wrap = {"flex_flow": "row wrap", "align_items": "center", "width": "auto"}
+        header = widgets.HBox([self.base_picker, self.reset_button], layout=widgets.Layout(**wrap))
+        buttons = widgets.HBox(
+            [self.update_button, self.update_on_release], layout=widgets.Layout(**wrap)
+        )
         left = widgets.VBox(
             [header, self.controls_box, buttons, self.status, self.message],
-            layout=widgets.Layout(width="470px", min_width="470px"),
+            layout=widgets.Layout(flex="1 1 380px", max_width="480px", min_width="0"),
         )
         right = widgets.VBox(
-            [
-                self.de_share_chart,
-                self.basis,
-                self.lp_chart,
-                widgets.HTML("<h4>Target attainment</h4>"),
-                self.table,
-            ]
+            [self.de_share_chart, self.basis, self.lp_chart],
+            layout=widgets.Layout(flex="100 1 520px", min_width="0", margin="0 0 0 12px"),
         )
         save = widgets.VBox(
             [
-                widgets.HTML("<h4>Save as scenario</h4>"),
-                widgets.HBox([self.save_name, self.save_button]),
+                widgets.HTML(f"<h4>{html.escape(self.words('explorer.save'))}</h4>"),
+                widgets.HBox([self.save_name, self.save_button], layout=widgets.Layout(**wrap)),
                 self.save_message,
             ]
         )
-        root = widgets.VBox([widgets.HBox([left, right]), save])
+        main = widgets.HBox(
+            [left, right], layout=widgets.Layout(**{**wrap, "align_items": "flex-start"})
+        )
+        # The table spans the page: eleven columns need more than the charts' column.
+        heading = self.words("explorer.heading.attainment")
+        attainment = widgets.VBox([widgets.HTML(f"<h4>{html.escape(heading)}</h4>"), self.table])
+        root = widgets.VBox([main, attainment, save], layout=widgets.Layout(width="auto"))
         root.add_class("dxecon-explorer")
         return root
 
@@ -632,7 +797,7 @@ class ScenarioExplorer:
         resolved, _ = resolve_start(scenario_from_dict(data, file=file), self.dataset, file=file)
         self._base_data = data
         self._centrals = drawn_centrals(resolved, self.dataset)
-        specs = control_specs(data, base_year=resolved.base_year)
+        specs = control_specs(data, base_year=resolved.base_year, words=self.words)
         self._loading = True
         try:
             if [s.key for s in specs] != list(self.controls):
@@ -668,8 +833,8 @@ class ScenarioExplorer:
                 description=spec.label,
                 tooltip=f"{spec.label}{', ' + spec.unit if spec.unit else ''} ({spec.key})",
                 continuous_update=False,
-                style={"description_width": "135px"},
-                layout=widgets.Layout(width="440px"),
+                style={"description_width": "40%"},
+                layout=widgets.Layout(width="auto"),
                 **extra,
             )
             control.add_class("dxecon-control")
@@ -698,7 +863,9 @@ class ScenarioExplorer:
         or the deflator the digital share), so one of the two charts is often reusable."""
         shown = _chart_content(self.result, name, basis)
         if self._drawn.get(name, (None,))[0] != shown:
-            png = chart_pngs(self.result, self.dataset, basis=basis, which=(name,))[name]
+            png = chart_pngs(
+                self.result, self.dataset, basis=basis, which=(name,), words=self.words
+            )[name]
             self._drawn[name] = (shown, png)
         return self._drawn[name][1]
 
@@ -710,19 +877,25 @@ class ScenarioExplorer:
             self.lp_chart.value = self._chart("lp", self.basis.value)
 
     def _show_status(self, *, stale: bool = False) -> None:
-        result = self.result
+        result, w = self.result, self.words
         if result is None:
-            shown = "nothing computed yet"
+            shown = html.escape(w("explorer.status.none"))
         else:
-            moved = len(self.changes())
-            shown = (
-                f"Showing '{html.escape(result.scenario.name)}' from "
-                f"'{html.escape(self.base_name)}' ({moved} setting(s) changed), "
-                f"{result.scenario.paths:,} paths, seed {result.scenario.seed}: computed in "
-                f"{1000 * result.seconds:.0f} ms, drawn in {1000 * self.draw_seconds:.0f} ms."
+            shown = html.escape(
+                w(
+                    "explorer.status.shown",
+                    name=w.scenario(result.scenario.name),
+                    base=w.scenario(self.base_name),
+                    moved=len(self.changes()),
+                    paths=w.number(result.scenario.paths, 0),
+                    seed=result.scenario.seed,
+                    compute=w.number(1000 * result.seconds, 0),
+                    draw=w.number(1000 * self.draw_seconds, 0),
+                )
             )
         if stale:
-            shown += " <b>Settings changed: press Update.</b>"
+            stale_text = w("explorer.status.stale", update=w("explorer.update"))
+            shown += f" <b>{html.escape(stale_text)}</b>"
         self.status.value = (
             f'<span class="dxecon-status" data-updates="{self.updates}" '
             f'data-stale="{str(stale).lower()}">{shown}</span>'
@@ -743,8 +916,22 @@ class ScenarioExplorer:
             if involved
             else None
         )
-        self.message.value = _error_html("These settings cannot be simulated", exc, label)
+        self.message.value = self._error_html(self.words("explorer.error.invalid"), exc, label)
         self._show_status(stale=True)
+
+    def _error_html(self, title: str, exc: Exception, control: str | None = None) -> str:
+        """A settings error: its title and the library's message, the control to check."""
+        w = self.words
+        where = (
+            " " + w("explorer.error.check", control=f"<b>{html.escape(control)}</b>")
+            if control
+            else ""
+        )
+        return (
+            f'<div class="dxecon-error" style="color:#c0392b;white-space:pre-wrap">'
+            f"<b>{html.escape(title)}</b>: {html.escape(str(exc))}.{where} "
+            f"{w('explorer.error.kept')}</div>"
+        )
 
 
 def _chart_content(result: ExplorerResult, name: str, basis: str) -> tuple:
@@ -758,15 +945,6 @@ def _chart_content(result: ExplorerResult, name: str, basis: str) -> tuple:
     return (name, basis, values.shape, digest, *context)
 
 
-def _error_html(title: str, exc: ParamsError, control: str | None = None) -> str:
-    where = f" Check <b>{html.escape(control)}</b>." if control else ""
-    return (
-        f'<div class="dxecon-error" style="color:#c0392b;white-space:pre-wrap">'
-        f"<b>{html.escape(title)}</b>: {html.escape(str(exc))}.{where} The charts and the "
-        "table still show the last valid settings.</div>"
-    )
-
-
 __all__ = [
     "ControlSpec",
     "ExplorerResult",
@@ -777,6 +955,8 @@ __all__ = [
     "compute",
     "control_specs",
     "fan_data",
+    "fan_figure",
     "format_probability",
+    "format_reading",
     "scenario_yaml",
 ]
