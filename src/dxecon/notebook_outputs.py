@@ -35,7 +35,9 @@ class Outputs:
 
 class Chart:
     """A figure a notebook shows as PNG whatever the matplotlib backend (figures built
-    without pyplot have no display hook under Agg), with a stable text form for nbval."""
+    without pyplot have no display hook under Agg), with a text form nbval compares: the
+    chart's name, how many series and points it plots and a checksum of their values
+    (:func:`dxecon.plots.chart_data_line`), so a changed chart fails nbval."""
 
     def __init__(self, figure, name: str) -> None:
         self.figure, self.name = figure, name
@@ -48,7 +50,9 @@ class Chart:
         return buffer.getvalue()
 
     def __repr__(self) -> str:
-        return f"<chart {self.name}>"
+        from dxecon.plots import chart_data_line
+
+        return chart_data_line(self.figure, self.name)
 
 
 FORECAST_COLUMNS = ["indicator", "geo", "sector", "basis", "year", "median", "lower", "upper"]

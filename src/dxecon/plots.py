@@ -197,3 +197,82 @@ def save(figure, path) -> None:
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+
+
+def _column(values) -> np.ndarray:
+    return np.ma.filled(np.ma.asarray(values, dtype=float), np.nan).reshape(-1, 1)
+
+
+def _artist_arrays(ax):
+    """The numbers each data artist of ``ax`` draws, one ``(tables, n_points)`` per series
+    (each table's columns are coordinates of one kind): lines (x, y), collections
+    (vertices, offsets, colour values: fills, meshes, contours, scatter), images (pixel
+    values) and, as one series, the rectangles of bars (x, y, width, height)."""
+    series = []
+    for line in ax.lines:
+        xy = np.asarray(line.get_xydata(), dtype=float)
+        series.append(([xy], len(xy)))
+    for collection in ax.collections:
+        tables = [np.asarray(path.vertices, dtype=float) for path in collection.get_paths()]
+        tables.append(np.asarray(collection.get_offsets(), dtype=float).reshape(-1, 2))
+        n_points = sum(len(table) for table in tables)
+        if collection.get_array() is not None:
+            tables.append(_column(collection.get_array()))
+        series.append((tables, n_points))
+    for image in ax.images:
+        pixels = _column(image.get_array())
+        series.append(([pixels], len(pixels)))
+    bars = [p for p in ax.patches if hasattr(p, "get_width") and hasattr(p, "get_xy")]
+    if bars:
+        rectangles = np.array([(*p.get_xy(), p.get_width(), p.get_height()) for p in bars])
+        series.append(([rectangles], len(bars)))
+    return series
+
+
+def _rounded_text(table: np.ndarray, digits: int) -> str:
+    """A table's values as text, each column rounded to ``digits`` significant digits of
+    its largest magnitude."""
+    columns = []
+    for column in table.T if table.ndim == 2 else [table.ravel()]:
+        finite = np.abs(column[np.isfinite(column)])
+        peak = finite.max() if finite.size else 0.0
+        exponent = int(np.floor(np.log10(peak))) if peak > 0 else 0
+        scaled = np.round(column / 10.0**exponent, digits - 1) + 0.0  # + 0.0: -0.0 -> 0.0
+        columns.append(f"e{exponent}:" + " ".join(f"{v:.{digits - 1}f}" for v in scaled))
+    return f"{table.shape}|" + "|".join(columns)
+
+
+def chart_digest(figure, *, digits: int = 6) -> tuple[int, int, str]:
+    r"""Series count, point count and a short SHA-256 of the values a figure plots.
+
+    Every axes' lines, collections, images and bars are read in drawing order; each
+    coordinate (x, y, width, colour value...) of a series is rounded to ``digits``
+    significant digits of its largest magnitude, so last-bit float noise (also around
+    zero) does not change the digest and a moved point does:
+
+    .. math:: \tilde v = \operatorname{round}(v / 10^{e},\ d - 1),
+              \quad e = \lfloor \log_{10} \max |v| \rfloor
+
+    Returns
+    -------
+    (n_series, n_points, hex12)
+        ``n_points`` counts a line's points, a fill's or mesh's vertices, a bar, a pixel.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    n_series = n_points = 0
+    for ax in figure.get_axes():
+        for tables, points in _artist_arrays(ax):
+            n_series += 1
+            n_points += points
+            for table in tables:
+                digest.update(_rounded_text(table, digits).encode())
+            digest.update(b";")
+    return n_series, n_points, digest.hexdigest()[:12]
+
+
+def chart_data_line(figure, name: str) -> str:
+    """The text nbval compares for a chart: what it plots, summarised and hashed."""
+    n_series, n_points, hex12 = chart_digest(figure)
+    return f"chart data {name}: {n_series} series, {n_points} points, sha256 {hex12}"
