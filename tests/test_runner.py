@@ -154,6 +154,7 @@ def test_run_writes_a_complete_folder(published):
     assert forecasts["model"].str.contains("Monte Carlo").any()
     assert (~forecasts["model"].str.contains("Monte Carlo")).any()  # statsmodels rows too
     assert list((folder / "charts").glob("*.png"))
+    assert not list(folder.rglob("*.pickle")) and not (folder / ".cache").exists()  # not published
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "ok" and manifest["parameters"] == FAST
     assert len(manifest["data_checksum_sha256"]) == 64

@@ -739,13 +739,16 @@ def _run_tasks(tasks: list[Task], *, workers: int, progress: bool) -> None:
 
 
 def _assemble(folder: Path, common: Path, notebooks: list[Notebook], scenario: str) -> None:
-    """Copy the once-per-run outputs into a scenario folder, join the forecasts tables into
-    ``forecasts.csv`` and write the HTML report."""
+    """Drop the scenario notebooks' cached run (never published), copy the once-per-run
+    outputs into a scenario folder, join the forecasts tables into ``forecasts.csv`` and
+    write the HTML report."""
     import pandas as pd
 
     from dxecon.io import write_csv_atomic
     from dxecon.notebook_outputs import join_forecasts
+    from dxecon.scenarios.scenario_run import CACHE_FOLDER
 
+    shutil.rmtree(folder / CACHE_FOLDER, ignore_errors=True)
     if common.is_dir():
         shutil.copytree(common, folder, dirs_exist_ok=True)
     tables = folder / "tables"

@@ -126,3 +126,13 @@ def status_legend(config: ScoringConfig) -> str:
         "target year not yet published); **indicative** (only a close measure exists: "
         "never scored); **no data**."
     )
+
+
+def header_text(run: ScenarioRun) -> str:
+    """The scenario notebooks' opening line: which scenario, as of when, how many paths."""
+    scenario = run.scenario
+    return (
+        f"Scenario **{scenario.name}**: {scenario.description} As of {scenario.as_of}; "
+        f"{scenario.base_year + 1}-{scenario.horizon}; {scenario.paths:,} paths, "
+        f"seed {scenario.seed}."
+    )
