@@ -15,10 +15,13 @@ from dxecon.io import write_csv_atomic
 
 class Outputs:
     """Saves tables and charts under ``output_dir`` when one is given; returns what it got,
-    so a notebook cell can save and display in one expression."""
+    so a notebook cell can save and display in one expression. With a ``lang`` ('vi' or
+    'en', the notebooks' parameter) a chart's titles, axes and legend are written in that
+    language (`dxecon.plots.localize`); saved tables keep their machine-readable columns."""
 
-    def __init__(self, output_dir: str | Path = "") -> None:
+    def __init__(self, output_dir: str | Path = "", lang: str | None = None) -> None:
         self.root = Path(output_dir) if str(output_dir) else None
+        self.lang = lang
 
     def table(self, frame: pd.DataFrame, name: str, *, index: bool = False) -> pd.DataFrame:
         if self.root is not None:
@@ -26,6 +29,10 @@ class Outputs:
         return frame
 
     def chart(self, figure, name: str) -> Chart:
+        if self.lang is not None:
+            from dxecon.plots import localize
+
+            localize(figure, self.lang)
         if self.root is not None:
             from dxecon.plots import save
 

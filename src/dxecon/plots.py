@@ -276,3 +276,47 @@ def chart_data_line(figure, name: str) -> str:
     """The text nbval compares for a chart: what it plots, summarised and hashed."""
     n_series, n_points, hex12 = chart_digest(figure)
     return f"chart data {name}: {n_series} series, {n_points} points, sha256 {hex12}"
+
+
+def _phrases(lang: str) -> list[tuple[object, str]]:
+    """(pattern of the English phrase, the language's phrase) of the catalogue's
+    ``figure.*`` keys, longest first so a title is not translated word by word."""
+    import re
+
+    from dxecon.reporting.i18n import catalogue, check_language
+
+    check_language(lang)
+    entries = [v for k, v in catalogue().items() if k.startswith("figure.")]
+    entries.sort(key=lambda entry: -len(entry["en"]))
+    found = []
+    for entry in entries:  # whole words: a phrase's word ends are not inside another word
+        start = r"(?<!\w)" if re.match(r"\w", entry["en"]) else ""
+        end = r"(?!\w)" if re.search(r"\w$", entry["en"]) else ""
+        found.append((re.compile(start + re.escape(entry["en"]) + end), entry[lang]))
+    return found
+
+
+def localize(figure, lang: str):
+    """Write a chart's titles, axis labels and legend in ``lang`` ('vi' or 'en'), phrase by
+    phrase from the catalogue (``figure.*`` keys of ``dxecon/reporting/catalogue.yaml``);
+    names, numbers and the source captions stay as drawn. Returns the figure."""
+    if lang == "en":
+        return figure
+    phrases = _phrases(lang)
+
+    def say(text: str) -> str:
+        for pattern, words in phrases:
+            text = pattern.sub(words, text)
+        return text
+
+    from matplotlib.text import Text
+
+    for ax in figure.get_axes():
+        titles = [t for t in ax.get_children() if isinstance(t, Text) and t not in ax.texts]
+        texts = [*titles, ax.xaxis.label, ax.yaxis.label]
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [*legend.get_texts(), legend.get_title()]
+        for text in texts:
+            text.set_text(say(text.get_text()))
+    return figure

@@ -128,11 +128,40 @@ def status_legend(config: ScoringConfig) -> str:
     )
 
 
-def header_text(run: ScenarioRun) -> str:
+def header_text(run: ScenarioRun, lang: str = "en") -> str:
     """The scenario notebooks' opening line: which scenario, as of when, how many paths."""
-    scenario = run.scenario
-    return (
-        f"Scenario **{scenario.name}**: {scenario.description} As of {scenario.as_of}; "
-        f"{scenario.base_year + 1}-{scenario.horizon}; {scenario.paths:,} paths, "
-        f"seed {scenario.seed}."
+    from dxecon.reporting.i18n import Words
+
+    scenario, words = run.scenario, Words(lang)
+    return words(
+        "nb.header",
+        name=scenario.name,
+        description=scenario.description,
+        as_of=scenario.as_of,
+        start=scenario.base_year + 1,
+        horizon=scenario.horizon,
+        paths=words.number(scenario.paths, 0),
+        seed=scenario.seed,
     )
+
+
+def scorecard_view(frame: pd.DataFrame, columns: list[str], lang: str = "en") -> pd.DataFrame:
+    """Scorecard rows as a notebook shows them: ``columns`` with headers and status words in
+    ``lang`` (the saved ``scorecard.csv`` keeps its machine-readable columns)."""
+    from dxecon.reporting.i18n import Words
+
+    words = Words(lang)
+    view = frame[columns].copy()
+    if "status" in view:
+        view["status"] = view["status"].map(words.status)
+    return view.rename(columns={c: words(f"nb.col.{c}") for c in columns})
+
+
+def status_table(card: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """How many city goals have each status, status words in ``lang``."""
+    from dxecon.reporting.i18n import Words
+
+    words = Words(lang)
+    counts = status_counts(card)
+    counts.index = [words.status(status) for status in counts.index]
+    return counts.rename(words("nb.city_goals")).to_frame()
