@@ -36,3 +36,16 @@ def test_runner_passes_the_language_to_every_notebook(tmp_path):
     values = {"baseline": {}}
     tasks = _plan(notebooks, ["baseline"], values, "2026-10", tmp_path, tmp_path / "c", "en")
     assert tasks and all(task.parameters["lang"] == "en" for task in tasks)
+
+
+def test_status_legend_names_every_status_in_the_language():
+    from dxecon.reporting.i18n import Words
+    from dxecon.scenarios.text import STATUS_ORDER, interval_text, status_legend
+    from dxecon.targets import ScoringConfig
+
+    config = ScoringConfig.from_yaml()
+    for lang in LANGUAGES:
+        legend, words = status_legend(config, lang), Words(lang)
+        assert all(f"**{words.status(status)}**" in legend for status in STATUS_ORDER), lang
+        assert f"{100 * config.on_track:.0f}%" in legend
+    assert interval_text("vi") != interval_text("en")
