@@ -49,3 +49,15 @@ def test_status_legend_names_every_status_in_the_language():
         assert all(f"**{words.status(status)}**" in legend for status in STATUS_ORDER), lang
         assert f"{100 * config.on_track:.0f}%" in legend
     assert interval_text("vi") != interval_text("en")
+
+
+def test_readable_translates_known_headers_and_statuses_keeps_the_frame():
+    from dxecon.notebook_outputs import readable
+
+    frame = pd.DataFrame({"sector": ["agro"], "status": ["missed"], "x_unknown": [1]})
+    frame = frame.set_index("sector")
+    shown = readable(frame, "vi")
+    assert list(shown.columns) == ["Đánh giá", "x_unknown"] and shown.index.name == "Ngành"
+    assert shown.iloc[0, 0] == "không đạt"
+    assert list(frame.columns) == ["status", "x_unknown"] and frame.iloc[0, 0] == "missed"
+    assert readable(frame, "en").index.name == "Sector"

@@ -22,6 +22,8 @@ class Outputs:
     def __init__(self, output_dir: str | Path = "", lang: str | None = None) -> None:
         self.root = Path(output_dir) if str(output_dir) else None
         self.lang = lang
+        if lang is not None:
+            show_tables_in(lang)
 
     def table(self, frame: pd.DataFrame, name: str, *, index: bool = False) -> pd.DataFrame:
         if self.root is not None:
@@ -38,6 +40,49 @@ class Outputs:
 
             save(figure, self.root / "charts" / f"{name}.png")
         return Chart(figure, name)
+
+
+def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) with a
+    catalogue key ``nb.col.<name>`` in ``lang``, the others as they are; a ``status``
+    column's words in ``lang``."""
+    from dxecon.reporting.i18n import Words, catalogue
+
+    words, known = Words(lang), catalogue()
+
+    def say(label):
+        return words(f"nb.col.{label}") if f"nb.col.{label}" in known else label
+
+    shown = frame.copy()
+    if "status" in shown.columns and not isinstance(shown.columns, pd.MultiIndex):
+        shown["status"] = shown["status"].map(lambda value: words.get(f"status.{value}", value))
+    shown = shown.rename(columns=say)
+    shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
+    shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])
+    return shown
+
+
+def show_tables_in(lang: str) -> None:
+    """Display every DataFrame of the running notebook through `readable` (text and HTML),
+    so a notebook's tables follow its ``lang`` while the frames and saved CSVs keep their
+    machine-readable names. Outside IPython: nothing to do."""
+    from dxecon.reporting.i18n import check_language
+
+    check_language(lang)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the notebook environment
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    formatters["text/plain"].for_type(
+        pd.DataFrame, lambda frame, printer, cycle: printer.text(repr(readable(frame, lang)))
+    )
+    formatters["text/html"].for_type(
+        pd.DataFrame, lambda frame: readable(frame, lang)._repr_html_()
+    )
 
 
 class Chart:
