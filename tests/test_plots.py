@@ -67,3 +67,15 @@ def test_localize_writes_titles_axes_and_legend_in_the_language():
     assert "80% số đường mô phỏng" in legend and "trung vị" in legend
     assert chart_digest(figure) == before  # the data are untouched
     assert localize(_fan(), "en").axes[0].get_title("left") == "t"
+
+
+def test_fan_joins_the_forecast_to_its_own_boundary_not_the_last_series():
+    years, median = [2026, 2027], np.array([22.5, 23.0])
+    history = {
+        "published, HP2025": pd.Series([22.28], index=[2025]),
+        "published, HP": pd.Series([29.7], index=[2022]),
+    }
+    figure = fan_chart(years, {50: median}, title="t", ylabel="%", history=history)
+    joins = [line.get_xydata().tolist() for line in figure.axes[0].lines]
+    assert [[2025.0, 22.28], [2026.0, 22.5]] in joins
+    assert [[2022.0, 29.7], [2026.0, 22.5]] not in joins

@@ -89,8 +89,8 @@ def fan_chart(
         Must hold 50 and the symmetric pairs used (25/75, 10/90, 5/95) that are present.
     history : mapping label -> pandas.Series, optional
         Published values indexed by year, one line per label (e.g. one per boundary, so a
-        break is never drawn as a movement); the last point of the last series is joined
-        to the first forecast year.
+        break is never drawn as a movement); the last point of the first series (the
+        forecast's own boundary) is joined to the first forecast year.
     targets : sequence of TargetLine
         Horizontal dashed lines, labelled.
     """
@@ -111,9 +111,10 @@ def fan_chart(
             )
     median = np.asarray(bands[50])
     markers = iter(("o", "s", "^", "D"))
-    past = None
+    own = None  # the first series: the boundary the forecast is on
     for label, values in (history or {}).items():
         past = values.dropna()
+        own = past if own is None else own
         ax.plot(
             past.index,
             past.values,
@@ -123,10 +124,10 @@ def fan_chart(
             lw=1,
             label=label,
         )
-    if past is not None and len(past):
+    if own is not None and len(own):
         ax.plot(
-            [past.index[-1], years[0]],
-            [past.iloc[-1], median[0]],
+            [own.index[-1], years[0]],
+            [own.iloc[-1], median[0]],
             color=_COLOURS["fan"],
             lw=1,
             ls=":",
