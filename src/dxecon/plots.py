@@ -298,9 +298,10 @@ def _phrases(lang: str) -> list[tuple[object, str]]:
 
 
 def localize(figure, lang: str):
-    """Write a chart's titles, axis labels and legend in ``lang`` ('vi' or 'en'), phrase by
-    phrase from the catalogue (``figure.*`` keys of ``dxecon/reporting/catalogue.yaml``);
-    names, numbers and the source captions stay as drawn. Returns the figure."""
+    """Write a chart's titles, axis labels, annotations and legend in ``lang`` ('vi' or
+    'en'), phrase by phrase from the catalogue (``figure.*`` keys of
+    ``dxecon/reporting/catalogue.yaml``); names, numbers, tick labels and the source captions
+    stay as drawn. Returns the figure."""
     if lang == "en":
         return figure
     phrases = _phrases(lang)
@@ -312,8 +313,11 @@ def localize(figure, lang: str):
 
     from matplotlib.text import Text
 
+    suptitle = getattr(figure, "_suptitle", None)  # set_text keeps its font, suptitle() not
+    if suptitle is not None:
+        suptitle.set_text(say(suptitle.get_text()))
     for ax in figure.get_axes():
-        titles = [t for t in ax.get_children() if isinstance(t, Text) and t not in ax.texts]
+        titles = [t for t in ax.get_children() if isinstance(t, Text)]  # titles, annotations
         texts = [*titles, ax.xaxis.label, ax.yaxis.label]
         legend = ax.get_legend()
         if legend is not None:
