@@ -44,3 +44,21 @@ def test_other_parameters_or_no_output_dir_simulate(tmp_path, dataset, cheap, mo
 def test_scenario_parameters_picks_the_scenario_keys_of_a_namespace():
     namespace = {"name": "baseline", "seed": None, "output_dir": "x", "pd": object()}
     assert scenario_parameters(namespace) == {"name": "baseline", "seed": None}
+
+
+def test_key_follows_the_params_files(tmp_path, dataset, monkeypatch):
+    import shutil
+
+    from dxecon import folders
+    from dxecon.scenarios import load_scenario
+    from dxecon.scenarios.scenario_run import run_key
+
+    scenario = load_scenario("baseline")
+    key = run_key(scenario, dataset)
+    assert run_key(scenario, dataset) == key
+    params = tmp_path / "params"
+    shutil.copytree(folders.PARAMS_DIR, params)
+    with open(params / "targets.yaml", "a", encoding="utf-8") as handle:
+        handle.write("\n# a changed scoring rule\n")
+    monkeypatch.setattr(folders, "PARAMS_DIR", params)
+    assert run_key(scenario, dataset) != key

@@ -180,25 +180,32 @@ def scenario_parameters(namespace: Mapping[str, Any]) -> dict[str, Any]:
     return {key: namespace[key] for key in SCENARIO_KEYS if key in namespace}
 
 
-@functools.cache
-def code_version() -> str:
-    """SHA-256 of the package's source files: a cached run is reused only by the same code."""
+def _files_digest(folder: Path, pattern: str) -> str:
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for file in sorted(package.rglob("*.py")):
-        digest.update(file.relative_to(package).as_posix().encode())
+    for file in sorted(folder.rglob(pattern)):
+        digest.update(file.relative_to(folder).as_posix().encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()
 
 
+@functools.cache
+def code_version() -> str:
+    """SHA-256 of the package's source files: a cached run is reused only by the same code."""
+    return _files_digest(Path(__file__).resolve().parents[1], "*.py")
+
+
 def run_key(scenario: Scenario, dataset: Dataset) -> str:
     """What a cached run must match: the scenario as resolved from the parameters (its
-    as-of included), the data's checksum and the code version."""
+    as-of included), the data's checksum, the params files (the scoring rules) and the code
+    version."""
+    from dxecon import folders
+
     text = json.dumps(
         {
             "scenario": scenario.model_dump(mode="json"),
             "as_of": scenario.as_of,
             "data": dataset.checksum,
+            "params": _files_digest(folders.PARAMS_DIR, "*.yaml"),
             "code": code_version(),
         },
         sort_keys=True,
