@@ -113,8 +113,8 @@ def test_parameters_cells_hold_plain_values_only():
     [
         ("01_data_overview.ipynb", "selection.yaml", "Checksum (sha256)"),
         ("04_published_forecasts.ipynb", "forecasts.yaml", "lp_current / VN"),
-        ("05_scenario_forecast.ipynb", "scenarios/accelerated.yaml", "Scenario **accelerated**"),
-        ("06_targets_scorecard.ipynb", "scenarios/lagging.yaml", "Scenario **lagging**"),
+        ("05_scenario_forecast.ipynb", "scenarios/accelerated.yaml", "Kịch bản **accelerated**"),
+        ("06_targets_scorecard.ipynb", "scenarios/lagging.yaml", "Kịch bản **lagging**"),
     ],
 )
 def test_papermill_cli_runs_each_notebook_with_a_params_file(
@@ -154,6 +154,7 @@ def test_run_writes_a_complete_folder(published):
     assert forecasts["model"].str.contains("Monte Carlo").any()
     assert (~forecasts["model"].str.contains("Monte Carlo")).any()  # statsmodels rows too
     assert list((folder / "charts").glob("*.png"))
+    assert not list(folder.rglob("*.pickle")) and not (folder / ".cache").exists()  # not published
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "ok" and manifest["parameters"] == FAST
     assert len(manifest["data_checksum_sha256"]) == 64
@@ -232,19 +233,22 @@ def test_killed_run_leaves_the_last_good_outputs(published):
 
 # -- nbval ---------------------------------------------------------------------------------
 def test_nbval_catches_a_changed_result(tmp_path):
+    from dxecon.reporting.i18n import Words
+
     source = folders.NOTEBOOKS_DIR / "06_targets_scorecard.ipynb"
     book = nbformat.read(source, as_version=4)
+    missed, met = Words("vi").status("missed"), Words("vi").status("met")  # stored: lang "vi"
     changed = False
     for cell in book.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if "text/plain" in data and "missed" in data["text/plain"]:
-                data["text/plain"] = data["text/plain"].replace("missed", "met", 1)
+            if "text/plain" in data and missed in data["text/plain"]:
+                data["text/plain"] = data["text/plain"].replace(missed, met, 1)
                 changed = True
                 break
         if changed:
             break
-    assert changed, "expected a stored 'missed' in the scorecard notebook"
+    assert changed, f"expected a stored {missed!r} in the scorecard notebook"
     target = tmp_path / source.name
     nbformat.write(book, target)
     result = subprocess.run(

@@ -4,7 +4,7 @@
 published any digital-economy share. A notebook wraps the call that needs such data::
 
     with unless_published(as_of):
-        run = run_from_parameters(...)
+        run = run_for_notebook(...)
 
 When the call raises `SeriesSelectionError` (nothing published by the as-of date, named by
 the error), the block shows a note saying what was missing and every later cell of the

@@ -15,10 +15,15 @@ from dxecon.io import write_csv_atomic
 
 class Outputs:
     """Saves tables and charts under ``output_dir`` when one is given; returns what it got,
-    so a notebook cell can save and display in one expression."""
+    so a notebook cell can save and display in one expression. With a ``lang`` ('vi' or
+    'en', the notebooks' parameter) a chart's titles, axes and legend are written in that
+    language (`dxecon.plots.localize`); saved tables keep their machine-readable columns."""
 
-    def __init__(self, output_dir: str | Path = "") -> None:
+    def __init__(self, output_dir: str | Path = "", lang: str | None = None) -> None:
         self.root = Path(output_dir) if str(output_dir) else None
+        self.lang = lang
+        if lang is not None:
+            show_tables_in(lang)
 
     def table(self, frame: pd.DataFrame, name: str, *, index: bool = False) -> pd.DataFrame:
         if self.root is not None:
@@ -26,6 +31,10 @@ class Outputs:
         return frame
 
     def chart(self, figure, name: str) -> Chart:
+        if self.lang is not None:
+            from dxecon.plots import localize
+
+            localize(figure, self.lang)
         if self.root is not None:
             from dxecon.plots import save
 
@@ -33,9 +42,54 @@ class Outputs:
         return Chart(figure, name)
 
 
+def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) with a
+    catalogue key ``nb.col.<name>`` in ``lang``, the others as they are; a ``status``
+    column's words in ``lang``."""
+    from dxecon.reporting.i18n import Words, catalogue
+
+    words, known = Words(lang), catalogue()
+
+    def say(label):
+        return words(f"nb.col.{label}") if f"nb.col.{label}" in known else label
+
+    shown = frame.copy()
+    if "status" in shown.columns and not isinstance(shown.columns, pd.MultiIndex):
+        shown["status"] = shown["status"].map(lambda value: words.get(f"status.{value}", value))
+    shown = shown.rename(columns=say)
+    shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
+    shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])
+    return shown
+
+
+def show_tables_in(lang: str) -> None:
+    """Display every DataFrame of the running notebook through `readable` (text and HTML),
+    so a notebook's tables follow its ``lang`` while the frames and saved CSVs keep their
+    machine-readable names. Outside IPython: nothing to do."""
+    from dxecon.reporting.i18n import check_language
+
+    check_language(lang)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the notebook environment
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    formatters["text/plain"].for_type(
+        pd.DataFrame, lambda frame, printer, cycle: printer.text(repr(readable(frame, lang)))
+    )
+    formatters["text/html"].for_type(
+        pd.DataFrame, lambda frame: readable(frame, lang)._repr_html_()
+    )
+
+
 class Chart:
     """A figure a notebook shows as PNG whatever the matplotlib backend (figures built
-    without pyplot have no display hook under Agg), with a stable text form for nbval."""
+    without pyplot have no display hook under Agg), with a text form nbval compares: the
+    chart's name, how many series and points it plots and a checksum of their values
+    (:func:`dxecon.plots.chart_data_line`), so a changed chart fails nbval."""
 
     def __init__(self, figure, name: str) -> None:
         self.figure, self.name = figure, name
@@ -48,7 +102,9 @@ class Chart:
         return buffer.getvalue()
 
     def __repr__(self) -> str:
-        return f"<chart {self.name}>"
+        from dxecon.plots import chart_data_line
+
+        return chart_data_line(self.figure, self.name)
 
 
 FORECAST_COLUMNS = ["indicator", "geo", "sector", "basis", "year", "median", "lower", "upper"]

@@ -89,8 +89,8 @@ def fan_chart(
         Must hold 50 and the symmetric pairs used (25/75, 10/90, 5/95) that are present.
     history : mapping label -> pandas.Series, optional
         Published values indexed by year, one line per label (e.g. one per boundary, so a
-        break is never drawn as a movement); the last point of the last series is joined
-        to the first forecast year.
+        break is never drawn as a movement); the last point of the first series (the
+        forecast's own boundary) is joined to the first forecast year.
     targets : sequence of TargetLine
         Horizontal dashed lines, labelled.
     """
@@ -111,9 +111,10 @@ def fan_chart(
             )
     median = np.asarray(bands[50])
     markers = iter(("o", "s", "^", "D"))
-    past = None
+    own = None  # the first series: the boundary the forecast is on
     for label, values in (history or {}).items():
         past = values.dropna()
+        own = past if own is None else own
         ax.plot(
             past.index,
             past.values,
@@ -123,10 +124,10 @@ def fan_chart(
             lw=1,
             label=label,
         )
-    if past is not None and len(past):
+    if own is not None and len(own):
         ax.plot(
-            [past.index[-1], years[0]],
-            [past.iloc[-1], median[0]],
+            [own.index[-1], years[0]],
+            [own.iloc[-1], median[0]],
             color=_COLOURS["fan"],
             lw=1,
             ls=":",
@@ -197,3 +198,130 @@ def save(figure, path) -> None:
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+
+
+def _column(values) -> np.ndarray:
+    return np.ma.filled(np.ma.asarray(values, dtype=float), np.nan).reshape(-1, 1)
+
+
+def _artist_arrays(ax):
+    """The numbers each data artist of ``ax`` draws, one ``(tables, n_points)`` per series
+    (each table's columns are coordinates of one kind): lines (x, y), collections
+    (vertices, offsets, colour values: fills, meshes, contours, scatter), images (pixel
+    values) and, as one series, the rectangles of bars (x, y, width, height)."""
+    series = []
+    for line in ax.lines:
+        xy = np.asarray(line.get_xydata(), dtype=float)
+        series.append(([xy], len(xy)))
+    for collection in ax.collections:
+        tables = [np.asarray(path.vertices, dtype=float) for path in collection.get_paths()]
+        tables.append(np.asarray(collection.get_offsets(), dtype=float).reshape(-1, 2))
+        n_points = sum(len(table) for table in tables)
+        if collection.get_array() is not None:
+            tables.append(_column(collection.get_array()))
+        series.append((tables, n_points))
+    for image in ax.images:
+        pixels = _column(image.get_array())
+        series.append(([pixels], len(pixels)))
+    bars = [p for p in ax.patches if hasattr(p, "get_width") and hasattr(p, "get_xy")]
+    if bars:
+        rectangles = np.array([(*p.get_xy(), p.get_width(), p.get_height()) for p in bars])
+        series.append(([rectangles], len(bars)))
+    return series
+
+
+def _rounded_text(table: np.ndarray, digits: int) -> str:
+    """A table's values as text, each column rounded to ``digits`` significant digits of
+    its largest magnitude."""
+    columns = []
+    for column in table.T if table.ndim == 2 else [table.ravel()]:
+        finite = np.abs(column[np.isfinite(column)])
+        peak = finite.max() if finite.size else 0.0
+        exponent = int(np.floor(np.log10(peak))) if peak > 0 else 0
+        scaled = np.round(column / 10.0**exponent, digits - 1) + 0.0  # + 0.0: -0.0 -> 0.0
+        columns.append(f"e{exponent}:" + " ".join(f"{v:.{digits - 1}f}" for v in scaled))
+    return f"{table.shape}|" + "|".join(columns)
+
+
+def chart_digest(figure, *, digits: int = 6) -> tuple[int, int, str]:
+    r"""Series count, point count and a short SHA-256 of the values a figure plots.
+
+    Every axes' lines, collections, images and bars are read in drawing order; each
+    coordinate (x, y, width, colour value...) of a series is rounded to ``digits``
+    significant digits of its largest magnitude, so last-bit float noise (also around
+    zero) does not change the digest and a moved point does:
+
+    .. math:: \tilde v = \operatorname{round}(v / 10^{e},\ d - 1),
+              \quad e = \lfloor \log_{10} \max |v| \rfloor
+
+    Returns
+    -------
+    (n_series, n_points, hex12)
+        ``n_points`` counts a line's points, a fill's or mesh's vertices, a bar, a pixel.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    n_series = n_points = 0
+    for ax in figure.get_axes():
+        for tables, points in _artist_arrays(ax):
+            n_series += 1
+            n_points += points
+            for table in tables:
+                digest.update(_rounded_text(table, digits).encode())
+            digest.update(b";")
+    return n_series, n_points, digest.hexdigest()[:12]
+
+
+def chart_data_line(figure, name: str) -> str:
+    """The text nbval compares for a chart: what it plots, summarised and hashed."""
+    n_series, n_points, hex12 = chart_digest(figure)
+    return f"chart data {name}: {n_series} series, {n_points} points, sha256 {hex12}"
+
+
+def _phrases(lang: str) -> list[tuple[object, str]]:
+    """(pattern of the English phrase, the language's phrase) of the catalogue's
+    ``figure.*`` keys, longest first so a title is not translated word by word."""
+    import re
+
+    from dxecon.reporting.i18n import catalogue, check_language
+
+    check_language(lang)
+    entries = [v for k, v in catalogue().items() if k.startswith("figure.")]
+    entries.sort(key=lambda entry: -len(entry["en"]))
+    found = []
+    for entry in entries:  # whole words: a phrase's word ends are not inside another word
+        start = r"(?<!\w)" if re.match(r"\w", entry["en"]) else ""
+        end = r"(?!\w)" if re.search(r"\w$", entry["en"]) else ""
+        found.append((re.compile(start + re.escape(entry["en"]) + end), entry[lang]))
+    return found
+
+
+def localize(figure, lang: str):
+    """Write a chart's titles, axis labels, annotations and legend in ``lang`` ('vi' or
+    'en'), phrase by phrase from the catalogue (``figure.*`` keys of
+    ``dxecon/reporting/catalogue.yaml``); names, numbers, tick labels and the source captions
+    stay as drawn. Returns the figure."""
+    if lang == "en":
+        return figure
+    phrases = _phrases(lang)
+
+    def say(text: str) -> str:
+        for pattern, words in phrases:
+            text = pattern.sub(words, text)
+        return text
+
+    from matplotlib.text import Text
+
+    suptitle = getattr(figure, "_suptitle", None)  # set_text keeps its font, suptitle() not
+    if suptitle is not None:
+        suptitle.set_text(say(suptitle.get_text()))
+    for ax in figure.get_axes():
+        titles = [t for t in ax.get_children() if isinstance(t, Text)]  # titles, annotations
+        texts = [*titles, ax.xaxis.label, ax.yaxis.label]
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [*legend.get_texts(), legend.get_title()]
+        for text in texts:
+            text.set_text(say(text.get_text()))
+    return figure

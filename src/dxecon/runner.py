@@ -12,7 +12,8 @@ refused.
 Each notebook declares the params file it reads in its metadata
 (``metadata["dxecon"]["params_file"]``, relative to ``params/``; ``{name}`` stands for the
 scenario): the runner injects exactly that file's keys, plus its own parameters (``as_of``,
-``output_dir``), and nothing else, so a scenario's keys never reach a common notebook.
+``output_dir``, ``lang``: the run's ``--lang``), and nothing else, so a scenario's keys
+never reach a common notebook.
 Notebooks whose parameters include ``name`` are run once per scenario; the others (data,
 estimates) once per run, and their outputs are copied into every scenario folder.
 """
@@ -41,7 +42,7 @@ from dxecon.errors import DxeconError, ParamsError, SeriesSelectionError, did_yo
 from dxecon.scenarios.config import RESERVED_NAMES, slugify
 
 #: Parameters the runner itself sets; notebooks may declare them.
-RUNNER_PARAMETERS = ("as_of", "output_dir")
+RUNNER_PARAMETERS = ("as_of", "output_dir", "lang")
 KERNEL_NAME = "dxecon"
 
 
@@ -158,7 +159,7 @@ def check_params(params: dict[str, Any], notebooks: list[Notebook], *, file: str
     """Reject a key that is not a scenario notebook's parameter (papermill would only warn):
     ``--params`` holds a scenario; the common notebooks read their own files only."""
     declared = {k for nb in notebooks if nb.per_scenario for k in nb.parameters}
-    declared -= {"output_dir"}
+    declared -= {"output_dir", "lang"}
     for key in params:
         if key not in declared:
             raise ParamsError(
@@ -496,7 +497,8 @@ def run_suite(
         False when the caller already holds `outputs_lock` (the monthly job, which writes
         the index under the same lock).
     report_lang : 'vi', 'en' or None
-        Write the month's report (``report.html``, ``tables.xlsx``) in this language into
+        The notebooks' ``lang`` (None: 'vi'), and: write the month's report (``report.html``,
+        ``tables.xlsx``) in this language into
         ``OUTPUTS/<as-of>/``, built in the staged month before it is published (a report
         that fails leaves the previous month untouched); None: no report.
     report_pdf : bool
@@ -566,8 +568,9 @@ def _run_locked(
     run_id = f"{as_of}-{started:%Y%m%dT%H%M%S}-{os.getpid()}"
     staging = runs_dir / f"staging-{run_id}"
     month = staging / "month"
+    lang = report_lang or "vi"  # the notebooks speak the report's language
     tasks = _longest_first(
-        _plan(notebooks, scenarios, values, as_of, month, staging / "common"), outputs_dir
+        _plan(notebooks, scenarios, values, as_of, month, staging / "common", lang), outputs_dir
     )
     result = RunResult(as_of=as_of)
     clock = time.perf_counter()
@@ -672,7 +675,7 @@ def _task_label(task: Task) -> str:
     return f"{task.scenario or 'common'}/{task.notebook.name}"
 
 
-def _plan(notebooks, scenarios, values, as_of, month, common) -> list[Task]:
+def _plan(notebooks, scenarios, values, as_of, month, common, lang="vi") -> list[Task]:
     """One task per notebook (per scenario for the scenario notebooks), each with exactly
     its own params file's keys and the runner's parameters."""
     tasks = []
@@ -685,6 +688,8 @@ def _plan(notebooks, scenarios, values, as_of, month, common) -> list[Task]:
                 injected["as_of"] = as_of
             if "output_dir" in nb.parameters:
                 injected["output_dir"] = str(folder)
+            if "lang" in nb.parameters:
+                injected["lang"] = lang
             if nb.per_scenario:
                 injected["name"] = scenario
             tasks.append(Task(nb, scenario, injected, folder / "notebooks" / nb.name))
@@ -737,13 +742,16 @@ def _run_tasks(tasks: list[Task], *, workers: int, progress: bool) -> None:
 
 
 def _assemble(folder: Path, common: Path, notebooks: list[Notebook], scenario: str) -> None:
-    """Copy the once-per-run outputs into a scenario folder, join the forecasts tables into
-    ``forecasts.csv`` and write the HTML report."""
+    """Drop the scenario notebooks' cached run (never published), copy the once-per-run
+    outputs into a scenario folder, join the forecasts tables into ``forecasts.csv`` and
+    write the HTML report."""
     import pandas as pd
 
     from dxecon.io import write_csv_atomic
     from dxecon.notebook_outputs import join_forecasts
+    from dxecon.scenarios.scenario_run import CACHE_FOLDER
 
+    shutil.rmtree(folder / CACHE_FOLDER, ignore_errors=True)
     if common.is_dir():
         shutil.copytree(common, folder, dirs_exist_ok=True)
     tables = folder / "tables"

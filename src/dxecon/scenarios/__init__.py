@@ -17,8 +17,9 @@ from dxecon.scenarios.engine import Paths, compound_growth, percentiles, simulat
 from dxecon.scenarios.scenario_run import (
     ScenarioRun,
     assumptions_table,
-    run_from_parameters,
+    run_for_notebook,
     run_scenario,
+    scenario_parameters,
 )
 from dxecon.scenarios.scorecard import Scorecard, score
 from dxecon.scenarios.start import StartValues, observed_start, resolve_start
@@ -37,10 +38,11 @@ __all__ = [
     "observed_start",
     "percentiles",
     "resolve_start",
-    "run_from_parameters",
+    "run_for_notebook",
     "run_scenario",
     "scenario_from_dict",
     "scenario_from_parameters",
+    "scenario_parameters",
     "score",
     "simulate",
 ]

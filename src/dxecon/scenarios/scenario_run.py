@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import functools
+import hashlib
+import json
+import os
+import pickle
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +21,7 @@ from dxecon.data import Dataset, load_dataset
 from dxecon.errors import SeriesSelectionError
 from dxecon.io import write_csv_atomic
 from dxecon.scenarios.config import (
+    SCENARIO_KEYS,
     Scenario,
     check_scenario_codes,
     load_scenario,
@@ -159,14 +168,89 @@ def current_year_nowcast(scenario: Scenario, dataset: Dataset, n_paths: int):
     return result, result.draws(n_paths, seed=scenario.seed)
 
 
-def run_from_parameters(name: str, *, dataset: Dataset | None = None, **parameters) -> ScenarioRun:
+#: Where a scenario notebook leaves its simulated run for the next notebook of the same run:
+#: a folder inside the notebook's ``output_dir`` (the run's staging folder), removed by the
+#: runner before the outputs are published.
+CACHE_FOLDER = ".cache"
+
+
+def scenario_parameters(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """The scenario keys (``name``, ``seed``, ``sectors``...) among a notebook's variables:
+    ``run_for_notebook(**scenario_parameters(globals()), ...)`` passes its parameter cell."""
+    return {key: namespace[key] for key in SCENARIO_KEYS if key in namespace}
+
+
+def _files_digest(folder: Path, pattern: str) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(folder.rglob(pattern)):
+        digest.update(file.relative_to(folder).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_version() -> str:
+    """SHA-256 of the package's source files: a cached run is reused only by the same code."""
+    return _files_digest(Path(__file__).resolve().parents[1], "*.py")
+
+
+def run_key(scenario: Scenario, dataset: Dataset) -> str:
+    """What a cached run must match: the scenario as resolved from the parameters (its
+    as-of included), the data's checksum, the params files (the scoring rules) and the code
+    version."""
+    from dxecon import folders
+
+    text = json.dumps(
+        {
+            "scenario": scenario.model_dump(mode="json"),
+            "as_of": scenario.as_of,
+            "data": dataset.checksum,
+            "params": _files_digest(folders.PARAMS_DIR, "*.yaml"),
+            "code": code_version(),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def run_for_notebook(
+    name: str,
+    *,
+    output_dir: str | Path = "",
+    dataset: Dataset | None = None,
+    **parameters,
+) -> ScenarioRun:
     """The scenario notebooks' one call: a shipped scenario (``name``) with the notebook's
     parameters laid over it (None keeps the file's value), started from the data, run and
-    scored."""
+    scored; simulated once per run.
+
+    With an ``output_dir`` (the runner's scenario folder), the first notebook of the run to
+    get here simulates and stores the run in ``output_dir/.cache/``, keyed by
+    :func:`run_key`; the next one (the scorecard after the forecast) loads it instead. A
+    notebook that arrives while the other is simulating waits for it (a file lock). Without
+    an ``output_dir`` (interactive use, nbval) every call simulates.
+    """
     dataset = dataset or load_dataset()
     registry = TargetRegistry(dataset)
     scenario = scenario_from_parameters(name, known_instruments=registry.instruments, **parameters)
-    return run_scenario(scenario, dataset=dataset)
+    if not str(output_dir):
+        return run_scenario(scenario, dataset=dataset)
+    cache = Path(output_dir) / CACHE_FOLDER
+    cache.mkdir(parents=True, exist_ok=True)
+    stored = cache / f"scenario_run-{run_key(scenario, dataset)}.pickle"
+    with open(cache / "lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        if stored.is_file():
+            try:
+                return pickle.loads(stored.read_bytes())
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                pass  # a run stored by other code: simulate again
+        run = run_scenario(scenario, dataset=dataset)
+        partial = stored.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, stored)
+    return run
 
 
 def _or_drawn(intensity, name: str):

@@ -30,64 +30,81 @@ STATUS_ORDER = (
 )
 
 
-def _number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+def _words(lang: str):
+    from dxecon.reporting.i18n import Words
+
+    return Words(lang)
 
 
-def start_text(run: ScenarioRun) -> str:
+def _number(value: float, lang: str = "en") -> str:
+    """Two decimals at most, no trailing zeros, the language's separators (22.28, 22,28)."""
+    return _words(lang).number(value, 2, trim=False, strip=True)
+
+
+def start_text(run: ScenarioRun, lang: str = "en") -> str:
     """Where the scenario starts: base year, observed digital share and its sources."""
-    scenario, base = run.scenario, run.paths.base
+    scenario, base, words = run.scenario, run.paths.base, _words(lang)
     parts = [
-        f"The scenario starts in **{scenario.base_year}**, the latest year whose GRDP "
-        f"structure of {scenario.geo} was published by {scenario.as_of}: the digital economy "
-        f"then stood at **{_number(base['de_share'])}% of GRDP** (structural estimate, "
-        "calibrated to the published share) and the least digital sector at "
-        f"{_number(base['de_sector_share_min'])}% of its value added."
+        words(
+            "nb.start",
+            year=scenario.base_year,
+            geo=scenario.geo,
+            as_of=scenario.as_of,
+            share=_number(base["de_share"], lang),
+            minimum=_number(base["de_sector_share_min"], lang),
+        )
     ]
     if run.start is not None:
         overridden = run.start.table[run.start.table["overridden"]]
         if overridden.empty:
-            parts.append("Every start value below is read from `data/`; none is overridden.")
+            parts.append(words("nb.start_read"))
         for row in overridden.itertuples():
             parts.append(
-                f"Overridden by the scenario: `{row.field}` = {row.value:g} ({row.reason})."
+                words(
+                    "nb.start_overridden",
+                    field=row.field,
+                    value=f"{row.value:g}",
+                    reason=row.reason,
+                )
             )
     return " ".join(parts)
 
 
-def fan_text(run: ScenarioRun, indicator: str) -> str:
+def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
     """The forecast goals of an indicator: median, 80% range and probability, per year."""
-    card = run.scorecard.frame
+    card, words = run.scorecard.frame, _words(lang)
     rows = card[
         (card["indicator"] == indicator)
         & (card["scope"] == "city")
         & (card["scored_on"] == "forecast")
     ]
     if rows.empty:
-        return "No target of this quantity falls within the simulated years."
+        return words("nb.fan_none")
     sentences = []
     for row in rows.itertuples():
-        reading = f" ({row.reading})" if row.reading else ""
         sentences.append(
-            f"{row.instrument} asks for {row.comparator} {_number(row.target_value)} "
-            f"in {row.year}{reading}: median {_number(row.median)}, {_interval_name()} "
-            f"{_number(row.low)}-{_number(row.high)}, probability "
-            f"{100 * row.probability:.0f}% (**{row.status}**)."
+            words(
+                "nb.fan_sentence",
+                instrument=row.instrument,
+                comparator=row.comparator,
+                target=_number(row.target_value, lang),
+                year=row.year,
+                reading=f" ({row.reading})" if row.reading else "",
+                median=_number(row.median, lang),
+                width=INTERVAL[1] - INTERVAL[0],
+                low=_number(row.low, lang),
+                high=_number(row.high, lang),
+                probability=f"{100 * row.probability:.0f}",
+                status=words.status(row.status),
+            )
         )
     return " ".join(sentences)
 
 
-def _interval_name() -> str:
-    return f"{INTERVAL[1] - INTERVAL[0]}% range"
-
-
-def interval_text() -> str:
+def interval_text(lang: str = "en") -> str:
     """What the low and high columns of the scorecard are."""
-    return (
-        f"`low` and `high` bound the central {INTERVAL[1] - INTERVAL[0]}% of the simulated "
-        f"paths (their {INTERVAL[0]}th and {INTERVAL[1]}th percentiles); the probability is "
-        "the share of paths that meet the target."
-    )
+    low, high = INTERVAL
+    return _words(lang)("nb.interval", width=high - low, low=low, high=high)
 
 
 def status_counts(card: pd.DataFrame) -> pd.Series:
@@ -98,31 +115,60 @@ def status_counts(card: pd.DataFrame) -> pd.Series:
     return counts.reindex(order)
 
 
-def scorecard_text(run: ScenarioRun) -> str:
+def scorecard_text(run: ScenarioRun, lang: str = "en") -> str:
     """How many city goals the scorecard speaks to, and how."""
+    words = _words(lang)
     city = run.scorecard.city()
     counts = status_counts(city)
-    listed = ", ".join(f"{n} {status}" for status, n in counts.items())
     no_data = int(counts.get("no data", 0))
-    return (
-        f"The scorecard holds **{len(city)} city goals** (a goal set by several instruments "
-        f"counts once) and {len(run.scorecard.frame) - len(city)} national goals as context. "
-        f"City goals by status: {listed}. {no_data} of {len(city)} "
-        f"({100 * no_data / max(len(city), 1):.0f}%) have no figure in `data/`; each of "
-        "those rows names the figure that would be needed."
+    return words(
+        "nb.scorecard",
+        city=len(city),
+        national=len(run.scorecard.frame) - len(city),
+        listed=", ".join(f"{n} {words.status(status)}" for status, n in counts.items()),
+        no_data=no_data,
+        share=f"{100 * no_data / max(len(city), 1):.0f}",
     )
 
 
-def status_legend(config: ScoringConfig) -> str:
+def status_legend(config: ScoringConfig, lang: str = "en") -> str:
     """What each status means, with the thresholds of ``params/targets.yaml``."""
-    return (
-        "Status: **met** / **missed** (the target year's figure is published, on the "
-        "target's boundary); **not comparable** (the only figure covers another boundary: "
-        f"both are shown); **on track** (probability at least {100 * config.on_track:.0f}%), "
-        f"**at risk** ({100 * config.at_risk:.0f}-{100 * config.on_track:.0f}%), **off "
-        f"track** (below {100 * config.at_risk:.0f}%) for forecast goals; **on trend** / "
-        f"**off trend** (a linear trend of at least {config.trend_min_points} published "
-        "years); **latest meets** / **latest short** (the latest published figure, the "
-        "target year not yet published); **indicative** (only a close measure exists: "
-        "never scored); **no data**."
+    return _words(lang)(
+        "nb.status_legend",
+        on_track=f"{100 * config.on_track:.0f}",
+        at_risk=f"{100 * config.at_risk:.0f}",
+        points=config.trend_min_points,
     )
+
+
+def header_text(run: ScenarioRun, lang: str = "en") -> str:
+    """The scenario notebooks' opening line: which scenario, as of when, how many paths."""
+    scenario, words = run.scenario, _words(lang)
+    return words(
+        "nb.header",
+        name=scenario.name,
+        description=scenario.description,
+        as_of=scenario.as_of,
+        start=scenario.base_year + 1,
+        horizon=scenario.horizon,
+        paths=words.number(scenario.paths, 0),
+        seed=scenario.seed,
+    )
+
+
+def scorecard_view(frame: pd.DataFrame, columns: list[str], lang: str = "en") -> pd.DataFrame:
+    """Scorecard rows as a notebook shows them: ``columns`` with headers and status words in
+    ``lang`` (the saved ``scorecard.csv`` keeps its machine-readable columns)."""
+    words = _words(lang)
+    view = frame[columns].copy()
+    if "status" in view:
+        view["status"] = view["status"].map(words.status)
+    return view.rename(columns={c: words(f"nb.col.{c}") for c in columns})
+
+
+def status_table(card: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """How many city goals have each status, status words in ``lang``."""
+    words = _words(lang)
+    counts = status_counts(card)
+    counts.index = [words.status(status) for status in counts.index]
+    return counts.rename(words("nb.city_goals")).to_frame()

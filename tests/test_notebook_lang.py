@@ -1,0 +1,63 @@
+"""The notebooks' `lang`: one catalogue, both languages; tables shown in the language keep
+their machine-readable columns when saved."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dxecon.reporting.i18n import LANGUAGES, catalogue
+from dxecon.runner import _plan, suite
+from dxecon.scenarios.text import scorecard_view, status_table
+
+
+def test_every_notebook_key_has_both_languages():
+    keys = [k for k in catalogue() if k.startswith(("figure.", "nb."))]
+    assert keys
+    for key in keys:
+        assert set(catalogue()[key]) == set(LANGUAGES), key
+        assert all(catalogue()[key][lang].strip() for lang in LANGUAGES), key
+
+
+def test_scorecard_view_translates_headers_and_statuses_only():
+    card = pd.DataFrame(
+        {"goal_id": ["TGT021", "TGT022"], "status": ["missed", "no data"], "city": [1, 2]}
+    )
+    view = scorecard_view(card, ["goal_id", "status"], "vi")
+    assert list(view.columns) == ["Mã mục tiêu", "Đánh giá"]
+    assert list(view["Đánh giá"]) == ["không đạt", "chưa có số liệu"]
+    assert list(card.columns) == ["goal_id", "status", "city"]  # the saved frame unchanged
+    english = status_table(card, "en")
+    assert english.columns[0] == "city goals" and set(english.index) == {"missed", "no data"}
+
+
+def test_runner_passes_the_language_to_every_notebook(tmp_path):
+    notebooks = suite()
+    assert all("lang" in nb.parameters for nb in notebooks)
+    values = {"baseline": {}}
+    tasks = _plan(notebooks, ["baseline"], values, "2026-10", tmp_path, tmp_path / "c", "en")
+    assert tasks and all(task.parameters["lang"] == "en" for task in tasks)
+
+
+def test_status_legend_names_every_status_in_the_language():
+    from dxecon.reporting.i18n import Words
+    from dxecon.scenarios.text import STATUS_ORDER, interval_text, status_legend
+    from dxecon.targets import ScoringConfig
+
+    config = ScoringConfig.from_yaml()
+    for lang in LANGUAGES:
+        legend, words = status_legend(config, lang), Words(lang)
+        assert all(f"**{words.status(status)}**" in legend for status in STATUS_ORDER), lang
+        assert f"{100 * config.on_track:.0f}%" in legend
+    assert interval_text("vi") != interval_text("en")
+
+
+def test_readable_translates_known_headers_and_statuses_keeps_the_frame():
+    from dxecon.notebook_outputs import readable
+
+    frame = pd.DataFrame({"sector": ["agro"], "status": ["missed"], "x_unknown": [1]})
+    frame = frame.set_index("sector")
+    shown = readable(frame, "vi")
+    assert list(shown.columns) == ["Đánh giá", "x_unknown"] and shown.index.name == "Ngành"
+    assert shown.iloc[0, 0] == "không đạt"
+    assert list(frame.columns) == ["status", "x_unknown"] and frame.iloc[0, 0] == "missed"
+    assert readable(frame, "en").index.name == "Sector"

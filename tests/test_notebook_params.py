@@ -1,0 +1,31 @@
+"""Notebook parameters: None is the params file's value, anything else overrides it."""
+
+from __future__ import annotations
+
+import pytest
+
+from dxecon import folders
+from dxecon.errors import ParamsError
+from dxecon.notebook_params import params_path, with_params_file
+from dxecon.params import load_yaml
+
+
+def test_none_takes_the_files_value_and_a_value_overrides_it():
+    data = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
+    namespace = {"employment_growth": None, "lp_base_year": 2015, "unrelated": 1}
+    values = with_params_file(namespace, "productivity.yaml")
+    assert values == {"employment_growth": data["employment_growth"], "lp_base_year": 2015}
+
+
+def test_a_name_or_a_path(tmp_path):
+    assert (
+        params_path("de_share_2030", "sweeps") == folders.PARAMS_DIR / "sweeps/de_share_2030.yaml"
+    )
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("paths: 10\n", encoding="utf-8")
+    assert with_params_file({"paths": None}, mine) == {"paths": 10}
+
+
+def test_missing_file_names_it():
+    with pytest.raises(ParamsError, match=r"nope\.yaml"):
+        with_params_file({}, "nope.yaml")
