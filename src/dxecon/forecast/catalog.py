@@ -301,7 +301,9 @@ def backtest_catalog(
     extra = [c for c in table.columns if c not in BACKTEST_COLUMNS]
     table = table.reindex(columns=[*BACKTEST_COLUMNS, *extra])
     table["note"] = table["note"].astype(object).where(table["note"].notna(), "")
-    table["diagnostics"] = table["diagnostics"].fillna("").map(_diagnostics_cell)
+    # object first: with no model scored the column is all-NaN float and cannot hold text
+    diagnostics = table["diagnostics"].astype(object)
+    table["diagnostics"] = diagnostics.where(diagnostics.notna(), "").map(_diagnostics_cell)
     return table
 
 
