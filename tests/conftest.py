@@ -30,3 +30,14 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not found in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def notebook_suite(folder: Path, *prefixes: str) -> Path:
+    """A copy of the shipped notebooks whose names start with ``prefixes`` (e.g. "05_"):
+    a run test executes only the notebooks its assertion is about (the suite's cost is in
+    its notebooks; the whole suite runs once, in test_runner's `published` fixture)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted(folders.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        if path.name.startswith(prefixes):
+            shutil.copy(path, folder / path.name)
+    return folder

@@ -31,7 +31,6 @@ def test_a_past_month_runs_and_says_what_was_missing(tmp_path, as_of):
         scenarios=["baseline"],
         params=FEW_PATHS,
         outputs_dir=tmp_path,
-        workers=1,
         progress=False,
     )
     folder = tmp_path / as_of / "baseline"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import notebook_suite
 
 from dxecon import folders
 from dxecon.errors import ParamsError
@@ -164,9 +164,9 @@ def test_run_writes_a_complete_folder(published):
 
 
 def broken_suite(tmp_path: Path) -> Path:
-    """The shipped notebooks plus one that fails in its second code cell."""
-    folder = tmp_path / "notebooks"
-    shutil.copytree(folders.NOTEBOOKS_DIR, folder)
+    """A shipped common notebook and a scenario notebook, plus one that fails in its second
+    code cell (after both: the run fails at its end)."""
+    folder = notebook_suite(tmp_path / "notebooks", "01_", "05_")
     book = nbformat.v4.new_notebook(
         metadata={
             "kernelspec": {"name": "dxecon", "display_name": "Python (dxecon)"},
