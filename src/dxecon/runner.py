@@ -216,6 +216,7 @@ class RunResult:
     folders: dict[str, Path] = field(default_factory=dict)  # scenario -> published folder
     durations: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    report_problem: str | None = None  # why the month's report was not written, if it was not
 
 
 def _execute(task: Task) -> Task:
@@ -354,7 +355,7 @@ def _month_report(month: Path, lang: str, pdf: bool, data_dir, outputs_dir: Path
         build_report(month, lang, pdf=pdf, data_dir=data_dir, outputs_dir=outputs_dir)
     except DxeconError as exc:
         print(f"warning: the report was not written: {exc}", file=sys.stderr)
-        result.durations["report_failed"] = str(exc)
+        result.report_problem = str(exc)
         return
     result.durations["report"] = round(time.perf_counter() - start, 2)
 
