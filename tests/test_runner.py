@@ -129,6 +129,8 @@ def test_papermill_cli_runs_each_notebook_with_a_params_file(
             str(out),
             "-f",
             str(folders.PARAMS_DIR / params_file),
+            # -p after -f: fewer paths for the scenario notebooks (the file reaches them still)
+            *(["-p", "paths", "400"] if params_file.startswith("scenarios/") else []),
             "--no-progress-bar",
         ],
         check=True,
