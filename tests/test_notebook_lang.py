@@ -61,3 +61,16 @@ def test_readable_translates_known_headers_and_statuses_keeps_the_frame():
     assert shown.iloc[0, 0] == "không đạt"
     assert list(frame.columns) == ["status", "x_unknown"] and frame.iloc[0, 0] == "missed"
     assert readable(frame, "en").index.name == "Sector"
+
+
+def test_a_missing_value_is_shown_as_a_dash_never_nan():
+    import numpy as np
+    import pandas as pd
+
+    from dxecon.notebook_outputs import table_html, table_text
+
+    frame = pd.DataFrame({"median": [1.5, np.nan], "status": ["met", "no data"]})
+    text, html = table_text(frame, "vi"), table_html(frame, "vi")
+    assert "NaN" not in text and "NaN" not in html
+    assert text.splitlines()[2].split()[1] == "-"  # row 1, the median column
+    assert "<td>-</td>" in html and "1.5" in html

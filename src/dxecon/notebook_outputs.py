@@ -78,11 +78,34 @@ def show_tables_in(lang: str) -> None:
         return
     formatters = shell.display_formatter.formatters
     formatters["text/plain"].for_type(
-        pd.DataFrame, lambda frame, printer, cycle: printer.text(repr(readable(frame, lang)))
+        pd.DataFrame, lambda frame, printer, cycle: printer.text(table_text(frame, lang))
     )
-    formatters["text/html"].for_type(
-        pd.DataFrame, lambda frame: readable(frame, lang)._repr_html_()
+    formatters["text/html"].for_type(pd.DataFrame, lambda frame: table_html(frame, lang))
+
+
+def table_text(frame: pd.DataFrame, lang: str) -> str:
+    """A table as a notebook shows it in text: `readable`, a missing value as a dash, within
+    pandas' display limits (the repr cannot show a dash, so the table is written here)."""
+    from dxecon.reporting.i18n import DASH
+
+    return readable(frame, lang).to_string(
+        na_rep=DASH, line_width=pd.get_option("display.width"), **_display_limits()
     )
+
+
+def table_html(frame: pd.DataFrame, lang: str) -> str:
+    """The HTML form of `table_text`."""
+    from dxecon.reporting.i18n import DASH
+
+    return readable(frame, lang).to_html(na_rep=DASH, notebook=True, **_display_limits())
+
+
+def _display_limits() -> dict:
+    return {
+        "max_rows": pd.get_option("display.max_rows"),
+        "max_cols": pd.get_option("display.max_columns"),
+        "show_dimensions": pd.get_option("display.show_dimensions"),
+    }
 
 
 class Chart:
