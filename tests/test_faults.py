@@ -74,13 +74,18 @@ def first_obs_line(data: Path, indicator: str, unit: str | None = None, geo=None
     raise AssertionError(f"no {indicator} row")
 
 
-def set_value(data: Path, indicator: str, value: str, *, unit=None, geo=None) -> str:
-    """Set the value of the first row of an indicator; returns its obs_id."""
+def set_cell(data: Path, indicator: str, column: int, value: str, *, unit=None, geo=None) -> str:
+    """Set one cell (by column number) of the first row of an indicator; returns its obs_id."""
     line = first_obs_line(data, indicator, unit, geo)
     cells = line.split(",")
-    cells[5] = value
+    cells[column] = value
     replace_in(data / "observations.csv", line, ",".join(cells))
     return cells[0]
+
+
+def set_value(data: Path, indicator: str, value: str, *, unit=None, geo=None) -> str:
+    """Set the value of the first row of an indicator; returns its obs_id."""
+    return set_cell(data, indicator, 5, value, unit=unit, geo=geo)
 
 
 # -- 1. plausibility ----------------------------------------------------------------------
@@ -109,21 +114,15 @@ def test_plausibility_rules_by_unit_and_indicator(data_copy, indicator, unit, va
 
 
 def test_period_outside_the_years_is_a_problem(data_copy):
-    line = first_obs_line(data_copy, "de_share")
-    cells = line.split(",")
-    cells[4] = "2924"
-    replace_in(data_copy / "observations.csv", line, ",".join(cells))
+    set_cell(data_copy, "de_share", 4, "2924")  # the period
     (problem,) = validate(data_copy).problems
     assert problem.rule == "year_range" and problem.column == "period"
 
 
 def test_units_consistent_per_indicator(data_copy):
-    line = first_obs_line(data_copy, "grdp_growth_real")
-    cells = line.split(",")
-    cells[6] = "bn_vnd"
-    replace_in(data_copy / "observations.csv", line, ",".join(cells))
+    obs = set_cell(data_copy, "grdp_growth_real", 6, "bn_vnd")  # the unit
     (problem,) = validate(data_copy).problems
-    assert problem.rule == "unit_consistency" and problem.record_id == cells[0]
+    assert problem.rule == "unit_consistency" and problem.record_id == obs
     assert "one indicator keeps one kind of unit" in str(problem)
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from dxecon import folders
 from dxecon.errors import ParamsError
-from dxecon.notebook_params import params_path, with_params_file
-from dxecon.params import load_yaml
+from dxecon.notebook_params import with_params_file
+from dxecon.params import load_yaml, params_path
 
 
 def test_none_takes_the_files_value_and_a_value_overrides_it():

@@ -13,22 +13,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dxecon import folders
-
-
-def params_path(name: str | Path, folder: str = "") -> Path:
-    """``NAME`` -> ``params/FOLDER/NAME.yaml``; a path ending in ``.yaml`` is used as is."""
-    path = Path(name)
-    if path.suffix in (".yaml", ".yml"):
-        return path if path.is_absolute() or path.is_file() else folders.PARAMS_DIR / path
-    return folders.PARAMS_DIR / folder / f"{name}.yaml"
-
 
 def with_params_file(namespace: Mapping[str, Any], params_file: str | Path) -> dict[str, Any]:
     """The parameters a notebook declares (the names in ``namespace``) that its params file
     holds: the notebook's value when it is not None, else the file's. A missing or malformed
     file is a `ParamsError` naming it."""
-    from dxecon.params import load_yaml
+    from dxecon.params import load_yaml, params_path
 
     data = load_yaml(params_path(params_file))
     return {

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from dxecon import folders
 from dxecon.errors import ParamsError, did_you_mean
 
 
@@ -133,3 +134,12 @@ def set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
     for part in parents:
         node = node[part]
     node[leaf] = value
+
+
+def params_path(name: str | Path, folder: str = "") -> Path:
+    """``NAME`` -> ``params/FOLDER/NAME.yaml`` (a shipped scenario or sweep); a path ending in
+    ``.yaml`` is used as is, or under ``params/`` when no such file exists here."""
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml"):
+        return path if path.is_absolute() or path.is_file() else folders.PARAMS_DIR / path
+    return folders.PARAMS_DIR / folder / f"{name}.yaml"

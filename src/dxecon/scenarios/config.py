@@ -22,7 +22,7 @@ from pydantic import (
 
 from dxecon import folders
 from dxecon.errors import ParamsError, did_you_mean
-from dxecon.params import load_yaml, validation_error
+from dxecon.params import load_yaml, params_path, validation_error
 
 #: Folders of the outputs layout: never scenario names (``outputs/<as-of>/sweeps/`` ...).
 RESERVED_NAMES = ("sweeps", "quick", "explorer", "index", "test-artifacts")
@@ -274,7 +274,7 @@ def load_scenario(source: str | Path, *, known_instruments: list[str] | None = N
     """
     path = Path(source)
     if path.suffix not in (".yaml", ".yml"):
-        path = folders.PARAMS_DIR / "scenarios" / f"{source}.yaml"
+        path = params_path(source, "scenarios")
         if not path.is_file():
             shipped = ", ".join(available_scenarios()) or "none"
             raise ParamsError(str(path), None, f"unknown scenario '{source}'; shipped: {shipped}")
@@ -344,7 +344,7 @@ def scenario_from_parameters(
         raise ParamsError(
             "<notebook parameters>", unknown[0], f"not a scenario key: {SCENARIO_KEYS}"
         )
-    path = folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"
+    path = params_path(name, "scenarios")
     given = {k: v for k, v in overrides.items() if v is not None}
     if not path.is_file() and "sectors" not in given:
         shipped = ", ".join(available_scenarios()) or "none"

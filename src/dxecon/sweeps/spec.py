@@ -22,7 +22,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, mo
 
 from dxecon import folders
 from dxecon.errors import ParamsError, did_you_mean
-from dxecon.params import FieldError, load_yaml, set_dotted, validation_error
+from dxecon.params import FieldError, load_yaml, params_path, set_dotted, validation_error
 from dxecon.sweeps.plan import DEFAULT_SURFACE_STEPS, Parameter, Surface, Sweep
 
 #: Readings of the productivity growth target a sweep can score (``productivity_basis``).
@@ -368,7 +368,7 @@ def _resolve(source: str | Path) -> Path:
     path = Path(source)
     if path.suffix in (".yaml", ".yml"):
         return path
-    path = folders.PARAMS_DIR / "sweeps" / f"{source}.yaml"
+    path = params_path(source, "sweeps")
     if not path.is_file():
         shipped = ", ".join(available_sweeps()) or "none"
         raise ParamsError(str(path), None, f"unknown sweep '{source}'; shipped: {shipped}")
