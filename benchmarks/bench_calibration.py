@@ -57,7 +57,10 @@ def main() -> None:
     from dxecon.scenarios import run_scenario
     from dxecon.scenarios.uncertainty import interval_breakdown, what_it_takes
 
-    run = timed("baseline, 10,000 paths, calibrated diffusion", lambda: run_scenario("baseline"))
+    run = timed(
+        "baseline, 10,000 paths, calibrated diffusion",
+        lambda: run_scenario("baseline", as_of="2026-10"),
+    )
     needs = timed("what_it_takes", lambda: what_it_takes(run, ds))
     breakdown = timed(
         "interval_breakdown (6 reruns x 1,000 paths)",

@@ -53,7 +53,9 @@ def main() -> None:
 
     start = time.perf_counter()
     dataset = load_dataset()
-    explorer = ScenarioExplorer("baseline", dataset=dataset)  # first update: imports, warm-up
+    explorer = ScenarioExplorer(
+        "baseline", dataset=dataset, as_of="2026-10"
+    )  # first update: imports, warm-up
     print(f"explorer ready (data, imports, first update): {time.perf_counter() - start:.2f} s")
     print(f"paths: {explorer.result.scenario.paths:,}; repeats: {args.repeat}\n")
 

@@ -23,7 +23,7 @@ from dxecon.targets import TargetRegistry
 
 
 def ten_year_baseline(n_paths: int):
-    scenario = load_scenario("baseline")
+    scenario = load_scenario("baseline", as_of="2026-10")
     data = scenario.model_dump()
     data["horizon"] = scenario.base_year + 10
     data["paths"] = n_paths

@@ -85,10 +85,12 @@ def main() -> None:
     args = parser.parse_args()
     # The shipped sweep with its sample sized so that the whole plan (base, tornado, surface,
     # sample) is about the asked number of variants.
-    spec = sweep_from_parameters("de_share_2030", paths=args.paths, samples=args.variants)
+    spec = sweep_from_parameters(
+        "de_share_2030", as_of="2026-10", paths=args.paths, samples=args.variants
+    )
     extra = spec.size - args.variants
     spec = sweep_from_parameters(
-        "de_share_2030", paths=args.paths, samples=max(1, args.variants - extra)
+        "de_share_2030", as_of="2026-10", paths=args.paths, samples=max(1, args.variants - extra)
     )
     print(
         f"sweep de_share_2030: {spec.size:,} variants x {spec.paths:,} paths; {os.cpu_count()} "

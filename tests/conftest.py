@@ -41,3 +41,7 @@ def notebook_suite(folder: Path, *prefixes: str) -> Path:
         if path.name.startswith(prefixes):
             shutil.copy(path, folder / path.name)
     return folder
+
+
+#: The as-of date of the tests' runs (a scenario file holds none; the run gives it).
+AS_OF = "2026-10"

@@ -265,7 +265,7 @@ def test_a_figure_outside_every_start_says_no_start_moves(data_copy):
         *["--source-id", "E4", "--price-basis", "current"],
     )
     assert result.exit_code == 0, result.output
-    assert "no scenario start moves" in result.output
+    assert "no scenario start or growth moves" in result.output
 
 
 def test_a_broken_folder_is_refused_before_adding(data_copy):

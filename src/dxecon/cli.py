@@ -256,24 +256,31 @@ def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
     default=None,
     help="Override the scenario's number of paths.",
 )
+@click.option("--as-of", "as_of", default=None, help="Vintage month (default: this month).")
 @OUTPUTS_OPTION
 @DATA_OPTION
 def scenario_cmd(
-    names: tuple[str, ...], n_paths: int | None, outputs_dir: Path | None, data_dir: Path | None
+    names: tuple[str, ...],
+    n_paths: int | None,
+    as_of: str | None,
+    outputs_dir: Path | None,
+    data_dir: Path | None,
 ) -> None:
-    """Simulate scenarios (NAME, a YAML path, or 'all') and write their scorecards, without
-    the notebooks: a quick check of a scenario file.
+    """Simulate scenarios (NAME, a YAML path, or 'all') as of a month and write their
+    scorecards, without the notebooks: a quick check of a scenario file.
 
     Writes OUTPUTS/quick/<as-of>/<scenario>/scorecard.csv and percentiles.csv (the
     published monthly outputs, OUTPUTS/<as-of>/<scenario>/, belong to `dxecon run`).
     """
     from dxecon import folders
+    from dxecon.monthly import current_month
     from dxecon.scenarios import available_scenarios, run_scenario
 
     chosen = available_scenarios() if names == ("all",) else list(names)
+    as_of = as_of or current_month()
     try:
         for name in chosen:
-            result = run_scenario(name, n_paths=n_paths, data_dir=data_dir)
+            result = run_scenario(name, as_of=as_of, n_paths=n_paths, data_dir=data_dir)
             folder = result.write((outputs_dir or folders.OUTPUTS_DIR) / "quick")
             click.echo(result.scorecard.summary())
             click.echo(f"wrote {folder}")

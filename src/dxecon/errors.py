@@ -113,6 +113,18 @@ class ParamsError(DxeconError, ValueError):
         return f"field '{self.field}': {self.message}" if self.field else self.message
 
 
+class NotPublishedYetError(ParamsError, SeriesSelectionError):
+    """A params file asks for figures that exist in the data but were not yet published by
+    the run's as-of date (a past month): a `ParamsError` naming the file, the field and the
+    fix, and a `SeriesSelectionError`, so a run for that month says what was missing and
+    goes on (`dxecon.nodata`) instead of failing."""
+
+    def __init__(self, file: str, field: str, message: str, *, as_of: str) -> None:
+        self.file, self.field, self.message = file, field, message
+        self.value, self.allowed = as_of, []
+        DxeconError.__init__(self, str(ParamsError(file, field, message)))
+
+
 def closest_match(value: object, allowed: Iterable[object], *, cutoff: float = 0.6) -> str | None:
     """The allowed value closest to ``value`` (difflib's ratio at least ``cutoff``), or None.
 

@@ -47,7 +47,13 @@ from dxecon.errors import ParamsError
 from dxecon.io import write_text_atomic
 from dxecon.params import get_dotted, load_yaml, set_dotted
 from dxecon.reporting.i18n import Words
-from dxecon.scenarios import Scenario, ScenarioRun, available_scenarios, scenario_from_dict
+from dxecon.scenarios import (
+    Scenario,
+    ScenarioRun,
+    available_scenarios,
+    load_scenario,
+    scenario_from_dict,
+)
 from dxecon.scenarios.engine import PERCENTILES, percentiles
 from dxecon.scenarios.scenario_run import run_scenario
 from dxecon.scenarios.start import resolve_start
@@ -201,6 +207,13 @@ def drawn_centrals(resolved: Scenario, dataset) -> dict[str, float]:
                 min(sector.intensity.start * ceiling / start, 100.0), 1
             )
     return out
+
+
+def computed_growths(resolved: Scenario) -> dict[str, float]:
+    """The growth means a scenario computes from history (or overrides), by control key
+    (``sectors.ind_con.growth.mean``, ``employment.growth.mean``, ``deflator.mean``): the
+    sliders start there; a moved one is saved as an ``override`` with a reason."""
+    return {f"{place}.mean": growth.mean for place, growth in resolved.growths().items()}
 
 
 def _same(a: float, b: float) -> bool:
@@ -479,9 +492,10 @@ def scenario_yaml(data: Mapping[str, Any], *, base_file: str) -> str:
 
     header = (
         "# Saved by the dxecon scenario explorer (notebooks/explorer/scenario_explorer.ipynb).\n"
-        f"# Starting point: {base_file}; its comments (observation ids behind each figure)\n"
-        "# are there. What the explorer changed: assumptions.explorer_changes.\n"
-        "# Reproduce: dxecon.scenarios.load_scenario(<this file>), or\n"
+        f"# Starting point: {base_file}; its comments say where each figure comes from\n"
+        "# (a run's start table lists the observations behind those computed from data/).\n"
+        "# What the explorer changed: assumptions.explorer_changes (and each override).\n"
+        "# Reproduce: dxecon.scenarios.load_scenario(<this file>, as_of=<YYYY-MM>), or\n"
         "#   ./dx run --as-of <YYYY-MM> --params <this file>\n"
     )
     # repr-exact floats: yaml writes the shortest text that reads back as the same float,
@@ -511,6 +525,9 @@ class ScenarioExplorer:
     lang : {"vi", "en"}
         The language of every label, heading, status word, chart and message (the report's
         catalogue, ``dxecon/reporting/catalogue.yaml``); Vietnamese by default.
+    as_of : 'YYYY-MM', optional
+        The vintage the scenarios start from and compute their growth from (this month by
+        default, as a monthly run); a saved scenario holds no date.
 
     Attributes
     ----------
@@ -530,8 +547,12 @@ class ScenarioExplorer:
         save_dir: Path | str | None = None,
         update_on_release: bool = False,
         lang: str = "vi",
+        as_of: str | None = None,
     ) -> None:
+        from dxecon.monthly import current_month
+
         self.words = w = Words(lang)  # checks the language
+        self.as_of = as_of or current_month()
         self.dataset = dataset if dataset is not None else load_dataset()
         self.save_dir = Path(save_dir) if save_dir is not None else folders.OUTPUTS_DIR / "explorer"
         self.result: ExplorerResult | None = None
@@ -655,7 +676,16 @@ class ScenarioExplorer:
         for key, value in self.values().items():
             spec = self._specs[key]
             if key in self._centrals and _same(value, self._centrals[key]):
-                continue  # still drawn per path, as in the base scenario
+                continue  # still drawn per path or computed from data/, as in the base
+            if key in self._computed:
+                # A figure computed from history, moved by hand: an override, with a reason.
+                growth = get_dotted(data, key.removesuffix(".mean"))
+                growth["override"] = {
+                    **(growth.get("override") or {}),
+                    "mean": float(value),
+                    "reason": self.words("explorer.override_reason"),
+                }
+                continue
             set_dotted(data, key, int(value) if spec.integer else float(value))
         data["name"] = self.save_name.value.strip()
         data["description"] = (
@@ -677,7 +707,7 @@ class ScenarioExplorer:
             a horizon before the as-of year, a name that is not lower_case, ...).
         """
         file = f"<explorer settings, from {self.base_name}.yaml>"
-        scenario = scenario_from_dict(self.scenario_data(), file=file)
+        scenario = scenario_from_dict({**self.scenario_data(), "as_of": self.as_of}, file=file)
         # The observed start is part of the check (a ceiling below today's share).
         return resolve_start(scenario, self.dataset, file=file)[0]
 
@@ -792,11 +822,14 @@ class ScenarioExplorer:
         """Fill the controls with a shipped scenario's values (without recomputing)."""
         file = str(folders.PARAMS_DIR / "scenarios" / f"{name}.yaml")
         data = load_yaml(file)
-        # The controls are assumptions; the observed start comes from the data (and is not
-        # written into a saved scenario, so a saved file follows new data like a shipped one).
-        resolved, _ = resolve_start(scenario_from_dict(data, file=file), self.dataset, file=file)
+        # The controls are assumptions; the observed start and the growth figures computed
+        # from history come from the data (and are not written into a saved scenario, so a
+        # saved file follows new data like a shipped one, unless a slider moved a figure).
+        scenario = load_scenario(file, as_of=self.as_of)
+        resolved, _ = resolve_start(scenario, self.dataset, file=file)
         self._base_data = data
-        self._centrals = drawn_centrals(resolved, self.dataset)
+        self._computed = computed_growths(resolved)
+        self._centrals = {**drawn_centrals(resolved, self.dataset), **self._computed}
         specs = control_specs(data, base_year=resolved.base_year, words=self.words)
         self._loading = True
         try:

@@ -403,16 +403,21 @@ def scenario_values(
     name: str, params: dict[str, Any], *, params_file: str | None, as_of: str
 ) -> tuple[dict[str, Any], str]:
     """A scenario's whole file as notebook parameters: the shipped ``NAME.yaml`` with
-    ``params`` laid over it (a whole scenario from ``--params`` replaces it), and the file
-    that errors must name (the user's, when the values come from it)."""
+    ``params`` laid over it (a whole scenario from ``--params`` replaces it) and the run's
+    ``as_of``, and the file that errors must name (the user's, when the values come from
+    it). Neither file may hold what the run gives or computes
+    (`dxecon.scenarios.config.check_scenario_file`)."""
     from dxecon.params import load_yaml
+    from dxecon.scenarios.config import check_scenario_file
 
     shipped = folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"
+    check_scenario_file(params, file=params_file or "<parameters>")
     whole = "sectors" in params and "description" in params
     if whole or not shipped.is_file():
         values, file = {}, params_file or "<parameters>"
     else:
         values, file = load_yaml(shipped), str(shipped)
+        check_scenario_file(values, file=file)
         if params and params_file:
             file = params_file
     values.update(params)

@@ -44,7 +44,7 @@ from dxecon.errors import DxeconError
     show_default=True,
     help="Seconds to wait for the scheduler and its workers.",
 )
-@click.option("--as-of", "as_of", default=None, help="Vintage month (default: the base's).")
+@click.option("--as-of", "as_of", default=None, help="Vintage month (default: this month).")
 @click.option(
     "--paths",
     "n_paths",
@@ -75,6 +75,7 @@ def sweep(
     """
     from dxecon import folders
     from dxecon.data import load_dataset
+    from dxecon.monthly import current_month
     from dxecon.sweeps import DEFAULT_LIMIT, load_sweep, run_sweep
     from dxecon.targets import TargetRegistry
 
@@ -83,7 +84,10 @@ def sweep(
     client = None
     try:
         spec = load_sweep(
-            file, as_of=as_of, paths_per_variant=n_paths, limit=limit or DEFAULT_LIMIT
+            file,
+            as_of=as_of or current_month(),
+            paths_per_variant=n_paths,
+            limit=limit or DEFAULT_LIMIT,
         )
         if scheduler:
             from dxecon.sweeps.engines import connect

@@ -447,7 +447,7 @@ class AddResult:
     changes: list[SeriesChange]
     other_periods: list[PlannedFigure]
     written: list[str]
-    start_changes: list[str] = field(default_factory=list)  # scenario starts that move
+    start_changes: list[str] = field(default_factory=list)  # scenario inputs that move
 
     def summary(self) -> str:
         lines = []
@@ -481,7 +481,9 @@ class AddResult:
         for change in self.changes:
             lines += [f"  {line}" for line in _describe_change(change)]
         if self.changes:
-            lines += [f"  {line}" for line in self.start_changes] or ["  no scenario start moves"]
+            lines += [f"  {line}" for line in self.start_changes] or [
+                "  no scenario start or growth moves"
+            ]
         for fig in self.other_periods:
             lines.append(
                 f"  {fig.obs_id}: period {fig.row['period']} is not a calendar year; annual "
@@ -549,40 +551,37 @@ def _chosen(ds: Dataset, key: dict[str, str], as_of: dt.date) -> pd.DataFrame | 
 
 
 def scenario_start_changes(before: Dataset, after: Dataset, as_of: dt.date) -> list[str]:
-    """What the new figures move in the observed start of every shipped scenario
-    (`dxecon.scenarios.start`), for a run as of ``as_of``'s month: one line per value."""
+    """What the new figures move in what every shipped scenario reads from the data, for a
+    run as of ``as_of``'s month: its observed start (`dxecon.scenarios.start`) and its
+    growth figures computed from history (`dxecon.scenarios.history`); one line per value."""
     from dxecon.errors import DxeconError
     from dxecon.scenarios.config import available_scenarios, load_scenario
-    from dxecon.scenarios.start import observed_start
+    from dxecon.scenarios.start import resolve_start
 
     month = f"{as_of:%Y-%m}"
-    lines, seen = [], {}
+    lines = []
     for name in available_scenarios():
-        try:
-            geo = load_scenario(name).geo
-        except DxeconError:
-            continue
-        if geo not in seen:
-            tables = []
-            for ds in (before, after):
-                try:
-                    tables.append(observed_start(ds, geo, month).table.set_index("field"))
-                except (DxeconError, ValueError):
-                    tables.append(None)
-            seen[geo] = tables
-        old, new = seen[geo]
+        tables = []
+        for ds in (before, after):
+            try:
+                scenario = load_scenario(name, as_of=month)
+                tables.append(resolve_start(scenario, ds)[1].table.set_index("field"))
+            except (DxeconError, ValueError):
+                tables.append(None)
+        old, new = tables
         if old is None or new is None:
             if (old is None) != (new is None):
                 what = "appears" if old is None else "disappears"
-                lines.append(f"scenario {name}: a start for {geo} {what}")
+                lines.append(f"scenario {name}: a start for its geography {what}")
             continue
         for field_name in new.index:
             was = old["value"].get(field_name)
             now = new.at[field_name, "value"]
             if was is None or abs(float(was) - float(now)) > 1e-9:
                 shown = "-" if was is None else _fmt(float(was))
+                kind = "growth" if field_name.endswith((".mean", ".sd")) else "start"
                 lines.append(
-                    f"scenario {name}: start {field_name} {shown} -> {_fmt(float(now))} "
+                    f"scenario {name}: {kind} {field_name} {shown} -> {_fmt(float(now))} "
                     f"({new.at[field_name, 'source']})"
                 )
     return lines

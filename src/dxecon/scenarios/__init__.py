@@ -1,7 +1,7 @@
 """Scenarios: assumptions in YAML -> Monte Carlo paths -> a scorecard against the targets.
 
 >>> from dxecon.scenarios import load_scenario, simulate, score  # doctest: +SKIP
->>> scenario, start = resolve_start(load_scenario("baseline"), load_dataset())
+>>> scenario, start = resolve_start(load_scenario("baseline", as_of="2026-10"), load_dataset())
 >>> paths = simulate(scenario)
 """
 

@@ -22,7 +22,7 @@ from pydantic import (
 
 from dxecon import folders
 from dxecon.errors import ParamsError, did_you_mean
-from dxecon.params import load_yaml, params_path, validation_error
+from dxecon.params import FieldError, load_yaml, params_path, validation_error
 
 #: Folders of the outputs layout: never scenario names (``outputs/<as-of>/sweeps/`` ...).
 RESERVED_NAMES = ("sweeps", "quick", "explorer", "index", "test-artifacts")
@@ -36,11 +36,72 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Growth(_Strict):
-    """Annual growth in per cent: mean and volatility (standard deviation) across years."""
+Year = Annotated[int, Field(ge=1900, le=2100)]
+#: Statistics a computed growth figure can be centred on (``centre:``).
+CENTRES = ("mean", "max", "min")
 
-    mean: Pct
-    sd: NonNegPct = 0.0
+
+class Override(_Strict):
+    """A figure computed from ``data/`` replaced by hand (the mean, the sd or both), with the
+    reason; the run's start table shows it beside the figure it replaces."""
+
+    mean: Pct | None = None
+    sd: NonNegPct | None = None
+    reason: Annotated[str, Field(min_length=3)]
+
+    @model_validator(mode="after")
+    def _replaces_something(self) -> Override:
+        if self.mean is None and self.sd is None:
+            raise ValueError("state the mean, the sd or both that replace the computed figures")
+        return self
+
+
+class Growth(_Strict):
+    """Annual growth in per cent: its mean and volatility (standard deviation across years).
+
+    A scenario file says where the two figures come from, never the figures themselves:
+
+    * ``from_history: [first, last]``: computed at run time from the growth published for
+      the years ``first..last`` (`dxecon.scenarios.history`: a sector's real growth, the
+      GRDP deflator, employment growth); ``centre`` is the statistic the mean is (``mean``,
+      or the top ``max`` or bottom ``min`` of the range), the sd is always the standard
+      deviation of the same years;
+    * ``override: {mean, sd, reason}``: a computed figure replaced by hand, with the reason
+      (without ``from_history`` it states both).
+
+    ``mean`` and ``sd`` are the figures the engine uses: filled in by
+    `dxecon.scenarios.resolve_start` (or varied by a sweep, the explorer), never typed in a
+    file (`check_scenario_file`).
+    """
+
+    from_history: tuple[Year, Year] | None = None
+    centre: Literal["mean", "max", "min"] = "mean"
+    override: Override | None = None
+    mean: Pct | None = None
+    sd: NonNegPct | None = None
+
+    @model_validator(mode="after")
+    def _has_a_source(self) -> Growth:
+        if self.from_history is not None:
+            first, last = self.from_history
+            if first > last:
+                raise FieldError(
+                    "from_history", f"first year {first} is after the last year {last}"
+                )
+            return self
+        if self.centre != "mean":
+            raise FieldError("centre", "a centre is a statistic of from_history: [first, last]")
+        stated = self.override is not None and None not in (self.override.mean, self.override.sd)
+        if not stated and not self.resolved:
+            raise ValueError(
+                "state where the growth comes from: from_history: [first, last] (computed "
+                "from data/ at run time), or override: {mean: .., sd: .., reason: ..}"
+            )
+        return self
+
+    @property
+    def resolved(self) -> bool:
+        return self.mean is not None and self.sd is not None
 
 
 class Intensity(_Strict):
@@ -103,9 +164,10 @@ class Sector(_Strict):
 
 
 class Employment(_Strict):
-    """Growth of employed persons (an assumption where, as for Hai Phong after 2015, no
-    employment is published). Only growth is needed: productivity is reported as growth and
-    as an index, never as a level built on an assumed head count."""
+    """Growth of employed persons: computed from the published levels of the years its
+    ``from_history`` names (for Hai Phong no employment is published after 2015, so the
+    window is the last published years). Only growth is needed: productivity is reported as
+    growth and as an index, never as a level built on an assumed head count."""
 
     growth: Growth
 
@@ -158,6 +220,9 @@ class Scenario(_Strict):
     name: Annotated[str, Field(min_length=1, max_length=80)]
     description: str
     geo: str = "HP2025"
+    #: The run's as-of date (only figures published by then count as observed): given by
+    #: the run (``--as-of``, the notebook parameter ``as_of``; `load_scenario`), never by
+    #: a scenario file (`check_scenario_file`).
     as_of: str
     # Observed: the latest year whose GRDP structure is published for ``geo`` (filled in at
     # run time); a scenario file leaves it out.
@@ -242,10 +307,17 @@ class Scenario(_Strict):
             raise ValueError(f"assumptions: document the source or reasoning of {missing}")
         return self
 
+    def growths(self) -> dict[str, Growth]:
+        """Every growth assumption by its dotted place: each sector's, the deflator's and
+        employment's (``sectors.agro.growth``, ``deflator``, ``employment.growth``)."""
+        found = {f"sectors.{name}.growth": s.growth for name, s in self.sectors.items()}
+        return {**found, "deflator": self.deflator, "employment.growth": self.employment.growth}
+
     @property
     def resolved(self) -> bool:
-        """Whether every observed start (base year, weights, start intensities) is filled in."""
-        if self.base_year is None:
+        """Whether every observed start (base year, weights, start intensities) and every
+        growth figure computed from history is filled in."""
+        if self.base_year is None or not all(g.resolved for g in self.growths().values()):
             return False
         for sector in self.sectors.values():
             if sector.weight is None or (sector.intensity and sector.intensity.start is None):
@@ -262,15 +334,19 @@ class Scenario(_Strict):
         return list(range(self.base_year + 1, self.horizon + 1))
 
 
-def load_scenario(source: str | Path, *, known_instruments: list[str] | None = None) -> Scenario:
-    """Read a scenario by name (``params/scenarios/NAME.yaml``) or path, fully validated.
+def load_scenario(
+    source: str | Path, *, as_of: str, known_instruments: list[str] | None = None
+) -> Scenario:
+    """Read a scenario by name (``params/scenarios/NAME.yaml``) or path, for a run as of
+    ``as_of`` ('YYYY-MM': the run's date, not the file's), fully validated.
 
     Raises
     ------
     ParamsError
         For an unknown scenario name (listing the shipped ones), a malformed file, an
-        unknown key, a wrong type, an out-of-range value, a missing field or an unknown
-        target instrument: with file, field and the allowed values.
+        unknown key, a wrong type, an out-of-range value, a missing field, an unknown
+        target instrument, or what a scenario file may not hold (`check_scenario_file`):
+        with file, field and the allowed values.
     """
     path = Path(source)
     if path.suffix not in (".yaml", ".yml"):
@@ -279,13 +355,70 @@ def load_scenario(source: str | Path, *, known_instruments: list[str] | None = N
             shipped = ", ".join(available_scenarios()) or "none"
             raise ParamsError(str(path), None, f"unknown scenario '{source}'; shipped: {shipped}")
     data = load_yaml(path)
-    return scenario_from_dict(data, file=str(path), known_instruments=known_instruments)
+    check_scenario_file(data, file=str(path))
+    return scenario_from_dict(
+        {**data, "as_of": as_of}, file=str(path), known_instruments=known_instruments
+    )
+
+
+def check_scenario_file(data: dict[str, Any], *, file: str) -> None:
+    """What a scenario file may not hold: the run's as-of date, and any growth figure that
+    is computed from ``data/`` at run time (a growth's ``mean`` or ``sd``).
+
+    A file holding ``as_of`` is refused rather than taken as an override: a file that pins
+    its own date would silently stop following the data (every month's run would read the
+    same vintage), and a past vintage is a run's choice (``--as-of``), not a scenario's.
+
+    Raises
+    ------
+    ParamsError
+        Naming the file, the field and the fix.
+    """
+    if "as_of" in data:
+        raise ParamsError(
+            file,
+            "as_of",
+            "a scenario file holds no as-of date: the run gives it (dxecon run/scenario "
+            "--as-of YYYY-MM, this month by default; the notebook parameter as_of); "
+            "remove the as_of line",
+        )
+    sectors = _mapping(data, "sectors")
+    places = {f"sectors.{name}.growth": _mapping(sectors, name, "growth") for name in sectors}
+    places["deflator"] = _mapping(data, "deflator")
+    places["employment.growth"] = _mapping(data, "employment", "growth")
+    for place, growth in places.items():
+        typed = [k for k in ("mean", "sd") if k in growth]
+        if typed:
+            raise ParamsError(
+                file,
+                f"{place}.{typed[0]}",
+                "a growth figure is computed from data/ at run time, not typed in a "
+                "scenario file: write from_history: [first, last] (the years of published "
+                "growth it is computed from; centre: max or min for the top or bottom of "
+                "their range), or override: {mean: .., sd: .., reason: ..} to replace a "
+                "computed figure by hand, with the reason",
+            )
+
+
+def _mapping(data: Any, *keys: str) -> dict[str, Any]:
+    """The mapping at ``keys`` of nested mappings, or {} (validation reports a bad shape)."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
 
 
 def scenario_from_dict(
     data: dict[str, Any], *, file: str = "<dict>", known_instruments: list[str] | None = None
 ) -> Scenario:
-    """Validate a mapping as a scenario (the explorer and sweeps build scenarios this way)."""
+    """Validate a mapping as a scenario (the explorer and sweeps build scenarios this way);
+    it holds the run's ``as_of`` (`load_scenario` adds it to a file's keys)."""
+    if data.get("as_of") is None:
+        raise ParamsError(
+            file,
+            "as_of",
+            "the run's as-of date is missing: load a scenario file with "
+            "load_scenario(name, as_of='YYYY-MM'), or give the notebook parameter as_of",
+        )
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -334,7 +467,8 @@ def scenario_from_parameters(
     name: str, *, known_instruments: list[str] | None = None, **overrides: Any
 ) -> Scenario:
     """A scenario from notebook parameters: the shipped ``NAME.yaml`` (when there is one)
-    with every parameter that is not None laid over it.
+    with every parameter that is not None laid over it; ``as_of`` (the run's date) is one
+    of them and required.
 
     A notebook run with ``-f some_scenario.yaml`` sets every key, so the file alone
     defines the scenario; a run with ``-p name accelerated`` loads the shipped file.
@@ -350,6 +484,11 @@ def scenario_from_parameters(
         shipped = ", ".join(available_scenarios()) or "none"
         raise ParamsError(str(path), "name", f"unknown scenario '{name}'; shipped: {shipped}")
     data = load_yaml(path) if path.is_file() else {}
+    check_scenario_file(data, file=str(path))
+    # as_of is the run's parameter; everything else a file could have set.
+    check_scenario_file(
+        {k: v for k, v in given.items() if k != "as_of"}, file="<notebook parameters>"
+    )
     data.update(given)
     data["name"] = name
     file = str(path) if path.is_file() else "<notebook parameters>"

@@ -85,24 +85,36 @@ class ScenarioRun:
 def run_scenario(
     source: str | Path | Scenario,
     *,
+    as_of: str | None = None,
     n_paths: int | None = None,
     dataset: Dataset | None = None,
     data_dir: Path | None = None,
     sources: tuple[str, ...] | None = None,
 ) -> ScenarioRun:
-    """Load (if needed), validate, start from the data as of the scenario's date, simulate
-    and score a scenario.
+    """Load (if needed), validate, start from the data as of the run's date, simulate and
+    score a scenario.
 
-    ``sources`` (None: all of `dxecon.scenarios.diffusion.SOURCES`) switches uncertainty
-    sources on; `dxecon.scenarios.uncertainty.interval_breakdown` switches them one by one.
+    ``as_of`` ('YYYY-MM', the run's date) is required with a scenario name or file; a
+    `Scenario` carries its own. ``sources`` (None: all of
+    `dxecon.scenarios.diffusion.SOURCES`) switches uncertainty sources on;
+    `dxecon.scenarios.uncertainty.interval_breakdown` switches them one by one.
     """
     dataset = dataset or load_dataset(data_dir)
     registry = TargetRegistry(dataset)
-    scenario = (
-        source
-        if isinstance(source, Scenario)
-        else load_scenario(source, known_instruments=registry.instruments)
-    )
+    if isinstance(source, Scenario):
+        if as_of is not None and as_of != source.as_of:
+            raise ValueError(
+                f"scenario '{source.name}' is as of {source.as_of}, not {as_of}: "
+                "load it again for another as-of date"
+            )
+        scenario = source
+    else:
+        if as_of is None:
+            raise ValueError(
+                f"run_scenario({str(source)!r}): give the run's as_of='YYYY-MM' "
+                "(a scenario file holds no as-of date)"
+            )
+        scenario = load_scenario(source, as_of=as_of, known_instruments=registry.instruments)
     file = f"<scenario {scenario.name}>" if isinstance(source, Scenario) else str(source)
     if n_paths is not None:  # an override obeys the scenario's own limits
         data = scenario.model_dump()
@@ -263,6 +275,20 @@ def _or_drawn(intensity, name: str):
     return "drawn per path (diffusion)" if value is None else value
 
 
+def growth_basis(growth) -> str:
+    """Where a growth figure comes from, in words: its history window and statistic, or
+    the override (the start table lists the observations behind each figure)."""
+    if growth.from_history is None:
+        return "stated (override)" if growth.override else "stated"
+    first, last = growth.from_history
+    statistic = {"mean": "mean", "max": "top of the range", "min": "bottom of the range"}
+    text = f"published {first}-{last}, {statistic[growth.centre]}"
+    replaced = [
+        k for k in ("mean", "sd") if growth.override and getattr(growth.override, k) is not None
+    ]
+    return text + (f"; {' and '.join(replaced)} overridden" if replaced else "")
+
+
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:
     """The sector assumptions of a scenario, one row per sector (what a reader checks first)."""
     rows = []
@@ -274,6 +300,7 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
                 "weight in GRDP % (observed)": sector.weight,
                 "real growth % (mean)": sector.growth.mean,
                 "real growth % (sd)": sector.growth.sd,
+                "real growth (computed from)": growth_basis(sector.growth),
                 "digital share % (observed start)": intensity.start if intensity else None,
                 "ceiling %": _or_drawn(intensity, "ceiling"),
                 "speed /yr": _or_drawn(intensity, "speed"),

@@ -15,7 +15,9 @@ estimators use:
 
 A new figure in ``data/`` therefore moves the next run's start without touching a YAML.
 ``start_override`` in a scenario replaces an observed value explicitly, with a reason, and
-the table of `StartValues` reports it.
+the table of `StartValues` reports it. `resolve_start` also fills in the growth figures a
+scenario computes from history (`dxecon.scenarios.history`), each a row of the same table
+with the figures it rests on.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dxecon.data import Dataset
 from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.params import get_dotted, load_yaml, set_dotted
 from dxecon.scenarios.config import Scenario, scenario_from_dict
+from dxecon.scenarios.history import predecessors, resolve_history
 
 START_COLUMNS = ["field", "value", "source", "overridden", "reason"]
 
@@ -130,9 +133,8 @@ def _start_on_boundary(dataset: Dataset, geo: str, as_of: str) -> tuple[StartVal
         When no boundary has what a start needs, naming what is missing on each.
     """
     table = dataset.codes["geographies"].set_index("code")
-    predecessors = [g for g in table.index if table.at[g, "successor"] == geo]
     problems = []
-    for candidate in [geo, *predecessors]:
+    for candidate in [geo, *predecessors(dataset, geo)]:
         try:
             start = observed_start(dataset, candidate, as_of)
         except SeriesSelectionError as exc:
@@ -164,14 +166,18 @@ def _start_on_boundary(dataset: Dataset, geo: str, as_of: str) -> tuple[StartVal
 def resolve_start(
     scenario: Scenario, dataset: Dataset, *, file: str = "<scenario>"
 ) -> tuple[Scenario, StartValues]:
-    """The scenario with its observed start filled in from ``dataset`` (overrides applied).
+    """The scenario with everything it reads from ``dataset`` as of its ``as_of`` filled
+    in: its observed start (``start_override`` applied) and its growth figures computed
+    from the history each ``from_history`` names (`dxecon.scenarios.history`, ``override``
+    applied). The one way from a scenario file to the plain numbers the engine simulates;
+    the `StartValues` table has a row, with its evidence, for every value filled in.
 
     Raises
     ------
     ParamsError
         For a sector the data has no weight for, an override of a field that is not an
-        observed start, or a resolved scenario that is not valid (e.g. a ceiling below the
-        observed start).
+        observed start, a history window the data cannot answer, or a resolved scenario that
+        is not valid (e.g. a ceiling below the observed start).
     """
     start, geo = _start_on_boundary(dataset, scenario.geo, scenario.as_of)
     table = start.table.set_index("field")
@@ -204,10 +210,12 @@ def resolve_start(
             continue
     for field, override in scenario.start_override.items():
         if field not in used:
+            growth = " (a growth figure: override it in its place, override: {mean, sd, reason})"
             raise ParamsError(
                 file,
                 f"start_override.{field}",
-                f"not an observed start; allowed: {', '.join(sorted(used))}",
+                f"not an observed start{growth if '.growth.' in f'.{field}.' else ''}; "
+                f"allowed: {', '.join(sorted(used))}",
             )
         value = int(override.value) if field == "base_year" else override.value
         set_dotted(data, field, value)
@@ -225,7 +233,11 @@ def resolve_start(
                 "start_override",
                 f"sector weights sum to {total:.2f} after the overrides, expected 100 (±0.5)",
             )
+    figures, rows = resolve_history(scenario, dataset, file=file)
+    for field, value in figures.items():
+        set_dotted(data, field, value)
     resolved = scenario_from_dict(data, file=file)
     table = table.reset_index()
-    table = table[table["field"].isin(used)].reset_index(drop=True)
+    table = table[table["field"].isin(used)]
+    table = pd.concat([table, pd.DataFrame(rows, columns=START_COLUMNS)], ignore_index=True)
     return resolved, StartValues(start.geo, start.as_of, resolved.base_year, table, start.notes)

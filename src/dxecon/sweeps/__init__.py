@@ -6,7 +6,7 @@ simulated with its own seed and scored on the key 2030 targets; the result is on
 (one row per variant), a one-at-a-time tornado and a two-parameter probability surface.
 
 >>> from dxecon.sweeps import load_sweep, run_sweep  # doctest: +SKIP
->>> result = run_sweep(load_sweep("de_share_2030"))           # all local cores
+>>> result = run_sweep(load_sweep("de_share_2030", as_of="2026-10"))  # all local cores
 >>> result = run_sweep(sweep, scheduler="tcp://10.0.0.5:8786")  # an existing Dask cluster
 >>> result.tornado(); result.surface("TGT021"); result.write(outputs_dir)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
@@ -85,6 +85,16 @@ def _boolean(value: Any) -> Any:
 
 
 Number = Annotated[float, BeforeValidator(_number)]
+#: "base" in place of a number: the base scenario's value of the parameter (a figure the
+#: base computes from data/ at run time, e.g. a sector's growth, is never typed).
+BASE = "base"
+
+
+def _number_or_base(value: Any) -> Any:
+    return value if value == BASE else _number(value)
+
+
+NumberOrBase = Annotated[float | Literal["base"], BeforeValidator(_number_or_base)]
 
 
 class _Strict(BaseModel):
@@ -98,7 +108,8 @@ class Range(_Strict):
     ``high`` (``steps`` values, ends included, or every ``step``); a random or Latin
     hypercube design draws between ``low`` and ``high`` from a ``distribution``
     (``uniform``, ``triangular`` with a ``mode``, ``normal`` with ``mean`` and ``sd``,
-    truncated to the range).
+    truncated to the range); ``mode: base`` or ``mean: base`` centres it on the base
+    scenario's value.
     """
 
     low: Number | None = None
@@ -107,8 +118,8 @@ class Range(_Strict):
     step: Number | None = None
     values: list[Number] | None = None
     distribution: _choice(DISTRIBUTIONS) | None = None
-    mode: Number | None = None
-    mean: Number | None = None
+    mode: NumberOrBase | None = None
+    mean: NumberOrBase | None = None
     sd: Number | None = None
 
     @model_validator(mode="before")
@@ -136,19 +147,12 @@ class Range(_Strict):
             raise ValueError(f"empty range: low {low:g} must be below high {high:g}")
         if self.step is not None and self.step <= 0:
             raise FieldError("step", f"expected > 0, got {self.step:g}")
-        if self.distribution == "triangular" and (
-            self.mode is None or not low <= self.mode <= high
-        ):
-            raise FieldError(
-                "mode", f"a triangular range needs low <= mode <= high, got {self.mode}"
-            )
+        if self.distribution == "triangular":
+            _centre_inside("mode", self.mode, low, high)
         if self.distribution == "normal":
             if self.mean is None or self.sd is None or self.sd <= 0:
                 raise ValueError("a normal range needs 'mean' and 'sd' > 0")
-            if not low <= self.mean <= high:
-                raise FieldError(
-                    "mean", f"mean {self.mean:g} is outside its range {low:g}..{high:g}"
-                )
+            _centre_inside("mean", self.mean, low, high)
         return self
 
     def grid_values(self) -> tuple[float, ...]:
@@ -161,6 +165,15 @@ class Range(_Strict):
             count = math.floor((self.high - self.low) / self.step + 1e-9) + 1
             values = [self.low + i * self.step for i in range(count)]
         return tuple(round(float(v), 12) for v in values)  # 0.1 + 2*0.05 prints as 0.2
+
+
+def _centre_inside(name: str, value: float | str | None, low: float, high: float) -> None:
+    """A distribution's mode or mean lies within its range ("base" is checked once the base
+    scenario's value is known, `_parameter`)."""
+    if value is None:
+        raise FieldError(name, f"the distribution needs a {name} (a number, or base)")
+    if value != BASE and not low <= value <= high:
+        raise FieldError(name, f"{name} {value:g} is outside its range {low:g}..{high:g}")
 
 
 class SurfaceSpec(_Strict):
@@ -231,13 +244,17 @@ PARAMETER_KEYS = tuple(Range.model_fields)
 
 def sweepable_paths(scenario: dict[str, Any]) -> dict[str, float]:
     """Every number of a scenario a sweep may vary, by dotted path (lists are not entered);
-    with a ``diffusion`` block, also the sector speeds and ceilings it draws (base NaN)."""
+    with a ``diffusion`` block, also the sector speeds and ceilings it draws (base NaN).
+
+    A growth's figures are its resolved ``mean`` and ``sd`` (computed from history or
+    overridden): a sweep varies those, never the ``override`` that may have set them."""
     found: dict[str, float] = {}
 
     def walk(node: Any, prefix: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                walk(value, f"{prefix}.{key}" if prefix else str(key))
+                if key != "override":
+                    walk(value, f"{prefix}.{key}" if prefix else str(key))
         elif (
             isinstance(node, int | float)
             and not isinstance(node, bool)
@@ -290,6 +307,26 @@ def _parameter(
     if design == "grid":
         values = spec.grid_values()
         return Parameter(name, targets, base_values, min(values), max(values), "grid", values)
+    centres = {}
+    for key in ("mode", "mean"):
+        value = getattr(spec, key)
+        if value == BASE:
+            value = base_values[0]
+            if any(v != value for v in base_values) or math.isnan(value):
+                raise ParamsError(
+                    file,
+                    f"parameters.{name}.{key}",
+                    "'base' needs one base value, but the base scenario's values differ or "
+                    "are drawn per path; give a number",
+                )
+            if not spec.low <= value <= spec.high:
+                raise ParamsError(
+                    file,
+                    f"parameters.{name}.{key}",
+                    f"the base scenario's value {value:g} is outside the range "
+                    f"{spec.low:g}..{spec.high:g}; widen it",
+                )
+        centres[key] = value
     return Parameter(
         name,
         targets,
@@ -297,9 +334,8 @@ def _parameter(
         float(spec.low),
         float(spec.high),
         spec.distribution or "uniform",
-        mode=spec.mode,
-        mean=spec.mean,
         sd=spec.sd,
+        **centres,
     )
 
 
@@ -344,22 +380,19 @@ def _surface(spec: SurfaceSpec | None, names: list[str], *, file: str) -> Surfac
     return Surface(spec.x, spec.y, spec.steps)
 
 
-def _base_scenario(name: str, *, as_of: str | None, dataset: Any, file: str) -> dict[str, Any]:
-    """The base scenario as a mapping, at the sweep's as-of, with its observed start filled
-    in from the data (the same start the base scenario's own run uses)."""
+def _base_scenario(name: str, *, as_of: str, dataset: Any, file: str) -> dict[str, Any]:
+    """The base scenario as a mapping, as of the sweep's date, with everything it reads
+    from the data filled in (its observed start and its growth figures computed from
+    history: the same numbers the base scenario's own run uses); a sweep varies these."""
     from dxecon.data import load_dataset
-    from dxecon.scenarios.config import load_scenario, scenario_from_dict
+    from dxecon.scenarios.config import load_scenario
     from dxecon.scenarios.start import resolve_start
 
     try:
-        base = load_scenario(name)
+        base = load_scenario(name, as_of=as_of)
     except ParamsError as exc:
-        raise ParamsError(file, "base", str(exc)) from exc
-    if as_of is not None:
-        try:
-            base = scenario_from_dict({**base.model_dump(), "as_of": as_of}, file=file)
-        except ParamsError as exc:
-            raise ParamsError(file, "as_of", str(exc)) from exc
+        field = "as_of" if exc.field == "as_of" else "base"
+        raise ParamsError(file, field, str(exc)) from exc
     base, _ = resolve_start(base, dataset or load_dataset(), file=file)
     return base.model_dump()
 
@@ -392,7 +425,7 @@ def available_sweeps() -> list[str]:
 def load_sweep(
     source: str | Path,
     *,
-    as_of: str | None = None,
+    as_of: str,
     paths_per_variant: int | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Sweep:
@@ -402,8 +435,9 @@ def load_sweep(
     ----------
     source : str or path
         A shipped sweep's name or a YAML file.
-    as_of : 'YYYY-MM', optional
-        Vintage for every variant (default: the base scenario's).
+    as_of : 'YYYY-MM'
+        The run's vintage: the base scenario's start and growth figures are read from the
+        data as of then (a scenario file holds no date).
     paths_per_variant : int, optional
         Overrides the file's ``paths``.
     limit : int
@@ -424,7 +458,7 @@ def load_sweep(
 
 
 def sweep_from_parameters(
-    sweep: str, *, as_of: str | None = None, limit: int = DEFAULT_LIMIT, **overrides: Any
+    sweep: str, *, as_of: str, limit: int = DEFAULT_LIMIT, **overrides: Any
 ) -> Sweep:
     """A sweep from notebook parameters: the named file with every override that is not None
     laid over it (the notebook declares each key of a sweep file)."""
@@ -447,7 +481,7 @@ def sweep_from_dict(
     *,
     name: str,
     file: str = "<dict>",
-    as_of: str | None = None,
+    as_of: str,
     limit: int = DEFAULT_LIMIT,
     dataset: Any = None,
     **overrides: Any,
