@@ -25,14 +25,15 @@ def make_run(root: Path, n_paths: int = 300) -> Path:
     """Write ``root/<AS_OF>/<scenario>/tables`` (and an earlier month); return the month."""
     dataset = load_dataset()
     accelerated = load_yaml(folders.PARAMS_DIR / "scenarios" / "accelerated.yaml")
-    accelerated["name"] = VIETNAMESE_NAME
+    accelerated.update(name=VIETNAMESE_NAME, as_of=AS_OF)
     scenarios = {
         "baseline": "baseline",
         VIETNAMESE_NAME: scenario_from_dict(accelerated, file="<test>"),
     }
     month = root / AS_OF
     for name, source in scenarios.items():
-        run = run_scenario(source, n_paths=n_paths, dataset=dataset)
+        given = AS_OF if isinstance(source, str) else None  # a Scenario carries its own
+        run = run_scenario(source, as_of=given, n_paths=n_paths, dataset=dataset)
         card = run.scorecard.to_frame()
         for as_of, frame in ((AS_OF, card), (PREVIOUS, _earlier(card))):
             folder = root / as_of / slugify(name)

@@ -71,7 +71,9 @@ def test_run_rejects_a_params_key_no_notebook_declares(tmp_path):
 
 
 def test_scenario_quick_run_writes_its_scorecard_apart_from_published_runs(tmp_path):
-    result = run("scenario", "lagging", "--paths", "500", "--outputs", str(tmp_path))
+    result = run(
+        "scenario", "lagging", "--paths", "500", "--as-of", "2026-10", "--outputs", str(tmp_path)
+    )
     assert result.exit_code == 0, result.output
     card = tmp_path / "quick" / "2026-10" / "lagging" / "scorecard.csv"
     assert card.is_file() and "TGT021" in card.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import AS_OF
 
 from dxecon.calibration import calibrate_diffusion, observed_pace, real_growth
 from dxecon.errors import ParamsError, SeriesSelectionError
@@ -28,7 +29,7 @@ PATHS = 400
 
 @pytest.fixture(scope="module")
 def baseline(dataset):
-    return resolve_start(load_scenario("baseline"), dataset)[0]
+    return resolve_start(load_scenario("baseline", as_of=AS_OF), dataset)[0]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def start_share(scenario) -> float:
 
 def test_shipped_scenarios_type_no_speed_or_ceiling():
     for name in ("baseline", "accelerated", "lagging"):
-        scenario = load_scenario(name)
+        scenario = load_scenario(name, as_of=AS_OF)
         assert scenario.diffusion is not None and scenario.diffusion.source
         for sector in scenario.sectors.values():
             if sector.intensity is not None:
@@ -113,7 +114,7 @@ def test_baseline_draws_come_from_the_calibration(dataset, baseline, calibration
 
 
 def test_policies_are_stated_evidence_not_chosen_numbers(dataset, calibration):
-    accelerated = resolve_start(load_scenario("accelerated"), dataset)[0]
+    accelerated = resolve_start(load_scenario("accelerated", as_of=AS_OF), dataset)[0]
     draws = diffusion_draws(
         accelerated,
         dataset,
@@ -126,7 +127,7 @@ def test_policies_are_stated_evidence_not_chosen_numbers(dataset, calibration):
     provinces = calibration.by_series[calibration.by_series["geo"].map(kinds) == "province"]
     assert draws.central_speed == pytest.approx(provinces["speed"].max())
 
-    lagging = resolve_start(load_scenario("lagging"), dataset)[0]
+    lagging = resolve_start(load_scenario("lagging", as_of=AS_OF), dataset)[0]
     d0 = start_share(lagging)
     draws = diffusion_draws(
         lagging, dataset, 50, start_share=d0, calibration=calibration, sources=()
@@ -147,7 +148,7 @@ def test_policies_are_stated_evidence_not_chosen_numbers(dataset, calibration):
 
 
 def test_unreachable_target_is_said_not_left_at_zero(dataset):
-    run = run_scenario("baseline", n_paths=PATHS, dataset=dataset)
+    run = run_scenario("baseline", as_of=AS_OF, n_paths=PATHS, dataset=dataset)
     card = run.scorecard.frame.set_index("goal_id")
     floor = card.loc["TGT022"]
     assert floor["probability"] == 0
@@ -156,7 +157,7 @@ def test_unreachable_target_is_said_not_left_at_zero(dataset):
 
 
 def test_interval_breakdown_adds_up(dataset):
-    frame = interval_breakdown("baseline", dataset=dataset, n_paths=PATHS)
+    frame = interval_breakdown("baseline", as_of=AS_OF, dataset=dataset, n_paths=PATHS)
     by = frame.set_index("source")
     assert list(frame["source"]) == ["none", *SOURCES, "all", "quadrature sum"]
     assert by.loc["none"].drop("label").abs().max() < 1e-9  # no source: one path
@@ -173,7 +174,7 @@ def test_interval_breakdown_adds_up(dataset):
 
 
 def test_what_it_takes_reads_targets_from_the_scorecard(dataset):
-    run = run_scenario("baseline", n_paths=PATHS, dataset=dataset)
+    run = run_scenario("baseline", as_of=AS_OF, n_paths=PATHS, dataset=dataset)
     frame = what_it_takes(run, dataset)
     card = run.scorecard.city().set_index("goal_id")
     share = frame[frame["goal"].str.startswith("TGT021")].iloc[0]
@@ -197,7 +198,7 @@ def test_what_it_takes_reads_targets_from_the_scorecard(dataset):
 def test_past_months_say_what_a_start_lacks(dataset, as_of):
     """Before GSO published sector contributions no digital-share start exists: the error
     names every boundary tried (the merged city and its predecessors) and what is missing."""
-    scenario = load_scenario("baseline").model_copy(update={"as_of": as_of})
+    scenario = load_scenario("baseline", as_of=as_of)
     with pytest.raises(SeriesSelectionError) as info:
         resolve_start(scenario, dataset)
     message = str(info.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import AS_OF
 
 from dxecon import folders
 from dxecon.errors import SeriesSelectionError
@@ -91,7 +92,7 @@ def test_scenario_start_intensities_come_from_the_estimate(city, dataset):
     from dxecon.scenarios import resolve_start
 
     for name in ("baseline", "accelerated", "lagging"):
-        scenario, _ = resolve_start(load_scenario(name), dataset)
+        scenario, _ = resolve_start(load_scenario(name, as_of=AS_OF), dataset)
         assert scenario.base_year == city.year
         for sector, value in city.intensities.items():
             assert scenario.sectors[sector].intensity.start == pytest.approx(value), (name, sector)

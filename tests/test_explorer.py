@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import AS_OF
 
 from dxecon import explorer as explorer_module
 from dxecon import folders
@@ -63,7 +64,9 @@ def make_explorer(dataset, tmp_path, monkeypatch):
     def make(base: str = "baseline", *, real_charts: bool = False, **options):
         if not real_charts:
             monkeypatch.setattr(explorer_module, "chart_pngs", quick_charts)
-        return ScenarioExplorer(base, dataset=dataset, save_dir=tmp_path / "saved", **options)
+        return ScenarioExplorer(
+            base, dataset=dataset, save_dir=tmp_path / "saved", as_of=AS_OF, **options
+        )
 
     return make
 
@@ -71,7 +74,7 @@ def make_explorer(dataset, tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def explorer(dataset, tmp_path_factory):
     """One explorer for the read-only checks (building one draws two charts)."""
-    return ScenarioExplorer(dataset=dataset, save_dir=tmp_path_factory.mktemp("saved"))
+    return ScenarioExplorer(dataset=dataset, save_dir=tmp_path_factory.mktemp("saved"), as_of=AS_OF)
 
 
 def shipped(name: str) -> dict:
@@ -83,7 +86,7 @@ def expected_run(dataset, base: str, **changes):
     data = copy.deepcopy(shipped(base))
     for key, value in changes.items():
         set_dotted(data, key, value)
-    return run_scenario(scenario_from_dict(data), dataset=dataset)
+    return run_scenario(scenario_from_dict({**data, "as_of": AS_OF}), dataset=dataset)
 
 
 def row(table, target_id: str, reading: str = ""):
@@ -116,7 +119,9 @@ def test_sliders_start_at_the_shipped_values_and_update_only_on_release(explorer
     central = drawn_centrals(explorer.result.run.scenario, explorer.dataset)[SPEED]
     assert explorer.controls[SPEED].value == central
     assert explorer.controls["horizon"].value == data["horizon"]
-    assert explorer.controls["deflator.mean"].value == data["deflator"]["mean"]
+    # A growth figure computed from data/ at run time: the slider starts at that figure.
+    assert "mean" not in data["deflator"]
+    assert explorer.controls["deflator.mean"].value == explorer.result.scenario.deflator.mean
     assert all(not control.continuous_update for control in explorer.controls.values())
     assert explorer.changes() == []
 
@@ -124,7 +129,7 @@ def test_sliders_start_at_the_shipped_values_and_update_only_on_release(explorer
 # -- computing -----------------------------------------------------------------------------
 def test_unchanged_base_shows_the_numbers_of_the_shipped_scenario(explorer, dataset):
     shown = explorer.result
-    reference = run_scenario("baseline", dataset=dataset)
+    reference = run_scenario("baseline", as_of=AS_OF, dataset=dataset)
     assert_same_paths(shown.run.paths, reference.paths)
     card = reference.scorecard.frame
     target = card[card["goal_id"] == "TGT021"].iloc[0]
@@ -222,7 +227,9 @@ def test_choosing_another_base_loads_its_values_and_numbers(make_explorer, datas
     central = drawn_centrals(explorer.result.run.scenario, dataset)[SPEED]
     assert explorer.controls[SPEED].value == central
     assert explorer.changes() == []
-    assert_same_paths(explorer.result.run.paths, run_scenario("accelerated", dataset=dataset).paths)
+    assert_same_paths(
+        explorer.result.run.paths, run_scenario("accelerated", as_of=AS_OF, dataset=dataset).paths
+    )
     assert explorer.save_name.value == "accelerated_variant"
 
 
@@ -341,9 +348,20 @@ def test_saved_scenario_reproduces_the_explorer_exactly(make_explorer, monkeypat
     assert written == [path], "saved files must be written atomically"
     assert "faster_industry.yaml" in explorer.save_message.value
 
-    loaded = load_scenario(path)
-    # The saved file holds assumptions only; its start comes from the data, as the explorer's.
+    loaded = load_scenario(path, as_of=AS_OF)
+    # The saved file holds assumptions only; its start comes from the data, as the explorer's,
+    # and so do the growth figures not moved; a moved one is an override with a reason.
     assert "weight" not in path.read_text(encoding="utf-8")
+    saved = load_yaml(path)
+    assert "as_of" not in saved
+    services = saved["sectors"]["services"]["growth"]
+    assert (
+        services["from_history"]
+        == shipped("baseline")["sectors"]["services"]["growth"]["from_history"]
+    )
+    assert services["override"]["mean"] == 9.5 and "explorer" in services["override"]["reason"]
+    assert "mean" not in services and "override" not in saved["sectors"]["agro"]["growth"]
+    assert loaded.employment.growth.override.mean == 0.5
     assert resolve_start(loaded, explorer.dataset)[0] == explorer.scenario()
     assert explorer.scenario() == explorer.result.scenario
     assert loaded.seed == shipped("baseline")["seed"]
@@ -366,7 +384,8 @@ def test_saved_scenario_keeps_the_documentation_and_records_the_changes(make_exp
     assert "params/scenarios/baseline.yaml" in changes
     central = drawn_centrals(explorer.result.run.scenario, explorer.dataset)[SPEED]
     assert f"{SPEED}): {central:g} -> 0.2" in changes
-    assert "deflator.mean): 1.5 -> 2.5" in changes
+    baseline = resolve_start(load_scenario("baseline", as_of=AS_OF), explorer.dataset)[0]
+    assert f"deflator.mean): {baseline.deflator.mean:g} -> 2.5" in changes  # computed before
     assert "horizon" not in changes  # only what was moved
     assert saved["name"] == "documented"
     assert list(saved) == list(base)  # same keys in the same order as the shipped files

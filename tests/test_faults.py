@@ -50,7 +50,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import notebook_suite, replace_in
+from conftest import AS_OF, notebook_suite, replace_in
 
 from dxecon import folders
 from dxecon.cli import main as cli
@@ -456,7 +456,7 @@ def test_memory_budget_python_api_and_scenario_command(small_budget, tmp_path):
     from dxecon.data import load_dataset
     from dxecon.scenarios import load_scenario, resolve_start, simulate
 
-    scenario, _ = resolve_start(load_scenario("baseline"), load_dataset())
+    scenario, _ = resolve_start(load_scenario("baseline", as_of=AS_OF), load_dataset())
     with pytest.raises(ResourceBudgetError, match="use at most"):
         simulate(scenario)
     result = run_cli("scenario", "baseline", "--outputs", str(tmp_path))
@@ -480,7 +480,7 @@ def test_memory_budget_horizon_2100_with_a_million_paths(tmp_path):
     from dxecon.scenarios import resolve_start, scenario_from_parameters, simulate
     from dxecon.scenarios.budget import estimate_bytes, memory_limit_bytes
 
-    scenario = scenario_from_parameters("baseline", horizon=2100, paths=1_000_000)
+    scenario = scenario_from_parameters("baseline", horizon=2100, paths=1_000_000, as_of=AS_OF)
     scenario, _ = resolve_start(scenario, load_dataset())
     if estimate_bytes(1_000_000, 4, 75) <= memory_limit_bytes():
         pytest.skip("this machine's budget would allow it")
@@ -648,7 +648,7 @@ def test_scenario_geo_checked_against_data_codes(tmp_path):
     from dxecon.scenarios import run_scenario, scenario_from_parameters
 
     with pytest.raises(ParamsError, match="geo"):
-        run_scenario(scenario_from_parameters("baseline", geo="ZZ"))
+        run_scenario(scenario_from_parameters("baseline", geo="ZZ", as_of=AS_OF))
 
 
 def test_every_command_takes_data():
@@ -685,15 +685,25 @@ def test_all_series_too_short_is_explained(dataset):
 def test_errors_name_the_users_params_file(tmp_path):
     file = tmp_path / "mine.yaml"
     text = (folders.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
-    file.write_text(text.replace("growth: {mean: 2.01", "growth: {meen: 2.01"), encoding="utf-8")
+    typo = text.replace("growth: {from_history: [2019", "growth: {from_histroy: [2019", 1)
+    file.write_text(typo, encoding="utf-8")
     result = run_cli("run", "--as-of", "2026-10", "--params", str(file), "--outputs", str(tmp_path))
     assert result.exit_code == 1 and str(file) in result.output
     assert "baseline.yaml" not in result.output and "sectors.agro.growth" in result.output
+    assert "did you mean 'from_history'" in result.output
     bad = tmp_path / "bad_as_of.yaml"
-    bad.write_text(text.replace("as_of: 2026-10", "as_of: 2026-13"), encoding="utf-8")
+    bad.write_text(text, encoding="utf-8")
     result = run_cli("run", "--as-of", "2026-13", "--params", str(bad), "--outputs", str(tmp_path))
     assert result.exit_code == 1 and "baseline.yaml" not in result.output
     assert "2026-13" in result.output
+    # The as-of date is the run's: a saved scenario holding one is refused, naming the fix.
+    dated = tmp_path / "dated.yaml"
+    dated.write_text(text + "as_of: 2026-10\n", encoding="utf-8")
+    result = run_cli(
+        "run", "--as-of", "2026-10", "--params", str(dated), "--outputs", str(tmp_path)
+    )
+    assert result.exit_code == 1 and str(dated) in result.output
+    assert "field 'as_of'" in result.output and "remove the as_of line" in result.output
 
 
 def test_empty_params_file_is_a_clear_error(tmp_path):
@@ -713,5 +723,5 @@ def test_no_test_writes_into_outputs():
 def test_memory_budget_explorer(small_budget, dataset, tmp_path):
     from dxecon.explorer import ScenarioExplorer
 
-    explorer = ScenarioExplorer(dataset=dataset, save_dir=tmp_path / "saved")
+    explorer = ScenarioExplorer(dataset=dataset, save_dir=tmp_path / "saved", as_of=AS_OF)
     assert explorer.result is None and "use at most" in (explorer.error or "")

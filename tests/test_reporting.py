@@ -65,7 +65,7 @@ def test_a_scenario_file_may_use_a_vietnamese_name():
     from dxecon.scenarios import scenario_from_dict
 
     data = load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")
-    data["name"] = "kịch bản"
+    data.update(name="kịch bản", as_of="2026-10")
     scenario = scenario_from_dict(data)
     assert scenario.name == "kịch bản" and scenario.slug == "kich_ban"
     data["name"] = "a/b"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import AS_OF
 
 from dxecon.scenarios import scenario_run
 from dxecon.scenarios.scenario_run import CACHE_FOLDER, run_for_notebook, scenario_parameters
 
-SMALL = {"paths": 50, "seed": 7}
+SMALL = {"paths": 50, "seed": 7, "as_of": AS_OF}
 
 
 @pytest.fixture
@@ -36,7 +37,9 @@ def test_other_parameters_or_no_output_dir_simulate(tmp_path, dataset, cheap, mo
     run_for_notebook("baseline", output_dir=tmp_path, dataset=dataset, **SMALL)
     monkeypatch.setattr(scenario_run, "simulate", _no_simulation)
     with pytest.raises(AssertionError, match="simulated again"):  # another seed: another key
-        run_for_notebook("baseline", output_dir=tmp_path, dataset=dataset, paths=50, seed=8)
+        run_for_notebook(
+            "baseline", output_dir=tmp_path, dataset=dataset, paths=50, seed=8, as_of=AS_OF
+        )
     with pytest.raises(AssertionError, match="simulated again"):  # interactive: no cache
         run_for_notebook("baseline", output_dir="", dataset=dataset, **SMALL)
 
@@ -53,7 +56,7 @@ def test_key_follows_the_params_files(tmp_path, dataset, monkeypatch):
     from dxecon.scenarios import load_scenario
     from dxecon.scenarios.scenario_run import run_key
 
-    scenario = load_scenario("baseline")
+    scenario = load_scenario("baseline", as_of=AS_OF)
     key = run_key(scenario, dataset)
     assert run_key(scenario, dataset) == key
     params = tmp_path / "params"

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import AS_OF
 
 from dxecon import folders
 from dxecon.errors import DxeconError, ParamsError
@@ -59,7 +60,7 @@ def registry(dataset):
 
 
 def small(**changes):
-    return sweep_from_dict({**SMALL, **changes}, name="small", file="small.yaml")
+    return sweep_from_dict({**SMALL, **changes}, name="small", file="small.yaml", as_of=AS_OF)
 
 
 def write_yaml(path: Path, data: dict) -> Path:
@@ -71,7 +72,7 @@ def write_yaml(path: Path, data: dict) -> Path:
 
 # -- validation, before any work ---------------------------------------------------------
 def test_shipped_sweep_is_valid_and_documented():
-    spec = load_sweep("de_share_2030")
+    spec = load_sweep("de_share_2030", as_of=AS_OF)
     assert spec.base == "baseline" and spec.size == 1 + 16 + 81 + 1000
     assert spec.parameter("sectors.*.intensity.speed").targets == (
         "sectors.agro.intensity.speed",
@@ -128,6 +129,7 @@ def test_sweep_over_the_limit_shows_the_count():
             {**SMALL, "design": "grid", "samples": None, "surface": None, "parameters": parameters},
             name="big",
             file="big.yaml",
+            as_of=AS_OF,
             limit=20_000,
         )
     assert "27,007 variants" in str(info.value) and "limit 20,000" in str(info.value)
@@ -144,6 +146,28 @@ def test_unknown_key_base_and_design_are_rejected():
     with pytest.raises(ParamsError, match="is not one of the sweep's parameters") as info:
         small(surface={"x": "deflator.mean", "y": "sectors.*.intensity.speed"})
     assert info.value.field == "surface.x"
+
+
+def test_a_range_centred_on_base_takes_the_figure_the_base_computes():
+    # The shipped sweep types no growth figure: 'mode: base' is the baseline's industry
+    # growth as computed from data/ at run time.
+    spec = load_sweep("de_share_2030", as_of=AS_OF)
+    growth = spec.parameter("sectors.ind_con.growth.mean")
+    assert growth.mode == spec.base_scenario["sectors"]["ind_con"]["growth"]["mean"]
+    # A sweep varies the figure the engine uses, never the override that may have set it.
+    from dxecon.sweeps.spec import sweepable_paths
+
+    growth = {"from_history": [2019, 2025], "override": {"mean": 9.0}, "mean": 9.0, "sd": 1.0}
+    assert sweepable_paths({"deflator": growth}) == {"deflator.mean": 9.0, "deflator.sd": 1.0}
+    triangular = {"distribution": "triangular", "low": 10, "mode": "base", "high": 12}
+    with pytest.raises(ParamsError, match=r"outside the range 10\.\.12; widen it") as info:
+        small(parameters={"sectors.ind_con.growth.mean": triangular}, surface=None)
+    assert info.value.field == "parameters.sectors.ind_con.growth.mean.mode"
+    with pytest.raises(ParamsError, match="values differ or are drawn per path"):
+        small(
+            parameters={"sectors.*.growth.mean": {**triangular, "low": 0, "high": 20}},
+            surface=None,
+        )
 
 
 def test_unreachable_scheduler_fails_before_work(tmp_path):
@@ -168,7 +192,8 @@ def test_plan_groups_and_one_at_a_time_ends():
     speed = "sectors.*.intensity.speed"
     ends = plan[plan["varied"] == speed]
     assert list(ends[speed]) == [0.05, 0.4]
-    assert (ends["sectors.ind_con.growth.mean"] == 14.32).all()  # the other one at base
+    base = spec.base_scenario["sectors"]["ind_con"]["growth"]["mean"]  # computed from data/
+    assert (ends["sectors.ind_con.growth.mean"] == base).all()  # the other one at base
     sample = plan[plan["group"] == "sample"]
     assert sample[speed].between(0.05, 0.4).all()
     # Latin hypercube: exactly one draw in each twelfth of the range
@@ -188,7 +213,7 @@ def test_fast_scoring_agrees_with_the_scorecard(registry, dataset):
     from dxecon.scenarios import resolve_start
 
     # TGT021 probability strictly inside (0, 1)
-    scenario, _ = resolve_start(load_scenario("accelerated"), dataset)
+    scenario, _ = resolve_start(load_scenario("accelerated", as_of=AS_OF), dataset)
     paths = simulate(scenario, paths=3000)
     card = score(paths, registry, dataset).frame.set_index("goal_id")
     from dxecon.sweeps.evaluate import score_targets
@@ -272,7 +297,7 @@ def test_a_bug_in_a_variant_stops_the_sweep(monkeypatch, registry):
         raise TypeError("a bug, not a bad assumption")
 
     monkeypatch.setattr("dxecon.scenarios.engine.simulate", broken)
-    spec = sweep_from_dict(TINY, name="tiny", file="tiny.yaml")
+    spec = sweep_from_dict(TINY, name="tiny", file="tiny.yaml", as_of=AS_OF)
     with pytest.raises(TypeError, match="a bug, not a bad assumption"):
         run_sweep(spec, engine="serial", registry=registry)
     from multiprocessing import get_context
@@ -298,7 +323,9 @@ def test_cli_exits_non_zero_when_every_variant_failed(monkeypatch, tmp_path):
         dxecon.sweeps, "run_sweep", lambda spec, **kw: serial(spec, **{**kw, "engine": "serial"})
     )
     file = write_yaml(tmp_path / "tiny.yaml", TINY)
-    result = CliRunner().invoke(sweep_command, [str(file), "--outputs", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        sweep_command, ["--as-of", AS_OF, str(file), "--outputs", str(tmp_path / "out")]
+    )
     assert result.exit_code == 1, result.output
     assert "5 of 5 variants failed (1 distinct reasons)" in result.output
     assert "field 'diffusion.ceiling': a ceiling must exceed the start (5 variant(s)" in (
@@ -357,7 +384,8 @@ def test_write_outputs(tmp_path, registry):
 def test_cli_runs_and_writes(tmp_path):
     file = write_yaml(tmp_path / "mini.yaml", SMALL)
     result = CliRunner().invoke(
-        sweep_command, [str(file), "--outputs", str(tmp_path / "out"), "--workers", "2"]
+        sweep_command,
+        ["--as-of", AS_OF, str(file), "--outputs", str(tmp_path / "out"), "--workers", "2"],
     )
     assert result.exit_code == 0, result.output
     assert "26 variants" in result.output and "0 failed" in result.output
@@ -367,14 +395,28 @@ def test_cli_runs_and_writes(tmp_path):
 def test_cli_refuses_before_work(tmp_path):
     file = write_yaml(tmp_path / "mini.yaml", SMALL)
     out = tmp_path / "out"
-    result = CliRunner().invoke(sweep_command, [str(file), "--outputs", str(out), "--limit", "10"])
+    result = CliRunner().invoke(
+        sweep_command, ["--as-of", AS_OF, str(file), "--outputs", str(out), "--limit", "10"]
+    )
     assert result.exit_code == 2 and "26 variants" in result.output and "limit 10" in result.output
     result = CliRunner().invoke(
         sweep_command,
-        [str(file), "--outputs", str(out), "--scheduler", "tcp://127.0.0.1:9", "--timeout", "0.5"],
+        [
+            "--as-of",
+            AS_OF,
+            str(file),
+            "--outputs",
+            str(out),
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--timeout",
+            "0.5",
+        ],
     )
     assert result.exit_code == 2 and "no Dask scheduler answered" in result.output
-    result = CliRunner().invoke(sweep_command, ["no_such_sweep", "--outputs", str(out)])
+    result = CliRunner().invoke(
+        sweep_command, ["--as-of", AS_OF, "no_such_sweep", "--outputs", str(out)]
+    )
     assert result.exit_code == 2 and "shipped: de_share_2030" in result.output
     assert not out.exists()
 
@@ -474,7 +516,8 @@ def test_dask_cluster_equals_local(dask_scheduler, serial_table, registry):
 def test_cli_on_dask(dask_scheduler, tmp_path, serial_table):
     file = write_yaml(tmp_path / "small.yaml", SMALL)
     result = CliRunner().invoke(
-        sweep_command, [str(file), "--scheduler", dask_scheduler, "--outputs", str(tmp_path)]
+        sweep_command,
+        ["--as-of", AS_OF, str(file), "--scheduler", dask_scheduler, "--outputs", str(tmp_path)],
     )
     assert result.exit_code == 0, result.output
     assert f"Dask at {dask_scheduler}" in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import AS_OF
 
 from dxecon import folders
 from dxecon.errors import ParamsError
@@ -23,11 +24,11 @@ def small(basis: str):
     data = load_yaml(folders.PARAMS_DIR / "sweeps" / "deflator_nominal_lp.yaml")
     data.update(paths=300, productivity_basis=basis)
     data["parameters"] = {"deflator.mean": {"values": [0.0, 2.5, 5.0]}}
-    return sweep_from_dict(data, name="deflator_test")
+    return sweep_from_dict(data, name="deflator_test", as_of=AS_OF)
 
 
 def test_shipped_deflator_sweep_reads_productivity_as_nominal():
-    sweep = load_sweep("deflator_nominal_lp")
+    sweep = load_sweep("deflator_nominal_lp", as_of=AS_OF)
     assert sweep.productivity_basis == "nominal"
     assert [p.name for p in sweep.parameters] == ["deflator.mean"]
 

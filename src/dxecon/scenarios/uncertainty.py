@@ -62,14 +62,15 @@ def _widths(run: ScenarioRun, year: int) -> dict[str, float]:
 
 
 def interval_breakdown(
-    scenario, *, dataset, n_paths: int = 1000, year: int | None = None
+    scenario, *, dataset, n_paths: int = 1000, year: int | None = None, as_of: str | None = None
 ) -> pd.DataFrame:
     """Width of the 80% interval with no source, each source alone, and all sources.
 
     Parameters
     ----------
     scenario : str or Scenario
-        A shipped scenario name or a scenario (resolved or not).
+        A shipped scenario name (with ``as_of``, the run's date) or a scenario (resolved or
+        not).
     dataset : dxecon.data.Dataset
     n_paths : int
         Paths per rerun (the same seed in every rerun: common random numbers).
@@ -84,7 +85,7 @@ def interval_breakdown(
         (%/yr, compound average over the simulated years to ``year``); the last row,
         'quadrature sum', is :math:`\\sqrt{\\sum_k w_k^2}` over the single sources.
     """
-    base = run_scenario(scenario, n_paths=n_paths, dataset=dataset, sources=())
+    base = run_scenario(scenario, as_of=as_of, n_paths=n_paths, dataset=dataset, sources=())
     resolved = base.scenario
     year = int(year or resolved.horizon)
     rows = [{"source": "none", **_widths(base, year)}]
