@@ -227,6 +227,19 @@ def test_the_run_gives_the_as_of_date():
         scenario_from_dict(shipped("baseline"), file="mine.yaml")
 
 
+def test_notebook_parameters_give_the_as_of_date_and_type_no_growth_figure():
+    from dxecon.scenarios import scenario_from_parameters
+
+    assert scenario_from_parameters("lagging", as_of="2026-04").as_of == "2026-04"
+    with pytest.raises(ParamsError, match="as-of date is missing") as info:
+        scenario_from_parameters("lagging")
+    assert info.value.field == "as_of"
+    typed = {"from_history": [2019, 2025], "mean": 3.0}
+    with pytest.raises(ParamsError) as info:
+        scenario_from_parameters("lagging", as_of=AS_OF, deflator=typed)
+    assert info.value.file == "<notebook parameters>" and info.value.field == "deflator.mean"
+
+
 def test_the_runner_refuses_a_params_file_holding_as_of(tmp_path):
     from dxecon.runner import scenario_values
 

@@ -378,9 +378,9 @@ def check_scenario_file(data: dict[str, Any], *, file: str) -> None:
         raise ParamsError(
             file,
             "as_of",
-            "a scenario file holds no as-of date: the run gives it (dxecon run/scenario "
-            "--as-of YYYY-MM, this month by default; the notebook parameter as_of); "
-            "remove the as_of line",
+            "a scenario file holds no as-of date: the run gives it (--as-of YYYY-MM of "
+            "dxecon run, scenario, sweep or monthly, the last three this month by default; "
+            "the notebook parameter as_of); remove the as_of line",
         )
     sectors = _mapping(data, "sectors")
     places = {f"sectors.{name}.growth": _mapping(sectors, name, "growth") for name in sectors}

@@ -111,24 +111,30 @@ def boundaries(dataset: Dataset, geo: str) -> list[str]:
 def _rates(dataset: Dataset, indicator: str, geo: str, as_of: str, **key: Any) -> pd.DataFrame:
     """Yearly figures on ``geo`` and its predecessor (`Dataset.spliced_series` when both
     publish some): columns value, geo, reference, indexed by year."""
-    found = []
+    obs = dataset.observations
+    found = {}
     for boundary in boundaries(dataset, geo):
+        rows = (obs["indicator"] == indicator) & (obs["geo"] == boundary)
+        rows &= (obs["sector"] == key.get("sector", "total")) & (obs["period_kind"] == "year")
+        if not rows.any():
+            continue  # nothing ever published on this boundary
         try:
-            dataset.series(indicator, boundary, as_of=as_of, **key)
-        except SeriesSelectionError:
-            continue
-        found.append(boundary)
+            series = dataset.series(indicator, boundary, as_of=as_of, **key)
+        except SeriesSelectionError as exc:  # e.g. measures that may not be mixed
+            raise HistoryError(str(exc)) from exc
+        if series.values.notna().any():  # something published by the as-of date
+            found[boundary] = series
     if not found:
         raise HistoryError(
             f"no {indicator} of {key.get('sector', 'total')} is published for "
             f"{' or '.join(boundaries(dataset, geo))} by {as_of}"
         )
     if len(found) == 1:
-        series = dataset.series(indicator, found[0], as_of=as_of, **key)
+        (series,) = found.values()
     else:
-        series = dataset.spliced_series(indicator, found, as_of=as_of, **key)
+        series = dataset.spliced_series(indicator, list(found), as_of=as_of, **key)
     frame = series.to_frame().dropna(subset=["value"])
-    frame["geo"] = frame["geo"].fillna(found[-1])
+    frame["geo"] = frame["geo"].fillna(list(found)[-1])
     frame["reference"] = frame["obs_id"] + " (" + frame["source_id"] + ")"
     return frame[["value", "geo", "reference"]]
 
