@@ -181,10 +181,7 @@ class Report:
         return ", ".join(dict.fromkeys(ids)) or DASH
 
     def geo(self, code) -> str:
-        if not isinstance(code, str):
-            return DASH
-        names = self.dataset.codes["geographies"].set_index("code")["name"]
-        return self.w.get(f"geo.{code}", str(names.get(code, code)))
+        return self.w.place(code, self.dataset.codes["geographies"])
 
     def method(self, code) -> str:
         return DASH if not isinstance(code, str) else self.w.get(f"method.{code}", code)
