@@ -42,7 +42,7 @@ import pandas as pd
 
 from dxecon import folders
 from dxecon.errors import ParamsError, SeriesSelectionError
-from dxecon.params import check_keys, load_yaml
+from dxecon.params import load_with_keys
 
 FORMS = ("trend", "random_walk")
 #: Fewest pairs each form needs for one residual degree of freedom.
@@ -80,11 +80,7 @@ class MeasureConfig:
     @classmethod
     def from_yaml(cls, path: Path | str | None = None) -> MeasureConfig:
         path = Path(path) if path is not None else folders.PARAMS_DIR / "measures.yaml"
-        file, data = str(path), load_yaml(path)
-        check_keys(data, cls.KEYS, file=file)
-        missing = [k for k in cls.KEYS if k not in data]
-        if missing:
-            raise ParamsError(file, missing[0], "required field is missing (see the shipped file)")
+        file, data = str(path), load_with_keys(path, cls.KEYS)
         if data["form"] not in FORMS:
             raise ParamsError(
                 file, "form", f"expected one of {', '.join(FORMS)}, got {data['form']!r}"

@@ -22,7 +22,7 @@ import pandas as pd
 
 from dxecon import folders
 from dxecon.errors import ParamsError
-from dxecon.params import check_keys, load_yaml
+from dxecon.params import load_with_keys
 
 #: The probability columns of a scorecard that are weighted (one per reading).
 PROBABILITY_COLUMNS = ("probability", "probability_mic", "probability_old_boundary")
@@ -54,11 +54,9 @@ class ScenarioWeights:
         from dxecon.scenarios.config import available_scenarios
 
         path = Path(path) if path is not None else folders.PARAMS_DIR / "scenario_weights.yaml"
-        file, data = str(path), load_yaml(path)
-        check_keys(data, cls.KEYS, file=file)
-        for key in cls.KEYS:
-            if not data.get(key):
-                raise ParamsError(file, key, "required field is missing (see the shipped file)")
+        file, data = str(path), load_with_keys(path, cls.KEYS)
+        if not str(data["reasoning"] or "").strip():
+            raise ParamsError(file, "reasoning", "say why the weights are what they are")
         given = data["weights"]
         if not isinstance(given, dict):
             raise ParamsError(file, "weights", "expected a mapping of scenario name to weight")
