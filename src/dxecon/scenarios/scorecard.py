@@ -865,6 +865,6 @@ def score(
     text = ["also_set_by", "earlier_levels", "other_boundary", "reading", "other_readings"]
     text += ["reading_mic", "reading_old_boundary", "old_boundary_evidence", "note"]
     text += ["latest_period", "latest_geo", "latest_method", "latest_source", "scored_on"]
-    frame[text] = frame[text].fillna("")
+    frame[text] = frame[text].astype(object).fillna("")  # a column may hold no text at all
     frame = frame.sort_values(["scope", "year", "goal_id"], ascending=[False, True, True])
     return Scorecard(scenario=name, as_of=as_of, frame=frame.reset_index(drop=True))
