@@ -304,17 +304,22 @@ def city_ratio(
 
 
 def read_on_other_measure(
-    shares: np.ndarray, ratios: np.ndarray, comparator: str, target: float
+    shares: np.ndarray,
+    ratios: np.ndarray,
+    comparator: str,
+    target: float,
+    interval: tuple[float, float] = (10, 90),
 ) -> dict[str, float]:
     """A share target read on the other measure: each path's share (per cent) times its
     ratio, at most the whole (100).
 
     Returns the probability of meeting ``target`` (``comparator`` ``>=`` or ``<=``) and the
-    median and 80% interval (10th and 90th percentiles) of the share on that measure.
+    median and interval (``interval``: percentiles, low and high) of the share on that
+    measure.
     """
     converted = np.minimum(np.asarray(shares, float) * np.asarray(ratios, float), WHOLE)
     met = converted >= target if comparator == ">=" else converted <= target
-    low, median, high = np.percentile(converted, [10, 50, 90])
+    low, median, high = np.percentile(converted, [interval[0], 50, interval[1]])
     return {"probability": float(np.mean(met)), "median": median, "low": low, "high": high}
 
 

@@ -521,7 +521,7 @@ def _other_measure_reading(
         }, f"not read on {measures.other_measure}'s measure: {fit.detail}"
     shares = paths.quantity(MODELLED[indicator])[:, int(np.flatnonzero(paths.years == year)[0])]
     ratios = fit.draw(year, len(shares), ratio_rng(paths.scenario.seed))
-    read = read_on_other_measure(shares, ratios, level["comparator"], level["value"])
+    read = read_on_other_measure(shares, ratios, level["comparator"], level["value"], INTERVAL)
     low, median, high = fit.ratio_quantiles(year, [INTERVAL[0] / 100, 0.5, INTERVAL[1] / 100])
     note = (
         f"on {measures.other_measure}'s measure through the modelled "
