@@ -202,7 +202,7 @@ def test_loader_raises_with_every_problem_and_writes_nothing(data_copy):
 
 def test_new_geography_is_added_by_data_not_code(data_copy):
     with (data_copy / "codes" / "geographies.csv").open("a", encoding="utf-8") as f:
-        f.write("LA,Lao PDR,country,,,\n")
+        f.write("LA,Lao PDR,country,,,,Laos,Lào\n")
     with (data_copy / OBS).open("a", encoding="utf-8") as f:
         f.write("OBS9999,gdp_growth_real,LA,total,2024,4.1,pct,constant_2010,E,,2025-01-10,S1,,\n")
     dataset = load_dataset(data_copy)
@@ -261,8 +261,9 @@ def test_same_goal_as_must_name_an_existing_target(data_copy):
 
 
 def test_optional_columns_may_be_absent_from_an_older_folder(data_copy):
-    # A folder written before duplicate_of / text_vi / same_goal_as existed stays valid.
-    for name, n_new in ((OBS, 1), ("targets.csv", 2)):
+    # A folder written before duplicate_of / text_vi / same_goal_as / name_en / name_vi
+    # existed stays valid.
+    for name, n_new in ((OBS, 1), ("targets.csv", 2), ("codes/geographies.csv", 2)):
         path = data_copy / name
         with path.open(encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
@@ -271,7 +272,14 @@ def test_optional_columns_may_be_absent_from_an_older_folder(data_copy):
     dataset = load_dataset(data_copy)
     assert set(dataset.observations["duplicate_of"]) == {""}
     assert set(dataset.targets["same_goal_as"]) == {""}
+    assert set(dataset.codes["geographies"]["name_vi"]) == {""}
     assert "2023" in set(dataset.observations.loc[dataset.observations["geo"] == "HP", "period"])
+
+
+def test_every_shipped_place_has_its_name_in_each_language():
+    places = validate(folders.DATA_DIR).tables["geographies"].rows
+    for row in places:
+        assert row.values["name_en"] and row.values["name_vi"], row.values["code"]
 
 
 def test_a_row_missing_a_field_of_an_optional_column_is_a_width_problem(data_copy):

@@ -184,3 +184,86 @@ def test_the_vietnamese_report_shows_no_english_target_text(month, dataset):
     assert Words("vi")("cap.generated") in page
     # English keeps its own wording: nothing is marked as generated
     assert not any(row[0].cls for row in _report(month, "en").scorecard().rows)
+
+
+def test_places_are_named_in_the_reports_language(dataset):
+    places = dataset.codes["geographies"]
+    vi, en = Words("vi"), Words("en")
+    assert vi.place("BG", places) == "Bắc Giang (trước sáp nhập)"
+    assert en.place("TNG2025", places) == "Thai Nguyen (merged)"
+    assert vi.place("XX", places) == "XX" and vi.place(None, places) == "-"
+    unnamed = places.assign(name_vi="")  # a folder without the column: its definition
+    assert vi.place("HN", unnamed) == "Hanoi"
+
+
+def test_the_vietnamese_report_shows_no_english_place_name(month, dataset):
+    page = build_report(month, "vi", workbook=False).read_text(encoding="utf-8")
+    # the report's own words; the bibliography lists the sources' titles as published
+    text = re.sub(r"<[^>]+>", " ", page.split('id="bibliography"')[0])
+    places = dataset.codes["geographies"]
+    english = set(places["name"]) | set(places["name_en"])
+    shown = sorted(str(escape(n)) for n in english - set(places["name_vi"]))
+    assert not [n for n in shown if n in text]
+    peers = page.split('id="peers"')[1].split("</section>")[0]
+    assert "Thái Nguyên (sau sáp nhập)" in peers and "Bắc Ninh (sau sáp nhập)" in peers
+
+
+def test_the_title_page_shows_the_citys_latest_figure(month, dataset):
+    from dxecon.targets import ScoringConfig
+
+    page = build_report(month, "vi", workbook=False).read_text(encoding="utf-8")
+    label = str(escape(Words("vi")("meta.vintage")))
+    shown = page.split(f"<dt>{label}</dt><dd>")[1].split("</dd>")[0]
+    places = dataset.codes["geographies"].set_index("code")["name_vi"]
+    city = ScoringConfig.from_yaml().city_geographies
+    assert any(places[g] in shown for g in city), shown
+    others = [n for g, n in places.items() if g not in city and n in shown]
+    assert not others, shown
+    # the city's latest figure by publication date, found here from the rows themselves
+    obs = dataset.observations
+    end = pd.Timestamp("2026-10-31")
+    mine = obs[obs["geo"].isin(city) & (obs["published_date"] <= end)]
+    latest = mine.sort_values(["published_date", "line"]).iloc[-1]
+    assert Words("vi").number(latest["value"], strip=True) in shown
+
+
+def test_the_summary_gives_one_answer_and_its_readings(tmp_path, month):
+    """With every weighted scenario in the run, each forecast goal's first sentence gives the
+    weighted probability on GSO's measure and on MIC's; the readings section shows the
+    conversion and why the old boundary is not comparable."""
+    import json
+    import shutil
+
+    from dxecon.scenarios.weights import ScenarioWeights
+
+    run = tmp_path / month.name
+    shutil.copytree(month, run)
+    weights = ScenarioWeights.from_yaml().weights
+    hand = {"baseline": (0.0, 0.5), "accelerated": (0.9, 0.95), "lagging": (0.0, 0.4)}
+    for name, (gso, mic) in hand.items():
+        folder = run / name
+        if not folder.exists():
+            shutil.copytree(run / "baseline", folder)
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            manifest["scenario"] = name
+            (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        path = folder / "tables" / "scorecard.csv"
+        card = pd.read_csv(path)
+        card.loc[card["goal_id"] == "TGT021", ["probability", "probability_mic"]] = [gso, mic]
+        card.to_csv(path, index=False)
+    words = Words("vi")
+    page = build_report(run, "vi", workbook=False).read_text(encoding="utf-8")
+    summary = page.split('id="summary"')[1].split("</section>")[0]
+    overall = sum(weights[n] * hand[n][0] for n in hand)
+    overall_mic = sum(weights[n] * hand[n][1] for n in hand)
+    expected = (
+        f": {words.probability(overall)}% {words('by.GSO')}, "
+        f"{words.probability(overall_mic)}% {words('by.MIC')}; "
+    )
+    assert str(escape(expected)) in summary
+    assert "không so sánh được" in summary
+    assert words("weights.missing", missing="x").split("x")[0] not in summary
+    readings = page.split('id="readings"')[1].split("</section>")[0]
+    assert str(escape(words("weights.equal"))) in readings
+    assert "PD0002" in readings  # Hai Duong's only figure, method not stated
+    assert words.number(18.3 / 13.17) in readings  # the latest national ratio

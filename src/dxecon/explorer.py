@@ -330,7 +330,8 @@ def fan_figure(
 
     w = words or Words()
     run, scenario = result.run, result.run.scenario
-    geo = w.get(f"geo.{scenario.geo}", scenario.geo)
+    places = dataset.codes["geographies"]
+    geo = w.place(scenario.geo, places)
     shown = {"geo": geo, "scenario": w.scenario(scenario.name)}
     if name == "de_share":
         values, indicator = run.paths.de_share, "de_share"
@@ -339,7 +340,9 @@ def fan_figure(
         )
         # "published, HP2025 (GSO)" -> the boundary's name in the language.
         history = {
-            w("explorer.chart.published", geo=_geo_name(label.split(", ")[1].split(" ")[0], w)): s
+            w(
+                "explorer.chart.published", geo=w.place(label.split(", ")[1].split(" ")[0], places)
+            ): s
             for label, s in found.items()
         }
         title = w("explorer.chart.de_share_title", **shown)
@@ -354,7 +357,8 @@ def fan_figure(
     caption = w(
         f"explorer.chart.{'de' if name == 'de_share' else 'lp'}_caption",
         as_of=w.month(scenario.as_of),
-        sources="; ".join(_source_text(text, w) for text in sources) or w("explorer.chart.none"),
+        sources="; ".join(_source_text(text, w, places) for text in sources)
+        or w("explorer.chart.none"),
         paths=w.number(len(values), 0),
         instruments=instruments or w("explorer.chart.none"),
     )
@@ -390,18 +394,15 @@ def fan_figure(
     return figure
 
 
-def _geo_name(code: str, words: Words) -> str:
-    return words.get(f"geo.{code}", code)
-
-
-def _source_text(text: str, words: Words) -> str:
+def _source_text(text: str, words: Words, places: pd.DataFrame) -> str:
     """ "S1: 21.3 (HP, 2023)" (`published_history`) with the number and the boundary in the
     language: "S1: 21,3 (Hải Phòng ..., 2023)"."""
     source, rest = text.split(": ", 1)
     value, where = rest.split(" (", 1)
     geo, year = where.rstrip(")").split(", ")
     return (
-        f"{source}: {words.number(float(value), 2, strip=True)} ({_geo_name(geo, words)}, {year})"
+        f"{source}: {words.number(float(value), 2, strip=True)} "
+        f"({words.place(geo, places)}, {year})"
     )
 
 

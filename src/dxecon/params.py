@@ -1,7 +1,8 @@
 """Read YAML params files with errors that name the file, the field and the fix.
 
 One way in for every params file (selection policy, target sets, scenarios, sweeps):
-`load_yaml` parses, `check_keys` rejects unknown keys with the closest valid one suggested,
+`load_yaml` parses, `check_keys` rejects unknown keys with the closest valid one suggested
+(`load_with_keys` does both and requires every key),
 and `validation_error` turns a pydantic ``ValidationError`` of a params model (scenarios,
 sweeps) into one `ParamsError` in the same words.
 """
@@ -51,6 +52,18 @@ def check_keys(
     for key in data:
         if key not in allowed:
             raise ParamsError(file, f"{prefix}{key}", _unknown_key(key, allowed))
+
+
+def load_with_keys(path: Path | str, keys: Iterable[str]) -> dict[str, Any]:
+    """Parse a params file that holds exactly ``keys``: an unknown key (with the closest
+    valid one suggested) or a missing one is a `ParamsError`."""
+    keys = list(keys)
+    data = load_yaml(path)
+    check_keys(data, keys, file=str(path))
+    missing = [k for k in keys if k not in data]
+    if missing:
+        raise ParamsError(str(path), missing[0], "required field is missing (see the shipped file)")
+    return data
 
 
 def _unknown_key(key: object, allowed: list[str]) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 from dxecon import folders
 from dxecon.data import Dataset, load_dataset
 from dxecon.errors import ParamsError
-from dxecon.params import check_keys, load_yaml
+from dxecon.params import check_keys, load_with_keys, load_yaml
 
 #: Columns that identify "the same quantity" for supersession.
 TARGET_KEY = ["indicator", "geo", "sector", "year", "comparator"]
@@ -66,12 +66,7 @@ class ScoringConfig:
     def from_yaml(cls, path: Path | str | None = None) -> ScoringConfig:
         """Read and check ``params/targets.yaml`` (or another file of that layout)."""
         path = Path(path) if path is not None else folders.PARAMS_DIR / "targets.yaml"
-        file = str(path)
-        data = load_yaml(path)
-        check_keys(data, cls.KEYS, file=file)
-        missing = [k for k in cls.KEYS if k not in data]
-        if missing:
-            raise ParamsError(file, missing[0], "required field is missing (see the shipped file)")
+        file, data = str(path), load_with_keys(path, cls.KEYS)
         instruments = data["instruments"]
         if instruments != "all" and not (
             isinstance(instruments, list)

@@ -73,6 +73,9 @@ CODE_LISTS: dict[str, TableSpec] = {
             Column("valid_from", "date", required=False),
             Column("valid_to", "date", required=False),
             Column("successor", "code", required=False, codes="geographies"),
+            # The place as a report names it, in each language (``name`` defines it).
+            Column("name_en", required=False, optional=True),
+            Column("name_vi", required=False, optional=True),
         ),
         _code_list("indicators", Column("used_in")),
         _code_list("sectors", Column("part_of", "code", required=False, codes="sectors")),

@@ -166,6 +166,13 @@ class Report:
         }
         self.base = next(iter(run.scenarios))
         self.cards = {name: run.table("scorecard", name) for name in run.scenarios}
+        from dxecon.measures import MeasureConfig
+        from dxecon.scenarios.weights import ScenarioWeights
+        from dxecon.targets import ScoringConfig
+
+        self.city_geographies = ScoringConfig.from_yaml().city_geographies
+        self.measures = MeasureConfig.from_yaml()
+        self.weights = ScenarioWeights.from_yaml()
 
     # -- helpers -------------------------------------------------------------------------------
     def cite(self, text) -> str:
@@ -181,10 +188,7 @@ class Report:
         return ", ".join(dict.fromkeys(ids)) or DASH
 
     def geo(self, code) -> str:
-        if not isinstance(code, str):
-            return DASH
-        names = self.dataset.codes["geographies"].set_index("code")["name"]
-        return self.w.get(f"geo.{code}", str(names.get(code, code)))
+        return self.w.place(code, self.dataset.codes["geographies"])
 
     def method(self, code) -> str:
         return DASH if not isinstance(code, str) else self.w.get(f"method.{code}", code)
@@ -252,8 +256,11 @@ class Report:
         return self.w.get(f"indicator.{code}", str(names.get(code, code)))
 
     def latest_figure(self):
+        """The latest figure published about the city the report is for (its geographies
+        in ``params/targets.yaml``) by the as-of date."""
         obs = self.dataset.observations
-        visible = obs[obs["published_date"] <= self.as_of_end]
+        city = obs["geo"].isin(self.city_geographies)
+        visible = obs[city & (obs["published_date"] <= self.as_of_end)]
         if visible.empty:
             return None
         return visible.sort_values(["published_date", "line"]).iloc[-1]
@@ -349,20 +356,39 @@ class Report:
                     _cell(latest, row["latest_value"]),
                     _cell(median, row["median"]),
                     _cell(w.probability(row["probability"]), _pct(row["probability"])),
+                    self.other_measure_cell(row),
+                    _cell(self.old_boundary_word(row)),
                     _cell(w.status(row["status"]), cls=STATUS_CLASS.get(row["status"], "")),
                     _cell(self.boundary_note(row)),
                 ]
             )
         headers = [w(f"col.{k}") for k in ("target", "instrument", "year", "target_value")]
-        headers += [w(f"col.{k}") for k in ("latest", "median_range", "probability", "status")]
-        headers.append(w("col.note"))
+        headers += [w(f"col.{k}") for k in ("latest", "median_range", "probability")]
+        headers.append(w("col.probability_other", by=self.by(self.measures.other_measure)))
+        headers += [w("col.old_boundary"), w("col.status"), w("col.note")]
         caption = w("cap.scorecard", scenario=w.scenario(self.base))
         if any(row[0].cls == "generated" for row in rows):
             caption += " " + w("cap.generated")
         n_context = int((card["scope"] != "city").sum())
         if n_context:
             caption += " " + w("cap.context", n=n_context)
-        return Table("sheet.scorecard", headers, rows, caption, numeric={2, 3, 4, 5, 6})
+        return Table("sheet.scorecard", headers, rows, caption, numeric={2, 3, 4, 5, 6, 7})
+
+    def other_measure_cell(self, row) -> Cell:
+        """A share goal's probability on the other measure, or why it is not converted."""
+        reading = row.get("reading_mic")
+        if reading == "converted":
+            return _cell(self.w.probability(row["probability_mic"]), _pct(row["probability_mic"]))
+        if isinstance(reading, str) and reading:
+            return _cell(self.w.get(f"why.{reading}", DASH))
+        return _cell(DASH)
+
+    def old_boundary_word(self, row) -> str:
+        """'not comparable' where a share goal has an old-boundary reading, else a dash."""
+        reading = row.get("reading_old_boundary")
+        if isinstance(reading, str) and reading and pd.isna(row.get("probability_old_boundary")):
+            return self.w.status("not comparable")
+        return DASH
 
     def status_counts(self) -> list[tuple[str, int, str]]:
         from dxecon.scenarios.text import status_counts
@@ -372,6 +398,325 @@ class Report:
             (self.w.status(s), int(n), STATUS_CLASS.get(s, ""))
             for s, n in status_counts(city).items()
         ]
+
+    # -- readings: both measures, the target's boundary, the scenarios weighted --------------
+    def missing_weighted(self) -> list[str]:
+        """Scenarios with a weight (params/scenario_weights.yaml) that the run lacks."""
+        return [n for n, w in self.weights.weights.items() if w > 0 and n not in self.cards]
+
+    def weighted(self) -> pd.DataFrame | None:
+        """Per goal, the scenarios' probabilities weighted into one, for every reading
+        (`dxecon.scenarios.weights.overall_scorecard`); None when a weighted scenario is
+        not in the run."""
+        from dxecon.scenarios.weights import overall_scorecard
+
+        if not hasattr(self, "_weighted"):
+            missing = self.missing_weighted()
+            self._weighted = (
+                None
+                if missing
+                else overall_scorecard(
+                    {n: self.cards[n] for n in self.weights.weights}, self.weights
+                ).set_index("goal_id")
+            )
+        return self._weighted
+
+    def share_goals(self) -> pd.DataFrame:
+        """The forecast goals on a digital share (read on both measures)."""
+        goals = self.forecast_goals()
+        return goals[goals["indicator"].isin(self.measures.share_indicators)]
+
+    def by(self, method: str) -> str:
+        """'on GSO's measure' in the language."""
+        return self.w.get(f"by.{method}", method)
+
+    def why_old_boundary(self, row) -> str:
+        """Why a share target is not comparable on the boundary it was set for, with the
+        other parts' figures (``old_boundary_evidence``: ``HD: PD0002``)."""
+        w, parts, shown = self.w, [], []
+        obs = self.dataset.observations.set_index("obs_id")
+        for item in str(row.get("old_boundary_evidence") or "").split("; "):
+            if ": " not in item:
+                continue
+            part, obs_id = item.split(": ", 1)
+            parts.append(self.geo(part))
+            if obs_id in obs.index:
+                o = obs.loc[obs_id]
+                self.cited.add(o["source_id"])
+                shown.append(
+                    w(
+                        "ev.figure",
+                        value=w.number(o["value"], strip=True),
+                        year=o["period"],
+                        method=self.method(o["method"] or "other"),
+                        source=f"{obs_id} ({o['source_id']})",
+                    )
+                )
+            else:
+                shown.append(w("ev.none"))
+        return w(
+            f"why.{row['reading_old_boundary']}",
+            part=", ".join(parts),
+            by=self.by(self.measures.forecast_measure),
+            evidence="; ".join(shown),
+        )
+
+    def reading_rows(self, goal) -> list[tuple[str, dict, object]]:
+        """The readings of one share goal: (label, {scenario: cell text}, overall), the
+        forecast measure's first."""
+        w, m = self.w, self.measures
+        weighted = self.weighted()
+        overall = weighted.loc[goal["goal_id"]] if weighted is not None else None
+        rows = []
+        forecast_geo = self.geo(goal["latest_geo"]) if isinstance(goal["latest_geo"], str) else ""
+        readings = [
+            (
+                "probability",
+                w("reading.forecast", by=self.by(m.forecast_measure), geo=forecast_geo),
+            ),
+            ("probability_mic", w("reading.converted", by=self.by(m.other_measure))),
+        ]
+        if isinstance(goal.get("reading_old_boundary"), str) and goal["reading_old_boundary"]:
+            readings.append(
+                ("probability_old_boundary", w("reading.old_boundary", geo=self.geo(goal["geo"])))
+            )
+        for column, label in readings:
+            cells = {}
+            for name, card in self.cards.items():
+                match = card[card["goal_id"] == goal["goal_id"]]
+                if match.empty:
+                    cells[name] = DASH
+                    continue
+                r = match.iloc[0]
+                if column == "probability_mic" and r.get("reading_mic") != "converted":
+                    cells[name] = w.get(f"why.{r.get('reading_mic')}", DASH)
+                elif column == "probability_old_boundary" and pd.isna(r.get(column)):
+                    cells[name] = w.status("not comparable")
+                else:
+                    cells[name] = w.probability(r.get(column))
+            rows.append((label, cells, None if overall is None else overall[column]))
+        return rows
+
+    def readings_table(self) -> Table | None:
+        w, rows = self.w, []
+        for _, goal in self.share_goals().iterrows():
+            for label, cells, overall in self.reading_rows(goal):
+                row = [self.target_cell(goal), _cell(label)]
+                row += [_cell(cells[name]) for name in self.run.scenarios]
+                row.append(
+                    _cell(w.probability(overall), _pct(overall) if overall is not None else None)
+                )
+                rows.append(row)
+        if not rows:
+            return None
+        headers = [w("col.target"), w("col.reading")]
+        headers += [f"{w.scenario(n)}: {w('col.probability')}" for n in self.run.scenarios]
+        headers.append(w("col.overall"))
+        numeric = set(range(2, len(headers)))
+        return Table("sheet.readings", headers, rows, w("cap.readings"), numeric=numeric)
+
+    def ratio_fit(self, indicator: str):
+        """The ratio model of ``indicator`` as the scorecards used it, or why there is none
+        (`dxecon.measures.ConversionError`)."""
+        from dxecon.measures import ConversionError, city_ratio
+
+        try:
+            return city_ratio(
+                self.dataset,
+                indicator,
+                as_of=self.run.as_of,
+                city_geos=self.city_geographies,
+                config=self.measures,
+            )
+        except ConversionError as why:
+            return why
+
+    def conversion(self) -> tuple[Table | None, list[str]]:
+        """The conversion between the measures, shown: the pairs, the fit, the predicted
+        ratio at each target year with what the target means on the forecast measure, the
+        real-time check; the boundary reading; the scenarios' weights."""
+        from dxecon.measures import ConversionError, ratio_realtime
+
+        w, m = self.w, self.measures
+        base, other = m.forecast_measure, m.other_measure
+        goals = self.share_goals()
+        table, text = None, []
+        for indicator in goals["indicator"].unique():
+            fit = self.ratio_fit(indicator)
+            if isinstance(fit, ConversionError):
+                name = self.indicator(indicator)
+                text.append(
+                    w("conv.none", indicator=name[:1].upper() + name[1:], why=w(f"why.{fit.code}"))
+                )
+                continue
+            frame = fit.to_frame()
+            rows = []
+            for _, r in frame.iterrows():
+                geo = r["geo"] if isinstance(r["geo"], str) and r["geo"] else m.pairs_geo
+                rows.append(
+                    [
+                        _cell(self.geo(geo), cls="own" if geo in self.city_geographies else ""),
+                        _cell(w.year(r["year"]), int(r["year"])),
+                        _cell(w.number(r["base"]), r["base"]),
+                        _cell(w.number(r["other"]), r["other"]),
+                        _cell(w.number(r["ratio"]), round(float(r["ratio"]), 4)),
+                        _cell(f"{self.cite(r['base_ref'])}; {self.cite(r['other_ref'])}"),
+                    ]
+                )
+            headers = [w("col.geo"), w("col.year"), w("col.measure_value", measure=base)]
+            headers += [w("col.measure_value", measure=other)]
+            headers += [w("col.ratio", other=other, base=base), w("col.source")]
+            table = Table(
+                "sheet.conversion", headers, rows, w("cap.conversion"), numeric={1, 2, 3, 4}
+            )
+            last = fit.pairs.iloc[-1]
+            shown = {"other": other, "base": base, "df": fit.df, "scale": w.number(fit.scale, 3)}
+            if fit.form == "trend":
+                (d0, d0_se), (d1, d1_se) = fit.coefficients["d0"], fit.coefficients["d1"]
+                shown |= {"d0": w.number(d0, 3), "d0_se": w.number(d0_se, 3)}
+                shown |= {"d1": w.number(d1, 3), "d1_se": w.number(d1_se, 3)}
+            else:
+                shown |= {
+                    "last_year": int(last["year"]),
+                    "last": w.number(np.exp(last["log_ratio"])),
+                }
+            text.append(w(f"conv.{fit.form}", **shown))
+            city = fit.city_pairs
+            pairs = ", ".join(
+                f"{self.geo(g)} {int(y)}" for g, y in zip(city["geo"], city["year"], strict=True)
+            )
+            text.append(w("conv.city", pairs=pairs, sd=w.number(fit.city_sd, 3)))
+            for _, goal in goals[goals["indicator"] == indicator].iterrows():
+                year, target = int(goal["year"]), float(goal["target_value"])
+                low, median, high = fit.ratio_quantiles(year, [0.1, 0.5, 0.9])
+                text.append(
+                    w(
+                        "conv.predicted",
+                        year=year,
+                        median=w.number(median),
+                        low=w.number(low),
+                        high=w.number(high),
+                        target=w.number(target),
+                        by_other=self.by(other),
+                        t_median=w.number(target / median, 1),
+                        t_low=w.number(target / high, 1),
+                        t_high=w.number(target / low, 1),
+                        by_base=self.by(base),
+                    )
+                )
+            check = ratio_realtime(self.dataset, indicator, as_of=self.run.as_of, config=m)
+            if check.empty:
+                text.append(w("conv.realtime_none"))
+            for _, r in check.iterrows():
+                text.append(
+                    w(
+                        "conv.realtime",
+                        year=int(r["year"]),
+                        as_of=w.date(r["as_of"]),
+                        median=w.number(r["median"]),
+                        low=w.number(r["low"]),
+                        high=w.number(r["high"]),
+                        outturn=w.number(r["outturn"]),
+                    )
+                )
+        # A scorecard written before these readings existed has no such column.
+        readings = goals.get("reading_old_boundary", pd.Series("", index=goals.index))
+        boundary = goals[readings.fillna("") != ""]
+        for _, goal in boundary.drop_duplicates("geo").iterrows():
+            text.append(
+                w(
+                    "conv.boundary",
+                    old=self.geo(goal["geo"]),
+                    new=self.geo(goal["latest_geo"]),
+                    why=self.why_old_boundary(goal),
+                )
+            )
+        text.append(self.weights_text())
+        return table, text
+
+    def weights_text(self) -> str:
+        w, weights = self.w, self.weights.weights
+        missing = self.missing_weighted()
+        if missing:
+            return w("weights.missing", missing=", ".join(w.scenario(n) for n in missing))
+        if len(set(weights.values())) == 1:
+            return w("weights.equal")
+        listed = ", ".join(
+            f"{w.scenario(n)} {w.number(v, 3, strip=True)}" for n, v in weights.items()
+        )
+        return w("weights.stated", weights=listed)
+
+    def target_sentence(self, goal) -> str:
+        """The summary's sentence on one forecast goal: the scenarios weighted into one
+        probability and its other readings, then each scenario's."""
+        w, m = self.w, self.measures
+        converted = goal.get("reading_mic") == "converted"
+        probs = []
+        for name in self.run.scenarios:
+            match = self.cards[name][self.cards[name]["goal_id"] == goal["goal_id"]]
+            if match.empty:
+                continue
+            r = match.iloc[0]
+            value = w.probability(r["probability"])
+            if r.get("reading_mic") == "converted":
+                probs.append(
+                    w(
+                        "sum.prob_item_other",
+                        scenario=w.scenario(name),
+                        value=value,
+                        by=self.by(m.other_measure),
+                        other=w.probability(r["probability_mic"]),
+                    )
+                )
+            else:
+                probs.append(w("sum.prob_item", scenario=w.scenario(name), value=value))
+        target = self.target_words(goal).rstrip(".")
+        weighted = self.weighted()
+        if weighted is None:  # the summary says once why there is no overall figure
+            return w(
+                "sum.target_probs", target=target, year=int(goal["year"]), probs=", ".join(probs)
+            )
+        overall = weighted.loc[goal["goal_id"]]
+        readings = ""
+        if converted:
+            readings += w(
+                "sum.read_other",
+                value=w.probability(overall["probability_mic"]),
+                by=self.by(m.other_measure),
+            )
+        elif isinstance(goal.get("reading_mic"), str) and goal["reading_mic"]:
+            readings += w("sum.read_other_none", by=self.by(m.other_measure))
+        if isinstance(goal.get("reading_old_boundary"), str) and goal["reading_old_boundary"]:
+            readings += w("sum.read_old", geo=self.geo(goal["geo"]))
+        by = f" {self.by(m.forecast_measure)}" if goal["indicator"] in m.share_indicators else ""
+        return w(
+            "sum.target_overall",
+            target=target,
+            year=int(goal["year"]),
+            value=w.probability(overall["probability"]),
+            by=by,
+            readings=readings,
+            probs=", ".join(probs),
+        )
+
+    def city_measure_sentence(self) -> str:
+        """Which measure the city's own reports use (params/measures.yaml, city_reports)."""
+        w, m = self.w, self.measures
+        obs = self.dataset.observations.set_index("obs_id")
+        evidence = [e for e in m.city_reports_evidence if e in obs.index]
+        if not evidence:
+            return w("sum.city_measure_unknown")
+        o = obs.loc[evidence[0]]
+        self.cited.add(o["source_id"])
+        key = "sum.city_measure" if m.city_reports_measure else "sum.city_measure_none"
+        method = m.city_reports_measure or o["method"]
+        return w(
+            key,
+            method=self.method(method),
+            value=w.number(o["value"], strip=True),
+            period=o["period"],
+            source=o["source_id"],
+        )
 
     # -- scenarios -----------------------------------------------------------------------------
     def forecast_goals(self) -> pd.DataFrame:
@@ -846,9 +1191,11 @@ class Report:
                     method=self.w.text(r.get("latest_method")),
                     source=self.cite(r.get("latest_source")),
                 )
+                + " "
+                + self.city_measure_sentence()
             )
         else:
-            out.append(w("sum.share_none"))
+            out.append(w("sum.share_none") + " " + self.city_measure_sentence())
         lp = city[(city["indicator"] == "lp_growth") & city["latest_value"].notna()]
         if len(lp):
             r = lp.sort_values("year").iloc[-1]
@@ -865,25 +1212,9 @@ class Report:
         if len(goals):
             last = goals["year"].max()
             for _, goal in goals[goals["year"] == last].iterrows():
-                probs = []
-                for name in self.run.scenarios:
-                    match = self.cards[name][self.cards[name]["goal_id"] == goal["goal_id"]]
-                    if len(match):
-                        probs.append(
-                            w(
-                                "sum.prob_item",
-                                scenario=w.scenario(name),
-                                value=w.probability(match.iloc[0]["probability"]),
-                            )
-                        )
-                out.append(
-                    w(
-                        "sum.target_probs",
-                        target=self.target_words(goal).rstrip("."),
-                        year=int(goal["year"]),
-                        probs=", ".join(probs),
-                    )
-                )
+                out.append(self.target_sentence(goal))
+            if self.weighted() is None:
+                out[-1] += " " + self.weights_text()
         if revision is None:
             out.append(w("sum.first_run"))
         else:
@@ -933,6 +1264,8 @@ class Report:
         title = self.title_page()
         scorecard = self.scorecard()
         scenario_table = self.scenario_table()
+        readings = self.readings_table()
+        conversion, conversion_text = self.conversion()
         levers = self.levers()
         chart = self.scenario_chart()
         takes = self.what_it_takes()
@@ -965,6 +1298,9 @@ class Report:
             "counts": self.status_counts(),
             "scorecard": scorecard,
             "scenario_table": scenario_table,
+            "readings": readings,
+            "conversion": conversion,
+            "conversion_text": conversion_text,
             "chart": chart,
             "chart_caption": getattr(self, "chart_caption", ""),
             "what_it_takes": takes,
@@ -987,6 +1323,8 @@ class Report:
                 for t in [
                     scorecard,
                     scenario_table,
+                    readings,
+                    conversion,
                     takes,
                     *peers,
                     contribution,

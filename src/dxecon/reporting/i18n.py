@@ -60,6 +60,18 @@ class Words:
     def scenario(self, name: str) -> str:
         return self.get(f"scenario.{name}", name)
 
+    def place(self, code, geographies) -> str:
+        """A place by its code, named in the language: the ``name_vi`` / ``name_en`` column
+        of ``data/codes/geographies.csv`` (``geographies``, the loaded code list), its
+        definition (``name``) where that cell is empty, the code where it is unknown."""
+        if _missing(code):
+            return DASH
+        table = geographies.set_index("code")
+        if code not in table.index:
+            return str(code)
+        row = table.loc[code]
+        return str(row.get(f"name_{self.lang}") or row["name"])
+
     # -- numbers ---------------------------------------------------------------------------
     def number(self, value, digits: int = 2, *, trim: bool = True, strip: bool = False) -> str:
         """A number with the language's separators; ``-`` when missing. ``trim`` drops the

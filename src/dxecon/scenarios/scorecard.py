@@ -23,6 +23,21 @@ How a goal is scored, in order:
 5. **Indicative**: no figure of the target's measure, but a close measure (proxy): its
    latest value and how it differs; never scored as met or missed.
 6. **No data**: nothing in ``data/``; the row names the figure that would be needed.
+
+A forecast share target (``share_indicators`` of ``params/measures.yaml``) is also read
+two more ways, in columns of its own (the status stays the forecast measure's):
+
+- **on the other measure** (MIC's): each path's share times a ratio of the two measures
+  drawn from the ratio model (`dxecon.measures`): ``probability_mic``, ``median_mic``,
+  ``low_mic``, ``high_mic``; ``reading_mic`` is ``converted`` or why not (``no pairs``,
+  ``no city pair``);
+- **on the boundary the target was set for**, where the forecast covers another (the old
+  city inside the merged one): ``reading_old_boundary`` says why it is not comparable
+  (``other part not on the measure``: a part of the merged city has no figure on the
+  forecast's measure, so the old city's share cannot be separated from the merged city's
+  without mixing measures; ``old boundary not modelled``) and ``old_boundary_evidence``
+  lists the other parts' latest figures. ``probability_old_boundary`` stays empty until
+  such a model exists.
 """
 
 from __future__ import annotations
@@ -35,6 +50,13 @@ import pandas as pd
 
 from dxecon.data import Dataset
 from dxecon.errors import ParamsError, SeriesSelectionError
+from dxecon.measures import (
+    ConversionError,
+    MeasureConfig,
+    city_ratio,
+    ratio_rng,
+    read_on_other_measure,
+)
 from dxecon.scenarios.engine import Paths, compound_growth
 from dxecon.targets import ScoringConfig, TargetRegistry
 
@@ -59,6 +81,9 @@ MET, MISSED, NOT_COMPARABLE = "met", "missed", "not comparable"
 LATEST_MEETS, LATEST_SHORT = "latest meets", "latest short"
 ON_TREND, OFF_TREND = "on trend", "off trend"
 INDICATIVE, NO_DATA = "indicative", "no data"
+#: Readings of a share target besides the forecast measure's (the report translates them).
+CONVERTED = "converted"
+OLD_OFF_MEASURE, OLD_NOT_MODELLED = "other part not on the measure", "old boundary not modelled"
 
 SCORECARD_COLUMNS = [
     "goal_id",
@@ -90,6 +115,14 @@ SCORECARD_COLUMNS = [
     "probability",
     "reading",
     "other_readings",
+    "probability_mic",
+    "median_mic",
+    "low_mic",
+    "high_mic",
+    "reading_mic",
+    "probability_old_boundary",
+    "reading_old_boundary",
+    "old_boundary_evidence",
     "scored_on",
     "status",
     "note",
@@ -456,6 +489,96 @@ def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: Scor
     }
 
 
+def _other_measure_reading(
+    paths: Paths,
+    indicator: str,
+    year: int,
+    level: dict,
+    *,
+    dataset: Dataset,
+    as_of: str,
+    config: ScoringConfig,
+    measures: MeasureConfig,
+    cache: dict,
+) -> dict:
+    """The forecast share read on the other measure (module docstring)."""
+    key = ("ratio", indicator)
+    if key not in cache:
+        try:
+            cache[key] = city_ratio(
+                dataset,
+                indicator,
+                as_of=as_of,
+                city_geos=config.city_geographies,
+                config=measures,
+            )
+        except ConversionError as why:
+            cache[key] = why
+    fit = cache[key]
+    if isinstance(fit, ConversionError):
+        return {
+            "reading_mic": fit.code
+        }, f"not read on {measures.other_measure}'s measure: {fit.detail}"
+    shares = paths.quantity(MODELLED[indicator])[:, int(np.flatnonzero(paths.years == year)[0])]
+    ratios = fit.draw(year, len(shares), ratio_rng(paths.scenario.seed))
+    read = read_on_other_measure(shares, ratios, level["comparator"], level["value"], INTERVAL)
+    low, median, high = fit.ratio_quantiles(year, [INTERVAL[0] / 100, 0.5, INTERVAL[1] / 100])
+    note = (
+        f"on {measures.other_measure}'s measure through the modelled "
+        f"{measures.other_measure}/{measures.forecast_measure} ratio in {year}: "
+        f"{median:.2f} ({low:.2f}-{high:.2f}; {fit.form}, params/measures.yaml)"
+    )
+    return {
+        "probability_mic": read["probability"],
+        "median_mic": read["median"],
+        "low_mic": read["low"],
+        "high_mic": read["high"],
+        "reading_mic": CONVERTED,
+    }, note
+
+
+def _old_boundary_reading(
+    indicator: str,
+    geo: str,
+    forecast_geo: str,
+    *,
+    dataset: Dataset,
+    as_of: str,
+    config: ScoringConfig,
+    measures: MeasureConfig,
+) -> tuple[dict, str]:
+    """The forecast read on the boundary the target was set for, where that differs from
+    the forecast's (module docstring): not comparable, with the other parts' figures."""
+    if geo == forecast_geo:
+        return {}, ""
+    table = dataset.codes["geographies"]
+    parts = [g for g in table.loc[table["successor"] == forecast_geo, "code"] if g != geo]
+    evidence, shown, off_measure = [], [], False
+    for part in parts:
+        found = observed_figures(dataset, indicator, part, "total", as_of, config)
+        off_measure |= not (found["method"] == measures.forecast_measure).any()
+        if found.empty:
+            evidence.append(f"{part}: none")
+            shown.append(f"{part}: no figure")
+            continue
+        latest = found.iloc[-1]
+        evidence.append(f"{part}: {latest['source'].split()[0]}")  # its obs_id
+        method = latest["method"] if latest["method"] not in ("", "other") else "method not stated"
+        shown.append(
+            f"{part}: {_fmt(latest['value'])} ({int(latest['year'])}, {method}, {latest['source']})"
+        )
+    reading = OLD_OFF_MEASURE if off_measure else OLD_NOT_MODELLED
+    note = (
+        f"on the boundary the target was set for ({geo}): not comparable, {reading} "
+        f"({'; '.join(shown)})"
+    )
+    return {
+        "probability_old_boundary": np.nan,
+        "reading_old_boundary": reading,
+        "old_boundary_evidence": "; ".join(evidence),
+    }, note
+
+
 def _score_level(
     level: dict,
     *,
@@ -469,6 +592,7 @@ def _score_level(
     config: ScoringConfig,
     as_of: str,
     cache: dict,
+    measures: MeasureConfig | None = None,
 ) -> dict:
     """The status of one level of one goal (see the module docstring for the order)."""
 
@@ -549,6 +673,30 @@ def _score_level(
                 notes.append(unreachable)
             if indicator == "grdp_growth_real" and year in paths.pinned:
                 notes.append(paths.pinned[year])
+            if measures is not None and indicator in measures.share_indicators:
+                other, note = _other_measure_reading(
+                    paths,
+                    indicator,
+                    year,
+                    level,
+                    dataset=dataset,
+                    as_of=as_of,
+                    config=config,
+                    measures=measures,
+                    cache=cache,
+                )
+                notes.append(note)
+                boundary, note = _old_boundary_reading(
+                    indicator,
+                    geo,
+                    target_geo,
+                    dataset=dataset,
+                    as_of=as_of,
+                    config=config,
+                    measures=measures,
+                )
+                notes.append(note)
+                forecast.update(other | boundary)
             return {**out, **forecast, "note": "; ".join(notes)}
         notes.append(f"the scenario simulates {paths.scenario.geo}, the target is {target_geo}")
     elif paths is not None and indicator in MODELLED and sector == "total":
@@ -630,14 +778,18 @@ def score(
     dataset: Dataset,
     *,
     config: ScoringConfig | None = None,
+    measures: MeasureConfig | None = None,
     as_of: str | None = None,
     name: str = "",
 ) -> Scorecard:
     """Score every goal of the scoring set (see module docstring).
 
     ``paths`` may be None (no scenario): then nothing is forecast and ``as_of`` is needed.
+    ``measures`` (default ``params/measures.yaml``) says how share targets are read on the
+    other measure.
     """
     config = config or ScoringConfig.from_yaml()
+    measures = measures or MeasureConfig.from_yaml()
     unknown = sorted(set(config.estimated.values()) - set(ESTIMATORS))
     if unknown:
         raise ParamsError(
@@ -670,6 +822,7 @@ def score(
             "config": config,
             "as_of": as_of,
             "cache": cache,
+            "measures": measures,
         }
         scored = _score_level(current, **common)
         earlier = []
@@ -710,8 +863,8 @@ def score(
     frame = pd.DataFrame(rows).reindex(columns=SCORECARD_COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     text = ["also_set_by", "earlier_levels", "other_boundary", "reading", "other_readings"]
-    text += ["note"]
+    text += ["reading_mic", "reading_old_boundary", "old_boundary_evidence", "note"]
     text += ["latest_period", "latest_geo", "latest_method", "latest_source", "scored_on"]
-    frame[text] = frame[text].fillna("")
+    frame[text] = frame[text].astype(object).fillna("")  # a column may hold no text at all
     frame = frame.sort_values(["scope", "year", "goal_id"], ascending=[False, True, True])
     return Scorecard(scenario=name, as_of=as_of, frame=frame.reset_index(drop=True))

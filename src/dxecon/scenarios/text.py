@@ -98,6 +98,21 @@ def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
                 status=words.status(row.status),
             )
         )
+        if getattr(row, "reading_mic", "") == "converted":  # a share also read on MIC's measure
+            from dxecon.measures import MeasureConfig
+
+            other = MeasureConfig.from_yaml().other_measure
+            sentences.append(
+                words(
+                    "nb.fan_other_measure",
+                    by=words.get(f"by.{other}", other),
+                    width=INTERVAL[1] - INTERVAL[0],
+                    probability=f"{100 * row.probability_mic:.0f}",
+                    median=_number(row.median_mic, lang),
+                    low=_number(row.low_mic, lang),
+                    high=_number(row.high_mic, lang),
+                )
+            )
     return " ".join(sentences)
 
 
