@@ -53,6 +53,7 @@ __all__ = [
     "NationalPremium",
     "NotPublishedError",
     "PlanShortfall",
+    "choose_by_pooled_error",
     "growth_candidates",
     "growth_realtime",
     "published_plans",
@@ -429,7 +430,10 @@ def growth_realtime(
             )
     forecasts = pd.concat(rows, ignore_index=True)
     forecasts["outturn"] = forecasts["year"].map(final)
-    choices = _choose(dataset, forecasts, spec)
+    outturns = {
+        as_of: GrowthContext(dataset, as_of, spec).city for as_of in forecasts["as_of"].unique()
+    }
+    choices = choose_by_pooled_error(forecasts, outturns, min_outturn_years=spec.min_outturn_years)
     used = forecasts.merge(choices[["as_of", "used"]], on="as_of")
     rule = used[used["candidate"] == used["used"]].drop(columns="used").assign(candidate=RULE)
     forecasts = pd.concat([forecasts, rule], ignore_index=True)
@@ -441,21 +445,44 @@ def growth_realtime(
     )
 
 
-def _choose(dataset, forecasts: pd.DataFrame, spec: GrowthSpec) -> pd.DataFrame:
-    """For each as-of: the candidate whose earlier January forecasts, scored against the
-    outturns published by then, beat no-change on at least ``min_outturn_years`` years."""
+def choose_by_pooled_error(
+    forecasts: pd.DataFrame, outturns: Mapping[str, pd.Series], *, min_outturn_years: int
+) -> pd.DataFrame:
+    r"""For each as-of, the candidate to use, judged only on what was known then.
+
+    At as-of :math:`a` the evidence is every forecast made at an earlier as-of for a year
+    whose outturn was published by :math:`a`, scored against that outturn as published by
+    :math:`a` (``outturns[a]``). A candidate is eligible with forecasts of at least
+    ``min_outturn_years`` distinct years; the eligible candidate with the lowest ratio of
+    its pooled MAE to no-change's on the same forecasts is chosen when that ratio is below
+    one, else no-change. A chosen candidate that cannot forecast at :math:`a` (its plan not
+    yet published) gives way to no-change.
+
+    Parameters
+    ----------
+    forecasts : pandas.DataFrame
+        ``as_of``, ``candidate``, ``year``, ``forecast``, ``naive``.
+    outturns : mapping of as-of to pandas.Series
+        The outturns by year as published by each as-of.
+    min_outturn_years : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``as_of``, ``chosen``, ``used``, ``why``.
+    """
     choices = []
     for as_of in sorted(forecasts["as_of"].unique()):
-        known = GrowthContext(dataset, as_of, spec).city
+        known = outturns[as_of]
         past = forecasts[(forecasts["as_of"] < as_of) & forecasts["year"].isin(known.index)]
         past = past.assign(outturn=past["year"].map(known))
-        best, why = "naive", "no candidate beat no-change on enough outturn years"
-        best_ratio = 1.0
+        best, best_ratio = "naive", 1.0
+        why = "no candidate beat no-change on enough outturn years"
         for name, group in past.groupby("candidate"):
             years = group["year"].nunique()
             mae = (group["outturn"] - group["forecast"]).abs().mean()
             mae_naive = (group["outturn"] - group["naive"]).abs().mean()
-            if name == "naive" or years < spec.min_outturn_years or not mae_naive > 0:
+            if name in ("naive", RULE) or years < min_outturn_years or not mae_naive > 0:
                 continue
             if mae / mae_naive < best_ratio:
                 best, best_ratio = name, mae / mae_naive
@@ -468,7 +495,7 @@ def _choose(dataset, forecasts: pd.DataFrame, spec: GrowthSpec) -> pd.DataFrame:
         if used != best:
             why += f"; {best} could not forecast then, so no-change"
         choices.append({"as_of": as_of, "chosen": best, "used": used, "why": why})
-    return pd.DataFrame(choices)
+    return pd.DataFrame(choices, columns=["as_of", "chosen", "used", "why"])
 
 
 def growth_candidates(result: GrowthRealTime) -> pd.DataFrame:

@@ -579,10 +579,11 @@ class TrendMinimum:
     ``Drift(series)`` or raises :class:`SeriesTooShortError` naming both minima.
 
     >>> import pandas as pd
-    >>> TrendMinimum(Drift, 6)(pd.Series([1.0, 2, 3], index=[2020, 2021, 2022]))
-    Traceback (most recent call last):
-    ...
-    dxecon.forecast._series.SeriesTooShortError: drift needs at least 6 annual observations; the series has 3
+    >>> try:
+    ...     TrendMinimum(Drift, 6)(pd.Series([1.0, 2, 3], index=[2020, 2021, 2022]))
+    ... except SeriesTooShortError as refusal:
+    ...     print(refusal)
+    drift needs at least 6 annual observations; the series has 3
     """
 
     def __init__(self, factory: ModelFactory, min_points: int) -> None:
