@@ -35,7 +35,7 @@ from dxecon.forecast import (
 )
 from dxecon.forecast._series import NOT_CONVERGED, plain_warning
 from dxecon.forecast.backtest import fit_diagnostics
-from dxecon.forecast.models import bound_flags
+from dxecon.forecast.models import TrendMinimum, bound_flags, shipped_min_trend_points
 
 Z80 = NormalDist().inv_cdf(0.9)
 
@@ -556,13 +556,37 @@ def test_selection_follows_the_backtest_and_combines_top_k():
     assert combined.diagnostics[0].startswith("model choice: equal-weight combination")
 
 
-def test_too_short_for_a_backtest_falls_back_to_drift_and_says_so():
-    fc = auto_forecast(series([5.05, 7.09, 8.02], first=2023), until=2027)
-    assert fc.model == "drift"
+def test_too_short_for_a_backtest_falls_back_and_says_so():
+    # Drift is the fallback only from min_trend_points (params/forecasts.yaml) on; below it
+    # the fallback is no-change, and the reason names the refusal.
+    minimum = shipped_min_trend_points()
+    short = series([5.05, 7.09, 8.02], first=2023)
+    fc = auto_forecast(short, until=2027)
+    assert fc.model == "naive"
     assert fc.selection is not None and fc.selection.fallback
-    assert "fell back to the default model, drift" in fc.diagnostics[0]
+    assert f"drift needs at least {minimum}" in fc.diagnostics[0]
+    assert "fell back to the default model, naive" in fc.diagnostics[0]
+    permissive = auto_forecast(short, until=2027, fallback=TrendMinimum(Drift, 3))
+    assert permissive.model == "drift"
+    assert "fell back to the default model, drift" in permissive.diagnostics[0]
     two_points = auto_forecast(series([5.0, 6.0]), horizon=1)
     assert two_points.model == "naive"
+
+
+def test_trend_models_are_refused_below_the_minimum_and_kept_from_it():
+    minimum = shipped_min_trend_points()
+    refused = [f for f in default_candidates() if isinstance(f, TrendMinimum)]
+    assert {f.label for f in refused} >= {"drift", "log_linear_trend", "theta", "arima"}
+    short = series(np.linspace(5.0, 9.0, minimum - 1))
+    for factory in refused:
+        with pytest.raises(SeriesTooShortError) as refusal:
+            factory(short)
+        assert refusal.value.needed >= minimum
+    long_enough = series(np.linspace(5.0, 9.0, minimum))
+    assert TrendMinimum(Drift, minimum)(long_enough).nobs == minimum
+    # the backtest lists a refused model as not evaluated, never as chosen
+    result = backtest(series(np.linspace(5.0, 9.0, minimum - 1)), min_train=3, horizon=1)
+    assert not result.scores.loc["drift", "eligible"]
 
 
 # --------------------------------------------------------------------------- real series
@@ -582,19 +606,24 @@ def test_real_series_are_what_the_tests_assume():
 
 def test_backtest_runs_on_the_real_de_share_series():
     y = de_share_vn()
-    result = backtest(y, default_candidates(ceiling=100))
+    # The backtest machinery on real data, with the statistical minima only (the shipped
+    # min_trend_points refuses every trend on the 4-5 training points here).
+    result = backtest(y, default_candidates(ceiling=100, min_trend_points=3))
     assert result.origins == (2023, 2024)
     eligible = result.scores[result.scores["eligible"]]
     assert {"naive", "drift", "log_linear_trend", "theta", "logit_trend(ceiling=100)"} == set(
         eligible.index
     )
+    shipped = backtest(y, default_candidates(ceiling=100)).scores
+    assert shipped.index[shipped["eligible"]].tolist() == ["naive"]
+    assert shipped.loc["drift", "note"].startswith("not evaluated at 2 of 2 origins")
     assert np.isfinite(eligible[["mase", "smape", "coverage"]].to_numpy()).all()
     # Naive, by hand: origin 2023 forecasts 12.87 for 13.17 and 14.02, scaled by the mean
     # absolute change 2020-2023, 0.29 / 3; origin 2024 forecasts 13.17 for 14.02, scaled
     # by 0.59 / 4.
     expected = (0.30 / (0.29 / 3) + 1.15 / (0.29 / 3) + 0.85 / (0.59 / 4)) / 3
     assert eligible.loc["naive", "mase"] == pytest.approx(expected)
-    fc = auto_forecast(y, until=2030, ceiling=100)
+    fc = auto_forecast(y, default_candidates(ceiling=100, min_trend_points=3), until=2030)
     assert fc.model == result.ranking().index[0]
     assert fc.frame.index.tolist() == list(range(2026, 2031))
 

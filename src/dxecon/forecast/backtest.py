@@ -34,7 +34,14 @@ from dxecon.forecast._series import (
     missing_years,
     to_annual,
 )
-from dxecon.forecast.models import Drift, ModelFactory, Naive, default_candidates
+from dxecon.forecast.models import (
+    Drift,
+    ModelFactory,
+    Naive,
+    TrendMinimum,
+    default_candidates,
+    shipped_min_trend_points,
+)
 from dxecon.forecast.results import (
     DEFAULT_ALPHA,
     ForecastResult,
@@ -83,7 +90,8 @@ def _resolve_names(
         try:
             name = factory(series).name
         except _FIT_ERRORS as exc:
-            name = _factory_label(factory)
+            # A model refused for its length names itself (`arima(1,1,0)+drift`).
+            name = getattr(exc, "model", None) or _factory_label(factory)
             unusable[name] = str(exc)
         if name in named:
             raise ValueError(f"two candidate models are both named {name!r}; pass a mapping")
@@ -322,6 +330,8 @@ def backtest(
         tuple(int(year) for year in y.index.year),
         tuple(float(v) for v in y.to_numpy()),
         tuple(named),
+        # the factories themselves: the same names may carry other options (a minimum)
+        tuple(repr(factory) for factory in named.values()),
         tuple(sorted(unusable)),
         min_train,
         horizon,
@@ -378,6 +388,14 @@ def _backtest(y, named, unusable, *, min_train: int, horizon: int, alphas: tuple
     )
     scores = _scores(errors, list(named), len(origins))
     scores["diagnostics"] = [fit_diagnostics(reported[name]) for name in scores.index]
+    # Why a model was not scored everywhere, in the table itself (refused as too short, ...).
+    scores["note"] = [
+        f"not evaluated at {len(skipped[name])} of {len(origins)} origins: "
+        + "; ".join(skipped[name])
+        if name in skipped
+        else (f"not evaluated: {unusable[name]}" if name in unusable else "")
+        for name in scores.index
+    ]
     return BacktestResult(
         errors=errors,
         scores=scores,
@@ -422,6 +440,13 @@ class ModelSelection:
         return self.backtest.scores.loc[list(self.chosen)]
 
 
+def default_fallback() -> ModelFactory:
+    """Drift, refused on fewer than ``min_trend_points`` points (``params/forecasts.yaml``):
+    below that the fallback is :class:`Naive`. Drift extrapolates the average change of the
+    whole sample, which on a handful of growth rates is mostly noise."""
+    return TrendMinimum(Drift, shipped_min_trend_points())
+
+
 def _fallback(y: pd.Series, why: str, factory: ModelFactory) -> ModelSelection:
     """The fallback model, or :class:`Naive` if the series is too short even for it."""
     try:
@@ -450,7 +475,7 @@ def select_model(
     horizon: int = DEFAULT_BACKTEST_HORIZON,
     alpha: float = DEFAULT_ALPHA,
     top_k: int = 1,
-    fallback: ModelFactory = Drift,
+    fallback: ModelFactory | None = None,
 ) -> ModelSelection:
     """Choose the model(s) with the best rolling-origin backtest.
 
@@ -459,11 +484,10 @@ def select_model(
     combination.
 
     When the series is too short for a single origin (``n <= min_train``) or no candidate
-    could be evaluated at every origin, the choice falls back to ``fallback``
-    (:class:`Drift` by default; :class:`Naive` if even that needs more points) and the
-    selection's ``fallback`` attribute is True. Drift extrapolates the average change of
-    the whole sample; for growth rates, which do not trend for ever, :class:`Naive` is
-    often the safer default.
+    could be evaluated at every origin, the choice falls back to ``fallback`` (default:
+    :class:`Drift` refused below ``min_trend_points`` of ``params/forecasts.yaml``, see
+    :func:`default_fallback`; :class:`Naive` when the series is shorter) and the
+    selection's ``fallback`` attribute is True.
 
     Parameters
     ----------
@@ -475,8 +499,10 @@ def select_model(
     min_train, horizon, alpha
         As in :func:`backtest`.
     top_k : int, default 1
-    fallback : ModelFactory, default Drift
+    fallback : ModelFactory, optional
+        Default :func:`default_fallback`.
     """
+    fallback = fallback if fallback is not None else default_fallback()
     if top_k < 1:
         raise ValueError(f"top_k must be at least 1; got {top_k}")
     y = to_annual(series)
@@ -521,7 +547,7 @@ def auto_forecast(
     min_train: int = DEFAULT_MIN_TRAIN,
     backtest_horizon: int = DEFAULT_BACKTEST_HORIZON,
     top_k: int = 1,
-    fallback: ModelFactory = Drift,
+    fallback: ModelFactory | None = None,
 ) -> ForecastResult:
     """Choose by backtest (:func:`select_model`), refit on all the data, forecast.
 
@@ -541,7 +567,7 @@ def auto_forecast(
         The backtest's first training window and horizon.
     top_k : int, default 1
         Combine the best ``top_k`` with equal weights (:func:`combine_forecasts`).
-    fallback : ModelFactory, default Drift
+    fallback : ModelFactory, optional
         Used when the series is too short to backtest (see :func:`select_model`).
 
     Returns

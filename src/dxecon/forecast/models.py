@@ -22,6 +22,10 @@ freedom is left. Below it a model raises :class:`SeriesTooShortError`.
 
 statsmodels is imported inside the methods that use it: ``import dxecon.forecast`` must
 stay cheap, and ``statsmodels.api`` alone costs about 1.7 s.
+
+Beyond these statistical minima, the model choice refuses every model that extrapolates a
+fitted slope on fewer than ``min_trend_points`` points (``params/forecasts.yaml``; see
+:class:`TrendMinimum`): on 3-5 growth rates a drift or trend is mostly noise.
 """
 
 from __future__ import annotations
@@ -54,7 +58,9 @@ __all__ = [
     "ModelFactory",
     "Naive",
     "Theta",
+    "TrendMinimum",
     "default_candidates",
+    "shipped_min_trend_points",
 ]
 
 #: Fitted values this close to a bound (absolute, or relative for bounds beyond 1) count as
@@ -563,16 +569,82 @@ class DampedETS(ForecastModel):
 ModelFactory = Callable[[pd.Series], ForecastModel]
 
 
-def default_candidates(*, ceiling: float | None = None, floor: float = 0.0) -> list[ModelFactory]:
+class TrendMinimum:
+    """A model factory that refuses its model on fewer than ``min_points`` observed points.
+
+    The statistical minimum of a model (its ``min_points``) only leaves one residual degree
+    of freedom; a drift fitted on three growth rates is the line through the first and the
+    last, and it is extrapolated for years. Wrapping a factory raises the minimum for model
+    choice without changing the model: ``TrendMinimum(Drift, 6)(series)`` builds
+    ``Drift(series)`` or raises :class:`SeriesTooShortError` naming both minima.
+
+    >>> import pandas as pd
+    >>> try:
+    ...     TrendMinimum(Drift, 6)(pd.Series([1.0, 2, 3], index=[2020, 2021, 2022]))
+    ... except SeriesTooShortError as refusal:
+    ...     print(refusal)
+    drift needs at least 6 annual observations; the series has 3
+    """
+
+    def __init__(self, factory: ModelFactory, min_points: int) -> None:
+        if int(min_points) < 1:
+            raise ValueError(f"min_points must be at least 1; got {min_points}")
+        self.factory = factory
+        self.min_points = int(min_points)
+
+    def __call__(self, series: pd.Series) -> ForecastModel:
+        model = self.factory(series)
+        if model.nobs < self.min_points:
+            raise SeriesTooShortError(model=model.name, n_points=model.nobs, needed=self.min_points)
+        return model
+
+    @property
+    def label(self) -> str:
+        inner = self.factory
+        while isinstance(inner, functools.partial):
+            inner = inner.func
+        return str(getattr(inner, "label", getattr(inner, "__name__", repr(inner))))
+
+    def __repr__(self) -> str:
+        return f"TrendMinimum({self.factory!r}, {self.min_points})"
+
+
+def shipped_min_trend_points() -> int:
+    """``min_trend_points`` of ``params/forecasts.yaml``: the one minimum every model choice
+    applies to the models that extrapolate a slope.
+
+    Raises ``ParamsError`` naming the file when the key is missing or not a whole number.
+    """
+    from dxecon import folders
+    from dxecon.errors import ParamsError
+    from dxecon.params import load_yaml
+
+    path = folders.PARAMS_DIR / "forecasts.yaml"
+    value = load_yaml(path).get("min_trend_points")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise ParamsError(
+            str(path),
+            "min_trend_points",
+            f"expected a whole number of points of at least 2 (e.g. 6); got {value!r}",
+        )
+    return value
+
+
+def default_candidates(
+    *, ceiling: float | None = None, floor: float = 0.0, min_trend_points: int | None = None
+) -> list[ModelFactory]:
     """The standard candidates for model choice by backtest (``select_model``).
 
     Naive, drift, log-linear trend, Theta, ARIMA(1,1,0) and ARIMA(0,1,1) with drift, and
     damped ETS; plus the logit trend when a ``ceiling`` is given (only then is the series
-    known to be a bounded share). Candidates that cannot handle a series (too short,
+    known to be a bounded share). Every candidate but the naive one extrapolates a slope and
+    is refused on fewer than ``min_trend_points`` points (:class:`TrendMinimum`; default
+    :func:`shipped_min_trend_points`). Candidates that cannot handle a series (too short,
     non-positive values for the log trend) are reported and skipped, not fatal.
     """
-    candidates: list[ModelFactory] = [
-        Naive,
+    if min_trend_points is None:
+        min_trend_points = shipped_min_trend_points()
+    trends: list[ModelFactory] = [
         Drift,
         LogLinearTrend,
         Theta,
@@ -581,5 +653,5 @@ def default_candidates(*, ceiling: float | None = None, floor: float = 0.0) -> l
         DampedETS,
     ]
     if ceiling is not None:
-        candidates.append(functools.partial(LogitTrend, ceiling=ceiling, floor=floor))
-    return candidates
+        trends.append(functools.partial(LogitTrend, ceiling=ceiling, floor=floor))
+    return [Naive, *(TrendMinimum(f, min_trend_points) for f in trends)]
