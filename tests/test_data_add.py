@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,23 @@ def rows(data: Path, name: str = OBS) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _next_id(data: Path, name: str, column: str, prefix: str, width: int) -> str:
+    """The id `data add` gives the next new row: one above the highest of its kind."""
+    numbers = [
+        int(row[column][len(prefix) :])
+        for row in rows(data, name)
+        if re.fullmatch(rf"{prefix}\d+", row[column])
+    ]
+    return f"{prefix}{max(numbers) + 1:0{width}d}"
+
+
+SHIPPED = Path(__file__).parents[1] / "data"
+NEW_OBS = _next_id(SHIPPED, OBS, "obs_id", "OBS", 4)
+SECOND_OBS = f"OBS{int(NEW_OBS[3:]) + 1:04d}"
+THIRD_OBS = f"OBS{int(NEW_OBS[3:]) + 2:04d}"
+NEW_SOURCE = _next_id(SHIPPED, SOURCES, "source_id", "S", 0)
+
+
 def test_add_a_new_figure_with_a_new_source(data_copy):
     before = rows(data_copy)
     result = add(data_copy, *NEW_FIGURE)
@@ -51,10 +69,10 @@ def test_add_a_new_figure_with_a_new_source(data_copy):
     after = rows(data_copy)
     assert after[:-1] == before  # appended, nothing else touched
     new = after[-1]
-    assert new["obs_id"] == "OBS0476" and new["source_id"] == "S47"
+    assert new["obs_id"] == NEW_OBS and new["source_id"] == NEW_SOURCE
     assert (new["value"], new["published"], new["price_basis"]) == ("23.1", "2026-11-20", "current")
     source = rows(data_copy, SOURCES)[-1]
-    assert source["source_id"] == "S47"
+    assert source["source_id"] == NEW_SOURCE
     # kind and language taken from the known sources of thongkehaiphong.gov.vn
     assert (source["kind"], source["language"], source["published"]) == (
         "official_statistics",
@@ -65,14 +83,14 @@ def test_add_a_new_figure_with_a_new_source(data_copy):
     series = load_dataset(data_copy).series("de_share", "HP2025", method="GSO")
     assert series.values[2026] == pytest.approx(23.1)
     # The next run reads the series differently: the latest period moves from 2025 to 2026.
-    assert "latest period: 2025 = 22.28 (OBS0441) -> 2026 = 23.1 (OBS0476)" in result.output
+    assert f"latest period: 2025 = 22.28 (OBS0441) -> 2026 = 23.1 ({NEW_OBS})" in result.output
 
 
 def test_add_dry_run_writes_nothing(data_copy):
     shipped = snapshot(data_copy)
     result = add(data_copy, "--dry-run", *NEW_FIGURE)
     assert result.exit_code == 0, result.output
-    assert "dry run: nothing written" in result.output and "OBS0476" in result.output
+    assert "dry run: nothing written" in result.output and NEW_OBS in result.output
     assert snapshot(data_copy) == shipped
 
 
@@ -83,8 +101,8 @@ def test_a_second_figure_reuses_the_source_found_by_its_url(data_copy):
     again[again.index("2026")] = "2026-Q4"
     result = add(data_copy, *again)
     assert result.exit_code == 0, result.output
-    assert rows(data_copy)[-1]["source_id"] == "S47"
-    assert "source S47 (existing, same URL)" in result.output
+    assert rows(data_copy)[-1]["source_id"] == NEW_SOURCE
+    assert f"source {NEW_SOURCE} (existing, same URL)" in result.output
     assert len(rows(data_copy, SOURCES)) == sources
     assert "not a calendar year" in result.output
 
@@ -93,12 +111,12 @@ def test_a_revision_is_a_new_row_and_the_earlier_vintage_stays(data_copy):
     result = add(data_copy, *REVISION)
     assert result.exit_code == 0, result.output
     assert "revises OBS0368 (published 2025-01-06): 13.17 -> 13.2" in result.output
-    assert "2024: 13.17 (OBS0368) -> 13.2 (OBS0476)" in result.output
+    assert f"2024: 13.17 (OBS0368) -> 13.2 ({NEW_OBS})" in result.output
     assert rows(data_copy, SOURCES) == rows(Path(__file__).parents[1] / "data", SOURCES)
     ds = load_dataset(data_copy)
     assert ds.series("de_share", "VN", method="GSO", as_of="2026-02").values[2024] == 13.17
     assert ds.series("de_share", "VN", method="GSO", as_of="2026-03").values[2024] == 13.2
-    assert {"OBS0368", "OBS0476"} <= set(ds.observations["obs_id"])
+    assert {"OBS0368", NEW_OBS} <= set(ds.observations["obs_id"])
     assert_checksums_match(data_copy)
 
 
@@ -191,9 +209,9 @@ def test_from_file_adds_every_row(data_copy, tmp_path):
     result = add(data_copy, "--from-file", str(batch))
     assert result.exit_code == 0, result.output
     new = rows(data_copy)[-3:]
-    assert [r["obs_id"] for r in new] == ["OBS0476", "OBS0477", "OBS0478"]
+    assert [r["obs_id"] for r in new] == [NEW_OBS, SECOND_OBS, THIRD_OBS]
     assert_checksums_match(data_copy)
-    assert "latest period: 2025 = 14.02 (OBS0379) -> 2026 = 14.5 (OBS0477)" in result.output
+    assert f"latest period: 2025 = 14.02 (OBS0379) -> 2026 = 14.5 ({SECOND_OBS})" in result.output
 
 
 def test_from_file_with_one_bad_row_writes_nothing(data_copy, tmp_path):
@@ -227,7 +245,7 @@ def test_diff_lists_added_and_revised_figures(data_copy, tmp_path):
     assert add(data_copy, *REVISION).exit_code == 0
     diff = diff_since(load_dataset(data_copy), "2026-02")
     changes = dict(zip(diff.changed["id"], diff.changed["change"].str.strip(), strict=True))
-    assert changes == {"OBS0476": "new", "OBS0477": "revises OBS0368: 13.17 -> 13.2"}
+    assert changes == {NEW_OBS: "new", SECOND_OBS: "revises OBS0368: 13.17 -> 13.2"}
     ds = load_dataset(data_copy)
     undated = ds.observations[ds.observations["published"].fillna("") == ""]
     undated = undated[undated["source_id"].map(_source_dates(data_copy)).fillna("") == ""]
