@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import AS_OF
 from scipy import stats
 
 from dxecon import folders
@@ -144,7 +145,7 @@ def test_the_measures_file_is_checked(tmp_path):
 def baseline(dataset):
     from dxecon.scenarios import run_scenario
 
-    return run_scenario("baseline", n_paths=400, dataset=dataset)
+    return run_scenario("baseline", as_of=AS_OF, n_paths=400, dataset=dataset)
 
 
 def test_a_share_row_carries_the_other_measure_and_the_boundary_readings(baseline, dataset):
