@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -1290,22 +1290,8 @@ def calibrate_diffusion(
         ["left out", "one year: level only", "estimates the speed"],
         default="other measure (never mixed)",
     )
-    return DiffusionCalibration(
-        table=table,
-        panel=panel.drop(columns=["group"]),
-        by_series=by_series,
-        grid=grid,
-        ceiling_prior=ceiling_prior,
-        speed_prior=speed_prior,
-        speed_from_data=speed_from_data,
-        measure=measure,
-        tau_prior=tau_prior,
-        tau_from_data=tau_from_data,
-        noise=noise,
-        noise_prior=noise_prior,
-        revisions=revisions,
-        as_of=calibration.as_of,
-        notes=tuple(notes),
+    return replace(
+        calibration, table=table, panel=panel.drop(columns=["group"]), notes=tuple(notes)
     )
 
 

@@ -250,8 +250,8 @@ def simulate(
             ""
             if diffusion is None
             else f"whole-economy ceilings drawn over {diffusion.ceiling.min():.1f}-"
-            f"{diffusion.ceiling.max():.1f}% of GRDP, speeds {diffusion.speed.min():.3f}-"
-            f"{diffusion.speed.max():.3f}/yr"
+            f"{diffusion.ceiling.max():.1f}% of GRDP, speeds from {diffusion.speed.min():.3f} "
+            f"to {diffusion.speed.max():.3f}/yr, with yearly noise"
         ),
     )
 
