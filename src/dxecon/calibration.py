@@ -1046,15 +1046,19 @@ def calibrate_diffusion(
             "df_resid",
         ],
     )
-    speed_from_data = bool(
-        len(grid) and (grid["df_resid"] > 0).all() and np.isfinite(grid["std_error"]).all()
-    )
     tau_from_data = bool(spread_identified and not tau_failed and len(grid))
-    if tau_failed:
+    if tau_failed:  # one model on every ceiling: the pooled OLS speeds, tau from the prior
+        ols = [fit_logistic_speed(data, ceiling=float(c)) for c in grid["ceiling"]]
+        grid["speed"] = [f.speed for f in ols]
+        grid["std_error"] = [f.std_error for f in ols]
+        grid["tau"] = grid["tau_std_error"] = np.nan
         notes.append(
             f"the mixed model of {measure}'s provinces could not be fitted on every ceiling: "
             "the spread of speeds falls back to its prior"
         )
+    speed_from_data = bool(
+        len(grid) and (grid["df_resid"] > 0).all() and np.isfinite(grid["std_error"]).all()
+    )
     # Profile likelihood of the ceiling over the feasible range (highest value..high).
     profile_compatible = None
     if speed_from_data:
