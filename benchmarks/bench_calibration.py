@@ -34,6 +34,9 @@ def main() -> None:
     timed("calibrate_diffusion (as of 2021-01)", lambda: calibrate_diffusion(ds, as_of="2021-01"))
     timed("draw 10,000 paths", lambda: calibration.draw(np.random.default_rng(0), 10_000))
     timed("observed_pace", lambda: observed_pace(ds))
+    from dxecon.calibration_realtime import realtime_coverage
+
+    timed("realtime_coverage (every vintage)", lambda: realtime_coverage(ds))
     specs = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["series"]
     entries = entries_from_params(ds, specs, as_of="2026-10")
     timed(

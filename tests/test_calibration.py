@@ -1,5 +1,6 @@
-"""Diffusion calibration (issue 12): known speed recovered on synthetic data, the table on
-the shipped data, priors where the data are silent, parameter draws, "what it takes"."""
+"""Diffusion calibration (issues 12 and 20): known speed, spread and noise recovered on
+synthetic data, the table on the shipped data, priors where the data are silent, one measure
+at a time, parameter draws, the real-time check, "what it takes"."""
 
 from __future__ import annotations
 
@@ -14,14 +15,20 @@ from dxecon.calibration import (
     Prior,
     calibrate_diffusion,
     diffusion_panel,
+    estimate_noise,
     fit_logistic_speed,
+    fit_speed_spread,
+    logit_noise_paths,
     nominal_growth,
     observed_pace,
     real_growth,
     required_growth,
     required_pace,
+    revision_errors,
 )
+from dxecon.calibration_realtime import realtime_coverage
 from dxecon.data import load_dataset
+from dxecon.forecast.coverage import TOO_FEW
 
 
 def synthetic_panel(seed: int, *, speed=0.15, ceiling=60.0, noise=0.05) -> pd.DataFrame:
@@ -86,37 +93,79 @@ def test_calibration_table_on_shipped_data(calibration):
     table = calibration.to_frame()
     assert list(table.columns) == [
         "parameter",
+        "measure",
         "estimate",
         "std_error",
+        "tau",
+        "noise",
         "evidence",
+        "points",
+        "df",
         "decided_by",
         "source",
     ]
-    assert table.notna().all().all()
-    speed, ceiling = table.iloc[0], table.iloc[1]
+    # every cell is filled but a standard error a stated prior does not have
+    assert table.drop(columns="std_error").notna().all().all()
+    assert (table["measure"] == "GSO").all()
+    speed, tau, noise, revision, ceiling = (table.iloc[i] for i in range(5))
     assert speed["decided_by"] == "data" and ceiling["decided_by"] == "prior"
     # GSO's national path 12.66 (2020) -> 14.02 (2025): a slow logistic speed, far below
-    # the 0.10 the scenarios typed in, and estimated with a real standard error
+    # the 0.10 the scenarios once typed in, and estimated with a real standard error
     assert 0.0 < speed["estimate"] < 0.05 and 0 < speed["std_error"] < speed["estimate"]
+    assert (speed["points"], speed["df"]) == (6, 4)
     assert "VN GSO 2020-2025 (6 points)" in speed["evidence"]
-    assert "VN MIC" in speed["evidence"] and "not pooled" in speed["evidence"]
+    # MIC's series are named, never used: another measure
+    assert "VN MIC 2021-2024" in speed["evidence"] and "never mixed" in speed["evidence"]
+    # no province has two GSO figures on one boundary: tau is the stated prior's,
+    # a multiple of GSO's own national speed (never MIC's spread)
+    assert tau["decided_by"] == "prior" and math.isnan(tau["std_error"])
+    ratio = calibration.tau_prior.ratio_to_speed
+    assert tau["estimate"] == pytest.approx(ratio * abs(speed["estimate"]))
+    assert (table["tau"] == tau["estimate"]).all()
+    # the yearly noise: five changes of one national series, one drift: four df
+    assert noise["decided_by"] == "data" and (noise["points"], noise["df"]) == (5, 4)
+    assert (table["noise"] == noise["estimate"]).all()
+    # revision error: first releases against the figures chosen now (VN 2020-2023)
+    first_vs_now = np.log([12.66 / 12.66, 12.88 / 12.87, 12.86 / 12.83, 12.33 / 12.87])
+    assert revision["estimate"] == pytest.approx(np.sqrt(np.mean(first_vs_now**2)))
+    assert revision["points"] == 4 and revision["decided_by"] == "data"
     assert "cannot pin" in ceiling["evidence"]
     assert "OBS0442" in ceiling["evidence"]  # the prior's low end, from the data
     text = calibration.summary()
     assert "decided by data" in text and "decided by prior" in text
+    assert "standard error none" in text and "nan" not in text.lower()
     assert "OBS0440" not in text  # marked duplicate_of OBS0439 in the data: never used
 
 
+def test_each_measure_is_calibrated_on_its_own_figures(dataset, calibration):
+    mic = calibrate_diffusion(dataset, measure="MIC")
+    assert mic.measure == "MIC" and (mic.to_frame()["measure"] == "MIC").all()
+    assert set(mic.by_series["method"]) == {"MIC"}
+    assert set(calibration.by_series["method"]) == {"GSO"}
+    # each ceiling prior starts at the highest share reached on its own measure
+    gso_high = dataset.observations.query("indicator == 'de_share' and method == 'GSO'")
+    mic_high = dataset.observations.query("indicator == 'de_share' and method == 'MIC'")
+    assert calibration.ceiling_prior.low == pytest.approx(gso_high["value"].max())
+    assert mic.ceiling_prior.low == pytest.approx(mic_high["value"].max())
+    assert set(mic.revisions["method"]) <= {"MIC"}
+    assert set(calibration.revisions["method"]) == {"GSO"}
+
+
 def test_draws_per_path_are_reproducible_and_inside_the_prior(calibration):
-    a = calibration.draw(np.random.default_rng(3), 5000)
-    b = calibration.draw(np.random.default_rng(3), 5000)
-    assert np.array_equal(a["speed"], b["speed"]) and a["speed"].shape == (5000,)
+    from scipy.stats import t
+
+    a = calibration.draw(np.random.default_rng(3), 20000)
+    b = calibration.draw(np.random.default_rng(3), 20000)
+    assert np.array_equal(a["speed"], b["speed"]) and a["speed"].shape == (20000,)
     prior = calibration.ceiling_prior
     assert a["ceiling"].min() >= prior.low and a["ceiling"].max() <= prior.high
-    assert (a["speed"] >= 0).all()
     speed = calibration.to_frame().iloc[0]
-    # the spread of the draws is the estimation error plus the ceiling's effect
-    assert speed["std_error"] <= a["speed"].std() <= 1.5 * speed["std_error"]
+    # centred on the estimate (interpolated over the ceiling prior) ...
+    assert np.median(a["speed"]) == pytest.approx(speed["estimate"], abs=0.05 * speed["std_error"])
+    # ... with Student's t spread (4 residual df: the standard error is itself estimated)
+    iqr = np.subtract(*np.percentile(a["speed"], [75, 25]))
+    t_iqr = 2 * t.ppf(0.75, speed["df"]) * speed["std_error"]
+    assert iqr == pytest.approx(t_iqr, rel=0.1)
 
 
 def test_prior_decides_when_nothing_was_published(dataset):
@@ -145,9 +194,142 @@ def test_new_provincial_series_are_used_by_geography(data_copy):
     assert "BN2025 GSO 2024-2025 (2 points)" in result.to_frame().iloc[0]["evidence"]
 
 
+def spread_panel(seed: int, *, speed=0.05, tau=0.03, noise=0.02, ceiling=60.0) -> pd.DataFrame:
+    """Ten provinces, eight years each, own levels and own speeds k_m + u_g around k_m."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for g in range(10):
+        intercept, deviation = rng.normal(-1.5, 0.4), rng.normal(0.0, tau)
+        for year in range(2015, 2023):
+            z = intercept + (speed + deviation) * (year - 2018) + noise * rng.standard_normal()
+            rows.append({"group": f"P{g}", "year": year, "value": ceiling / (1 + math.exp(-z))})
+    return pd.DataFrame(rows)
+
+
+def test_known_speed_and_spread_are_recovered_within_their_standard_errors():
+    fit = fit_speed_spread(spread_panel(11), ceiling=60.0)
+    assert fit.n_groups == 10 and fit.n_points == 80 and fit.converged
+    assert abs(fit.speed - 0.05) <= fit.std_error
+    assert abs(fit.tau - 0.03) <= fit.tau_std_error
+    # the standard errors are honest: +-1 SE covers about 68% of estimates
+    speed_hits, tau_hits = [], []
+    for seed in range(60):
+        fit = fit_speed_spread(spread_panel(seed), ceiling=60.0)
+        speed_hits.append(abs(fit.speed - 0.05) <= fit.std_error)
+        tau_hits.append(abs(fit.tau - 0.03) <= fit.tau_std_error)
+    assert 0.5 <= np.mean(speed_hits) <= 0.85 and 0.5 <= np.mean(tau_hits) <= 0.85
+    # one series with two years or more: no spread to estimate
+    assert fit_speed_spread(synthetic_panel(0).query("group == 'A'"), ceiling=60.0) is None
+
+
+def walk_panel(seed: int, sigma=0.03) -> pd.DataFrame:
+    """Three random walks with their own drifts; one misses every third year."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for g, drift in (("A", 0.02), ("B", 0.05), ("C", -0.01)):
+        years = [y for y in range(2000, 2041) if not (g == "B" and y % 3 == 0)]  # gaps
+        z = -1.0 + np.cumsum(drift + sigma * rng.standard_normal(41))
+        rows += [{"group": g, "year": y, "value": 50 / (1 + math.exp(-z[y - 2000]))} for y in years]
+    return pd.DataFrame(rows)
+
+
+def test_known_noise_is_recovered_from_random_walks_with_gaps():
+    fits = [estimate_noise(walk_panel(seed), ceiling=50.0) for seed in range(200)]
+    assert fits[0].n_series == 3 and fits[0].df == fits[0].n_changes - 3
+    # unbiased for the variance (a change over g years carries g shocks) ...
+    assert np.mean([f.sd**2 for f in fits]) == pytest.approx(0.03**2, rel=0.03)
+    # ... and +-1 standard error covers about 68% of the estimates
+    assert 0.58 <= np.mean([abs(f.sd - 0.03) <= f.std_error for f in fits]) <= 0.78
+    # a series of two years has one change and no degree of freedom
+    two = pd.DataFrame({"group": ["A", "A"], "year": [2020, 2021], "value": [10.0, 11.0]})
+    assert estimate_noise(two, ceiling=50.0) is None
+
+
+def test_noise_paths_accumulate_as_a_random_walk():
+    sd = np.full(200000, 0.03)
+    walk = logit_noise_paths(np.random.default_rng(2), sd, 5)
+    np.testing.assert_allclose(walk.var(axis=0), 0.03**2 * np.arange(1, 6), rtol=0.02)
+
+
+def test_spread_is_estimated_once_two_provinces_have_two_figures(data_copy):
+    # Two provinces with a second GSO figure on their own boundary: the mixed model takes
+    # over from the prior (and the national series still counts as one series).
+    replace_in(
+        data_copy / "observations.csv",
+        "OBS0442,de_share,BN2025,total,2025,46.30",
+        "OBS9001,de_share,BN2025,total,2023,40.10,pct,current,E,GSO,2026-01,D4,test row,\n"
+        "OBS9002,de_share,BN2025,total,2024,44.10,pct,current,E,GSO,2026-01,D4,test row,\n"
+        "OBS9003,de_share,HN,total,2023,16.20,pct,current,E,GSO,2026-01,D4,test row,\n"
+        "OBS9004,de_share,HN,total,2024,16.90,pct,current,E,GSO,2026-01,D4,test row,\n"
+        "OBS0442,de_share,BN2025,total,2025,46.30",
+    )
+    result = calibrate_diffusion(load_dataset(data_copy))
+    tau = result.to_frame().iloc[1]
+    assert result.tau_from_data and tau["decided_by"] == "data"
+    assert "2 provinces" in tau["evidence"] and tau["source"].startswith("estimated")
+    assert "mixed model" in result.to_frame().iloc[0]["evidence"]
+    assert np.isfinite(result.grid["tau"]).all()
+
+
+def test_revisions_compare_figures_of_one_geography_code_only(dataset):
+    frame = revision_errors(dataset, measure="GSO")
+    assert set(frame["geo"]) == {"VN"}  # HP (2022) and HP2025 (2025) never meet
+    assert (frame["first_obs"] != frame["chosen_obs"]).all()
+    assert list(frame["year"]) == [2020, 2021, 2022, 2023]
+    # as of 2024-07, the selection then chose the dated Dec-2023 figure for 2022
+    early = revision_errors(dataset, measure="GSO", as_of="2024-07")
+    assert early.set_index("year").at[2022, "chosen_obs"] == "OBS0336"
+
+
 def test_prior_needs_a_source():
     with pytest.raises(ValueError, match="source"):
         Prior(low=0.0, high=1.0, source=" ")
+
+
+# -- real-time check -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def realtime(dataset):
+    return realtime_coverage(dataset, as_of="2026-12")
+
+
+def test_realtime_check_forecasts_every_later_outturn(realtime, dataset):
+    forecasts, vintages = realtime.forecasts, realtime.vintages.set_index("as_of")
+    # January and July from 2023; GSO's national series shows two years from the Dec-2023
+    # release: 2024-01 forecasts 2023-2025 (3), 2024-07 2024-2025 (2), 2025-01 and 2025-07
+    # 2025 (1 each); from 2026-01 no later year is published yet
+    assert len(forecasts) == 7
+    assert list(forecasts.groupby("as_of").size()) == [3, 2, 1, 1]
+    assert vintages.at["2023-07", "status"].startswith("fewer than two")
+    assert vintages.at["2026-07", "status"] == "no later figure published yet"
+    now = dataset.series("de_share", "VN", method="GSO", as_of="2026-12").values
+    assert (forecasts["outturn"].to_numpy() == now.loc[forecasts["year"]].to_numpy()).all()
+    assert (forecasts["h"] == forecasts["year"] - forecasts["last_year"]).all()
+    assert (forecasts["lower_80"] <= forecasts["lower_50"]).all()
+    assert (forecasts["lower_50"] <= forecasts["median"]).all()
+    assert (forecasts["median"] <= forecasts["upper_50"]).all()
+    assert (forecasts["upper_50"] <= forecasts["upper_80"]).all()
+    # as of 2025-01 the shipped engine's 80% interval for 2025 was 13.23-13.32 against an
+    # outturn of 14.02: the predictive interval now carries noise, revision error and the
+    # speed's own uncertainty, and is several times wider
+    row = forecasts[forecasts["as_of"] == "2025-01"].iloc[0]
+    assert (row["last_value"], row["year"], row["outturn"]) == (13.17, 2025, 14.02)
+    assert row["upper_80"] - row["lower_80"] > 5 * (13.32 - 13.23)
+    assert row["lower_80"] < 13.23 and row["upper_80"] > 13.32
+    assert 0.5 < row["pit"] <= 1.0  # the outturn sat in the upper half
+
+
+def test_realtime_coverage_says_too_few_and_lists_the_cases(realtime):
+    coverage = realtime.coverage
+    assert set(coverage["level"]) == {50, 80, 95}
+    assert (coverage["coverage"] == TOO_FEW).all()  # 7 forecasts < min_forecasts
+    row = coverage[(coverage["level"] == 80) & (coverage["forecasts_from"] == "all vintages")].iloc[
+        0
+    ]
+    assert row["forecasts"] == 7 and row["inside"] == realtime.forecasts["inside_80"].sum()
+    assert row["cases"].count("as of") == 7 and "2025-01, VN 2025 (h=1): 14.02" in row["cases"]
+    data_only = coverage[coverage["forecasts_from"] == "speed estimated from data"]
+    assert (data_only["forecasts"] == 4).all()
+    assert TOO_FEW in realtime.summary() and "nan" not in realtime.summary().lower()
 
 
 # -- "what it takes" -------------------------------------------------------------------------

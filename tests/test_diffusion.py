@@ -1,13 +1,20 @@
-"""Scenarios whose diffusion is drawn from the calibration; the interval breakdown; what
+"""Scenarios whose diffusion is drawn from the calibration: one measure at a time, partial
+pooling, yearly noise, a centred start, the horizon variance; the interval breakdown; what
 it takes; starts on a predecessor boundary."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import AS_OF
 
-from dxecon.calibration import calibrate_diffusion, observed_pace, real_growth
+from dxecon.calibration import (
+    calibrate_diffusion,
+    logit_noise_paths,
+    observed_pace,
+    real_growth,
+)
 from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.scenarios import (
     load_scenario,
@@ -16,7 +23,7 @@ from dxecon.scenarios import (
     scenario_from_dict,
     simulate,
 )
-from dxecon.scenarios.diffusion import SOURCES, diffusion_draws, start_candidates
+from dxecon.scenarios.diffusion import SOURCES, diffusion_draws
 from dxecon.scenarios.uncertainty import (
     breakdown_text,
     interval_breakdown,
@@ -51,30 +58,39 @@ def test_shipped_scenarios_type_no_speed_or_ceiling():
                 assert sector.intensity.speed is None and sector.intensity.ceiling is None
 
 
-def test_whole_economy_share_is_the_drawn_logistic_when_weights_stay_fixed(baseline):
-    """Sector ceilings scaled by C/D0: the weighted sum is exactly C/(1+(C/D0-1)e^-kt)."""
-    data = baseline.model_dump()
+def fixed_weights(scenario, **diffusion) -> object:
+    """The scenario with equal sector growth (weights do not move) and no other shocks."""
+    data = scenario.model_dump()
     for sector in data["sectors"].values():
-        sector["growth"] = {"mean": 5.0, "sd": 0.0}  # equal growth: weights do not move
+        sector["growth"] = {"mean": 5.0, "sd": 0.0}
     data["employment"]["growth"]["sd"] = 0.0
     data["deflator"]["sd"] = 0.0
+    data["diffusion"] = {"source": "test", **diffusion}
+    return scenario_from_dict(data)
+
+
+def test_whole_economy_share_is_the_drawn_logistic_when_weights_stay_fixed(dataset, baseline):
+    """Sector ceilings scaled by C/D0: logit(D/C) = logit(m D0/C) + X exactly, X the drawn
+    clock (speed, ambiguous year, yearly noise)."""
     ceiling, speed = 60.0, 0.3
-    data["diffusion"] = {
-        "speed": speed,
-        "ceiling": ceiling,
-        "start_uncertainty": False,
-        "source": "test",
-    }
-    scenario = scenario_from_dict(data)
+    scenario = fixed_weights(baseline, speed=speed, ceiling=ceiling)
     d0 = start_share(scenario)
     assert (
         max(s.intensity.start for s in scenario.sectors.values() if s.intensity) * (ceiling / d0)
         < 100
     ), "no sector ceiling capped: the identity is exact"
-    sim = simulate(scenario, paths=5)
+    draws = diffusion_draws(scenario, dataset, 50, start_share=d0)
+    sim = simulate(scenario, paths=50, diffusion=draws)
     steps = sim.years - scenario.base_year
-    expected = ceiling / (1 + (ceiling / d0 - 1) * np.exp(-speed * steps))
-    np.testing.assert_allclose(sim.de_share, np.broadcast_to(expected, sim.de_share.shape))
+    start = draws.start_scale[:, None] * d0
+    expected = ceiling / (1 + (ceiling / start - 1) * np.exp(-draws.clock(steps)))
+    np.testing.assert_allclose(sim.de_share, expected)
+    # the clock: the extra year at the observed pace, the policy's rate, the noise
+    clock = draws.shift_logit[:, None] + speed * steps[None, :] + draws.logit_noise
+    np.testing.assert_allclose(draws.clock(steps), clock)
+    assert np.ptp(draws.logit_noise[:, -1]) > 0  # yearly noise on every path
+    quiet = diffusion_draws(scenario, dataset, 5, start_share=d0, sources=("parameters",))
+    np.testing.assert_allclose(quiet.clock(steps), np.outer(np.ones(5), speed * steps))
 
 
 def test_fixed_ceiling_below_the_start_is_a_clear_error(dataset, baseline):
@@ -87,20 +103,35 @@ def test_fixed_ceiling_below_the_start_is_a_clear_error(dataset, baseline):
 
 
 def test_baseline_draws_come_from_the_calibration(dataset, baseline, calibration):
+    n = 20000
     draws = diffusion_draws(
-        baseline, dataset, 4000, start_share=start_share(baseline), calibration=calibration
+        baseline, dataset, n, start_share=start_share(baseline), calibration=calibration
     )
     prior = calibration.ceiling_prior
     assert (draws.ceiling >= prior.low).all() and (draws.ceiling <= prior.high).all()
+    assert draws.measure == "GSO" and (draws.table["measure"] == "GSO").all()
     estimate = calibration.to_frame().iloc[0]
     assert estimate["decided_by"] == "data"
-    # the mean draw is the estimate (interpolated over the ceiling prior), its spread the se
-    assert draws.speed.mean() == pytest.approx(estimate["estimate"], abs=estimate["std_error"])
-    assert draws.speed.std() == pytest.approx(estimate["std_error"], rel=0.5)
-    factors = start_candidates(dataset, baseline.geo, as_of=baseline.as_of)["factor"]
-    assert draws.start_scale.min() >= min(factors.min(), 1.0) - 1e-12
-    assert draws.start_scale.max() <= max(factors.max(), 1.0) + 1e-12
+    # the national speed is centred on the estimate (interpolated over the ceiling prior)
+    assert np.median(draws.national_speed) == pytest.approx(
+        estimate["estimate"], abs=0.05 * estimate["std_error"]
+    )
+    # partial pooling: the city's speed is k_m + u, u ~ N(0, tau(C)^2), not k_m alone
+    deviation = draws.speed - draws.national_speed
+    tau = calibration.spread_at(draws.ceiling)
+    assert np.std(deviation / tau) == pytest.approx(1.0, abs=0.02)
+    assert np.std(draws.speed) > 2 * np.std(draws.national_speed)
+    # the start is centred on the published figure: half the paths below it, half above
+    below = np.mean(draws.start_scale < 1)
+    assert below == pytest.approx(0.5, abs=3 * 0.5 / np.sqrt(n))
+    assert np.median(draws.start_scale) == pytest.approx(1.0, abs=1e-3)
     assert set(np.unique(draws.start_shift)) == {0.0, 1.0}  # the start's year is ambiguous
+    # the ambiguous year runs at the observed pace k_m (plus its shock), not at k_m + u
+    shifted = draws.start_shift == 1
+    shock = (draws.shift_logit - draws.national_speed)[shifted] / draws.noise_sd[shifted]
+    assert np.mean(shock) == pytest.approx(0.0, abs=0.05)
+    assert np.std(shock) == pytest.approx(1.0, abs=0.03)
+    assert (draws.shift_logit[~shifted] == 0).all()
     off = diffusion_draws(
         baseline,
         dataset,
@@ -111,6 +142,63 @@ def test_baseline_draws_come_from_the_calibration(dataset, baseline, calibration
     )
     assert np.ptp(off.speed) == 0 and np.ptp(off.ceiling) == 0
     assert (off.start_scale == 1).all() and (off.start_shift == 0).all()
+    assert (off.logit_noise == 0).all() and (off.shift_logit == 0).all()
+
+
+def test_logit_variance_grows_as_the_formula_says(calibration):
+    """Var(z_h) = Var(a) + h^2 (Var(k_m) + tau^2) + h E[sigma^2], each estimated scale
+    inflated by nu / (nu - 2) for its degrees of freedom (here ten each)."""
+    from dataclasses import replace
+
+    nu, ceiling, start, n = 10, 60.0, 22.28, 200000
+    noise, rho = calibration.noise, calibration.revision_sd
+    cal = replace(
+        calibration,
+        grid=calibration.grid.assign(df_resid=nu),
+        noise=replace(noise, df=nu),
+        revisions=pd.DataFrame({"log_revision": np.full(nu, rho)}),
+    )
+    rng = np.random.default_rng(8)
+    draws = cal.predictive_draw(rng, n, start=start, ceiling=ceiling)
+    horizons = np.arange(1, 6)
+    walk = logit_noise_paths(rng, draws.noise_sd, len(horizons))
+    z = draws.start_logit[:, None] + draws.speed[:, None] * horizons + walk
+    inflate = nu / (nu - 2)
+    se = float(cal._grid("std_error", ceiling))
+    tau = float(cal.spread_at(ceiling))
+    var_a = (ceiling / (ceiling - start)) ** 2 * rho**2 * inflate
+    expected = var_a + horizons**2 * (se**2 * inflate + tau**2) + horizons * noise.sd**2 * inflate
+    np.testing.assert_allclose(z.var(axis=0), expected, rtol=0.03)
+    # the median start is the published figure: the start error has median zero
+    share0 = ceiling / (1 + np.exp(-draws.start_logit))
+    assert np.median(share0) == pytest.approx(start, rel=1e-3)
+
+
+def test_a_speed_from_another_measure_is_refused(dataset, baseline, calibration):
+    data = baseline.model_dump()
+    data["diffusion"] = {
+        "speed": "fastest_province",
+        "speed_measure": "MIC",
+        "source": "test: Ho Chi Minh City's MIC speed applied to the city's GSO level",
+    }
+    mixed = scenario_from_dict(data)
+    with pytest.raises(ParamsError) as info:
+        diffusion_draws(mixed, dataset, 10, start_share=start_share(mixed), calibration=calibration)
+    error = info.value
+    assert error.file == "params/scenarios/baseline.yaml" and error.field == "diffusion.speed"
+    assert "MIC's measure" in str(error) and "GSO's" in str(error)
+    assert "conversion" in str(error) and "OBS0441" in str(error)
+    # a calibration of another measure is refused too: speed, ceiling, noise all MIC's
+    mic = calibrate_diffusion(dataset, as_of=baseline.as_of, measure="MIC")
+    with pytest.raises(ParamsError) as info:
+        diffusion_draws(baseline, dataset, 10, start_share=start_share(baseline), calibration=mic)
+    assert info.value.field == "diffusion.speed"
+    assert "MIC's measure" in str(info.value) and "GSO's" in str(info.value)
+    # on GSO's own measure no province has two figures: said, not borrowed from MIC
+    data["diffusion"] = {"speed": "fastest_province", "source": "test"}
+    own = scenario_from_dict(data)
+    with pytest.raises(ParamsError, match="no province has two GSO figures"):
+        diffusion_draws(own, dataset, 10, start_share=start_share(own), calibration=calibration)
 
 
 def test_policies_are_stated_evidence_not_chosen_numbers(dataset, calibration):
@@ -123,9 +211,23 @@ def test_policies_are_stated_evidence_not_chosen_numbers(dataset, calibration):
         calibration=calibration,
         sources=(),
     )
-    kinds = dataset.codes["geographies"].set_index("code")["kind"]
-    provinces = calibration.by_series[calibration.by_series["geo"].map(kinds) == "province"]
-    assert draws.central_speed == pytest.approx(provinces["speed"].max())
+    # Ho Chi Minh City's MIC rate over 2022-2023 less MIC's national rate over the same
+    # years, at MIC's central ceiling, added to GSO's national rate: computed by hand
+    mic_ceiling = (56.83 + 100) / 2  # MIC's prior: its highest share (Bac Ninh 2022) to 100
+
+    def rate(a, b):
+        return np.log(b / (mic_ceiling - b)) - np.log(a / (mic_ceiling - a))
+
+    excess = rate(18.66, 21.5) - rate(14.26, 16.5)
+    gso = float(calibration.speed_at(calibration.ceiling_prior.mean))
+    assert draws.central_speed == pytest.approx(gso + excess)
+    assert draws.speed == pytest.approx(np.full(50, gso + excess))
+    table = draws.table.set_index("parameter")
+    assert "GSO (converted from MIC, additive)" in set(table["measure"])
+    conversion = table.loc["conversion: excess rate (additive)"]
+    assert conversion["central"] == pytest.approx(excess)
+    assert conversion["measure"] == "MIC -> GSO"
+    assert any("converted from MIC" in note for note in draws.notes)
 
     lagging = resolve_start(load_scenario("lagging", as_of=AS_OF), dataset)[0]
     d0 = start_share(lagging)

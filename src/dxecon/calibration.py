@@ -1,22 +1,47 @@
 r"""Diffusion of the digital-economy share estimated from ``data/``, and "what it takes".
 
 The scenario engine moves digital intensity along a logistic curve towards a ceiling
-(:mod:`dxecon.scenarios.engine`). This module estimates that curve's speed from the
-published series instead of typing it in, says where the data cannot pin a parameter
-(then a stated, sourced prior in ``params/calibration.yaml`` decides), and draws parameter
-samples per Monte Carlo path so that estimation error reaches the fan charts.
+(:mod:`dxecon.scenarios.engine`). This module estimates that curve from the published
+series instead of typing it in, one **measure** at a time (GSO's and MIC's measures of the
+digital economy are never mixed, not in levels, speeds, spreads or priors), says where the
+data cannot pin a parameter (then a stated prior in ``params/calibration.yaml`` decides),
+and draws the predictive distribution of a geography's path per Monte Carlo path.
 
 Model (docs/methods.md section 3). For series :math:`g` (one geography measured by one
-method) and year :math:`t`, with ceiling :math:`C`:
+method :math:`m`) and year :math:`t`, with ceiling :math:`C`:
 
 .. math::
-    z_{gt} = \log\frac{s_{gt}}{C - s_{gt}} = a_g + \kappa\,(t - \bar t) + e_{gt},
-    \qquad e_{gt} \sim \text{iid } N(0, \sigma^2),
+    z_{gt} = \log\frac{s_{gt}}{C - s_{gt}} = a_g + k_g\,(t - \bar t) + e_{gt},
+    \qquad k_g = k_m + u_g,\quad u_g \sim N(0, \tau_m^2),
 
-fitted by OLS (statsmodels) with one intercept per series and a common speed
-:math:`\kappa`. Only within-series changes identify :math:`\kappa`, so a series with a
-single year adds nothing to it (it is listed, not used). :math:`s_t = C/(1 + e^{-z_t})` is
-the engine's curve :math:`d_t = C / (1 + (C/d_0 - 1) e^{-\kappa (t-t_0)})`.
+one :math:`k_m` per measure. With fewer than two provinces of two years or more on the
+measure, :math:`\tau_m` is not identified: OLS (statsmodels) with one intercept per series
+and the common speed :math:`k_m` estimates the speed, and :math:`\tau_m` comes from a
+stated prior. With two or more such provinces, a linear mixed model (statsmodels
+``MixedLM``, REML: fixed intercepts per series, a random slope per series) estimates
+:math:`k_m`, its standard error and :math:`\tau_m`. Only within-series changes identify the
+speeds, so a series with a single year adds nothing to them (it is listed, not used).
+:math:`s_t = C/(1 + e^{-z_t})` is the engine's curve.
+
+Forecast of a geography's logit :math:`h` years after its published start figure
+:math:`s_0` (a random walk with drift along the curve):
+
+.. math::
+    z_{h} = \operatorname{logit}(s_0/C) + \tfrac{C}{C - s_0}\varepsilon + h\,(k_m + u)
+        + \sum_{j=1}^{h}\eta_j,\qquad
+    \operatorname{Var}(z_h) = \operatorname{Var}(a) + h^2(\widehat{se}^2 + \tau^2)
+        + h\,\sigma_\eta^2,
+
+with :math:`k_m = \hat k(C) + \widehat{se}(C)\,t_\nu`, :math:`\eta_j \sim N(0,
+\sigma_\eta^2)` (yearly noise, estimated from the changes of the measure's published
+logits) and :math:`\varepsilon \sim N(0, \rho^2)` (the start figure's revision error,
+estimated from the figures of the measure published in several vintages), so the median
+start is the published figure and :math:`\operatorname{Var}(a) = (C/(C - s_0))^2\rho^2`.
+Each estimated scale (:math:`\widehat{se}`, :math:`\sigma_\eta`, :math:`\rho`) is drawn
+from its sampling distribution given its degrees of freedom, which inflates its term by
+:math:`\nu/(\nu - 2)` (:meth:`DiffusionCalibration.predictive_draw`). The national series
+stands for :math:`k_m` (it aggregates the provinces), so its own forecast draws no
+:math:`u`.
 
 The ceiling is checked with a profile likelihood: :math:`\mathrm{LR}(C) = n \log(
 \mathrm{SSR}(C)/\min_C \mathrm{SSR})`; ceilings with :math:`\mathrm{LR} < \chi^2_{1,0.95}`
@@ -29,8 +54,9 @@ Pure helpers for the "what it takes" table: :func:`required_pace`,
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +69,25 @@ from dxecon.params import check_keys, load_yaml
 
 __all__ = [
     "DiffusionCalibration",
+    "NoiseFit",
+    "PredictiveDraws",
     "Prior",
+    "SpeedFit",
+    "SpreadFit",
+    "SpreadPrior",
     "calibrate_diffusion",
     "diffusion_panel",
+    "estimate_noise",
     "fit_logistic_speed",
+    "fit_speed_spread",
+    "logit_noise_paths",
     "nominal_growth",
     "observed_pace",
     "real_growth",
     "required_growth",
     "required_pace",
+    "revision_errors",
+    "start_logit",
 ]
 
 #: 95% point of the chi-square distribution with one degree of freedom.
@@ -59,14 +95,18 @@ CHI2_1_95 = 3.841458820694124
 
 _CALIBRATION_KEYS = (
     "indicator",
-    "pooled_methods",
+    "measure",
     "exclude",
     "ceiling",
     "speed_prior",
+    "tau_prior",
+    "noise_prior",
     "ceiling_grid_points",
     "start_year_ambiguous",
+    "realtime",
 )
 _PRIOR_KEYS = ("distribution", "low", "high", "source")
+_SPREAD_PRIOR_KEYS = ("ratio_to_speed", "source")
 
 
 # -- "what it takes": small pure functions ---------------------------------------------------
@@ -232,6 +272,21 @@ class SpeedFit:
     groups: tuple[str, ...]
 
 
+def _informative(panel: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    counts = panel.groupby("group")["year"].nunique()
+    groups = sorted(counts.index[counts >= 2])
+    return panel[panel["group"].isin(groups)], groups
+
+
+def _logit(values: np.ndarray, ceiling: float) -> np.ndarray:
+    if (values <= 0).any() or (values >= ceiling).any():
+        raise ValueError(
+            f"shares must lie strictly between 0 and the ceiling {ceiling:g}; "
+            f"got {values.min():g}..{values.max():g}"
+        )
+    return np.log(values / (ceiling - values))
+
+
 def fit_logistic_speed(panel: pd.DataFrame, *, ceiling: float) -> SpeedFit | None:
     r"""Pooled OLS of :math:`\log(s/(C-s))` on series intercepts and a common year slope.
 
@@ -251,18 +306,10 @@ def fit_logistic_speed(panel: pd.DataFrame, *, ceiling: float) -> SpeedFit | Non
     """
     from statsmodels.regression.linear_model import OLS
 
-    counts = panel.groupby("group")["year"].nunique()
-    informative = sorted(counts.index[counts >= 2])
-    data = panel[panel["group"].isin(informative)]
+    data, informative = _informative(panel)
     if data.empty:
         return None
-    values = data["value"].to_numpy(dtype=float)
-    if (values <= 0).any() or (values >= ceiling).any():
-        raise ValueError(
-            f"shares must lie strictly between 0 and the ceiling {ceiling:g}; "
-            f"got {values.min():g}..{values.max():g}"
-        )
-    z = np.log(values / (ceiling - values))
+    z = _logit(data["value"].to_numpy(dtype=float), ceiling)
     years = data["year"].to_numpy(dtype=float)
     dummies = (data["group"].to_numpy()[:, None] == np.asarray(informative)[None, :]).astype(float)
     design = np.column_stack([dummies, years - years.mean()])
@@ -280,24 +327,331 @@ def fit_logistic_speed(panel: pd.DataFrame, *, ceiling: float) -> SpeedFit | Non
     )
 
 
+@dataclass(frozen=True)
+class SpreadFit:
+    """Mixed-model fit of the measure's speed and its between-series spread for one ceiling."""
+
+    ceiling: float
+    speed: float
+    std_error: float
+    tau: float
+    tau_std_error: float
+    n_points: int
+    n_groups: int
+    df_resid: int
+    converged: bool
+
+
+def fit_speed_spread(panel: pd.DataFrame, *, ceiling: float) -> SpreadFit | None:
+    r"""Linear mixed model of the logit: series intercepts, a common speed and a random
+    speed deviation per series.
+
+    .. math:: z_{gt} = a_g + (k_m + u_g)(t - \bar t) + e_{gt},\qquad
+        u_g \sim N(0, \tau^2),\ e_{gt} \sim N(0, \sigma_e^2)
+
+    Fitted by REML with statsmodels ``MixedLM`` (fixed intercepts per series, random slope
+    per series). REML rather than a moment estimator: it gives the speed's standard error
+    with :math:`\tau` in it and a standard error of :math:`\tau^2` (from the REML
+    information, :math:`se(\hat\tau) = se(\hat\tau^2)/(2\hat\tau)`), and uses series of
+    unequal length and gaps without weights chosen by hand.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Columns ``group``, ``year``, ``value`` (as :func:`fit_logistic_speed`).
+    ceiling : float
+
+    Returns
+    -------
+    SpreadFit or None
+        None when fewer than two series have two years, or the model cannot be fitted
+        (singular design). ``tau_std_error`` is NaN when :math:`\hat\tau = 0` (the
+        estimate sits on the boundary).
+    """
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
+    data, groups = _informative(panel)
+    if len(groups) < 2:
+        return None
+    z = _logit(data["value"].to_numpy(dtype=float), ceiling)
+    years = data["year"].to_numpy(dtype=float)
+    centred = years - years.mean()
+    labels = data["group"].to_numpy()
+    dummies = (labels[:, None] == np.asarray(groups)[None, :]).astype(float)
+    exog = np.column_stack([dummies, centred])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fit = MixedLM(z, exog, groups=labels, exog_re=centred[:, None]).fit(reml=True)
+        except (np.linalg.LinAlgError, ValueError):
+            return None
+    n_fe = exog.shape[1]
+    tau2 = max(float(np.asarray(fit.cov_re)[0, 0]), 0.0)
+    cov = np.asarray(fit.cov_params())
+    # cov_params' variance block is on the scale of cov_re / scale (statsmodels' psi)
+    tau2_se = float(fit.scale * np.sqrt(cov[n_fe, n_fe])) if cov.shape[0] > n_fe else np.nan
+    tau = float(np.sqrt(tau2))
+    converged = bool(fit.converged) and not any(
+        "converge" in str(w.message).lower() for w in caught
+    )
+    return SpreadFit(
+        ceiling=float(ceiling),
+        speed=float(fit.fe_params[-1]),
+        std_error=float(fit.bse_fe[-1]),
+        tau=tau,
+        tau_std_error=tau2_se / (2 * tau) if tau > 0 else float("nan"),
+        n_points=len(z),
+        n_groups=len(groups),
+        df_resid=len(z) - n_fe,
+        converged=converged,
+    )
+
+
+@dataclass(frozen=True)
+class NoiseFit:
+    """The yearly noise of the logit, estimated from the changes of the published series."""
+
+    sd: float
+    df: int
+    n_changes: int
+    n_series: int
+    ceiling: float
+
+    @property
+    def std_error(self) -> float:
+        """Approximate standard error of the sd, :math:`\\hat\\sigma/\\sqrt{2\\,df}`."""
+        return self.sd / np.sqrt(2.0 * self.df)
+
+
+def estimate_noise(panel: pd.DataFrame, *, ceiling: float) -> NoiseFit | None:
+    r"""Standard deviation of the yearly shocks of the logit, each series a random walk with
+    its own drift.
+
+    For series :math:`g` with consecutive published figures :math:`i` (gaps :math:`\Delta_
+    {gi}` years apart), logit changes :math:`\delta_{gi} = z_{g,i} - z_{g,i-1}` and drift
+    :math:`\bar k_g = \sum_i \delta_{gi} / \sum_i \Delta_{gi}`:
+
+    .. math:: \hat\sigma_\eta^2 = \frac{1}{M - G}\sum_g\sum_i
+        \frac{(\delta_{gi} - \bar k_g\Delta_{gi})^2}{\Delta_{gi}},
+
+    with :math:`M` changes and :math:`G` series (:math:`M - G` degrees of freedom): a change
+    over :math:`\Delta` years sums :math:`\Delta` yearly shocks.
+
+    Returns
+    -------
+    NoiseFit or None
+        None when no degree of freedom is left (fewer than two changes in any series).
+    """
+    data, groups = _informative(panel)
+    total, changes = 0.0, 0
+    for _, rows in data.groupby("group", sort=True):
+        rows = rows.sort_values("year")
+        z = _logit(rows["value"].to_numpy(dtype=float), ceiling)
+        delta = np.diff(z)
+        gap = np.diff(rows["year"].to_numpy(dtype=float))
+        drift = delta.sum() / gap.sum()
+        total += float(((delta - drift * gap) ** 2 / gap).sum())
+        changes += len(delta)
+    df = changes - len(groups)
+    if df < 1:
+        return None
+    return NoiseFit(
+        sd=float(np.sqrt(total / df)),
+        df=df,
+        n_changes=changes,
+        n_series=len(groups),
+        ceiling=float(ceiling),
+    )
+
+
+def logit_noise_paths(rng: np.random.Generator, noise_sd: np.ndarray, steps: int) -> np.ndarray:
+    r"""Cumulative yearly noise of the logit, :math:`W_{pt} = \sum_{j \le t} \eta_{pj}`,
+    :math:`\eta_{pj} \sim N(0, \sigma_p^2)`: shape (paths, steps); its variance at step
+    :math:`h` is :math:`h\sigma_p^2`."""
+    noise_sd = np.asarray(noise_sd, dtype=float)
+    shocks = rng.standard_normal((len(noise_sd), int(steps))) * noise_sd[:, None]
+    return np.cumsum(shocks, axis=1)
+
+
+_REVISION_COLUMNS = [
+    "geo",
+    "method",
+    "year",
+    "first_obs",
+    "first_value",
+    "first_published",
+    "chosen_obs",
+    "chosen_value",
+    "log_revision",
+]
+
+
+def revision_errors(
+    dataset,
+    *,
+    measure: str,
+    indicator: str = "de_share",
+    as_of=None,
+    exclude: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    r"""How much a first release of the measure moved by the figure chosen now: one row per
+    geography and year published in two vintages or more (as visible by ``as_of``).
+
+    :math:`r = \log(\text{first release} / \text{chosen figure})`; the start's revision
+    error is :math:`\rho = \sqrt{\overline{r^2}}` (zero-mean: a published figure is the
+    statistics office's best estimate). A figure is only ever compared with another figure
+    of the same geography code and method: never across a boundary change (HP vs HP2025)
+    or a measure.
+    """
+    exclude = dict(exclude or {})
+    obs = dataset.observations
+    rows = obs[
+        (obs["indicator"] == indicator)
+        & (obs["period_kind"] == "year")
+        & (obs["method"] == measure)
+        & (obs["sector"] == "total")
+    ]
+    out = []
+    for geo in sorted(rows["geo"].unique()):
+        try:
+            cands = dataset.candidates(indicator, geo, method=measure, as_of=as_of)
+        except SeriesSelectionError:
+            continue
+        cands = cands[
+            cands["visible"] & (cands["duplicate_of"] == "") & ~cands["obs_id"].isin(exclude)
+        ]
+        for year, group in cands.groupby("year"):
+            chosen = group[group["chosen"]]
+            if len(group) < 2 or chosen.empty:
+                continue
+            first = group.sort_values(["published_effective", "obs_id"]).iloc[0]
+            best = chosen.iloc[0]
+            out.append(
+                {
+                    "geo": geo,
+                    "method": measure,
+                    "year": int(year),
+                    "first_obs": first["obs_id"],
+                    "first_value": float(first["value"]),
+                    "first_published": str(first["published_effective"])[:10],
+                    "chosen_obs": best["obs_id"],
+                    "chosen_value": float(best["value"]),
+                    "log_revision": float(np.log(first["value"] / best["value"])),
+                }
+            )
+    return pd.DataFrame(out, columns=_REVISION_COLUMNS)
+
+
+# -- priors of the spread and the noise --------------------------------------------------------
+@dataclass(frozen=True)
+class SpreadPrior:
+    r"""A stated prior for the between-province spread of the speed on one measure:
+    :math:`\tau_m = r\,|\hat k_m|`, a multiple of the measure's own national speed (so it
+    never borrows another measure's scale)."""
+
+    ratio_to_speed: float
+    source: str
+
+    def __post_init__(self) -> None:
+        if not self.ratio_to_speed >= 0:
+            raise ValueError(f"ratio_to_speed must be >= 0; got {self.ratio_to_speed}")
+        if not str(self.source).strip():
+            raise ValueError("a prior needs its source")
+
+    def tau(self, speed) -> np.ndarray:
+        return self.ratio_to_speed * np.abs(np.asarray(speed, dtype=float))
+
+
 # -- the calibration -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PredictiveDraws:
+    r"""Per-path draws of one geography's diffusion on one measure (arrays of shape (n,)).
+
+    ``ceiling`` :math:`C_p`; ``national_speed`` :math:`k_{m,p}`, the measure's speed;
+    ``deviation`` :math:`u_p \sim N(0, \tau(C_p)^2)`, the geography's own deviation;
+    ``speed`` :math:`k_{m,p} + u_p`; ``noise_sd`` :math:`\sigma_{\eta,p}` of the yearly
+    logit shocks; ``revision_sd`` :math:`\rho_p`; ``start_logit`` the start's logit
+    :math:`\operatorname{logit}(m_p s_0/C_p)` and ``start_factor`` :math:`m_p`, the factor
+    on the published start (median 1). See :meth:`DiffusionCalibration.predictive_draw`.
+    """
+
+    ceiling: np.ndarray
+    national_speed: np.ndarray
+    deviation: np.ndarray
+    speed: np.ndarray
+    noise_sd: np.ndarray
+    revision_sd: np.ndarray
+    start_logit: np.ndarray
+    start_factor: np.ndarray
+
+
+def _scale_draws(rng: np.random.Generator, estimate: float, df: int, n: int) -> np.ndarray:
+    r"""An estimated standard deviation with ``df`` degrees of freedom, drawn per path
+    from its sampling distribution (Jeffreys prior): :math:`\hat s\sqrt{\nu/\chi^2_\nu}`.
+    With no degree of freedom the estimate itself (the caller says it is not estimated)."""
+    chi2 = rng.chisquare(max(int(df), 1), n)
+    if df < 1:
+        return np.full(n, float(estimate))
+    return float(estimate) * np.sqrt(df / chi2)
+
+
+def start_logit(start: float, ceiling: np.ndarray, error: np.ndarray) -> np.ndarray:
+    r"""The logit of a published start :math:`s_0` relative to the ceiling, off by the
+    delta-method image of a log error :math:`\varepsilon`:
+
+    .. math:: \operatorname{logit}(m s_0 / C) = \operatorname{logit}(s_0/C)
+        + \frac{C}{C - s_0}\,\varepsilon
+
+    (:math:`\log m \approx \varepsilon` for small errors; the start stays between 0 and
+    the ceiling however large the error). :math:`m = 1` where :math:`\varepsilon = 0`, so a
+    zero-median error gives the published figure as the median start."""
+    ceiling = np.asarray(ceiling, dtype=float)
+    return np.log(start / (ceiling - start)) + ceiling / (ceiling - start) * np.asarray(error)
+
+
+_TABLE_COLUMNS = [
+    "parameter",
+    "measure",
+    "estimate",
+    "std_error",
+    "tau",
+    "noise",
+    "evidence",
+    "points",
+    "df",
+    "decided_by",
+    "source",
+]
+
+
 @dataclass(frozen=True, eq=False)
 class DiffusionCalibration:
-    """The estimated diffusion of the digital share, with its evidence and priors.
+    """The estimated diffusion of the digital share on one measure, with evidence and priors.
 
     Attributes
     ----------
     table : pandas.DataFrame
         The calibration table (see :meth:`to_frame`).
     panel : pandas.DataFrame
-        Every figure considered (:func:`diffusion_panel`), with ``pooled`` and ``role``.
+        Every figure considered (:func:`diffusion_panel`), with ``pooled`` (on this
+        measure and used) and ``role``.
     by_series : pandas.DataFrame
-        Speed estimated on each series with two years or more, pooled or not.
+        Speed estimated on each series of the measure with two years or more.
     grid : pandas.DataFrame
-        The pooled speed, its standard error, SSR and likelihood ratio on a ceiling grid.
-    ceiling_prior, speed_prior : Prior
+        On a ceiling grid: the speed, its standard error, :math:`\\tau` (``tau``,
+        ``tau_std_error``), SSR and likelihood ratio.
+    ceiling_prior, speed_prior, noise_prior : Prior
     speed_from_data : bool
-        True when the pooled series estimate the speed (with a standard error).
+        True when the measure's series estimate the speed (with a standard error).
+    measure : str
+        The method every figure, speed, spread, noise and ceiling here comes from.
+    tau_prior : SpreadPrior
+    tau_from_data : bool
+        True when two or more provinces with two years or more estimate :math:`\\tau`.
+    noise : NoiseFit or None
+        The yearly noise estimated from the data (None: the prior decides).
+    revisions : pandas.DataFrame
+        :func:`revision_errors` of the measure: the start's revision error rests on them.
     as_of : str or None
     """
 
@@ -308,22 +662,33 @@ class DiffusionCalibration:
     ceiling_prior: Prior
     speed_prior: Prior
     speed_from_data: bool
+    measure: str
+    tau_prior: SpreadPrior
+    tau_from_data: bool
+    noise: NoiseFit | None
+    noise_prior: Prior
+    revisions: pd.DataFrame
     as_of: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    # -- the table ---------------------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
-        """Columns ``parameter``, ``estimate``, ``std_error``, ``evidence``,
-        ``decided_by`` ('data' or 'prior') and ``source``: one row per parameter."""
+        """One row per parameter: ``parameter``, ``measure``, ``estimate``, ``std_error``
+        (NaN where a stated prior fixes the value), ``tau`` and ``noise`` (the measure's
+        spread of speeds and yearly noise sd, at the prior's central ceiling), ``evidence``,
+        ``points`` and ``df`` (figures or changes used, residual degrees of freedom),
+        ``decided_by`` ('data', 'prior' or 'left out') and ``source``."""
         return self.table.copy()
 
     def summary(self) -> str:
         """The calibration table as plain text, then the notes."""
         vintage = "latest data" if self.as_of is None else f"data published by {self.as_of}"
-        lines = [f"Calibration of the digital-share diffusion ({vintage})"]
+        lines = [f"Calibration of the digital-share diffusion, {self.measure} ({vintage})"]
         for row in self.table.itertuples(index=False):
+            se = "none" if not np.isfinite(row.std_error) else f"{row.std_error:.3g}"
             lines += [
-                f"- {row.parameter}: {row.estimate:.4g} (standard error {row.std_error:.3g});"
-                f" decided by {row.decided_by}",
+                f"- {row.parameter}: {row.estimate:.4g} (standard error {se}; "
+                f"{row.points} points, {row.df} df); decided by {row.decided_by}",
                 f"    evidence: {row.evidence}",
                 f"    source: {row.source}",
             ]
@@ -331,24 +696,137 @@ class DiffusionCalibration:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(index=False, float_format="{:.4g}".format)
+        return self.table.to_html(index=False, na_rep="-", float_format="{:.4g}".format)
+
+    # -- values on the ceiling grid -----------------------------------------------------------
+    @property
+    def noise_sd(self) -> float:
+        """The yearly noise sd of the logit: estimated, or the prior's mean."""
+        return self.noise.sd if self.noise is not None else self.noise_prior.mean
+
+    @property
+    def revision_sd(self) -> float:
+        r""":math:`\rho`, the root-mean-square log revision of a first release (0 when no
+        figure of the measure was published twice: then the start error is left out)."""
+        r = self.revisions["log_revision"].to_numpy(dtype=float)
+        return float(np.sqrt(np.mean(r**2))) if len(r) else 0.0
+
+    def _grid(self, column: str, ceiling) -> np.ndarray:
+        grid = self.grid.sort_values("ceiling")
+        return np.interp(np.asarray(ceiling, dtype=float), grid["ceiling"], grid[column])
+
+    def speed_at(self, ceiling) -> np.ndarray:
+        r""":math:`\hat k_m(C)` interpolated on the grid (the speed prior's mean when the data
+        cannot pin the speed)."""
+        if not self.speed_from_data:
+            return np.full(np.shape(ceiling), self.speed_prior.mean)
+        return self._grid("speed", ceiling)
+
+    def spread_at(self, ceiling) -> np.ndarray:
+        r""":math:`\tau_m(C)`: estimated on the grid, or the stated prior
+        :math:`r\,|\hat k_m(C)|`."""
+        if self.tau_from_data:
+            return self._grid("tau", ceiling)
+        return self.tau_prior.tau(self.speed_at(ceiling))
+
+    # -- draws -------------------------------------------------------------------------------
+    @property
+    def speed_df(self) -> int:
+        """Residual degrees of freedom of the speed's fit (0: not estimated by the data)."""
+        if not self.speed_from_data:
+            return 0
+        return int(self.grid["df_resid"].min())
+
+    def _national(self, rng: np.random.Generator, ceiling: np.ndarray) -> np.ndarray:
+        normal = rng.standard_normal(len(ceiling))
+        scale = _scale_draws(rng, 1.0, self.speed_df, len(ceiling))
+        if not self.speed_from_data:
+            low, high = self.speed_prior.low, self.speed_prior.high
+            return low + (high - low) * _uniform(normal)
+        return self.speed_at(ceiling) + self._grid("std_error", ceiling) * normal * scale
 
     def draw(self, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-        r"""Parameter draws for ``n`` Monte Carlo paths.
+        r"""National-speed draws for ``n`` Monte Carlo paths.
 
         :math:`C \sim` the ceiling prior; then, when the data estimate the speed,
-        :math:`\kappa \mid C \sim N(\hat\kappa(C), \widehat{se}(C))` with both
-        interpolated on the ceiling grid, truncated at 0; otherwise :math:`\kappa \sim`
-        the speed prior. Returns ``{'ceiling': (n,), 'speed': (n,)}``.
+        :math:`k_m \mid C = \hat k(C) + \widehat{se}(C)\,t_\nu` (Student's t with the
+        fit's residual degrees of freedom :math:`\nu`: the standard error is itself
+        estimated), both interpolated on the ceiling grid; otherwise :math:`k_m \sim` the
+        speed prior. Returns ``{'ceiling': (n,), 'speed': (n,)}``: the measure's speed, not
+        a city's (see :meth:`predictive_draw`).
         """
         ceiling = self.ceiling_prior.draw(rng, n)
-        if not self.speed_from_data:
-            return {"ceiling": ceiling, "speed": self.speed_prior.draw(rng, n)}
-        grid = self.grid.sort_values("ceiling")
-        center = np.interp(ceiling, grid["ceiling"], grid["speed"])
-        scale = np.interp(ceiling, grid["ceiling"], grid["std_error"])
-        speed = np.maximum(center + scale * rng.standard_normal(n), 0.0)
-        return {"ceiling": ceiling, "speed": speed}
+        return {"ceiling": ceiling, "speed": self._national(rng, ceiling)}
+
+    def predictive_draw(
+        self,
+        rng: np.random.Generator,
+        n: int,
+        *,
+        start: float,
+        ceiling: float | None = None,
+    ) -> PredictiveDraws:
+        r"""Draws of a geography's diffusion on this measure from a published ``start``.
+
+        Per path :math:`p`: :math:`C_p` (the prior, or ``ceiling`` fixed); the national
+        speed :math:`k_{m,p}` as in :meth:`draw`; the geography's own deviation
+        :math:`u_p \sim N(0, \tau_m(C_p)^2)`; the noise sd :math:`\sigma_{\eta,p} =
+        \hat\sigma_\eta\sqrt{\nu_\eta/\chi^2_{\nu_\eta}}` and the revision sd
+        :math:`\rho_p = \hat\rho\sqrt{n_\rho/\chi^2_{n_\rho}}` (each estimated scale
+        drawn from its sampling distribution: with four degrees of freedom, an estimated sd
+        is itself uncertain by a third), and the start error :math:`\varepsilon_p \sim
+        N(0, \rho_p^2)` (:func:`start_logit`: the median start is the published figure).
+        The logit :math:`h` years after the start figure,
+
+        .. math:: z_h = \operatorname{logit}(s_0/C) + \tfrac{C}{C-s_0}\varepsilon
+            + h\,(k_m + u) + \textstyle\sum_{j\le h}\eta_j
+
+        (:func:`logit_noise_paths`), has variance, for a fixed ceiling,
+
+        .. math:: \operatorname{Var}(z_h) = \operatorname{Var}(a)
+            + h^2\big(\operatorname{Var}(k_m) + \tau^2\big) + h\,E[\sigma_\eta^2],
+
+        :math:`\operatorname{Var}(a) = (C/(C-s_0))^2 E[\rho^2]`,
+        :math:`\operatorname{Var}(k_m) = \widehat{se}^2\,\nu/(\nu-2)` and
+        :math:`E[\sigma_\eta^2] = \hat\sigma_\eta^2\,\nu_\eta/(\nu_\eta-2)` (and
+        :math:`E[\rho^2] = \hat\rho^2 n_\rho/(n_\rho-2)`): the plug-in
+        :math:`\operatorname{Var}(a) + h^2(\widehat{se}^2 + \tau^2) + h\hat\sigma_\eta^2`
+        with each estimated scale inflated for its degrees of freedom (infinite at two or
+        fewer: Student-t tails). The draws are made in one fixed order whatever is used
+        afterwards, so switching one source off leaves the others' numbers unchanged.
+        """
+        ceiling_draws = self.ceiling_prior.draw(rng, n)
+        if ceiling is not None:
+            ceiling_draws = np.full(n, float(ceiling))
+        national = self._national(rng, ceiling_draws)
+        deviation = self.spread_at(ceiling_draws) * rng.standard_normal(n)
+        uniform = rng.uniform(size=n)
+        if self.noise is not None:
+            noise_sd = _scale_draws(rng, self.noise.sd, self.noise.df, n)
+        else:
+            _scale_draws(rng, 0.0, 0, n)  # keeps the stream's order
+            noise_sd = self.noise_prior.low + (self.noise_prior.high - self.noise_prior.low) * (
+                uniform
+            )
+        revision_sd = _scale_draws(rng, self.revision_sd, len(self.revisions), n)
+        logit0 = start_logit(float(start), ceiling_draws, revision_sd * rng.standard_normal(n))
+        return PredictiveDraws(
+            ceiling=ceiling_draws,
+            national_speed=national,
+            deviation=deviation,
+            speed=national + deviation,
+            noise_sd=noise_sd,
+            revision_sd=revision_sd,
+            start_logit=logit0,
+            start_factor=ceiling_draws / (1.0 + np.exp(-logit0)) / float(start),
+        )
+
+
+def _uniform(normal: np.ndarray) -> np.ndarray:
+    """Standard normal draws mapped to uniform ones (one stream for either prior kind)."""
+    from scipy.special import ndtr
+
+    return ndtr(normal)
 
 
 def _prior(spec: Any, *, file: str, key: str, highest: float | None) -> Prior:
@@ -371,6 +849,20 @@ def _prior(spec: Any, *, file: str, key: str, highest: float | None) -> Prior:
         raise ParamsError(file, key, str(exc)) from exc
 
 
+def _spread_prior(spec: Any, *, file: str) -> SpreadPrior:
+    key = "diffusion.tau_prior"
+    if not isinstance(spec, Mapping):
+        raise ParamsError(file, key, "expected a mapping with ratio_to_speed and source")
+    check_keys(dict(spec), _SPREAD_PRIOR_KEYS, file=file, prefix=f"{key}.")
+    try:
+        return SpreadPrior(
+            ratio_to_speed=float(spec.get("ratio_to_speed")),
+            source=str(spec.get("source", "")),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ParamsError(file, key, str(exc)) from exc
+
+
 def load_calibration_params(path: Path | str | None = None) -> dict[str, Any]:
     """``params/calibration.yaml``'s ``diffusion`` mapping, checked."""
     path = Path(path) if path is not None else folders.PARAMS_DIR / "calibration.yaml"
@@ -380,6 +872,13 @@ def load_calibration_params(path: Path | str | None = None) -> dict[str, Any]:
     if not isinstance(spec, Mapping):
         raise ParamsError(str(path), "diffusion", "expected a mapping")
     check_keys(dict(spec), _CALIBRATION_KEYS, file=str(path), prefix="diffusion.")
+    if not isinstance(spec.get("measure"), str) or not spec["measure"].strip():
+        raise ParamsError(
+            str(path),
+            "diffusion.measure",
+            "name the measure the calibration estimates (the method of the scenario's start "
+            "figure, e.g. GSO)",
+        )
     return {"_file": str(path), **spec}
 
 
@@ -392,13 +891,27 @@ def _describe_series(frame: pd.DataFrame) -> str:
     return "; ".join(parts) or "none"
 
 
+def _describe_measures(frame: pd.DataFrame) -> str:
+    """Per method: how many series, and those with two years or more."""
+    parts = []
+    for method, rows in frame.groupby("method", sort=True):
+        counts = rows.groupby("geo")["year"].nunique()
+        longer = rows[rows["geo"].isin(counts.index[counts >= 2])]
+        text = f"{method} {len(counts)} series"
+        if len(longer):
+            text += f" ({_describe_series(longer)})"
+        parts.append(text)
+    return "; ".join(parts)
+
+
 def calibrate_diffusion(
     dataset,
     *,
     as_of=None,
     params: Mapping[str, Any] | None = None,
+    measure: str | None = None,
 ) -> DiffusionCalibration:
-    """Estimate the diffusion speed of the digital share from ``data/``; prior on the ceiling.
+    """Estimate the diffusion of the digital share on one measure from ``data/``.
 
     Parameters
     ----------
@@ -407,42 +920,50 @@ def calibrate_diffusion(
         Only figures published by then are used.
     params : mapping, optional
         The ``diffusion`` mapping of ``params/calibration.yaml`` (default: that file).
+    measure : str, optional
+        The method calibrated (default: the file's ``measure``, the start's). Figures of
+        other methods never enter the estimates, the ceiling prior or the revision error.
 
     Returns
     -------
     DiffusionCalibration
-        ``summary()`` prints the calibration table; ``draw(rng, n)`` gives parameter draws.
+        ``summary()`` prints the calibration table; ``predictive_draw(rng, n)`` gives a
+        geography's per-path draws.
     """
     spec = dict(params) if params is not None else load_calibration_params()
     file = str(spec.pop("_file", "params/calibration.yaml"))
-    pooled_methods = list(spec.get("pooled_methods") or [])
+    measure = str(measure or spec.get("measure") or "")
+    if not measure:
+        raise ParamsError(file, "diffusion.measure", "name the measure to calibrate (e.g. GSO)")
     exclude = dict(spec.get("exclude") or {})
-    panel = diffusion_panel(
-        dataset, indicator=str(spec.get("indicator", "de_share")), as_of=as_of, exclude=exclude
-    )
+    indicator = str(spec.get("indicator", "de_share"))
+    panel = diffusion_panel(dataset, indicator=indicator, as_of=as_of, exclude=exclude)
     panel["group"] = panel["geo"] + " " + panel["method"]
-    panel["pooled"] = panel["used"] & panel["method"].isin(pooled_methods)
+    panel["pooled"] = panel["used"] & (panel["method"] == measure)
     pooled = panel[panel["pooled"]]
     notes: list[str] = []
-    pool_for_highest = pooled if len(pooled) else panel[panel["used"]]
     if len(pooled) == 0:
         notes.append(
-            "no figure by a pooled method is visible: the ceiling prior's low end is the "
-            "highest figure of any method"
-            + ("" if len(pool_for_highest) else " (none visible either: 0)")
+            f"no {measure} figure is visible: the ceiling prior's low end falls to 0 (figures "
+            "of other measures are never used for it)"
         )
-    highest = float(pool_for_highest["value"].max()) if len(pool_for_highest) else 0.0
-    highest_row = (
-        pool_for_highest.loc[pool_for_highest["value"].idxmax()] if len(pool_for_highest) else None
+    highest = float(pooled["value"].max()) if len(pooled) else 0.0
+    highest_row = pooled.loc[pooled["value"].idxmax()] if len(pooled) else None
+    ceiling_prior = _prior(spec.get("ceiling"), file=file, key="diffusion.ceiling", highest=highest)
+    speed_prior = _prior(
+        spec.get("speed_prior"), file=file, key="diffusion.speed_prior", highest=None
     )
-    ceiling_prior = _prior(spec.get("ceiling"), file=file, key="ceiling", highest=highest)
-    speed_prior = _prior(spec.get("speed_prior"), file=file, key="speed_prior", highest=None)
+    noise_prior = _prior(
+        spec.get("noise_prior"), file=file, key="diffusion.noise_prior", highest=None
+    )
+    tau_prior = _spread_prior(spec.get("tau_prior"), file=file)
     n_grid = int(spec.get("ceiling_grid_points", 25))
+    kinds = dataset.codes["geographies"].set_index("code")["kind"].to_dict()
 
-    # Per-series speeds (every method), at the prior's central ceiling.
+    # Per-series speeds of the measure, at the prior's central ceiling.
     c_mid = ceiling_prior.mean
     by_rows = []
-    for group, rows in panel[panel["used"]].groupby("group", sort=True):
+    for group, rows in pooled.groupby("group", sort=True):
         if rows["year"].nunique() < 2:
             continue
         fit = fit_logistic_speed(rows[["group", "year", "value"]], ceiling=c_mid)
@@ -452,12 +973,14 @@ def calibrate_diffusion(
                 "series": group,
                 "geo": first["geo"],
                 "method": first["method"],
+                "kind": kinds.get(first["geo"], "unknown"),
                 "years": f"{first['year']}-{last['year']}",
+                "first_year": int(first["year"]),
+                "last_year": int(last["year"]),
                 "points": len(rows),
                 "speed": fit.speed,
                 "std_error": fit.std_error,
                 "pp_per_year": (last["value"] - first["value"]) / (last["year"] - first["year"]),
-                "pooled": bool(rows["pooled"].all()),
             }
         )
     by_series = pd.DataFrame(
@@ -466,47 +989,82 @@ def calibrate_diffusion(
             "series",
             "geo",
             "method",
+            "kind",
             "years",
+            "first_year",
+            "last_year",
             "points",
             "speed",
             "std_error",
             "pp_per_year",
-            "pooled",
         ],
     )
+    provinces = by_series[by_series["kind"] != "country"]
+    spread_identified = len(provinces) >= 2
 
-    # Pooled speed on a ceiling grid spanning the prior (and the feasible range below it).
+    # Speed (and tau where identified) on a ceiling grid spanning the prior.
     data = pooled[["group", "year", "value"]]
     grid_rows = []
     feasible_low = highest * 1.0001 + 1e-9
     grid_low = max(feasible_low, min(ceiling_prior.low, ceiling_prior.high))
+    tau_failed = False
     for c in np.linspace(grid_low, ceiling_prior.high, max(n_grid, 2)):
         fit = fit_logistic_speed(data, ceiling=float(c)) if len(data) else None
         if fit is None:
             break
-        grid_rows.append(
-            {
-                "ceiling": c,
-                "speed": fit.speed,
-                "std_error": fit.std_error,
-                "ssr": fit.ssr,
-                "n_points": fit.n_points,
-                "df_resid": fit.df_resid,
-            }
-        )
+        row = {
+            "ceiling": c,
+            "speed": fit.speed,
+            "std_error": fit.std_error,
+            "tau": np.nan,
+            "tau_std_error": np.nan,
+            "ssr": fit.ssr,
+            "n_points": fit.n_points,
+            "df_resid": fit.df_resid,
+        }
+        spread = fit_speed_spread(data, ceiling=float(c)) if spread_identified else None
+        if spread is not None:
+            row.update(
+                speed=spread.speed,
+                std_error=spread.std_error,
+                tau=spread.tau,
+                tau_std_error=spread.tau_std_error,
+            )
+        elif spread_identified:
+            tau_failed = True
+        grid_rows.append(row)
     grid = pd.DataFrame(
-        grid_rows, columns=["ceiling", "speed", "std_error", "ssr", "n_points", "df_resid"]
+        grid_rows,
+        columns=[
+            "ceiling",
+            "speed",
+            "std_error",
+            "tau",
+            "tau_std_error",
+            "ssr",
+            "n_points",
+            "df_resid",
+        ],
     )
+    tau_from_data = bool(spread_identified and not tau_failed and len(grid))
+    if tau_failed:  # one model on every ceiling: the pooled OLS speeds, tau from the prior
+        ols = [fit_logistic_speed(data, ceiling=float(c)) for c in grid["ceiling"]]
+        grid["speed"] = [f.speed for f in ols]
+        grid["std_error"] = [f.std_error for f in ols]
+        grid["tau"] = grid["tau_std_error"] = np.nan
+        notes.append(
+            f"the mixed model of {measure}'s provinces could not be fitted on every ceiling: "
+            "the spread of speeds falls back to its prior"
+        )
     speed_from_data = bool(
         len(grid) and (grid["df_resid"] > 0).all() and np.isfinite(grid["std_error"]).all()
     )
-    # Profile likelihood of the ceiling over the feasible range (highest pooled value..high).
+    # Profile likelihood of the ceiling over the feasible range (highest value..high).
     profile_compatible = None
     if speed_from_data:
         profile = []
         for c in np.linspace(feasible_low, ceiling_prior.high, 60):
-            fit = fit_logistic_speed(data, ceiling=float(c))
-            profile.append((c, fit.ssr))
+            profile.append((c, fit_logistic_speed(data, ceiling=float(c)).ssr))
         ssr = np.array([s for _, s in profile])
         n = int(grid["n_points"].iloc[0])
         lr = n * np.log(np.maximum(ssr, 1e-300) / max(ssr.min(), 1e-300))
@@ -514,58 +1072,179 @@ def calibrate_diffusion(
         compatible = np.array([c for (c, _), v in zip(profile, lr, strict=True) if v < CHI2_1_95])
         profile_compatible = (float(compatible.min()), float(compatible.max()))
 
-    # The table.
-    pooled_desc = _describe_series(pooled)
-    n_pooled = len(pooled)
-    others = by_series[~by_series["pooled"]]
-    other_desc = "; ".join(
-        f"{r.series} {r.years}: {r.speed:.3f}/yr"
-        + ("" if np.isfinite(r.std_error) else " (exactly identified, no standard error)")
-        for r in others.itertuples()
+    noise = estimate_noise(data, ceiling=c_mid) if len(data) else None
+    revisions = revision_errors(
+        dataset, measure=measure, indicator=indicator, as_of=as_of, exclude=exclude
     )
-    single = panel[panel["pooled"]].groupby("group")["year"].nunique()
+    calibration = DiffusionCalibration(
+        table=pd.DataFrame(columns=_TABLE_COLUMNS),
+        panel=panel,
+        by_series=by_series,
+        grid=grid,
+        ceiling_prior=ceiling_prior,
+        speed_prior=speed_prior,
+        speed_from_data=speed_from_data,
+        measure=measure,
+        tau_prior=tau_prior,
+        tau_from_data=tau_from_data,
+        noise=noise,
+        noise_prior=noise_prior,
+        revisions=revisions,
+        as_of=None if as_of is None else str(as_of),
+    )
+
+    # The table.
+    tau_mid = float(calibration.spread_at(c_mid))
+    context = {"measure": measure, "tau": tau_mid, "noise": calibration.noise_sd}
+    others = panel[panel["used"] & (panel["method"] != measure)]
+    other_desc = (
+        f"; other measures, never mixed with {measure} (each calibrated on its own): "
+        + _describe_measures(others)
+        if len(others)
+        else ""
+    )
+    single = pooled.groupby("group")["year"].nunique()
     single = sorted(single.index[single < 2])
-    left_out = panel[~panel["used"]]
     rows = []
+    mid = fit_logistic_speed(data, ceiling=c_mid) if len(data) else None
     if speed_from_data:
-        mid = fit_logistic_speed(data, ceiling=c_mid)
         spread = f"{grid['speed'].min():.3f}-{grid['speed'].max():.3f}"
+        how = (
+            "mixed model (REML), one random speed per series"
+            if tau_from_data
+            else "pooled OLS, one intercept per series and a common speed"
+        )
         evidence = (
-            f"pooled OLS on logit(share/ceiling), {mid.n_points} points, {mid.df_resid} "
-            f"residual df, series with two years or more: "
+            f"{how} on logit(share/ceiling), {mid.n_points} points, {mid.df_resid} residual "
+            f"df; series with two years or more: "
             f"{_describe_series(pooled[pooled['group'].isin(mid.groups)])}; at the prior's "
             f"central ceiling {c_mid:.1f}% (over the ceiling prior the speed ranges {spread})"
         )
         if single:
             evidence += f"; one year only, so level but not speed: {', '.join(single)}"
-        del pooled_desc
-        if other_desc:
-            evidence += f"; not pooled (other methods): {other_desc}"
         rows.append(
             {
-                "parameter": "diffusion speed (logistic rate, per year)",
-                "estimate": mid.speed,
-                "std_error": mid.std_error,
-                "evidence": evidence,
+                "parameter": "national diffusion speed k_m (logistic rate, per year)",
+                "estimate": float(calibration.speed_at(c_mid)),
+                "std_error": float(calibration._grid("std_error", c_mid)),
+                "evidence": evidence + other_desc,
+                "points": mid.n_points,
+                "df": mid.df_resid,
                 "decided_by": "data",
                 "source": "estimated; figures and sources in the evidence table",
             }
         )
     else:
         why = (
-            "no pooled series has two years published by then"
+            f"no {measure} series has two years published by then"
             if not len(grid)
             else "no residual degree of freedom: the speed is exactly identified"
         )
         rows.append(
             {
-                "parameter": "diffusion speed (logistic rate, per year)",
+                "parameter": "national diffusion speed k_m (logistic rate, per year)",
                 "estimate": speed_prior.mean,
                 "std_error": speed_prior.sd,
-                "evidence": f"the data cannot pin it ({why}); pooled figures: {pooled_desc}"
-                + (f"; not pooled (other methods): {other_desc}" if other_desc else ""),
+                "evidence": f"the data cannot pin it ({why}); figures of the measure: "
+                f"{_describe_series(pooled)}" + other_desc,
+                "points": len(pooled),
+                "df": 0 if mid is None else mid.df_resid,
                 "decided_by": "prior",
                 "source": speed_prior.source,
+            }
+        )
+    province_desc = _describe_series(pooled[pooled["group"].isin(provinces["series"])])
+    if tau_from_data:
+        rows.append(
+            {
+                "parameter": "spread of a province's speed around k_m, tau (per year)",
+                "estimate": tau_mid,
+                "std_error": float(calibration._grid("tau_std_error", c_mid)),
+                "evidence": f"mixed model (REML) over {len(provinces)} provinces with two "
+                f"years or more ({province_desc}) and the national series",
+                "points": int(provinces["points"].sum()),
+                "df": len(provinces) - 1,
+                "decided_by": "data",
+                "source": "estimated (statsmodels MixedLM)",
+            }
+        )
+    else:
+        rows.append(
+            {
+                "parameter": "spread of a province's speed around k_m, tau (per year)",
+                "estimate": tau_mid,
+                "std_error": np.nan,
+                "evidence": f"not identified: {len(provinces)} province(s) with two {measure} "
+                f"figures or more on one boundary ({province_desc}), two needed; "
+                f"tau = {tau_prior.ratio_to_speed:g} x |k_m| (the prior)",
+                "points": int(provinces["points"].sum()),
+                "df": 0,
+                "decided_by": "prior",
+                "source": tau_prior.source,
+            }
+        )
+    if noise is not None:
+        rows.append(
+            {
+                "parameter": "yearly noise of the logit, sigma_eta",
+                "estimate": noise.sd,
+                "std_error": noise.std_error,
+                "evidence": f"changes of the published logits (random walk with a drift per "
+                f"series): {noise.n_changes} changes in {noise.n_series} series, at the "
+                f"central ceiling {c_mid:.1f}%",
+                "points": noise.n_changes,
+                "df": noise.df,
+                "decided_by": "data",
+                "source": "estimated; figures in the evidence table",
+            }
+        )
+    else:
+        rows.append(
+            {
+                "parameter": "yearly noise of the logit, sigma_eta",
+                "estimate": noise_prior.mean,
+                "std_error": noise_prior.sd,
+                "evidence": f"the data cannot pin it: no {measure} series has two changes "
+                "(three years) by then",
+                "points": 0,
+                "df": 0,
+                "decided_by": "prior",
+                "source": f"uniform {noise_prior.low:g}-{noise_prior.high:g}: {noise_prior.source}",
+            }
+        )
+    rho = calibration.revision_sd
+    if len(revisions):
+        listed = "; ".join(
+            f"{r.geo} {r.year}: {r.first_value:g} ({r.first_obs}) -> {r.chosen_value:g} "
+            f"({r.chosen_obs})"
+            for r in revisions.itertuples()
+        )
+        rows.append(
+            {
+                "parameter": "revision error of a first release (sd of log revision), rho",
+                "estimate": rho,
+                "std_error": rho / np.sqrt(2.0 * len(revisions)),
+                "evidence": f"root-mean-square log revision of {len(revisions)} {measure} "
+                f"figures published in two vintages or more, first release against the "
+                f"figure chosen now (same geography code, never across a boundary): {listed}",
+                "points": len(revisions),
+                "df": len(revisions),
+                "decided_by": "data",
+                "source": "estimated from the vintages in data/",
+            }
+        )
+    else:
+        rows.append(
+            {
+                "parameter": "revision error of a first release (sd of log revision), rho",
+                "estimate": 0.0,
+                "std_error": np.nan,
+                "evidence": f"no {measure} figure published in two vintages by then: the "
+                "start's revision error is left out of the intervals",
+                "points": 0,
+                "df": 0,
+                "decided_by": "left out",
+                "source": "data/ (no revision observed)",
             }
         )
     if profile_compatible is not None:
@@ -582,10 +1261,10 @@ def calibrate_diffusion(
             f"{low_c:.1f}-{high_c:.1f}% are compatible at 95% ({verdict})"
         )
     else:
-        c_evidence = "the data cannot pin it: no pooled series with two years"
+        c_evidence = f"the data cannot pin it: no {measure} series with two years"
     if highest_row is not None:
         c_evidence += (
-            f"; prior's low end: highest pooled share {highest:.2f}% "
+            f"; prior's low end: highest {measure} share {highest:.2f}% "
             f"({highest_row['geo']} {highest_row['year']}, {highest_row['obs_id']})"
         )
     rows.append(
@@ -594,35 +1273,29 @@ def calibrate_diffusion(
             "estimate": ceiling_prior.mean,
             "std_error": ceiling_prior.sd,
             "evidence": c_evidence,
+            "points": len(pooled),
+            "df": 0 if mid is None else mid.df_resid,
             "decided_by": "prior",
             "source": f"uniform {ceiling_prior.low:.2f}-{ceiling_prior.high:g}: "
             f"{ceiling_prior.source}",
         }
     )
-    table = pd.DataFrame(rows)
-    if len(left_out):
-        notes += [
-            f"left out {r.obs_id} ({r.group} {r.year}): {r.why}" for r in left_out.itertuples()
-        ]
+    table = pd.DataFrame([{**row, **context} for row in rows]).reindex(columns=_TABLE_COLUMNS)
+    table = table.astype({"points": int, "df": int})
+    left_out = panel[~panel["used"]]
+    notes += [f"left out {r.obs_id} ({r.group} {r.year}): {r.why}" for r in left_out.itertuples()]
     notes.append(
-        f"{n_pooled} figure(s) by {', '.join(pooled_methods) or 'no method'} pooled; methods "
-        "are never mixed in levels (one intercept per series)"
+        f"{len(pooled)} {measure} figure(s) used; measures are never mixed (one calibration per "
+        "measure, one intercept per series: boundaries such as HP and HP2025 are separate "
+        "series, never spliced)"
     )
     panel["role"] = np.select(
         [~panel["used"], panel["pooled"] & panel["group"].isin(single), panel["pooled"]],
-        ["left out", "pooled: one year, level only", "pooled: estimates the speed"],
-        default="not pooled (other method)",
+        ["left out", "one year: level only", "estimates the speed"],
+        default="other measure (never mixed)",
     )
-    return DiffusionCalibration(
-        table=table,
-        panel=panel.drop(columns=["group"]),
-        by_series=by_series,
-        grid=grid,
-        ceiling_prior=ceiling_prior,
-        speed_prior=speed_prior,
-        speed_from_data=speed_from_data,
-        as_of=None if as_of is None else str(as_of),
-        notes=tuple(notes),
+    return replace(
+        calibration, table=table, panel=panel.drop(columns=["group"]), notes=tuple(notes)
     )
 
 

@@ -35,6 +35,10 @@ GRDP_SECTORS = ("agro", "ind_con", "services", "taxes")
 NATION = "VN"
 #: Sectors with a digital intensity (taxes are not an industry).
 DIGITAL_SECTORS = ("agro", "ind_con", "services")
+#: The measure (method) of the published share the structural estimate is calibrated to: a
+#: scenario's start is on this measure, and so must be every speed, ceiling and revision
+#: error applied to it (dxecon.scenarios.diffusion).
+START_METHOD = "GSO"
 
 
 # -- digital economy -------------------------------------------------------------------------
@@ -266,13 +270,14 @@ def city_digital_estimate(
     zero_taxes = pd.Series(0.0, index=["taxes"])
     full_intensity = pd.concat([intensity.reindex(list(DIGITAL_SECTORS)), zero_taxes])
     structural = structural_share(weights, full_intensity, weights_unit="pct", intensity_unit="pct")
-    published = dataset.series("de_share", calibrate_geo, method="GSO", as_of=as_of).values
-    published = published.dropna()
+    published = dataset.series(
+        "de_share", calibrate_geo, method=START_METHOD, as_of=as_of
+    ).values.dropna()
     if calibrate_years is not None:
         published = published.reindex(calibrate_years).dropna()
     if published.empty:
         raise SeriesSelectionError(
-            f"no published GSO share for {calibrate_geo} to calibrate to",
+            f"no published {START_METHOD} share for {calibrate_geo} to calibrate to",
             field="calibrate_geo",
             value=calibrate_geo,
             allowed=_published(dataset, "de_share", "geo"),

@@ -137,12 +137,21 @@ class Diffusion(_Strict):
     """How the digital intensities diffuse when a sector does not state its own speed or
     ceiling: drawn per path from the calibration of ``data/`` (`dxecon.calibration`).
 
-    ``speed``: 'calibrated' (the pooled estimate and its standard error), 'fastest_province'
-    (the fastest logistic rate any province's series reached), 'national_pace' (the national
+    ``speed``: 'calibrated' (the national speed of the start's measure with its standard
+    error, plus the city's own deviation from it, tau), 'fastest_province' (the
+    fastest logistic rate any province's series reached), 'national_pace' (the national
     share's pace in percentage points a year, applied to the city's start) or a number (one
     logistic rate for every path, e.g. in a sweep). ``ceiling``: 'prior' (the sourced prior
     of ``params/calibration.yaml``) or a number (% of GRDP). ``start_uncertainty``: draw
-    the start share from the spread of its published candidates (vintages, methods, year).
+    the start share around its published figure (revision error) and, where the figure's
+    year is ambiguous, one more year at the observed pace.
+
+    Every quantity is on the start figure's measure (GSO for the structural start).
+    ``speed_measure`` names another measure a policy's speed is read on (None: the start's);
+    a speed read on another measure needs ``conversion`` ('additive' or 'ratio', defined for
+    'fastest_province': the province's excess over its own measure's national speed, added
+    to or multiplied into the start measure's national speed), otherwise the draws refuse
+    the mix.
     """
 
     speed: (
@@ -151,6 +160,8 @@ class Diffusion(_Strict):
     ) = "calibrated"
     ceiling: Literal["prior"] | Share = "prior"
     start_uncertainty: bool = True
+    speed_measure: Annotated[str, Field(min_length=1)] | None = None
+    conversion: Literal["additive", "ratio"] | None = None
     source: Annotated[str, Field(min_length=3)]
 
 

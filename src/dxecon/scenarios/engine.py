@@ -10,9 +10,14 @@ The model, for path :math:`p`, year :math:`t` after the base year :math:`t_0` an
         \qquad c, e \sim N(0, 1) \\
     V_{pts} &= w_{s} \prod_{u \le t} (1 + g_{pus}/100)
         \quad\text{(real value added; } w_s \text{ the base-year weight)} \\
-    d_{pts} &= \frac{C_s}{1 + (C_s/d_{s0} - 1)\, e^{-\kappa_{ps} (t - t_0)}},
-        \qquad \kappa_{ps} \sim N^{+}(\kappa_s, \sigma_{\kappa s}) \\
+    d_{pts} &= \frac{C_s}{1 + (C_s/d_{s0} - 1)\, e^{-X_{pts}}},
+        \qquad X_{pts} = \kappa_{ps} (t - t_0),\ \kappa_{ps} \sim N^{+}(\kappa_s,
+        \sigma_{\kappa s}) \\
     \text{DE share}_{pt} &= \sum_s \frac{V_{pts}}{\sum_r V_{ptr}}\, d_{pts}
+
+With a scenario ``diffusion`` block the clock :math:`X_{pts}` is the drawn one of
+`dxecon.scenarios.diffusion` (the city's rate, the ambiguous start year and the yearly
+logit noise) and the start is :math:`m_p d_{s0}`.
 
 Weights move with relative real growth (one GRDP deflator for all sectors: an
 assumption, stated in the result). Employment grows at :math:`n_{pt} \sim N(\mu_n,
@@ -81,7 +86,13 @@ class Paths:
 def _logistic(start, ceiling, speed: np.ndarray, steps: np.ndarray) -> np.ndarray:
     """Logistic diffusion from ``start`` towards ``ceiling``; exactly ``start`` at step 0
     (arguments broadcast: scalars or per-path columns)."""
-    return ceiling / (1.0 + (ceiling / start - 1.0) * np.exp(-speed * steps))
+    return _diffuse(start, ceiling, speed * steps)
+
+
+def _diffuse(start, ceiling, clock: np.ndarray) -> np.ndarray:
+    r"""The logistic curve moved by ``clock`` on the logit scale:
+    :math:`\operatorname{logit}(d/C) = \operatorname{logit}(d_0/C) + X`."""
+    return ceiling / (1.0 + (ceiling / start - 1.0) * np.exp(-clock))
 
 
 def simulate(
@@ -177,7 +188,6 @@ def simulate(
     start_share /= 100.0
     if diffusion is not None:
         scale = diffusion.start_scale[:, None]
-        run_steps = steps[None, :] + diffusion.start_shift[:, None]
         ratio = (diffusion.ceiling / start_share)[:, None]
     for j, name in enumerate(floor):
         spec = scenario.sectors[name].intensity
@@ -187,16 +197,19 @@ def simulate(
             continue
         start = spec.start * scale
         if spec.speed is None:
-            speed = diffusion.speed[:, None]
-        else:
-            speed = np.maximum(spec.speed + spec.speed_sd * speed_draws[:, j], 0.0)[:, None]
+            clock = diffusion.clock(steps)
+        else:  # the sector's own rate, with the path's ambiguous year and noise
+            own = np.maximum(spec.speed + spec.speed_sd * speed_draws[:, j], 0.0)
+            clock = diffusion.clock(steps, speed=own)
+        # The sector ceiling scales the published start, not the drawn one: the start's
+        # revision error moves the start towards or away from one ceiling C_p.
         ceiling = (
-            np.minimum(start * ratio, 100.0)
+            np.minimum(spec.start * ratio, 100.0)
             if spec.ceiling is None
             else np.full_like(start, spec.ceiling)
         )
         ceiling = np.maximum(ceiling, start)  # guard: never a ceiling below the start
-        intensity[:, :, j] = _logistic(start, ceiling, speed, run_steps)
+        intensity[:, :, j] = _diffuse(start, ceiling, clock)
     floor_idx = [names.index(f) for f in floor]
     de_share = (sector_weight[:, :, floor_idx] * intensity).sum(axis=2) / 100.0
 
@@ -237,8 +250,8 @@ def simulate(
             ""
             if diffusion is None
             else f"whole-economy ceilings drawn over {diffusion.ceiling.min():.1f}-"
-            f"{diffusion.ceiling.max():.1f}% of GRDP, speeds {diffusion.speed.min():.3f}-"
-            f"{diffusion.speed.max():.3f}/yr"
+            f"{diffusion.ceiling.max():.1f}% of GRDP, speeds from {diffusion.speed.min():.3f} "
+            f"to {diffusion.speed.max():.3f}/yr, with yearly noise"
         ),
     )
 

@@ -7,10 +7,12 @@ width of the 80% interval (10th to 90th percentile) of the digital share at the 
 of productivity growth (compound average over the simulated years, real and nominal). The
 sources (`dxecon.scenarios.diffusion.SOURCES`):
 
-* ``start``: the start share drawn from the spread of its published candidates (vintage
-  revisions, another method's figure) and, where the start figure's year is ambiguous, one
-  year more of diffusion on half the paths;
-* ``parameters``: the diffusion speed and ceiling drawn from the calibration;
+* ``start``: the start share drawn around its published figure (the revision error of a
+  first release of its measure) and, where the start figure's year is ambiguous, one year
+  more of diffusion at the observed pace on half the paths;
+* ``parameters``: the national diffusion speed and the ceiling drawn from the calibration;
+* ``deviation``: the city's own deviation from the national speed (:math:`\tau`);
+* ``noise``: the yearly noise of the digital share's logit;
 * ``deflator``: the GRDP deflator's standard deviation;
 * ``shocks``: sector growth and employment growth volatility (and the in-year nowcast's
   spread).
@@ -37,8 +39,10 @@ from dxecon.scenarios.scorecard import INTERVAL
 
 SOURCE_LABELS = {
     "none": "none (every path at central values)",
-    "start": "start value (published candidates, year ambiguity)",
-    "parameters": "diffusion parameters (calibration: speed and ceiling)",
+    "start": "start value (revision error of the published figure, year ambiguity)",
+    "parameters": "diffusion parameters (calibration: national speed and ceiling)",
+    "deviation": "the city's own deviation from the national speed (tau)",
+    "noise": "yearly noise of the digital share",
     "deflator": "GRDP deflator",
     "shocks": "growth shocks (sectors, employment, in-year nowcast)",
     "all": "all sources together",
