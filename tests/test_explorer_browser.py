@@ -281,14 +281,15 @@ def test_explorer_in_the_browser_updates_to_the_library_numbers(voila, dataset):
             table_before = table.inner_text()
             chart_before = chart.screenshot()
 
-            # 3. Industry's diffusion speed five steps down with the keyboard, then Update
-            #    (the slider starts at the centre of the scenario's calibrated draws).
+            # 3. Industry's diffusion speed five steps up with the keyboard, then Update
+            #    (the slider starts at the centre of the scenario's calibrated draws, a few
+            #    hundredths above the slider's floor of 0, so the test moves it up).
             slider = page.locator(SPEED_SLIDER)
             start = float(slider.locator(".widget-readout").inner_text())
-            moved = round(start - 0.05, 2)
+            moved = round(start + 0.05, 2)
             slider.locator(".noUi-handle").focus()
             for _ in range(5):
-                page.keyboard.press("ArrowLeft")
+                page.keyboard.press("ArrowRight")
             expect(slider.locator(".widget-readout")).to_have_text(f"{moved:.2f}")
             page.locator("button.dxecon-update").click()
             expect(status).to_have_attribute("data-updates", "3", timeout=TIMEOUT_MS)

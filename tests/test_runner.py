@@ -274,3 +274,40 @@ def test_kernel_environment_is_restored_after_a_run(monkeypatch):
     with _environment({"DXECON_DATA": "/somewhere"}):
         assert os.environ["DXECON_DATA"] == "/somewhere"
     assert "DXECON_DATA" not in os.environ
+
+
+def test_a_kernel_that_died_at_start_up_is_started_again(monkeypatch, tmp_path):
+    import papermill
+
+    from dxecon.runner import KERNEL_START_ATTEMPTS, Notebook, Task, _execute
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        if len(calls) < KERNEL_START_ATTEMPTS:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    task = Task(Notebook(tmp_path / "01_x.ipynb", {}), None, {}, tmp_path / "out" / "01_x.ipynb")
+    assert _execute(task) is task and len(calls) == KERNEL_START_ATTEMPTS
+
+    def broken(*args, **kwargs):
+        calls.append(args)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    with pytest.raises(RuntimeError, match="Kernel died"):
+        _execute(task)
+    assert len(calls) == KERNEL_START_ATTEMPTS  # then it gives up, and the run fails
+
+    def failing_cell(*args, **kwargs):
+        calls.append(args)
+        raise RuntimeError("a cell failed")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", failing_cell)
+    with pytest.raises(RuntimeError, match="a cell failed"):
+        _execute(task)
+    assert len(calls) == 1  # any other failure is never retried

@@ -219,19 +219,35 @@ class RunResult:
     report_problem: str | None = None  # why the month's report was not written, if it was not
 
 
+#: How often a kernel that died before it answered is started again. jupyter_client picks a
+#: kernel's ports by binding and releasing them, so two kernels started at once can pick the
+#: same port; the loser dies at start-up ("Address already in use") having run no cell.
+KERNEL_START_ATTEMPTS = 3
+
+
+def _died_at_start(exc: Exception) -> bool:
+    return isinstance(exc, RuntimeError) and "Kernel died before replying" in str(exc)
+
+
 def _execute(task: Task) -> Task:
     import papermill
 
     start = time.perf_counter()
     task.output.parent.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(
-        str(task.notebook.path),
-        str(task.output),
-        parameters=task.parameters,
-        kernel_name=KERNEL_NAME,
-        progress_bar=False,
-        cwd=str(folders.PROJECT_ROOT),
-    )
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(
+                str(task.notebook.path),
+                str(task.output),
+                parameters=task.parameters,
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                cwd=str(folders.PROJECT_ROOT),
+            )
+            break
+        except RuntimeError as exc:
+            if not _died_at_start(exc) or attempt == KERNEL_START_ATTEMPTS:
+                raise
     task.seconds = time.perf_counter() - start
     return task
 
