@@ -22,12 +22,12 @@ def timed(label: str, fn):
 
 
 def main() -> None:
-    from dxecon import folders
     from dxecon.calibration import calibrate_diffusion, observed_pace
+    from dxecon.core import folders
+    from dxecon.core.params import load_yaml
     from dxecon.data import load_dataset
     from dxecon.forecast.catalog import backtest_catalog, entries_from_params, forecast_catalog
     from dxecon.forecast.realtime import pseudo_real_time
-    from dxecon.params import load_yaml
 
     ds = load_dataset()
     calibration = timed("calibrate_diffusion (latest)", lambda: calibrate_diffusion(ds))

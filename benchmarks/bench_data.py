@@ -64,7 +64,7 @@ def wall(code: str, repeat: int) -> list[float]:
 
 def big_data(folder: Path, megabytes: float, *, broken: bool) -> Path:
     """A copy of data/ whose observations.csv is about ``megabytes`` MB."""
-    from dxecon import folders
+    from dxecon.core import folders
 
     shutil.copytree(folders.DATA_DIR, folder)
     with open(folders.DATA_DIR / "observations.csv", newline="", encoding="utf-8") as handle:

@@ -12,10 +12,10 @@ import argparse
 import statistics
 import time
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.params import load_yaml
 from dxecon.data import load_dataset
 from dxecon.estimation import from_data
-from dxecon.params import load_yaml
 from dxecon.targets import TargetRegistry, TargetSet, target_values
 
 DIGITAL = load_yaml(folders.PARAMS_DIR / "digital.yaml")

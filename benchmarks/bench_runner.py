@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import PythonExporter
 
-from dxecon import folders
+from dxecon.core import folders
 from dxecon.monthly import run_monthly
 from dxecon.runner import KERNEL_NAME, _environment, single_threaded_blas, suite
 

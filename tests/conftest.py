@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dxecon import folders
+from dxecon.core import folders
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.params import load_yaml
 from dxecon.data import load_dataset
 from dxecon.monthly import revisions
 from dxecon.notebook_outputs import scenario_forecasts
-from dxecon.params import load_yaml
 from dxecon.scenarios import run_scenario, scenario_from_dict
 from dxecon.scenarios.config import slugify
 

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.params import load_yaml
 from dxecon.forecast import Drift, Naive, backtest
 from dxecon.forecast.catalog import (
     CatalogEntry,
@@ -16,7 +17,6 @@ from dxecon.forecast.catalog import (
     forecast_catalog,
 )
 from dxecon.forecast.coverage import TOO_FEW, CoverageRule, conformal_widen, coverage_table
-from dxecon.params import load_yaml
 
 RULE = CoverageRule(min_forecasts=10, min_coverage=0.6, binomial_p=0.05)
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from conftest import replace_in
 
+from dxecon.core.errors import ParamsError, SeriesSelectionError
 from dxecon.data import SelectionPolicy, load_dataset
-from dxecon.errors import ParamsError, SeriesSelectionError
 
 
 def gso_vn(dataset, **kwargs):

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import replace_in
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.errors import DataValidationError
 from dxecon.data import load_dataset, validate
 from dxecon.data.changes import checksums_text, file_checksums
-from dxecon.errors import DataValidationError
 
 OBS = "observations.csv"
 FIRST_OBS = (

@@ -15,7 +15,7 @@ from dxecon.calibration import (
     observed_pace,
     real_growth,
 )
-from dxecon.errors import ParamsError, SeriesSelectionError
+from dxecon.core.errors import ParamsError, SeriesSelectionError
 from dxecon.scenarios import (
     load_scenario,
     resolve_start,

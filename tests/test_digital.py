@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dxecon import folders
+from dxecon.core import folders
 from dxecon.estimation.decomposition import decompose_share_change
 from dxecon.estimation.digital_share import (
     calibrate_intensity_scale,

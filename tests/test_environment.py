@@ -9,7 +9,7 @@ import tomllib
 
 import yaml
 
-from dxecon import folders
+from dxecon.core import folders
 
 ROOT = folders.PROJECT_ROOT
 
@@ -76,7 +76,7 @@ def imported_packages(root=ROOT / "src") -> dict[str, set[str]]:
 def test_imported_packages_are_found_with_their_files(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.py").write_text(
-        "import os, yaml\nfrom . import b\nfrom dxecon.errors import ParamsError\n"
+        "import os, yaml\nfrom . import b\nfrom dxecon.core.errors import ParamsError\n"
         "def f():\n    from sklearn.linear_model import Ridge\n    import numpy.linalg\n",
         encoding="utf-8",
     )

@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from conftest import AS_OF
 
-from dxecon import folders
-from dxecon.errors import SeriesSelectionError
+from dxecon.core import folders
+from dxecon.core.errors import SeriesSelectionError
+from dxecon.core.params import load_yaml
 from dxecon.estimation import from_data
 from dxecon.estimation.productivity import MissingEmploymentError, labour_productivity
-from dxecon.params import load_yaml
 from dxecon.scenarios import load_scenario
 from dxecon.targets import TargetRegistry, TargetSet, target_values
 

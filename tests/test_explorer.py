@@ -16,7 +16,8 @@ import pytest
 from conftest import AS_OF
 
 from dxecon import explorer as explorer_module
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.params import load_yaml, set_dotted
 from dxecon.explorer import (
     ScenarioExplorer,
     attainment_table,
@@ -25,7 +26,6 @@ from dxecon.explorer import (
     fan_figure,
     format_probability,
 )
-from dxecon.params import load_yaml, set_dotted
 from dxecon.reporting.i18n import Words, catalogue
 from dxecon.scenarios import (
     load_scenario,

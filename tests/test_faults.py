@@ -52,11 +52,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import AS_OF, notebook_suite, replace_in
 
-from dxecon import folders
 from dxecon.cli import main as cli
+from dxecon.core import folders
+from dxecon.core.errors import DataValidationError, ParamsError, Problem, format_problems
+from dxecon.core.params import load_yaml
 from dxecon.data import validate
-from dxecon.errors import DataValidationError, ParamsError, Problem, format_problems
-from dxecon.params import load_yaml
 from dxecon.scenarios.budget import ResourceBudgetError
 
 SHARE_ROW = "de_share,VN,total,2024,"  # GSO share rows start like this in observations.csv

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.params import load_yaml
 from dxecon.forecast.catalog import (
     backtest_catalog,
     entries_from_params,
     forecast_catalog,
     forecastable_series,
 )
-from dxecon.params import load_yaml
 
 
 def shipped_entries(dataset, as_of="2026-10"):

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import replace_in
 
+from dxecon.core.errors import ParamsError
 from dxecon.data import load_dataset
-from dxecon.errors import ParamsError
 from dxecon.forecast import contiguous_tail
 from dxecon.forecast.growth import (
     GrowthContext,

@@ -14,8 +14,9 @@ import yaml
 from conftest import AS_OF
 from scipy import stats
 
-from dxecon import folders
-from dxecon.errors import ParamsError
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import load_yaml
 from dxecon.measures import (
     NO_CITY_PAIR,
     NO_PAIRS,
@@ -28,7 +29,6 @@ from dxecon.measures import (
     ratio_realtime,
     read_on_other_measure,
 )
-from dxecon.params import load_yaml
 
 #: Hand pairs: log(MIC/GSO) by year, with a gap (2023 missing).
 HAND = pd.DataFrame({"year": [2020, 2021, 2022, 2024], "log_ratio": [-0.1, 0.05, 0.2, 0.3]})

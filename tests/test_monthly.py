@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import notebook_suite
 
-from dxecon import folders
+from dxecon.core import folders
 from dxecon.monthly import current_month, revisions, run_monthly
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dxecon import folders
-from dxecon.errors import ParamsError
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import load_yaml, params_path
 from dxecon.notebook_params import with_params_file
-from dxecon.params import load_yaml, params_path
 
 
 def test_none_takes_the_files_value_and_a_value_overrides_it():

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dxecon.core.errors import ParamsError
 from dxecon.data import load_dataset
-from dxecon.errors import ParamsError
 from dxecon.forecast.nowcast import (
     BRIDGE,
     NOWCAST,
@@ -219,7 +219,7 @@ def test_notebook_runs_with_the_params_file_and_saves_its_tables(tmp_path):
     import subprocess
     import sys
 
-    from dxecon import folders
+    from dxecon.core import folders
 
     out = tmp_path / "run"
     subprocess.run(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from dxecon.errors import closest_match, did_you_mean
-from dxecon.params import FieldError, check_keys, validation_error
+from dxecon.core.errors import closest_match, did_you_mean
+from dxecon.core.params import FieldError, check_keys, validation_error
 
 
 @pytest.mark.parametrize(

@@ -59,9 +59,9 @@ def test_vietnamese_scenario_names_get_a_safe_slug():
 
 
 def test_a_scenario_file_may_use_a_vietnamese_name():
-    from dxecon import folders
-    from dxecon.errors import ParamsError
-    from dxecon.params import load_yaml
+    from dxecon.core import folders
+    from dxecon.core.errors import ParamsError
+    from dxecon.core.params import load_yaml
     from dxecon.scenarios import scenario_from_dict
 
     data = load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from conftest import notebook_suite
 
-from dxecon import folders
-from dxecon.errors import ParamsError
-from dxecon.params import load_yaml
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import load_yaml
 from dxecon.runner import (
     RunError,
     RunLockedError,

@@ -52,7 +52,7 @@ def test_scenario_parameters_picks_the_scenario_keys_of_a_namespace():
 def test_key_follows_the_params_files(tmp_path, dataset, monkeypatch):
     import shutil
 
-    from dxecon import folders
+    from dxecon.core import folders
     from dxecon.scenarios import load_scenario
     from dxecon.scenarios.scenario_run import run_key
 

@@ -11,10 +11,10 @@ import statistics
 import pytest
 from conftest import AS_OF
 
+from dxecon.core.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
+from dxecon.core.params import load_yaml, params_path
 from dxecon.data import load_dataset
 from dxecon.data.changes import FigureInput, add_figures
-from dxecon.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
-from dxecon.params import load_yaml, params_path
 from dxecon.scenarios import history as h
 from dxecon.scenarios import load_scenario, resolve_start, scenario_from_dict
 from dxecon.scenarios.history import rate_statistics, resolve_history

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from dxecon.errors import ParamsError
+from dxecon.core.errors import ParamsError
 from dxecon.scenarios.weights import ScenarioWeights, overall_probability, overall_scorecard
 
 KNOWN = ["accelerated", "baseline", "lagging"]

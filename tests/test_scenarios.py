@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from conftest import AS_OF
 
-from dxecon.errors import ParamsError
-from dxecon.params import load_yaml
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import load_yaml
 from dxecon.scenarios import (
     available_scenarios,
     compound_growth,
@@ -28,7 +28,7 @@ from dxecon.targets import TargetRegistry
 def shipped_dict():
     """The shipped baseline file as written: assumptions only (no date, no figure computed
     from data/)."""
-    from dxecon import folders
+    from dxecon.core import folders
 
     return load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")
 
@@ -104,7 +104,7 @@ def test_shipped_files_type_no_date_and_no_computed_growth(name):
     # assumption texts (the run computes and shows them).
     import re
 
-    from dxecon import folders
+    from dxecon.core import folders
 
     path = folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"
     data = load_yaml(path)
@@ -424,7 +424,7 @@ def test_no_data_rows_are_a_minority_and_name_what_is_needed(baseline_card):
 def test_status_thresholds_come_from_params(tmp_path, dataset, baseline_dict):
     import yaml
 
-    from dxecon import folders
+    from dxecon.core import folders
     from dxecon.targets import ScoringConfig
 
     data = load_yaml(folders.PARAMS_DIR / "targets.yaml")
@@ -471,7 +471,7 @@ def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
 
 
 def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
-    from dxecon import folders
+    from dxecon.core import folders
     from dxecon.estimation.from_data import city_productivity
     from dxecon.scenarios.engine import compound_growth
 
@@ -500,7 +500,7 @@ def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_
 def test_unknown_estimator_in_params_is_named(tmp_path, dataset, baseline_dict):
     import yaml
 
-    from dxecon import folders
+    from dxecon.core import folders
     from dxecon.targets import ScoringConfig
 
     data = load_yaml(folders.PARAMS_DIR / "targets.yaml")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from dxecon import folders
+from dxecon.core import folders
 
 ROOT = folders.PROJECT_ROOT
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import load_yaml
 from dxecon.data import SelectionPolicy
 from dxecon.data.selection import CRITERIA, shipped_undated_lag
-from dxecon.errors import ParamsError
-from dxecon.params import load_yaml
 
 
 def test_shipped_order_is_official_then_dated_then_vintage():

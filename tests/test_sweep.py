@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import AS_OF
 
-from dxecon import folders
-from dxecon.errors import DxeconError, ParamsError
-from dxecon.params import load_yaml
+from dxecon.core import folders
+from dxecon.core.errors import DxeconError, ParamsError
+from dxecon.core.params import load_yaml
 from dxecon.scenarios import load_scenario, score, simulate
 from dxecon.sweep_cli import sweep as sweep_command
 from dxecon.sweeps import (

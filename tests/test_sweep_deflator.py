@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from conftest import AS_OF
 
-from dxecon import folders
-from dxecon.errors import ParamsError
-from dxecon.params import load_yaml
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import load_yaml
 from dxecon.sweeps.spec import load_sweep, sweep_from_dict
 from dxecon.sweeps.sweep_run import run_sweep
 from dxecon.targets import TargetRegistry

@@ -6,7 +6,7 @@ kernel and every CLI call pays the import on start.
 
 Submodules
 ----------
-folders      one place for the project's folders
+core         folders, errors, atomic writes, params files
 data         load, validate and query the published figures (vintages, sources)
 targets      the registry of quantified targets
 estimation   the estimators: digital-economy shares, labour productivity, decompositions
@@ -22,8 +22,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = frozenset(
     {
-        "folders",
-        "errors",
+        "core",
         "data",
         "targets",
         "forecast",
@@ -34,8 +33,6 @@ _SUBMODULES = frozenset(
         "plots",
         "runner",
         "cli",
-        "io",
-        "params",
     }
 )
 

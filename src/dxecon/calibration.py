@@ -63,9 +63,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dxecon import folders
-from dxecon.errors import ParamsError, SeriesSelectionError
-from dxecon.params import check_keys, load_yaml
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.params import check_keys, load_yaml
 
 __all__ = [
     "DiffusionCalibration",

@@ -33,16 +33,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dxecon import folders
 from dxecon.calibration import (
     calibrate_diffusion,
     diffusion_panel,
     load_calibration_params,
     logit_noise_paths,
 )
-from dxecon.errors import ParamsError
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import check_keys, load_yaml
 from dxecon.forecast.coverage import TOO_FEW, CoverageRule
-from dxecon.params import check_keys, load_yaml
 
 __all__ = ["DiffusionRealTime", "realtime_coverage", "realtime_schedule"]
 

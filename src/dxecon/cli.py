@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from dxecon.cli_options import DATA_OPTION, OUTPUTS_OPTION
-from dxecon.errors import DxeconError
+from dxecon.core.errors import DxeconError
 from dxecon.reporting.cli import LANG_OPTION, PDF_OPTION
 
 
@@ -42,7 +42,7 @@ def data() -> None:
 @DATA_OPTION
 def data_check(data_dir: Path | None) -> None:
     """Validate a data folder; exit 0 when valid, 1 listing every problem otherwise."""
-    from dxecon import folders
+    from dxecon.core import folders
     from dxecon.data import validate
 
     folder = data_dir or folders.DATA_DIR
@@ -51,7 +51,7 @@ def data_check(data_dir: Path | None) -> None:
         rows = sum(len(t.rows) for t in report.tables.values())
         click.echo(f"ok: {folder} is valid ({len(report.tables)} tables, {rows} rows)")
     else:
-        from dxecon.errors import format_problems
+        from dxecon.core.errors import format_problems
 
         click.echo(f"{len(report.problems)} problem(s) in {folder}:", err=True)
         click.echo(format_problems(report.problems), err=True)
@@ -272,7 +272,7 @@ def scenario_cmd(
     Writes OUTPUTS/quick/<as-of>/<scenario>/scorecard.csv and percentiles.csv (the
     published monthly outputs, OUTPUTS/<as-of>/<scenario>/, belong to `dxecon run`).
     """
-    from dxecon import folders
+    from dxecon.core import folders
     from dxecon.monthly import current_month
     from dxecon.scenarios import available_scenarios, run_scenario
 
@@ -325,8 +325,8 @@ def run_cmd(
 
     --params takes a scenario file (e.g. saved by the explorer); it reaches the scenario
     notebooks only. The common notebooks read their own params files."""
-    from dxecon.errors import ParamsError
-    from dxecon.params import load_yaml
+    from dxecon.core.errors import ParamsError
+    from dxecon.core.params import load_yaml
     from dxecon.runner import run_suite
     from dxecon.scenarios import available_scenarios
 
@@ -389,9 +389,9 @@ def monthly(
     pdf: bool,
 ) -> None:
     """The main job: every scenario for the month, with the index and revisions."""
-    from dxecon import folders
+    from dxecon.core import folders
+    from dxecon.core.errors import format_problems
     from dxecon.data import validate
-    from dxecon.errors import format_problems
     from dxecon.monthly import current_month, run_monthly
 
     report = validate(data_dir or folders.DATA_DIR)

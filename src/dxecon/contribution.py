@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
-from dxecon.errors import SeriesSelectionError
 
 #: The nominal level of the whole economy: GDP for the nation, GRDP for a province.
 LEVEL_INDICATOR = {"VN": "gdp_current"}

@@ -41,11 +41,11 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.io import write_text_atomic
+from dxecon.core.params import get_dotted, load_yaml, set_dotted
 from dxecon.data import Dataset, load_dataset
-from dxecon.errors import ParamsError
-from dxecon.io import write_text_atomic
-from dxecon.params import get_dotted, load_yaml, set_dotted
 from dxecon.reporting.i18n import Words
 from dxecon.scenarios import (
     Scenario,
@@ -489,7 +489,7 @@ def attainment_html(table: pd.DataFrame, words: Words | None = None) -> str:
 
 def scenario_yaml(data: Mapping[str, Any], *, base_file: str) -> str:
     """A scenario mapping as the text of a params file, keys in the scenario's order."""
-    import yaml  # lazy, like dxecon.params
+    import yaml  # lazy, like dxecon.core.params
 
     header = (
         "# Saved by the dxecon scenario explorer (notebooks/explorer/scenario_explorer.ipynb).\n"

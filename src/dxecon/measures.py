@@ -40,9 +40,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dxecon import folders
-from dxecon.errors import ParamsError, SeriesSelectionError
-from dxecon.params import load_with_keys
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.params import load_with_keys
 
 FORMS = ("trend", "random_walk")
 #: Fewest pairs each form needs for one residual degree of freedom.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon import folders
-from dxecon.io import write_csv_atomic
+from dxecon.core import folders
+from dxecon.core.io import write_csv_atomic
 
 INDEX_COLUMNS = ["as_of", "scenario", "status", "finished_utc", "seconds", "folder", "message"]
 REVISION_KEYS = ["goal_id"]
@@ -114,7 +114,7 @@ def run_monthly(
 
     The outputs lock is held from before the run until the index row is written, so a
     second job is refused without touching the index, and the index never loses a row."""
-    from dxecon.errors import DxeconError
+    from dxecon.core.errors import DxeconError
     from dxecon.runner import outputs_lock, run_suite
     from dxecon.scenarios import available_scenarios
 

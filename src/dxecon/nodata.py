@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dxecon.errors import SeriesSelectionError
+from dxecon.core.errors import SeriesSelectionError
 
 __all__ = ["nothing_published_text", "unless_published"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon.io import write_csv_atomic
+from dxecon.core.io import write_csv_atomic
 
 
 class Outputs:

@@ -18,7 +18,7 @@ def with_params_file(namespace: Mapping[str, Any], params_file: str | Path) -> d
     """The parameters a notebook declares (the names in ``namespace``) that its params file
     holds: the notebook's value when it is not None, else the file's. A missing or malformed
     file is a `ParamsError` naming it."""
-    from dxecon.params import load_yaml, params_path
+    from dxecon.core.params import load_yaml, params_path
 
     data = load_yaml(params_path(params_file))
     return {

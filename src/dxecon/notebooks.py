@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from dxecon import folders
-from dxecon.errors import DxeconError
+from dxecon.core import folders
+from dxecon.core.errors import DxeconError
 
 KERNEL_NAME = "dxecon"
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dxecon import folders
-from dxecon.errors import DxeconError, ParamsError, SeriesSelectionError, did_you_mean
+from dxecon.core import folders
+from dxecon.core.errors import DxeconError, ParamsError, SeriesSelectionError, did_you_mean
 from dxecon.scenarios.config import RESERVED_NAMES, slugify
 
 #: Parameters the runner itself sets; notebooks may declare them.
@@ -145,7 +145,7 @@ def notebook_values(nb: Notebook, scenario_values: dict[str, Any] | None = None)
         return {k: v for k, v in (scenario_values or {}).items() if k in nb.parameters}
     if not nb.params_file:
         return {}
-    from dxecon.params import load_yaml
+    from dxecon.core.params import load_yaml
 
     data = load_yaml(folders.PARAMS_DIR / nb.params_file)
     return {k: v for k, v in data.items() if k in nb.parameters}
@@ -423,7 +423,7 @@ def scenario_values(
     ``as_of``, and the file that errors must name (the user's, when the values come from
     it). Neither file may hold what the run gives or computes
     (`dxecon.scenarios.config.check_scenario_file`)."""
-    from dxecon.params import load_yaml
+    from dxecon.core.params import load_yaml
     from dxecon.scenarios.config import check_scenario_file
 
     shipped = folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"
@@ -582,7 +582,7 @@ def _run_locked(
     report_lang=None,
     report_pdf=False,
 ) -> RunResult:
-    from dxecon._reaper import reaping
+    from dxecon.core.reaper import reaping
 
     started = dt.datetime.now(dt.UTC)
     runs_dir = outputs_dir / ".runs"
@@ -769,7 +769,7 @@ def _assemble(folder: Path, common: Path, notebooks: list[Notebook], scenario: s
     write the HTML report."""
     import pandas as pd
 
-    from dxecon.io import write_csv_atomic
+    from dxecon.core.io import write_csv_atomic
     from dxecon.notebook_outputs import join_forecasts
     from dxecon.scenarios.scenario_run import CACHE_FOLDER
 

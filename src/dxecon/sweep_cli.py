@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from dxecon.cli_options import DATA_OPTION, OUTPUTS_OPTION
-from dxecon.errors import DxeconError
+from dxecon.core.errors import DxeconError
 
 
 @click.command("sweep")
@@ -73,7 +73,7 @@ def sweep(
     assumption at a time, ranked) and surface.csv (when the sweep has a surface). The file,
     the ranges, the size and the scheduler are checked before any variant runs.
     """
-    from dxecon import folders
+    from dxecon.core import folders
     from dxecon.data import load_dataset
     from dxecon.monthly import current_month
     from dxecon.sweeps import DEFAULT_LIMIT, load_sweep, run_sweep

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import check_keys, load_with_keys, load_yaml
 from dxecon.data import Dataset, load_dataset
-from dxecon.errors import ParamsError
-from dxecon.params import check_keys, load_with_keys, load_yaml
 
 #: Columns that identify "the same quantity" for supersession.
 TARGET_KEY = ["indicator", "geo", "sector", "year", "comparator"]

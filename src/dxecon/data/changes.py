@@ -28,11 +28,11 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.errors import DxeconError, SeriesSelectionError
 from dxecon.data.dataset import Dataset, load_dataset
 from dxecon.data.schema import OBSERVATIONS, SOURCES
 from dxecon.data.validate import parse_date, suggest, validate
-from dxecon.errors import DxeconError, SeriesSelectionError
 
 CHECKSUMS_FILE = "CHECKSUMS.json"
 
@@ -554,7 +554,7 @@ def scenario_start_changes(before: Dataset, after: Dataset, as_of: dt.date) -> l
     """What the new figures move in what every shipped scenario reads from the data, for a
     run as of ``as_of``'s month: its observed start (`dxecon.scenarios.start`) and its
     growth figures computed from history (`dxecon.scenarios.history`); one line per value."""
-    from dxecon.errors import DxeconError
+    from dxecon.core.errors import DxeconError
     from dxecon.scenarios.config import available_scenarios, load_scenario
     from dxecon.scenarios.start import resolve_start
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.errors import DataValidationError, SeriesSelectionError
 from dxecon.data.schema import CODE_LISTS, MAIN_TABLES
 from dxecon.data.selection import (
     SelectionPolicy,
@@ -19,7 +20,6 @@ from dxecon.data.selection import (
     visible_as_of,
 )
 from dxecon.data.validate import Report, Table, parse_date, validate
-from dxecon.errors import DataValidationError, SeriesSelectionError
 
 #: Columns of a series' provenance table, in display order.
 PROVENANCE_COLUMNS = [

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from dxecon import folders
-from dxecon.errors import ParamsError
-from dxecon.params import check_keys, load_yaml
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import check_keys, load_yaml
 
 #: Ranking criteria. ``dated``: a figure whose row or source carries a publication date
 #: before one that has none (its date is only assumed by the undated rule).

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dxecon.core.errors import Problem, closest_match, did_you_mean
 from dxecon.data.schema import (
     ASSUMED_BOUNDS,
     CODE_LISTS,
@@ -32,7 +33,6 @@ from dxecon.data.schema import (
     Column,
     TableSpec,
 )
-from dxecon.errors import Problem, closest_match, did_you_mean
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -379,9 +379,9 @@ def suspected_duplicates(report: Report) -> list[Problem]:
 def plausibility_bounds(params_dir: Path | None = None) -> tuple[dict[str, Bound], tuple[int, int]]:
     """The rules by kind (definitional ones from the schema, assumed ones from
     ``params/plausibility.yaml``) and the range of years."""
-    from dxecon import folders
-    from dxecon.errors import ParamsError
-    from dxecon.params import check_keys, load_yaml
+    from dxecon.core import folders
+    from dxecon.core.errors import ParamsError
+    from dxecon.core.params import check_keys, load_yaml
 
     path = Path(params_dir or folders.PARAMS_DIR) / PLAUSIBILITY_PARAMS
     data = load_yaml(path)

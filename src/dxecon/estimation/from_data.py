@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
-from dxecon.errors import SeriesSelectionError
 from dxecon.estimation.decomposition import ShareDecomposition, decompose_share_change
 from dxecon.estimation.digital_share import (
     CalibrationResult,

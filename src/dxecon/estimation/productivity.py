@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dxecon.errors import DxeconError
+from dxecon.core.errors import DxeconError
 from dxecon.estimation.frames import (
     ONE,
     as_year_index,

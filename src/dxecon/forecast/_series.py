@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from dxecon.errors import DxeconError
+from dxecon.core.errors import DxeconError
 
 __all__ = [
     "SeriesGapError",

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.params import load_yaml
 from dxecon.data import Dataset
-from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.forecast._series import SeriesTooShortError, contiguous_tail
 from dxecon.forecast.backtest import (
     DEFAULT_BACKTEST_HORIZON,
@@ -26,7 +27,6 @@ from dxecon.forecast.backtest import (
 )
 from dxecon.forecast.coverage import TOO_FEW, CoverageRule, conformal_widen, coverage_table
 from dxecon.forecast.models import default_candidates
-from dxecon.params import load_yaml
 
 KEY_COLUMNS = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
 

@@ -39,12 +39,12 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dxecon import folders
-from dxecon.errors import ParamsError, SeriesSelectionError
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.params import check_keys, load_yaml
 from dxecon.forecast._series import SeriesTooShortError, contiguous_tail
 from dxecon.forecast.models import ForecastModel, Naive, default_candidates
 from dxecon.forecast.results import Estimate, normal_prediction
-from dxecon.params import check_keys, load_yaml
 
 __all__ = [
     "GrowthContext",

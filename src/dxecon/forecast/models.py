@@ -615,9 +615,9 @@ def shipped_min_trend_points() -> int:
 
     Raises ``ParamsError`` naming the file when the key is missing or not a whole number.
     """
-    from dxecon import folders
-    from dxecon.errors import ParamsError
-    from dxecon.params import load_yaml
+    from dxecon.core import folders
+    from dxecon.core.errors import ParamsError
+    from dxecon.core.params import load_yaml
 
     path = folders.PARAMS_DIR / "forecasts.yaml"
     value = load_yaml(path).get("min_trend_points")

@@ -54,9 +54,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dxecon import folders
-from dxecon.errors import ParamsError
-from dxecon.params import check_keys, load_yaml
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import check_keys, load_yaml
 
 if TYPE_CHECKING:
     from dxecon.data import Dataset

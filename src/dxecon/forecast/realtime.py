@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dxecon.errors import SeriesSelectionError
+from dxecon.core.errors import SeriesSelectionError
 from dxecon.forecast._series import SeriesTooShortError, contiguous_tail
 from dxecon.forecast.backtest import auto_forecast
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dxecon.errors import DxeconError
+from dxecon.core.errors import DxeconError
 from dxecon.reporting.i18n import DASH, Words
 
 #: Status -> colour class in the report.

@@ -34,7 +34,7 @@ def report(folder: Path, lang: str, pdf: bool, data_dir: Path | None) -> None:
     folder, OUTPUTS/<as-of>/, from its tables."""
     import time
 
-    from dxecon.errors import DxeconError
+    from dxecon.core.errors import DxeconError
     from dxecon.reporting import build_report
 
     start = time.perf_counter()

@@ -32,7 +32,7 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 def check_language(lang: str) -> str:
     if lang not in LANGUAGES:
-        from dxecon.errors import DxeconError
+        from dxecon.core.errors import DxeconError
 
         raise DxeconError(f"--lang {lang!r}: the report is written in {' or '.join(LANGUAGES)}")
     return lang

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from dxecon.errors import DxeconError
+from dxecon.core.errors import DxeconError
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Headless, off the network, quiet in a container (root needs --no-sandbox).

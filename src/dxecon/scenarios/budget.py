@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dxecon import folders
-from dxecon.errors import DxeconError, ParamsError
+from dxecon.core import folders
+from dxecon.core.errors import DxeconError, ParamsError
 
 #: Bytes of one float64.
 FLOAT = 8
@@ -50,7 +50,7 @@ def machine_memory_bytes() -> int:
 
 def memory_limit_bytes(params_dir: Path | None = None) -> int:
     """``memory_limit_mb`` of ``params/resources.yaml``; null: a quarter of the machine."""
-    from dxecon.params import check_keys, load_yaml
+    from dxecon.core.params import check_keys, load_yaml
 
     path = Path(params_dir or folders.PARAMS_DIR) / RESOURCES_PARAMS
     data = load_yaml(path) if path.is_file() else {}

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
-from dxecon.errors import SeriesSelectionError
 from dxecon.plots import TargetLine, fan_chart
 from dxecon.scenarios.engine import PERCENTILES, percentiles
 from dxecon.scenarios.scenario_run import ScenarioRun

@@ -20,9 +20,9 @@ from pydantic import (
     model_validator,
 )
 
-from dxecon import folders
-from dxecon.errors import ParamsError, did_you_mean
-from dxecon.params import FieldError, load_yaml, params_path, validation_error
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError, did_you_mean
+from dxecon.core.params import FieldError, load_yaml, params_path, validation_error
 
 #: Folders of the outputs layout: never scenario names (``outputs/<as-of>/sweeps/`` ...).
 RESERVED_NAMES = ("sweeps", "quick", "explorer", "index", "test-artifacts")

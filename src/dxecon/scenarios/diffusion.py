@@ -64,7 +64,7 @@ from dxecon.calibration import (
     logit_noise_paths,
     observed_pace,
 )
-from dxecon.errors import ParamsError, SeriesSelectionError
+from dxecon.core.errors import ParamsError, SeriesSelectionError
 from dxecon.estimation.from_data import START_METHOD
 
 #: The uncertainty sources a run can switch on or off (`interval_breakdown`).

@@ -36,8 +36,8 @@ import pandas as pd
 
 from dxecon.calibration import real_growth
 from dxecon.contribution import nominal_levels
+from dxecon.core.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
 from dxecon.data import Dataset
-from dxecon.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
 from dxecon.estimation.from_data import NATION
 from dxecon.estimation.productivity import compound_average_growth, growth
 

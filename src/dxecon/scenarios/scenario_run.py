@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dxecon.core.errors import SeriesSelectionError
+from dxecon.core.io import write_csv_atomic
 from dxecon.data import Dataset, load_dataset
-from dxecon.errors import SeriesSelectionError
-from dxecon.io import write_csv_atomic
 from dxecon.scenarios.config import (
     SCENARIO_KEYS,
     Scenario,
@@ -210,7 +210,7 @@ def run_key(scenario: Scenario, dataset: Dataset) -> str:
     """What a cached run must match: the scenario as resolved from the parameters (its
     as-of included), the data's checksum, the params files (the scoring rules) and the code
     version."""
-    from dxecon import folders
+    from dxecon.core import folders
 
     text = json.dumps(
         {

@@ -48,8 +48,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dxecon.core.errors import ParamsError, SeriesSelectionError
 from dxecon.data import Dataset
-from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.measures import (
     ConversionError,
     MeasureConfig,
@@ -272,9 +272,9 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
     """The least digital sector's share (% of its value added) by the structural estimate
     (`dxecon.estimation.from_data.city_digital_estimate`), for every year with a published city
     structure and national GSO sector intensities."""
-    from dxecon import folders
+    from dxecon.core import folders
+    from dxecon.core.params import load_yaml
     from dxecon.estimation.from_data import city_digital_estimate
-    from dxecon.params import load_yaml
 
     adjust = load_yaml(folders.PARAMS_DIR / "digital.yaml").get("adjust_sector")
     rows = []
@@ -317,9 +317,9 @@ def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame
     """Real labour-productivity growth, compound average from the base year of
     ``params/productivity.yaml`` to each published year, under its employment assumption
     (`dxecon.estimation.from_data.city_productivity`, notebook 3)."""
-    from dxecon import folders
+    from dxecon.core import folders
+    from dxecon.core.params import load_yaml
     from dxecon.estimation.from_data import city_productivity
-    from dxecon.params import load_yaml
 
     params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
     try:

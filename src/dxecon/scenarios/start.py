@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dxecon import folders
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.params import get_dotted, load_yaml, set_dotted
 from dxecon.data import Dataset
-from dxecon.errors import ParamsError, SeriesSelectionError
-from dxecon.params import get_dotted, load_yaml, set_dotted
 from dxecon.scenarios.config import Scenario, scenario_from_dict
 from dxecon.scenarios.history import predecessors, resolve_history
 

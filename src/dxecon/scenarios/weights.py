@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dxecon import folders
-from dxecon.errors import ParamsError
-from dxecon.params import load_with_keys
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import load_with_keys
 
 #: The probability columns of a scorecard that are weighted (one per reading).
 PROBABILITY_COLUMNS = ("probability", "probability_mic", "probability_old_boundary")

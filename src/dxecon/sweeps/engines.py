@@ -27,7 +27,7 @@ from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from dxecon.errors import DxeconError, ParamsError
+from dxecon.core.errors import DxeconError, ParamsError
 from dxecon.sweeps.evaluate import Variant, evaluate_variants, result_columns, worker_version
 
 ENGINES = ("local", "serial", "dask")

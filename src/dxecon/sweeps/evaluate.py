@@ -189,8 +189,8 @@ def evaluate_variant(variant: Variant) -> dict[str, Any]:
     """
     from pydantic import ValidationError
 
-    from dxecon.errors import ParamsError
-    from dxecon.params import set_dotted
+    from dxecon.core.errors import ParamsError
+    from dxecon.core.params import set_dotted
     from dxecon.scenarios.config import scenario_from_dict
     from dxecon.scenarios.engine import simulate
 

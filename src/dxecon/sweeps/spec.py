@@ -2,7 +2,7 @@
 
 Everything that can be wrong with a sweep is found here, before any variant runs, in two
 steps. The file's own shape is a pydantic model (`SweepFile`, validated like a scenario
-file and reported in the same words by `dxecon.params.validation_error`): an unknown key
+file and reported in the same words by `dxecon.core.params.validation_error`): an unknown key
 (with the closest valid one suggested), a wrong type, an empty range, a range that does not
 fit the design. Then the file is checked against its base scenario: a parameter path that
 is not a number of the base (with the closest valid path suggested), an end of a range the
@@ -20,9 +20,9 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
-from dxecon import folders
-from dxecon.errors import ParamsError, did_you_mean
-from dxecon.params import FieldError, load_yaml, params_path, set_dotted, validation_error
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError, did_you_mean
+from dxecon.core.params import FieldError, load_yaml, params_path, set_dotted, validation_error
 from dxecon.sweeps.plan import DEFAULT_SURFACE_STEPS, Parameter, Surface, Sweep
 
 #: Readings of the productivity growth target a sweep can score (``productivity_basis``).

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dxecon.errors import DxeconError
-from dxecon.io import write_csv_atomic
+from dxecon.core.errors import DxeconError
+from dxecon.core.io import write_csv_atomic
 from dxecon.sweeps.evaluate import KeyTarget, Variant, key_targets, variant_seed
 from dxecon.sweeps.plan import Sweep, describe
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dxecon import folders
-from dxecon.errors import ParamsError, did_you_mean
+from dxecon.core import folders
+from dxecon.core.errors import ParamsError, did_you_mean
 
 
 def load_yaml(path: Path | str) -> dict[str, Any]:

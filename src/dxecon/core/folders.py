@@ -18,8 +18,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: The repository root: ``src/dxecon/folders.py`` -> three levels up.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The repository root: ``src/dxecon/core/folders.py`` -> four levels up.
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 def _folder(env_var: str, default: str) -> Path:
