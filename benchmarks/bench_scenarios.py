@@ -18,8 +18,8 @@ import time
 import numpy as np
 
 from dxecon.data import load_dataset
+from dxecon.data.targets import TargetRegistry
 from dxecon.scenarios import load_scenario, scenario_from_dict, score, simulate
-from dxecon.targets import TargetRegistry
 
 
 def ten_year_baseline(n_paths: int):

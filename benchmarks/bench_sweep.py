@@ -97,7 +97,7 @@ def main() -> None:
         f"cores; best of {args.repeat}"
     )
     from dxecon.data import load_dataset
-    from dxecon.targets import TargetRegistry
+    from dxecon.data.targets import TargetRegistry
 
     registry = TargetRegistry(load_dataset())
     rates: dict[tuple[str, int], float] = {}

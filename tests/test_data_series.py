@@ -180,7 +180,7 @@ def test_series_result_is_a_float_series_by_year(dataset):
 
 # -- targets -------------------------------------------------------------------------------
 def test_every_resolution_target_is_registered():
-    from dxecon.targets import load_targets
+    from dxecon.data.targets import load_targets
 
     registry = load_targets()
     nq03 = registry.select(["NQ03-NQ/TU"])
@@ -194,7 +194,7 @@ def test_every_resolution_target_is_registered():
 
 
 def test_plan_106_supersedes_the_2025_digital_target():
-    from dxecon.targets import TargetSet, load_targets
+    from dxecon.data.targets import TargetSet, load_targets
 
     registry = load_targets()
     scoring = registry.scoring_set().set_index("target_id")
@@ -205,7 +205,7 @@ def test_plan_106_supersedes_the_2025_digital_target():
 
 
 def test_unknown_instrument_in_params(tmp_path):
-    from dxecon.targets import TargetSet, load_targets
+    from dxecon.data.targets import TargetSet, load_targets
 
     path = tmp_path / "targets.yaml"
     path.write_text("instruments: [NQ03-NQ/TU, KH107/KH-UBND]\n", encoding="utf-8")

@@ -137,7 +137,8 @@ def test_import_dxecon_is_light():
 
 def test_data_layer_does_not_import_statsmodels_or_matplotlib():
     code = (
-        "import sys; from dxecon.data import load_dataset; from dxecon.targets import load_targets;"
+        "import sys; from dxecon.data import load_dataset; "
+        "from dxecon.data.targets import load_targets;"
         "load_targets().scoring_set();"
         "print(','.join(m for m in ('statsmodels', 'matplotlib') if m in sys.modules))"
     )

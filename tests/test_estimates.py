@@ -9,10 +9,10 @@ from conftest import AS_OF
 from dxecon.core import folders
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.core.params import load_yaml
+from dxecon.data.targets import TargetRegistry, TargetSet, target_values
 from dxecon.estimation import from_data
 from dxecon.estimation.productivity import MissingEmploymentError, labour_productivity
 from dxecon.scenarios import load_scenario
-from dxecon.targets import TargetRegistry, TargetSet, target_values
 
 #: The arguments of the structural estimate, as params/digital.yaml gives them.
 ESTIMATE_KEYS = ("structure_geo", "structure_year", "intensity_year", "adjust_sector")

@@ -39,9 +39,9 @@ def test_runner_passes_the_language_to_every_notebook(tmp_path):
 
 
 def test_status_legend_names_every_status_in_the_language():
+    from dxecon.models.scoring import ScoringConfig
     from dxecon.reporting.i18n import Words
     from dxecon.scenarios.text import STATUS_ORDER, interval_text, status_legend
-    from dxecon.targets import ScoringConfig
 
     config = ScoringConfig.from_yaml()
     for lang in LANGUAGES:

@@ -28,8 +28,8 @@ def test_every_key_has_every_language_with_the_same_placeholders():
 
 
 def test_every_status_the_scorecard_can_produce_is_translated():
+    from dxecon.models.scoring import ScoringConfig
     from dxecon.scenarios import scorecard
-    from dxecon.targets import ScoringConfig
 
     config = ScoringConfig.from_yaml()
     produced = {config.status_from_probability(p) for p in (0.0, 0.5, 0.99, 1.0)}
@@ -209,7 +209,7 @@ def test_the_vietnamese_report_shows_no_english_place_name(month, dataset):
 
 
 def test_the_title_page_shows_the_citys_latest_figure(month, dataset):
-    from dxecon.targets import ScoringConfig
+    from dxecon.models.scoring import ScoringConfig
 
     page = build_report(month, "vi", workbook=False).read_text(encoding="utf-8")
     label = str(escape(Words("vi")("meta.vintage")))

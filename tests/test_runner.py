@@ -82,7 +82,7 @@ def test_each_notebook_reads_its_own_params_file_and_defaults_agree():
 def test_every_params_file_is_read_by_a_notebook_or_by_the_library():
     read_by_notebooks = {nb.params_file for nb in suite()}
     read_by_library = {
-        "targets.yaml",  # dxecon.targets.ScoringConfig: how every goal is scored
+        "targets.yaml",  # dxecon.models.scoring.ScoringConfig: how every goal is scored
         "plausibility.yaml",
         "resources.yaml",
         "selection.yaml",

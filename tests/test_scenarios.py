@@ -10,6 +10,7 @@ from conftest import AS_OF
 
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import load_yaml
+from dxecon.data.targets import TargetRegistry
 from dxecon.scenarios import (
     available_scenarios,
     compound_growth,
@@ -21,7 +22,6 @@ from dxecon.scenarios import (
     simulate,
 )
 from dxecon.scenarios.diffusion import SOURCES
-from dxecon.targets import TargetRegistry
 
 
 @pytest.fixture(scope="module")
@@ -354,7 +354,7 @@ def baseline_card(dataset):
 
 
 def test_every_city_target_is_in_exactly_one_goal(baseline_card, dataset):
-    from dxecon.targets import ScoringConfig
+    from dxecon.models.scoring import ScoringConfig
 
     config = ScoringConfig.from_yaml()
     targets = TargetRegistry(dataset).select()
@@ -425,7 +425,7 @@ def test_status_thresholds_come_from_params(tmp_path, dataset, baseline_dict):
     import yaml
 
     from dxecon.core import folders
-    from dxecon.targets import ScoringConfig
+    from dxecon.models.scoring import ScoringConfig
 
     data = load_yaml(folders.PARAMS_DIR / "targets.yaml")
     data["status_thresholds"] = {"on_track": 1.0, "at_risk": 0.99}
@@ -501,7 +501,7 @@ def test_unknown_estimator_in_params_is_named(tmp_path, dataset, baseline_dict):
     import yaml
 
     from dxecon.core import folders
-    from dxecon.targets import ScoringConfig
+    from dxecon.models.scoring import ScoringConfig
 
     data = load_yaml(folders.PARAMS_DIR / "targets.yaml")
     data["estimated"] = {"lp_growth": "guesswork"}
@@ -513,7 +513,7 @@ def test_unknown_estimator_in_params_is_named(tmp_path, dataset, baseline_dict):
 
 
 def test_every_indicator_named_in_the_scoring_params_is_a_known_code(dataset):
-    from dxecon.targets import ScoringConfig
+    from dxecon.models.scoring import ScoringConfig
 
     config = ScoringConfig.from_yaml()
     known = set(dataset.code_set("indicators"))

@@ -20,6 +20,7 @@ from conftest import AS_OF
 from dxecon.core import folders
 from dxecon.core.errors import DxeconError, ParamsError
 from dxecon.core.params import load_yaml
+from dxecon.data.targets import TargetRegistry
 from dxecon.scenarios import load_scenario, score, simulate
 from dxecon.sweep_cli import sweep as sweep_command
 from dxecon.sweeps import (
@@ -32,7 +33,6 @@ from dxecon.sweeps import (
     variant_seed,
 )
 from dxecon.sweeps.engines import connect
-from dxecon.targets import TargetRegistry
 
 #: A small sweep: 1 base + 4 tornado + 9 surface + 12 sampled variants, 200 paths each.
 SMALL = {

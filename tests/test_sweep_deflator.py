@@ -10,9 +10,9 @@ from conftest import AS_OF
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import load_yaml
+from dxecon.data.targets import TargetRegistry
 from dxecon.sweeps.spec import load_sweep, sweep_from_dict
 from dxecon.sweeps.sweep_run import run_sweep
-from dxecon.targets import TargetRegistry
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
-"""Target values read from data/targets.csv (dxecon.targets.target_values), never copied."""
+"""Target values read from data/targets.csv (dxecon.data.targets.target_values), never copied."""
 
 from __future__ import annotations
 
 import pytest
 
 from dxecon.data import load_dataset
+from dxecon.data.targets import TargetRegistry, effective_targets, target_values
 from dxecon.estimation import from_data
-from dxecon.targets import TargetRegistry, effective_targets, target_values
 from tests.conftest import replace_in
 
 CITY = ["NQ03-NQ/TU", "KH106/KH-UBND"]

@@ -8,7 +8,6 @@ Submodules
 ----------
 core         folders, errors, atomic writes, params files
 data         load, validate and query the published figures (vintages, sources)
-targets      the registry of quantified targets
 estimation   the estimators: digital-economy shares, labour productivity, decompositions
 scenarios    scenario files, Monte Carlo paths, scorecards
 forecast     statsmodels forecasts of short annual series, backtests
@@ -24,7 +23,7 @@ _SUBMODULES = frozenset(
     {
         "core",
         "data",
-        "targets",
+        "models",
         "forecast",
         "scenarios",
         "sweeps",

@@ -234,7 +234,7 @@ def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
     """List quantified targets (default: the scoring set of params/targets.yaml)."""
     import pandas as pd
 
-    from dxecon.targets import load_targets
+    from dxecon.data.targets import load_targets
 
     try:
         registry = load_targets(data_dir)

@@ -232,7 +232,7 @@ def targets_sentence(
 ) -> str:
     """``"at least g% a year to T1 and at least h% a year to T2 (instrument: TGTnnn, ...)"``.
 
-    ``targets``: rows of :func:`dxecon.targets.effective_targets` (``year``, ``comparator``,
+    ``targets``: rows of :func:`dxecon.data.targets.effective_targets` (``year``, ``comparator``,
     ``value``, ``instrument``, ``target_id``).
     """
     words = {">=": "at least", "<=": "at most", "==": "about", ">": "above", "<": "below"}

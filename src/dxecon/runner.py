@@ -447,10 +447,10 @@ def validate_scenarios(
 ) -> dict[str, dict[str, Any]]:
     """Every scenario fully checked before any notebook starts: its file, its codes against
     the data folder's code lists, and the resource budget. Returns name -> its values."""
+    from dxecon.data.targets import TargetRegistry
     from dxecon.scenarios.budget import check_budget
     from dxecon.scenarios.config import check_scenario_codes, scenario_from_dict
     from dxecon.scenarios.start import resolve_start
-    from dxecon.targets import TargetRegistry
 
     known = TargetRegistry(dataset).instruments
     found = {}

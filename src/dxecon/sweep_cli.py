@@ -75,9 +75,9 @@ def sweep(
     """
     from dxecon.core import folders
     from dxecon.data import load_dataset
+    from dxecon.data.targets import TargetRegistry
     from dxecon.monthly import current_month
     from dxecon.sweeps import DEFAULT_LIMIT, load_sweep, run_sweep
-    from dxecon.targets import TargetRegistry
 
     if scheduler and workers:
         raise click.UsageError("--workers sets the local pool; a Dask cluster has its own")

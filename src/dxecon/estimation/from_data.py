@@ -418,7 +418,7 @@ def city_productivity(
     :math:`g_Y` (constant 2010 prices) and assumed employment growth :math:`g_E`; nominal
     levels divide published current-price GRDP by the (assumed) employment. ``milestones``
     are the growth targets ``{target year: minimum %/yr}`` from ``data/targets.csv``
-    (:func:`dxecon.targets.target_values`); ``geo`` and ``base_year`` come from
+    (:func:`dxecon.data.targets.target_values`); ``geo`` and ``base_year`` come from
     ``params/productivity.yaml``. An empty mapping gives the growth without assessments
     (the scorecard's use).
     """

@@ -2,7 +2,7 @@ r"""Each sector's digital share against the floors of the targets ("at least f %
 sector's value added digital by year T").
 
 Pure functions on pandas objects; the floors are data (``data/targets.csv``, read with
-:func:`dxecon.targets.target_values`), never typed here. The shares come from
+:func:`dxecon.data.targets.target_values`), never typed here. The shares come from
 :func:`dxecon.estimation.digital_share.sector_digital_share` or a structural estimate
 (:func:`dxecon.estimation.from_data.sector_floors` adds the growth each sector needs).
 """
@@ -76,7 +76,7 @@ def compare_with_floors(
         or year x sector.
     floors : mapping of int to float
         Floor year -> minimum share in per cent (the targets are data:
-        ``dxecon.targets.target_values(registry, "de_sector_share_min", ...)``).
+        ``dxecon.data.targets.target_values(registry, "de_sector_share_min", ...)``).
     year : int, optional
         The year of a Series of shares. Required then; ignored for DataFrames.
 

@@ -3,7 +3,7 @@ the observed growth meets it.
 
 Resolution 03-NQ/TU and the plans after it set targets "labour productivity grows at
 least g % a year until year T". The targets are data (``data/targets.csv``, read with
-:func:`dxecon.targets.target_values`); nothing here types a target year or rate. The text
+:func:`dxecon.data.targets.target_values`); nothing here types a target year or rate. The text
 of a target says neither real nor nominal, nor whether every year or the compound average
 must reach the rate: both readings are reported, and the basis is the caller's choice.
 
@@ -70,7 +70,7 @@ def target_path(
 
     Milestones :math:`\{T_k: r_k\}` (sorted) apply rate :math:`r_k` to every year in
     :math:`(T_{k-1}, T_k]` (Resolution 03-NQ/TU's productivity targets, read from
-    ``data/targets.csv`` with :func:`dxecon.targets.target_values`, give one rate per
+    ``data/targets.csv`` with :func:`dxecon.data.targets.target_values`, give one rate per
     target year):
 
     .. math::
@@ -91,7 +91,7 @@ def target_path(
         Milestones at or before it are not part of the path.
     milestones : mapping of int to float
         Target year -> minimum growth rate in per cent a year (the targets are data:
-        ``dxecon.targets.target_values(registry, "lp_growth", ...)``).
+        ``dxecon.data.targets.target_values(registry, "lp_growth", ...)``).
     basis : {'nominal', 'real'}
         Basis of the level (the target text does not say; report both).
 

@@ -707,7 +707,7 @@ class NowcastModel:
     def target(self, year: int, geo: str) -> dict | None:
         """The year's growth target (comparator >=) from the first instrument of
         ``nowcast_target_instruments`` that sets one for this boundary; None without."""
-        from dxecon.targets import TargetRegistry
+        from dxecon.data.targets import TargetRegistry
 
         registry = self.__dict__.setdefault("_registry", TargetRegistry(self.dataset))
         wanted = [i for i in self.config.nowcast_target_instruments if i in registry.instruments]

@@ -167,8 +167,8 @@ class Report:
         self.base = next(iter(run.scenarios))
         self.cards = {name: run.table("scorecard", name) for name in run.scenarios}
         from dxecon.measures import MeasureConfig
+        from dxecon.models.scoring import ScoringConfig
         from dxecon.scenarios.weights import ScenarioWeights
-        from dxecon.targets import ScoringConfig
 
         self.city_geographies = ScoringConfig.from_yaml().city_geographies
         self.measures = MeasureConfig.from_yaml()

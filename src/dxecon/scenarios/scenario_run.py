@@ -20,6 +20,7 @@ import pandas as pd
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.core.io import write_csv_atomic
 from dxecon.data import Dataset, load_dataset
+from dxecon.data.targets import TargetRegistry
 from dxecon.scenarios.config import (
     SCENARIO_KEYS,
     Scenario,
@@ -31,7 +32,6 @@ from dxecon.scenarios.config import (
 from dxecon.scenarios.engine import PERCENTILES, Paths, simulate
 from dxecon.scenarios.scorecard import Scorecard, score
 from dxecon.scenarios.start import StartValues, resolve_start
-from dxecon.targets import TargetRegistry
 
 #: Quantities summarised per year: (name in Paths, indicator, sector, basis).
 SUMMARISED = [

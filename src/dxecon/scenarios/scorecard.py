@@ -50,6 +50,7 @@ import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
 from dxecon.data import Dataset
+from dxecon.data.targets import TargetRegistry
 from dxecon.measures import (
     ConversionError,
     MeasureConfig,
@@ -57,8 +58,8 @@ from dxecon.measures import (
     ratio_rng,
     read_on_other_measure,
 )
+from dxecon.models.scoring import ScoringConfig
 from dxecon.scenarios.engine import Paths, compound_growth
-from dxecon.targets import ScoringConfig, TargetRegistry
 
 COMPARE = {">=": operator.ge, "<=": operator.le}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dxecon.models.scoring import ScoringConfig
 from dxecon.scenarios.scenario_run import ScenarioRun
 from dxecon.scenarios.scorecard import INTERVAL
-from dxecon.targets import ScoringConfig
 
 #: Order in which status counts are listed.
 STATUS_ORDER = (

@@ -286,7 +286,7 @@ def run_sweep(
         engine = "serial" if "ipykernel" in sys.modules else "local"
     if registry is None:
         from dxecon.data import load_dataset
-        from dxecon.targets import TargetRegistry
+        from dxecon.data.targets import TargetRegistry
 
         registry = TargetRegistry(load_dataset())
     targets = key_targets(registry, basis=sweep.productivity_basis)
