@@ -26,7 +26,7 @@ from dxecon.explorer import (
     fan_figure,
     format_probability,
 )
-from dxecon.reporting.i18n import Words, catalogue
+from dxecon.present.words import Words, catalogue
 from dxecon.scenarios import (
     load_scenario,
     resolve_start,

@@ -38,7 +38,7 @@ from dxecon.core import folders
 from dxecon.core.params import load_yaml
 from dxecon.explorer import format_probability
 from dxecon.monthly import current_month
-from dxecon.reporting.i18n import Words
+from dxecon.present.words import Words
 from dxecon.scenarios import load_scenario, run_scenario, scenario_from_dict
 
 pytestmark = pytest.mark.slow

@@ -1,12 +1,12 @@
-"""Sentences built from results (dxecon.narrative): the figures come from the inputs."""
+"""Sentences built from results (dxecon.present.narrative): the figures come from the inputs."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from dxecon import narrative
 from dxecon.data import load_dataset
+from dxecon.present import narrative
 from tests.conftest import replace_in
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dxecon.reporting.i18n import LANGUAGES, catalogue
+from dxecon.present.scenario_text import scorecard_view, status_table
+from dxecon.present.words import LANGUAGES, catalogue
 from dxecon.runner import _plan, suite
-from dxecon.scenarios.text import scorecard_view, status_table
 
 
 def test_every_notebook_key_has_both_languages():
@@ -40,8 +40,8 @@ def test_runner_passes_the_language_to_every_notebook(tmp_path):
 
 def test_status_legend_names_every_status_in_the_language():
     from dxecon.models.scoring import ScoringConfig
-    from dxecon.reporting.i18n import Words
-    from dxecon.scenarios.text import STATUS_ORDER, interval_text, status_legend
+    from dxecon.present.scenario_text import STATUS_ORDER, interval_text, status_legend
+    from dxecon.present.words import Words
 
     config = ScoringConfig.from_yaml()
     for lang in LANGUAGES:
@@ -52,7 +52,7 @@ def test_status_legend_names_every_status_in_the_language():
 
 
 def test_readable_translates_known_headers_and_statuses_keeps_the_frame():
-    from dxecon.notebook_outputs import readable
+    from dxecon.present.tables import readable
 
     frame = pd.DataFrame({"sector": ["agro"], "status": ["missed"], "x_unknown": [1]})
     frame = frame.set_index("sector")
@@ -67,7 +67,7 @@ def test_a_missing_value_is_shown_as_a_dash_never_nan():
     import numpy as np
     import pandas as pd
 
-    from dxecon.notebook_outputs import table_html, table_text
+    from dxecon.present.tables import table_html, table_text
 
     frame = pd.DataFrame({"median": [1.5, np.nan], "status": ["met", "no data"]})
     text, html = table_text(frame, "vi"), table_html(frame, "vi")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.notebook_outputs import Outputs
-from dxecon.plots import TargetLine, bar_chart, chart_digest, fan_chart, line_chart
+from dxecon.present.charts.plots import TargetLine, bar_chart, chart_digest, fan_chart, line_chart
 
 
 def _fan(median_2030=30.0, target=35.0):
@@ -55,7 +55,7 @@ def test_chart_text_form_is_the_data_line():
 
 
 def test_localize_writes_titles_axes_and_legend_in_the_language():
-    from dxecon.plots import localize
+    from dxecon.present.charts.plots import localize
 
     figure = _fan()
     figure.axes[0].set_title("Digital economy, % of GRDP (HP, scenario 'x')", loc="left")

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from markupsafe import escape
 
-from dxecon.reporting import Words, build_report
-from dxecon.reporting.i18n import LANGUAGES, catalogue
+from dxecon.present.scenario_text import STATUS_ORDER
+from dxecon.present.words import LANGUAGES, Words, catalogue
+from dxecon.reporting import build_report
 from dxecon.scenarios.config import slugify
-from dxecon.scenarios.text import STATUS_ORDER
 from tests.reporting_run import VIETNAMESE_NAME, make_run
 
 

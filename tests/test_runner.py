@@ -237,7 +237,7 @@ def test_killed_run_leaves_the_last_good_outputs(published):
 
 # -- nbval ---------------------------------------------------------------------------------
 def test_nbval_catches_a_changed_result(tmp_path):
-    from dxecon.reporting.i18n import Words
+    from dxecon.present.words import Words
 
     source = folders.NOTEBOOKS_DIR / "06_targets_scorecard.ipynb"
     book = nbformat.read(source, as_version=4)

@@ -29,7 +29,7 @@ _SUBMODULES = frozenset(
         "sweeps",
         "explorer",
         "estimation",
-        "plots",
+        "present",
         "runner",
         "cli",
     }

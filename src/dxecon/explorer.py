@@ -14,7 +14,7 @@ The computing part (`compute`: scenario -> paths, fan data, attainment table) an
 part (`chart_pngs`) are plain functions, measured by ``benchmarks/bench_explorer.py``.
 
 Every word the explorer shows (labels, headings, table headers, status words, chart texts,
-messages) comes from the report's catalogue (`dxecon.reporting.i18n`) in the explorer's
+messages) comes from the report's catalogue (`dxecon.present.words`) in the explorer's
 ``lang``, Vietnamese by default; numbers are formatted for that language with Babel.
 
 This module imports ipywidgets at once; nothing else in dxecon imports it (only the explorer
@@ -46,7 +46,7 @@ from dxecon.core.errors import ParamsError
 from dxecon.core.io import write_text_atomic
 from dxecon.core.params import get_dotted, load_yaml, set_dotted
 from dxecon.data import Dataset, load_dataset
-from dxecon.reporting.i18n import Words
+from dxecon.present.words import Words
 from dxecon.scenarios import (
     Scenario,
     ScenarioRun,
@@ -323,10 +323,10 @@ def fan_figure(
     words: Words | None = None,
 ):
     """One fan chart of the explorer (``name`` "de_share" or "lp") as a matplotlib Figure:
-    the scenario charts' data (`dxecon.scenarios.charts`) with every text from the
+    the scenario charts' data (`dxecon.present.charts.scenario`) with every text from the
     catalogue, numbers in the language's format."""
-    from dxecon.plots import TargetLine, fan_chart
-    from dxecon.scenarios.charts import published_history, target_lines
+    from dxecon.present.charts.plots import TargetLine, fan_chart
+    from dxecon.present.charts.scenario import published_history, target_lines
 
     w = words or Words()
     run, scenario = result.run, result.run.scenario
@@ -525,7 +525,7 @@ class ScenarioExplorer:
         never per pixel of a drag); otherwise only the Update button recomputes.
     lang : {"vi", "en"}
         The language of every label, heading, status word, chart and message (the report's
-        catalogue, ``dxecon/reporting/catalogue.yaml``); Vietnamese by default.
+        catalogue, ``dxecon/present/catalogue.yaml``); Vietnamese by default.
     as_of : 'YYYY-MM', optional
         The vintage the scenarios start from and compute their growth from (this month by
         default, as a monthly run); a saved scenario holds no date.

@@ -61,7 +61,7 @@ def revisions(previous: pd.DataFrame | None, current: pd.DataFrame) -> pd.DataFr
 
 def revision_chart(table: pd.DataFrame, *, scenario: str, as_of: str, previous: str | None):
     """Change in the probability of each forecast target since the previous month."""
-    from dxecon.plots import bar_chart
+    from dxecon.present.charts.plots import bar_chart
 
     scored = table.dropna(subset=["probability"])
     values = pd.Series(
@@ -78,7 +78,7 @@ def revision_chart(table: pd.DataFrame, *, scenario: str, as_of: str, previous: 
 
 def write_revisions(outputs_dir: Path, scenario: str, as_of: str, folder: Path) -> None:
     """Hook for the runner: add revisions.csv and revisions.png to a staged run folder."""
-    from dxecon.plots import save
+    from dxecon.present.charts.plots import save
 
     before_folder = previous_run(outputs_dir, scenario, as_of)
     before = None if before_folder is None else pd.read_csv(before_folder / "tables/scorecard.csv")

@@ -1062,7 +1062,7 @@ def display_head_to_head(backtest: NowcastBacktest) -> pd.DataFrame:
 def path_chart(result: NowcastResult):
     """How the nowcast moved with each of the year's releases: median and interval after
     each, with the year's target when there is one."""
-    from dxecon.plots import TargetLine, _finish, _targets, new_figure
+    from dxecon.present.charts.plots import TargetLine, _finish, _targets, new_figure
 
     if result.path is None:
         raise ValueError("fit with with_path=True to chart the nowcast's path")

@@ -6,6 +6,5 @@ is its command line.
 """
 
 from dxecon.reporting.build import build_report, open_run
-from dxecon.reporting.i18n import LANGUAGES, Words
 
-__all__ = ["LANGUAGES", "Words", "build_report", "open_run"]
+__all__ = ["build_report", "open_run"]

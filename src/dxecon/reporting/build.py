@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import DxeconError
-from dxecon.reporting.i18n import DASH, Words
+from dxecon.present.words import DASH, Words
 
 #: Status -> colour class in the report.
 STATUS_CLASS = {
@@ -391,7 +391,7 @@ class Report:
         return DASH
 
     def status_counts(self) -> list[tuple[str, int, str]]:
-        from dxecon.scenarios.text import status_counts
+        from dxecon.present.scenario_text import status_counts
 
         city = self.cards[self.base][self.cards[self.base]["scope"] == "city"]
         return [

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from dxecon.cli_options import DATA_OPTION
-from dxecon.reporting.i18n import LANGUAGES
+from dxecon.present.words import LANGUAGES
 
 LANG_OPTION = click.option(
     "--lang",

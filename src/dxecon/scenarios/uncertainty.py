@@ -287,7 +287,7 @@ def what_it_takes_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def what_it_takes_chart(frame: pd.DataFrame):
     """Grouped bars: required pace beside the city's record, best province and national."""
-    from dxecon.plots import new_figure
+    from dxecon.present.charts.plots import new_figure
 
     fig, axes = new_figure(width=9.0, height=4.8)
     ax = axes

@@ -31,7 +31,7 @@ STATUS_ORDER = (
 
 
 def _words(lang: str):
-    from dxecon.reporting.i18n import Words
+    from dxecon.present.words import Words
 
     return Words(lang)
 

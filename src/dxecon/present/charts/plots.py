@@ -284,7 +284,7 @@ def _phrases(lang: str) -> list[tuple[object, str]]:
     ``figure.*`` keys, longest first so a title is not translated word by word."""
     import re
 
-    from dxecon.reporting.i18n import catalogue, check_language
+    from dxecon.present.words import catalogue, check_language
 
     check_language(lang)
     entries = [v for k, v in catalogue().items() if k.startswith("figure.")]
@@ -300,7 +300,7 @@ def _phrases(lang: str) -> list[tuple[object, str]]:
 def localize(figure, lang: str):
     """Write a chart's titles, axis labels, annotations and legend in ``lang`` ('vi' or
     'en'), phrase by phrase from the catalogue (``figure.*`` keys of
-    ``dxecon/reporting/catalogue.yaml``); names, numbers, tick labels and the source captions
+    ``dxecon/present/catalogue.yaml``); names, numbers, tick labels and the source captions
     stay as drawn. Returns the figure."""
     if lang == "en":
         return figure

@@ -13,7 +13,7 @@ import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
-from dxecon.plots import TargetLine, fan_chart
+from dxecon.present.charts.plots import TargetLine, fan_chart
 from dxecon.scenarios.engine import PERCENTILES, percentiles
 from dxecon.scenarios.scenario_run import ScenarioRun
 

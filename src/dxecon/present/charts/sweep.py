@@ -1,7 +1,8 @@
 """Charts of a sweep: the tornado (one assumption at a time) and the probability surface.
 
-Built without pyplot on `dxecon.plots.new_figure`, like every chart of the suite: titles,
-units, labelled target lines and a source caption. matplotlib loads on the first chart.
+Built without pyplot on `dxecon.present.charts.plots.new_figure`, like every chart of the
+suite: titles, units, labelled target lines and a source caption. matplotlib loads on the
+first chart.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dxecon.plots import new_figure
+from dxecon.present.charts.plots import new_figure
 from dxecon.sweeps.evaluate import KeyTarget
 from dxecon.sweeps.plan import describe
 

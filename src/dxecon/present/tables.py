@@ -1,0 +1,74 @@
+"""Tables as a reader sees them: headers from the catalogue of words, status words in the
+reader's language, a missing value as the one dash; the saved CSVs keep their
+machine-readable columns.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) with a
+    catalogue key ``nb.col.<name>`` in ``lang``, the others as they are; a ``status``
+    column's words in ``lang``."""
+    from dxecon.present.words import Words, catalogue
+
+    words, known = Words(lang), catalogue()
+
+    def say(label):
+        return words(f"nb.col.{label}") if f"nb.col.{label}" in known else label
+
+    shown = frame.copy()
+    if "status" in shown.columns and not isinstance(shown.columns, pd.MultiIndex):
+        shown["status"] = shown["status"].map(lambda value: words.get(f"status.{value}", value))
+    shown = shown.rename(columns=say)
+    shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
+    shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])
+    return shown
+
+
+def show_tables_in(lang: str) -> None:
+    """Display every DataFrame of the running notebook through `readable` (text and HTML),
+    so a notebook's tables follow its ``lang`` while the frames and saved CSVs keep their
+    machine-readable names. Outside IPython: nothing to do."""
+    from dxecon.present.words import check_language
+
+    check_language(lang)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the notebook environment
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    formatters["text/plain"].for_type(
+        pd.DataFrame, lambda frame, printer, cycle: printer.text(table_text(frame, lang))
+    )
+    formatters["text/html"].for_type(pd.DataFrame, lambda frame: table_html(frame, lang))
+
+
+def table_text(frame: pd.DataFrame, lang: str) -> str:
+    """A table as a notebook shows it in text: `readable`, a missing value as a dash, within
+    pandas' display limits (the repr cannot show a dash, so the table is written here)."""
+    from dxecon.present.words import DASH
+
+    return readable(frame, lang).to_string(
+        na_rep=DASH, line_width=pd.get_option("display.width"), **_display_limits()
+    )
+
+
+def table_html(frame: pd.DataFrame, lang: str) -> str:
+    """The HTML form of `table_text`."""
+    from dxecon.present.words import DASH
+
+    return readable(frame, lang).to_html(na_rep=DASH, notebook=True, **_display_limits())
+
+
+def _display_limits() -> dict:
+    return {
+        "max_rows": pd.get_option("display.max_rows"),
+        "max_cols": pd.get_option("display.max_columns"),
+        "show_dimensions": pd.get_option("display.show_dimensions"),
+    }
