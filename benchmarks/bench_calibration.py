@@ -22,19 +22,23 @@ def timed(label: str, fn):
 
 
 def main() -> None:
-    from dxecon.calibration import calibrate_diffusion, observed_pace
     from dxecon.core import folders
     from dxecon.core.params import load_yaml
     from dxecon.data import load_dataset
-    from dxecon.forecast.catalog import backtest_catalog, entries_from_params, forecast_catalog
-    from dxecon.forecast.realtime import pseudo_real_time
+    from dxecon.models.calibration import calibrate_diffusion, observed_pace
+    from dxecon.models.forecast.catalog import (
+        backtest_catalog,
+        entries_from_params,
+        forecast_catalog,
+    )
+    from dxecon.models.forecast.realtime import pseudo_real_time
 
     ds = load_dataset()
     calibration = timed("calibrate_diffusion (latest)", lambda: calibrate_diffusion(ds))
     timed("calibrate_diffusion (as of 2021-01)", lambda: calibrate_diffusion(ds, as_of="2021-01"))
     timed("draw 10,000 paths", lambda: calibration.draw(np.random.default_rng(0), 10_000))
     timed("observed_pace", lambda: observed_pace(ds))
-    from dxecon.calibration_realtime import realtime_coverage
+    from dxecon.models.calibration_realtime import realtime_coverage
 
     timed("realtime_coverage (every vintage)", lambda: realtime_coverage(ds))
     specs = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["series"]
@@ -57,8 +61,8 @@ def main() -> None:
     )
     import pandas as pd
 
-    from dxecon.scenarios import run_scenario
-    from dxecon.scenarios.uncertainty import interval_breakdown, what_it_takes
+    from dxecon.models.scenarios import run_scenario
+    from dxecon.models.scenarios.uncertainty import interval_breakdown, what_it_takes
 
     run = timed(
         "baseline, 10,000 paths, calibrated diffusion",

@@ -16,7 +16,7 @@ from dxecon.core import folders
 from dxecon.core.params import load_yaml
 from dxecon.data import load_dataset
 from dxecon.data.targets import TargetRegistry, TargetSet, target_values
-from dxecon.estimation import from_data
+from dxecon.models.estimation import from_data
 
 DIGITAL = load_yaml(folders.PARAMS_DIR / "digital.yaml")
 PRODUCTIVITY = load_yaml(folders.PARAMS_DIR / "productivity.yaml")

@@ -1,4 +1,4 @@
-"""Benchmark of dxecon.forecast: import cost and backtests on the real series.
+"""Benchmark of dxecon.models.forecast: import cost and backtests on the real series.
 
 Run::
 
@@ -6,7 +6,7 @@ Run::
 
 Prints three tables:
 
-1. the import time of ``dxecon.forecast`` in a fresh interpreter, next to ``import pandas``,
+1. the import time of ``dxecon.models.forecast`` in a fresh interpreter, next to ``import pandas``,
    and whether statsmodels was imported (it must not be);
 2. the rolling-origin backtest of all default models on each real series (first, cold run
    including statsmodels' import, then the median of warm repeats), with the total
@@ -82,7 +82,7 @@ def load_real_series():
     Returns name -> (series, ceiling for the logit candidate or None).
     """
     from dxecon.data import load_dataset
-    from dxecon.forecast.catalog import forecastable_series
+    from dxecon.models.forecast.catalog import forecastable_series
 
     return {e.label: (e.series, e.ceiling) for e in forecastable_series(load_dataset())}
 
@@ -101,7 +101,7 @@ def main() -> None:
 
     print("1. Import time, fresh interpreter: median (min-max) s")
     print(f"   {'statement':<34} {'seconds':>22}  heavy modules loaded")
-    for statement in ("import pandas", "import dxecon.forecast"):
+    for statement in ("import pandas", "import dxecon.models.forecast"):
         times, heavy = import_seconds(statement, repeat)
         print(f"   {statement:<34} {median_range(times):>22}  {heavy}")
     times, heavy = import_seconds(
@@ -110,7 +110,7 @@ def main() -> None:
     print(f"   {'statsmodels (what a first fit pays)':<34} {median_range(times):>22}  {heavy}")
 
     # Everything below runs in this process, so the first backtest pays statsmodels' import.
-    from dxecon.forecast import backtest, default_candidates
+    from dxecon.models.forecast import backtest, default_candidates
 
     real = load_real_series()
     print("\n2. Backtest, all default models (min_train=4, horizon=2): seconds")
@@ -155,7 +155,7 @@ def main() -> None:
 
 
 def _quiet_backtest(series, models):
-    from dxecon.forecast import backtest
+    from dxecon.models.forecast import backtest
 
     try:
         return backtest(series, models)

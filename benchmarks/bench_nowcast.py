@@ -1,4 +1,4 @@
-"""Benchmark of dxecon.forecast.nowcast: one nowcast with its path, and the full backtest.
+"""Benchmark of dxecon.models.forecast.nowcast: one nowcast with its path, and the full backtest.
 
 Run::
 
@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from dxecon.data import load_dataset
-    from dxecon.forecast.nowcast import NowcastModel, backtest_nowcast
+    from dxecon.models.forecast.nowcast import NowcastModel, backtest_nowcast
 
     load, dataset = timed(load_dataset, args.repeat)
     show("load data/", load)

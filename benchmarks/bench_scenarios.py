@@ -19,7 +19,7 @@ import numpy as np
 
 from dxecon.data import load_dataset
 from dxecon.data.targets import TargetRegistry
-from dxecon.scenarios import load_scenario, scenario_from_dict, score, simulate
+from dxecon.models.scenarios import load_scenario, scenario_from_dict, score, simulate
 
 
 def ten_year_baseline(n_paths: int):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon.sweeps import run_sweep, sweep_from_parameters
+from dxecon.models.sweeps import run_sweep, sweep_from_parameters
 
 
 def start_cluster(workers: int, root: Path) -> tuple[str, list[subprocess.Popen]]:

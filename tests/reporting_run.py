@@ -12,10 +12,10 @@ import pandas as pd
 from dxecon.core import folders
 from dxecon.core.params import load_yaml
 from dxecon.data import load_dataset
+from dxecon.models.scenarios import run_scenario, scenario_from_dict
+from dxecon.models.scenarios.config import slugify
 from dxecon.monthly import revisions
 from dxecon.notebook_outputs import scenario_forecasts
-from dxecon.scenarios import run_scenario, scenario_from_dict
-from dxecon.scenarios.config import slugify
 
 AS_OF, PREVIOUS = "2026-10", "2026-09"
 VIETNAMESE_NAME = "Kịch bản tăng tốc"
@@ -59,7 +59,7 @@ def make_run(root: Path, n_paths: int = 300) -> Path:
                 month / slugify(name) / "tables" / "nowcast.csv", index=False
             )
     # notebook 02 writes the observed paces once per run (the report reads them)
-    from dxecon.calibration import observed_pace
+    from dxecon.models.calibration import observed_pace
 
     common = month / "common" / "tables"
     common.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from conftest import replace_in
 
-from dxecon.calibration import (
+from dxecon.data import load_dataset
+from dxecon.models.calibration import (
     Prior,
     calibrate_diffusion,
     diffusion_panel,
@@ -26,9 +27,8 @@ from dxecon.calibration import (
     required_pace,
     revision_errors,
 )
-from dxecon.calibration_realtime import realtime_coverage
-from dxecon.data import load_dataset
-from dxecon.forecast.coverage import TOO_FEW
+from dxecon.models.calibration_realtime import realtime_coverage
+from dxecon.models.forecast.coverage import TOO_FEW
 
 
 def synthetic_panel(seed: int, *, speed=0.15, ceiling=60.0, noise=0.05) -> pd.DataFrame:

@@ -1,10 +1,10 @@
-"""The digital economy's contribution to growth (dxecon.contribution), against hand sums."""
+"""The digital economy's contribution to growth (dxecon.models.contribution), against hand sums."""
 
 from __future__ import annotations
 
 import pytest
 
-from dxecon.contribution import (
+from dxecon.models.contribution import (
     NO_LEVELS,
     NO_PREVIOUS_SHARE,
     de_contribution,

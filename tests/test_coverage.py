@@ -9,14 +9,14 @@ import pytest
 
 from dxecon.core import folders
 from dxecon.core.params import load_yaml
-from dxecon.forecast import Drift, Naive, backtest
-from dxecon.forecast.catalog import (
+from dxecon.models.forecast import Drift, Naive, backtest
+from dxecon.models.forecast.catalog import (
     CatalogEntry,
     backtest_catalog,
     entries_from_params,
     forecast_catalog,
 )
-from dxecon.forecast.coverage import TOO_FEW, CoverageRule, conformal_widen, coverage_table
+from dxecon.models.forecast.coverage import TOO_FEW, CoverageRule, conformal_widen, coverage_table
 
 RULE = CoverageRule(min_forecasts=10, min_coverage=0.6, binomial_p=0.05)
 

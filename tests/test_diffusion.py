@@ -9,22 +9,22 @@ import pandas as pd
 import pytest
 from conftest import AS_OF
 
-from dxecon.calibration import (
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.models.calibration import (
     calibrate_diffusion,
     logit_noise_paths,
     observed_pace,
     real_growth,
 )
-from dxecon.core.errors import ParamsError, SeriesSelectionError
-from dxecon.scenarios import (
+from dxecon.models.scenarios import (
     load_scenario,
     resolve_start,
     run_scenario,
     scenario_from_dict,
     simulate,
 )
-from dxecon.scenarios.diffusion import SOURCES, diffusion_draws
-from dxecon.scenarios.uncertainty import (
+from dxecon.models.scenarios.diffusion import SOURCES, diffusion_draws
+from dxecon.models.scenarios.uncertainty import (
     breakdown_text,
     interval_breakdown,
     what_it_takes,

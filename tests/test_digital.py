@@ -1,4 +1,4 @@
-"""Tests of the digital-share estimators (dxecon.estimation: digital_share, sector_floors,
+"""Tests of the digital-share estimators (dxecon.models.estimation: digital_share, sector_floors,
 decomposition): GSO published arithmetic, closed forms, validation messages, and
 the share-change decomposition identity as a property."""
 
@@ -11,15 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dxecon.core import folders
-from dxecon.estimation.decomposition import decompose_share_change
-from dxecon.estimation.digital_share import (
+from dxecon.models.estimation.decomposition import decompose_share_change
+from dxecon.models.estimation.digital_share import (
     calibrate_intensity_scale,
     core_digitised_split,
     period_average,
     sector_digital_share,
     structural_share,
 )
-from dxecon.estimation.sector_floors import compare_with_floors
+from dxecon.models.estimation.sector_floors import compare_with_floors
 
 # GSO Jan-2026 release, 2025: sector contributions to the DE, % of GDP (X13: OBS0402-0404),
 # and sector shares of GDP (N6: OBS0193-0195; taxes not published, so the residual).

@@ -1,4 +1,5 @@
-"""The estimators on the shipped data (dxecon.estimation.from_data): Hai Phong and Vietnam."""
+"""The estimators on the shipped data (dxecon.models.estimation.from_data): Hai Phong and
+Vietnam."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from dxecon.core import folders
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.core.params import load_yaml
 from dxecon.data.targets import TargetRegistry, TargetSet, target_values
-from dxecon.estimation import from_data
-from dxecon.estimation.productivity import MissingEmploymentError, labour_productivity
-from dxecon.scenarios import load_scenario
+from dxecon.models.estimation import from_data
+from dxecon.models.estimation.productivity import MissingEmploymentError, labour_productivity
+from dxecon.models.scenarios import load_scenario
 
 #: The arguments of the structural estimate, as params/digital.yaml gives them.
 ESTIMATE_KEYS = ("structure_geo", "structure_year", "intensity_year", "adjust_sector")
@@ -89,7 +90,7 @@ def test_structural_estimate_with_national_intensities(city):
 
 
 def test_scenario_start_intensities_come_from_the_estimate(city, dataset):
-    from dxecon.scenarios import resolve_start
+    from dxecon.models.scenarios import resolve_start
 
     for name in ("baseline", "accelerated", "lagging"):
         scenario, _ = resolve_start(load_scenario(name, as_of=AS_OF), dataset)

@@ -26,13 +26,8 @@ from dxecon.explorer import (
     fan_figure,
     format_probability,
 )
+from dxecon.models.scenarios import load_scenario, resolve_start, run_scenario, scenario_from_dict
 from dxecon.present.words import Words, catalogue
-from dxecon.scenarios import (
-    load_scenario,
-    resolve_start,
-    run_scenario,
-    scenario_from_dict,
-)
 
 SPEED = "sectors.ind_con.intensity.speed"
 CEILING = "sectors.ind_con.intensity.ceiling"
@@ -413,7 +408,7 @@ def test_unknown_base_names_the_shipped_scenarios(dataset):
 # -- import cost ---------------------------------------------------------------------------
 def test_importing_the_library_does_not_load_widgets_or_matplotlib():
     code = (
-        "import sys, dxecon, dxecon.scenarios;"
+        "import sys, dxecon, dxecon.models.scenarios;"
         "print(sorted(m for m in ('ipywidgets', 'matplotlib') if m in sys.modules))"
     )
     out = subprocess.run(

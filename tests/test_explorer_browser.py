@@ -37,9 +37,9 @@ import pytest
 from dxecon.core import folders
 from dxecon.core.params import load_yaml
 from dxecon.explorer import format_probability
+from dxecon.models.scenarios import load_scenario, run_scenario, scenario_from_dict
 from dxecon.monthly import current_month
 from dxecon.present.words import Words
-from dxecon.scenarios import load_scenario, run_scenario, scenario_from_dict
 
 pytestmark = pytest.mark.slow
 

@@ -57,7 +57,7 @@ from dxecon.core import folders
 from dxecon.core.errors import DataValidationError, ParamsError, Problem, format_problems
 from dxecon.core.params import load_yaml
 from dxecon.data import validate
-from dxecon.scenarios.budget import ResourceBudgetError
+from dxecon.models.scenarios.budget import ResourceBudgetError
 
 SHARE_ROW = "de_share,VN,total,2024,"  # GSO share rows start like this in observations.csv
 
@@ -208,7 +208,7 @@ def _tasks(params, params_file=None, scenarios=("baseline",)):
 
 
 def test_common_notebooks_get_only_their_own_file():
-    from dxecon.scenarios.config import SCENARIO_KEYS
+    from dxecon.models.scenarios.config import SCENARIO_KEYS
 
     tasks = _tasks({"paths": 400, "horizon": 2031})
     common = {k: v for k, v in tasks.items() if k.startswith("None/")}
@@ -454,7 +454,7 @@ def test_memory_budget_refuses_a_run_up_front(small_budget, tmp_path):
 
 def test_memory_budget_python_api_and_scenario_command(small_budget, tmp_path):
     from dxecon.data import load_dataset
-    from dxecon.scenarios import load_scenario, resolve_start, simulate
+    from dxecon.models.scenarios import load_scenario, resolve_start, simulate
 
     scenario, _ = resolve_start(load_scenario("baseline", as_of=AS_OF), load_dataset())
     with pytest.raises(ResourceBudgetError, match="use at most"):
@@ -470,15 +470,15 @@ def test_memory_budget_sweep(small_budget, tmp_path):
 
 
 def test_memory_budget_default_is_a_quarter_of_the_machine():
-    from dxecon.scenarios.budget import machine_memory_bytes, memory_limit_bytes
+    from dxecon.models.scenarios.budget import machine_memory_bytes, memory_limit_bytes
 
     assert memory_limit_bytes() == machine_memory_bytes() // 4
 
 
 def test_memory_budget_horizon_2100_with_a_million_paths(tmp_path):
     from dxecon.data import load_dataset
-    from dxecon.scenarios import resolve_start, scenario_from_parameters, simulate
-    from dxecon.scenarios.budget import estimate_bytes, memory_limit_bytes
+    from dxecon.models.scenarios import resolve_start, scenario_from_parameters, simulate
+    from dxecon.models.scenarios.budget import estimate_bytes, memory_limit_bytes
 
     scenario = scenario_from_parameters("baseline", horizon=2100, paths=1_000_000, as_of=AS_OF)
     scenario, _ = resolve_start(scenario, load_dataset())
@@ -555,7 +555,7 @@ def test_silent_listener_is_a_clear_error_in_time(tmp_path, reply, expected):
 
 def test_http_listener_is_a_clear_error():
     pytest.importorskip("distributed")
-    from dxecon.sweeps.engines import probe_scheduler
+    from dxecon.models.sweeps.engines import probe_scheduler
 
     server, stop = _listener(b"HTTP/1.1 400 Bad Request\r\n\r\n")
     try:
@@ -645,7 +645,7 @@ def test_scenario_geo_checked_against_data_codes(tmp_path):
     assert result.exit_code == 1
     assert str(file) in result.output and "field 'geo'" in result.output
     assert "codes/geographies.csv" in result.output
-    from dxecon.scenarios import run_scenario, scenario_from_parameters
+    from dxecon.models.scenarios import run_scenario, scenario_from_parameters
 
     with pytest.raises(ParamsError, match="geo"):
         run_scenario(scenario_from_parameters("baseline", geo="ZZ", as_of=AS_OF))
@@ -666,7 +666,11 @@ def test_run_uses_the_data_folder(tmp_path, data_copy, monkeypatch):
 
 
 def test_all_series_too_short_is_explained(dataset):
-    from dxecon.forecast.catalog import backtest_catalog, entries_from_params, forecast_catalog
+    from dxecon.models.forecast.catalog import (
+        backtest_catalog,
+        entries_from_params,
+        forecast_catalog,
+    )
 
     specs = [
         {"indicator": "de_share", "geo": "VN", "method": "GSO", "start": 2023},

@@ -1,4 +1,5 @@
-"""Tests of dxecon.forecast: closed forms, statsmodels traps, backtest arithmetic, real data."""
+"""Tests of dxecon.models.forecast: closed forms, statsmodels traps, backtest arithmetic, real
+data."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dxecon.forecast import (
+from dxecon.models.forecast import (
     Arima,
     DampedETS,
     Drift,
@@ -33,9 +34,9 @@ from dxecon.forecast import (
     select_model,
     to_annual,
 )
-from dxecon.forecast._series import NOT_CONVERGED, plain_warning
-from dxecon.forecast.backtest import fit_diagnostics
-from dxecon.forecast.models import TrendMinimum, bound_flags, shipped_min_trend_points
+from dxecon.models.forecast._series import NOT_CONVERGED, plain_warning
+from dxecon.models.forecast.backtest import fit_diagnostics
+from dxecon.models.forecast.models import TrendMinimum, bound_flags, shipped_min_trend_points
 
 Z80 = NormalDist().inv_cdf(0.9)
 
@@ -643,7 +644,7 @@ def test_backtest_runs_on_the_real_hai_phong_growth_series():
 
 def test_importing_the_module_does_not_import_statsmodels():
     code = (
-        "import sys, dxecon.forecast; "
+        "import sys, dxecon.models.forecast; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('statsmodels', 'scipy')))"
     )
     out = subprocess.run(

@@ -6,7 +6,7 @@ import numpy as np
 
 from dxecon.core import folders
 from dxecon.core.params import load_yaml
-from dxecon.forecast.catalog import (
+from dxecon.models.forecast.catalog import (
     backtest_catalog,
     entries_from_params,
     forecast_catalog,

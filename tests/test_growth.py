@@ -1,5 +1,5 @@
 """January growth candidates: plans only once published, hand-computed values, and a choice
-that uses only what was known at each as-of (dxecon.forecast.growth)."""
+that uses only what was known at each as-of (dxecon.models.forecast.growth)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from conftest import replace_in
 
 from dxecon.core.errors import ParamsError
 from dxecon.data import load_dataset
-from dxecon.forecast import contiguous_tail
-from dxecon.forecast.growth import (
+from dxecon.models.forecast import contiguous_tail
+from dxecon.models.forecast.growth import (
     GrowthContext,
     GrowthSpec,
     NationalPremium,

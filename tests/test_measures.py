@@ -1,5 +1,5 @@
-"""A share target on both measures (dxecon.measures) and on the boundary it was set for
-(dxecon.scenarios.scorecard): the ratio model against closed forms, the scorecard's
+"""A share target on both measures (dxecon.models.measures) and on the boundary it was set for
+(dxecon.models.scenarios.scorecard): the ratio model against closed forms, the scorecard's
 readings against a recomputation from the paths."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from scipy import stats
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import load_yaml
-from dxecon.measures import (
+from dxecon.models.measures import (
     NO_CITY_PAIR,
     NO_PAIRS,
     RATIO_STREAM,
@@ -143,7 +143,7 @@ def test_the_measures_file_is_checked(tmp_path):
 # -- the scorecard's readings ---------------------------------------------------------------
 @pytest.fixture(scope="module")
 def baseline(dataset):
-    from dxecon.scenarios import run_scenario
+    from dxecon.models.scenarios import run_scenario
 
     return run_scenario("baseline", as_of=AS_OF, n_paths=400, dataset=dataset)
 

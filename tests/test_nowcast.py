@@ -12,7 +12,7 @@ import pytest
 
 from dxecon.core.errors import ParamsError
 from dxecon.data import load_dataset
-from dxecon.forecast.nowcast import (
+from dxecon.models.forecast.nowcast import (
     BRIDGE,
     NOWCAST,
     STAGES,
@@ -209,7 +209,7 @@ def test_backtest_counts_each_year_once_per_stage_and_method(dataset, model):
 
 
 def stage_label(stage):
-    from dxecon.forecast.nowcast import STAGE_LABELS
+    from dxecon.models.forecast.nowcast import STAGE_LABELS
 
     return STAGE_LABELS[stage]
 

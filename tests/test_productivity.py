@@ -1,4 +1,4 @@
-"""Tests of the productivity estimators (dxecon.estimation: productivity, target_paths,
+"""Tests of the productivity estimators (dxecon.models.estimation: productivity, target_paths,
 the shift-share of decomposition, and the shared result object): published GSO arithmetic,
 closed forms, and the shift-share identities as properties."""
 
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dxecon.estimation.decomposition import shift_share
-from dxecon.estimation.productivity import (
+from dxecon.models.estimation.decomposition import shift_share
+from dxecon.models.estimation.productivity import (
     MissingEmploymentError,
     compound_average_growth,
     employment_assumption,
@@ -23,8 +23,8 @@ from dxecon.estimation.productivity import (
     labour_productivity,
     level_path,
 )
-from dxecon.estimation.result import EstimateResult, make_meta
-from dxecon.estimation.target_paths import assess_target, target_path
+from dxecon.models.estimation.result import EstimateResult, make_meta
+from dxecon.models.estimation.target_paths import assess_target, target_path
 
 # Vietnam, GSO (methods.md §5.2; observations OBS0281/0285/0288, OBS0284/0287/0290):
 # labour productivity at current prices, million VND per worker, and published real growth.
@@ -470,7 +470,7 @@ def test_with_meta_appends_assumptions_and_summary_shows_everything():
 
 def test_importing_estimators_does_not_load_statsmodels_or_matplotlib():
     code = (
-        "import sys, dxecon.estimation.from_data, dxecon.estimation.decomposition;"
+        "import sys, dxecon.models.estimation.from_data, dxecon.models.estimation.decomposition;"
         "bad = [m for m in ('statsmodels', 'matplotlib') if m in sys.modules];"
         "assert not bad, bad"
     )

@@ -7,7 +7,7 @@ import pytest
 from conftest import replace_in
 
 from dxecon.data import load_dataset
-from dxecon.forecast.realtime import pseudo_real_time
+from dxecon.models.forecast.realtime import pseudo_real_time
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from markupsafe import escape
 
+from dxecon.models.scenarios.config import slugify
 from dxecon.present.scenario_text import STATUS_ORDER
 from dxecon.present.words import LANGUAGES, Words, catalogue
 from dxecon.reporting import build_report
-from dxecon.scenarios.config import slugify
 from tests.reporting_run import VIETNAMESE_NAME, make_run
 
 
@@ -28,8 +28,8 @@ def test_every_key_has_every_language_with_the_same_placeholders():
 
 
 def test_every_status_the_scorecard_can_produce_is_translated():
+    from dxecon.models.scenarios import scorecard
     from dxecon.models.scoring import ScoringConfig
-    from dxecon.scenarios import scorecard
 
     config = ScoringConfig.from_yaml()
     produced = {config.status_from_probability(p) for p in (0.0, 0.5, 0.99, 1.0)}
@@ -62,7 +62,7 @@ def test_a_scenario_file_may_use_a_vietnamese_name():
     from dxecon.core import folders
     from dxecon.core.errors import ParamsError
     from dxecon.core.params import load_yaml
-    from dxecon.scenarios import scenario_from_dict
+    from dxecon.models.scenarios import scenario_from_dict
 
     data = load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")
     data.update(name="kịch bản", as_of="2026-10")
@@ -234,7 +234,7 @@ def test_the_summary_gives_one_answer_and_its_readings(tmp_path, month):
     import json
     import shutil
 
-    from dxecon.scenarios.weights import ScenarioWeights
+    from dxecon.models.scenarios.weights import ScenarioWeights
 
     run = tmp_path / month.name
     shutil.copytree(month, run)

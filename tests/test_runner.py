@@ -86,9 +86,9 @@ def test_every_params_file_is_read_by_a_notebook_or_by_the_library():
         "plausibility.yaml",
         "resources.yaml",
         "selection.yaml",
-        "calibration.yaml",  # dxecon.calibration: the priors of the diffusion estimate
-        "measures.yaml",  # dxecon.measures: a share target read on both measures
-        "scenario_weights.yaml",  # dxecon.scenarios.weights: the overall probability
+        "calibration.yaml",  # dxecon.models.calibration: the priors of the diffusion estimate
+        "measures.yaml",  # dxecon.models.measures: a share target read on both measures
+        "scenario_weights.yaml",  # dxecon.models.scenarios.weights: the overall probability
     }
     for path in sorted(folders.PARAMS_DIR.rglob("*.yaml")):
         name = path.relative_to(folders.PARAMS_DIR).as_posix()

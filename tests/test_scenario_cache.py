@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from conftest import AS_OF
 
-from dxecon.scenarios import scenario_run
-from dxecon.scenarios.scenario_run import CACHE_FOLDER, run_for_notebook, scenario_parameters
+from dxecon.models.scenarios import scenario_run
+from dxecon.models.scenarios.scenario_run import CACHE_FOLDER, run_for_notebook, scenario_parameters
 
 SMALL = {"paths": 50, "seed": 7, "as_of": AS_OF}
 
@@ -53,8 +53,8 @@ def test_key_follows_the_params_files(tmp_path, dataset, monkeypatch):
     import shutil
 
     from dxecon.core import folders
-    from dxecon.scenarios import load_scenario
-    from dxecon.scenarios.scenario_run import run_key
+    from dxecon.models.scenarios import load_scenario
+    from dxecon.models.scenarios.scenario_run import run_key
 
     scenario = load_scenario("baseline", as_of=AS_OF)
     key = run_key(scenario, dataset)

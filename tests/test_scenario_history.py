@@ -1,5 +1,5 @@
 """Growth figures a scenario computes from the published history at run time
-(`dxecon.scenarios.history`), overrides, and the run's as-of date (never the file's)."""
+(`dxecon.models.scenarios.history`), overrides, and the run's as-of date (never the file's)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from dxecon.core.errors import NotPublishedYetError, ParamsError, SeriesSelectio
 from dxecon.core.params import load_yaml, params_path
 from dxecon.data import load_dataset
 from dxecon.data.changes import FigureInput, add_figures
-from dxecon.scenarios import history as h
-from dxecon.scenarios import load_scenario, resolve_start, scenario_from_dict
-from dxecon.scenarios.history import rate_statistics, resolve_history
+from dxecon.models.scenarios import history as h
+from dxecon.models.scenarios import load_scenario, resolve_start, scenario_from_dict
+from dxecon.models.scenarios.history import rate_statistics, resolve_history
 
 # Published real growth of industry and construction used by the shipped scenarios (data/):
 # the old city (HP) 2020, 2022, 2023 and the merged city (HP2025) 2025; none for 2021, 2024.
@@ -228,7 +228,7 @@ def test_the_run_gives_the_as_of_date():
 
 
 def test_notebook_parameters_give_the_as_of_date_and_type_no_growth_figure():
-    from dxecon.scenarios import scenario_from_parameters
+    from dxecon.models.scenarios import scenario_from_parameters
 
     assert scenario_from_parameters("lagging", as_of="2026-04").as_of == "2026-04"
     with pytest.raises(ParamsError, match="as-of date is missing") as info:

@@ -1,4 +1,4 @@
-"""One answer as well as three (dxecon.scenarios.weights): the weighted probability and the
+"""One answer as well as three (dxecon.models.scenarios.weights): the weighted probability and the
 weights file's errors."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dxecon.core.errors import ParamsError
-from dxecon.scenarios.weights import ScenarioWeights, overall_probability, overall_scorecard
+from dxecon.models.scenarios.weights import ScenarioWeights, overall_probability, overall_scorecard
 
 KNOWN = ["accelerated", "baseline", "lagging"]
 

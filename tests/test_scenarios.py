@@ -11,7 +11,7 @@ from conftest import AS_OF
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import load_yaml
 from dxecon.data.targets import TargetRegistry
-from dxecon.scenarios import (
+from dxecon.models.scenarios import (
     available_scenarios,
     compound_growth,
     load_scenario,
@@ -21,7 +21,7 @@ from dxecon.scenarios import (
     score,
     simulate,
 )
-from dxecon.scenarios.diffusion import SOURCES
+from dxecon.models.scenarios.diffusion import SOURCES
 
 
 @pytest.fixture(scope="module")
@@ -359,7 +359,7 @@ def test_every_city_target_is_in_exactly_one_goal(baseline_card, dataset):
     config = ScoringConfig.from_yaml()
     targets = TargetRegistry(dataset).select()
     city = targets[targets["geo"].isin(config.city_geographies)]
-    from dxecon.scenarios.scorecard import goals
+    from dxecon.models.scenarios.scorecard import goals
 
     assigned = goals(city)
     assert set(assigned["goal_id"]) == set(
@@ -472,8 +472,8 @@ def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
 
 def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
     from dxecon.core import folders
-    from dxecon.estimation.from_data import city_productivity
-    from dxecon.scenarios.engine import compound_growth
+    from dxecon.models.estimation.from_data import city_productivity
+    from dxecon.models.scenarios.engine import compound_growth
 
     params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
     real = (

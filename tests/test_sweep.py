@@ -21,9 +21,8 @@ from dxecon.core import folders
 from dxecon.core.errors import DxeconError, ParamsError
 from dxecon.core.params import load_yaml
 from dxecon.data.targets import TargetRegistry
-from dxecon.scenarios import load_scenario, score, simulate
-from dxecon.sweep_cli import sweep as sweep_command
-from dxecon.sweeps import (
+from dxecon.models.scenarios import load_scenario, score, simulate
+from dxecon.models.sweeps import (
     build_variants,
     evaluate_variant,
     key_targets,
@@ -32,7 +31,8 @@ from dxecon.sweeps import (
     sweep_from_dict,
     variant_seed,
 )
-from dxecon.sweeps.engines import connect
+from dxecon.models.sweeps.engines import connect
+from dxecon.sweep_cli import sweep as sweep_command
 
 #: A small sweep: 1 base + 4 tornado + 9 surface + 12 sampled variants, 200 paths each.
 SMALL = {
@@ -155,7 +155,7 @@ def test_a_range_centred_on_base_takes_the_figure_the_base_computes():
     growth = spec.parameter("sectors.ind_con.growth.mean")
     assert growth.mode == spec.base_scenario["sectors"]["ind_con"]["growth"]["mean"]
     # A sweep varies the figure the engine uses, never the override that may have set it.
-    from dxecon.sweeps.spec import sweepable_paths
+    from dxecon.models.sweeps.spec import sweepable_paths
 
     growth = {"from_history": [2019, 2025], "override": {"mean": 9.0}, "mean": 9.0, "sd": 1.0}
     assert sweepable_paths({"deflator": growth}) == {"deflator.mean": 9.0, "deflator.sd": 1.0}
@@ -210,13 +210,13 @@ def test_variant_seeds_are_deterministic_and_distinct():
 
 def test_fast_scoring_agrees_with_the_scorecard(registry, dataset):
     """The sweep scores the key targets on arrays; the scorecard is the reference."""
-    from dxecon.scenarios import resolve_start
+    from dxecon.models.scenarios import resolve_start
 
     # TGT021 probability strictly inside (0, 1)
     scenario, _ = resolve_start(load_scenario("accelerated", as_of=AS_OF), dataset)
     paths = simulate(scenario, paths=3000)
     card = score(paths, registry, dataset).frame.set_index("goal_id")
-    from dxecon.sweeps.evaluate import score_targets
+    from dxecon.models.sweeps.evaluate import score_targets
 
     fast = score_targets(paths, key_targets(registry))
     for target in key_targets(registry):
@@ -296,13 +296,13 @@ def test_a_bug_in_a_variant_stops_the_sweep(monkeypatch, registry):
     def broken(*args, **kwargs):
         raise TypeError("a bug, not a bad assumption")
 
-    monkeypatch.setattr("dxecon.scenarios.engine.simulate", broken)
+    monkeypatch.setattr("dxecon.models.scenarios.engine.simulate", broken)
     spec = sweep_from_dict(TINY, name="tiny", file="tiny.yaml", as_of=AS_OF)
     with pytest.raises(TypeError, match="a bug, not a bad assumption"):
         run_sweep(spec, engine="serial", registry=registry)
     from multiprocessing import get_context
 
-    from dxecon.sweeps.engines import map_variants
+    from dxecon.models.sweeps.engines import map_variants
 
     variants = build_variants(spec, spec.plan(), key_targets(registry))
     with pytest.raises(TypeError, match="a bug, not a bad assumption"):  # forked: patched too
@@ -312,15 +312,17 @@ def test_a_bug_in_a_variant_stops_the_sweep(monkeypatch, registry):
 def test_cli_exits_non_zero_when_every_variant_failed(monkeypatch, tmp_path):
     """Every variant an invalid combination (the engine rejects what it draws): the
     command says how many failed and why, keeps the table and exits 1."""
-    import dxecon.sweeps
+    import dxecon.models.sweeps
 
     def rejects(scenario, *args, **kwargs):
         raise ParamsError("tiny.yaml", "diffusion.ceiling", "a ceiling must exceed the start")
 
-    monkeypatch.setattr("dxecon.scenarios.engine.simulate", rejects)
-    serial = dxecon.sweeps.run_sweep
+    monkeypatch.setattr("dxecon.models.scenarios.engine.simulate", rejects)
+    serial = dxecon.models.sweeps.run_sweep
     monkeypatch.setattr(
-        dxecon.sweeps, "run_sweep", lambda spec, **kw: serial(spec, **{**kw, "engine": "serial"})
+        dxecon.models.sweeps,
+        "run_sweep",
+        lambda spec, **kw: serial(spec, **{**kw, "engine": "serial"}),
     )
     file = write_yaml(tmp_path / "tiny.yaml", TINY)
     result = CliRunner().invoke(
@@ -424,8 +426,8 @@ def test_cli_refuses_before_work(tmp_path):
 def test_every_sweep_key_is_a_sweep_key_and_notebook_07_reads_the_shipped_sweep():
     # Which keys notebook 07 gets, and that its defaults agree with the file:
     # tests/test_runner.py::test_each_notebook_reads_its_own_params_file_and_defaults_agree
+    from dxecon.models.sweeps.spec import SWEEP_KEYS
     from dxecon.runner import suite
-    from dxecon.sweeps.spec import SWEEP_KEYS
 
     for path in sorted((folders.PARAMS_DIR / "sweeps").glob("*.yaml")):
         assert set(load_yaml(path)) <= set(SWEEP_KEYS)

@@ -11,8 +11,8 @@ from dxecon.core import folders
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import load_yaml
 from dxecon.data.targets import TargetRegistry
-from dxecon.sweeps.spec import load_sweep, sweep_from_dict
-from dxecon.sweeps.sweep_run import run_sweep
+from dxecon.models.sweeps.spec import load_sweep, sweep_from_dict
+from dxecon.models.sweeps.sweep_run import run_sweep
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 
 from dxecon.data import load_dataset
 from dxecon.data.targets import TargetRegistry, effective_targets, target_values
-from dxecon.estimation import from_data
+from dxecon.models.estimation import from_data
 from tests.conftest import replace_in
 
 CITY = ["NQ03-NQ/TU", "KH106/KH-UBND"]

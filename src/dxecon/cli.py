@@ -273,8 +273,8 @@ def scenario_cmd(
     published monthly outputs, OUTPUTS/<as-of>/<scenario>/, belong to `dxecon run`).
     """
     from dxecon.core import folders
+    from dxecon.models.scenarios import available_scenarios, run_scenario
     from dxecon.monthly import current_month
-    from dxecon.scenarios import available_scenarios, run_scenario
 
     chosen = available_scenarios() if names == ("all",) else list(names)
     as_of = as_of or current_month()
@@ -327,8 +327,8 @@ def run_cmd(
     notebooks only. The common notebooks read their own params files."""
     from dxecon.core.errors import ParamsError
     from dxecon.core.params import load_yaml
+    from dxecon.models.scenarios import available_scenarios
     from dxecon.runner import run_suite
-    from dxecon.scenarios import available_scenarios
 
     try:
         params = load_yaml(params_file) if params_file else {}

@@ -46,17 +46,17 @@ from dxecon.core.errors import ParamsError
 from dxecon.core.io import write_text_atomic
 from dxecon.core.params import get_dotted, load_yaml, set_dotted
 from dxecon.data import Dataset, load_dataset
-from dxecon.present.words import Words
-from dxecon.scenarios import (
+from dxecon.models.scenarios import (
     Scenario,
     ScenarioRun,
     available_scenarios,
     load_scenario,
     scenario_from_dict,
 )
-from dxecon.scenarios.engine import PERCENTILES, percentiles
-from dxecon.scenarios.scenario_run import run_scenario
-from dxecon.scenarios.start import resolve_start
+from dxecon.models.scenarios.engine import PERCENTILES, percentiles
+from dxecon.models.scenarios.scenario_run import run_scenario
+from dxecon.models.scenarios.start import resolve_start
+from dxecon.present.words import Words
 
 #: Target indicators the scenario engine speaks to (the rest of the scorecard is about
 #: e-government and infrastructure, which no slider here moves); each is named in the
@@ -91,7 +91,7 @@ class ControlSpec:
     """One adjustable assumption: where it sits in a scenario mapping and its slider range.
 
     The ranges are wider than what is plausible on purpose: validation belongs to
-    `dxecon.scenarios.scenario_from_dict`, and the explorer shows its message (e.g. a
+    `dxecon.models.scenarios.scenario_from_dict`, and the explorer shows its message (e.g. a
     ceiling below the current share) rather than hiding the limit in a slider.
     """
 
@@ -188,11 +188,11 @@ def control_specs(
 
 def drawn_centrals(resolved: Scenario, dataset) -> dict[str, float]:
     """Central values of the sector speeds and ceilings a scenario draws per path from its
-    ``diffusion`` (`dxecon.scenarios.diffusion`): the central speed, and each sector's start
+    ``diffusion`` (`dxecon.models.scenarios.diffusion`): the central speed, and each sector's start
     scaled by the mean whole-economy ceiling over the start share (capped at 100)."""
     if resolved.diffusion is None:
         return {}
-    from dxecon.scenarios.diffusion import draws_for
+    from dxecon.models.scenarios.diffusion import draws_for
 
     draws = draws_for(resolved, 2000, dataset=dataset, sources=("parameters",))
     floor = {k: s for k, s in resolved.sectors.items() if s.intensity}
@@ -252,7 +252,7 @@ def attainment_table(scorecard: pd.DataFrame, *, base_year: int) -> pd.DataFrame
 
     Kept: city goals on the modelled indicators for years after the base year (scored on
     the paths, or with the reason they are not), plus earlier years already scored on a
-    published figure. The statuses are the scorecard's (`dxecon.scenarios.scorecard`).
+    published figure. The statuses are the scorecard's (`dxecon.models.scenarios.scorecard`).
     """
     card = scorecard[scorecard["indicator"].isin(INDICATORS)]
     card = card[(card["scope"] == "city") & card["year"].notna()]
@@ -496,7 +496,7 @@ def scenario_yaml(data: Mapping[str, Any], *, base_file: str) -> str:
         f"# Starting point: {base_file}; its comments say where each figure comes from\n"
         "# (a run's start table lists the observations behind those computed from data/).\n"
         "# What the explorer changed: assumptions.explorer_changes (and each override).\n"
-        "# Reproduce: dxecon.scenarios.load_scenario(<this file>, as_of=<YYYY-MM>), or\n"
+        "# Reproduce: dxecon.models.scenarios.load_scenario(<this file>, as_of=<YYYY-MM>), or\n"
         "#   ./dx run --as-of <YYYY-MM> --params <this file>\n"
     )
     # repr-exact floats: yaml writes the shortest text that reads back as the same float,
@@ -716,7 +716,7 @@ class ScenarioExplorer:
     def update(self) -> ExplorerResult | None:
         """Validate, simulate, score and redraw; on invalid settings show the message,
         keep the last valid charts and return None."""
-        from dxecon.scenarios.budget import ResourceBudgetError
+        from dxecon.models.scenarios.budget import ResourceBudgetError
 
         try:
             scenario = self.scenario()

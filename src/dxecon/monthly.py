@@ -115,8 +115,8 @@ def run_monthly(
     The outputs lock is held from before the run until the index row is written, so a
     second job is refused without touching the index, and the index never loses a row."""
     from dxecon.core.errors import DxeconError
+    from dxecon.models.scenarios import available_scenarios
     from dxecon.runner import outputs_lock, run_suite
-    from dxecon.scenarios import available_scenarios
 
     as_of = as_of or current_month()
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)

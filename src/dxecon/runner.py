@@ -39,7 +39,7 @@ from typing import Any
 
 from dxecon.core import folders
 from dxecon.core.errors import DxeconError, ParamsError, SeriesSelectionError, did_you_mean
-from dxecon.scenarios.config import RESERVED_NAMES, slugify
+from dxecon.models.scenarios.config import RESERVED_NAMES, slugify
 
 #: Parameters the runner itself sets; notebooks may declare them.
 RUNNER_PARAMETERS = ("as_of", "output_dir", "lang")
@@ -422,9 +422,9 @@ def scenario_values(
     ``params`` laid over it (a whole scenario from ``--params`` replaces it) and the run's
     ``as_of``, and the file that errors must name (the user's, when the values come from
     it). Neither file may hold what the run gives or computes
-    (`dxecon.scenarios.config.check_scenario_file`)."""
+    (`dxecon.models.scenarios.config.check_scenario_file`)."""
     from dxecon.core.params import load_yaml
-    from dxecon.scenarios.config import check_scenario_file
+    from dxecon.models.scenarios.config import check_scenario_file
 
     shipped = folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"
     check_scenario_file(params, file=params_file or "<parameters>")
@@ -448,9 +448,9 @@ def validate_scenarios(
     """Every scenario fully checked before any notebook starts: its file, its codes against
     the data folder's code lists, and the resource budget. Returns name -> its values."""
     from dxecon.data.targets import TargetRegistry
-    from dxecon.scenarios.budget import check_budget
-    from dxecon.scenarios.config import check_scenario_codes, scenario_from_dict
-    from dxecon.scenarios.start import resolve_start
+    from dxecon.models.scenarios.budget import check_budget
+    from dxecon.models.scenarios.config import check_scenario_codes, scenario_from_dict
+    from dxecon.models.scenarios.start import resolve_start
 
     known = TargetRegistry(dataset).instruments
     found = {}
@@ -458,7 +458,7 @@ def validate_scenarios(
         check_scenario_name(name, file=params_file or "<command line>")
         values, file = scenario_values(name, params, params_file=params_file, as_of=as_of)
         if not values.get("sectors") and file == "<parameters>":
-            from dxecon.scenarios import available_scenarios
+            from dxecon.models.scenarios import available_scenarios
 
             shipped = ", ".join(available_scenarios()) or "none"
             raise ParamsError(
@@ -770,8 +770,8 @@ def _assemble(folder: Path, common: Path, notebooks: list[Notebook], scenario: s
     import pandas as pd
 
     from dxecon.core.io import write_csv_atomic
+    from dxecon.models.scenarios.scenario_run import CACHE_FOLDER
     from dxecon.notebook_outputs import join_forecasts
-    from dxecon.scenarios.scenario_run import CACHE_FOLDER
 
     shutil.rmtree(folder / CACHE_FOLDER, ignore_errors=True)
     if common.is_dir():

@@ -76,8 +76,8 @@ def sweep(
     from dxecon.core import folders
     from dxecon.data import load_dataset
     from dxecon.data.targets import TargetRegistry
+    from dxecon.models.sweeps import DEFAULT_LIMIT, load_sweep, run_sweep
     from dxecon.monthly import current_month
-    from dxecon.sweeps import DEFAULT_LIMIT, load_sweep, run_sweep
 
     if scheduler and workers:
         raise click.UsageError("--workers sets the local pool; a Dask cluster has its own")
@@ -90,7 +90,7 @@ def sweep(
             limit=limit or DEFAULT_LIMIT,
         )
         if scheduler:
-            from dxecon.sweeps.engines import connect
+            from dxecon.models.sweeps.engines import connect
 
             client = connect(
                 scheduler, timeout=timeout

@@ -552,11 +552,11 @@ def _chosen(ds: Dataset, key: dict[str, str], as_of: dt.date) -> pd.DataFrame | 
 
 def scenario_start_changes(before: Dataset, after: Dataset, as_of: dt.date) -> list[str]:
     """What the new figures move in what every shipped scenario reads from the data, for a
-    run as of ``as_of``'s month: its observed start (`dxecon.scenarios.start`) and its
-    growth figures computed from history (`dxecon.scenarios.history`); one line per value."""
+    run as of ``as_of``'s month: its observed start (`dxecon.models.scenarios.start`) and its
+    growth figures computed from history (`dxecon.models.scenarios.history`); one line per value."""
     from dxecon.core.errors import DxeconError
-    from dxecon.scenarios.config import available_scenarios, load_scenario
-    from dxecon.scenarios.start import resolve_start
+    from dxecon.models.scenarios.config import available_scenarios, load_scenario
+    from dxecon.models.scenarios.start import resolve_start
 
     month = f"{as_of:%Y-%m}"
     lines = []

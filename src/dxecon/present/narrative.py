@@ -207,7 +207,7 @@ def calibration_sentence(
 ) -> str:
     """The structural estimate with national intensities, and the city adjustment that
     reproduces the published share
-    (``estimate``: `dxecon.estimation.from_data.CityDigitalEstimate`)."""
+    (``estimate``: `dxecon.models.estimation.from_data.CityDigitalEstimate`)."""
     adjust = estimate.calibration.meta.get("scaled_sectors") or []
     names = dict(sector_names or {})
     sector = join_words(names.get(a, a) for a in adjust) if adjust else "the adjusted sector"
@@ -250,7 +250,7 @@ def targets_sentence(
 
 def floors_sentence(floors: pd.DataFrame, *, sector_names: Mapping[str, str] | None = None) -> str:
     """Each sector against the floors, from
-    :func:`dxecon.estimation.from_data.sector_floors`'s frame (``sector``, ``floor_year``,
+    :func:`dxecon.models.estimation.from_data.sector_floors`'s frame (``sector``, ``floor_year``,
     ``floor_pct``, ``share_pct``, ``meets``, ``required_growth_pct_per_year``): which
     sectors meet every floor, and what the others would need."""
     names = dict(sector_names or {})
@@ -281,7 +281,7 @@ def floors_sentence(floors: pd.DataFrame, *, sector_names: Mapping[str, str] | N
 
 def nominal_real_sentence(national: pd.DataFrame, *, who: str = "GSO") -> str:
     """The last year with a published level, its nominal growth and the published real
-    growth (:func:`dxecon.estimation.from_data.national_productivity`'s frame)."""
+    growth (:func:`dxecon.models.estimation.from_data.national_productivity`'s frame)."""
     both = national.dropna(subset=["lp_growth_nominal_pct", "lp_growth_real_pct_published"])
     if both.empty:
         return "No year has both a published level and a published real growth."
@@ -313,7 +313,7 @@ def year_sources(results: Iterable, years: Iterable[int]) -> dict[int, str]:
 
 
 def key_targets_table(targets: Iterable) -> str:
-    """A Markdown table of the key targets a sweep scores (`dxecon.sweeps.KeyTarget`)."""
+    """A Markdown table of the key targets a sweep scores (`dxecon.models.sweeps.KeyTarget`)."""
     lines = ["| target | what | read as |", "|---|---|---|"]
     for target in targets:
         reading = target.reading or (

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dxecon.models.scenarios.scenario_run import ScenarioRun
+from dxecon.models.scenarios.scorecard import INTERVAL
 from dxecon.models.scoring import ScoringConfig
-from dxecon.scenarios.scenario_run import ScenarioRun
-from dxecon.scenarios.scorecard import INTERVAL
 
 #: Order in which status counts are listed.
 STATUS_ORDER = (
@@ -99,7 +99,7 @@ def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
             )
         )
         if getattr(row, "reading_mic", "") == "converted":  # a share also read on MIC's measure
-            from dxecon.measures import MeasureConfig
+            from dxecon.models.measures import MeasureConfig
 
             other = MeasureConfig.from_yaml().other_measure
             sentences.append(

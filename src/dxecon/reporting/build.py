@@ -166,9 +166,9 @@ class Report:
         }
         self.base = next(iter(run.scenarios))
         self.cards = {name: run.table("scorecard", name) for name in run.scenarios}
-        from dxecon.measures import MeasureConfig
+        from dxecon.models.measures import MeasureConfig
+        from dxecon.models.scenarios.weights import ScenarioWeights
         from dxecon.models.scoring import ScoringConfig
-        from dxecon.scenarios.weights import ScenarioWeights
 
         self.city_geographies = ScoringConfig.from_yaml().city_geographies
         self.measures = MeasureConfig.from_yaml()
@@ -408,7 +408,7 @@ class Report:
         """Per goal, the scenarios' probabilities weighted into one, for every reading
         (`dxecon.scenarios.weights.overall_scorecard`); None when a weighted scenario is
         not in the run."""
-        from dxecon.scenarios.weights import overall_scorecard
+        from dxecon.models.scenarios.weights import overall_scorecard
 
         if not hasattr(self, "_weighted"):
             missing = self.missing_weighted()
@@ -518,7 +518,7 @@ class Report:
     def ratio_fit(self, indicator: str):
         """The ratio model of ``indicator`` as the scorecards used it, or why there is none
         (`dxecon.measures.ConversionError`)."""
-        from dxecon.measures import ConversionError, city_ratio
+        from dxecon.models.measures import ConversionError, city_ratio
 
         try:
             return city_ratio(
@@ -535,7 +535,7 @@ class Report:
         """The conversion between the measures, shown: the pairs, the fit, the predicted
         ratio at each target year with what the target means on the forecast measure, the
         real-time check; the boundary reading; the scenarios' weights."""
-        from dxecon.measures import ConversionError, ratio_realtime
+        from dxecon.models.measures import ConversionError, ratio_realtime
 
         w, m = self.w, self.measures
         base, other = m.forecast_measure, m.other_measure
@@ -802,7 +802,7 @@ class Report:
 
     # -- what it takes -------------------------------------------------------------------------
     def what_it_takes(self) -> Table | None:
-        from dxecon.calibration import observed_pace, required_pace
+        from dxecon.models.calibration import observed_pace, required_pace
 
         w = self.w
         # A run that wrote the paces (tables/observed_pace.csv) saves ~3 s of data queries.
@@ -942,7 +942,7 @@ class Report:
         """The digital economy's contribution to nominal growth (`dxecon.contribution`):
         the city on each boundary, the nation for context; a dash and the reason where the
         published figures do not allow it."""
-        from dxecon.contribution import NO_LEVELS, de_contribution
+        from dxecon.models.contribution import NO_LEVELS, de_contribution
 
         w = self.w
         table = de_contribution(self.dataset, ["HP", "HP2025", "VN"], as_of=self.run.as_of)
@@ -1011,7 +1011,7 @@ class Report:
         from matplotlib.figure import Figure
 
         from dxecon.data.selection import parse_as_of
-        from dxecon.forecast.nowcast import STAGE_LABELS, NowcastModel
+        from dxecon.models.forecast.nowcast import STAGE_LABELS, NowcastModel
 
         w, first = self.w, table.iloc[0]
         year = int(first["year"])

@@ -13,9 +13,9 @@ import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
+from dxecon.models.scenarios.engine import PERCENTILES, percentiles
+from dxecon.models.scenarios.scenario_run import ScenarioRun
 from dxecon.present.charts.plots import TargetLine, fan_chart
-from dxecon.scenarios.engine import PERCENTILES, percentiles
-from dxecon.scenarios.scenario_run import ScenarioRun
 
 
 def _bands(values) -> dict[float, list[float]]:

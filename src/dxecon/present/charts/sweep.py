@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dxecon.models.sweeps.evaluate import KeyTarget
+from dxecon.models.sweeps.plan import describe
 from dxecon.present.charts.plots import new_figure
-from dxecon.sweeps.evaluate import KeyTarget
-from dxecon.sweeps.plan import describe
 
 _LOW, _HIGH, _TARGET, _BASE = "#7f8c8d", "#1f5fa8", "#c0392b", "#222222"
 

@@ -1,0 +1,48 @@
+"""Scenarios: assumptions in YAML -> Monte Carlo paths -> a scorecard against the targets.
+
+>>> from dxecon.models.scenarios import load_scenario, simulate, score  # doctest: +SKIP
+>>> scenario, start = resolve_start(load_scenario("baseline", as_of="2026-10"), load_dataset())
+>>> paths = simulate(scenario)
+"""
+
+from dxecon.models.scenarios.config import (
+    SCENARIO_KEYS,
+    Scenario,
+    available_scenarios,
+    load_scenario,
+    scenario_from_dict,
+    scenario_from_parameters,
+)
+from dxecon.models.scenarios.engine import Paths, compound_growth, percentiles, simulate
+from dxecon.models.scenarios.scenario_run import (
+    ScenarioRun,
+    assumptions_table,
+    run_for_notebook,
+    run_scenario,
+    scenario_parameters,
+)
+from dxecon.models.scenarios.scorecard import Scorecard, score
+from dxecon.models.scenarios.start import StartValues, observed_start, resolve_start
+
+__all__ = [
+    "SCENARIO_KEYS",
+    "Paths",
+    "Scenario",
+    "ScenarioRun",
+    "Scorecard",
+    "StartValues",
+    "assumptions_table",
+    "available_scenarios",
+    "compound_growth",
+    "load_scenario",
+    "observed_start",
+    "percentiles",
+    "resolve_start",
+    "run_for_notebook",
+    "run_scenario",
+    "scenario_from_dict",
+    "scenario_from_parameters",
+    "scenario_parameters",
+    "score",
+    "simulate",
+]

@@ -1,0 +1,625 @@
+r"""Per-path diffusion of a scenario, drawn from the evidence in ``data/`` on one measure.
+
+A scenario with a ``diffusion`` block does not type sector speeds or ceilings. Every
+quantity that sets its path is on the **start figure's measure** (GSO: the structural start
+is calibrated to the city's published GSO share, `dxecon.estimation.from_data.START_METHOD`):
+the level, the speed, the ceiling, the yearly noise and the start's revision error. A
+quantity from another measure is refused (:class:`~dxecon.errors.ParamsError` naming the
+scenario file, the field and both measures) unless the scenario asks for an explicit
+conversion, which the draws' table then shows.
+
+For each Monte Carlo path :math:`p` :func:`diffusion_draws` draws, from the calibration of
+the start's measure (`dxecon.calibration`):
+
+* :math:`C_p`, the whole-economy ceiling (% of GRDP), from the calibration's sourced prior;
+* :math:`k_{m,p} \sim N(\hat k(C_p), \widehat{se}(C_p)^2)`, the national speed of the
+  measure (the observed pace);
+* :math:`\kappa_p`, the city's logistic rate, by the scenario's named speed policy:
+  ``calibrated``: :math:`k_{m,p} + u_p`, :math:`u_p \sim N(0, \tau(C_p)^2)` (the city's own
+  deviation: partial pooling); ``fastest_province``: the fastest rate estimated on any
+  province's series of the start's measure, with its standard error, or - with
+  ``speed_measure`` and ``conversion`` - another measure's fastest province put on the
+  start's measure (:func:`convert_speed`); ``national_pace``: the national share's pace in
+  pp a year, turned into the rate that gives the same pp a year at the city's start,
+  :math:`\kappa_p = \text{pace} / (D_{0p}(1 - D_{0p}/C_p))`; a number: that rate;
+* :math:`\eta_{pt} \sim N(0, \sigma_\eta^2)`, yearly shocks of the logit (a random walk);
+* :math:`m_p`, :math:`\log m_p \sim N(0, \rho^2)`: the start figure's revision error,
+  centred on the published figure (median start = the figure), and :math:`h_p \in \{0, 1\}`
+  (equally likely) years already run when the start figure's year is ambiguous
+  (``params/calibration.yaml``: ``start_year_ambiguous``); that year runs at the observed
+  pace :math:`k_{m,p}` with its own shock, never at a policy's speed.
+
+The whole-economy logit then moves by the *clock*
+:math:`X_{pt} = h_p (k_{m,p} + \eta_{p0}) + \kappa_p t + \sum_{j=1}^{t}\eta_{pj}`
+(:meth:`DiffusionDraws.clock`). The engine maps it to sectors
+(`dxecon.scenarios.engine`): every sector :math:`s` runs
+:math:`d_{spt} = C_{sp}/(1 + (C_{sp}/(m_p d_{s0}) - 1)e^{-X_{pt}})` towards
+:math:`C_{sp} = \min(100, m_p d_{s0} C_p / D_0)`. With fixed weights the weighted sum is
+*exactly* the whole-economy logistic: :math:`\operatorname{logit}(D_{pt}/C_p) =
+\operatorname{logit}(m_p D_0/C_p) + X_{pt}`, so for a fixed ceiling its variance at
+horizon :math:`t` is :math:`\operatorname{Var}(a) + t^2(se^2 + \tau^2) + t\sigma_\eta^2`
+under ``calibrated`` (plus the ambiguous year's share). The weights then move with sector
+growth. A sector ceiling never falls below its start because :math:`C_p > D_0` (the prior's
+low end is the highest share any geography reached on the measure).
+
+Boundaries: the start is the figure of the scenario's own geography code (``HP2025`` from
+the merger on); the calibration estimates speeds within one geography code only, and a
+revision compares figures of one code: no figure crosses the 2025 merger silently.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.models.calibration import (
+    DiffusionCalibration,
+    calibrate_diffusion,
+    fit_logistic_speed,
+    load_calibration_params,
+    logit_noise_paths,
+    observed_pace,
+)
+from dxecon.models.estimation.from_data import START_METHOD
+
+#: The uncertainty sources a run can switch on or off (`interval_breakdown`).
+SOURCES = ("start", "parameters", "deviation", "noise", "deflator", "shocks")
+
+TABLE_COLUMNS = ["parameter", "measure", "central", "low (5%)", "high (95%)", "evidence", "source"]
+
+
+@dataclass(frozen=True)
+class DiffusionDraws:
+    """Per-path draws (arrays of shape (paths,), ``logit_noise`` (paths, years)) and how
+    they were made.
+
+    Attributes
+    ----------
+    speed : the city's logistic rate :math:`\\kappa_p` from the base year on.
+    ceiling : the whole-economy ceiling :math:`C_p`, % of GRDP.
+    start_scale : :math:`m_p`, the factor on the published start (median 1).
+    start_shift : :math:`h_p`, 0 or 1 year already run (ambiguous start year).
+    shift_logit : the logit gained in that extra year, :math:`h_p(k_{m,p} + \\eta_{p0})`.
+    logit_noise : cumulative yearly noise over the simulated years, :math:`\\sum_{j \\le t}
+        \\eta_{pj}`.
+    national_speed : :math:`k_{m,p}`, the measure's national speed (the observed pace).
+    noise_sd : :math:`\\sigma_{\\eta,p}`, the sd of the path's yearly logit shocks.
+    measure : the start figure's measure; every quantity above is on it.
+    policy, central_speed : the speed policy and its central value.
+    table : one row per parameter (``TABLE_COLUMNS``): central value, 5-95% range of the
+        draws, evidence and source; a converted speed shows its conversion row by row.
+    revisions : the published vintages the start's revision error rests on.
+    """
+
+    speed: np.ndarray
+    ceiling: np.ndarray
+    start_scale: np.ndarray
+    start_shift: np.ndarray
+    shift_logit: np.ndarray
+    logit_noise: np.ndarray
+    national_speed: np.ndarray
+    noise_sd: np.ndarray
+    measure: str
+    policy: str
+    central_speed: float
+    table: pd.DataFrame
+    revisions: pd.DataFrame
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def clock(self, steps, speed=None) -> np.ndarray:
+        r"""The logit increment :math:`X_{pt}` of each path at ``steps`` years after the
+        base year (shape (paths, len(steps))): the ambiguous year, ``speed`` (default: the
+        drawn :math:`\kappa_p`; a sector's own rate, per path or scalar) times the steps,
+        and the cumulative noise."""
+        steps = np.asarray(steps, dtype=float)
+        speed = self.speed if speed is None else np.broadcast_to(speed, self.speed.shape)
+        return (
+            self.shift_logit[:, None]
+            + np.asarray(speed, dtype=float)[:, None] * steps[None, :]
+            + self.logit_noise[:, : len(steps)]
+        )
+
+
+def _start_obs(dataset, geo: str, as_of: str, measure: str) -> tuple[str, int] | None:
+    """The start figure of ``geo`` on ``measure``: its obs id and year (the latest)."""
+    try:
+        chosen = dataset.series("de_share", geo, method=measure, as_of=as_of).chosen
+    except SeriesSelectionError:
+        return None
+    if chosen.empty:
+        return None
+    return str(chosen["obs_id"].iloc[-1]), int(chosen.index[-1])
+
+
+def _refuse(file: str, field_name: str, what: str, measure: str, start: str, where: str, fix: str):
+    return ParamsError(
+        file,
+        field_name,
+        f"{what} is on {measure}'s measure but the scenario's start ({where}) is on "
+        f"{start}'s: GSO's and MIC's measures (any two measures) are never mixed; {fix}",
+    )
+
+
+def _fastest_province(calibration: DiffusionCalibration) -> pd.Series | None:
+    provinces = calibration.by_series[calibration.by_series["kind"] != "country"]
+    if provinces.empty:
+        return None
+    return provinces.loc[provinces["speed"].idxmax()]
+
+
+@dataclass(frozen=True)
+class SpeedConversion:
+    """A province's speed on another measure, put on the start's measure.
+
+    ``excess`` is :math:`k_{prov} - k_{nat}` (additive) or :math:`k_{prov}/k_{nat}`
+    (ratio), both rates on the other measure over the province's years, at that measure's
+    central ceiling.
+    """
+
+    how: str
+    measure: str
+    province: pd.Series
+    national_speed: float
+    national_years: str
+    national_evidence: str
+    excess: float
+
+    def apply(self, start_speed):
+        """The converted rate from the start measure's national speed (array or float)."""
+        if self.how == "additive":
+            return np.asarray(start_speed) + self.excess
+        return np.asarray(start_speed) * self.excess
+
+
+def convert_speed(
+    other: DiffusionCalibration, how: str, *, file: str = "<scenario>"
+) -> SpeedConversion:
+    r"""The fastest province of ``other``'s measure, relative to that measure's national
+    speed over the same years, ready to apply to the start measure's national speed.
+
+    .. math::
+        \text{additive: } \kappa = k^{start}_{nat} + (k^{other}_{prov} - k^{other}_{nat}),
+        \qquad \text{ratio: } \kappa = k^{start}_{nat}\,k^{other}_{prov}/k^{other}_{nat}
+
+    Additive assumes the two measures differ by a drift common to every geography (the
+    province's excess over its own nation is diffusion on any measure); ratio assumes
+    one measure's rates are a multiple of the other's. ``other.by_series`` rates are at
+    ``other``'s central ceiling.
+
+    Raises
+    ------
+    ParamsError
+        When ``other`` has no province with two figures, no national series with two
+        figures in the province's years, or (ratio) a national speed of zero.
+    """
+    best = _fastest_province(other)
+    if best is None:
+        raise ParamsError(
+            file,
+            "diffusion.speed_measure",
+            f"'fastest_province' on {other.measure}'s measure: no province has two "
+            f"{other.measure} figures on one boundary by {other.as_of or 'now'}",
+        )
+    panel = other.panel
+    nations = other.by_series[other.by_series["kind"] == "country"]
+    span = range(int(best["first_year"]), int(best["last_year"]) + 1)
+    for geo in nations["geo"]:
+        rows = panel[
+            panel["pooled"] & (panel["geo"] == geo) & panel["year"].isin(list(span))
+        ].assign(group=geo)
+        if rows["year"].nunique() < 2:
+            continue
+        fit = fit_logistic_speed(rows[["group", "year", "value"]], ceiling=other.ceiling_prior.mean)
+        if how == "ratio" and fit.speed == 0:
+            continue
+        excess = best["speed"] - fit.speed if how == "additive" else best["speed"] / fit.speed
+        years = f"{rows['year'].min()}-{rows['year'].max()}"
+        return SpeedConversion(
+            how=how,
+            measure=other.measure,
+            province=best,
+            national_speed=float(fit.speed),
+            national_years=years,
+            national_evidence=", ".join(rows.sort_values("year")["obs_id"]),
+            excess=float(excess),
+        )
+    raise ParamsError(
+        file,
+        "diffusion.conversion",
+        f"no national {other.measure} series has two figures within {best['series']}'s "
+        f"years {best['years']}: the conversion needs the national speed over the same years",
+    )
+
+
+def diffusion_draws(
+    scenario,
+    dataset,
+    n: int,
+    *,
+    start_share: float,
+    sources: Iterable[str] = SOURCES,
+    calibration: DiffusionCalibration | None = None,
+    params: Mapping | None = None,
+) -> DiffusionDraws:
+    """Draw the diffusion of ``n`` paths for a (resolved) scenario with a ``diffusion`` block.
+
+    ``start_share`` is the observed whole-economy start :math:`D_0` (% of GRDP, on the
+    start's measure). ``sources``: 'parameters' off puts every path at the central speed
+    and the prior's mean ceiling; 'deviation' off drops the city's own deviation
+    :math:`u_p`; 'noise' off the yearly shocks; 'start' off puts the start at the published
+    figure with no ambiguous year. ``calibration``: the start measure's (default: computed
+    for the scenario's as-of); ``params``: ``params/calibration.yaml``'s ``diffusion``
+    mapping (default: that file). Draws use their own generators (seeded from the
+    scenario's seed, one per component), so the engine's other draws do not move and a
+    source switched off leaves the others' numbers unchanged.
+
+    Raises
+    ------
+    ParamsError
+        When a quantity comes from another measure than the start's without a conversion
+        (naming the field and both measures), when a named policy has no evidence by the
+        scenario's as-of, or when a fixed ceiling is not above the start.
+    """
+    spec = scenario.diffusion
+    file = f"params/scenarios/{scenario.name}.yaml"
+    sources = set(sources)
+    custom_params = params is not None
+    params = dict(params) if custom_params else load_calibration_params()
+    measure = START_METHOD
+    if calibration is None:
+        calibration = calibrate_diffusion(
+            dataset, as_of=scenario.as_of, params=params, measure=measure
+        )
+    start = _start_obs(dataset, scenario.geo, scenario.as_of, measure)
+    start_text = f"{start[0]}, {scenario.geo} {start[1]}" if start else scenario.geo
+    if calibration.measure != measure:
+        field_name = "diffusion.speed" if spec.speed == "calibrated" else "diffusion.ceiling"
+        raise _refuse(
+            file,
+            field_name,
+            "the calibration (speed, ceiling prior, noise, revision error)",
+            calibration.measure,
+            measure,
+            start_text,
+            f"calibrate on {measure} (params/calibration.yaml: diffusion.measure)",
+        )
+    speed_measure = spec.speed_measure or measure
+    if speed_measure != measure:
+        if spec.speed != "fastest_province":
+            raise _refuse(
+                file,
+                "diffusion.speed",
+                f"the '{spec.speed}' speed (diffusion.speed_measure)",
+                speed_measure,
+                measure,
+                start_text,
+                "a conversion is defined for 'fastest_province' only; drop speed_measure",
+            )
+        if spec.conversion is None:
+            raise _refuse(
+                file,
+                "diffusion.speed",
+                "the fastest province's speed (diffusion.speed_measure)",
+                speed_measure,
+                measure,
+                start_text,
+                "add `conversion: additive` or `conversion: ratio` to convert it explicitly, "
+                f"or read the speed on {measure}'s measure",
+            )
+    draw_params = "parameters" in sources
+    seed = scenario.seed
+    notes: list[str] = []
+
+    # The measure's predictive draws (one stream, one fixed order).
+    prior = calibration.ceiling_prior
+    if spec.ceiling == "prior":
+        fixed = None if draw_params else prior.mean
+        ceiling_text = f"uniform {prior.low:.2f}-{prior.high:g}: {prior.source}"
+    else:
+        fixed = float(spec.ceiling)
+        ceiling_text = "fixed in the scenario (on the start's measure)"
+    lowest = prior.low if fixed is None else fixed
+    if lowest <= start_share:
+        raise ParamsError(
+            file,
+            "diffusion.ceiling",
+            f"a ceiling of {lowest:.2f}% is not above the start share "
+            f"{start_share:.2f}%: a ceiling must exceed where the economy already is",
+        )
+    draws = calibration.predictive_draw(
+        np.random.Generator(np.random.PCG64([seed, 1])), n, start=start_share, ceiling=fixed
+    )
+    ceiling = draws.ceiling
+    national = draws.national_speed if draw_params else calibration.speed_at(ceiling)
+    central_ceiling = float(np.mean(ceiling))
+    central_national = float(calibration.speed_at(central_ceiling))
+    deviation = draws.deviation if "deviation" in sources else np.zeros(n)
+    noise_sd = draws.noise_sd if "noise" in sources else np.zeros(n)
+    start_on = spec.start_uncertainty and "start" in sources
+    scale = draws.start_factor if start_on else np.ones(n)
+
+    # Start year ambiguity: one more year at the observed pace, with its own shock.
+    ambiguous = dict(params.get("start_year_ambiguous") or {})
+    start_obs = start[0] if start else None
+    shift_possible = start_obs in ambiguous
+    if start_on and shift_possible:
+        shift = np.random.Generator(np.random.PCG64([seed, 3])).integers(0, 2, n).astype(float)
+    else:
+        shift = np.zeros(n)
+    if shift_possible:
+        notes.append(f"start figure {start_obs}: {ambiguous[start_obs]}")
+    steps = len(scenario.years)
+    walk = logit_noise_paths(np.random.Generator(np.random.PCG64([seed, 4])), noise_sd, steps + 1)
+    shift_logit = shift * (national + walk[:, 0])
+    logit_noise = walk[:, 1:] - walk[:, :1]
+
+    # The city's speed, by policy.
+    extra_rows: list[dict] = []
+    speed_label = measure
+    if spec.speed == "calibrated":
+        speed = national + deviation
+        central = central_national
+        evidence = calibration.table.iloc[0]["evidence"]
+        source = (
+            "estimated from data/ (dxecon.calibration): k_m + u, the city's own deviation u "
+            "~ N(0, tau^2)"
+            if calibration.speed_from_data
+            else f"prior (the data cannot pin it): {calibration.speed_prior.source}"
+        )
+    elif spec.speed == "fastest_province" and speed_measure == measure:
+        best = _fastest_province(calibration)
+        if best is None:
+            raise ParamsError(
+                file,
+                "diffusion.speed",
+                f"'fastest_province': no province has two {measure} figures on one boundary "
+                f"published by {scenario.as_of}, so no province's speed is known on the "
+                f"start's measure; use 'calibrated', or read it on another measure with "
+                "`speed_measure` and an explicit `conversion`",
+            )
+        central = float(best["speed"])
+        se = float(best["std_error"]) if np.isfinite(best["std_error"]) else 0.0
+        normal = np.random.Generator(np.random.PCG64([seed, 2])).standard_normal(n)
+        speed = central + se * normal if draw_params else np.full(n, central)
+        evidence = (
+            f"{best['series']} {best['years']}: logistic rate {central:.3f}/yr"
+            + (f" (standard error {se:.3f})" if se else " (two points: no standard error)")
+            + f", {best['pp_per_year']:.2f} pp a year"
+        )
+        source = f"the fastest rate estimated on any province's {measure} series in data/"
+    elif spec.speed == "fastest_province":
+        other = (
+            calibrate_diffusion(dataset, as_of=scenario.as_of, params=params, measure=speed_measure)
+            if custom_params
+            else _calibration(dataset, scenario.as_of, speed_measure)
+        )
+        conversion = convert_speed(other, spec.conversion, file=file)
+        best = conversion.province
+        speed = conversion.apply(national)
+        central = float(conversion.apply(central_national))
+        sign = "+" if conversion.excess >= 0 else ""
+        how = (
+            f"{best['series']}'s excess over {speed_measure}'s national rate "
+            f"({sign}{conversion.excess:.4f}/yr) added to {measure}'s national rate"
+            if conversion.how == "additive"
+            else f"{measure}'s national rate times {best['series']}'s ratio to "
+            f"{speed_measure}'s national rate (x{conversion.excess:.3f})"
+        )
+        evidence = (
+            f"{best['series']} {best['years']}: {best['speed']:.4f}/yr on {speed_measure}'s "
+            f"measure; {speed_measure}'s national rate over the same years "
+            f"({conversion.national_years}): {conversion.national_speed:.4f}/yr; {how}: "
+            f"{central_national:.4f} -> {central:.4f}/yr"
+        )
+        source = (
+            f"converted explicitly ({conversion.how}) from {speed_measure}'s measure "
+            f"(dxecon.scenarios.diffusion.convert_speed); figures in data/"
+        )
+        speed_label = f"{measure} (converted from {speed_measure}, {conversion.how})"
+        notes.append(f"speed converted from {speed_measure}'s measure: {evidence}")
+        extra_rows = [
+            _row(
+                f"fastest province's rate on {speed_measure}'s measure ({best['series']})",
+                speed_measure,
+                np.array([best["speed"]]),
+                float(best["speed"]),
+                f"{best['series']} {best['years']} ({best['points']} points"
+                + (
+                    f", standard error {best['std_error']:.4f})"
+                    if np.isfinite(best["std_error"])
+                    else ", exactly identified: no standard error)"
+                ),
+                f"dxecon.calibration on {speed_measure}'s figures (its own ceiling prior)",
+            ),
+            _row(
+                f"{speed_measure}'s national rate over the same years",
+                speed_measure,
+                np.array([conversion.national_speed]),
+                conversion.national_speed,
+                f"national {speed_measure} {conversion.national_years} "
+                f"({conversion.national_evidence})",
+                "data/",
+            ),
+            _row(
+                "conversion: excess rate (additive)"
+                if conversion.how == "additive"
+                else "conversion: ratio of rates",
+                f"{speed_measure} -> {measure}",
+                np.array([conversion.excess]),
+                conversion.excess,
+                how,
+                "scenario (diffusion.conversion)",
+            ),
+        ]
+    elif spec.speed == "national_pace":
+        paces = observed_pace(dataset, geo=scenario.geo, as_of=scenario.as_of)
+        national_pace = paces[
+            (paces["measure"] == "national pace: digital share") & (paces["method"] == measure)
+        ]
+        if national_pace.empty or not np.isfinite(national_pace["pace"].iloc[0]):
+            raise ParamsError(
+                file,
+                "diffusion.speed",
+                f"'national_pace': no national {measure} series with two years by "
+                f"{scenario.as_of}; use 'calibrated' or a number",
+            )
+        row = national_pace.iloc[0]
+        pace = float(row["pace"])
+        start_level = start_share * scale
+        speed = pace / (start_level * (1.0 - start_level / ceiling))
+        central = float(pace / (start_share * (1.0 - start_share / central_ceiling)))
+        evidence = (
+            f"{row['geo']} {row['method']} {row['period']}: {pace:.3f} pp a year "
+            f"({row['evidence']}), applied at the city's start"
+        )
+        source = "national pace of the share in data/ (dxecon.calibration.observed_pace)"
+    else:
+        central = float(spec.speed)
+        speed = np.full(n, central)
+        evidence, source = "fixed in the scenario (on the start's measure)", "scenario"
+
+    applied = spec.speed == "calibrated"
+    tau_row = calibration.table.iloc[1]
+    table = pd.DataFrame(
+        [
+            _row(
+                f"city's diffusion speed ({spec.speed}), logistic rate per year",
+                speed_label,
+                speed,
+                central,
+                evidence,
+                source,
+            ),
+            *extra_rows,
+            _row(
+                f"national speed k_m of {measure}'s measure (the observed pace)",
+                measure,
+                national,
+                central_national,
+                calibration.table.iloc[0]["evidence"],
+                "estimated from data/ (dxecon.calibration)"
+                if calibration.speed_from_data
+                else f"prior: {calibration.speed_prior.source}",
+            ),
+            _row(
+                "city's own deviation u from k_m (partial pooling)",
+                measure,
+                deviation if applied else np.zeros(n),
+                0.0,
+                f"u ~ N(0, tau^2), tau {float(calibration.spread_at(central_ceiling)):.4f}/yr "
+                f"at the central ceiling ({tau_row['decided_by']}: {tau_row['evidence']})"
+                if applied
+                else "not applied: the scenario states the city's speed as a policy",
+                tau_row["source"] if applied else "scenario",
+            ),
+            _row(
+                "yearly noise of the logit (sd of its shocks)",
+                measure,
+                noise_sd,
+                calibration.noise_sd,
+                calibration.table.iloc[2]["evidence"],
+                calibration.table.iloc[2]["source"],
+            ),
+            _row(
+                "ceiling of the digital share, % of GRDP",
+                measure,
+                ceiling,
+                central_ceiling,
+                calibration.table.iloc[-1]["evidence"],
+                ceiling_text,
+            ),
+            _row(
+                "start share, factor on the published figure (median 1)",
+                measure,
+                scale,
+                1.0,
+                f"log factor ~ N(0, rho^2), rho {calibration.revision_sd:.4f} "
+                f"({calibration.table.iloc[3]['evidence']}); start figure: {start_text}",
+                calibration.table.iloc[3]["source"],
+            ),
+            _row(
+                "years the start figure has already run (year ambiguity)",
+                measure,
+                shift,
+                float(np.mean(shift)),
+                ambiguous.get(start_obs, "the start figure's year is stated")
+                + " (that year runs at the observed pace k_m, with its shock)",
+                "params/calibration.yaml (start_year_ambiguous)",
+            ),
+        ],
+        columns=TABLE_COLUMNS,
+    )
+    return DiffusionDraws(
+        speed=np.asarray(speed, float),
+        ceiling=np.asarray(ceiling, float),
+        start_scale=np.asarray(scale, float),
+        start_shift=np.asarray(shift, float),
+        shift_logit=np.asarray(shift_logit, float),
+        logit_noise=np.asarray(logit_noise, float),
+        national_speed=np.asarray(national, float),
+        noise_sd=np.asarray(noise_sd, float),
+        measure=measure,
+        policy=str(spec.speed),
+        central_speed=central,
+        table=table,
+        revisions=calibration.revisions,
+        notes=tuple(notes),
+    )
+
+
+def _row(parameter, measure, values, central, evidence, source) -> dict:
+    values = np.asarray(values, dtype=float)
+    return {
+        "parameter": parameter,
+        "measure": measure,
+        "central": float(central),
+        "low (5%)": float(np.percentile(values, 5)),
+        "high (95%)": float(np.percentile(values, 95)),
+        "evidence": evidence,
+        "source": source,
+    }
+
+
+_CALIBRATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _calibration(dataset, as_of: str, measure: str) -> DiffusionCalibration:
+    """The calibration of ``measure`` as of ``as_of`` (``params/calibration.yaml``),
+    computed once per dataset (sweeps and the explorer simulate many variants)."""
+    cache = _CALIBRATIONS.setdefault(dataset, {})
+    if (as_of, measure) not in cache:
+        cache[as_of, measure] = calibrate_diffusion(dataset, as_of=as_of, measure=measure)
+    return cache[as_of, measure]
+
+
+def draws_for(scenario, n: int, *, dataset=None, sources: Iterable[str] | None = None):
+    """:func:`diffusion_draws` for a resolved scenario, with the calibration of its as-of
+    and start measure computed once per dataset."""
+    dataset = dataset if dataset is not None else _default_dataset()
+    floor = [s for s in scenario.sectors.values() if s.intensity]
+    start_share = sum(s.weight * s.intensity.start for s in floor) / 100.0
+    return diffusion_draws(
+        scenario,
+        dataset,
+        n,
+        start_share=start_share,
+        sources=SOURCES if sources is None else sources,
+        calibration=_calibration(dataset, scenario.as_of, START_METHOD),
+    )
+
+
+_DEFAULT: list = []
+
+
+def _default_dataset():
+    """The shipped dataset, loaded once per process for callers that pass none."""
+    from dxecon.data import load_dataset
+
+    if not _DEFAULT:
+        _DEFAULT.append(load_dataset())
+    return _DEFAULT[0]

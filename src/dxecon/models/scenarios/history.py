@@ -1,0 +1,395 @@
+"""Growth figures of a scenario computed from the published history, at run time.
+
+A scenario file names the years (``from_history: [first, last]``), never the figures;
+`resolve_history` reads them from ``data/`` as of the run's date, so a new or revised
+figure moves the next run without touching a YAML:
+
+* a sector's real growth: the centre (``mean``, or the range's ``max`` or ``min``) and the
+  standard deviation of the real value-added growth rates published for ``first..last``;
+* the GRDP deflator: the compound average a year implied by current-price GRDP at the
+  window's ends (``first - 1`` and ``last``) against the published real growth of
+  ``first..last``. Its sd is that of the yearly implied deflators where two consecutive
+  levels are published (two years at least); otherwise the distance to the national GDP
+  deflator of the window's years (root mean square over them): the city's deflator then
+  rests on two levels only, the nation's is the other reading the data give, and it sits
+  one standard deviation away;
+* employment growth: the compound average a year of employed persons from ``first - 1`` to
+  ``last``, its sd that of the yearly growth rates.
+
+Boundaries: the scenario's geography and its predecessor, the first geography of the code
+list whose successor it is (``HP`` for ``HP2025``; Hai Duong's figures are not used).
+Growth rates are read across the boundary change (a year published for both boundaries
+uses the scenario's geography): the scenario then assumes the merged city grows as its
+record of the old city and the merged city together, and every figure's source in the start
+table says "across the boundary change". Levels are never compared across it: both ends of
+a window are on one boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dxecon.core.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
+from dxecon.data import Dataset
+from dxecon.models.calibration import real_growth
+from dxecon.models.contribution import nominal_levels
+from dxecon.models.estimation.from_data import NATION
+from dxecon.models.estimation.productivity import compound_average_growth, growth
+
+#: Real growth of the whole economy: GDP for the nation, GRDP for a province.
+REAL_GROWTH_INDICATOR = {NATION: "gdp_growth_real"}
+#: What a window's years are growth of, by the place of a growth in a scenario.
+WHAT = {"deflator": "the GRDP deflator", "employment.growth": "employed persons"}
+
+
+class HistoryError(ValueError):
+    """The published figures cannot give a window's statistic (`resolve_history` turns it
+    into a `ParamsError` naming the scenario file and field)."""
+
+
+@dataclass(frozen=True)
+class HistoryFigure:
+    """A growth's mean and sd computed from published figures, with what each rests on."""
+
+    mean: float
+    sd: float
+    mean_source: str
+    sd_source: str
+
+
+def rate_statistics(rates: Sequence[float], centre: str = "mean") -> tuple[float, float]:
+    r"""Centre and spread of yearly growth rates :math:`g_1 \dots g_n`, in per cent.
+
+    .. math::
+
+        \bar g = \frac{1}{n}\sum_t g_t, \qquad
+        s = \sqrt{\frac{1}{n-1}\sum_t (g_t - \bar g)^2}
+
+    ``centre`` 'max' or 'min' gives the top or bottom of the range instead of :math:`\bar g`;
+    the spread stays the sample standard deviation :math:`s`.
+
+    >>> rate_statistics([1.0, 2.0, 3.0])
+    (2.0, 1.0)
+    >>> rate_statistics([1.0, 2.0, 3.0], "max")
+    (3.0, 1.0)
+    """
+    values = np.asarray(rates, dtype=float)
+    if values.size < 2:
+        raise HistoryError(f"a standard deviation needs two rates at least, got {values.size}")
+    pick = {"mean": np.mean, "max": np.max, "min": np.min}[centre]
+    return float(pick(values)), float(values.std(ddof=1))
+
+
+def implied_deflator(nominal_pct, real_pct):
+    r"""The deflator's growth, in per cent, implied by nominal and real growth:
+    :math:`100\,[(1 + n/100)/(1 + r/100) - 1]` (the division that takes real growth out of
+    nominal growth, `dxecon.models.calibration.real_growth`, with the real rate as divisor).
+
+    >>> round(float(implied_deflator(12.0, 10.0)), 4)
+    1.8182
+    """
+    return real_growth(nominal_pct, real_pct)
+
+
+def predecessors(dataset: Dataset, geo: str) -> list[str]:
+    """Geographies whose successor is ``geo``, in code-list order (``codes/geographies.csv``)."""
+    table = dataset.codes["geographies"]
+    return list(table.loc[table["successor"] == geo, "code"])
+
+
+def boundaries(dataset: Dataset, geo: str) -> list[str]:
+    """The boundaries a scenario's history is read on, oldest first: ``geo``'s predecessor
+    (the first in the code list) and ``geo``."""
+    return [*predecessors(dataset, geo)[:1], geo]
+
+
+def _rates(dataset: Dataset, indicator: str, geo: str, as_of: str, **key: Any) -> pd.DataFrame:
+    """Yearly figures on ``geo`` and its predecessor (`Dataset.spliced_series` when both
+    publish some): columns value, geo, reference, indexed by year."""
+    obs = dataset.observations
+    found = {}
+    for boundary in boundaries(dataset, geo):
+        rows = (obs["indicator"] == indicator) & (obs["geo"] == boundary)
+        rows &= (obs["sector"] == key.get("sector", "total")) & (obs["period_kind"] == "year")
+        if not rows.any():
+            continue  # nothing ever published on this boundary
+        try:
+            series = dataset.series(indicator, boundary, as_of=as_of, **key)
+        except SeriesSelectionError as exc:  # e.g. measures that may not be mixed
+            raise HistoryError(str(exc)) from exc
+        if series.values.notna().any():  # something published by the as-of date
+            found[boundary] = series
+    if not found:
+        raise HistoryError(
+            f"no {indicator} of {key.get('sector', 'total')} is published for "
+            f"{' or '.join(boundaries(dataset, geo))} by {as_of}"
+        )
+    if len(found) == 1:
+        (series,) = found.values()
+    else:
+        series = dataset.spliced_series(indicator, list(found), as_of=as_of, **key)
+    frame = series.to_frame().dropna(subset=["value"])
+    frame["geo"] = frame["geo"].fillna(list(found)[-1])
+    frame["reference"] = frame["obs_id"] + " (" + frame["source_id"] + ")"
+    return frame[["value", "geo", "reference"]]
+
+
+def _in_window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    return frame[(frame.index >= first) & (frame.index <= last)]
+
+
+def evidence(frame: pd.DataFrame) -> str:
+    """The figures a statistic rests on, by boundary: ``HP: 2019 OBS0052 (S1), ...``."""
+    parts = []
+    for geo, rows in frame.groupby("geo", sort=False):
+        parts.append(f"{geo}: " + ", ".join(f"{y} {r}" for y, r in rows["reference"].items()))
+    return "; ".join(parts)
+
+
+def _span(first: int, last: int, found: pd.Index) -> str:
+    missing = [y for y in range(first, last + 1) if y not in found]
+    none = f"; none published for {', '.join(map(str, missing))}" if missing else ""
+    return f"{first}-{last} ({len(found)} years{none})"
+
+
+def sector_growth(
+    dataset: Dataset,
+    geo: str,
+    sector: str,
+    window: tuple[int, int],
+    *,
+    centre: str = "mean",
+    as_of: str,
+) -> HistoryFigure:
+    """The centre and sd of the real growth of ``sector`` published for ``window``
+    (`rate_statistics`), on ``geo`` and its predecessor (see module docstring)."""
+    first, last = window
+    rates = _in_window(_rates(dataset, "sector_growth_real", geo, as_of, sector=sector), *window)
+    if len(rates) < 2:
+        raise HistoryError(
+            f"{len(rates)} real growth rate(s) of {sector} published for {first}-{last} by "
+            f"{as_of}; a mean and a standard deviation need two at least"
+        )
+    mean, sd = rate_statistics(rates["value"], centre)
+    crossing = " across the boundary change" if rates["geo"].nunique() > 1 else ""
+    span = f"{_span(first, last, rates.index)}{crossing}: {evidence(rates)}"
+    how = "mean"
+    if centre != "mean":
+        year = (rates["value"].idxmax if centre == "max" else rates["value"].idxmin)()
+        how = f"{'highest' if centre == 'max' else 'lowest'} ({year})"
+    return HistoryFigure(
+        mean,
+        sd,
+        f"{how} of the published real growth {span}",
+        f"standard deviation of the published real growth {span}",
+    )
+
+
+def _levels_on_one_boundary(
+    dataset: Dataset, geo: str, window: tuple[int, int], as_of: str, read
+) -> tuple[str, pd.DataFrame]:
+    """The boundary (latest first) whose levels ``read(boundary)`` hold both ends of the
+    window (``first - 1`` and ``last``), and those levels."""
+    first, last = window
+    for boundary in reversed(boundaries(dataset, geo)):
+        levels = read(boundary)
+        if {first - 1, last} <= set(levels.index):
+            return boundary, levels.assign(geo=boundary)
+    raise HistoryError(
+        f"no levels of both {first - 1} and {last} (the ends of growth over {first}-{last}) "
+        f"published on one boundary ({' or '.join(boundaries(dataset, geo))}) by {as_of}"
+    )
+
+
+def _yearly_deflators(
+    dataset: Dataset, geo: str, window: tuple[int, int], as_of: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Levels of current-price GRDP (GDP for the nation), the published real growth of
+    ``window`` and the implied deflator of each year of it whose previous level is
+    published, all on ``geo`` alone."""
+    levels = nominal_levels(dataset, geo, as_of=as_of).assign(geo=geo)
+    indicator = REAL_GROWTH_INDICATOR.get(geo, "grdp_growth_real")
+    try:
+        real = dataset.series(indicator, geo, as_of=as_of).figures().set_index("year")
+    except SeriesSelectionError:
+        real = pd.DataFrame(columns=["value", "reference"])
+    real = _in_window(real.assign(geo=geo), *window)
+    yearly = pd.Series(dtype=float)
+    if len(levels) > 1:
+        nominal = _in_window(growth(levels["value"], basis="nominal").rates.dropna(), *window)
+        nominal = nominal[nominal.index.isin(real.index)]
+        ratio = implied_deflator(nominal, real["value"].reindex(nominal.index))
+        yearly = pd.Series(ratio, index=nominal.index, dtype=float)
+    return levels, real, yearly
+
+
+def deflator(dataset: Dataset, geo: str, window: tuple[int, int], *, as_of: str) -> HistoryFigure:
+    """The GRDP deflator implied by the published current-price GRDP and real growth of
+    ``window``, and its sd (see module docstring)."""
+    first, last = window
+
+    def read(boundary: str) -> pd.DataFrame:
+        return nominal_levels(dataset, boundary, as_of=as_of)
+
+    boundary = _levels_on_one_boundary(dataset, geo, window, as_of, read)[0]
+    levels, real, yearly = _yearly_deflators(dataset, boundary, window, as_of)
+    missing = [y for y in range(first, last + 1) if y not in real.index]
+    if missing:
+        raise HistoryError(
+            f"no real GRDP growth of {boundary} published for {', '.join(map(str, missing))} "
+            f"by {as_of}, needed with the current-price levels of {first - 1} and {last}"
+        )
+    nominal = compound_average_growth(
+        levels["value"], first - 1, last, basis="nominal", kind="levels"
+    ).value
+    average_real = compound_average_growth(
+        real["value"], first - 1, last, basis="real", kind="growth_pct"
+    ).value
+    mean = float(implied_deflator(nominal, average_real))
+    mean_source = (
+        f"compound average {first}-{last} implied by current-price GRDP of {boundary} "
+        f"({evidence(levels.loc[[first - 1, last]])}) against real GRDP growth "
+        f"({evidence(real)})"
+    )
+    if len(yearly) >= 2:
+        sd = float(np.std(yearly.to_numpy(), ddof=1))
+        sd_source = (
+            f"standard deviation of the yearly deflators {first}-{last} implied by "
+            f"consecutive current-price GRDP of {boundary} ({evidence(levels)})"
+        )
+        return HistoryFigure(mean, sd, mean_source, sd_source)
+    national, national_real, national_yearly = _yearly_deflators(dataset, NATION, window, as_of)
+    if national_yearly.empty:
+        raise HistoryError(
+            f"fewer than two yearly deflators of {boundary} in {first}-{last} (no two "
+            "consecutive current-price levels) and no national GDP deflator of those years "
+            f"published by {as_of} to measure its spread by"
+        )
+    sd = float(np.sqrt(np.mean((national_yearly.to_numpy() - mean) ** 2)))
+    years = national_yearly.index
+    used = national.loc[sorted({*years, *(years - 1)})]
+    sd_source = (
+        f"no two consecutive current-price levels of {boundary} in {first}-{last}: distance "
+        f"to the national GDP deflator of {', '.join(map(str, years))} implied by GDP "
+        f"({evidence(used)}) and real growth ({evidence(national_real.loc[years])})"
+    )
+    return HistoryFigure(mean, sd, mean_source, sd_source)
+
+
+def employment_growth(
+    dataset: Dataset, geo: str, window: tuple[int, int], *, as_of: str
+) -> HistoryFigure:
+    """Growth of employed persons over ``window`` from the published levels: compound
+    average a year, and the sd of the yearly rates (see module docstring)."""
+    first, last = window
+
+    def read(boundary: str) -> pd.DataFrame:
+        try:
+            found = dataset.series("employment", boundary, as_of=as_of).figures()
+        except SeriesSelectionError:
+            return pd.DataFrame(columns=["value", "reference"])
+        return found.set_index("year")[["value", "reference"]]
+
+    boundary, levels = _levels_on_one_boundary(dataset, geo, window, as_of, read)
+    levels = levels[(levels.index >= first - 1) & (levels.index <= last)]
+    # A head count has no prices: 'real' only labels the computation.
+    mean = compound_average_growth(
+        levels["value"], first - 1, last, basis="real", kind="levels"
+    ).value
+    yearly = growth(levels["value"], basis="real").rates.dropna()
+    if len(yearly) < 2:
+        raise HistoryError(
+            f"fewer than two years of employment growth of {boundary} in {first}-{last} "
+            f"(consecutive levels) published by {as_of}"
+        )
+    source = f"of employed persons of {boundary}, {first - 1}-{last}: {evidence(levels)}"
+    return HistoryFigure(
+        mean,
+        float(np.std(yearly.to_numpy(), ddof=1)),
+        f"compound average growth {source}",
+        f"standard deviation of the yearly growth {source}",
+    )
+
+
+def _compute(place: str, spec, geo: str, dataset: Dataset, as_of: str) -> HistoryFigure:
+    window = tuple(spec.from_history)
+    if place == "deflator":
+        return deflator(dataset, geo, window, as_of=as_of)
+    if place == "employment.growth":
+        return employment_growth(dataset, geo, window, as_of=as_of)
+    sector = place.split(".")[1]
+    return sector_growth(dataset, geo, sector, window, centre=spec.centre, as_of=as_of)
+
+
+def resolve_history(scenario, dataset: Dataset, *, file: str) -> tuple[dict[str, float], list]:
+    """Every growth figure of ``scenario`` that is not filled in yet, computed from the
+    history its ``from_history`` names (as of the scenario's ``as_of``), with ``override``
+    applied: ({dotted field: value}, one start-table row per figure: field, value, source,
+    overridden, reason).
+
+    Raises
+    ------
+    ParamsError
+        A window the data cannot answer (no or one published year, no levels at its ends,
+        a centre on the deflator or employment), naming the file, the field and the fix;
+        `NotPublishedYetError` (also a `SeriesSelectionError`) when the figures exist but
+        were published after the as-of date.
+    """
+    values: dict[str, float] = {}
+    rows = []
+    for place, spec in scenario.growths().items():
+        if spec.resolved:
+            continue  # filled in already: a resolved scenario, a sweep's or explorer's value
+        computed = None
+        if spec.from_history is not None:
+            if spec.centre != "mean" and not place.startswith("sectors."):
+                raise ParamsError(
+                    file,
+                    f"{place}.centre",
+                    f"{WHAT[place]} is a compound average of its window; a centre (max, "
+                    "min) applies to a sector's growth only",
+                )
+            try:
+                computed = _compute(place, spec, scenario.geo, dataset, scenario.as_of)
+            except HistoryError as exc:
+                raise _window_error(exc, place, spec, scenario, dataset, file) from exc
+        for stat in ("mean", "sd"):
+            replaced = getattr(spec.override, stat) if spec.override else None
+            if computed is None:
+                source = "stated in the scenario file (override)"
+            else:
+                source = getattr(computed, f"{stat}_source")
+                if replaced is not None:
+                    source = f"replaces {getattr(computed, stat):.2f}, the {source}"
+            value = replaced if replaced is not None else getattr(computed, stat)
+            values[f"{place}.{stat}"] = float(value)
+            rows.append(
+                {
+                    "field": f"{place}.{stat}",
+                    "value": float(value),
+                    "source": source,
+                    "overridden": replaced is not None,
+                    "reason": spec.override.reason if replaced is not None else "",
+                }
+            )
+    return values, rows
+
+
+def _window_error(exc: HistoryError, place, spec, scenario, dataset, file) -> ParamsError:
+    """The error a window the data cannot answer gives: `NotPublishedYetError` when the
+    figures were only published after the as-of date, a `ParamsError` otherwise."""
+    field = f"{place}.from_history"
+    fix = (
+        f"{exc}. Fix: name years with published figures (from_history: [first, last]), or "
+        "replace the figure by hand with override: {mean: .., sd: .., reason: ..}"
+    )
+    try:
+        _compute(place, spec, scenario.geo, dataset, as_of=None)
+    except HistoryError:
+        return ParamsError(file, field, fix)
+    return NotPublishedYetError(file, field, fix, as_of=scenario.as_of)

@@ -1,0 +1,871 @@
+"""The scorecard: the one place where a target's status is decided.
+
+Every quantified target of ``data/targets.csv`` set for the city (``params/targets.yaml``
+says which geographies and instruments; national targets are shown as context) becomes
+one row per **goal**: a goal set by several instruments (the same indicator, geography,
+sector and year; or linked by the ``same_goal_as`` column) is one row that names the other
+instruments, and where a later instrument changed the level both levels are scored.
+
+How a goal is scored, in order:
+
+1. **Published**: a figure for the target year on the target's own boundary exists by the
+   as-of date: *met* or *missed*, with the figure, its period and its source.
+2. **Other boundary**: the only figure for the target year covers another boundary (the
+   merged city for a target set for the city before 1 July 2025): *not comparable*,
+   showing both figures.
+3. **Forecast**: the target year lies in the scenario's simulated years and the scenario
+   models the indicator on the target's boundary: the probability of meeting it, the
+   median and the 80% interval; *on track* / *at risk* / *off track* by the thresholds in
+   ``params/targets.yaml``.
+4. **Latest figure**: otherwise the latest published figure of the target's own measure
+   (with a linear trend to the target year where enough years exist): *latest meets* /
+   *latest short* (target year passed, no figure yet), *on trend* / *off trend*.
+5. **Indicative**: no figure of the target's measure, but a close measure (proxy): its
+   latest value and how it differs; never scored as met or missed.
+6. **No data**: nothing in ``data/``; the row names the figure that would be needed.
+
+A forecast share target (``share_indicators`` of ``params/measures.yaml``) is also read
+two more ways, in columns of its own (the status stays the forecast measure's):
+
+- **on the other measure** (MIC's): each path's share times a ratio of the two measures
+  drawn from the ratio model (`dxecon.models.measures`): ``probability_mic``, ``median_mic``,
+  ``low_mic``, ``high_mic``; ``reading_mic`` is ``converted`` or why not (``no pairs``,
+  ``no city pair``);
+- **on the boundary the target was set for**, where the forecast covers another (the old
+  city inside the merged one): ``reading_old_boundary`` says why it is not comparable
+  (``other part not on the measure``: a part of the merged city has no figure on the
+  forecast's measure, so the old city's share cannot be separated from the merged city's
+  without mixing measures; ``old boundary not modelled``) and ``old_boundary_evidence``
+  lists the other parts' latest figures. ``probability_old_boundary`` stays empty until
+  such a model exists.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.data import Dataset
+from dxecon.data.targets import TargetRegistry
+from dxecon.models.measures import (
+    ConversionError,
+    MeasureConfig,
+    city_ratio,
+    ratio_rng,
+    read_on_other_measure,
+)
+from dxecon.models.scenarios.engine import Paths, compound_growth
+from dxecon.models.scoring import ScoringConfig
+
+COMPARE = {">=": operator.ge, "<=": operator.le}
+
+#: Percentiles of the paths that bound a forecast goal's interval (low, high): 80%.
+INTERVAL = (10, 90)
+
+#: Columns of a table of figures behind a goal (published or estimated).
+FIGURE_COLUMNS = ["year", "value", "geo", "method", "source", "rank"]
+
+#: Indicators the scenario engine simulates, by the name of the quantity in `Paths`.
+MODELLED = {
+    "de_share": "de_share",
+    "de_sector_share_min": "de_sector_share_min",
+    "grdp_growth_real": "grdp_growth_real",
+    "lp_growth": "lp_growth_real",
+}
+
+#: Status words (the report translates them).
+MET, MISSED, NOT_COMPARABLE = "met", "missed", "not comparable"
+LATEST_MEETS, LATEST_SHORT = "latest meets", "latest short"
+ON_TREND, OFF_TREND = "on trend", "off trend"
+INDICATIVE, NO_DATA = "indicative", "no data"
+#: Readings of a share target besides the forecast measure's (the report translates them).
+CONVERTED = "converted"
+OLD_OFF_MEASURE, OLD_NOT_MODELLED = "other part not on the measure", "old boundary not modelled"
+
+SCORECARD_COLUMNS = [
+    "goal_id",
+    "target_id",
+    "instrument",
+    "also_set_by",
+    "scope",
+    "pillar",
+    "indicator",
+    "text",
+    "geo",
+    "sector",
+    "year",
+    "comparator",
+    "target_value",
+    "target_high",
+    "unit",
+    "earlier_levels",
+    "latest_value",
+    "latest_period",
+    "latest_geo",
+    "latest_method",
+    "latest_source",
+    "other_boundary",
+    "trend_value",
+    "median",
+    "low",
+    "high",
+    "probability",
+    "reading",
+    "other_readings",
+    "probability_mic",
+    "median_mic",
+    "low_mic",
+    "high_mic",
+    "reading_mic",
+    "probability_old_boundary",
+    "reading_old_boundary",
+    "old_boundary_evidence",
+    "scored_on",
+    "status",
+    "note",
+]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The scorecard of one scenario: one row per goal."""
+
+    scenario: str
+    as_of: str
+    frame: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def city(self) -> pd.DataFrame:
+        """The city's goals (national ones are context)."""
+        return self.frame[self.frame["scope"] == "city"].copy()
+
+    def summary(self) -> str:
+        cols = ["goal_id", "indicator", "year", "comparator", "target_value", "latest_value"]
+        cols += ["latest_period", "median", "low", "high", "probability", "status"]
+        counts = self.city()["status"].value_counts().to_dict()
+        head = f"Scorecard: scenario {self.scenario}, as of {self.as_of}; city goals {counts}"
+        return head + "\n" + self.frame[cols].to_string(index=False, na_rep="-")
+
+
+# -- goals -----------------------------------------------------------------------------------
+def goals(targets: pd.DataFrame) -> pd.DataFrame:
+    """Assign each target row its goal (``goal_id``: the first target id of the goal).
+
+    Rows share a goal when they set the same indicator, geography, sector, unit and year, or
+    when ``same_goal_as`` links them; a ``>=`` and a ``<=`` row of one instrument form a
+    range.
+    """
+    frame = targets.copy()
+    key = frame[["indicator", "geo", "sector", "unit"]].astype(str).agg("|".join, axis=1)
+    key = key + "|" + frame["year"].astype("string").fillna(frame["target_id"])
+    first = frame.groupby(key)["target_id"].transform("min")
+    linked = frame.get("same_goal_as", pd.Series("", index=frame.index)).fillna("")
+    goal = first.copy()
+    by_id = dict(zip(frame["target_id"], first, strict=True))
+    for index, other in linked.items():
+        if other and other in by_id:
+            root = by_id[other]
+            goal[first == first[index]] = root
+    frame["goal_id"] = goal
+    return frame
+
+
+def _levels(rows: pd.DataFrame) -> list[dict]:
+    """One level per instrument, oldest first: value (lower bound), high, comparator."""
+    levels = []
+    for instrument, group in rows.groupby("instrument", sort=False):
+        comparators = set(group["comparator"])
+        low = group[group["comparator"].isin([">=", "=="])]["value"]
+        high = group[group["comparator"] == "<="]["value"]
+        if comparators == {"<="}:  # a ceiling, e.g. a rank: lower is better
+            comparator, value, top = "<=", float(high.min()), np.nan
+        else:
+            comparator = ">="
+            value = float(low.max()) if not low.empty else float(high.min())
+            top = float(high.max()) if not high.empty and not low.empty else np.nan
+        levels.append(
+            {
+                "instrument": instrument,
+                "target_id": group["target_id"].iloc[0],
+                "adopted": group["adopted_year"].iloc[0],
+                "comparator": comparator,
+                "value": value,
+                "high": top,
+                "about": "==" in comparators,
+            }
+        )
+    # Oldest first; an instrument that is not named, or whose adoption year is unknown,
+    # counts as older than a dated one (the last level is the one in force).
+    return sorted(
+        levels,
+        key=lambda lv: (
+            not lv["instrument"].endswith("UNSPEC"),
+            not pd.isna(lv["adopted"]),
+            0 if pd.isna(lv["adopted"]) else lv["adopted"],
+            lv["target_id"],
+        ),
+    )
+
+
+# -- observations ----------------------------------------------------------------------------
+def observed_figures(
+    dataset: Dataset,
+    indicator: str,
+    geo: str,
+    sector: str,
+    as_of: str,
+    config: ScoringConfig,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """Published annual figures of a quantity on one boundary, as of a date, one row per
+    year: in ``unit`` (any unit when None), of the preferred measure
+    (``method_preference``) where several exist."""
+    obs = dataset.observations
+    codes = config.observed_as.get(indicator, (indicator,))
+    rows = []
+    for code in codes:
+        match = obs[
+            (obs["indicator"] == code)
+            & (obs["geo"] == geo)
+            & (obs["sector"] == sector)
+            & (obs["period_kind"] == "year")
+        ]
+        if unit is not None:
+            match = match[match["unit"] == unit]
+        measures = match[["method", "price_basis", "unit"]].drop_duplicates()
+        for measure in measures.itertuples(index=False):
+            try:
+                result = dataset.series(
+                    code,
+                    geo,
+                    sector=sector,
+                    method=measure.method,
+                    price_basis=measure.price_basis,
+                    unit=measure.unit,
+                    as_of=as_of,
+                )
+            except SeriesSelectionError:
+                continue
+            for fig in result.figures().itertuples():
+                rows.append(
+                    {
+                        "year": fig.year,
+                        "value": float(fig.value),
+                        "geo": geo,
+                        "method": measure.method,
+                        "source": fig.reference,
+                        "rank": _method_rank(measure.method, config),
+                    }
+                )
+    if not rows:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    frame = pd.DataFrame(rows).sort_values(["year", "rank"])
+    return frame.drop_duplicates("year", keep="first").reset_index(drop=True)
+
+
+def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame:
+    """The least digital sector's share (% of its value added) by the structural estimate
+    (`dxecon.models.estimation.from_data.city_digital_estimate`), for every year with a
+    published city structure and national GSO sector intensities."""
+    from dxecon.core import folders
+    from dxecon.core.params import load_yaml
+    from dxecon.models.estimation.from_data import city_digital_estimate
+
+    adjust = load_yaml(folders.PARAMS_DIR / "digital.yaml").get("adjust_sector")
+    rows = []
+    obs = dataset.observations
+    years = obs[
+        (obs["indicator"] == "sector_share_grdp")
+        & (obs["geo"] == geo)
+        & (obs["period_kind"] == "year")
+    ]["year"].unique()
+    for year in sorted(int(y) for y in years):
+        try:
+            estimate = city_digital_estimate(
+                dataset,
+                structure_geo=geo,
+                structure_year=year,
+                intensity_year=year,
+                adjust_sector=adjust,
+                calibrate_geo=geo,
+                as_of=as_of,
+            )
+        except (SeriesSelectionError, ValueError):
+            continue
+        sector = estimate.intensities.idxmin()
+        sector_name = dataset.codes["sectors"].set_index("code")["name"].get(sector, sector)
+        rows.append(
+            {
+                "year": year,
+                "value": float(estimate.intensities.min()),
+                "geo": geo,
+                "method": f"structural estimate (lowest: {sector_name})",
+                # A reader sees this: where the figure comes from, not the function's name.
+                "source": "dxecon estimate, structural method (notebook 2)",
+                "rank": 0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame:
+    """Real labour-productivity growth, compound average from the base year of
+    ``params/productivity.yaml`` to each published year, under its employment assumption
+    (`dxecon.models.estimation.from_data.city_productivity`, notebook 3)."""
+    from dxecon.core import folders
+    from dxecon.core.params import load_yaml
+    from dxecon.models.estimation.from_data import city_productivity
+
+    params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
+    try:
+        result = city_productivity(
+            dataset,
+            geo=geo,
+            employment_growth=params["employment_growth"],
+            employment_rationale=params["employment_rationale"],
+            base_year=params["lp_base_year"],
+            milestones={},
+            as_of=as_of,
+        )
+    except (SeriesSelectionError, ValueError, KeyError):
+        return pd.DataFrame()
+    real = result["real_growth"].frame.set_index("year")["lp_growth_real_pct"].dropna()
+    real = real[real.index > params["lp_base_year"]]
+    rows = []
+    for year in real.index:
+        span = real[real.index <= year]
+        if len(span) != year - params["lp_base_year"]:  # a gap: no compound average
+            continue
+        rows.append(
+            {
+                "year": int(year),
+                "value": float(compound_growth(span.to_numpy())),
+                "geo": geo,
+                "method": (
+                    f"estimate: real, compound average {params['lp_base_year'] + 1}-{year}, "
+                    "employment assumed (params/productivity.yaml)"
+                ),
+                "source": "dxecon estimate, employment assumed (notebook 3)",
+                "rank": 0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+#: Estimators that give a figure of a target's own quantity where none is published.
+ESTIMATORS = {
+    "structural_sector_minimum": _structural_sector_minimum,
+    "productivity_growth": _productivity_growth,
+}
+
+
+def latest_figure_any_period(
+    dataset: Dataset, indicator: str, geo: str, sector: str, as_of: str
+) -> dict | None:
+    """The latest figure of a quantity published by ``as_of``, whatever its period (year,
+    half, months...): for close measures, which are often reported mid-year."""
+    obs = dataset.observations
+    rows = obs[(obs["indicator"] == indicator) & (obs["geo"] == geo) & (obs["sector"] == sector)]
+    best = None
+    for kind in rows["period_kind"].unique():
+        if kind == "multi_year":
+            continue
+        try:
+            cands = dataset.candidates(indicator, geo, sector=sector, period_kind=kind, as_of=as_of)
+        except SeriesSelectionError:
+            continue
+        chosen = cands[cands["chosen"]]
+        if chosen.empty:
+            continue
+        last = chosen.sort_values("period_end").iloc[-1]
+        if best is None or last["period_end"] > best["period_end"]:
+            best = last
+    if best is None:
+        return None
+    return {
+        "value": float(best["value"]),
+        "period": str(best["period"]),
+        "geo": geo,
+        "method": best["method"],
+        "source": f"{best['obs_id']} ({best['source_id']})",
+        "period_end": best["period_end"],
+    }
+
+
+def _method_rank(method: str, config: ScoringConfig) -> int:
+    order = list(config.method_preference)
+    return order.index(method) if method in order else len(order)
+
+
+def _boundary_year(dataset: Dataset, geo: str) -> int | None:
+    """The last year of a geography's boundary (None when it has no end)."""
+    table = dataset.codes["geographies"].set_index("code")
+    end = table.at[geo, "valid_to"] if geo in table.index else ""
+    return int(str(end)[:4]) if end else None
+
+
+def _successor(dataset: Dataset, geo: str) -> str | None:
+    table = dataset.codes["geographies"].set_index("code")
+    successor = table.at[geo, "successor"] if geo in table.index else ""
+    return successor or None
+
+
+def _comparable_geo(dataset: Dataset, geo: str, year: int, config: ScoringConfig) -> str:
+    """The boundary whose figures speak to a target for ``geo`` in ``year``."""
+    end = _boundary_year(dataset, geo)
+    successor = _successor(dataset, geo)
+    if config.successor_inherits_later_targets and successor and end is not None and year > end:
+        return successor
+    return geo
+
+
+def _meets(value: float, level: dict) -> bool:
+    return bool(COMPARE[level["comparator"]](value, level["value"]))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _trend(points: pd.DataFrame, year: int) -> float:
+    """Linear trend of the published figures, read at ``year`` (ordinary least squares)."""
+    slope, intercept = np.polyfit(points["year"].to_numpy(float), points["value"], 1)
+    return float(intercept + slope * year)
+
+
+# -- scoring ---------------------------------------------------------------------------------
+def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: ScoringConfig):
+    """Probability, median and 80% interval of a simulated quantity at a target year; for
+    productivity growth the compound-average real reading, other readings listed."""
+    cols = (paths.years > paths.scenario.base_year) & (paths.years <= year)
+    readings = {}
+    if indicator == "lp_growth":
+        span = f"{int(paths.years[cols][0])}-{year}"
+        for basis in ("real", "nominal"):
+            rates = paths.quantity(f"lp_growth_{basis}")[:, cols]
+            readings[f"{basis}, compound average {span}"] = compound_growth(rates)
+            readings[f"{basis}, every year {span} (weakest year)"] = rates.min(axis=1)
+    else:
+        column = int(np.flatnonzero(paths.years == year)[0])
+        readings["value"] = paths.quantity(MODELLED[indicator])[:, column]
+    scored = {}
+    for name, quantity in readings.items():
+        met = COMPARE[level["comparator"]](quantity, level["value"])
+        low, median, high = np.percentile(quantity, [INTERVAL[0], 50, INTERVAL[1]])
+        scored[name] = (float(np.mean(met)), median, low, high)
+    main = next(iter(scored))
+    probability, median, low, high = scored[main]
+    others = "; ".join(
+        f"{name}: P = {p:.2f}, median {m:.1f}" for name, (p, m, _, _) in list(scored.items())[1:]
+    )
+    reading = main if indicator == "lp_growth" else ""
+    quantity = readings[main]
+    unreachable = ""
+    if probability == 0.0:
+        best = float(np.max(quantity) if level["comparator"] == ">=" else np.min(quantity))
+        unreachable = (
+            f"unreachable in every one of the {len(quantity):,} paths (best path {best:.2f})"
+            + (
+                f": out of reach under every ceiling in the prior ({paths.diffusion_note})"
+                if paths.diffusion_note
+                else ""
+            )
+        )
+    return {
+        "unreachable": unreachable,
+        "median": median,
+        "low": low,
+        "high": high,
+        "probability": probability,
+        "other_readings": others,
+        "status": config.status_from_probability(probability),
+        "scored_on": "forecast",
+        "reading": reading,
+    }
+
+
+def _other_measure_reading(
+    paths: Paths,
+    indicator: str,
+    year: int,
+    level: dict,
+    *,
+    dataset: Dataset,
+    as_of: str,
+    config: ScoringConfig,
+    measures: MeasureConfig,
+    cache: dict,
+) -> dict:
+    """The forecast share read on the other measure (module docstring)."""
+    key = ("ratio", indicator)
+    if key not in cache:
+        try:
+            cache[key] = city_ratio(
+                dataset,
+                indicator,
+                as_of=as_of,
+                city_geos=config.city_geographies,
+                config=measures,
+            )
+        except ConversionError as why:
+            cache[key] = why
+    fit = cache[key]
+    if isinstance(fit, ConversionError):
+        return {
+            "reading_mic": fit.code
+        }, f"not read on {measures.other_measure}'s measure: {fit.detail}"
+    shares = paths.quantity(MODELLED[indicator])[:, int(np.flatnonzero(paths.years == year)[0])]
+    ratios = fit.draw(year, len(shares), ratio_rng(paths.scenario.seed))
+    read = read_on_other_measure(shares, ratios, level["comparator"], level["value"], INTERVAL)
+    low, median, high = fit.ratio_quantiles(year, [INTERVAL[0] / 100, 0.5, INTERVAL[1] / 100])
+    note = (
+        f"on {measures.other_measure}'s measure through the modelled "
+        f"{measures.other_measure}/{measures.forecast_measure} ratio in {year}: "
+        f"{median:.2f} ({low:.2f}-{high:.2f}; {fit.form}, params/measures.yaml)"
+    )
+    return {
+        "probability_mic": read["probability"],
+        "median_mic": read["median"],
+        "low_mic": read["low"],
+        "high_mic": read["high"],
+        "reading_mic": CONVERTED,
+    }, note
+
+
+def _old_boundary_reading(
+    indicator: str,
+    geo: str,
+    forecast_geo: str,
+    *,
+    dataset: Dataset,
+    as_of: str,
+    config: ScoringConfig,
+    measures: MeasureConfig,
+) -> tuple[dict, str]:
+    """The forecast read on the boundary the target was set for, where that differs from
+    the forecast's (module docstring): not comparable, with the other parts' figures."""
+    if geo == forecast_geo:
+        return {}, ""
+    table = dataset.codes["geographies"]
+    parts = [g for g in table.loc[table["successor"] == forecast_geo, "code"] if g != geo]
+    evidence, shown, off_measure = [], [], False
+    for part in parts:
+        found = observed_figures(dataset, indicator, part, "total", as_of, config)
+        off_measure |= not (found["method"] == measures.forecast_measure).any()
+        if found.empty:
+            evidence.append(f"{part}: none")
+            shown.append(f"{part}: no figure")
+            continue
+        latest = found.iloc[-1]
+        evidence.append(f"{part}: {latest['source'].split()[0]}")  # its obs_id
+        method = latest["method"] if latest["method"] not in ("", "other") else "method not stated"
+        shown.append(
+            f"{part}: {_fmt(latest['value'])} ({int(latest['year'])}, {method}, {latest['source']})"
+        )
+    reading = OLD_OFF_MEASURE if off_measure else OLD_NOT_MODELLED
+    note = (
+        f"on the boundary the target was set for ({geo}): not comparable, {reading} "
+        f"({'; '.join(shown)})"
+    )
+    return {
+        "probability_old_boundary": np.nan,
+        "reading_old_boundary": reading,
+        "old_boundary_evidence": "; ".join(evidence),
+    }, note
+
+
+def _score_level(
+    level: dict,
+    *,
+    indicator: str,
+    geo: str,
+    sector: str,
+    unit: str,
+    year: int | None,
+    dataset: Dataset,
+    paths: Paths | None,
+    config: ScoringConfig,
+    as_of: str,
+    cache: dict,
+    measures: MeasureConfig | None = None,
+) -> dict:
+    """The status of one level of one goal (see the module docstring for the order)."""
+
+    def figures(boundary: str) -> pd.DataFrame:
+        key = (indicator, boundary, sector, unit)
+        if key not in cache:
+            found = observed_figures(dataset, indicator, boundary, sector, as_of, config, unit=unit)
+            estimator = config.estimated.get(indicator)
+            if found.empty and estimator and sector == "total":
+                found = ESTIMATORS[estimator](dataset, boundary, as_of)
+                found = found.reindex(columns=FIGURE_COLUMNS)
+            cache[key] = found
+        return cache[key]
+
+    notes = []
+    target_geo = geo if year is None else _comparable_geo(dataset, geo, year, config)
+    if target_geo != geo:
+        notes.append(
+            f"set for {geo} before the boundary change; read as applying to {target_geo} "
+            "(params/targets.yaml)"
+        )
+    own = figures(target_geo)
+    out: dict = {}
+    if not own.empty:
+        latest = own.iloc[-1]
+        out.update(
+            latest_value=latest["value"],
+            latest_period=str(int(latest["year"])),
+            latest_geo=latest["geo"],
+            latest_method=latest["method"],
+            latest_source=latest["source"],
+        )
+    if year is None:
+        return {**out, "status": NO_DATA, "note": "target year not stated"}
+    # 1. Published on the target's own boundary.
+    if year in set(own["year"]):
+        row = own[own["year"] == year].iloc[0]
+        out.update(
+            latest_value=row["value"],
+            latest_period=str(year),
+            latest_geo=row["geo"],
+            latest_method=row["method"],
+            latest_source=row["source"],
+        )
+        status = MET if _meets(row["value"], level) else MISSED
+        notes.append(f"scored on the published {year} figure {row['source']}")
+        return {**out, "status": status, "scored_on": "published", "note": "; ".join(notes)}
+    # 2. Published only on another boundary.
+    others = [g for g in dataset.related_geographies(target_geo) if g != target_geo]
+    for other in others:
+        theirs = figures(other)
+        if year in set(theirs["year"]):
+            row = theirs[theirs["year"] == year].iloc[0]
+            out["other_boundary"] = (
+                f"{_fmt(row['value'])} ({other}, {year}, {row['method'] or 'method not stated'}, "
+                f"{row['source']})"
+            )
+            notes.append(
+                f"the {year} figure covers {other}, the target {target_geo}: not comparable"
+            )
+            return {
+                **out,
+                "status": NOT_COMPARABLE,
+                "scored_on": "published, other boundary",
+                "note": "; ".join(notes),
+            }
+    # 3. Forecast by the scenario.
+    if (
+        paths is not None
+        and indicator in MODELLED
+        and sector == "total"
+        and year in set(int(y) for y in paths.years)
+    ):
+        if target_geo == paths.scenario.geo:
+            forecast = _forecast(paths, indicator, year, level, config)
+            unreachable = forecast.pop("unreachable")
+            if unreachable:
+                notes.append(unreachable)
+            if indicator == "grdp_growth_real" and year in paths.pinned:
+                notes.append(paths.pinned[year])
+            if measures is not None and indicator in measures.share_indicators:
+                other, note = _other_measure_reading(
+                    paths,
+                    indicator,
+                    year,
+                    level,
+                    dataset=dataset,
+                    as_of=as_of,
+                    config=config,
+                    measures=measures,
+                    cache=cache,
+                )
+                notes.append(note)
+                boundary, note = _old_boundary_reading(
+                    indicator,
+                    geo,
+                    target_geo,
+                    dataset=dataset,
+                    as_of=as_of,
+                    config=config,
+                    measures=measures,
+                )
+                notes.append(note)
+                forecast.update(other | boundary)
+            return {**out, **forecast, "note": "; ".join(notes)}
+        notes.append(f"the scenario simulates {paths.scenario.geo}, the target is {target_geo}")
+    elif paths is not None and indicator in MODELLED and sector == "total":
+        years = paths.years
+        notes.append(
+            f"{year} is outside the simulated years {int(years[0])}-{int(years[-1])}: not forecast"
+        )
+    # 4. The latest published figure of the target's own measure (and its trend).
+    if not own.empty:
+        past = year <= int(as_of[:4]) - 1 or year < int(own["year"].max())
+        if past:
+            status = LATEST_MEETS if _meets(out["latest_value"], level) else LATEST_SHORT
+            notes.append(f"no {year} figure published by {as_of}")
+            return {**out, "status": status, "scored_on": "latest figure", "note": "; ".join(notes)}
+        if len(own) >= config.trend_min_points:
+            value = _trend(own, year)
+            status = ON_TREND if _meets(value, level) else OFF_TREND
+            notes.append(
+                f"linear trend of the {len(own)} published years "
+                f"{int(own['year'].min())}-{int(own['year'].max())}, read at {year}"
+            )
+            return {
+                **out,
+                "trend_value": value,
+                "status": status,
+                "scored_on": "trend",
+                "note": "; ".join(notes),
+            }
+        status = LATEST_MEETS if _meets(out["latest_value"], level) else LATEST_SHORT
+        notes.append(
+            f"only {len(own)} published year(s): fewer than {config.trend_min_points} for a trend"
+        )
+        return {**out, "status": status, "scored_on": "latest figure", "note": "; ".join(notes)}
+    # 4b. Figures of the goal's own measure exist only on another boundary.
+    for other in others:
+        theirs = figures(other)
+        if not theirs.empty:
+            latest = theirs.iloc[-1]
+            out["other_boundary"] = (
+                f"{_fmt(latest['value'])} ({other}, {int(latest['year'])}, "
+                f"{latest['method'] or 'method not stated'}, {latest['source']})"
+            )
+            notes.append(f"figures exist only for {other}, the target is {target_geo}")
+            return {
+                **out,
+                "status": NOT_COMPARABLE,
+                "scored_on": "other boundary",
+                "note": "; ".join(notes),
+            }
+    # 5. A close measure.
+    for proxy in config.proxies.get(indicator, ()):
+        for boundary in (target_geo, *others):
+            close = latest_figure_any_period(dataset, proxy.indicator, boundary, sector, as_of)
+            if close is not None:
+                notes.append(f"indicative only: {proxy.indicator}, {proxy.differs}")
+                return {
+                    **out,
+                    "latest_value": close["value"],
+                    "latest_period": close["period"],
+                    "latest_geo": close["geo"],
+                    "latest_method": close["method"],
+                    "latest_source": close["source"],
+                    "status": INDICATIVE,
+                    "scored_on": "close measure",
+                    "note": "; ".join(notes),
+                }
+    # 6. Nothing.
+    notes.append(
+        f"needed: a published figure of {indicator} for {target_geo}"
+        + (f" ({sector})" if sector != "total" else "")
+        + f", {year} or earlier"
+    )
+    return {**out, "status": NO_DATA, "note": "; ".join(notes)}
+
+
+def score(
+    paths: Paths | None,
+    registry: TargetRegistry,
+    dataset: Dataset,
+    *,
+    config: ScoringConfig | None = None,
+    measures: MeasureConfig | None = None,
+    as_of: str | None = None,
+    name: str = "",
+) -> Scorecard:
+    """Score every goal of the scoring set (see module docstring).
+
+    ``paths`` may be None (no scenario): then nothing is forecast and ``as_of`` is needed.
+    ``measures`` (default ``params/measures.yaml``) says how share targets are read on the
+    other measure.
+    """
+    config = config or ScoringConfig.from_yaml()
+    measures = measures or MeasureConfig.from_yaml()
+    unknown = sorted(set(config.estimated.values()) - set(ESTIMATORS))
+    if unknown:
+        raise ParamsError(
+            config.source, "estimated", f"unknown estimator {unknown}; known: {sorted(ESTIMATORS)}"
+        )
+    scenario = paths.scenario if paths is not None else None
+    as_of = as_of or scenario.as_of
+    name = name or (scenario.name if scenario is not None else "")
+    instruments = config.instruments
+    if scenario is not None and scenario.instruments:
+        instruments = tuple(scenario.instruments)
+    targets = registry.select(list(instruments) if instruments else None)
+    scope_geos = set(config.city_geographies) | set(config.context_geographies)
+    targets = goals(targets[targets["geo"].isin(scope_geos)])
+    cache: dict = {}
+    rows = []
+    for goal_id, group in targets.groupby("goal_id", sort=True):
+        levels = _levels(group)
+        current = levels[-1]
+        first = group.iloc[0]
+        year = None if pd.isna(first["year"]) else int(first["year"])
+        common = {
+            "indicator": first["indicator"],
+            "geo": first["geo"],
+            "sector": first["sector"],
+            "unit": first["unit"],
+            "year": year,
+            "dataset": dataset,
+            "paths": paths,
+            "config": config,
+            "as_of": as_of,
+            "cache": cache,
+            "measures": measures,
+        }
+        scored = _score_level(current, **common)
+        earlier = []
+        for level in levels[:-1]:
+            if level["value"] == current["value"]:
+                continue
+            status = _score_level(level, **common)["status"]
+            earlier.append(f"{_fmt(level['value'])} ({level['instrument']}): {status}")
+        main = group[group["target_id"] == current["target_id"]].iloc[0]
+        also = [lv["instrument"] for lv in levels[:-1]]
+        notes = [scored.pop("note", "")]
+        if current["about"]:
+            notes.append("stated as about a level; scored as reaching it")
+        if not pd.isna(current["high"]):
+            notes.append("a range: scored on its lower bound")
+        rows.append(
+            {
+                "goal_id": goal_id,
+                "target_id": current["target_id"],
+                "instrument": current["instrument"],
+                "also_set_by": ", ".join(also),
+                "scope": "city" if first["geo"] in config.city_geographies else "context",
+                "pillar": first["pillar"],
+                "indicator": first["indicator"],
+                "text": main["text"],
+                "geo": first["geo"],
+                "sector": first["sector"],
+                "year": year,
+                "comparator": current["comparator"],
+                "target_value": current["value"],
+                "target_high": current["high"],
+                "unit": first["unit"],
+                "earlier_levels": "; ".join(earlier),
+                **scored,
+                "note": "; ".join(n for n in notes if n),
+            }
+        )
+    frame = pd.DataFrame(rows).reindex(columns=SCORECARD_COLUMNS)
+    frame["year"] = frame["year"].astype("Int64")
+    text = ["also_set_by", "earlier_levels", "other_boundary", "reading", "other_readings"]
+    text += ["reading_mic", "reading_old_boundary", "old_boundary_evidence", "note"]
+    text += ["latest_period", "latest_geo", "latest_method", "latest_source", "scored_on"]
+    frame[text] = frame[text].astype(object).fillna("")  # a column may hold no text at all
+    frame = frame.sort_values(["scope", "year", "goal_id"], ascending=[False, True, True])
+    return Scorecard(scenario=name, as_of=as_of, frame=frame.reset_index(drop=True))

@@ -1,0 +1,378 @@
+r"""How much each source of uncertainty widens a scenario's interval, and what each headline
+target would take.
+
+:func:`interval_breakdown` reruns a scenario with every uncertainty source off (every path
+at central values: the width is zero), then with each source alone, then with all: the
+width of the 80% interval (10th to 90th percentile) of the digital share at the horizon and
+of productivity growth (compound average over the simulated years, real and nominal). The
+sources (`dxecon.models.scenarios.diffusion.SOURCES`):
+
+* ``start``: the start share drawn around its published figure (the revision error of a
+  first release of its measure) and, where the start figure's year is ambiguous, one year
+  more of diffusion at the observed pace on half the paths;
+* ``parameters``: the national diffusion speed and the ceiling drawn from the calibration;
+* ``deviation``: the city's own deviation from the national speed (:math:`\tau`);
+* ``noise``: the yearly noise of the digital share's logit;
+* ``deflator``: the GRDP deflator's standard deviation;
+* ``shocks``: sector growth and employment growth volatility (and the in-year nowcast's
+  spread).
+
+Widths of independent sources add roughly in quadrature, :math:`w_{all} \approx
+\sqrt{\sum_k w_k^2}`; the table prints that sum beside the full width.
+
+:func:`what_it_takes` turns each headline goal of the scorecard (digital share, the
+least digital sector's share, productivity growth) into the pace required from the latest
+observation (`dxecon.models.calibration.required_pace`, `nominal_growth`, `real_growth`) next to
+the city's own record and the best provincial pace (`dxecon.models.calibration.observed_pace`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dxecon.models.calibration import nominal_growth, observed_pace, real_growth, required_pace
+from dxecon.models.scenarios.diffusion import SOURCES
+from dxecon.models.scenarios.engine import compound_growth
+from dxecon.models.scenarios.scenario_run import ScenarioRun, run_scenario
+from dxecon.models.scenarios.scorecard import INTERVAL
+
+SOURCE_LABELS = {
+    "none": "none (every path at central values)",
+    "start": "start value (revision error of the published figure, year ambiguity)",
+    "parameters": "diffusion parameters (calibration: national speed and ceiling)",
+    "deviation": "the city's own deviation from the national speed (tau)",
+    "noise": "yearly noise of the digital share",
+    "deflator": "GRDP deflator",
+    "shocks": "growth shocks (sectors, employment, in-year nowcast)",
+    "all": "all sources together",
+}
+
+
+def _widths(run: ScenarioRun, year: int) -> dict[str, float]:
+    paths = run.paths
+    col = int(np.flatnonzero(paths.years == year)[0])
+    cols = paths.years <= year
+    out = {}
+    quantities = {
+        "de_share": paths.de_share[:, col],
+        "lp_growth_real": compound_growth(paths.lp_growth_real[:, cols]),
+        "lp_growth_nominal": compound_growth(paths.lp_growth_nominal[:, cols]),
+    }
+    for name, values in quantities.items():
+        low, high = np.percentile(values, INTERVAL)
+        out[name] = float(high - low)
+    return out
+
+
+def interval_breakdown(
+    scenario, *, dataset, n_paths: int = 1000, year: int | None = None, as_of: str | None = None
+) -> pd.DataFrame:
+    """Width of the 80% interval with no source, each source alone, and all sources.
+
+    Parameters
+    ----------
+    scenario : str or Scenario
+        A shipped scenario name (with ``as_of``, the run's date) or a scenario (resolved or
+        not).
+    dataset : dxecon.data.Dataset
+    n_paths : int
+        Paths per rerun (the same seed in every rerun: common random numbers).
+    year : int, optional
+        The year read (default: the scenario's horizon).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per setting (``source``, ``label``), columns
+        ``de_share_width`` (pp), ``lp_growth_real_width`` and ``lp_growth_nominal_width``
+        (%/yr, compound average over the simulated years to ``year``); the last row,
+        'quadrature sum', is :math:`\\sqrt{\\sum_k w_k^2}` over the single sources.
+    """
+    base = run_scenario(scenario, as_of=as_of, n_paths=n_paths, dataset=dataset, sources=())
+    resolved = base.scenario
+    year = int(year or resolved.horizon)
+    rows = [{"source": "none", **_widths(base, year)}]
+    for source in SOURCES:
+        run = run_scenario(resolved, n_paths=n_paths, dataset=dataset, sources=(source,))
+        rows.append({"source": source, **_widths(run, year)})
+    full = run_scenario(resolved, n_paths=n_paths, dataset=dataset, sources=SOURCES)
+    rows.append({"source": "all", **_widths(full, year)})
+    frame = pd.DataFrame(rows)
+    single = frame[frame["source"].isin(SOURCES)]
+    quad = {c: float(np.sqrt((single[c] ** 2).sum())) for c in frame.columns if c != "source"}
+    frame = pd.concat([frame, pd.DataFrame([{"source": "quadrature sum", **quad}])])
+    frame.insert(
+        1,
+        "label",
+        frame["source"].map(SOURCE_LABELS).fillna("square root of the sum of squared widths"),
+    )
+    frame = frame.rename(
+        columns={
+            "de_share": "de_share_width",
+            "lp_growth_real": "lp_growth_real_width",
+            "lp_growth_nominal": "lp_growth_nominal_width",
+        }
+    )
+    frame.attrs["year"] = year
+    frame.attrs["scenario"] = resolved.name
+    return frame.reset_index(drop=True)
+
+
+def breakdown_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The breakdown as a reader sees it: titled columns, units, no internal names."""
+    year = frame.attrs.get("year", "")
+    return frame.drop(columns="source").rename(
+        columns={
+            "label": "uncertainty switched on",
+            "de_share_width": f"digital share {year}: 80% interval width (pp)",
+            "lp_growth_real_width": "real productivity growth: 80% width (pp of %/yr)",
+            "lp_growth_nominal_width": "nominal productivity growth: 80% width (pp of %/yr)",
+        }
+    )
+
+
+# -- what it takes ---------------------------------------------------------------------------
+WHAT_IT_TAKES_COLUMNS = [
+    "goal",
+    "target",
+    "latest",
+    "required",
+    "city_record",
+    "best_province",
+    "national",
+    "unit",
+    "evidence",
+]
+
+#: The headline goals and the measures they are read by (indicator codes, no figures).
+HEADLINE = ("de_share", "de_sector_share_min", "lp_growth")
+
+
+def _pace_row(paces: pd.DataFrame, measure: str, method: str | None = None):
+    rows = paces[(paces["measure"] == measure) & (paces["status"] == "observed")]
+    if method is not None and len(rows[rows["method"] == method]):
+        rows = rows[rows["method"] == method]
+    if rows.empty:
+        return None
+    return rows.loc[rows["pace"].idxmax()]
+
+
+def _describe(row) -> str:
+    if row is None:
+        return "not observable"
+    return f"{row['geo']} {row['method']} {row['period']}: {row['pace']:.2f}"
+
+
+def what_it_takes(run: ScenarioRun, dataset, *, year: int | None = None) -> pd.DataFrame:
+    """The pace each headline goal of ``year`` (default: the horizon) requires.
+
+    One row per goal reading: the digital share (pp a year from the latest published
+    figure), the least digital sector's share (pp a year from the latest structural
+    estimate), labour productivity growth read as real and as nominal (%/yr; the other
+    reading converted with the scenario's mean deflator). Targets and latest values come
+    from the run's scorecard (``data/targets.csv`` and ``data/``), the comparison paces
+    from :func:`dxecon.models.calibration.observed_pace`.
+
+    Columns ``WHAT_IT_TAKES_COLUMNS``: ``required`` and the paces are numbers (NaN where
+    nothing is observable; the ``evidence`` column then says so).
+    """
+    scenario = run.scenario
+    year = int(year or scenario.horizon)
+    card = run.scorecard.city()
+    card = card[(card["year"] == year) & card["indicator"].isin(HEADLINE)]
+    paces = observed_pace(dataset, geo=scenario.geo, as_of=scenario.as_of)
+    deflator = scenario.deflator.mean
+    rows = []
+    for goal in card.itertuples():
+        target = float(goal.target_value)
+        latest = float(goal.latest_value) if pd.notna(goal.latest_value) else np.nan
+        latest_year = int(str(goal.latest_period)[:4]) if goal.latest_period else None
+        if goal.indicator == "de_share":
+            city = _pace_row(paces, "city's own record: digital share")
+            best = _pace_row(paces, "best pace of any province: digital share", "GSO")
+            national = _pace_row(paces, "national pace: digital share", "GSO")
+            required = required_pace(latest, latest_year, target, year) if latest_year else np.nan
+            rows.append(
+                {
+                    "goal": f"{goal.goal_id}: digital economy, % of GRDP, {year}",
+                    "target": target,
+                    "latest": latest,
+                    "required": required,
+                    "city_record": np.nan if city is None else float(city["pace"]),
+                    "best_province": np.nan if best is None else float(best["pace"]),
+                    "national": np.nan if national is None else float(national["pace"]),
+                    "unit": "pp a year",
+                    "evidence": (
+                        f"latest {goal.latest_period} ({goal.latest_geo}, {goal.latest_source}); "
+                        f"city: {_describe(city)}; best province: {_describe(best)}; "
+                        f"national: {_describe(national)}"
+                    ),
+                }
+            )
+        elif goal.indicator == "de_sector_share_min":
+            required = required_pace(latest, latest_year, target, year) if latest_year else np.nan
+            rows.append(
+                {
+                    "goal": f"{goal.goal_id}: least digital sector, % of its value added, {year}",
+                    "target": target,
+                    "latest": latest,
+                    "required": required,
+                    "city_record": np.nan,
+                    "best_province": np.nan,
+                    "national": np.nan,
+                    "unit": "pp a year",
+                    "evidence": (
+                        f"latest: {goal.latest_method} {goal.latest_period}; no sector digital "
+                        "share is published for any province, so no pace is observable"
+                    ),
+                }
+            )
+        elif goal.indicator == "lp_growth":
+            city = _pace_row(paces, "city's own record: labour productivity growth (real)")
+            for other in dataset.related_geographies(scenario.geo):
+                if city is not None:
+                    break
+                older = observed_pace(dataset, geo=other, as_of=scenario.as_of)
+                city = _pace_row(older, "city's own record: labour productivity growth (real)")
+            best = _pace_row(paces, "best pace of any province: labour productivity growth (real)")
+            record = np.nan if city is None else float(city["pace"])
+            for basis in ("real", "nominal"):
+                # The target read as `basis`; the real growth it requires, compared with records.
+                needed_real = target if basis == "real" else float(real_growth(target, deflator))
+                rows.append(
+                    {
+                        "goal": f"{goal.goal_id}: labour productivity growth, target read as "
+                        f"{basis}, {year}",
+                        "target": target,
+                        "latest": float(record) if pd.notna(record) else np.nan,
+                        "required": needed_real,
+                        "city_record": float(record) if pd.notna(record) else np.nan,
+                        "best_province": np.nan if best is None else float(best["pace"]),
+                        "national": np.nan,
+                        "unit": "real %/yr",
+                        "evidence": (
+                            f"real growth a year the target requires when read as {basis} "
+                            f"(nominal {float(nominal_growth(needed_real, deflator)):.2f}%/yr "
+                            f"at the scenario's mean deflator {deflator:g}%/yr); "
+                            f"city: {_describe(city) if city is not None else goal.latest_method}"
+                            f"; best province: {_describe(best)}"
+                        ),
+                    }
+                )
+    return pd.DataFrame(rows, columns=WHAT_IT_TAKES_COLUMNS)
+
+
+def what_it_takes_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Reader-facing: titled columns; a pace nobody observed shows 'not observable'."""
+    shown = frame.rename(
+        columns={
+            "goal": "goal",
+            "target": "target",
+            "latest": "latest figure",
+            "required": "required a year",
+            "city_record": "city's own record",
+            "best_province": "best province",
+            "national": "national pace",
+            "unit": "unit of the paces",
+            "evidence": "evidence",
+        }
+    ).set_index("goal")
+    numeric = shown.select_dtypes("number").columns
+    shown[numeric] = (
+        shown[numeric].round(2).astype(object).where(shown[numeric].notna(), "not observable")
+    )
+    return shown
+
+
+def what_it_takes_chart(frame: pd.DataFrame):
+    """Grouped bars: required pace beside the city's record, best province and national."""
+    from dxecon.present.charts.plots import new_figure
+
+    fig, axes = new_figure(width=9.0, height=4.8)
+    ax = axes
+    series = {
+        "required": "required a year",
+        "city_record": "city's own record",
+        "best_province": "best province",
+        "national": "national pace",
+    }
+    labels = [
+        g.split(":")[0]
+        + ("\n(" + g.split("read as ")[1].split(",")[0] + ")" if "read as" in g else "")
+        for g in frame["goal"]
+    ]
+    x = np.arange(len(frame))
+    width = 0.2
+    for i, (col, name) in enumerate(series.items()):
+        values = frame[col].to_numpy(float)
+        shown = np.where(np.isfinite(values), values, 0.0)
+        bars = ax.bar(x + (i - 1.5) * width, shown, width, label=name)
+        for bar, v in zip(bars, values, strict=True):
+            if not np.isfinite(v):
+                bar.set_alpha(0)
+    ax.set_xticks(x, labels, fontsize=8)
+    ax.axhline(0, color="black", lw=0.6)
+    units = ", ".join(dict.fromkeys(frame["unit"]))
+    ax.set_ylabel(units)
+    ax.set_title("What the targets take: required pace beside the paces observed")
+    ax.legend(fontsize=8, frameon=False)
+    fig.text(
+        0.01,
+        -0.02,
+        "Digital-share goals in pp a year; productivity goals in real % a year. A missing bar: "
+        "no pace observable in data/. Source: data/targets.csv, data/observations.csv.",
+        fontsize=7,
+    )
+    return fig
+
+
+# -- prose rendered from the results ---------------------------------------------------------
+def _num(value: float, digits: int = 2) -> str:
+    return "not observable" if not np.isfinite(value) else f"{value:.{digits}f}"
+
+
+def what_it_takes_text(frame: pd.DataFrame) -> str:
+    """One bullet per goal reading: the pace required beside the paces observed."""
+    if frame.empty:
+        return "No headline goal falls in the simulated years."
+    lines = []
+    for r in frame.itertuples(index=False):
+        lines.append(
+            f"- **{r.goal}**: target {r.target:g}, latest {_num(r.latest)}; required "
+            f"{_num(r.required)} {r.unit}, against the city's own record "
+            f"{_num(r.city_record)}, the best province {_num(r.best_province)} and the "
+            f"national pace {_num(r.national)}."
+            + (
+                " The required pace is above every pace observed."
+                if np.isfinite(r.required)
+                and np.isfinite([r.city_record, r.best_province, r.national]).any()
+                and r.required > np.nanmax([r.city_record, r.best_province, r.national])
+                else ""
+            )
+        )
+    return "\n".join(lines)
+
+
+def breakdown_text(frame: pd.DataFrame) -> str:
+    """The interval-width breakdown in two sentences."""
+    year = frame.attrs.get("year", "")
+    by = frame.set_index("source")
+    singles = by.loc[list(SOURCES)]
+    parts = []
+    for column, what, unit in (
+        ("de_share_width", f"the digital share in {year}", "pp"),
+        ("lp_growth_nominal_width", "nominal productivity growth", "pp of %/yr"),
+    ):
+        largest = singles[column].idxmax()
+        parts.append(
+            f"With every source on, the 80% interval of {what} is "
+            f"{by.at['all', column]:.2f} {unit} wide; alone, "
+            + ", ".join(
+                f"{SOURCE_LABELS[s].split(' (')[0]} gives {singles.at[s, column]:.2f}"
+                for s in SOURCES
+            )
+            + f" (square root of their summed squares {by.at['quadrature sum', column]:.2f}). "
+            f"The largest single source: {SOURCE_LABELS[largest].split(' (')[0]}."
+        )
+    return "\n\n".join(parts)
