@@ -15,7 +15,7 @@ from dxecon.data import load_dataset
 from dxecon.models.scenarios import run_scenario, scenario_from_dict
 from dxecon.models.scenarios.config import slugify
 from dxecon.monthly import revisions
-from dxecon.notebook_outputs import scenario_forecasts
+from dxecon.pipeline.outputs import scenario_forecasts
 
 AS_OF, PREVIOUS = "2026-10", "2026-09"
 VIETNAMESE_NAME = "Kịch bản tăng tốc"

@@ -156,7 +156,7 @@ def test_assumed_bounds_come_from_params(tmp_path, data_copy, monkeypatch):
 
 
 def test_run_refuses_implausible_data_first(data_copy, tmp_path):
-    from dxecon.runner import run_suite
+    from dxecon.pipeline.run import run_suite
 
     set_value(data_copy, "de_share", "140.2")
     out = tmp_path / "out"
@@ -198,7 +198,7 @@ def test_problem_summary_counts_every_rule():
 # -- 2. isolated, atomic runs ----------------------------------------------------------------
 def _tasks(params, params_file=None, scenarios=("baseline",)):
     from dxecon.data import load_dataset
-    from dxecon.runner import _plan, suite, validate_scenarios
+    from dxecon.pipeline.run import _plan, suite, validate_scenarios
 
     values = validate_scenarios(
         list(scenarios), params, params_file=params_file, as_of="2026-10", dataset=load_dataset()
@@ -226,7 +226,7 @@ def test_common_notebooks_get_only_their_own_file():
 
 
 def _params_file(label: str) -> str:
-    from dxecon.runner import suite
+    from dxecon.pipeline.run import suite
 
     return next(nb.params_file for nb in suite() if label.endswith(nb.name))
 
@@ -240,7 +240,7 @@ def test_params_file_and_scenario_plan_identically(tmp_path):
 def _run_one(notebook: str, params_dir: Path, folder: Path) -> dict[str, bytes]:
     """Execute one common notebook as the runner does (its own params file injected);
     returns its tables."""
-    from dxecon.runner import _environment, _execute, _plan, suite
+    from dxecon.pipeline.run import _environment, _execute, _plan, suite
 
     (nb,) = [n for n in suite() if n.name.startswith(notebook)]
     (task,) = _plan([nb], [], {}, "2026-10", folder, folder / "common")
@@ -263,7 +263,7 @@ def test_params_file_value_moves_its_notebook(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_params_file_and_scenario_publish_same_bytes(tmp_path, monkeypatch):
-    from dxecon.runner import run_suite
+    from dxecon.pipeline.run import run_suite
 
     # Only the scenario notebooks read the scenario's keys: the comparison is about them.
     monkeypatch.setattr(folders, "NOTEBOOKS_DIR", notebook_suite(tmp_path / "nb", "05_", "06_"))
@@ -287,7 +287,7 @@ def test_params_file_and_scenario_publish_same_bytes(tmp_path, monkeypatch):
 
 
 def test_reserved_scenario_names_are_refused(tmp_path):
-    from dxecon.runner import run_suite
+    from dxecon.pipeline.run import run_suite
 
     for name in ("sweeps", "quick", ".hidden"):
         with pytest.raises(ParamsError, match="cannot name a scenario"):
@@ -303,7 +303,7 @@ def test_reserved_scenario_names_are_refused(tmp_path):
 def _fake_notebooks(monkeypatch, marker: str = "run"):
     """Replace notebook execution by copying each notebook and writing a small table, so
     the publishing logic runs in a second."""
-    import dxecon.runner as runner
+    import dxecon.pipeline.run as runner
 
     def fake(tasks, *, workers, progress):
         for task in tasks:
@@ -317,7 +317,7 @@ def _fake_notebooks(monkeypatch, marker: str = "run"):
 
 
 def test_month_publishes_at_once_as_real_folders(tmp_path, monkeypatch):
-    from dxecon.runner import run_suite
+    from dxecon.pipeline.run import run_suite
 
     out = tmp_path / "out"
     _fake_notebooks(monkeypatch, "first")
@@ -344,7 +344,7 @@ def test_month_publishes_at_once_as_real_folders(tmp_path, monkeypatch):
 
 
 def test_old_symlink_layout_is_replaced_by_folders(tmp_path, monkeypatch):
-    from dxecon.runner import run_suite
+    from dxecon.pipeline.run import run_suite
 
     out = tmp_path / "out"
     old = out / ".runs" / "staging-old" / "lagging"
@@ -359,7 +359,7 @@ def test_old_symlink_layout_is_replaced_by_folders(tmp_path, monkeypatch):
 
 
 def test_disk_full_is_one_line_and_keeps_outputs(tmp_path, monkeypatch):
-    import dxecon.runner as runner
+    import dxecon.pipeline.run as runner
 
     out = tmp_path / "out"
     _fake_notebooks(monkeypatch, "first")
@@ -381,7 +381,7 @@ def test_disk_full_is_one_line_and_keeps_outputs(tmp_path, monkeypatch):
 
 
 def test_permission_denied_is_one_line(tmp_path, monkeypatch):
-    import dxecon.runner as runner
+    import dxecon.pipeline.run as runner
 
     out = tmp_path / "out"
 
@@ -409,7 +409,7 @@ def test_index_is_world_readable(tmp_path):
 
 def test_refused_monthly_run_leaves_the_index_alone(tmp_path):
     from dxecon.monthly import run_monthly
-    from dxecon.runner import RunLockedError, outputs_lock
+    from dxecon.pipeline.run import RunLockedError, outputs_lock
 
     index = tmp_path / "index.csv"
     index.write_text("as_of,scenario\n")
@@ -443,7 +443,7 @@ def small_budget(tmp_path, monkeypatch):
 
 
 def test_memory_budget_refuses_a_run_up_front(small_budget, tmp_path):
-    from dxecon.runner import run_suite
+    from dxecon.pipeline.run import run_suite
 
     with pytest.raises(ResourceBudgetError) as info:
         run_suite(as_of="2026-10", scenarios=["baseline"], outputs_dir=tmp_path / "o")
@@ -607,7 +607,7 @@ def _spawning_suite(folder: Path) -> Path:
 def test_sigkilled_run_leaves_no_descendant(tmp_path):
     marker = f"m{os.getpid()}x{time.time_ns()}"
     code = (
-        "from dxecon.runner import run_suite; "
+        "from dxecon.pipeline.run import run_suite; "
         f"run_suite(as_of='2026-10', scenarios=['baseline'], outputs_dir={str(tmp_path)!r}, "
         "progress=False)"
     )
@@ -658,7 +658,7 @@ def test_every_command_takes_data():
 
 
 def test_run_uses_the_data_folder(tmp_path, data_copy, monkeypatch):
-    from dxecon.runner import run_suite
+    from dxecon.pipeline.run import run_suite
 
     replace_in(data_copy / "codes/geographies.csv", "HP2025,", "HP2026,", 1)
     with pytest.raises((ParamsError, DataValidationError)):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dxecon.pipeline.run import _plan, suite
 from dxecon.present.scenario_text import scorecard_view, status_table
 from dxecon.present.words import LANGUAGES, catalogue
-from dxecon.runner import _plan, suite
 
 
 def test_every_notebook_key_has_both_languages():

@@ -7,7 +7,7 @@ import pytest
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import load_yaml, params_path
-from dxecon.notebook_params import with_params_file
+from dxecon.pipeline.notebook_params import with_params_file
 
 
 def test_none_takes_the_files_value_and_a_value_overrides_it():

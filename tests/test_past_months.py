@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dxecon.runner import run_suite
+from dxecon.pipeline.run import run_suite
 
 FEW_PATHS = {"paths": 200}  # plumbing only; the engine is tested elsewhere
 

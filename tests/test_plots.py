@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from dxecon.notebook_outputs import Outputs
+from dxecon.pipeline.outputs import Outputs
 from dxecon.present.charts.plots import TargetLine, bar_chart, chart_digest, fan_chart, line_chart
 
 

@@ -19,7 +19,7 @@ from conftest import notebook_suite
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import load_yaml
-from dxecon.runner import (
+from dxecon.pipeline.run import (
     RunError,
     RunLockedError,
     check_params,
@@ -222,7 +222,7 @@ def test_second_run_on_the_same_outputs_is_refused(tmp_path):
 def test_killed_run_leaves_the_last_good_outputs(published):
     before = tree_digest(published / "2026-10" / "baseline")
     code = (
-        "from pathlib import Path; from dxecon.runner import run_suite; "
+        "from pathlib import Path; from dxecon.pipeline.run import run_suite; "
         f"run_suite(as_of='2026-10', scenarios=['baseline'], params={FAST!r}, "
         f"outputs_dir=Path({str(published)!r}), progress=False)"
     )
@@ -268,7 +268,7 @@ def test_nbval_catches_a_changed_result(tmp_path):
 def test_kernel_environment_is_restored_after_a_run(monkeypatch):
     import os
 
-    from dxecon.runner import _environment
+    from dxecon.pipeline.run import _environment
 
     monkeypatch.delenv("DXECON_DATA", raising=False)
     with _environment({"DXECON_DATA": "/somewhere"}):
@@ -279,7 +279,7 @@ def test_kernel_environment_is_restored_after_a_run(monkeypatch):
 def test_a_kernel_that_died_at_start_up_is_started_again(monkeypatch, tmp_path):
     import papermill
 
-    from dxecon.runner import KERNEL_START_ATTEMPTS, Notebook, Task, _execute
+    from dxecon.pipeline.run import KERNEL_START_ATTEMPTS, Notebook, Task, _execute
 
     calls = []
 

@@ -241,7 +241,7 @@ def test_notebook_parameters_give_the_as_of_date_and_type_no_growth_figure():
 
 
 def test_the_runner_refuses_a_params_file_holding_as_of(tmp_path):
-    from dxecon.runner import scenario_values
+    from dxecon.pipeline.run import scenario_values
 
     params = {**shipped("baseline"), "as_of": "2026-10"}
     with pytest.raises(ParamsError) as info:
@@ -293,7 +293,7 @@ def test_a_window_that_cannot_be_is_refused(dataset, change, field, message):
 
 def test_a_window_published_only_after_the_as_of_date_says_so(dataset):
     # As of mid-2025 the 2025 rates (published January 2026) do not exist yet: a past month
-    # whose run says what was missing and goes on (dxecon.nodata), not a broken file.
+    # whose run says what was missing and goes on (dxecon.pipeline.nodata), not a broken file.
     data = copy.deepcopy(shipped("baseline"))
     data["sectors"]["taxes"]["growth"] = {"from_history": [2023, 2025]}
     scenario = scenario_from_dict({**data, "as_of": "2025-06"}, file="mine.yaml")

@@ -26,7 +26,7 @@ _SUBMODULES = frozenset(
         "models",
         "explorer",
         "present",
-        "runner",
+        "pipeline",
         "cli",
     }
 )

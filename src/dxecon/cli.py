@@ -328,7 +328,7 @@ def run_cmd(
     from dxecon.core.errors import ParamsError
     from dxecon.core.params import load_yaml
     from dxecon.models.scenarios import available_scenarios
-    from dxecon.runner import run_suite
+    from dxecon.pipeline.run import run_suite
 
     try:
         params = load_yaml(params_file) if params_file else {}

@@ -78,7 +78,7 @@ def refresh(names: list[str] | None = None) -> list[tuple[Path, float]]:
             record_timing=False,
             resources={"metadata": {"path": str(path.parent)}},
         )
-        from dxecon.runner import _environment, single_threaded_blas
+        from dxecon.pipeline.run import _environment, single_threaded_blas
 
         with _environment(single_threaded_blas()):
             client.execute()

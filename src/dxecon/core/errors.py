@@ -117,7 +117,7 @@ class NotPublishedYetError(ParamsError, SeriesSelectionError):
     """A params file asks for figures that exist in the data but were not yet published by
     the run's as-of date (a past month): a `ParamsError` naming the file, the field and the
     fix, and a `SeriesSelectionError`, so a run for that month says what was missing and
-    goes on (`dxecon.nodata`) instead of failing."""
+    goes on (`dxecon.pipeline.nodata`) instead of failing."""
 
     def __init__(self, file: str, field: str, message: str, *, as_of: str) -> None:
         self.file, self.field, self.message = file, field, message

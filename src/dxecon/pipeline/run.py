@@ -771,7 +771,7 @@ def _assemble(folder: Path, common: Path, notebooks: list[Notebook], scenario: s
 
     from dxecon.core.io import write_csv_atomic
     from dxecon.models.scenarios.scenario_run import CACHE_FOLDER
-    from dxecon.notebook_outputs import join_forecasts
+    from dxecon.pipeline.outputs import join_forecasts
 
     shutil.rmtree(folder / CACHE_FOLDER, ignore_errors=True)
     if common.is_dir():
