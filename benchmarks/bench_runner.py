@@ -9,7 +9,7 @@
    the difference is papermill's overhead: kernel start, messaging, writing the notebook.
 
 Both sides run with the environment the runner gives its kernels (one BLAS thread each,
-`dxecon.pipeline.run.single_threaded_blas`). The machine is shared: the script also prints the
+`dxecon.pipeline.execute.single_threaded_blas`). The machine is shared: the script also prints the
 CPU seconds of the monthly run (its kernels included), which others' load moves less.
 
 Goals (issue 14): the monthly run under 20 s on 2 cores, overhead under 1.5 s a notebook.
@@ -30,7 +30,8 @@ from nbconvert import PythonExporter
 
 from dxecon.core import folders
 from dxecon.monthly import run_monthly
-from dxecon.pipeline.run import KERNEL_NAME, _environment, single_threaded_blas, suite
+from dxecon.pipeline.execute import KERNEL_NAME, environment, single_threaded_blas
+from dxecon.pipeline.suite import suite
 
 
 def as_script(notebook: Path, folder: Path) -> Path:
@@ -47,7 +48,7 @@ def time_papermill(notebook: Path, folder: Path) -> float:
     import papermill
 
     start = time.perf_counter()
-    with _environment(single_threaded_blas()):
+    with environment(single_threaded_blas()):
         papermill.execute_notebook(
             str(notebook),
             str(folder / notebook.name),

@@ -198,7 +198,8 @@ def test_problem_summary_counts_every_rule():
 # -- 2. isolated, atomic runs ----------------------------------------------------------------
 def _tasks(params, params_file=None, scenarios=("baseline",)):
     from dxecon.data import load_dataset
-    from dxecon.pipeline.run import _plan, suite, validate_scenarios
+    from dxecon.pipeline.run import _plan, validate_scenarios
+    from dxecon.pipeline.suite import suite
 
     values = validate_scenarios(
         list(scenarios), params, params_file=params_file, as_of="2026-10", dataset=load_dataset()
@@ -226,7 +227,7 @@ def test_common_notebooks_get_only_their_own_file():
 
 
 def _params_file(label: str) -> str:
-    from dxecon.pipeline.run import suite
+    from dxecon.pipeline.suite import suite
 
     return next(nb.params_file for nb in suite() if label.endswith(nb.name))
 
@@ -240,12 +241,14 @@ def test_params_file_and_scenario_plan_identically(tmp_path):
 def _run_one(notebook: str, params_dir: Path, folder: Path) -> dict[str, bytes]:
     """Execute one common notebook as the runner does (its own params file injected);
     returns its tables."""
-    from dxecon.pipeline.run import _environment, _execute, _plan, suite
+    from dxecon.pipeline.execute import environment, execute_task
+    from dxecon.pipeline.run import _plan
+    from dxecon.pipeline.suite import suite
 
     (nb,) = [n for n in suite() if n.name.startswith(notebook)]
     (task,) = _plan([nb], [], {}, "2026-10", folder, folder / "common")
-    with _environment({"DXECON_PARAMS": str(params_dir)}):
-        _execute(task)
+    with environment({"DXECON_PARAMS": str(params_dir)}):
+        execute_task(task)
     tables = folder / "common" / "tables"
     return {p.name: p.read_bytes() for p in sorted(tables.glob("*.csv"))}
 
@@ -313,7 +316,7 @@ def _fake_notebooks(monkeypatch, marker: str = "run"):
             tables.mkdir(exist_ok=True)
             (tables / f"{task.notebook.path.stem}.csv").write_text(f"x\n{marker}\n")
 
-    monkeypatch.setattr(runner, "_run_tasks", fake)
+    monkeypatch.setattr(runner, "run_tasks", fake)
 
 
 def test_month_publishes_at_once_as_real_folders(tmp_path, monkeypatch):
@@ -370,7 +373,7 @@ def test_disk_full_is_one_line_and_keeps_outputs(tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device", str(out / "x"))
 
     _fake_notebooks(monkeypatch, "second")
-    monkeypatch.setattr(runner, "_copy_previous", full)
+    monkeypatch.setattr(runner, "copy_previous", full)
     with pytest.raises(runner.OutputsWriteError) as info:
         runner.run_suite(as_of="2026-10", scenarios=["baseline"], outputs_dir=out, progress=False)
     message = str(info.value)
@@ -409,7 +412,7 @@ def test_index_is_world_readable(tmp_path):
 
 def test_refused_monthly_run_leaves_the_index_alone(tmp_path):
     from dxecon.monthly import run_monthly
-    from dxecon.pipeline.run import RunLockedError, outputs_lock
+    from dxecon.pipeline.publish import RunLockedError, outputs_lock
 
     index = tmp_path / "index.csv"
     index.write_text("as_of,scenario\n")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dxecon.pipeline.run import _plan, suite
+from dxecon.pipeline.run import _plan
+from dxecon.pipeline.suite import suite
 from dxecon.present.scenario_text import scorecard_view, status_table
 from dxecon.present.words import LANGUAGES, catalogue
 

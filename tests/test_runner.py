@@ -19,14 +19,10 @@ from conftest import notebook_suite
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import load_yaml
-from dxecon.pipeline.run import (
-    RunError,
-    RunLockedError,
-    check_params,
-    outputs_lock,
-    run_suite,
-    suite,
-)
+from dxecon.pipeline.execute import RunError
+from dxecon.pipeline.publish import RunLockedError, outputs_lock
+from dxecon.pipeline.run import run_suite
+from dxecon.pipeline.suite import check_params, suite
 
 pytestmark = pytest.mark.slow
 FAST = {"paths": 400}  # the engine's numbers are tested elsewhere; here: the plumbing
@@ -268,10 +264,10 @@ def test_nbval_catches_a_changed_result(tmp_path):
 def test_kernel_environment_is_restored_after_a_run(monkeypatch):
     import os
 
-    from dxecon.pipeline.run import _environment
+    from dxecon.pipeline.execute import environment
 
     monkeypatch.delenv("DXECON_DATA", raising=False)
-    with _environment({"DXECON_DATA": "/somewhere"}):
+    with environment({"DXECON_DATA": "/somewhere"}):
         assert os.environ["DXECON_DATA"] == "/somewhere"
     assert "DXECON_DATA" not in os.environ
 
@@ -279,7 +275,8 @@ def test_kernel_environment_is_restored_after_a_run(monkeypatch):
 def test_a_kernel_that_died_at_start_up_is_started_again(monkeypatch, tmp_path):
     import papermill
 
-    from dxecon.pipeline.run import KERNEL_START_ATTEMPTS, Notebook, Task, _execute
+    from dxecon.pipeline.execute import KERNEL_START_ATTEMPTS, Task, execute_task
+    from dxecon.pipeline.suite import Notebook
 
     calls = []
 
@@ -290,7 +287,7 @@ def test_a_kernel_that_died_at_start_up_is_started_again(monkeypatch, tmp_path):
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
     task = Task(Notebook(tmp_path / "01_x.ipynb", {}), None, {}, tmp_path / "out" / "01_x.ipynb")
-    assert _execute(task) is task and len(calls) == KERNEL_START_ATTEMPTS
+    assert execute_task(task) is task and len(calls) == KERNEL_START_ATTEMPTS
 
     def broken(*args, **kwargs):
         calls.append(args)
@@ -299,7 +296,7 @@ def test_a_kernel_that_died_at_start_up_is_started_again(monkeypatch, tmp_path):
     calls.clear()
     monkeypatch.setattr(papermill, "execute_notebook", broken)
     with pytest.raises(RuntimeError, match="Kernel died"):
-        _execute(task)
+        execute_task(task)
     assert len(calls) == KERNEL_START_ATTEMPTS  # then it gives up, and the run fails
 
     def failing_cell(*args, **kwargs):
@@ -309,5 +306,5 @@ def test_a_kernel_that_died_at_start_up_is_started_again(monkeypatch, tmp_path):
     calls.clear()
     monkeypatch.setattr(papermill, "execute_notebook", failing_cell)
     with pytest.raises(RuntimeError, match="a cell failed"):
-        _execute(task)
+        execute_task(task)
     assert len(calls) == 1  # any other failure is never retried

@@ -427,7 +427,7 @@ def test_every_sweep_key_is_a_sweep_key_and_notebook_07_reads_the_shipped_sweep(
     # Which keys notebook 07 gets, and that its defaults agree with the file:
     # tests/test_runner.py::test_each_notebook_reads_its_own_params_file_and_defaults_agree
     from dxecon.models.sweeps.spec import SWEEP_KEYS
-    from dxecon.pipeline.run import suite
+    from dxecon.pipeline.suite import suite
 
     for path in sorted((folders.PARAMS_DIR / "sweeps").glob("*.yaml")):
         assert set(load_yaml(path)) <= set(SWEEP_KEYS)

@@ -93,7 +93,7 @@ def write_revisions(outputs_dir: Path, scenario: str, as_of: str, folder: Path) 
 
 def record(outputs_dir: Path, rows: list[dict]) -> Path:
     """Append rows to ``outputs/index.csv`` (rewritten atomically, mode 0644). The caller
-    holds the outputs lock (`dxecon.pipeline.run.outputs_lock`): every write to it does."""
+    holds the outputs lock (`dxecon.pipeline.publish.outputs_lock`): every write to it does."""
     index = outputs_dir / "index.csv"
     old = pd.read_csv(index, dtype=str) if index.is_file() else pd.DataFrame(columns=INDEX_COLUMNS)
     new = pd.DataFrame(rows).reindex(columns=INDEX_COLUMNS)
@@ -116,7 +116,8 @@ def run_monthly(
     second job is refused without touching the index, and the index never loses a row."""
     from dxecon.core.errors import DxeconError
     from dxecon.models.scenarios import available_scenarios
-    from dxecon.pipeline.run import outputs_lock, run_suite
+    from dxecon.pipeline.publish import outputs_lock
+    from dxecon.pipeline.run import run_suite
 
     as_of = as_of or current_month()
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)

@@ -78,9 +78,9 @@ def refresh(names: list[str] | None = None) -> list[tuple[Path, float]]:
             record_timing=False,
             resources={"metadata": {"path": str(path.parent)}},
         )
-        from dxecon.pipeline.run import _environment, single_threaded_blas
+        from dxecon.pipeline.execute import environment, single_threaded_blas
 
-        with _environment(single_threaded_blas()):
+        with environment(single_threaded_blas()):
             client.execute()
         book.metadata.pop("papermill", None)
         for cell in book.cells:

@@ -110,7 +110,7 @@ def sweep(
             task_timeout=timeout if client else None,
             registry=TargetRegistry(load_dataset(data_dir)),
         )
-        from dxecon.pipeline.run import outputs_lock
+        from dxecon.pipeline.publish import outputs_lock
 
         target = Path(outputs_dir or folders.OUTPUTS_DIR)
         with outputs_lock(target):  # a run swapping the month folder must not race it
