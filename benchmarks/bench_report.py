@@ -38,7 +38,7 @@ def main() -> None:
         from dxecon.data import load_dataset
 
         load_dataset()
-        from dxecon.reporting import build_report
+        from dxecon.report import build_report
 
         timings = {}
         for lang in ("vi", "en"):
@@ -61,7 +61,7 @@ def main() -> None:
             f"{time.perf_counter() - start:.2f} s"
         )
         start = time.perf_counter()
-        from dxecon.reporting.pdf import print_pdf
+        from dxecon.report.pdf import print_pdf
 
         pdf = print_pdf(html, month / "report.pdf")
         print(

@@ -12,7 +12,7 @@ from markupsafe import escape
 from dxecon.models.scenarios.config import slugify
 from dxecon.present.scenario_text import STATUS_ORDER
 from dxecon.present.words import LANGUAGES, Words, catalogue
-from dxecon.reporting import build_report
+from dxecon.report import build_report
 from tests.reporting_run import VIETNAMESE_NAME, make_run
 
 
@@ -138,13 +138,13 @@ def test_report_command(month):
 
 
 def _report(month, lang):
-    from dxecon.reporting.build import Report, open_run
+    from dxecon.report.build import Report, open_run
 
     return Report(open_run(month), lang)
 
 
 def test_a_target_without_vietnamese_wording_is_described_in_vietnamese(dataset):
-    from dxecon.reporting.build import Report
+    from dxecon.report.build import Report
 
     report = Report.__new__(Report)  # only the wording helpers: no run needed
     report.w, report.dataset = Words("vi"), dataset

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dxecon.reporting import build_report
+from dxecon.report import build_report
 from tests.reporting_run import make_run
 
 pytestmark = pytest.mark.slow
@@ -82,7 +82,7 @@ def test_report_in_chromium(browser, reports, lang, viewport, tmp_path):
 
 
 def test_pdf_is_a4_with_several_pages(reports):
-    from dxecon.reporting.pdf import print_pdf
+    from dxecon.report.pdf import print_pdf
 
     pdf = print_pdf(reports["vi"], reports["vi"].with_suffix(".pdf"))
     data = pdf.read_bytes()

@@ -69,7 +69,10 @@ MODULES: dict[str, dict[str, str]] = {
         "dxecon.nodata": "dxecon.pipeline.nodata",
         "dxecon.runner": "dxecon.pipeline.run",
     },
-    "report": {"dxecon.reporting": "dxecon.report"},
+    "report": {
+        "dxecon.reporting": "dxecon.report",
+        "dxecon.reporting.cli": "dxecon.reporting.cli",  # left for the apps step
+    },
     "apps": {
         "dxecon.cli": "dxecon.apps.cli",
         "dxecon.cli_options": "dxecon.apps.cli",

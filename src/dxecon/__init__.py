@@ -28,6 +28,7 @@ _SUBMODULES = frozenset(
         "present",
         "pipeline",
         "cli",
+        "report",
     }
 )
 

@@ -94,9 +94,9 @@ def html_report(notebooks: list[Path], target: Path, *, title: str) -> None:
 
 def _month_report(month: Path, lang: str, pdf: bool, data_dir, outputs_dir: Path, result) -> None:
     """The month's report (``report.html``, ``tables.xlsx``, optionally ``report.pdf``), built
-    from the staged month's tables before it is published (dxecon.reporting, issue 13). A
+    from the staged month's tables before it is published (dxecon.report, issue 13). A
     report that fails does not hold back the forecasts: the run publishes them and says so."""
-    from dxecon.reporting import build_report
+    from dxecon.report import build_report
 
     start = time.perf_counter()
     try:

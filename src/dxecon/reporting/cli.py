@@ -35,7 +35,7 @@ def report(folder: Path, lang: str, pdf: bool, data_dir: Path | None) -> None:
     import time
 
     from dxecon.core.errors import DxeconError
-    from dxecon.reporting import build_report
+    from dxecon.report import build_report
 
     start = time.perf_counter()
     try:

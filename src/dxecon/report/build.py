@@ -1415,7 +1415,7 @@ def build_report(
     if workbook:
         write_workbook(context["tables"], run.folder / WORKBOOK_NAME, report.w)
     if pdf:
-        from dxecon.reporting.pdf import print_pdf
+        from dxecon.report.pdf import print_pdf
 
         print_pdf(target, run.folder / PDF_NAME)
     return target

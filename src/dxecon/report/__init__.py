@@ -5,6 +5,6 @@
 is its command line.
 """
 
-from dxecon.reporting.build import build_report, open_run
+from dxecon.report.build import build_report, open_run
 
 __all__ = ["build_report", "open_run"]
