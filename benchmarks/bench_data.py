@@ -99,7 +99,7 @@ def check_seconds(folder: Path) -> tuple[float, float, int, int]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "dxecon.cli", "data", "check", "--data", str(folder)],
+        [sys.executable, "-m", "dxecon.apps.cli", "data", "check", "--data", str(folder)],
         capture_output=True,
         text=True,
     )

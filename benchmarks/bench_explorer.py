@@ -5,7 +5,7 @@
 Measured for the baseline scenario with its default number of paths (10,000):
 
 * compute: slider value -> validated scenario -> paths -> scorecard -> fan-chart data and the
-  attainment table (`dxecon.explorer.compute`, what the numbers need);
+  attainment table (`dxecon.apps.explorer.compute`, what the numbers need);
 * draw: the two fan charts rendered to PNG and the table to HTML (what the page needs);
 * update: the whole `ScenarioExplorer.update()` after a slider change, as a click runs it
   (widget traffic to the browser excluded: no kernel here). A diffusion setting moves only
@@ -22,8 +22,8 @@ import statistics
 import time
 from collections.abc import Callable
 
+from dxecon.apps.explorer import ScenarioExplorer, attainment_html, chart_pngs, compute
 from dxecon.data import load_dataset
-from dxecon.explorer import ScenarioExplorer, attainment_html, chart_pngs, compute
 
 GOAL_SECONDS = 1.0
 SPEED = "sectors.ind_con.intensity.speed"

@@ -28,8 +28,8 @@ from pathlib import Path
 import nbformat
 from nbconvert import PythonExporter
 
+from dxecon.apps.monthly import run_monthly
 from dxecon.core import folders
-from dxecon.monthly import run_monthly
 from dxecon.pipeline.execute import KERNEL_NAME, environment, single_threaded_blas
 from dxecon.pipeline.suite import suite
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from dxecon.apps.monthly import revisions
 from dxecon.core import folders
 from dxecon.core.params import load_yaml
 from dxecon.data import load_dataset
 from dxecon.models.scenarios import run_scenario, scenario_from_dict
 from dxecon.models.scenarios.config import slugify
-from dxecon.monthly import revisions
 from dxecon.pipeline.outputs import scenario_forecasts
 
 AS_OF, PREVIOUS = "2026-10", "2026-09"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 from conftest import replace_in
 
-from dxecon.cli import main
+from dxecon.apps.cli import main
 
 
 def run(*args: str):

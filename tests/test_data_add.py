@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from test_data_validation import assert_checksums_match
 
-from dxecon.cli import main
+from dxecon.apps.cli import main
 from dxecon.data import load_dataset
 from dxecon.data.changes import CsvFile, diff_since
 

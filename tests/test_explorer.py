@@ -15,10 +15,8 @@ import numpy as np
 import pytest
 from conftest import AS_OF
 
-from dxecon import explorer as explorer_module
-from dxecon.core import folders
-from dxecon.core.params import load_yaml, set_dotted
-from dxecon.explorer import (
+from dxecon.apps import explorer as explorer_module
+from dxecon.apps.explorer import (
     ScenarioExplorer,
     attainment_table,
     control_specs,
@@ -26,6 +24,8 @@ from dxecon.explorer import (
     fan_figure,
     format_probability,
 )
+from dxecon.core import folders
+from dxecon.core.params import load_yaml, set_dotted
 from dxecon.models.scenarios import load_scenario, resolve_start, run_scenario, scenario_from_dict
 from dxecon.present.words import Words, catalogue
 

@@ -34,11 +34,11 @@ from pathlib import Path
 
 import pytest
 
+from dxecon.apps.explorer import format_probability
+from dxecon.apps.monthly import current_month
 from dxecon.core import folders
 from dxecon.core.params import load_yaml
-from dxecon.explorer import format_probability
 from dxecon.models.scenarios import load_scenario, run_scenario, scenario_from_dict
-from dxecon.monthly import current_month
 from dxecon.present.words import Words
 
 pytestmark = pytest.mark.slow
@@ -133,7 +133,7 @@ def voila(tmp_path_factory):
     voila_bin = Path(sys.executable).parent / "voila"
     if not voila_bin.exists():
         pytest.skip(f"voila is not installed next to {sys.executable}")
-    from dxecon.notebooks import install_kernel
+    from dxecon.apps.notebooks import install_kernel
 
     root = tmp_path_factory.mktemp("voila")
     # The notebook asks for the kernel "dxecon": install one for this interpreter in a

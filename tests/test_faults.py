@@ -52,7 +52,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import AS_OF, notebook_suite, replace_in
 
-from dxecon.cli import main as cli
+from dxecon.apps.cli import main as cli
 from dxecon.core import folders
 from dxecon.core.errors import DataValidationError, ParamsError, Problem, format_problems
 from dxecon.core.params import load_yaml
@@ -404,14 +404,14 @@ def test_permission_denied_is_one_line(tmp_path, monkeypatch):
 
 
 def test_index_is_world_readable(tmp_path):
-    from dxecon.monthly import record
+    from dxecon.apps.monthly import record
 
     index = record(tmp_path, [{"as_of": "2026-10", "scenario": "baseline", "status": "ok"}])
     assert stat.S_IMODE(index.stat().st_mode) & 0o644 == 0o644
 
 
 def test_refused_monthly_run_leaves_the_index_alone(tmp_path):
-    from dxecon.monthly import run_monthly
+    from dxecon.apps.monthly import run_monthly
     from dxecon.pipeline.publish import RunLockedError, outputs_lock
 
     index = tmp_path / "index.csv"
@@ -728,7 +728,7 @@ def test_no_test_writes_into_outputs():
 
 
 def test_memory_budget_explorer(small_budget, dataset, tmp_path):
-    from dxecon.explorer import ScenarioExplorer
+    from dxecon.apps.explorer import ScenarioExplorer
 
     explorer = ScenarioExplorer(dataset=dataset, save_dir=tmp_path / "saved", as_of=AS_OF)
     assert explorer.result is None and "use at most" in (explorer.error or "")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from conftest import notebook_suite
 
+from dxecon.apps.monthly import current_month, revisions, run_monthly
 from dxecon.core import folders
-from dxecon.monthly import current_month, revisions, run_monthly
 
 
 def scorecard(probability: float, median: float) -> pd.DataFrame:

@@ -128,7 +128,7 @@ def test_workbook_has_one_sheet_per_table_with_headers_in_the_language(month):
 
 
 def test_report_command(month):
-    from dxecon.cli import main
+    from dxecon.apps.cli import main
 
     result = CliRunner().invoke(main, ["report", str(month), "--lang", "en"])
     assert result.exit_code == 0, result.output

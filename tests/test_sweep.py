@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import AS_OF
 
+from dxecon.apps.cli import sweep as sweep_command
 from dxecon.core import folders
 from dxecon.core.errors import DxeconError, ParamsError
 from dxecon.core.params import load_yaml
@@ -32,7 +33,6 @@ from dxecon.models.sweeps import (
     variant_seed,
 )
 from dxecon.models.sweeps.engines import connect
-from dxecon.sweep_cli import sweep as sweep_command
 
 #: A small sweep: 1 base + 4 tornado + 9 surface + 12 sampled variants, 200 paths each.
 SMALL = {

@@ -24,10 +24,9 @@ _SUBMODULES = frozenset(
         "core",
         "data",
         "models",
-        "explorer",
+        "apps",
         "present",
         "pipeline",
-        "cli",
         "report",
     }
 )

@@ -1,4 +1,6 @@
-"""The ``dxecon`` command line (click: small, already a dependency of the Jupyter stack).
+"""The ``dxecon`` command line, one click group (click: small, already a dependency of the
+Jupyter stack). Every command loads what it needs when it runs: ``dxecon --help`` imports
+no numpy, pandas, Dask or matplotlib.
 
 dxecon data check [--data DIR]
 dxecon data show INDICATOR GEO [--sector S] [--price-basis B] [--method M] [--unit U]
@@ -7,7 +9,12 @@ dxecon data summary [--data DIR]
 dxecon data add --indicator I --geo G --period P --value V ... | --from-file rows.csv
 dxecon data diff --since YYYY-MM [--data DIR]
 dxecon targets [--instrument I ...] [--data DIR]
-dxecon monthly [--data DIR]      the main job (today: data check + summary)
+dxecon scenario NAME|all [--as-of YYYY-MM] [--paths N]
+dxecon run --as-of YYYY-MM --scenario NAME|all [--params FILE] [--lang vi|en] [--pdf]
+dxecon monthly [--as-of YYYY-MM] [--lang vi|en] [--pdf]      the main job
+dxecon sweep FILE [--scheduler ADDRESS] [--workers N] [--paths N]
+dxecon report OUTPUTS/<as-of>/ [--lang vi|en] [--pdf]
+dxecon notebooks install-kernel | refresh [NAME ...]
 """
 
 from __future__ import annotations
@@ -17,9 +24,36 @@ from pathlib import Path
 
 import click
 
-from dxecon.cli_options import DATA_OPTION, OUTPUTS_OPTION
 from dxecon.core.errors import DxeconError
-from dxecon.reporting.cli import LANG_OPTION, PDF_OPTION
+from dxecon.present.words import LANGUAGES
+
+DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Data folder with the layout of data/ (default: the project's data/).",
+)
+
+OUTPUTS_OPTION = click.option(
+    "--outputs",
+    "outputs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Outputs folder (default: the project's outputs/).",
+)
+
+LANG_OPTION = click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(LANGUAGES),
+    default="vi",
+    show_default=True,
+    help="Language of the report (report.html, tables.xlsx).",
+)
+PDF_OPTION = click.option(
+    "--pdf", is_flag=True, help="Also print report.pdf (A4) with headless Chromium."
+)
 
 
 def _fail(exc: Exception) -> None:
@@ -272,9 +306,9 @@ def scenario_cmd(
     Writes OUTPUTS/quick/<as-of>/<scenario>/scorecard.csv and percentiles.csv (the
     published monthly outputs, OUTPUTS/<as-of>/<scenario>/, belong to `dxecon run`).
     """
+    from dxecon.apps.monthly import current_month
     from dxecon.core import folders
     from dxecon.models.scenarios import available_scenarios, run_scenario
-    from dxecon.monthly import current_month
 
     chosen = available_scenarios() if names == ("all",) else list(names)
     as_of = as_of or current_month()
@@ -389,10 +423,10 @@ def monthly(
     pdf: bool,
 ) -> None:
     """The main job: every scenario for the month, with the index and revisions."""
+    from dxecon.apps.monthly import current_month, run_monthly
     from dxecon.core import folders
     from dxecon.core.errors import format_problems
     from dxecon.data import validate
-    from dxecon.monthly import current_month, run_monthly
 
     report = validate(data_dir or folders.DATA_DIR)
     if not report.ok:
@@ -425,7 +459,7 @@ def notebooks() -> None:
 @notebooks.command("install-kernel")
 def notebooks_install_kernel() -> None:
     """Install the 'dxecon' Jupyter kernel into this environment (./dx does it for you)."""
-    from dxecon.notebooks import install_kernel
+    from dxecon.apps.notebooks import install_kernel
 
     click.echo(f"installed kernel 'dxecon' in {install_kernel()}")
 
@@ -435,7 +469,7 @@ def notebooks_install_kernel() -> None:
 def notebooks_refresh(names: tuple[str, ...]) -> None:
     """Re-execute notebooks in place on the shipped data (their stored outputs are what
     nbval checks in CI). Default: every notebook of the suite."""
-    from dxecon.notebooks import refresh
+    from dxecon.apps.notebooks import refresh
 
     try:
         for path, seconds in refresh(list(names) or None):
@@ -444,15 +478,166 @@ def notebooks_refresh(names: tuple[str, ...]) -> None:
         _fail(exc)
 
 
-def _register_optional_commands() -> None:
-    from dxecon.reporting.cli import report
-    from dxecon.sweep_cli import sweep
+@main.command("sweep")
+@click.argument("file")
+@click.option(
+    "--scheduler",
+    "scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="An existing Dask scheduler (tcp://HOST:PORT); default: this machine's cores.",
+)
+@OUTPUTS_OPTION
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local processes (default: all cores); not with --scheduler.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse sweeps with more variants than this (default 20,000).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for the scheduler and its workers.",
+)
+@click.option("--as-of", "as_of", default=None, help="Vintage month (default: this month).")
+@click.option(
+    "--paths",
+    "n_paths",
+    type=click.IntRange(1, 1_000_000),
+    default=None,
+    help="Paths per variant (default: the file's).",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a tty).")
+@DATA_OPTION
+def sweep(
+    file: str,
+    scheduler: str | None,
+    outputs_dir: Path | None,
+    workers: int | None,
+    limit: int | None,
+    timeout: float,
+    as_of: str | None,
+    n_paths: int | None,
+    progress: bool | None,
+    data_dir: Path | None,
+) -> None:
+    """Run the sweep FILE (a name in params/sweeps/ or a YAML path): every variant simulated
+    and scored on the key 2030 targets.
 
-    main.add_command(sweep)
-    main.add_command(report)  # issue 13: dxecon report FOLDER [--lang] [--pdf]
+    Writes OUTPUTS/<as-of>/sweeps/<name>/results.csv (one row per variant), tornado.csv (one
+    assumption at a time, ranked) and surface.csv (when the sweep has a surface). The file,
+    the ranges, the size and the scheduler are checked before any variant runs.
+    """
+    from dxecon.apps.monthly import current_month
+    from dxecon.core import folders
+    from dxecon.data import load_dataset
+    from dxecon.data.targets import TargetRegistry
+    from dxecon.models.sweeps import DEFAULT_LIMIT, load_sweep, run_sweep
+
+    if scheduler and workers:
+        raise click.UsageError("--workers sets the local pool; a Dask cluster has its own")
+    client = None
+    try:
+        spec = load_sweep(
+            file,
+            as_of=as_of or current_month(),
+            paths_per_variant=n_paths,
+            limit=limit or DEFAULT_LIMIT,
+        )
+        if scheduler:
+            from dxecon.models.sweeps.engines import connect
+
+            client = connect(
+                scheduler, timeout=timeout
+            )  # an unreachable address fails here, before any work
+        where = f"Dask at {scheduler}" if scheduler else f"{workers or 'all'} local cores"
+        click.echo(
+            f"Sweep {spec.name}: {spec.size:,} variants around '{spec.base}', "
+            f"{spec.paths:,} paths each, on {where}.",
+            err=True,
+        )
+        result = run_sweep(
+            spec,
+            engine="dask" if client else "local",
+            workers=workers,
+            scheduler=client,
+            progress=sys.stderr.isatty() if progress is None else progress,
+            task_timeout=timeout if client else None,
+            registry=TargetRegistry(load_dataset(data_dir)),
+        )
+        from dxecon.pipeline.publish import outputs_lock
+
+        target = Path(outputs_dir or folders.OUTPUTS_DIR)
+        with outputs_lock(target):  # a run swapping the month folder must not race it
+            folder = result.write(target)
+    except DxeconError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        if client is not None:
+            client.close()
+    failures = result.failures()
+    if len(failures) == len(result.table):
+        click.echo(result.failure_summary(), err=True)
+        click.echo(f"every variant failed: nothing to rank; the table is in {folder}", err=True)
+        sys.exit(1)
+    top = result.tornado().query("rank == 1")
+    goals = {target.target_id: target for target in result.targets}
+    for _, row in top.iterrows():
+        goal = goals[row["target_id"]]
+        if row["probability_swing"] > 0:
+            click.echo(
+                f"{row['target_id']}: probability {row['probability_base']:.0%} at base; "
+                f"moved most by {row['parameter']} "
+                f"({row['probability_low']:.0%} to {row['probability_high']:.0%})"
+            )
+        else:
+            click.echo(
+                f"{row['target_id']}: probability {row['probability_base']:.0%} at base and at "
+                f"every end; the median moves most with {row['parameter']} "
+                f"({row['median_low']:.1f} to {row['median_high']:.1f}; target "
+                f"{goal.value:g}{goal.unit})"
+            )
+    rate = len(result.table) / result.seconds if result.seconds else float("nan")
+    click.echo(
+        f"{len(result.table):,} variants in {result.seconds:.1f}s ({rate:,.0f}/s), "
+        f"{len(failures)} failed; wrote {folder}"
+    )
+    if len(failures):
+        click.echo(result.failure_summary())
 
 
-_register_optional_commands()
+@main.command("report")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@LANG_OPTION
+@PDF_OPTION
+@DATA_OPTION
+def report(folder: Path, lang: str, pdf: bool, data_dir: Path | None) -> None:
+    """Write report.html and tables.xlsx (and with --pdf report.pdf) into a run's month
+    folder, OUTPUTS/<as-of>/, from its tables."""
+    import time
+
+    from dxecon.core.errors import DxeconError
+    from dxecon.report import build_report
+
+    start = time.perf_counter()
+    try:
+        path = build_report(folder, lang, pdf=pdf, data_dir=data_dir)
+    except DxeconError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    written = [path.name, "tables.xlsx"] + (["report.pdf"] if pdf else [])
+    seconds = time.perf_counter() - start
+    click.echo(f"wrote {', '.join(written)} in {path.parent} ({seconds:.1f}s)")
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()
