@@ -18,6 +18,7 @@ from dxecon.data.changes import FigureInput, add_figures
 from dxecon.models.scenarios import history as h
 from dxecon.models.scenarios import load_scenario, resolve_start, scenario_from_dict
 from dxecon.models.scenarios.history import rate_statistics, resolve_history
+from dxecon.models.scenarios.start import scenario_start_changes
 
 # Published real growth of industry and construction used by the shipped scenarios (data/):
 # the old city (HP) 2020, 2022, 2023 and the merged city (HP2025) 2025; none for 2021, 2024.
@@ -138,7 +139,7 @@ def test_a_revised_sector_growth_rate_moves_the_scenarios(data_copy):
     accelerated = resolve_start(load_scenario("accelerated", as_of=AS_OF), after)[0]
     assert accelerated.sectors["ind_con"].growth.mean == 16.59
     # `dxecon data add` says so.
-    said = "\n".join(result.start_changes)
+    said = "\n".join(scenario_start_changes(result.before, result.after, result.as_of))
     assert "scenario baseline: growth sectors.ind_con.growth.mean 14.325 -> 14.44" in said
     assert "scenario lagging: growth sectors.ind_con.growth.mean 11.54 -> 12" in said
 

@@ -150,6 +150,7 @@ NAMES: dict[str, dict[tuple[str, str], str | tuple[str, str]]] = {
     "apps": {},
     "cycles": {
         ("dxecon.data.changes", "scenario_start_changes"): "dxecon.models.scenarios.start",
+        ("dxecon.data.changes", "_fmt"): ("dxecon.data.changes", "figure_text"),
         **{
             ("dxecon.models.scenarios.uncertainty", name): "dxecon.present.uncertainty_text"
             for name in (

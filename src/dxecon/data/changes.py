@@ -447,7 +447,13 @@ class AddResult:
     changes: list[SeriesChange]
     other_periods: list[PlannedFigure]
     written: list[str]
-    start_changes: list[str] = field(default_factory=list)  # scenario inputs that move
+    as_of: dt.date  # the date the selection before and after is compared at
+    before: Dataset = field(repr=False)  # the folder as it was
+    after: Dataset = field(repr=False)  # the folder with the new figures
+    #: What the new figures move in the scenarios' inputs, one line each; None: not asked.
+    #: The data layer knows no scenario: `dxecon data add` fills it in
+    #: (`dxecon.models.scenarios.start.scenario_start_changes`).
+    start_changes: list[str] | None = None
 
     def summary(self) -> str:
         lines = []
@@ -480,7 +486,7 @@ class AddResult:
             )
         for change in self.changes:
             lines += [f"  {line}" for line in _describe_change(change)]
-        if self.changes:
+        if self.changes and self.start_changes is not None:
             lines += [f"  {line}" for line in self.start_changes] or [
                 "  no scenario start or growth moves"
             ]
@@ -504,10 +510,10 @@ def _pick(chosen: pd.DataFrame | None, year: int | None) -> str:
     if chosen is None or year is None or year not in chosen.index:
         return "no figure"
     row = chosen.loc[year]
-    return f"{_fmt(row['value'])} ({row['obs_id']})"
+    return f"{figure_text(row['value'])} ({row['obs_id']})"
 
 
-def _fmt(value: float) -> str:
+def figure_text(value: float) -> str:
     """A figure as published: every digit kept, no trailing '.0' (118255.3, 445995)."""
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
@@ -548,43 +554,6 @@ def _chosen(ds: Dataset, key: dict[str, str], as_of: dt.date) -> pd.DataFrame | 
     except SeriesSelectionError:
         return None
     return result.chosen[["value", "obs_id"]]
-
-
-def scenario_start_changes(before: Dataset, after: Dataset, as_of: dt.date) -> list[str]:
-    """What the new figures move in what every shipped scenario reads from the data, for a
-    run as of ``as_of``'s month: its observed start (`dxecon.models.scenarios.start`) and its
-    growth figures computed from history (`dxecon.models.scenarios.history`); one line per value."""
-    from dxecon.core.errors import DxeconError
-    from dxecon.models.scenarios.config import available_scenarios, load_scenario
-    from dxecon.models.scenarios.start import resolve_start
-
-    month = f"{as_of:%Y-%m}"
-    lines = []
-    for name in available_scenarios():
-        tables = []
-        for ds in (before, after):
-            try:
-                scenario = load_scenario(name, as_of=month)
-                tables.append(resolve_start(scenario, ds)[1].table.set_index("field"))
-            except (DxeconError, ValueError):
-                tables.append(None)
-        old, new = tables
-        if old is None or new is None:
-            if (old is None) != (new is None):
-                what = "appears" if old is None else "disappears"
-                lines.append(f"scenario {name}: a start for its geography {what}")
-            continue
-        for field_name in new.index:
-            was = old["value"].get(field_name)
-            now = new.at[field_name, "value"]
-            if was is None or abs(float(was) - float(now)) > 1e-9:
-                shown = "-" if was is None else _fmt(float(was))
-                kind = "growth" if field_name.endswith((".mean", ".sd")) else "start"
-                lines.append(
-                    f"scenario {name}: {kind} {field_name} {shown} -> {_fmt(float(now))} "
-                    f"({new.at[field_name, 'source']})"
-                )
-    return lines
 
 
 def _series_changes(
@@ -667,14 +636,23 @@ def add_figures(
             new_files[CHECKSUMS_FILE] = b""
         before, after = load_dataset(data_dir), load_dataset(staged)
         changes = _series_changes(before, after, plan.figures, today)
-        starts = scenario_start_changes(before, after, today) if changes else []
         written = []
         if not dry_run:
             for name in new_files:  # data files first, the checksums last
                 os.replace(staged / name, data_dir / name)
                 written.append(name)
     others = [f for f in plan.figures if not _ANNUAL.match(f.row["period"])]
-    return AddResult(data_dir, plan.figures, plan.new_sources, changes, others, written, starts)
+    return AddResult(
+        data_dir,
+        plan.figures,
+        plan.new_sources,
+        changes,
+        others,
+        written,
+        as_of=today,
+        before=before,
+        after=after,
+    )
 
 
 def _explain(problems, plan: Plan) -> list[str]:
@@ -771,7 +749,7 @@ def diff_since(ds: Dataset, since: str) -> DataDiff:
     start = since_date(since)
     obs = ds.observations
     key = [*SERIES_KEY, "period"]
-    text = obs["value"].map(_fmt)
+    text = obs["value"].map(figure_text)
     shown = obs.assign(
         value=text,
         published=obs["published_date"].dt.strftime("%Y-%m-%d").fillna(""),
@@ -788,7 +766,7 @@ def diff_since(ds: Dataset, since: str) -> DataDiff:
             changes.append("new")
             continue
         last = older.sort_values("published_date", na_position="first").iloc[-1]
-        old, new = _fmt(last["value"]), _fmt(row["value"])
+        old, new = figure_text(last["value"]), figure_text(row["value"])
         if old == new:
             changes.append(f"confirms {last['obs_id']}: {new} (unchanged)")
         else:

@@ -23,15 +23,22 @@ with the figures it rests on.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
 from dxecon.core import folders
-from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.errors import DxeconError, ParamsError, SeriesSelectionError
 from dxecon.core.params import get_dotted, load_yaml, set_dotted
 from dxecon.data import Dataset
-from dxecon.models.scenarios.config import Scenario, scenario_from_dict
+from dxecon.data.changes import figure_text
+from dxecon.models.scenarios.config import (
+    Scenario,
+    available_scenarios,
+    load_scenario,
+    scenario_from_dict,
+)
 from dxecon.models.scenarios.history import predecessors, resolve_history
 
 START_COLUMNS = ["field", "value", "source", "overridden", "reason"]
@@ -246,3 +253,38 @@ def resolve_start(
     table = table[table["field"].isin(used)]
     table = pd.concat([table, pd.DataFrame(rows, columns=START_COLUMNS)], ignore_index=True)
     return resolved, StartValues(start.geo, start.as_of, resolved.base_year, table, start.notes)
+
+
+def scenario_start_changes(before: Dataset, after: Dataset, as_of: dt.date) -> list[str]:
+    """What new figures move in what every shipped scenario reads from the data, for a run
+    as of ``as_of``'s month: its observed start (:func:`resolve_start`) and its growth
+    figures computed from history (`dxecon.models.scenarios.history`); one line per value.
+    ``before`` and ``after``: the data folder without and with the figures (the
+    `dxecon.data.changes.AddResult` of ``dxecon data add``)."""
+    month = f"{as_of:%Y-%m}"
+    lines = []
+    for name in available_scenarios():
+        tables = []
+        for ds in (before, after):
+            try:
+                scenario = load_scenario(name, as_of=month)
+                tables.append(resolve_start(scenario, ds)[1].table.set_index("field"))
+            except (DxeconError, ValueError):
+                tables.append(None)
+        old, new = tables
+        if old is None or new is None:
+            if (old is None) != (new is None):
+                what = "appears" if old is None else "disappears"
+                lines.append(f"scenario {name}: a start for its geography {what}")
+            continue
+        for field_name in new.index:
+            was = old["value"].get(field_name)
+            now = new.at[field_name, "value"]
+            if was is None or abs(float(was) - float(now)) > 1e-9:
+                shown = "-" if was is None else figure_text(float(was))
+                kind = "growth" if field_name.endswith((".mean", ".sd")) else "start"
+                lines.append(
+                    f"scenario {name}: {kind} {field_name} {shown} -> {figure_text(float(now))} "
+                    f"({new.at[field_name, 'source']})"
+                )
+    return lines
