@@ -24,12 +24,8 @@ from dxecon.models.scenarios import (
     simulate,
 )
 from dxecon.models.scenarios.diffusion import SOURCES, diffusion_draws
-from dxecon.models.scenarios.uncertainty import (
-    breakdown_text,
-    interval_breakdown,
-    what_it_takes,
-    what_it_takes_text,
-)
+from dxecon.models.scenarios.uncertainty import interval_breakdown, what_it_takes
+from dxecon.present.uncertainty_text import breakdown_text, what_it_takes_text
 
 PATHS = 400
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,15 +71,8 @@ __all__ = [
     "NowcastModel",
     "NowcastResult",
     "backtest_nowcast",
-    "display_backtest",
-    "display_head_to_head",
-    "display_inputs",
-    "display_nowcast",
     "fit_bridge",
-    "headline",
     "nowcast",
-    "path_chart",
-    "readable",
     "scenario_start",
 ]
 
@@ -274,7 +267,8 @@ def _interval(median: float, dist, level: float) -> tuple[float, float]:
 
 
 # -- results ----------------------------------------------------------------------------------
-def _fmt(value: float) -> str:
+def growth_text(value: float) -> str:
+    """A growth rate as the nowcast's summaries show it (two decimals, per cent)."""
     return "not available" if value is None or not np.isfinite(value) else f"{value:.2f}%"
 
 
@@ -367,13 +361,13 @@ class NowcastResult:
             f"as of {self.as_of:%Y-%m-%d}",
             f"Latest release: {self.stage_label}",
             f"Method: {self.model} ({self.n_years} past years)",
-            f"Median {_fmt(self.median)}; {100 * self.level:g}% range "
-            f"{_fmt(self.lower)} to {_fmt(self.upper)}",
+            f"Median {growth_text(self.median)}; {100 * self.level:g}% range "
+            f"{growth_text(self.lower)} to {growth_text(self.upper)}",
         ]
         if self.target is not None:
             lines.append(
                 f"Target {self.target['value']:g}% ({self.target['instrument']}): "
-                f"probability of meeting it {_pct(self.target_probability)}"
+                f"probability of meeting it {probability_text(self.target_probability)}"
             )
         else:
             lines.append(f"No growth target for {self.year} in the instruments searched")
@@ -401,19 +395,21 @@ class NowcastResult:
         if not lines:
             lines.append("No new release of the year's growth since the previous nowcast")
         lines.append(
-            f"Nowcast moved from {_fmt(previous.median)} ({previous.stage_label}) to "
-            f"{_fmt(self.median)} ({self.stage_label}); {100 * self.level:g}% range now "
-            f"{_fmt(self.lower)} to {_fmt(self.upper)}"
+            f"Nowcast moved from {growth_text(previous.median)} ({previous.stage_label}) to "
+            f"{growth_text(self.median)} ({self.stage_label}); {100 * self.level:g}% range now "
+            f"{growth_text(self.lower)} to {growth_text(self.upper)}"
         )
         if previous.target is not None and self.target is not None:
             lines.append(
-                f"Probability of meeting the target: {_pct(previous.target_probability)} -> "
-                f"{_pct(self.target_probability)}"
+                "Probability of meeting the target: "
+                f"{probability_text(previous.target_probability)} -> "
+                f"{probability_text(self.target_probability)}"
             )
         return lines
 
 
-def _pct(p: float | None) -> str:
+def probability_text(p: float | None) -> str:
+    """A probability in whole per cent."""
     return "not available" if p is None or not np.isfinite(p) else f"{100 * p:.0f}%"
 
 
@@ -950,156 +946,3 @@ def scenario_start(
     boundary the draws are on are ``result.year`` and ``result.geo``."""
     result = nowcast(as_of, dataset=dataset, config=config)
     return result, result.draws(n_paths, seed=seed)
-
-
-# -- what a person reads --------------------------------------------------------------------
-def headline(result: NowcastResult) -> str:
-    """Markdown: the year's nowcast, its range, the target and the probability of meeting it,
-    and the boundary, all rendered from the result."""
-    level = f"{100 * result.level:g}%"
-    text = (
-        f"**{result.year} real GRDP growth, {result.geo_name}** (as of "
-        f"{result.as_of:%d %B %Y}; latest release: {result.stage_label}): nowcast "
-        f"**{_fmt(result.median)}**, {level} range {_fmt(result.lower)} to {_fmt(result.upper)} "
-        f"({result.model}, resting on {result.n_years} past years)."
-    )
-    if result.target is not None:
-        text += (
-            f" Target: at least {result.target['value']:g}% ({result.target['text']}; "
-            f"{result.target['instrument']}). Probability of meeting it: "
-            f"**{_pct(result.target_probability)}**."
-        )
-    else:
-        text += f" No growth target for {result.year} was found in the instruments searched."
-    if result.path is not None and len(result.path) > 1:
-        last = result.path.iloc[-1]
-        text += f"\n\n**What moved last** (as of {last['as_of']:%Y-%m-%d}): {last['what_is_new']}"
-    if result.notes:
-        text += "\n\n" + "\n".join(f"- {n}" for n in result.notes)
-    return text
-
-
-#: Titles (with units) of the nowcast tables' columns; a table may retitle one.
-TITLES = {
-    "method": "method",
-    "median": "median, %",
-    "lower": "interval low, %",
-    "upper": "interval high, %",
-    "past_years": "past years it rests on",
-    "stage": "latest release",
-    "value": "cumulative growth, %",
-    "geo": "boundary",
-    "boundary": "boundary note",
-    "publisher": "source",
-    "published": "published",
-    "obs_id": "figure id",
-    "years": "years",
-    "mae": "mean absolute error, points",
-    "years_with_interval": "years with an interval",
-    "verdict": "verdict",
-    "which_years": "which years",
-    "bridge_mae": "bridge: mean absolute error, points",
-    "carry_mae": "cumulative carried to year end: MAE, points",
-    "last_year_mae": "last year's growth: MAE, points",
-}
-
-
-def readable(
-    frame: pd.DataFrame, columns: Mapping[str, str] | Sequence[str], **retitled: str
-) -> pd.DataFrame:
-    """The ``columns`` of ``frame`` with titles, numbers rounded, "not available" for NaN.
-
-    ``columns`` maps a column to its title, or lists columns titled by :data:`TITLES`;
-    keyword arguments retitle single columns (``stage="release"``).
-    """
-    named = columns if isinstance(columns, Mapping) else {c: TITLES.get(c, c) for c in columns}
-    titles = {column: retitled.get(column, title) for column, title in named.items()}
-    out = frame[list(titles)].rename(columns=titles)
-    for col in out.columns:
-        if out[col].dtype.kind == "f":
-            out[col] = out[col].map(
-                lambda v: "not available" if not np.isfinite(v) else round(v, 2)
-            )
-    return out
-
-
-def display_nowcast(result: NowcastResult) -> pd.DataFrame:
-    """The nowcast and its benchmarks with titles and units, no NaN."""
-    return readable(result.to_frame(), ["method", "median", "lower", "upper", "past_years"])
-
-
-def display_inputs(result: NowcastResult):
-    """The year's releases the nowcast read, with source, date and boundary (a line of
-    Markdown when there is none yet)."""
-    if result.inputs.empty:
-        from IPython.display import Markdown
-
-        return Markdown(
-            f"No release of {result.year}'s growth was published by {result.as_of:%Y-%m-%d}."
-        )
-    frame = result.inputs.assign(
-        stage=result.inputs["stage"].map(STAGE_LABELS),
-        published=result.inputs["published"].dt.strftime("%Y-%m-%d"),
-    )
-    columns = ["stage", "value", "geo", "boundary", "publisher", "published", "obs_id"]
-    return readable(frame, columns, stage="release")
-
-
-def display_backtest(backtest: NowcastBacktest) -> pd.DataFrame:
-    """MAE and coverage by stage and method, with the years each rests on."""
-    table = backtest.table()
-    table["coverage"] = table["coverage"] * 100
-    columns = ["stage", "method", "years", "mae", "coverage", "years_with_interval", "verdict"]
-    return readable(table, columns, coverage=f"{100 * backtest.level:g}% interval coverage, %")
-
-
-def display_head_to_head(backtest: NowcastBacktest) -> pd.DataFrame:
-    """The bridge and the naive benchmarks on common years, with titles and units."""
-    columns = ["stage", "years", "which_years", "bridge_mae", "carry_mae", "last_year_mae"]
-    return readable(backtest.head_to_head(), [*columns, "verdict"])
-
-
-def path_chart(result: NowcastResult):
-    """How the nowcast moved with each of the year's releases: median and interval after
-    each, with the year's target when there is one."""
-    from dxecon.present.charts.plots import TargetLine, _finish, _targets, new_figure
-
-    if result.path is None:
-        raise ValueError("fit with with_path=True to chart the nowcast's path")
-    last = result.path.iloc[[-1]].assign(as_of=result.as_of)
-    path = pd.concat([result.path, last], ignore_index=True)  # the last step runs to the as-of
-    _, ax = new_figure()
-    x = path["as_of"]
-    ax.fill_between(
-        x,
-        path["lower"],
-        path["upper"],
-        step="post",
-        alpha=0.25,
-        color="#1f5fa8",
-        label=f"{100 * result.level:g}% range",
-    )
-    ax.step(x, path["median"], where="post", color="#1f5fa8", label="nowcast")
-    points = result.path
-    ax.plot(points["as_of"], points["median"], "o", color="#1f5fa8")
-    for when, stage, median in points[["as_of", "stage", "median"]].itertuples(index=False):
-        ax.annotate(stage, xy=(when, median), xytext=(4, 6), textcoords="offset points", fontsize=8)
-    targets = []
-    if result.target is not None:
-        targets.append(TargetLine(result.target["value"], f"target {result.target['value']:g}%"))
-    _targets(ax, targets)
-    ax.legend(loc="lower left", fontsize=8, frameon=False)
-    import matplotlib.dates as mdates
-
-    locator = mdates.AutoDateLocator(maxticks=7)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    _finish(
-        ax,
-        title=f"{result.year} real GRDP growth: the nowcast after each release",
-        ylabel="growth over the previous year, %",
-        caption=f"As of {result.as_of:%Y-%m-%d}. Before the first release: last year's growth. "
-        "Releases: the city's cumulative growth (data/observations.csv). Boundary: "
-        f"{result.geo_name}.",
-    )
-    return ax.figure

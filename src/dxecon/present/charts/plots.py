@@ -35,7 +35,8 @@ def new_figure(width: float = 8.0, height: float = 4.6):
     return figure, figure.add_subplot()
 
 
-def _finish(ax, *, title: str, ylabel: str, caption: str) -> None:
+def finish(ax, *, title: str, ylabel: str, caption: str) -> None:
+    """Title, y label, grid and the source caption under the axes: every chart ends here."""
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="y", alpha=0.3)
@@ -50,7 +51,8 @@ def _finish(ax, *, title: str, ylabel: str, caption: str) -> None:
         )
 
 
-def _targets(ax, targets: Sequence[TargetLine]) -> None:
+def draw_targets(ax, targets: Sequence[TargetLine]) -> None:
+    """Each target as a dashed line with its label (and a marker at its year, if given)."""
     for target in targets:
         ax.axhline(target.value, color=_COLOURS["target"], lw=1.2, ls="--")
         ax.annotate(
@@ -133,9 +135,9 @@ def fan_chart(
             ls=":",
         )
     ax.plot(years, median, color=_COLOURS["fan"], lw=2, label="median")
-    _targets(ax, targets)
+    draw_targets(ax, targets)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
-    _finish(ax, title=title, ylabel=ylabel, caption=caption)
+    finish(ax, title=title, ylabel=ylabel, caption=caption)
     return ax.figure
 
 
@@ -167,9 +169,9 @@ def line_chart(
             fontsize=8,
             color=_COLOURS["other"],
         )
-    _targets(ax, targets)
+    draw_targets(ax, targets)
     ax.legend(loc="best", fontsize=8, frameon=False)
-    _finish(ax, title=title, ylabel=ylabel, caption=caption)
+    finish(ax, title=title, ylabel=ylabel, caption=caption)
     return ax.figure
 
 
@@ -187,8 +189,8 @@ def bar_chart(
         _, ax = new_figure()
     bars = ax.bar(values.index.astype(str), values.values, color=_COLOURS["fan"], alpha=0.8)
     ax.bar_label(bars, fmt="%.1f", fontsize=8)
-    _targets(ax, targets)
-    _finish(ax, title=title, ylabel=ylabel, caption=caption)
+    draw_targets(ax, targets)
+    finish(ax, title=title, ylabel=ylabel, caption=caption)
     return ax.figure
 
 

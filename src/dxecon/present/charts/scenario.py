@@ -1,5 +1,5 @@
 """The scenario charts of the notebooks and the explorer: fans with published history and
-the targets drawn in.
+the targets drawn in, and what the targets take (required pace beside the paces observed).
 
 Everything a chart shows comes from the run: the history is the scenario geography's
 published series (and its other boundaries', drawn apart), the caption names the sources
@@ -9,13 +9,14 @@ of the figures drawn, and the target lines are the scorecard's goals for the qua
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
 from dxecon.models.scenarios.engine import PERCENTILES, percentiles
 from dxecon.models.scenarios.scenario_run import ScenarioRun
-from dxecon.present.charts.plots import TargetLine, fan_chart
+from dxecon.present.charts.plots import TargetLine, fan_chart, new_figure
 
 
 def _bands(values) -> dict[float, list[float]]:
@@ -105,3 +106,43 @@ def productivity_fan(run: ScenarioRun, *, basis: str = "real"):
         ),
         targets=lines,
     )
+
+
+def what_it_takes_chart(frame: pd.DataFrame):
+    """Grouped bars: required pace beside the city's record, best province and national."""
+    fig, axes = new_figure(width=9.0, height=4.8)
+    ax = axes
+    series = {
+        "required": "required a year",
+        "city_record": "city's own record",
+        "best_province": "best province",
+        "national": "national pace",
+    }
+    labels = [
+        g.split(":")[0]
+        + ("\n(" + g.split("read as ")[1].split(",")[0] + ")" if "read as" in g else "")
+        for g in frame["goal"]
+    ]
+    x = np.arange(len(frame))
+    width = 0.2
+    for i, (col, name) in enumerate(series.items()):
+        values = frame[col].to_numpy(float)
+        shown = np.where(np.isfinite(values), values, 0.0)
+        bars = ax.bar(x + (i - 1.5) * width, shown, width, label=name)
+        for bar, v in zip(bars, values, strict=True):
+            if not np.isfinite(v):
+                bar.set_alpha(0)
+    ax.set_xticks(x, labels, fontsize=8)
+    ax.axhline(0, color="black", lw=0.6)
+    units = ", ".join(dict.fromkeys(frame["unit"]))
+    ax.set_ylabel(units)
+    ax.set_title("What the targets take: required pace beside the paces observed")
+    ax.legend(fontsize=8, frameon=False)
+    fig.text(
+        0.01,
+        -0.02,
+        "Digital-share goals in pp a year; productivity goals in real % a year. A missing bar: "
+        "no pace observable in data/. Source: data/targets.csv, data/observations.csv.",
+        fontsize=7,
+    )
+    return fig
