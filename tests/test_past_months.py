@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dxecon.apps.monthly import month_report
 from dxecon.pipeline.run import run_suite
 
 FEW_PATHS = {"paths": 200}  # plumbing only; the engine is tested elsewhere
@@ -32,7 +33,7 @@ def test_a_past_month_runs_and_says_what_was_missing(tmp_path, as_of):
         params=FEW_PATHS,
         outputs_dir=tmp_path,
         progress=False,
-        report_lang="vi",
+        month_report=month_report("vi"),
     )
     # No scenario table, so no month report: the run publishes and says why (not a crash).
     assert "scorecard" in result.report_problem

@@ -362,6 +362,7 @@ def run_cmd(
 
     --params takes a scenario file (e.g. saved by the explorer); it reaches the scenario
     notebooks only. The common notebooks read their own params files."""
+    from dxecon.apps.monthly import month_report
     from dxecon.core.errors import ParamsError
     from dxecon.core.params import load_yaml
     from dxecon.models.scenarios import available_scenarios
@@ -399,8 +400,8 @@ def run_cmd(
             workers=workers,
             progress=True,
             data_dir=data_dir,
-            report_lang=lang,
-            report_pdf=pdf,
+            lang=lang,
+            month_report=month_report(lang, pdf=pdf, data_dir=data_dir),
         )
     except (DxeconError, ValueError) as exc:
         if isinstance(exc, click.UsageError):

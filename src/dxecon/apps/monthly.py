@@ -91,6 +91,20 @@ def write_revisions(outputs_dir: Path, scenario: str, as_of: str, folder: Path) 
     save(figure, folder / "charts" / "revisions.png")
 
 
+def month_report(lang: str, *, pdf: bool = False, data_dir: Path | None = None):
+    """The last step of a run before it publishes: the month's report (``report.html``,
+    ``tables.xlsx``, with ``pdf`` ``report.pdf``) in ``lang``, built by
+    `dxecon.report.build_report` in the staged month folder. Returns what
+    `dxecon.pipeline.run.run_suite` calls as ``month_report(month, outputs_dir)``."""
+
+    def build(month: Path, outputs_dir: Path) -> Path:
+        from dxecon.report import build_report
+
+        return build_report(month, lang, pdf=pdf, data_dir=data_dir, outputs_dir=outputs_dir)
+
+    return build
+
+
 def record(outputs_dir: Path, rows: list[dict]) -> Path:
     """Append rows to ``outputs/index.csv`` (rewritten atomically, mode 0644). The caller
     holds the outputs lock (`dxecon.pipeline.publish.outputs_lock`): every write to it does."""
@@ -137,8 +151,12 @@ def run_monthly(
                 ),
                 data_dir=data_dir,
                 hold_lock=False,
-                report_lang=report_lang,  # issue 13: the month's report
-                report_pdf=report_pdf,
+                lang=report_lang or "vi",  # the notebooks speak the report's language
+                month_report=(  # issue 13: the month's report
+                    month_report(report_lang, pdf=report_pdf, data_dir=data_dir)
+                    if report_lang
+                    else None
+                ),
             )
         except DxeconError as exc:
             record(

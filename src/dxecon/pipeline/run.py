@@ -18,7 +18,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,15 +92,17 @@ def html_report(notebooks: list[Path], target: Path, *, title: str) -> None:
     target.write_text(body, encoding="utf-8")
 
 
-def _month_report(month: Path, lang: str, pdf: bool, data_dir, outputs_dir: Path, result) -> None:
-    """The month's report (``report.html``, ``tables.xlsx``, optionally ``report.pdf``), built
-    from the staged month's tables before it is published (dxecon.report, issue 13). A
-    report that fails does not hold back the forecasts: the run publishes them and says so."""
-    from dxecon.report import build_report
+#: Writes the month's report into a staged month folder: ``month_report(month, outputs_dir)``.
+MonthReport = Callable[[Path, Path], object]
 
+
+def _month_report(month: Path, month_report: MonthReport, outputs_dir: Path, result) -> None:
+    """The month's report, built by ``month_report`` from the staged month's tables before it
+    is published (the report layer's `build_report`, which the apps pass in, issue 13). A
+    report that fails does not hold back the forecasts: the run publishes them and says so."""
     start = time.perf_counter()
     try:
-        build_report(month, lang, pdf=pdf, data_dir=data_dir, outputs_dir=outputs_dir)
+        month_report(month, outputs_dir)
     except DxeconError as exc:
         print(f"warning: the report was not written: {exc}", file=sys.stderr)
         result.report_problem = str(exc)
@@ -188,8 +190,8 @@ def run_suite(
     after_staging=None,
     data_dir: Path | None = None,
     hold_lock: bool = True,
-    report_lang: str | None = None,
-    report_pdf: bool = False,
+    lang: str = "vi",
+    month_report: MonthReport | None = None,
 ) -> RunResult:
     """Execute the suite for each scenario; see the module docstring for the guarantees.
 
@@ -211,13 +213,13 @@ def run_suite(
     hold_lock : bool
         False when the caller already holds `outputs_lock` (the monthly job, which writes
         the index under the same lock).
-    report_lang : 'vi', 'en' or None
-        The notebooks' ``lang`` (None: 'vi'), and: write the month's report (``report.html``,
-        ``tables.xlsx``) in this language into
-        ``OUTPUTS/<as-of>/``, built in the staged month before it is published (a report
-        that fails leaves the previous month untouched); None: no report.
-    report_pdf : bool
-        Also print ``report.pdf``.
+    lang : 'vi' or 'en'
+        The notebooks' language.
+    month_report : callable(month, outputs_dir), optional
+        Writes the month's report (``report.html``, ``tables.xlsx``) into the staged month
+        folder before it is published (`dxecon.apps.monthly.month_report`); a report that
+        fails does not hold back the forecasts (``RunResult.report_problem`` says why).
+        None: no report.
     """
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
@@ -248,8 +250,8 @@ def run_suite(
             progress=progress,
             after_staging=after_staging,
             data_dir=data_dir,
-            report_lang=report_lang,
-            report_pdf=report_pdf,
+            lang=lang,
+            month_report=month_report,
         )
 
 
@@ -272,8 +274,8 @@ def _run_locked(
     progress,
     after_staging,
     data_dir,
-    report_lang=None,
-    report_pdf=False,
+    lang="vi",
+    month_report=None,
 ) -> RunResult:
     from dxecon.core.reaper import reaping
 
@@ -283,7 +285,6 @@ def _run_locked(
     run_id = f"{as_of}-{started:%Y%m%dT%H%M%S}-{os.getpid()}"
     staging = runs_dir / f"staging-{run_id}"
     month = staging / "month"
-    lang = report_lang or "vi"  # the notebooks speak the report's language
     tasks = _longest_first(
         _plan(notebooks, scenarios, values, as_of, month, staging / "common", lang), outputs_dir
     )
@@ -324,8 +325,8 @@ def _run_locked(
             write_manifest(folder, manifest)
         final = outputs_dir / as_of
         copy_previous(final, month, {slugify(name) for name in scenarios})
-        if report_lang:
-            _month_report(month, report_lang, report_pdf, data_dir, outputs_dir, result)
+        if month_report is not None:
+            _month_report(month, month_report, outputs_dir, result)
         publish_month(month, final, runs_dir / f"old-{run_id}")
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
