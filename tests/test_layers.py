@@ -150,7 +150,7 @@ def test_imports_point_down_and_no_private_name_crosses_a_module():
         ("dxecon.models.a.b", "from ...present.charts import plots", "layer present"),
         ("dxecon.core.x", "from dxecon import models", "layer models"),
         ("dxecon.report.x", "import importlib\nimportlib.import_module('dxecon.apps.cli')", "apps"),
-        ("dxecon.models.x", "from dxecon.runner import run_suite", "in no layer"),
+        ("dxecon.models.x", "from dxecon.elsewhere import run_suite", "in no layer"),
         ("dxecon.apps.x", "from dxecon.present.charts.plots import _finish", "private name"),
         ("dxecon.models.x", "from dxecon.models.forecast._series import to_annual", "private"),
     ],
