@@ -4,13 +4,15 @@ Importing ``dxecon`` is deliberately cheap: submodules (and with them pandas,
 statsmodels and matplotlib) load only when first used, because every notebook
 kernel and every CLI call pays the import on start.
 
-Submodules
-----------
-core         folders, errors, atomic writes, params files
-data         load, validate and query the published figures (vintages, sources)
-estimation   the estimators: digital-economy shares, labour productivity, decompositions
-scenarios    scenario files, Monte Carlo paths, scorecards
-forecast     statsmodels forecasts of short annual series, backtests
+Layers (lowest first; each imports from itself and the layers below only)
+---------------------------------------------------------------------------
+core       folders, errors, atomic writes, params files, the process reaper
+data       load, validate and query the published figures; the target registry
+models     estimators, forecasts, calibration, measures, scenarios, sweeps, scoring
+present    what a reader sees: words, tables, charts, sentences
+pipeline   a run of the notebook suite: execute, publish, manifest, a notebook's outputs
+report     the month's report
+apps       the dxecon command, the monthly job, the scenario explorer
 """
 
 from __future__ import annotations
@@ -19,17 +21,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = frozenset(
-    {
-        "core",
-        "data",
-        "models",
-        "apps",
-        "present",
-        "pipeline",
-        "report",
-    }
-)
+_SUBMODULES = frozenset({"core", "data", "models", "present", "pipeline", "report", "apps"})
 
 __all__ = ["__version__", *sorted(_SUBMODULES)]
 
