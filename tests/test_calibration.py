@@ -93,6 +93,7 @@ def test_calibration_table_on_shipped_data(calibration):
     table = calibration.to_frame()
     assert list(table.columns) == [
         "parameter",
+        "key",
         "measure",
         "estimate",
         "std_error",
@@ -108,6 +109,7 @@ def test_calibration_table_on_shipped_data(calibration):
     assert table.drop(columns="std_error").notna().all().all()
     assert (table["measure"] == "GSO").all()
     speed, tau, noise, revision, ceiling = (table.iloc[i] for i in range(5))
+    assert list(table["key"]) == ["speed", "tau", "noise", "revision", "ceiling"]
     assert speed["decided_by"] == "data" and ceiling["decided_by"] == "prior"
     # GSO's national path 12.66 (2020) -> 14.02 (2025): a slow logistic speed, far below
     # the 0.10 the scenarios once typed in, and estimated with a real standard error

@@ -611,6 +611,7 @@ def start_logit(start: float, ceiling: np.ndarray, error: np.ndarray) -> np.ndar
 
 _TABLE_COLUMNS = [
     "parameter",
+    "key",
     "measure",
     "estimate",
     "std_error",
@@ -673,11 +674,13 @@ class DiffusionCalibration:
 
     # -- the table ---------------------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
-        """One row per parameter: ``parameter``, ``measure``, ``estimate``, ``std_error``
-        (NaN where a stated prior fixes the value), ``tau`` and ``noise`` (the measure's
-        spread of speeds and yearly noise sd, at the prior's central ceiling), ``evidence``,
-        ``points`` and ``df`` (figures or changes used, residual degrees of freedom),
-        ``decided_by`` ('data', 'prior' or 'left out') and ``source``."""
+        """One row per parameter: ``parameter`` (in words), ``key`` (a stable name for
+        readers that translate: speed, tau, noise, revision, ceiling), ``measure``,
+        ``estimate``, ``std_error`` (NaN where a stated prior fixes the value), ``tau`` and
+        ``noise`` (the measure's spread of speeds and yearly noise sd, at the prior's
+        central ceiling), ``evidence``, ``points`` and ``df`` (figures or changes used,
+        residual degrees of freedom), ``decided_by`` ('data', 'prior' or 'left out') and
+        ``source``."""
         return self.table.copy()
 
     def summary(self) -> str:
@@ -1125,6 +1128,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "national diffusion speed k_m (logistic rate, per year)",
+                "key": "speed",
                 "estimate": float(calibration.speed_at(c_mid)),
                 "std_error": float(calibration._grid("std_error", c_mid)),
                 "evidence": evidence + other_desc,
@@ -1143,6 +1147,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "national diffusion speed k_m (logistic rate, per year)",
+                "key": "speed",
                 "estimate": speed_prior.mean,
                 "std_error": speed_prior.sd,
                 "evidence": f"the data cannot pin it ({why}); figures of the measure: "
@@ -1158,6 +1163,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "spread of a province's speed around k_m, tau (per year)",
+                "key": "tau",
                 "estimate": tau_mid,
                 "std_error": float(calibration._grid("tau_std_error", c_mid)),
                 "evidence": f"mixed model (REML) over {len(provinces)} provinces with two "
@@ -1172,6 +1178,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "spread of a province's speed around k_m, tau (per year)",
+                "key": "tau",
                 "estimate": tau_mid,
                 "std_error": np.nan,
                 "evidence": f"not identified: {len(provinces)} province(s) with two {measure} "
@@ -1187,6 +1194,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "yearly noise of the logit, sigma_eta",
+                "key": "noise",
                 "estimate": noise.sd,
                 "std_error": noise.std_error,
                 "evidence": f"changes of the published logits (random walk with a drift per "
@@ -1202,6 +1210,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "yearly noise of the logit, sigma_eta",
+                "key": "noise",
                 "estimate": noise_prior.mean,
                 "std_error": noise_prior.sd,
                 "evidence": f"the data cannot pin it: no {measure} series has two changes "
@@ -1222,6 +1231,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "revision error of a first release (sd of log revision), rho",
+                "key": "revision",
                 "estimate": rho,
                 "std_error": rho / np.sqrt(2.0 * len(revisions)),
                 "evidence": f"root-mean-square log revision of {len(revisions)} {measure} "
@@ -1237,6 +1247,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "revision error of a first release (sd of log revision), rho",
+                "key": "revision",
                 "estimate": 0.0,
                 "std_error": np.nan,
                 "evidence": f"no {measure} figure published in two vintages by then: the "
@@ -1270,6 +1281,7 @@ def calibrate_diffusion(
     rows.append(
         {
             "parameter": "ceiling of the digital share (% of GRDP)",
+            "key": "ceiling",
             "estimate": ceiling_prior.mean,
             "std_error": ceiling_prior.sd,
             "evidence": c_evidence,

@@ -44,7 +44,16 @@ from dxecon.errors import ParamsError
 from dxecon.forecast.coverage import TOO_FEW, CoverageRule
 from dxecon.params import check_keys, load_yaml
 
-__all__ = ["DiffusionRealTime", "realtime_coverage", "realtime_schedule"]
+__all__ = [
+    "ALL_VINTAGES",
+    "SPEED_FROM_DATA",
+    "DiffusionRealTime",
+    "realtime_coverage",
+    "realtime_schedule",
+]
+
+#: The coverage table's subsets (``forecasts_from``).
+ALL_VINTAGES, SPEED_FROM_DATA = "all vintages", "speed estimated from data"
 
 _REALTIME_KEYS = ("months", "paths", "seed")
 
@@ -307,8 +316,8 @@ def _coverage(forecasts: pd.DataFrame, rule: CoverageRule) -> pd.DataFrame:
     from scipy.stats import binom
 
     subsets = {
-        "all vintages": forecasts,
-        "speed estimated from data": forecasts[forecasts["speed_decided_by"] == "data"],
+        ALL_VINTAGES: forecasts,
+        SPEED_FROM_DATA: forecasts[forecasts["speed_decided_by"] == "data"],
     }
     rows = []
     for level in rule.levels:
