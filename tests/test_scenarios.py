@@ -404,12 +404,16 @@ def test_2030_targets_are_forecast_with_probabilities(baseline_card):
     # part was reproduced to the last digit by an independent re-implementation of the draws
     # and the sector sum from the calibration's estimates and the engine's random streams.
     # Sector growth is now computed from data/ unrounded (test_scenario_history checks it).
+    # The real-time check's widening of the yearly noise (x3.05: 0 of 4 forecasts inside
+    # their 80% intervals) moved them again: with the calibration's widening removed the
+    # earlier values (25.3699, 22.3411-28.6677, 7 of 4,000) come back to the last digit; the
+    # median moved by 0.02 and the 80% range about doubled.
     np.testing.assert_allclose(
         [de["median"], de["low"], de["high"]],
-        [25.369907359947703, 22.34105073906117, 28.667715204934296],
+        [25.389026267726678, 19.606099657617897, 31.95167517986813],
         rtol=1e-9,
     )
-    assert de["probability"] == 7 / 4000  # seven of the 4,000 paths reach the target
+    assert de["probability"] == 162 / 4000  # 162 of the 4,000 paths reach the target
     assert de["status"] == "off track"
     lp = baseline_card.set_index("goal_id").loc["TGT023"]
     assert "nominal, compound average" in lp["other_readings"]
