@@ -383,3 +383,32 @@ def test_the_growth_goal_is_judged_on_the_tables_numbers(month, lang):
     assert words("growth.candidate.naive") in report.growth_text(table, choices, spec)[0]
     unset = GrowthSpec.from_params({**vars(spec), "goal_mae_ratio": None})
     assert report.growth_text(table, choices, unset)[-1] == words("growth.no_goal")
+
+
+def test_the_realtime_sentence_says_how_the_check_widened_the_intervals(month):
+    """The widening the run applied (the calibration table's `widening` row) is said with
+    the rule's evidence, and today's coverage of those forecasts is marked as not real-time."""
+    from dxecon.reporting.build import open_run
+
+    run, words, report = open_run(month), Words("vi"), _report(month, "vi")
+    calibration = run.table("diffusion_calibration").set_index("key")
+    factor, n = calibration.at["widening", "estimate"], calibration.at["widening", "points"]
+    coverage = run.table("diffusion_realtime_coverage")
+    judged = coverage[coverage["judged"] & (coverage["intervals"] == "as forecast")]
+    judged = judged[judged["level"] == 80].iloc[0]
+    assert judged["forecasts"] == n
+    facts = {
+        "level": 80,
+        "inside": int(judged["inside"]),
+        "n": int(n),
+        "events": int(calibration.at["widening", "df"]),
+        "p": words.number(float(judged["binomial_p"]), 3),
+    }
+    text = " ".join(report.realtime_text(coverage))
+    assert factor > 1, "the shipped check widens the noise"
+    assert words("rt.widened", factor=words.number(factor, 2), **facts) in text
+    forecasts = run.table("diffusion_realtime")
+    inside_now = int(
+        forecasts.loc[forecasts["speed_decided_by"] == "data", "inside_80_widened_now"].sum()
+    )
+    assert words("rt.widened_now", inside_now=inside_now, **facts) in text

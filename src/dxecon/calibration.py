@@ -30,12 +30,14 @@ Forecast of a geography's logit :math:`h` years after its published start figure
     z_{h} = \operatorname{logit}(s_0/C) + \tfrac{C}{C - s_0}\varepsilon + h\,(k_m + u)
         + \sum_{j=1}^{h}\eta_j,\qquad
     \operatorname{Var}(z_h) = \operatorname{Var}(a) + h^2(\widehat{se}^2 + \tau^2)
-        + h\,\sigma_\eta^2,
+        + h\,f^2\sigma_\eta^2,
 
 with :math:`k_m = \hat k(C) + \widehat{se}(C)\,t_\nu`, :math:`\eta_j \sim N(0,
-\sigma_\eta^2)` (yearly noise, estimated from the changes of the measure's published
-logits) and :math:`\varepsilon \sim N(0, \rho^2)` (the start figure's revision error,
-estimated from the figures of the measure published in several vintages), so the median
+f^2\sigma_\eta^2)` (yearly noise, estimated from the changes of the measure's published
+logits; :math:`f \ge 1` its widening when the real-time check of the intervals,
+`dxecon.calibration_realtime`, finds them too narrow by the project's rule) and
+:math:`\varepsilon \sim N(0, \rho^2)` (the start figure's revision error, estimated from
+the figures of the measure published in several vintages), so the median
 start is the published figure and :math:`\operatorname{Var}(a) = (C/(C - s_0))^2\rho^2`.
 Each estimated scale (:math:`\widehat{se}`, :math:`\sigma_\eta`, :math:`\rho`) is drawn
 from its sampling distribution given its degrees of freedom, which inflates its term by
@@ -58,7 +60,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -66,6 +68,9 @@ import pandas as pd
 from dxecon import folders
 from dxecon.errors import ParamsError, SeriesSelectionError
 from dxecon.params import check_keys, load_yaml
+
+if TYPE_CHECKING:
+    from dxecon.calibration_realtime import NoiseWidening
 
 __all__ = [
     "DiffusionCalibration",
@@ -654,6 +659,10 @@ class DiffusionCalibration:
     revisions : pandas.DataFrame
         :func:`revision_errors` of the measure: the start's revision error rests on them.
     as_of : str or None
+    widening : NoiseWidening or None
+        The real-time check's verdict on the intervals as of ``as_of`` and the factor on
+        the yearly noise sd it leads to (`dxecon.calibration_realtime`); None: not checked
+        (the factor is 1).
     """
 
     table: pd.DataFrame
@@ -671,6 +680,7 @@ class DiffusionCalibration:
     revisions: pd.DataFrame
     as_of: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    widening: NoiseWidening | None = None
 
     # -- the table ---------------------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
@@ -680,7 +690,8 @@ class DiffusionCalibration:
         ``noise`` (the measure's spread of speeds and yearly noise sd, at the prior's
         central ceiling), ``evidence``, ``points`` and ``df`` (figures or changes used,
         residual degrees of freedom), ``decided_by`` ('data', 'prior' or 'left out') and
-        ``source``."""
+        ``source``. The last row, the widening factor of the yearly noise from the real-time
+        check, counts forecasts in ``points`` and distinct outturn years (events) in ``df``."""
         return self.table.copy()
 
     def summary(self) -> str:
@@ -706,6 +717,11 @@ class DiffusionCalibration:
     def noise_sd(self) -> float:
         """The yearly noise sd of the logit: estimated, or the prior's mean."""
         return self.noise.sd if self.noise is not None else self.noise_prior.mean
+
+    @property
+    def noise_factor(self) -> float:
+        """The factor on the yearly noise sd from the real-time check (1: not widened)."""
+        return self.widening.factor if self.widening is not None else 1.0
 
     @property
     def revision_sd(self) -> float:
@@ -774,7 +790,8 @@ class DiffusionCalibration:
         Per path :math:`p`: :math:`C_p` (the prior, or ``ceiling`` fixed); the national
         speed :math:`k_{m,p}` as in :meth:`draw`; the geography's own deviation
         :math:`u_p \sim N(0, \tau_m(C_p)^2)`; the noise sd :math:`\sigma_{\eta,p} =
-        \hat\sigma_\eta\sqrt{\nu_\eta/\chi^2_{\nu_\eta}}` and the revision sd
+        f\,\hat\sigma_\eta\sqrt{\nu_\eta/\chi^2_{\nu_\eta}}` (:math:`f \ge 1` the
+        widening from the real-time check, :attr:`noise_factor`) and the revision sd
         :math:`\rho_p = \hat\rho\sqrt{n_\rho/\chi^2_{n_\rho}}` (each estimated scale
         drawn from its sampling distribution: with four degrees of freedom, an estimated sd
         is itself uncertain by a third), and the start error :math:`\varepsilon_p \sim
@@ -787,7 +804,7 @@ class DiffusionCalibration:
         (:func:`logit_noise_paths`), has variance, for a fixed ceiling,
 
         .. math:: \operatorname{Var}(z_h) = \operatorname{Var}(a)
-            + h^2\big(\operatorname{Var}(k_m) + \tau^2\big) + h\,E[\sigma_\eta^2],
+            + h^2\big(\operatorname{Var}(k_m) + \tau^2\big) + h\,f^2E[\sigma_\eta^2],
 
         :math:`\operatorname{Var}(a) = (C/(C-s_0))^2 E[\rho^2]`,
         :math:`\operatorname{Var}(k_m) = \widehat{se}^2\,\nu/(\nu-2)` and
@@ -811,6 +828,7 @@ class DiffusionCalibration:
             noise_sd = self.noise_prior.low + (self.noise_prior.high - self.noise_prior.low) * (
                 uniform
             )
+        noise_sd = noise_sd * self.noise_factor
         revision_sd = _scale_draws(rng, self.revision_sd, len(self.revisions), n)
         logit0 = start_logit(float(start), ceiling_draws, revision_sd * rng.standard_normal(n))
         return PredictiveDraws(
@@ -913,6 +931,7 @@ def calibrate_diffusion(
     as_of=None,
     params: Mapping[str, Any] | None = None,
     measure: str | None = None,
+    widen: bool = True,
 ) -> DiffusionCalibration:
     """Estimate the diffusion of the digital share on one measure from ``data/``.
 
@@ -926,6 +945,11 @@ def calibrate_diffusion(
     measure : str, optional
         The method calibrated (default: the file's ``measure``, the start's). Figures of
         other methods never enter the estimates, the ceiling prior or the revision error.
+    widen : bool
+        Run the real-time check as of ``as_of`` and widen the yearly noise when the rule
+        finds the intervals too narrow (`dxecon.calibration_realtime.realtime_coverage`;
+        default). False: the calibration as estimated (what the check itself re-runs at
+        each vintage).
 
     Returns
     -------
@@ -1292,6 +1316,28 @@ def calibrate_diffusion(
             f"{ceiling_prior.source}",
         }
     )
+    widening = None
+    if widen:
+        # imported here: the real-time check re-runs this function (unwidened) per vintage
+        from dxecon.calibration_realtime import noise_widening
+
+        widening = noise_widening(
+            dataset, as_of=as_of, params={**spec, "_file": file}, measure=measure
+        )
+        rows.append(
+            {
+                "parameter": "widening factor of the yearly noise sd (real-time check)",
+                "key": "widening",
+                "estimate": widening.factor,
+                "std_error": np.nan,
+                "evidence": widening.evidence,
+                "points": widening.forecasts,
+                "df": len(widening.events),
+                "decided_by": "data" if widening.forecasts else "left out",
+                "source": "dxecon.calibration_realtime: the rule of params/forecasts.yaml "
+                "(backtest) on the forecasts of params/calibration.yaml (realtime.widen)",
+            }
+        )
     table = pd.DataFrame([{**row, **context} for row in rows]).reindex(columns=_TABLE_COLUMNS)
     table = table.astype({"points": int, "df": int})
     left_out = panel[~panel["used"]]
@@ -1307,7 +1353,11 @@ def calibrate_diffusion(
         default="other measure (never mixed)",
     )
     return replace(
-        calibration, table=table, panel=panel.drop(columns=["group"]), notes=tuple(notes)
+        calibration,
+        table=table,
+        panel=panel.drop(columns=["group"]),
+        notes=tuple(notes),
+        widening=widening,
     )
 
 

@@ -1156,10 +1156,17 @@ class Report:
         """The coverage of each interval level, over every vintage and over those whose
         speed the data estimated, as judged by `dxecon.calibration_realtime` (a rate, or
         "too few to judge" below the backtest rule's minimum number of forecasts)."""
-        from dxecon.calibration_realtime import ALL_VINTAGES, SPEED_FROM_DATA
+        from dxecon.calibration_realtime import (
+            ALL_VINTAGES,
+            AS_FORECAST,
+            SPEED_FROM_DATA,
+            WIDENED_NOW,
+        )
         from dxecon.forecast.coverage import TOO_FEW
 
         w = self.w
+        widened = coverage[coverage["intervals"] == WIDENED_NOW]
+        coverage = coverage[coverage["intervals"] == AS_FORECAST]
 
         def judged(row) -> str:
             if not row["forecasts"]:
@@ -1185,7 +1192,42 @@ class Report:
         too_few = (coverage["coverage"].astype(str) == TOO_FEW) & (coverage["forecasts"] > 0)
         if too_few.any():
             out.append(w("rt.minimum", min=int(coverage.loc[too_few, "min_forecasts"].max())))
-        return out
+        widening = self.widening_text(coverage, widened)
+        return [*out, widening] if widening else out
+
+    def widening_text(self, coverage: pd.DataFrame, widened: pd.DataFrame) -> str:
+        """What the real-time check did to the intervals: the rule's verdict on the
+        forecasts it judges, the factor on the yearly noise (the calibration table's
+        ``widening`` row) and how many past forecasts today's widening would have covered
+        (not a real-time result)."""
+        calibration, w = self.run.table("diffusion_calibration", self.base), self.w
+        if calibration is None or "key" not in calibration.columns:
+            return ""
+        row = calibration[calibration["key"] == "widening"]
+        if row.empty or not int(row["points"].iloc[0]):
+            return ""
+        factor, forecasts = float(row["estimate"].iloc[0]), int(row["points"].iloc[0])
+        if "judged" not in coverage.columns:
+            return ""
+        now = widened[widened["judged"].astype(bool)]
+        judged = coverage[coverage["judged"].astype(bool)]
+        if judged.empty or now.empty:
+            return ""
+        level = int(now["level"].iloc[0])
+        judged = judged[judged["level"] == level].iloc[0]
+        facts = {
+            "level": level,
+            "inside": int(judged["inside"]),
+            "n": forecasts,
+            "events": int(row["df"].iloc[0]),
+            "p": w.number(float(judged["binomial_p"]), 3),
+        }
+        if factor <= 1.0:
+            return w("rt.not_widened", **facts)
+        text = w("rt.widened", factor=w.number(factor, 2), **facts)
+        if not now.empty:
+            text += " " + w("rt.widened_now", inside_now=int(now["inside"].iloc[0]), **facts)
+        return text
 
     def candidate(self, name: str) -> str:
         """A growth-forecast candidate in words."""
