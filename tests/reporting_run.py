@@ -1,6 +1,8 @@
 """A small real run for the report tests, built without notebooks (seconds, not minutes):
 two scenarios (one with a Vietnamese name) simulated with few paths, their scorecards and
-forecasts written where the notebooks write them, an earlier month for the revisions."""
+forecasts written where the notebooks write them, an earlier month for the revisions, and
+the tables of the methods section (calibration, its real-time check, growth candidates)
+computed by the library as notebooks 04 and 05 compute them."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ def make_run(root: Path, n_paths: int = 300) -> Path:
         VIETNAMESE_NAME: scenario_from_dict(accelerated, file="<test>"),
     }
     month = root / AS_OF
+    common_tables = method_tables(dataset)
     for name, source in scenarios.items():
         given = AS_OF if isinstance(source, str) else None  # a Scenario carries its own
         run = run_scenario(source, as_of=given, n_paths=n_paths, dataset=dataset)
@@ -54,6 +57,8 @@ def make_run(root: Path, n_paths: int = 300) -> Path:
         table = revisions(_earlier(card), card)
         table.insert(0, "previous_as_of", PREVIOUS)
         table.to_csv(month / slugify(name) / "tables" / "revisions.csv", index=False)
+        for table, frame in common_tables.items():
+            frame.to_csv(month / slugify(name) / "tables" / f"{table}.csv", index=False)
         if run.nowcast is not None:
             run.nowcast.to_frame().to_csv(
                 month / slugify(name) / "tables" / "nowcast.csv", index=False
@@ -65,6 +70,25 @@ def make_run(root: Path, n_paths: int = 300) -> Path:
     common.mkdir(parents=True, exist_ok=True)
     observed_pace(dataset, geo="HP", as_of=AS_OF).to_csv(common / "observed_pace.csv", index=False)
     return month
+
+
+def method_tables(dataset) -> dict[str, pd.DataFrame]:
+    """The tables the methods section reads, as notebooks 05 (calibration and its real-time
+    check) and 04 (growth candidates) write them in every scenario folder."""
+    from dxecon.models.calibration import calibrate_diffusion
+    from dxecon.models.calibration_realtime import realtime_coverage
+    from dxecon.models.forecast.growth import growth_candidates, growth_realtime
+
+    realtime = realtime_coverage(dataset, as_of=AS_OF)
+    growth = growth_realtime(dataset)
+    return {
+        "diffusion_calibration": calibrate_diffusion(dataset, as_of=AS_OF).to_frame(),
+        "diffusion_realtime": realtime.forecasts,
+        "diffusion_realtime_coverage": realtime.coverage,
+        "growth_candidates": growth_candidates(growth),
+        "growth_choices": growth.choices,
+        "growth_refused": growth.refused,
+    }
 
 
 def _earlier(card: pd.DataFrame) -> pd.DataFrame:

@@ -27,8 +27,14 @@ from dxecon.models.calibration import (
     required_pace,
     revision_errors,
 )
-from dxecon.models.calibration_realtime import realtime_coverage
-from dxecon.models.forecast.coverage import TOO_FEW
+from dxecon.models.calibration_realtime import (
+    WIDENED_NOW,
+    WIDENED_REALTIME,
+    noise_inflation,
+    realtime_coverage,
+    standardized_errors,
+)
+from dxecon.models.forecast.coverage import TOO_FEW, CoverageRule
 
 
 def synthetic_panel(seed: int, *, speed=0.15, ceiling=60.0, noise=0.05) -> pd.DataFrame:
@@ -93,6 +99,7 @@ def test_calibration_table_on_shipped_data(calibration):
     table = calibration.to_frame()
     assert list(table.columns) == [
         "parameter",
+        "key",
         "measure",
         "estimate",
         "std_error",
@@ -108,6 +115,7 @@ def test_calibration_table_on_shipped_data(calibration):
     assert table.drop(columns="std_error").notna().all().all()
     assert (table["measure"] == "GSO").all()
     speed, tau, noise, revision, ceiling = (table.iloc[i] for i in range(5))
+    assert list(table["key"]) == ["speed", "tau", "noise", "revision", "ceiling", "widening"]
     assert speed["decided_by"] == "data" and ceiling["decided_by"] == "prior"
     # GSO's national path 12.66 (2020) -> 14.02 (2025): a slow logistic speed, far below
     # the 0.10 the scenarios once typed in, and estimated with a real standard error
@@ -131,6 +139,15 @@ def test_calibration_table_on_shipped_data(calibration):
     assert revision["points"] == 4 and revision["decided_by"] == "data"
     assert "cannot pin" in ceiling["evidence"]
     assert "OBS0442" in ceiling["evidence"]  # the prior's low end, from the data
+    # the widening of the yearly noise from the real-time check: its factor, forecasts,
+    # distinct outturn years and the rule's verdict
+    widening = table.iloc[5]
+    assert widening["parameter"].startswith("widening factor of the yearly noise")
+    assert widening["estimate"] == calibration.noise_factor > 1
+    assert (widening["points"], widening["df"], widening["decided_by"]) == (4, 2, "data")
+    assert "4 forecasts of 2 distinct outturn years" in widening["evidence"]
+    assert "binomial p = 0.002 < 0.05" in widening["evidence"]
+    assert len(table) == 6
     text = calibration.summary()
     assert "decided by data" in text and "decided by prior" in text
     assert "standard error none" in text and "nan" not in text.lower()
@@ -330,6 +347,129 @@ def test_realtime_coverage_says_too_few_and_lists_the_cases(realtime):
     data_only = coverage[coverage["forecasts_from"] == "speed estimated from data"]
     assert (data_only["forecasts"] == 4).all()
     assert TOO_FEW in realtime.summary() and "nan" not in realtime.summary().lower()
+
+
+# -- widening the noise from the real-time check ----------------------------------------------
+def test_standardized_error_is_the_normal_quantile_of_the_pit():
+    # one path whose whole spread is its noise: PIT = Phi(gap / (f s))
+    z = standardized_errors([[1.6448536269514722], [-1.0]], [[1.0], [2.0]])
+    np.testing.assert_allclose(z, [1.6448536269514722, -0.5])
+    np.testing.assert_allclose(standardized_errors([[2.0]], [[1.0]], factor=4.0), [0.5])
+    # a path with no noise is inside below the outturn exactly when it sits at or under it
+    assert standardized_errors([[0.0, 1.0, -1.0]], [[0.0, 0.0, 0.0]])[0] > 0
+
+
+def test_noise_factor_on_a_hand_example():
+    # with the whole predictive spread in the noise z_i(f) = z_i / f, so the factor that
+    # brings mean z^2 to one is sqrt(mean z^2): z = (2, 1) -> sqrt(2.5)
+    factor = noise_inflation([[2.0], [1.0]], [[1.0], [1.0]])
+    assert factor == pytest.approx(math.sqrt(2.5), rel=1e-8)
+    after = standardized_errors([[2.0], [1.0]], [[1.0], [1.0]], factor)
+    assert np.mean(after**2) == pytest.approx(1.0, rel=1e-8)
+    # PITs 0.94, 0.97, 0.95, 0.95 (the shipped check's four misses)
+    z = pytest.importorskip("scipy.stats").norm.ppf([0.94, 0.97, 0.95, 0.95])
+    factor = noise_inflation([[v] for v in z], [[1.0]] * 4)
+    assert factor == pytest.approx(np.sqrt(np.mean(z**2)), rel=1e-8)
+
+
+def test_noise_factor_is_never_below_one():
+    # errors smaller than the predictive says: the rule only widens, never narrows
+    assert noise_inflation([[0.1], [-0.2]], [[1.0], [1.0]]) == 1.0
+    assert noise_inflation([], []) == 1.0
+    # errors the noise cannot reach (no noise on the paths) are an error, not a factor
+    with pytest.raises(ValueError, match="carry no noise"):
+        noise_inflation([[3.0]], [[0.0]])
+
+
+def test_shipped_check_counts_forecasts_and_events_and_widens(realtime):
+    forecasts, widening = realtime.forecasts, realtime.widening
+    judged = forecasts[forecasts["speed_decided_by"] == "data"]
+    # 4 forecasts made with a data-estimated speed, of 2 outturn years (VN 2024 from
+    # 2024-07; VN 2025 from 2024-07, 2025-01 and 2025-07: one event), none inside 80%
+    assert (widening.forecasts, widening.inside) == (4, 0) == (len(judged), 0)
+    assert widening.events == ("VN 2024", "VN 2025") and widening.events_inside == 0
+    assert widening.forecasts_from == "speed estimated from data" and widening.level == 80
+    # the project's rule: 0 of 4 gives 0.2^4 < 0.05; on the two events 0.2^2 = 0.04
+    assert widening.too_narrow and widening.binomial_p == pytest.approx(0.2**4)
+    assert widening.events_binomial_p == pytest.approx(0.2**2)
+    assert "binomial p = 0.002 < 0.05" in widening.verdict
+    # the factor brings the mean square of the standardized errors, measured against the
+    # noise estimated now (the noise it widens), to one; against the noise each vintage knew
+    # the misses looked larger (that noise had not yet seen the 2025 jump)
+    assert widening.mean_square == pytest.approx(np.mean(judged["z_now"] ** 2))
+    assert np.mean(judged["z"] ** 2) > widening.mean_square
+    assert widening.mean_square > 1 and widening.factor > 1
+    assert widening.mean_square_after == pytest.approx(1.0, abs=1e-6)
+    # before: 3 of 7 inside (the no-data prior's three); after today's factor: every one
+    assert forecasts["inside_80"].sum() == 3 and not judged["inside_80"].any()
+    # with today's widened noise, three of the four (the 2024-07 forecast of 2025, two years
+    # ahead from a first release later revised up, stays just outside): a mean square of
+    # one is calibration on average, not every interval hit
+    assert list(judged["inside_80_widened_now"]) == [True, False, True, True]
+    assert (forecasts["noise_factor_now"] == widening.factor).all()
+    # the data-speed forecasts' intervals widen (the prior-speed ones drew the no-data noise
+    # prior, far wider than today's estimate)
+    widened_width = judged["upper_80_widened_now"] - judged["lower_80_widened_now"]
+    assert (widened_width > judged["upper_80"] - judged["lower_80"]).all()
+    # in real time no vintage that forecast had a factor yet: the widening is untested
+    assert (forecasts["noise_factor_realtime"] == 1).all()
+    assert (forecasts["inside_80_realtime"] == forecasts["inside_80"]).all()
+    coverage = realtime.coverage.set_index(["forecasts_from", "intervals"])
+    assert coverage.loc[("speed estimated from data", WIDENED_NOW), "inside"] == 3
+    assert coverage.loc[("speed estimated from data", WIDENED_REALTIME), "inside"] == 0
+    assert (realtime.coverage["events"] <= realtime.coverage["forecasts"]).all()
+    assert "not a real-time result" in realtime.summary()
+
+
+def test_the_factor_of_a_vintage_uses_only_outturns_published_by_it(realtime, dataset):
+    vintages = realtime.vintages.set_index("as_of")
+    # judged forecasts with an outturn by then: VN 2024 (published 2025-01) from 2025-01,
+    # VN 2025 (published 2026-01) from 2026-01; one miss of four does not reject 80%
+    assert list(vintages["checked"]) == [0, 0, 0, 0, 1, 1, 4, 4]
+    assert (vintages.loc[:"2025-07", "noise_factor"] == 1).all()
+    assert vintages.at["2026-01", "noise_factor"] == pytest.approx(realtime.widening.factor)
+    # the factor a vintage knew is the factor a run as of that date computes on its own
+    assert realtime_coverage(dataset, as_of="2026-01").widening.factor == pytest.approx(
+        vintages.at["2026-01", "noise_factor"], rel=1e-12
+    )
+    early = realtime_coverage(dataset, as_of="2025-07").widening
+    assert (early.forecasts, early.too_narrow, early.factor) == (1, False, 1.0)
+    assert early.verdict.startswith(TOO_FEW)
+
+
+def test_a_later_outturn_never_moves_an_earlier_factor(data_copy, realtime, dataset):
+    # a 2026 figure published in May 2026 is forecast from 2026-01 and judged from 2026-07;
+    # the factor 2026-01 forecast with cannot use it
+    replace_in(
+        data_copy / "observations.csv",
+        "OBS0379,de_share,VN,total,2025,14.02",
+        "OBS9101,de_share,VN,total,2026,17.50,pct,current,E,GSO,2026-05-06,E5,test row,\n"
+        "OBS0379,de_share,VN,total,2025,14.02",
+    )
+    later = realtime_coverage(load_dataset(data_copy), as_of="2026-12")
+    vintages = later.vintages.set_index("as_of")
+    row = later.forecasts[later.forecasts["as_of"] == "2026-01"].iloc[0]
+    assert (row["year"], row["outturn"]) == (2026, 17.5)
+    assert row["noise_factor_realtime"] == pytest.approx(realtime.widening.factor)
+    assert vintages.at["2026-01", "noise_factor"] == pytest.approx(realtime.widening.factor)
+    # from 2026-07 the new outturn is evidence: its forecasts from 2024-07, 2025-01, 2025-07
+    # and 2026-01 join the four, one event more. The jump raises the noise estimate itself,
+    # so the factor on it falls, but the widened noise the scenarios draw grows
+    assert vintages.at["2026-07", "checked"] == 8
+    assert later.widening.events == ("VN 2024", "VN 2025", "VN 2026")
+    before = calibrate_diffusion(dataset, as_of="2026-12")
+    after = calibrate_diffusion(load_dataset(data_copy), as_of="2026-12")
+    assert after.noise_factor == pytest.approx(later.widening.factor)
+    assert after.noise_sd > before.noise_sd and after.noise_factor < before.noise_factor
+    assert after.noise_sd * after.noise_factor > before.noise_sd * before.noise_factor
+
+
+def test_no_widening_when_the_rule_is_not_rejected(dataset):
+    # the same four misses under a rule that needs p < 0.001: 0.2^4 = 0.0016 passes
+    lenient = CoverageRule(binomial_p=0.001)
+    widening = realtime_coverage(dataset, as_of="2026-12", rule=lenient).widening
+    assert not widening.too_narrow and widening.mean_square > 1
+    assert widening.factor == 1.0 and "not widened" in widening.evidence
 
 
 # -- "what it takes" -------------------------------------------------------------------------

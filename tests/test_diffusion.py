@@ -142,8 +142,9 @@ def test_baseline_draws_come_from_the_calibration(dataset, baseline, calibration
 
 
 def test_logit_variance_grows_as_the_formula_says(calibration):
-    """Var(z_h) = Var(a) + h^2 (Var(k_m) + tau^2) + h E[sigma^2], each estimated scale
-    inflated by nu / (nu - 2) for its degrees of freedom (here ten each)."""
+    """Var(z_h) = Var(a) + h^2 (Var(k_m) + tau^2) + h f^2 E[sigma^2], each estimated scale
+    inflated by nu / (nu - 2) for its degrees of freedom (here ten each), the noise widened
+    by the real-time check's factor f."""
     from dataclasses import replace
 
     nu, ceiling, start, n = 10, 60.0, 22.28, 200000
@@ -163,7 +164,8 @@ def test_logit_variance_grows_as_the_formula_says(calibration):
     se = float(cal._grid("std_error", ceiling))
     tau = float(cal.spread_at(ceiling))
     var_a = (ceiling / (ceiling - start)) ** 2 * rho**2 * inflate
-    expected = var_a + horizons**2 * (se**2 * inflate + tau**2) + horizons * noise.sd**2 * inflate
+    noise_var = (cal.noise_factor * noise.sd) ** 2 * inflate
+    expected = var_a + horizons**2 * (se**2 * inflate + tau**2) + horizons * noise_var
     np.testing.assert_allclose(z.var(axis=0), expected, rtol=0.03)
     # the median start is the published figure: the start error has median zero
     share0 = ceiling / (1 + np.exp(-draws.start_logit))

@@ -133,3 +133,30 @@ def test_a_bad_growth_spec_names_the_field():
         GrowthSpec.from_params({**dataclasses.asdict(SPEC), "plan_point": "top"})
     with pytest.raises(ParamsError, match="min_outturn_yeras"):
         GrowthSpec.from_params({**dataclasses.asdict(SPEC), "min_outturn_yeras": 3})
+    with pytest.raises(ParamsError, match="goal_mae_ratio"):
+        GrowthSpec.from_params({**dataclasses.asdict(SPEC), "goal_mae_ratio": "0.9"})
+    assert SPEC.goal_mae_ratio is not None  # params/forecasts.yaml states issue 20's goal
+
+
+def test_refusals_say_why_and_the_goal_is_judged_on_the_rules_row(dataset):
+    from dxecon.models.forecast.growth import (
+        NOT_PUBLISHED,
+        RULE,
+        TOO_SHORT,
+        growth_candidates,
+        growth_realtime,
+        meets_goal,
+    )
+
+    record = growth_realtime(dataset)
+    short = record.refused[record.refused["reason"] == TOO_SHORT]
+    # a too-short series: the model's minimum above the points the series had
+    assert len(short) and (short["needed"] > short["points"]).all()
+    unpublished = record.refused[record.refused["reason"] == NOT_PUBLISHED]
+    assert unpublished["points"].isna().all() and unpublished["needed"].isna().all()
+    table = growth_candidates(record)
+    rule = table.set_index("candidate").loc[RULE]
+    assert meets_goal(table, rule["ratio"]) is True
+    assert meets_goal(table, rule["ratio"] * 0.99) is False
+    assert meets_goal(table, None) is None
+    assert meets_goal(table.assign(errors=0), 0.9) is None

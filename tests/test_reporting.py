@@ -1,8 +1,9 @@
-"""The monthly report (dxecon.reporting): catalogue, formats, content of a real small run."""
+"""The monthly report (dxecon.report): catalogue, formats, content of a real small run."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -121,6 +122,8 @@ def test_workbook_has_one_sheet_per_table_with_headers_in_the_language(month):
     assert Words("vi")("sheet.scorecard") in book.sheetnames
     sheet = book[Words("vi")("sheet.scorecard")]
     assert sheet.cell(1, 1).value == Words("vi")("col.target")
+    for key in ("sheet.calibration", "sheet.realtime", "sheet.growth"):  # the methods' tables
+        assert Words("vi")(key) in book.sheetnames, key
     frame = pd.read_excel(month / "tables.xlsx", sheet_name=None)
     assert len(frame) >= 5
     for table in frame.values():
@@ -267,3 +270,145 @@ def test_the_summary_gives_one_answer_and_its_readings(tmp_path, month):
     assert str(escape(words("weights.equal"))) in readings
     assert "PD0002" in readings  # Hai Duong's only figure, method not stated
     assert words.number(18.3 / 13.17) in readings  # the latest national ratio
+
+
+# -- methods: the diffusion calibration, its real-time check, the growth candidates --------
+def _methods(month, lang) -> str:
+    page = build_report(month, lang, workbook=False).read_text(encoding="utf-8")
+    part = page.split('id="methods"')[1].split("</section>")[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", part))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_methods_section_shows_the_calibration_its_check_and_the_growth_candidates(month, lang):
+    from dxecon.report.build import open_run
+
+    words, run = Words(lang), open_run(month)
+    text = _methods(month, lang)
+    for key in ("methods.calibration", "methods.realtime", "methods.growth"):
+        assert str(escape(words(key))) in text, key
+    for bad in ("NaN", "nan", "None", "inf", "e+0", "e-0"):
+        assert not re.search(rf"(?<![\w/.]){re.escape(bad)}(?![\w])", text), bad
+    # no internal name: no column, file or candidate name, every parameter in words
+    calibration = run.table("diffusion_calibration")
+    candidates = run.table("growth_candidates")
+    internal = ["naive", "decided_by", "std_error", "pooled_mae", "growth_candidates", ".csv"]
+    internal += [n for n in candidates["candidate"] if re.search(r"[_(]", n)]
+    internal += list(calibration["parameter"])
+    for name in internal:
+        assert str(escape(name)) not in text, name
+    for key in calibration["key"]:
+        assert str(escape(words(f"calib.param.{key}"))) in text, key
+    for name in candidates["candidate"]:
+        assert str(escape(words(f"growth.candidate.{name}"))) in text, name
+    # one row per saved forecast of the real-time check, every cell filled
+    report = _report(month, lang)
+    realtime, growth = report.realtime_table(), report.growth_table()
+    assert len(realtime.rows) == len(run.table("diffusion_realtime"))
+    for table in (report.calibration_table(), realtime, growth):
+        assert all(cell.text.strip() for row in table.rows for cell in row), table.key
+    # a candidate refused at every January: dashes for its numbers, and why
+    refusals, shown = run.table("growth_refused"), {row[0].text: row for row in growth.rows}
+    never = candidates.loc[candidates["errors"] == 0, "candidate"]
+    assert len(never), "the shipped series is too short for the trend models"
+    for name in never:
+        row = shown[words(f"growth.candidate.{name}")]
+        assert [cell.text for cell in row[1:-3]] == ["-"] * (len(row) - 4)
+        first = refusals[refusals["candidate"] == name].iloc[0]
+        item = words(
+            "growth.too_short_item",
+            as_of=words.month(first["as_of"]),
+            needed=int(first["needed"]),
+            points=int(first["points"]),
+        )
+        assert item in row[-1].text
+
+
+def test_the_realtime_sentence_says_too_few_to_judge_under_the_minimum(month):
+    """The coverage as `dxecon.models.calibration_realtime` judged it: "too few to judge" with the
+    count below params/forecasts.yaml's backtest.min_forecasts, a rate from it on."""
+    from dxecon.models.calibration_realtime import ALL_VINTAGES, _coverage
+    from dxecon.models.forecast.catalog import backtest_params
+    from dxecon.models.forecast.coverage import CoverageRule
+    from dxecon.report.build import open_run
+
+    words, report = Words("vi"), _report(month, "vi")
+    forecasts = open_run(month).table("diffusion_realtime")
+    rule = CoverageRule.from_params(backtest_params())
+    n, inside = len(forecasts), int(forecasts["inside_80"].sum())
+    below = _coverage(forecasts, replace(rule, min_forecasts=n + 1))
+    text = " ".join(report.realtime_text(below))
+    assert words("rt.too_few", inside=inside, n=n) in text
+    assert words("rt.minimum", min=n + 1) in text
+    judged = _coverage(forecasts, replace(rule, min_forecasts=n))
+    text = " ".join(report.realtime_text(judged))
+    rate = words.number(100 * inside / n, 0)
+    assert words("rt.judged", coverage=rate, inside=inside, n=n) in text
+    all_80 = judged[(judged["level"] == 80) & (judged["forecasts_from"] == ALL_VINTAGES)]
+    assert all_80["coverage"].iloc[0] == inside / n
+    # the run's own table, under the shipped minimum
+    saved = open_run(month).table("diffusion_realtime_coverage")
+    if n < rule.min_forecasts:
+        assert words("rt.too_few", inside=inside, n=n) in " ".join(report.realtime_text(saved))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_growth_goal_is_judged_on_the_tables_numbers(month, lang):
+    """Met when the rule's pooled MAE is at most params/forecasts.yaml's goal times
+    no-change's; built on the run's table with the rule's MAE moved across the goal."""
+    from dxecon.models.forecast.growth import RULE, GrowthSpec
+    from dxecon.report.build import open_run
+
+    words, report, run = Words(lang), _report(month, lang), open_run(month)
+    spec = GrowthSpec.from_params()
+    table, choices = run.table("growth_candidates"), run.table("growth_choices")
+    rule = table["candidate"] == RULE
+    naive = float(table.loc[rule, "pooled_mae_naive"].iloc[0])
+    for factor, key in ((0.99, "growth.goal_met"), (1.01, "growth.goal_not_met")):
+        mae = spec.goal_mae_ratio * naive * factor
+        small = table[rule].assign(pooled_mae=mae, ratio=mae / naive)
+        text = " ".join(report.growth_text(small, choices, spec))
+        row = small.iloc[0]
+        expected = words(
+            key,
+            mae=words.number(mae),
+            naive=words.number(naive),
+            n=int(row["errors"]),
+            years=int(row["years"]),
+            ratio=words.number(mae / naive),
+        )
+        assert expected in text
+        assert words("growth.goal", goal=words.number(spec.goal_mae_ratio, strip=True)) in text
+    # the rule's choices each January, in words
+    assert words("growth.candidate.naive") in report.growth_text(table, choices, spec)[0]
+    unset = GrowthSpec.from_params({**vars(spec), "goal_mae_ratio": None})
+    assert report.growth_text(table, choices, unset)[-1] == words("growth.no_goal")
+
+
+def test_the_realtime_sentence_says_how_the_check_widened_the_intervals(month):
+    """The widening the run applied (the calibration table's `widening` row) is said with
+    the rule's evidence, and today's coverage of those forecasts is marked as not real-time."""
+    from dxecon.report.build import open_run
+
+    run, words, report = open_run(month), Words("vi"), _report(month, "vi")
+    calibration = run.table("diffusion_calibration").set_index("key")
+    factor, n = calibration.at["widening", "estimate"], calibration.at["widening", "points"]
+    coverage = run.table("diffusion_realtime_coverage")
+    judged = coverage[coverage["judged"] & (coverage["intervals"] == "as forecast")]
+    judged = judged[judged["level"] == 80].iloc[0]
+    assert judged["forecasts"] == n
+    facts = {
+        "level": 80,
+        "inside": int(judged["inside"]),
+        "n": int(n),
+        "events": int(calibration.at["widening", "df"]),
+        "p": words.number(float(judged["binomial_p"]), 3),
+    }
+    text = " ".join(report.realtime_text(coverage))
+    assert factor > 1, "the shipped check widens the noise"
+    assert words("rt.widened", factor=words.number(factor, 2), **facts) in text
+    forecasts = run.table("diffusion_realtime")
+    inside_now = int(
+        forecasts.loc[forecasts["speed_decided_by"] == "data", "inside_80_widened_now"].sum()
+    )
+    assert words("rt.widened_now", inside_now=inside_now, **facts) in text

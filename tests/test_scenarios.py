@@ -404,12 +404,17 @@ def test_2030_targets_are_forecast_with_probabilities(baseline_card):
     # part was reproduced to the last digit by an independent re-implementation of the draws
     # and the sector sum from the calibration's estimates and the engine's random streams.
     # Sector growth is now computed from data/ unrounded (test_scenario_history checks it).
+    # The real-time check's widening of the yearly noise (0 of 4 forecasts inside their 80%
+    # intervals; factor 2.41, measured against the noise estimated now) moved them again:
+    # with the calibration's widening removed the earlier values (25.3699, 22.3411-28.6677,
+    # 7 of 4,000) come back to the last digit; the median moved by 0.03 and the 80% range
+    # went from 6.3 to 10.4 points.
     np.testing.assert_allclose(
         [de["median"], de["low"], de["high"]],
-        [25.369907359947703, 22.34105073906117, 28.667715204934296],
+        [25.400226943120888, 20.54934070358151, 30.925010985832618],
         rtol=1e-9,
     )
-    assert de["probability"] == 7 / 4000  # seven of the 4,000 paths reach the target
+    assert de["probability"] == 104 / 4000  # 104 of the 4,000 paths reach the target
     assert de["status"] == "off track"
     lp = baseline_card.set_index("goal_id").loc["TGT023"]
     assert "nominal, compound average" in lp["other_readings"]

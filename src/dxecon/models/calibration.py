@@ -1,7 +1,7 @@
 r"""Diffusion of the digital-economy share estimated from ``data/``, and "what it takes".
 
 The scenario engine moves digital intensity along a logistic curve towards a ceiling
-(:mod:`dxecon.scenarios.engine`). This module estimates that curve from the published
+(:mod:`dxecon.models.scenarios.engine`). This module estimates that curve from the published
 series instead of typing it in, one **measure** at a time (GSO's and MIC's measures of the
 digital economy are never mixed, not in levels, speeds, spreads or priors), says where the
 data cannot pin a parameter (then a stated prior in ``params/calibration.yaml`` decides),
@@ -30,12 +30,14 @@ Forecast of a geography's logit :math:`h` years after its published start figure
     z_{h} = \operatorname{logit}(s_0/C) + \tfrac{C}{C - s_0}\varepsilon + h\,(k_m + u)
         + \sum_{j=1}^{h}\eta_j,\qquad
     \operatorname{Var}(z_h) = \operatorname{Var}(a) + h^2(\widehat{se}^2 + \tau^2)
-        + h\,\sigma_\eta^2,
+        + h\,f^2\sigma_\eta^2,
 
 with :math:`k_m = \hat k(C) + \widehat{se}(C)\,t_\nu`, :math:`\eta_j \sim N(0,
-\sigma_\eta^2)` (yearly noise, estimated from the changes of the measure's published
-logits) and :math:`\varepsilon \sim N(0, \rho^2)` (the start figure's revision error,
-estimated from the figures of the measure published in several vintages), so the median
+f^2\sigma_\eta^2)` (yearly noise, estimated from the changes of the measure's published
+logits; :math:`f \ge 1` its widening when the real-time check of the intervals,
+`dxecon.models.calibration_realtime`, finds them too narrow by the project's rule) and
+:math:`\varepsilon \sim N(0, \rho^2)` (the start figure's revision error, estimated from
+the figures of the measure published in several vintages), so the median
 start is the published figure and :math:`\operatorname{Var}(a) = (C/(C - s_0))^2\rho^2`.
 Each estimated scale (:math:`\widehat{se}`, :math:`\sigma_\eta`, :math:`\rho`) is drawn
 from its sampling distribution given its degrees of freedom, which inflates its term by
@@ -58,7 +60,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -66,6 +68,9 @@ import pandas as pd
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError, SeriesSelectionError
 from dxecon.core.params import check_keys, load_yaml
+
+if TYPE_CHECKING:
+    from dxecon.models.calibration_realtime import NoiseWidening
 
 __all__ = [
     "DiffusionCalibration",
@@ -611,6 +616,7 @@ def start_logit(start: float, ceiling: np.ndarray, error: np.ndarray) -> np.ndar
 
 _TABLE_COLUMNS = [
     "parameter",
+    "key",
     "measure",
     "estimate",
     "std_error",
@@ -653,6 +659,10 @@ class DiffusionCalibration:
     revisions : pandas.DataFrame
         :func:`revision_errors` of the measure: the start's revision error rests on them.
     as_of : str or None
+    widening : NoiseWidening or None
+        The real-time check's verdict on the intervals as of ``as_of`` and the factor on
+        the yearly noise sd it leads to (`dxecon.models.calibration_realtime`); None: not checked
+        (the factor is 1).
     """
 
     table: pd.DataFrame
@@ -670,14 +680,18 @@ class DiffusionCalibration:
     revisions: pd.DataFrame
     as_of: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    widening: NoiseWidening | None = None
 
     # -- the table ---------------------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
-        """One row per parameter: ``parameter``, ``measure``, ``estimate``, ``std_error``
-        (NaN where a stated prior fixes the value), ``tau`` and ``noise`` (the measure's
-        spread of speeds and yearly noise sd, at the prior's central ceiling), ``evidence``,
-        ``points`` and ``df`` (figures or changes used, residual degrees of freedom),
-        ``decided_by`` ('data', 'prior' or 'left out') and ``source``."""
+        """One row per parameter: ``parameter`` (in words), ``key`` (a stable name for
+        readers that translate: speed, tau, noise, revision, ceiling), ``measure``,
+        ``estimate``, ``std_error`` (NaN where a stated prior fixes the value), ``tau`` and
+        ``noise`` (the measure's spread of speeds and yearly noise sd, at the prior's
+        central ceiling), ``evidence``, ``points`` and ``df`` (figures or changes used,
+        residual degrees of freedom), ``decided_by`` ('data', 'prior' or 'left out') and
+        ``source``. The last row, the widening factor of the yearly noise from the real-time
+        check, counts forecasts in ``points`` and distinct outturn years (events) in ``df``."""
         return self.table.copy()
 
     def summary(self) -> str:
@@ -703,6 +717,11 @@ class DiffusionCalibration:
     def noise_sd(self) -> float:
         """The yearly noise sd of the logit: estimated, or the prior's mean."""
         return self.noise.sd if self.noise is not None else self.noise_prior.mean
+
+    @property
+    def noise_factor(self) -> float:
+        """The factor on the yearly noise sd from the real-time check (1: not widened)."""
+        return self.widening.factor if self.widening is not None else 1.0
 
     @property
     def revision_sd(self) -> float:
@@ -771,7 +790,8 @@ class DiffusionCalibration:
         Per path :math:`p`: :math:`C_p` (the prior, or ``ceiling`` fixed); the national
         speed :math:`k_{m,p}` as in :meth:`draw`; the geography's own deviation
         :math:`u_p \sim N(0, \tau_m(C_p)^2)`; the noise sd :math:`\sigma_{\eta,p} =
-        \hat\sigma_\eta\sqrt{\nu_\eta/\chi^2_{\nu_\eta}}` and the revision sd
+        f\,\hat\sigma_\eta\sqrt{\nu_\eta/\chi^2_{\nu_\eta}}` (:math:`f \ge 1` the
+        widening from the real-time check, :attr:`noise_factor`) and the revision sd
         :math:`\rho_p = \hat\rho\sqrt{n_\rho/\chi^2_{n_\rho}}` (each estimated scale
         drawn from its sampling distribution: with four degrees of freedom, an estimated sd
         is itself uncertain by a third), and the start error :math:`\varepsilon_p \sim
@@ -784,7 +804,7 @@ class DiffusionCalibration:
         (:func:`logit_noise_paths`), has variance, for a fixed ceiling,
 
         .. math:: \operatorname{Var}(z_h) = \operatorname{Var}(a)
-            + h^2\big(\operatorname{Var}(k_m) + \tau^2\big) + h\,E[\sigma_\eta^2],
+            + h^2\big(\operatorname{Var}(k_m) + \tau^2\big) + h\,f^2E[\sigma_\eta^2],
 
         :math:`\operatorname{Var}(a) = (C/(C-s_0))^2 E[\rho^2]`,
         :math:`\operatorname{Var}(k_m) = \widehat{se}^2\,\nu/(\nu-2)` and
@@ -808,6 +828,7 @@ class DiffusionCalibration:
             noise_sd = self.noise_prior.low + (self.noise_prior.high - self.noise_prior.low) * (
                 uniform
             )
+        noise_sd = noise_sd * self.noise_factor
         revision_sd = _scale_draws(rng, self.revision_sd, len(self.revisions), n)
         logit0 = start_logit(float(start), ceiling_draws, revision_sd * rng.standard_normal(n))
         return PredictiveDraws(
@@ -910,6 +931,7 @@ def calibrate_diffusion(
     as_of=None,
     params: Mapping[str, Any] | None = None,
     measure: str | None = None,
+    widen: bool = True,
 ) -> DiffusionCalibration:
     """Estimate the diffusion of the digital share on one measure from ``data/``.
 
@@ -923,6 +945,11 @@ def calibrate_diffusion(
     measure : str, optional
         The method calibrated (default: the file's ``measure``, the start's). Figures of
         other methods never enter the estimates, the ceiling prior or the revision error.
+    widen : bool
+        Run the real-time check as of ``as_of`` and widen the yearly noise when the rule
+        finds the intervals too narrow (`dxecon.models.calibration_realtime.realtime_coverage`;
+        default). False: the calibration as estimated (what the check itself re-runs at
+        each vintage).
 
     Returns
     -------
@@ -1125,6 +1152,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "national diffusion speed k_m (logistic rate, per year)",
+                "key": "speed",
                 "estimate": float(calibration.speed_at(c_mid)),
                 "std_error": float(calibration._grid("std_error", c_mid)),
                 "evidence": evidence + other_desc,
@@ -1143,6 +1171,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "national diffusion speed k_m (logistic rate, per year)",
+                "key": "speed",
                 "estimate": speed_prior.mean,
                 "std_error": speed_prior.sd,
                 "evidence": f"the data cannot pin it ({why}); figures of the measure: "
@@ -1158,6 +1187,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "spread of a province's speed around k_m, tau (per year)",
+                "key": "tau",
                 "estimate": tau_mid,
                 "std_error": float(calibration._grid("tau_std_error", c_mid)),
                 "evidence": f"mixed model (REML) over {len(provinces)} provinces with two "
@@ -1172,6 +1202,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "spread of a province's speed around k_m, tau (per year)",
+                "key": "tau",
                 "estimate": tau_mid,
                 "std_error": np.nan,
                 "evidence": f"not identified: {len(provinces)} province(s) with two {measure} "
@@ -1187,6 +1218,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "yearly noise of the logit, sigma_eta",
+                "key": "noise",
                 "estimate": noise.sd,
                 "std_error": noise.std_error,
                 "evidence": f"changes of the published logits (random walk with a drift per "
@@ -1202,6 +1234,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "yearly noise of the logit, sigma_eta",
+                "key": "noise",
                 "estimate": noise_prior.mean,
                 "std_error": noise_prior.sd,
                 "evidence": f"the data cannot pin it: no {measure} series has two changes "
@@ -1222,6 +1255,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "revision error of a first release (sd of log revision), rho",
+                "key": "revision",
                 "estimate": rho,
                 "std_error": rho / np.sqrt(2.0 * len(revisions)),
                 "evidence": f"root-mean-square log revision of {len(revisions)} {measure} "
@@ -1237,6 +1271,7 @@ def calibrate_diffusion(
         rows.append(
             {
                 "parameter": "revision error of a first release (sd of log revision), rho",
+                "key": "revision",
                 "estimate": 0.0,
                 "std_error": np.nan,
                 "evidence": f"no {measure} figure published in two vintages by then: the "
@@ -1270,6 +1305,7 @@ def calibrate_diffusion(
     rows.append(
         {
             "parameter": "ceiling of the digital share (% of GRDP)",
+            "key": "ceiling",
             "estimate": ceiling_prior.mean,
             "std_error": ceiling_prior.sd,
             "evidence": c_evidence,
@@ -1280,6 +1316,28 @@ def calibrate_diffusion(
             f"{ceiling_prior.source}",
         }
     )
+    widening = None
+    if widen:
+        # imported here: the real-time check re-runs this function (unwidened) per vintage
+        from dxecon.models.calibration_realtime import noise_widening
+
+        widening = noise_widening(
+            dataset, as_of=as_of, params={**spec, "_file": file}, measure=measure
+        )
+        rows.append(
+            {
+                "parameter": "widening factor of the yearly noise sd (real-time check)",
+                "key": "widening",
+                "estimate": widening.factor,
+                "std_error": np.nan,
+                "evidence": widening.evidence,
+                "points": widening.forecasts,
+                "df": len(widening.events),
+                "decided_by": "data" if widening.forecasts else "left out",
+                "source": "dxecon.models.calibration_realtime: the rule of params/forecasts.yaml "
+                "(backtest) on the forecasts of params/calibration.yaml (realtime.widen)",
+            }
+        )
     table = pd.DataFrame([{**row, **context} for row in rows]).reindex(columns=_TABLE_COLUMNS)
     table = table.astype({"points": int, "df": int})
     left_out = panel[~panel["used"]]
@@ -1295,7 +1353,11 @@ def calibrate_diffusion(
         default="other measure (never mixed)",
     )
     return replace(
-        calibration, table=table, panel=panel.drop(columns=["group"]), notes=tuple(notes)
+        calibration,
+        table=table,
+        panel=panel.drop(columns=["group"]),
+        notes=tuple(notes),
+        widening=widening,
     )
 
 

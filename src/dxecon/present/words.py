@@ -88,6 +88,14 @@ class Words:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(round(value, digits), format=pattern, locale=self.lang)
 
+    def significant(self, value, figures: int = 3) -> str:
+        """A number with at least two decimals and at least ``figures`` significant
+        digits, trailing zeros stripped: 0.020336 -> '0,0203', 73.15 -> '73,15' (vi)."""
+        if _missing(value) or float(value) == 0:
+            return self.number(value)
+        digits = max(2, figures - 1 - math.floor(math.log10(abs(float(value)))))
+        return self.number(value, digits, strip=True)
+
     def percent(self, value, digits: int = 2) -> str:
         """``value`` already in per cent: 22.28 -> '22,28%' (vi)."""
         from babel.numbers import format_percent

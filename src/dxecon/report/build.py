@@ -124,6 +124,7 @@ class Table:
     caption: str = ""
     title: str = ""
     numeric: set[int] = field(default_factory=set)  # right-aligned columns
+    text: list[str] = field(default_factory=list)  # paragraphs shown under the table
 
     def frame(self) -> pd.DataFrame:
         data = [[c.value if c.value is not None else c.text for c in row] for row in self.rows]
@@ -406,7 +407,7 @@ class Report:
 
     def weighted(self) -> pd.DataFrame | None:
         """Per goal, the scenarios' probabilities weighted into one, for every reading
-        (`dxecon.scenarios.weights.overall_scorecard`); None when a weighted scenario is
+        (`dxecon.models.scenarios.weights.overall_scorecard`); None when a weighted scenario is
         not in the run."""
         from dxecon.models.scenarios.weights import overall_scorecard
 
@@ -517,7 +518,7 @@ class Report:
 
     def ratio_fit(self, indicator: str):
         """The ratio model of ``indicator`` as the scorecards used it, or why there is none
-        (`dxecon.measures.ConversionError`)."""
+        (`dxecon.models.measures.ConversionError`)."""
         from dxecon.models.measures import ConversionError, city_ratio
 
         try:
@@ -939,7 +940,7 @@ class Report:
 
     # -- contribution to growth ----------------------------------------------------------------
     def contribution(self) -> Table:
-        """The digital economy's contribution to nominal growth (`dxecon.contribution`):
+        """The digital economy's contribution to nominal growth (`dxecon.models.contribution`):
         the city on each boundary, the nation for context; a dash and the reason where the
         published figures do not allow it."""
         from dxecon.models.contribution import NO_LEVELS, de_contribution
@@ -1060,6 +1061,312 @@ class Report:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", bbox_inches="tight")
         return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    # -- methods: the diffusion calibration, its real-time check, the growth candidates -------
+    def calibration_table(self) -> Table | None:
+        """The diffusion calibration the run estimated (`dxecon.models.calibration`): each parameter
+        in words, its estimate and standard error, the points and degrees of freedom it
+        rests on, what decided it (the data or a stated prior), a short evidence and the
+        sources of the figures its evidence names. A row without a known ``key`` keeps its
+        own wording."""
+        table, w = self.run.table("diffusion_calibration", self.base), self.w
+        if table is None or table.empty:
+            return None
+        rows = []
+        for _, r in table.iterrows():
+            key = r["key"] if isinstance(r.get("key"), str) else ""
+            decided = w.text(r["decided_by"])
+            evidence = w.get(f"calib.ev.{key}.{decided}", w.get(f"calib.ev.{decided}", DASH))
+            sources = sorted(self._sources_of(f"{r['evidence']} {r['source']}"), key=_natural)
+            self.cited.update(sources)
+            rows.append(
+                [
+                    _cell(w.get(f"calib.param.{key}", w.text(r["parameter"]))),
+                    _cell(self.method(r["measure"])),
+                    _cell(w.significant(r["estimate"]), r["estimate"]),
+                    _cell(w.significant(r["std_error"]), r["std_error"]),
+                    _cell(w.number(r["points"], 0), r["points"]),
+                    _cell(w.number(r["df"], 0), r["df"]),
+                    _cell(w.get(f"calib.decided.{decided}", decided)),
+                    _cell(evidence),
+                    _cell(", ".join(sources) or DASH),
+                ]
+            )
+        keys = ("calib_parameter", "calib_measure", "estimate", "std_error", "points", "df")
+        headers = [w(f"col.{k}") for k in keys]
+        headers += [w("col.decided_by"), w("col.evidence"), w("col.source")]
+        caption = w(
+            "cap.calibration",
+            measure=self.method(table["measure"].iloc[0]),
+            as_of=w.date(self.as_of_end.date()),
+        )
+        return Table(
+            "sheet.calibration",
+            headers,
+            rows,
+            caption,
+            title=w("methods.calibration"),
+            numeric={2, 3, 4, 5},
+        )
+
+    def realtime_table(self) -> Table | None:
+        """The real-time check of the diffusion intervals (`dxecon.models.calibration_realtime`):
+        one row per forecast, with each interval level's bounds and whether the outturn
+        fell inside."""
+        table, w = self.run.table("diffusion_realtime", self.base), self.w
+        if table is None:
+            return None
+        levels = sorted(int(c[7:]) for c in table.columns if re.fullmatch(r"inside_\d+", c))
+        rows = []
+        for _, r in table.iterrows():
+            row = [
+                _cell(w.month(str(r["as_of"])), str(r["as_of"])),
+                _cell(self.geo(r["geo"])),
+                _cell(f"{w.number(r['last_value'])} ({w.year(r['last_year'])})"),
+                _cell(w.year(r["year"]), r["year"]),
+                _cell(w.number(r["h"], 0), r["h"]),
+                _cell(w.number(r["outturn"]), r["outturn"]),
+                _cell(w.number(r["median"]), r["median"]),
+            ]
+            for level in levels:
+                where = "rt.inside" if bool(r[f"inside_{level}"]) else "rt.outside"
+                bounds = w(
+                    "rt.bounds",
+                    low=w.number(r[f"lower_{level}"], trim=False),
+                    high=w.number(r[f"upper_{level}"], trim=False),
+                    where=w(where),
+                )
+                row.append(_cell(bounds))
+            rows.append(row)
+        keys = ("rt_as_of", "geo", "rt_start", "rt_year", "rt_ahead", "rt_outturn", "median_pct")
+        headers = [w(f"col.{k}") for k in keys]
+        headers += [w("col.rt_interval", level=level) for level in levels]
+        coverage = self.run.table("diffusion_realtime_coverage", self.base)
+        return Table(
+            "sheet.realtime",
+            headers,
+            rows,
+            w("cap.realtime"),
+            title=w("methods.realtime"),
+            numeric={3, 4, 5, 6},
+            text=[] if coverage is None else self.realtime_text(coverage),
+        )
+
+    def realtime_text(self, coverage: pd.DataFrame) -> list[str]:
+        """The coverage of each interval level, over every vintage and over those whose
+        speed the data estimated, as judged by `dxecon.models.calibration_realtime` (a rate, or
+        "too few to judge" below the backtest rule's minimum number of forecasts)."""
+        from dxecon.models.calibration_realtime import (
+            ALL_VINTAGES,
+            AS_FORECAST,
+            SPEED_FROM_DATA,
+            WIDENED_NOW,
+        )
+        from dxecon.models.forecast.coverage import TOO_FEW
+
+        w = self.w
+        widened = coverage[coverage["intervals"] == WIDENED_NOW]
+        coverage = coverage[coverage["intervals"] == AS_FORECAST]
+
+        def judged(row) -> str:
+            if not row["forecasts"]:
+                return w("rt.none")
+            n, inside = int(row["forecasts"]), int(row["inside"])
+            if str(row["coverage"]) == TOO_FEW:
+                return w("rt.too_few", inside=inside, n=n)
+            rate = w.number(100 * float(row["coverage"]), 0)
+            return w("rt.judged", coverage=rate, inside=inside, n=n)
+
+        levels = []
+        for level, group in coverage.groupby("level", sort=True):
+            subsets = group.set_index("forecasts_from")
+            if ALL_VINTAGES not in subsets.index:
+                continue
+            text = judged(subsets.loc[ALL_VINTAGES])
+            if SPEED_FROM_DATA in subsets.index:
+                text += w("rt.from_data", part=judged(subsets.loc[SPEED_FROM_DATA]))
+            levels.append(w("rt.level", level=int(level), text=text))
+        if not levels:
+            return []
+        out = [w("rt.coverage", levels="; ".join(levels))]
+        too_few = (coverage["coverage"].astype(str) == TOO_FEW) & (coverage["forecasts"] > 0)
+        if too_few.any():
+            out.append(w("rt.minimum", min=int(coverage.loc[too_few, "min_forecasts"].max())))
+        widening = self.widening_text(coverage, widened)
+        return [*out, widening] if widening else out
+
+    def widening_text(self, coverage: pd.DataFrame, widened: pd.DataFrame) -> str:
+        """What the real-time check did to the intervals: the rule's verdict on the
+        forecasts it judges, the factor on the yearly noise (the calibration table's
+        ``widening`` row) and how many past forecasts today's widening would have covered
+        (not a real-time result)."""
+        calibration, w = self.run.table("diffusion_calibration", self.base), self.w
+        if calibration is None or "key" not in calibration.columns:
+            return ""
+        row = calibration[calibration["key"] == "widening"]
+        if row.empty or not int(row["points"].iloc[0]):
+            return ""
+        factor, forecasts = float(row["estimate"].iloc[0]), int(row["points"].iloc[0])
+        if "judged" not in coverage.columns:
+            return ""
+        now = widened[widened["judged"].astype(bool)]
+        judged = coverage[coverage["judged"].astype(bool)]
+        if judged.empty or now.empty:
+            return ""
+        level = int(now["level"].iloc[0])
+        judged = judged[judged["level"] == level].iloc[0]
+        facts = {
+            "level": level,
+            "inside": int(judged["inside"]),
+            "n": forecasts,
+            "events": int(row["df"].iloc[0]),
+            "p": w.number(float(judged["binomial_p"]), 3),
+        }
+        if factor <= 1.0:
+            return w("rt.not_widened", **facts)
+        text = w("rt.widened", factor=w.number(factor, 2), **facts)
+        if not now.empty:
+            text += " " + w("rt.widened_now", inside_now=int(now["inside"].iloc[0]), **facts)
+        return text
+
+    def candidate(self, name: str) -> str:
+        """A growth-forecast candidate in words."""
+        return self.w.get(f"growth.candidate.{name}", name)
+
+    def growth_table(self) -> Table | None:
+        """Every growth-forecast candidate's pooled pseudo-real-time MAE beside no-change's
+        (`dxecon.models.forecast.growth`), each January's MAE, and why a figure is missing; then
+        the rule's choices and whether its goal is met."""
+        from dxecon.models.forecast.growth import RULE, GrowthSpec
+
+        table, w = self.run.table("growth_candidates", self.base), self.w
+        if table is None or table.empty:
+            return None
+        refused = self.run.table("growth_refused", self.base)
+        vintages = [c[4:] for c in table.columns if c.startswith("mae_")]
+        rows = []
+        for _, r in table.iterrows():
+            name = str(r["candidate"])
+            row = [_cell(self.candidate(name), cls="own" if name == RULE else "")]
+            for vintage in vintages:
+                n, mae = r[f"errors_{vintage}"], r[f"mae_{vintage}"]
+                text = f"{w.number(mae)} ({w.number(n, 0)})" if n > 0 else DASH
+                row.append(_cell(text, mae))
+            row += [
+                _cell(w.number(r["pooled_mae"]), r["pooled_mae"]),
+                _cell(w.number(r["pooled_mae_naive"]), r["pooled_mae_naive"]),
+                _cell(w.number(r["ratio"]), r["ratio"]),
+                _cell(w.number(r["errors"], 0), r["errors"]),
+                _cell(w.number(r["years"], 0), r["years"]),
+                _cell(self.growth_why(name, refused, scored=r["errors"] > 0)),
+            ]
+            rows.append(row)
+        headers = [w("col.candidate")]
+        headers += [w("col.gr_vintage", month=w.month(v)) for v in vintages]
+        keys = ("gr_mae", "gr_mae_naive", "gr_ratio", "gr_errors", "gr_years", "gr_why")
+        headers += [w(f"col.{k}") for k in keys]
+        spec = GrowthSpec.from_params()
+        caption = w("cap.growth", indicator=self.indicator(spec.indicator), geo=self.geo(spec.geo))
+        return Table(
+            "sheet.growth",
+            headers,
+            rows,
+            caption,
+            title=w("methods.growth"),
+            numeric=set(range(1, len(headers) - 1)),
+            text=self.growth_text(table, self.run.table("growth_choices", self.base), spec),
+        )
+
+    def growth_why(self, name: str, refused: pd.DataFrame | None, *, scored: bool) -> str:
+        """Why a candidate has no forecast at some Januaries (the run's refusals)."""
+        from dxecon.models.forecast.growth import NOT_PUBLISHED, TOO_SHORT
+
+        w, parts = self.w, []
+        mine = pd.DataFrame(columns=["as_of", "reason"])
+        if refused is not None:
+            mine = refused[refused["candidate"] == name]
+        short = mine[mine["reason"] == TOO_SHORT]
+        if len(short):
+            items = "; ".join(
+                w(
+                    "growth.too_short_item",
+                    as_of=w.month(r.as_of),
+                    needed=int(r.needed),
+                    points=int(r.points),
+                )
+                for r in short.itertuples()
+            )
+            parts.append(w("growth.too_short", items=items))
+        unpublished = mine[mine["reason"] == NOT_PUBLISHED]
+        if len(unpublished):
+            needs = w.get(f"growth.needs.{name}", w("growth.needs.other"))
+            months = ", ".join(w.month(a) for a in unpublished["as_of"])
+            parts.append(w("growth.not_published", needs=needs, months=months))
+        failed = mine[~mine["reason"].isin([TOO_SHORT, NOT_PUBLISHED])]
+        if len(failed):
+            parts.append(w("growth.failed", months=", ".join(w.month(a) for a in failed["as_of"])))
+        if not parts and not scored:
+            parts.append(w("growth.not_scored"))
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:] if text else DASH
+
+    def growth_text(
+        self, candidates: pd.DataFrame, choices: pd.DataFrame | None, spec
+    ) -> list[str]:
+        """The rule's choices each January, and whether its pooled MAE meets the goal of
+        ``params/forecasts.yaml`` (``growth.goal_mae_ratio``) on the table's numbers."""
+        from itertools import groupby
+
+        from dxecon.models.forecast.growth import RULE, meets_goal
+
+        w, out = self.w, []
+        if choices is not None and len(choices):
+            items = []
+            pairs = zip(choices["as_of"], choices["chosen"], choices["used"], strict=True)
+            for (chosen, used), run in groupby(pairs, key=lambda p: (p[1], p[2])):
+                months = [w.month(str(p[0])) for p in run]
+                span = (
+                    months[0]
+                    if len(months) == 1
+                    else w("growth.span", first=months[0], last=months[-1])
+                )
+                if chosen == used:
+                    items.append(w("growth.choice", months=span, candidate=self.candidate(used)))
+                else:
+                    items.append(
+                        w(
+                            "growth.choice_fallback",
+                            months=span,
+                            candidate=self.candidate(used),
+                            chosen=self.candidate(chosen),
+                        )
+                    )
+            out.append(
+                w(
+                    "growth.rule",
+                    years=spec.min_outturn_years,
+                    choices="; ".join(items),
+                )
+            )
+        if spec.goal_mae_ratio is None:
+            out.append(w("growth.no_goal"))
+            return out
+        goal = w("growth.goal", goal=w.number(spec.goal_mae_ratio, 2, strip=True))
+        met = meets_goal(candidates, spec.goal_mae_ratio)
+        if met is None:
+            out.append(f"{goal} {w('growth.goal_unscored')}")
+            return out
+        rule = candidates[candidates["candidate"] == RULE].iloc[0]
+        verdict = w(
+            "growth.goal_met" if met else "growth.goal_not_met",
+            mae=w.number(rule["pooled_mae"]),
+            naive=w.number(rule["pooled_mae_naive"]),
+            n=int(rule["errors"]),
+            years=int(rule["years"]),
+            ratio=w.number(rule["ratio"]),
+        )
+        out.append(f"{goal} {verdict}")
+        return out
 
     # -- revisions -----------------------------------------------------------------------------
     def revisions(self) -> tuple[Table | None, dict | None]:
@@ -1288,6 +1595,11 @@ class Report:
             w("method.sweep"),
             w("method.nowcast"),
         ]
+        method_tables = [
+            t
+            for t in (self.calibration_table(), self.realtime_table(), self.growth_table())
+            if t is not None
+        ]
         bibliography = self.bibliography()  # last: it lists what the others cited
         version = self.run.manifest.get("package_versions", {}).get("dxecon", "")
         return {
@@ -1312,6 +1624,7 @@ class Report:
             "nowcast_caption": getattr(self, "nowcast_caption", ""),
             "revisions": revisions,
             "methods": methods,
+            "method_tables": method_tables,
             "bibliography": bibliography,
             "footer": w(
                 "footer",
@@ -1330,6 +1643,7 @@ class Report:
                     contribution,
                     nowcast,
                     revisions,
+                    *method_tables,
                     bibliography,
                 ]
                 if t is not None
@@ -1400,7 +1714,7 @@ def build_report(
     ----------
     source : path or runner result
         ``outputs/<as-of>/`` (one sub-folder per scenario), a single scenario folder, or
-        the result of ``dxecon.runner.run_suite`` (its ``folders``).
+        the result of ``dxecon.pipeline.run.run_suite`` (its ``folders``).
     lang : 'vi' or 'en'
         The report's language (labels, status words, numbers, summary).
     outputs_dir : path, optional

@@ -103,6 +103,34 @@ class CoverageRule:
         }
         return cls(**{k: f(spec[k]) for k, f in fields.items() if k in spec})
 
+    def binomial(self, inside: int, n: int, level: int | None = None) -> float:
+        r"""One-sided binomial p of so few inside: :math:`P(X \le k \mid n, \ell)`, with
+        :math:`\ell` the ``level`` (default: the judged level); small: too narrow."""
+        p = (self.judged_level if level is None else level) / 100
+        return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(int(inside) + 1))
+
+    def judge(self, inside: int, n: int, where: str) -> tuple[bool, str]:
+        """(too narrow?, why) for ``n`` forecasts of which ``inside`` contained the outturn
+        in their interval at the judged level; ``where`` names the evidence in ``why``."""
+        level = self.judged_level
+        if n >= self.min_forecasts:
+            coverage = inside / n
+            if coverage < self.min_coverage:
+                return True, (
+                    f"{level}% coverage {coverage:.2f} < {self.min_coverage:.2f} "
+                    f"({where}, {n} forecasts)"
+                )
+            return False, f"{level}% coverage {coverage:.2f} ({where}, {n} forecasts)"
+        if n == 0:
+            return False, f"{TOO_FEW}: no forecasts ({where})"
+        p = self.binomial(inside, n)
+        if p < self.binomial_p:
+            return True, (
+                f"{inside} of {n} inside the {level}% interval ({where}): binomial p = "
+                f"{p:.3f} < {self.binomial_p:g} against {level}%"
+            )
+        return False, f"{TOO_FEW}: {inside} of {n} inside the {level}% interval ({where})"
+
     @property
     def alphas(self) -> tuple[float, ...]:
         """Alphas with the judged level first (the backtest's main interval)."""
@@ -112,10 +140,6 @@ class CoverageRule:
 
 def _column(level: int) -> str:
     return f"covered_{interval_label(1 - level / 100)}"
-
-
-def _binomial_cdf(k: int, n: int, p: float) -> float:
-    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k + 1))
 
 
 def _coverages(errors: pd.DataFrame, rule: CoverageRule) -> dict[str, float | str]:
@@ -128,27 +152,8 @@ def _coverages(errors: pd.DataFrame, rule: CoverageRule) -> dict[str, float | st
 
 
 def _judge(errors: pd.DataFrame, rule: CoverageRule, where: str) -> tuple[bool, str]:
-    """(too narrow?, why) from one set of errors."""
-    n = len(errors)
-    k = int(errors[_column(rule.judged_level)].sum())
-    level = rule.judged_level
-    if n >= rule.min_forecasts:
-        coverage = k / n
-        if coverage < rule.min_coverage:
-            return True, (
-                f"{level}% coverage {coverage:.2f} < {rule.min_coverage:.2f} "
-                f"({where}, {n} forecasts)"
-            )
-        return False, f"{level}% coverage {coverage:.2f} ({where}, {n} forecasts)"
-    if n == 0:
-        return False, f"{TOO_FEW}: no forecasts ({where})"
-    p = _binomial_cdf(k, n, level / 100)
-    if p < rule.binomial_p:
-        return True, (
-            f"{k} of {n} inside the {level}% interval ({where}): binomial p = {p:.3f} "
-            f"< {rule.binomial_p:g} against {level}%"
-        )
-    return False, f"{TOO_FEW}: {k} of {n} inside the {level}% interval ({where})"
+    """(too narrow?, why) from one set of errors (:meth:`CoverageRule.judge`)."""
+    return rule.judge(int(errors[_column(rule.judged_level)].sum()), len(errors), where)
 
 
 def coverage_table(

@@ -56,12 +56,15 @@ __all__ = [
     "choose_by_pooled_error",
     "growth_candidates",
     "growth_realtime",
+    "meets_goal",
     "published_plans",
 ]
 
 COMBINATION = "combination"
 RULE = "rule"
 PLAN_POINTS = ("lower", "midpoint")
+#: Why a candidate could not forecast at an as-of (``GrowthRealTime.refused["reason"]``).
+TOO_SHORT, NOT_PUBLISHED, FAILED = "too short", "not published", "failed"
 
 
 class NotPublishedError(ValueError):
@@ -83,6 +86,7 @@ class GrowthSpec:
     first: int = 2021
     min_outturn_years: int = 4
     label: str = ""
+    goal_mae_ratio: float | None = None
 
     FIELDS: ClassVar[tuple[str, ...]] = (
         "indicator",
@@ -95,6 +99,7 @@ class GrowthSpec:
         "first",
         "min_outturn_years",
         "label",
+        "goal_mae_ratio",
     )
 
     @classmethod
@@ -114,6 +119,13 @@ class GrowthSpec:
         minimum = spec.get("min_outturn_years", 4)
         if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
             raise ParamsError(path, "growth.min_outturn_years", "expected a whole number >= 1")
+        goal = spec.get("goal_mae_ratio")
+        if goal is not None and (
+            isinstance(goal, bool) or not isinstance(goal, int | float) or not goal > 0
+        ):
+            raise ParamsError(
+                path, "growth.goal_mae_ratio", "expected a positive number (e.g. 0.9)"
+            )
         values = {k: spec[k] for k in cls.FIELDS if k in spec}
         for key in ("plan_instruments", "national_plan_instruments"):
             values[key] = tuple(values[key])
@@ -333,7 +345,10 @@ class GrowthRealTime:
         ``h``, ``forecast``, ``naive`` (no-change of the same as-of) and ``outturn``
         (latest published; NaN before it is published).
     refused : pandas.DataFrame
-        ``as_of``, ``candidate``, ``why``: candidates that could not forecast then.
+        Candidates that could not forecast then: ``as_of``, ``candidate``, ``why`` (the
+        message), ``reason`` (:data:`TOO_SHORT`, :data:`NOT_PUBLISHED` or :data:`FAILED`),
+        ``points`` and ``needed`` (too short: the annual observations the series had and
+        the model's minimum; NaN otherwise).
     choices : pandas.DataFrame
         One row per as-of: the ``chosen`` candidate, the one ``used`` (no-change when the
         chosen one cannot forecast then) and ``why``.
@@ -358,11 +373,18 @@ class GrowthRealTime:
     def summary(self) -> str:
         table = growth_candidates(self)
         rule = table[table["candidate"] == RULE].iloc[0]
-        return (
+        text = (
             f"{self.spec.label or self.spec.indicator}: the rule's pooled MAE "
             f"{rule['pooled_mae']:.2f} against no-change's {rule['pooled_mae_naive']:.2f} "
             f"over {int(rule['errors'])} January forecasts"
         )
+        met = meets_goal(table, self.spec.goal_mae_ratio)
+        if met is not None:
+            text += (
+                f"; goal (at most {self.spec.goal_mae_ratio:g} times no-change's): "
+                f"{'met' if met else 'not met'}"
+            )
+        return text
 
 
 def _candidates(context: GrowthContext) -> dict[str, object]:
@@ -410,8 +432,14 @@ def growth_realtime(
         for name, factory in _candidates(context).items():
             try:
                 result = factory(tail).fit().forecast(horizon)
-            except (SeriesTooShortError, NotPublishedError, ValueError) as exc:
-                refused.append({"as_of": as_of, "candidate": name, "why": str(exc)})
+            except SeriesTooShortError as exc:
+                refused.append(_refusal(as_of, name, exc, TOO_SHORT, exc.n_points, exc.needed))
+                continue
+            except NotPublishedError as exc:
+                refused.append(_refusal(as_of, name, exc, NOT_PUBLISHED))
+                continue
+            except ValueError as exc:
+                refused.append(_refusal(as_of, name, exc, FAILED))
                 continue
             frames[name] = result.frame["median"]
         frames[COMBINATION] = sum(frames.values()) / len(frames)
@@ -439,10 +467,18 @@ def growth_realtime(
     forecasts = pd.concat([forecasts, rule], ignore_index=True)
     return GrowthRealTime(
         forecasts=forecasts,
-        refused=pd.DataFrame(refused, columns=["as_of", "candidate", "why"]),
+        refused=pd.DataFrame(refused, columns=REFUSED_COLUMNS),
         choices=choices,
         spec=spec,
     )
+
+
+REFUSED_COLUMNS = ["as_of", "candidate", "why", "reason", "points", "needed"]
+
+
+def _refusal(as_of, name, exc, reason, points=np.nan, needed=np.nan) -> dict:
+    why = str(exc)
+    return dict(zip(REFUSED_COLUMNS, [as_of, name, why, reason, points, needed], strict=True))
 
 
 def choose_by_pooled_error(
@@ -496,6 +532,16 @@ def choose_by_pooled_error(
             why += f"; {best} could not forecast then, so no-change"
         choices.append({"as_of": as_of, "chosen": best, "used": used, "why": why})
     return pd.DataFrame(choices, columns=["as_of", "chosen", "used", "why"])
+
+
+def meets_goal(candidates: pd.DataFrame, goal_mae_ratio: float | None) -> bool | None:
+    """Whether the rule's pooled MAE is at most ``goal_mae_ratio`` times no-change's on the
+    same forecasts (the ``rule`` row of :func:`growth_candidates`); None without a goal or
+    with no forecast of the rule scored yet."""
+    rule = candidates[candidates["candidate"] == RULE]
+    if goal_mae_ratio is None or rule.empty or not rule["errors"].iloc[0] > 0:
+        return None
+    return bool(rule["ratio"].iloc[0] <= goal_mae_ratio)
 
 
 def growth_candidates(result: GrowthRealTime) -> pd.DataFrame:

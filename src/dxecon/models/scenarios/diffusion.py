@@ -2,14 +2,14 @@ r"""Per-path diffusion of a scenario, drawn from the evidence in ``data/`` on on
 
 A scenario with a ``diffusion`` block does not type sector speeds or ceilings. Every
 quantity that sets its path is on the **start figure's measure** (GSO: the structural start
-is calibrated to the city's published GSO share, `dxecon.estimation.from_data.START_METHOD`):
+is calibrated to the city's published GSO share, `dxecon.models.estimation.from_data.START_METHOD`):
 the level, the speed, the ceiling, the yearly noise and the start's revision error. A
-quantity from another measure is refused (:class:`~dxecon.errors.ParamsError` naming the
+quantity from another measure is refused (:class:`~dxecon.core.errors.ParamsError` naming the
 scenario file, the field and both measures) unless the scenario asks for an explicit
 conversion, which the draws' table then shows.
 
 For each Monte Carlo path :math:`p` :func:`diffusion_draws` draws, from the calibration of
-the start's measure (`dxecon.calibration`):
+the start's measure (`dxecon.models.calibration`):
 
 * :math:`C_p`, the whole-economy ceiling (% of GRDP), from the calibration's sourced prior;
 * :math:`k_{m,p} \sim N(\hat k(C_p), \widehat{se}(C_p)^2)`, the national speed of the
@@ -22,7 +22,9 @@ the start's measure (`dxecon.calibration`):
   start's measure (:func:`convert_speed`); ``national_pace``: the national share's pace in
   pp a year, turned into the rate that gives the same pp a year at the city's start,
   :math:`\kappa_p = \text{pace} / (D_{0p}(1 - D_{0p}/C_p))`; a number: that rate;
-* :math:`\eta_{pt} \sim N(0, \sigma_\eta^2)`, yearly shocks of the logit (a random walk);
+* :math:`\eta_{pt} \sim N(0, f^2\sigma_\eta^2)`, yearly shocks of the logit (a random walk),
+  :math:`f \ge 1` the widening the real-time check of the calibration's as-of date found
+  (`dxecon.models.calibration_realtime`; 1 when the intervals were not judged too narrow);
 * :math:`m_p`, :math:`\log m_p \sim N(0, \rho^2)`: the start figure's revision error,
   centred on the published figure (median start = the figure), and :math:`h_p \in \{0, 1\}`
   (equally likely) years already run when the start figure's year is ambiguous
@@ -32,12 +34,12 @@ the start's measure (`dxecon.calibration`):
 The whole-economy logit then moves by the *clock*
 :math:`X_{pt} = h_p (k_{m,p} + \eta_{p0}) + \kappa_p t + \sum_{j=1}^{t}\eta_{pj}`
 (:meth:`DiffusionDraws.clock`). The engine maps it to sectors
-(`dxecon.scenarios.engine`): every sector :math:`s` runs
+(`dxecon.models.scenarios.engine`): every sector :math:`s` runs
 :math:`d_{spt} = C_{sp}/(1 + (C_{sp}/(m_p d_{s0}) - 1)e^{-X_{pt}})` towards
 :math:`C_{sp} = \min(100, m_p d_{s0} C_p / D_0)`. With fixed weights the weighted sum is
 *exactly* the whole-economy logistic: :math:`\operatorname{logit}(D_{pt}/C_p) =
 \operatorname{logit}(m_p D_0/C_p) + X_{pt}`, so for a fixed ceiling its variance at
-horizon :math:`t` is :math:`\operatorname{Var}(a) + t^2(se^2 + \tau^2) + t\sigma_\eta^2`
+horizon :math:`t` is :math:`\operatorname{Var}(a) + t^2(se^2 + \tau^2) + tf^2\sigma_\eta^2`
 under ``calibrated`` (plus the ambiguous year's share). The weights then move with sector
 growth. A sector ceiling never falls below its start because :math:`C_p > D_0` (the prior's
 low end is the highest share any geography reached on the measure).
@@ -272,8 +274,10 @@ def diffusion_draws(
     params = dict(params) if custom_params else load_calibration_params()
     measure = START_METHOD
     if calibration is None:
-        calibration = calibrate_diffusion(
-            dataset, as_of=scenario.as_of, params=params, measure=measure
+        calibration = (
+            calibrate_diffusion(dataset, as_of=scenario.as_of, params=params, measure=measure)
+            if custom_params
+            else _calibration(dataset, scenario.as_of, measure)
         )
     start = _start_obs(dataset, scenario.geo, scenario.as_of, measure)
     start_text = f"{start[0]}, {scenario.geo} {start[1]}" if start else scenario.geo
@@ -366,7 +370,7 @@ def diffusion_draws(
         central = central_national
         evidence = calibration.table.iloc[0]["evidence"]
         source = (
-            "estimated from data/ (dxecon.calibration): k_m + u, the city's own deviation u "
+            "estimated from data/ (dxecon.models.calibration): k_m + u, the city's own deviation u "
             "~ N(0, tau^2)"
             if calibration.speed_from_data
             else f"prior (the data cannot pin it): {calibration.speed_prior.source}"
@@ -393,10 +397,14 @@ def diffusion_draws(
         )
         source = f"the fastest rate estimated on any province's {measure} series in data/"
     elif spec.speed == "fastest_province":
+        # only the other measure's speeds are used: its own noise is never drawn, so its
+        # real-time check (the noise's widening) is not run
         other = (
-            calibrate_diffusion(dataset, as_of=scenario.as_of, params=params, measure=speed_measure)
+            calibrate_diffusion(
+                dataset, as_of=scenario.as_of, params=params, measure=speed_measure, widen=False
+            )
             if custom_params
-            else _calibration(dataset, scenario.as_of, speed_measure)
+            else _calibration(dataset, scenario.as_of, speed_measure, widen=False)
         )
         conversion = convert_speed(other, spec.conversion, file=file)
         best = conversion.province
@@ -418,7 +426,7 @@ def diffusion_draws(
         )
         source = (
             f"converted explicitly ({conversion.how}) from {speed_measure}'s measure "
-            f"(dxecon.scenarios.diffusion.convert_speed); figures in data/"
+            f"(dxecon.models.scenarios.diffusion.convert_speed); figures in data/"
         )
         speed_label = f"{measure} (converted from {speed_measure}, {conversion.how})"
         notes.append(f"speed converted from {speed_measure}'s measure: {evidence}")
@@ -434,7 +442,7 @@ def diffusion_draws(
                     if np.isfinite(best["std_error"])
                     else ", exactly identified: no standard error)"
                 ),
-                f"dxecon.calibration on {speed_measure}'s figures (its own ceiling prior)",
+                f"dxecon.models.calibration on {speed_measure}'s figures (its own ceiling prior)",
             ),
             _row(
                 f"{speed_measure}'s national rate over the same years",
@@ -477,7 +485,7 @@ def diffusion_draws(
             f"{row['geo']} {row['method']} {row['period']}: {pace:.3f} pp a year "
             f"({row['evidence']}), applied at the city's start"
         )
-        source = "national pace of the share in data/ (dxecon.calibration.observed_pace)"
+        source = "national pace of the share in data/ (dxecon.models.calibration.observed_pace)"
     else:
         central = float(spec.speed)
         speed = np.full(n, central)
@@ -502,7 +510,7 @@ def diffusion_draws(
                 national,
                 central_national,
                 calibration.table.iloc[0]["evidence"],
-                "estimated from data/ (dxecon.calibration)"
+                "estimated from data/ (dxecon.models.calibration)"
                 if calibration.speed_from_data
                 else f"prior: {calibration.speed_prior.source}",
             ),
@@ -521,8 +529,8 @@ def diffusion_draws(
                 "yearly noise of the logit (sd of its shocks)",
                 measure,
                 noise_sd,
-                calibration.noise_sd,
-                calibration.table.iloc[2]["evidence"],
+                calibration.noise_sd * calibration.noise_factor,
+                calibration.table.iloc[2]["evidence"] + _widening_text(calibration),
                 calibration.table.iloc[2]["source"],
             ),
             _row(
@@ -530,7 +538,7 @@ def diffusion_draws(
                 measure,
                 ceiling,
                 central_ceiling,
-                calibration.table.iloc[-1]["evidence"],
+                calibration.table.iloc[4]["evidence"],
                 ceiling_text,
             ),
             _row(
@@ -572,6 +580,17 @@ def diffusion_draws(
     )
 
 
+def _widening_text(calibration: DiffusionCalibration) -> str:
+    """How the real-time check widened the noise (empty when it did not)."""
+    if calibration.noise_factor == 1:
+        return ""
+    return (
+        f"; sd {calibration.noise_sd:.4f} widened x{calibration.noise_factor:.3f} to "
+        f"{calibration.noise_sd * calibration.noise_factor:.4f} after the real-time check "
+        f"({calibration.widening.evidence})"
+    )
+
+
 def _row(parameter, measure, values, central, evidence, source) -> dict:
     values = np.asarray(values, dtype=float)
     return {
@@ -588,13 +607,16 @@ def _row(parameter, measure, values, central, evidence, source) -> dict:
 _CALIBRATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _calibration(dataset, as_of: str, measure: str) -> DiffusionCalibration:
-    """The calibration of ``measure`` as of ``as_of`` (``params/calibration.yaml``),
-    computed once per dataset (sweeps and the explorer simulate many variants)."""
+def _calibration(dataset, as_of: str, measure: str, *, widen: bool = True) -> DiffusionCalibration:
+    """The calibration of ``measure`` as of ``as_of`` (``params/calibration.yaml``), with
+    its real-time check's widening unless ``widen`` is False, computed once per dataset
+    (sweeps and the explorer simulate many variants)."""
     cache = _CALIBRATIONS.setdefault(dataset, {})
-    if (as_of, measure) not in cache:
-        cache[as_of, measure] = calibrate_diffusion(dataset, as_of=as_of, measure=measure)
-    return cache[as_of, measure]
+    if (as_of, measure, widen) not in cache:
+        cache[as_of, measure, widen] = calibrate_diffusion(
+            dataset, as_of=as_of, measure=measure, widen=widen
+        )
+    return cache[as_of, measure, widen]
 
 
 def draws_for(scenario, n: int, *, dataset=None, sources: Iterable[str] | None = None):
