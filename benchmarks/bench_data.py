@@ -33,7 +33,7 @@ SNIPPETS = {
 IN_PROCESS = """
 import time, statistics
 from dxecon.data import validate, load_dataset
-from dxecon.targets import TargetRegistry
+from dxecon.data.targets import TargetRegistry
 load_dataset()  # warm: pandas imported, files in page cache
 def best(fn, n=15):
     times = []

@@ -2,7 +2,7 @@
 
 Models follow statsmodels' pattern, model -> ``fit()`` -> results -> ``forecast()``::
 
-    from dxecon.forecast import Drift, auto_forecast
+    from dxecon.models.forecast import Drift, auto_forecast
 
     fit = Drift(series).fit()               # series: floats indexed by int year
     result = fit.forecast(until=2030)       # ForecastResult
