@@ -35,8 +35,8 @@ from pathlib import Path
 import pytest
 
 from dxecon.apps.explorer import format_probability
-from dxecon.apps.monthly import current_month
 from dxecon.core import folders
+from dxecon.core.dates import current_month
 from dxecon.core.params import load_yaml
 from dxecon.models.scenarios import load_scenario, run_scenario, scenario_from_dict
 from dxecon.present.words import Words

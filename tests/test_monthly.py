@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from conftest import notebook_suite
 
-from dxecon.apps.monthly import current_month, revisions, run_monthly
+from dxecon.apps.monthly import revisions, run_monthly
 from dxecon.core import folders
+from dxecon.core.dates import current_month
 
 
 def scorecard(probability: float, median: float) -> pd.DataFrame:

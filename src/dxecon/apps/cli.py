@@ -309,8 +309,8 @@ def scenario_cmd(
     Writes OUTPUTS/quick/<as-of>/<scenario>/scorecard.csv and percentiles.csv (the
     published monthly outputs, OUTPUTS/<as-of>/<scenario>/, belong to `dxecon run`).
     """
-    from dxecon.apps.monthly import current_month
     from dxecon.core import folders
+    from dxecon.core.dates import current_month
     from dxecon.models.scenarios import available_scenarios, run_scenario
 
     chosen = available_scenarios() if names == ("all",) else list(names)
@@ -427,8 +427,9 @@ def monthly(
     pdf: bool,
 ) -> None:
     """The main job: every scenario for the month, with the index and revisions."""
-    from dxecon.apps.monthly import current_month, run_monthly
+    from dxecon.apps.monthly import run_monthly
     from dxecon.core import folders
+    from dxecon.core.dates import current_month
     from dxecon.core.errors import format_problems
     from dxecon.data import validate
 
@@ -540,8 +541,8 @@ def sweep(
     assumption at a time, ranked) and surface.csv (when the sweep has a surface). The file,
     the ranges, the size and the scheduler are checked before any variant runs.
     """
-    from dxecon.apps.monthly import current_month
     from dxecon.core import folders
+    from dxecon.core.dates import current_month
     from dxecon.data import load_dataset
     from dxecon.data.targets import TargetRegistry
     from dxecon.models.sweeps import DEFAULT_LIMIT, load_sweep, run_sweep

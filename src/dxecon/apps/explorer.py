@@ -550,7 +550,7 @@ class ScenarioExplorer:
         lang: str = "vi",
         as_of: str | None = None,
     ) -> None:
-        from dxecon.apps.monthly import current_month
+        from dxecon.core.dates import current_month
 
         self.words = w = Words(lang)  # checks the language
         self.as_of = as_of or current_month()

@@ -10,16 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 from dxecon.core import folders
+from dxecon.core.dates import current_month
 from dxecon.core.io import write_csv_atomic
 
 INDEX_COLUMNS = ["as_of", "scenario", "status", "finished_utc", "seconds", "folder", "message"]
 REVISION_KEYS = ["goal_id"]
-
-
-def current_month(today: dt.date | None = None) -> str:
-    """The month a run made today is 'as of' (``YYYY-MM``, UTC)."""
-    today = today or dt.datetime.now(dt.UTC).date()
-    return f"{today:%Y-%m}"
 
 
 def previous_run(outputs_dir: Path, scenario: str, as_of: str) -> Path | None:

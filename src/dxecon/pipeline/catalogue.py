@@ -1,0 +1,116 @@
+"""The catalogue of outputs: every table and chart a run writes, named once.
+
+A run's outputs are what notebooks show, what the month report reads, what the explorer and
+the tests look at. Each is declared here, once: its name (the file stem: ``tables/<name>.csv``,
+``charts/<name>.png``, ``texts/<name>.md`` for a sentence rendered in the run's language), its
+kind, its scope (``common``: once per run, under
+``outputs/<month>/common/``; ``scenario``: once per scenario, under
+``outputs/<month>/<scenario>/``; ``month``: the month's own, beside the report), the step that
+produces it (`dxecon.pipeline.steps`) and, for a table, its columns (checked when written).
+No other module types an output's name: they refer to it through :data:`OUTPUTS`
+(:func:`output`, :func:`outputs_of`).
+
+A chart drawn once per key target of a sweep is one entry whose name holds ``{target}``
+(:func:`Output.file_stem` fills it in); every other name is fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from dxecon.core.errors import DxeconError, did_you_mean
+
+Kind = Literal["table", "chart", "text"]
+Scope = Literal["common", "scenario", "month"]
+
+
+class UnknownOutputError(DxeconError, KeyError):
+    """An output name the catalogue does not list."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Output:
+    """One table or chart of a run.
+
+    Attributes
+    ----------
+    name : str
+        The file stem (``{target}`` in it: one file per key target).
+    kind : {'table', 'chart', 'text'}
+        A text is Markdown in the run's language (a notebook's or the report's sentence
+        made from the step's results), so a notebook that loads a run's outputs shows it
+        without recomputing.
+    scope : {'common', 'scenario', 'month'}
+    step : str
+        The producing step's name (a key of `dxecon.pipeline.steps.STEPS`).
+    columns : tuple of str, optional
+        A table's columns, in order (None: a chart, or a table whose columns vary with the
+        data, e.g. one column per year; say why in ``note``).
+    title : str
+        The words-catalogue key of the output's title (`dxecon.present.words`).
+    note : str
+        Anything a reader of this catalogue needs to know (why columns vary...).
+    """
+
+    name: str
+    kind: Kind
+    scope: Scope
+    step: str
+    columns: tuple[str, ...] | None = None
+    title: str = ""
+    note: str = ""
+
+    @property
+    def per_target(self) -> bool:
+        return "{target}" in self.name
+
+    def file_stem(self, target: str | None = None) -> str:
+        """The file's name without suffix (``target`` fills a per-target name)."""
+        if self.per_target:
+            if not target:
+                raise ValueError(f"output {self.name!r} is drawn once per target: name one")
+            return self.name.format(target=target)
+        return self.name
+
+    @property
+    def suffix(self) -> str:
+        return {"table": ".csv", "chart": ".png", "text": ".md"}[self.kind]
+
+    @property
+    def folder(self) -> str:
+        return {"table": "tables", "chart": "charts", "text": "texts"}[self.kind]
+
+
+#: Every output of a run. Filled in by the steps' modules' authors, one entry per output,
+#: grouped by step; `tests/test_catalogue.py` checks that every step produces exactly its
+#: outputs and that no name is typed anywhere else.
+OUTPUTS: tuple[Output, ...] = (
+    # -- common: data_overview, digital_economy, productivity, published_forecasts, nowcast
+    # -- common: diffusion; scenario: scenario, scorecard; common: sweep; month: overall
+)
+
+
+def output(name: str) -> Output:
+    """The catalogue entry called ``name`` (a per-target name matches its pattern)."""
+    for entry in OUTPUTS:
+        if entry.name == name:
+            return entry
+    names = [entry.name for entry in OUTPUTS]
+    raise UnknownOutputError(
+        f"no output {name!r} in the catalogue (dxecon.pipeline.catalogue); "
+        f"{did_you_mean(name, names)}"
+    )
+
+
+def outputs_of(step: str) -> tuple[Output, ...]:
+    """The outputs a step produces, in catalogue order."""
+    return tuple(entry for entry in OUTPUTS if entry.step == step)
+
+
+def outputs_in(scope: Scope) -> tuple[Output, ...]:
+    """The outputs of one scope, in catalogue order."""
+    return tuple(entry for entry in OUTPUTS if entry.scope == scope)

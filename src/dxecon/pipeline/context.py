@@ -1,0 +1,95 @@
+"""What a step computes from: the data (loaded and validated once), the run's as-of and
+language, and the params files with "None means the file's value" resolved one way.
+
+A run builds one `Context` and hands it to every step; a notebook run on its own builds one
+from its parameters (:meth:`Context.for_notebook`), so both compute from the same inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from dxecon.core.params import load_yaml, params_path
+
+
+def resolve(values: Mapping[str, Any], file_values: Mapping[str, Any]) -> dict[str, Any]:
+    """THE one rule for a parameter left as None: the params file's value.
+
+    Every key of ``file_values`` (a params file's mapping), with ``values[key]`` laid over
+    it where that is given and not None; keys of ``values`` the file does not hold are
+    left out (a notebook's own parameters, such as ``lang``, are not the file's).
+
+    >>> resolve({"horizon": None, "lang": "vi"}, {"horizon": 2030, "series": []})
+    {'horizon': 2030, 'series': []}
+    >>> resolve({"horizon": 2035}, {"horizon": 2030})
+    {'horizon': 2035}
+    """
+    return {
+        key: values[key] if values.get(key) is not None else value
+        for key, value in file_values.items()
+    }
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """The inputs of a run's steps.
+
+    Attributes
+    ----------
+    dataset : dxecon.data.Dataset
+        Loaded and validated once for the whole run.
+    as_of : str
+        'YYYY-MM': only figures published by then count.
+    lang : str
+        'vi' or 'en': charts and texts are made in it.
+    overrides : mapping
+        params file name (relative to ``params/``, e.g. ``'digital.yaml'``) -> values laid
+        over that file's (None: the file's value), e.g. a notebook's parameters.
+    """
+
+    dataset: Any
+    as_of: str
+    lang: str = "vi"
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def params(self, file: str | Path) -> dict[str, Any]:
+        """A params file's mapping with this context's overrides for it resolved
+        (:func:`resolve`); read once per context."""
+        key = str(file)
+        cache = self._params_cache
+        if key not in cache:
+            cache[key] = resolve(self.overrides.get(key, {}), load_yaml(params_path(key)))
+        return dict(cache[key])
+
+    @cached_property
+    def _params_cache(self) -> dict[str, dict[str, Any]]:
+        return {}
+
+    @classmethod
+    def for_notebook(
+        cls,
+        namespace: Mapping[str, Any],
+        *,
+        params_file: str | None = None,
+        dataset=None,
+    ) -> Context:
+        """The context of a notebook run on its own (or by papermill): ``as_of`` and
+        ``lang`` from its parameters (``as_of`` None: the current month), its declared
+        params file's keys from its parameters where not None, the shipped data
+        (validated) unless a dataset is given."""
+        from dxecon.core.dates import current_month
+        from dxecon.data import load_dataset
+
+        overrides = {}
+        if params_file:
+            overrides[params_file] = {k: v for k, v in namespace.items() if v is not None}
+        return cls(
+            dataset=dataset if dataset is not None else load_dataset(),
+            as_of=namespace.get("as_of") or current_month(),
+            lang=namespace.get("lang") or "vi",
+            overrides=overrides,
+        )
