@@ -188,6 +188,18 @@ class Dataset:
         # estimators and notebooks ask for the same few series many times.
         self._candidates_cache: dict[tuple, pd.DataFrame] = {}
 
+    def with_policy(self, policy: SelectionPolicy) -> Dataset:
+        """The same figures chosen by another selection policy (this dataset when the
+        policy is its own): the loaded frames and the query cache (keyed by policy) are
+        shared, not read again."""
+        if policy == self.policy:
+            return self
+        import copy
+
+        other = copy.copy(self)
+        other.policy = policy
+        return other
+
     def _rank(self, code_list: str) -> dict[str, int]:
         table = self.codes[code_list]
         return dict(zip(table["code"], table["preference_rank"].astype(float), strict=True))
@@ -464,24 +476,42 @@ class Dataset:
             as_of=parts[0].as_of,
         )
 
+    def facts(self) -> dict:
+        """The counts that describe the folder (`summary`; a notebook's summary in its
+        language): checksum (first 16 hex digits), observations (annual), indicators,
+        geographies, first and last year, sources, targets, instruments, undated figures,
+        figures by geography (the six largest) and by status."""
+        obs = self.observations
+        return {
+            "checksum": self.checksum[:16],
+            "observations": len(obs),
+            "annual": int((obs["period_kind"] == "year").sum()),
+            "indicators": obs["indicator"].nunique(),
+            "geographies": obs["geo"].nunique(),
+            "first_year": int(obs["year"].min()),
+            "last_year": int(obs["period_end"].dt.year.max()),
+            "sources": len(self.sources),
+            "targets": len(self.targets),
+            "instruments": self.targets["instrument"].nunique(),
+            "undated": int(obs["published_date"].isna().sum()),
+            "by_geo": dict(obs["geo"].value_counts().head(6).items()),
+            "by_status": dict(obs["status"].value_counts().items()),
+        }
+
     def summary(self, *, show_folder: bool = True) -> str:
         """A few lines on what the folder holds (``show_folder=False`` leaves out the
         machine-specific path, for notebooks whose outputs are compared across machines)."""
-        obs = self.observations
-        annual = obs[obs["period_kind"] == "year"]
+        f = self.facts()
         lines = [
             *([f"Data folder: {self.data_dir}"] if show_folder else []),
-            f"Checksum (sha256): {self.checksum[:16]}...",
-            f"Observations: {len(obs)} ({len(annual)} annual), "
-            f"{obs['indicator'].nunique()} indicators, {obs['geo'].nunique()} geographies, "
-            f"years {int(obs['year'].min())}-{int(obs['period_end'].dt.year.max())}",
-            f"Sources: {len(self.sources)}; targets: {len(self.targets)} "
-            f"in {self.targets['instrument'].nunique()} instruments",
-            f"Undated figures (need the policy's undated rule for as-of queries): "
-            f"{int(obs['published_date'].isna().sum())}",
-            "Figures by geography: "
-            + ", ".join(f"{g} {n}" for g, n in obs["geo"].value_counts().head(6).items()),
-            "Status: " + ", ".join(f"{s} {n}" for s, n in obs["status"].value_counts().items()),
+            f"Checksum (sha256): {f['checksum']}...",
+            f"Observations: {f['observations']} ({f['annual']} annual), "
+            f"{f['indicators']} indicators, {f['geographies']} geographies, "
+            f"years {f['first_year']}-{f['last_year']}",
+            f"Sources: {f['sources']}; targets: {f['targets']} in {f['instruments']} instruments",
+            f"Undated figures (need the policy's undated rule for as-of queries): {f['undated']}",
+            "Figures by geography: " + ", ".join(f"{g} {n}" for g, n in f["by_geo"].items()),
+            "Status: " + ", ".join(f"{s} {n}" for s, n in f["by_status"].items()),
         ]
         return "\n".join(lines)
 

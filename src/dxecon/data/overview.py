@@ -10,28 +10,30 @@ SERIES_KEY = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
 
 
 def coverage(dataset: Dataset, geos: tuple[str, ...] = ("HP", "HP2025", "VN")) -> pd.DataFrame:
-    """Annual figures per indicator and geography: how many years, first and last year."""
+    """Annual figures per indicator and geography: a cell ``first-last (years)``, e.g.
+    ``2019-2024 (5)`` for five years published between 2019 and 2024; none: missing."""
     annual = dataset.observations[
         (dataset.observations["period_kind"] == "year") & dataset.observations["geo"].isin(geos)
     ]
     stats = annual.groupby(["indicator", "geo"])["year"].agg(["nunique", "min", "max"])
     stats["cell"] = (
-        stats["nunique"].astype(str)
-        + " yrs ("
-        + stats["min"].astype(str)
+        stats["min"].astype(str)
         + "-"
         + stats["max"].astype(str)
+        + " ("
+        + stats["nunique"].astype(str)
         + ")"
     )
-    table = stats["cell"].unstack("geo").reindex(columns=list(geos)).fillna("-")
+    table = stats["cell"].unstack("geo").reindex(columns=list(geos))
     table.columns.name = None
-    return table
+    return table.reset_index()
 
 
 def vintages(
     dataset: Dataset, indicator: str, geo: str, *, method: str | None = None
 ) -> pd.DataFrame:
-    """One row per release (publication date and source), one column per reference year."""
+    """One row per release (``published``: its date, NaT when undated; ``source_id``;
+    ``status``), one column per reference year."""
     obs = dataset.observations
     rows = obs[
         (obs["indicator"] == indicator)
@@ -41,13 +43,13 @@ def vintages(
     ]
     if method is not None:
         rows = rows[rows["method"] == method]
-    published = rows["published_date"].dt.strftime("%Y-%m-%d").fillna("undated")
-    release = published + " (" + rows["source_id"] + ", " + rows["status"] + ")"
-    table = rows.assign(release=release).pivot_table(
-        index="release", columns="year", values="value", aggfunc="first"
+    release = ["published", "source_id", "status"]
+    table = rows.assign(published=rows["published_date"]).pivot_table(
+        index=release, columns="year", values="value", aggfunc="first", dropna=False
     )
+    table = table.dropna(how="all")
     table.columns.name = None
-    return table.sort_index()
+    return table.sort_index(na_position="last").reset_index()
 
 
 def conflicts(dataset: Dataset, geos: tuple[str, ...] = ("HP", "HP2025", "VN")) -> pd.DataFrame:
@@ -74,10 +76,10 @@ def conflicts(dataset: Dataset, geos: tuple[str, ...] = ("HP", "HP2025", "VN")) 
 
 
 def gaps(dataset: Dataset, keys: list[dict], *, years: range) -> pd.DataFrame:
-    """For each series key, the years in ``years`` with no published figure."""
+    """For each series key, the years in ``years`` with no published figure (none: empty)."""
     rows = []
     for key in keys:
         result = dataset.series(**key, years=years)
         label = " / ".join(str(v) for v in key.values())
-        rows.append({"series": label, "missing years": ", ".join(map(str, result.gaps)) or "-"})
+        rows.append({"series": label, "missing years": ", ".join(map(str, result.gaps)) or None})
     return pd.DataFrame(rows)

@@ -68,7 +68,11 @@ class SelectionPolicy:
     @classmethod
     def from_yaml(cls, path: Path | str) -> SelectionPolicy:
         """Read a policy file (see ``params/selection.yaml``)."""
-        data: dict[str, Any] = load_yaml(path)
+        return cls.from_mapping(load_yaml(path), file=str(path))
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, file: str) -> SelectionPolicy:
+        """A policy from the mapping of a policy file (``file`` names it in errors)."""
         fields = (
             "order",
             "source_kind_rank",
@@ -77,7 +81,7 @@ class SelectionPolicy:
             "undated_lag_months",
             "official_methods",
         )
-        check_keys(data, fields, file=str(path))
+        check_keys(dict(data), fields, file=file)
         try:
             return cls(
                 order=tuple(data.get("order", CRITERIA)),
@@ -89,7 +93,7 @@ class SelectionPolicy:
             )
         except (TypeError, ValueError) as exc:
             field_name = next((f for f in fields if f in str(exc)), None)
-            raise ParamsError(str(path), field_name, str(exc)) from exc
+            raise ParamsError(file, field_name, str(exc)) from exc
 
     @classmethod
     def default(cls) -> SelectionPolicy:

@@ -90,6 +90,78 @@ class Output:
 #: outputs and that no name is typed anywhere else.
 OUTPUTS: tuple[Output, ...] = (
     # -- common: data_overview, digital_economy, productivity, published_forecasts, nowcast
+    Output("data_summary", "text", "common", "data_overview", title="out.data_summary"),
+    Output(
+        "coverage",
+        "table",
+        "common",
+        "data_overview",
+        ("indicator", "HP", "HP2025", "VN"),
+        title="out.coverage",
+    ),
+    Output(
+        "revisions_de_share_vn",
+        "text",
+        "common",
+        "data_overview",
+        title="out.revisions_de_share_vn",
+    ),
+    Output(
+        "vintages_de_share_vn",
+        "table",
+        "common",
+        "data_overview",
+        title="out.vintages_de_share_vn",
+        note="published, source_id, status, then one column per reference year published",
+    ),
+    Output(
+        "de_share_vn_chosen",
+        "table",
+        "common",
+        "data_overview",
+        ("year", "value", "obs_id", "source_id", "status", "reason"),
+        title="out.de_share_vn_chosen",
+    ),
+    Output(
+        "conflicts",
+        "table",
+        "common",
+        "data_overview",
+        (
+            "indicator",
+            "geo",
+            "sector",
+            "price_basis",
+            "method",
+            "unit",
+            "year",
+            "figures",
+            "min",
+            "max",
+            "chosen",
+            "obs_id",
+            "source_id",
+        ),
+        title="out.conflicts",
+    ),
+    Output(
+        "gaps", "table", "common", "data_overview", ("series", "missing years"), title="out.gaps"
+    ),
+    Output(
+        "grdp_growth_boundary",
+        "chart",
+        "common",
+        "data_overview",
+        title="out.grdp_growth_boundary",
+    ),
+    Output(
+        "de_share_boundary_sentence",
+        "text",
+        "common",
+        "data_overview",
+        title="out.de_share_boundary_sentence",
+    ),
+    Output("de_share_boundary", "chart", "common", "data_overview", title="out.de_share_boundary"),
     # -- common: diffusion; scenario: scenario, scorecard; common: sweep; month: overall
 )
 

@@ -7,21 +7,54 @@ from __future__ import annotations
 
 import pandas as pd
 
+#: Columns whose cells are words of the catalogue: column -> key prefix (a cell ``v`` is
+#: shown as ``<prefix>.<v>`` in the language where the catalogue has that key, else as is).
+VALUE_WORDS = {
+    "status": "status",
+    "stage": "nowcast",
+    "method": "nowcast",
+    "verdict": "nowcast",
+    "candidate": "growth.candidate",
+    "chosen": "growth.candidate",
+    "used": "growth.candidate",
+}
 
-def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) with a
-    catalogue key ``nb.col.<name>`` in ``lang``, the others as they are; a ``status``
-    column's words in ``lang``."""
+
+def header(label, lang: str) -> str:
+    """A column's header in ``lang``: the catalogue key ``nb.col.<label>``, or for a column
+    named ``<stem>_<rest>`` (one per vintage, e.g. ``mae_2021-01``) the key
+    ``nb.col.<stem>_*`` with ``{rest}`` filled in; else the label as it is."""
     from dxecon.present.words import Words, catalogue
 
-    words, known = Words(lang), catalogue()
+    known, text = catalogue(), str(label)
+    if f"nb.col.{text}" in known:
+        return Words(lang)(f"nb.col.{text}")
+    stem, _, rest = text.partition("_")
+    while rest:
+        if f"nb.col.{stem}_*" in known:
+            return Words(lang)(f"nb.col.{stem}_*", rest=rest)
+        more, _, rest = rest.partition("_")
+        stem = f"{stem}_{more}"
+    return label
+
+
+def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) in
+    ``lang`` (:func:`header`); the cells of the columns of :data:`VALUE_WORDS` in ``lang``."""
+    from dxecon.present.words import Words
+
+    words = Words(lang)
 
     def say(label):
-        return words(f"nb.col.{label}") if f"nb.col.{label}" in known else label
+        return header(label, lang) if isinstance(label, str) else label
 
     shown = frame.copy()
-    if "status" in shown.columns and not isinstance(shown.columns, pd.MultiIndex):
-        shown["status"] = shown["status"].map(lambda value: words.get(f"status.{value}", value))
+    if not isinstance(shown.columns, pd.MultiIndex):
+        for column, prefix in VALUE_WORDS.items():
+            if column in shown.columns and shown[column].dtype == object:
+                shown[column] = shown[column].map(
+                    lambda value, prefix=prefix: words.get(f"{prefix}.{value}", value)
+                )
     shown = shown.rename(columns=say)
     shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
     shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])
@@ -35,6 +68,7 @@ def show_tables_in(lang: str) -> None:
     from dxecon.present.words import check_language
 
     check_language(lang)
+    pd.set_option("display.precision", 2)  # every notebook's tables: two decimals
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython ships with the notebook environment

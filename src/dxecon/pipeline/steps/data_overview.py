@@ -1,0 +1,94 @@
+"""Step ``data_overview`` (notebook 01): what is published, how it was revised, where sources
+disagree, which years are missing, and the boundary change of the merger.
+
+The selection policy is ``params/selection.yaml`` with the context's overrides (a notebook's
+parameters): every figure of this step is chosen by it.
+"""
+
+from __future__ import annotations
+
+from dxecon.core.params import params_path
+from dxecon.data import overview
+from dxecon.data.selection import SelectionPolicy
+from dxecon.pipeline.context import Context
+from dxecon.pipeline.steps import StepResult
+from dxecon.present import narrative
+from dxecon.present.charts.published import boundary_chart
+from dxecon.present.words import Words
+
+PARAMS_FILE = "selection.yaml"
+#: The city before the merger: its series, their gaps and the boundary it changed to.
+CITY = "HP"
+#: The series whose releases are listed one by one: the national GSO share, the longest
+#: series of the measure the city's estimate is calibrated to.
+VINTAGES = {"indicator": "de_share", "geo": "VN", "method": "GSO"}
+#: The series the city's estimates rest on, whose missing years are listed.
+GAP_SERIES = (
+    {"indicator": "grdp_growth_real", "geo": CITY},
+    {"indicator": "employment", "geo": CITY},
+    {"indicator": "de_share", "geo": CITY, "method": "GSO"},
+    {"indicator": "sector_share_grdp", "geo": CITY, "sector": "ind_con"},
+)
+#: Gaps are listed over this many years before the merger (the pre-merger city's record).
+GAP_YEARS = 10
+CHOSEN_COLUMNS = ["year", "value", "obs_id", "source_id", "status", "reason"]
+
+
+def compute(ctx: Context) -> StepResult:
+    policy = SelectionPolicy.from_mapping(
+        ctx.params(PARAMS_FILE), file=str(params_path(PARAMS_FILE))
+    )
+    dataset = ctx.dataset.with_policy(policy)
+    geographies = dataset.codes["geographies"]
+    boundaries = [CITY, *dataset.related_geographies(CITY)[:1]]
+    merger = int(narrative.boundary_break(geographies, CITY)[0] + 0.5)
+    vintages = overview.vintages(dataset, VINTAGES["indicator"], VINTAGES["geo"], method="GSO")
+    chosen = dataset.series(**VINTAGES, as_of=ctx.as_of).to_frame().reset_index()
+    growth = {geo: dataset.series("grdp_growth_real", geo, as_of=ctx.as_of) for geo in boundaries}
+    share = {
+        geo: dataset.series("de_share", geo, method="GSO", as_of=ctx.as_of) for geo in boundaries
+    }
+    words = Words(ctx.lang)
+    old, new = (words.place(geo, geographies) for geo in boundaries)
+    return StepResult(
+        "data_overview",
+        outputs={
+            "data_summary": narrative.dataset_summary(dataset, lang=ctx.lang),
+            "coverage": overview.coverage(dataset, (*boundaries, VINTAGES["geo"])),
+            "revisions_de_share_vn": narrative.revisions_sentence(
+                vintages, unit="%", lang=ctx.lang
+            ),
+            "vintages_de_share_vn": vintages,
+            "de_share_vn_chosen": chosen[CHOSEN_COLUMNS],
+            "conflicts": overview.conflicts(dataset, (*boundaries, VINTAGES["geo"])),
+            "gaps": overview.gaps(
+                dataset, list(GAP_SERIES), years=range(merger - GAP_YEARS, merger)
+            ),
+            "grdp_growth_boundary": boundary_chart(
+                growth,
+                geographies,
+                title="chart.grdp_growth_title",
+                ylabel="chart.pct_year_constant_2010",
+                values=False,
+                lang=ctx.lang,
+            ),
+            "de_share_boundary_sentence": narrative.boundary_sentence(
+                share[CITY],
+                share[boundaries[1]],
+                old_label=old,
+                new_label=new,
+                what=words("txt.what_de_share_gso"),
+                lang=ctx.lang,
+            ),
+            "de_share_boundary": boundary_chart(
+                share,
+                geographies,
+                title="chart.de_share_hp_title",
+                ylabel="chart.pct_grdp",
+                unit="%",
+                note="chart.mic_not_drawn",
+                lang=ctx.lang,
+            ),
+        },
+        objects={"dataset": dataset, "vintages": vintages},
+    )
