@@ -65,3 +65,59 @@ def test_data_overview_applies_the_selection_overrides(dataset):
     result = run_step("data_overview", ctx)
     assert result.objects["dataset"].policy.undated == "exclude"
     assert dataset.policy.undated != "exclude"  # the shared dataset is left as it was
+
+
+# -- digital_economy (notebook 02) ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def digital_result(ctx):
+    return run_step("digital_economy", ctx)
+
+
+def test_digital_economy_is_the_structural_estimate_of_the_params_file(digital_result, dataset):
+    from dxecon.core import folders
+    from dxecon.core.params import load_yaml
+    from dxecon.models.estimation import from_data
+
+    assert set(digital_result.outputs) == _names("digital_economy")
+    params = load_yaml(folders.PARAMS_DIR / "digital.yaml")
+    keys = ("structure_geo", "structure_year", "intensity_year", "adjust_sector", "calibrate_geo")
+    estimate = from_data.city_digital_estimate(dataset, **{k: params[k] for k in keys}, as_of=AS_OF)
+    table = digital_result["structural_estimate"].set_index("sector")
+    assert table.loc["total", "contribution_pp"] == pytest.approx(estimate.calibrated.total)
+    published = dataset.series("de_share", params["calibrate_geo"], method="GSO", as_of=AS_OF)
+    # one published point: the calibration reproduces it exactly
+    assert table.loc["total", "contribution_pp"] == pytest.approx(
+        published.values.dropna().iloc[-1]
+    )
+    sentence = digital_result["calibration_sentence"]
+    assert f"{estimate.calibration.scale:.2f}".replace(".", ",").rstrip("0") in sentence
+
+
+def test_digital_economy_sets_each_sector_against_the_floors(digital_result, dataset):
+    from dxecon.data.targets import TargetRegistry, effective_targets
+    from dxecon.present.words import Words
+
+    floors = effective_targets(
+        TargetRegistry(dataset), "de_sector_share_min", instruments=None, geo="HP"
+    )
+    table = digital_result["sector_floors"]
+    assert set(table["floor_year"]) == set(floors["year"])
+    last = table[table["floor_year"] == table["floor_year"].max()]
+    text, words = digital_result["sector_floors_sentence"], Words("vi")
+    for row in last.itertuples():
+        line = next(x for x in text.splitlines() if words(f"sector.{row.sector}") in x)
+        if row.meets:
+            assert "vượt mọi mức sàn" in line
+        else:
+            assert f"{words.number(row.required_growth_pct_per_year, 0)}%/năm" in line
+
+
+def test_digital_economy_keeps_the_measures_apart_and_saves_the_paces(digital_result, dataset):
+    from dxecon.models.calibration import observed_pace
+
+    assert set(digital_result["reported_shares_gso"]["method"]) == {"GSO"}
+    assert set(digital_result["reported_shares_mic"]["method"]) <= {"MIC"}
+    paces = digital_result["observed_pace"]
+    pd.testing.assert_frame_equal(paces, observed_pace(dataset, geo="HP", as_of=AS_OF))
+    split = digital_result["core_digitised_split"]
+    assert (split["total_pct"] - split["core_pct"] - split["digitised_pct"]).abs().max() < 1e-9

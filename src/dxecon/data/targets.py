@@ -48,23 +48,25 @@ class TargetSet:
 
     @classmethod
     def from_yaml(cls, path: Path | str, *, known: list[str]) -> TargetSet:
-        data = load_yaml(path)
-        check_keys(data, TARGETS_PARAMS_KEYS, file=str(path))
+        return cls.from_mapping(load_yaml(path), known=known, file=str(path))
+
+    @classmethod
+    def from_mapping(cls, data: dict, *, known: list[str], file: str) -> TargetSet:
+        """From the mapping of ``params/targets.yaml`` (``file`` names it in errors)."""
+        check_keys(data, TARGETS_PARAMS_KEYS, file=file)
         instruments = data.get("instruments")
         if instruments == "all":
-            return cls(tuple(known), source=str(path))
+            return cls(tuple(known), source=file)
         if not isinstance(instruments, list) or not instruments:
-            raise ParamsError(
-                str(path), "instruments", "expected a non-empty list of instrument codes"
-            )
+            raise ParamsError(file, "instruments", "expected a non-empty list of instrument codes")
         unknown = [i for i in instruments if i not in known]
         if unknown:
             raise ParamsError(
-                str(path),
+                file,
                 "instruments",
                 f"unknown instrument(s) {unknown}; allowed: {', '.join(known)}",
             )
-        return cls(tuple(instruments), source=str(path))
+        return cls(tuple(instruments), source=file)
 
 
 class TargetRegistry:

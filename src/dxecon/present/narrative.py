@@ -302,14 +302,15 @@ def floors_sentence(floors: pd.DataFrame, *, lang: str = "vi") -> str:
     lines = []
     last_year = int(floors["floor_year"].max())
     for sector, group in floors.groupby("sector", sort=False):
-        share = group["share_pct"].iloc[0]
-        known = group["share_year"].dropna() if "share_year" in group else pd.Series()
+        observed = group.dropna(subset=["share_pct"])  # a floor before the share's year: none
+        share = observed["share_pct"].iloc[0] if len(observed) else float("nan")
+        known = observed["share_year"].dropna() if "share_year" in group else pd.Series()
         shown = {
             "sector": words.get(f"sector.{sector}", sector),
             "share": words.number(share, 1, strip=True),
             "at": words("txt.at_year", year=int(known.iloc[0])) if not known.empty else "",
         }
-        if bool(group["meets"].all()):
+        if len(observed) and bool(observed["meets"].all()):
             lines.append(words("txt.floor_above", **shown))
             continue
         last = group[group["floor_year"] == last_year].iloc[0]

@@ -21,6 +21,7 @@ from dxecon.models.estimation.digital_share import (
     SectorShares,
     StructuralShare,
     calibrate_intensity_scale,
+    core_digitised_split,
     sector_digital_share,
     structural_share,
 )
@@ -88,6 +89,20 @@ def reported_shares(dataset: Dataset, geo: str, *, method: str, as_of=None) -> E
             assumptions=["boundaries are listed side by side, never spliced"],
         ),
     )
+
+
+def national_core_digitised(dataset: Dataset, *, as_of=None) -> tuple[EstimateResult, list]:
+    """Vietnam's GSO share as its core and digitised parts (`core_digitised_split`), every
+    year where both parts and the total are published by ``as_of``; and the three series
+    (core, digitised, total: their sources)."""
+    parts = [
+        dataset.series("de_core_share", NATION, as_of=as_of),
+        dataset.series("de_digitised_share", NATION, as_of=as_of),
+        dataset.series("de_share", NATION, method=START_METHOD, as_of=as_of),
+    ]
+    years = sorted(set.intersection(*(set(p.values.dropna().index) for p in parts)))
+    core, digitised, total = (p.values.loc[years] for p in parts)
+    return core_digitised_split(core, digitised, published_total=total), parts
 
 
 def grdp_weights(dataset: Dataset, geo: str, year: int, *, as_of=None) -> tuple[pd.Series, str]:
