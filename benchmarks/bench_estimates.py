@@ -16,6 +16,7 @@ from dxecon.core import folders
 from dxecon.core.params import load_yaml
 from dxecon.data import load_dataset
 from dxecon.data.targets import TargetRegistry, TargetSet, target_values
+from dxecon.models.employment import ProductivityParams, productivity_from_params
 from dxecon.models.estimation import from_data
 
 DIGITAL = load_yaml(folders.PARAMS_DIR / "digital.yaml")
@@ -47,14 +48,12 @@ def everything(dataset) -> None:
     for method in ("GSO", "MIC"):
         from_data.reported_shares(dataset, "HP", method=method)
     from_data.national_productivity(dataset, start=PRODUCTIVITY["national_lp_start"])
-    geo = PRODUCTIVITY["productivity_geo"]
-    from_data.city_productivity(
+    params = ProductivityParams.from_mapping(PRODUCTIVITY, file="productivity.yaml")
+    productivity_from_params(
         dataset,
-        geo=geo,
-        employment_growth=PRODUCTIVITY["employment_growth"],
-        employment_rationale="bench",
-        base_year=PRODUCTIVITY["lp_base_year"],
-        milestones=target_values(registry, "lp_growth", instruments=instruments, geo=geo),
+        params,
+        milestones=target_values(registry, "lp_growth", instruments=instruments, geo=params.geo),
+        as_of=None,
     )
     from_data.share_gap_to_nation(dataset, city)
 

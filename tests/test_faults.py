@@ -259,7 +259,11 @@ def test_params_file_value_moves_its_notebook(tmp_path, monkeypatch):
     shutil.copytree(folders.PARAMS_DIR, params)
     monkeypatch.setattr(folders, "PARAMS_DIR", params)
     shipped = _run_one("03_", params, tmp_path / "a")
-    replace_in(params / "productivity.yaml", "employment_growth: 0.91", "employment_growth: 3.0")
+    replace_in(
+        params / "productivity.yaml",
+        "employment_from_history: [2011, 2015]",
+        "employment_from_history: [2014, 2015]",
+    )
     changed = _run_one("03_", params, tmp_path / "b")
     assert shipped.keys() == changed.keys() and shipped != changed
 

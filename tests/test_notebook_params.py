@@ -12,9 +12,9 @@ from dxecon.pipeline.notebook_params import with_params_file
 
 def test_none_takes_the_files_value_and_a_value_overrides_it():
     data = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
-    namespace = {"employment_growth": None, "lp_base_year": 2015, "unrelated": 1}
+    namespace = {"productivity_geo": None, "lp_base_year": 2015, "unrelated": 1}
     values = with_params_file(namespace, "productivity.yaml")
-    assert values == {"employment_growth": data["employment_growth"], "lp_base_year": 2015}
+    assert values == {"productivity_geo": data["productivity_geo"], "lp_base_year": 2015}
 
 
 def test_a_name_or_a_path(tmp_path):

@@ -477,17 +477,15 @@ def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
 
 def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
     from dxecon.core import folders
-    from dxecon.models.estimation.from_data import city_productivity
+    from dxecon.models.employment import ProductivityParams, productivity_from_params
     from dxecon.models.scenarios.engine import compound_growth
 
-    params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
+    file = folders.PARAMS_DIR / "productivity.yaml"
+    params = load_yaml(file)
     real = (
-        city_productivity(
+        productivity_from_params(
             dataset,
-            geo="HP",
-            employment_growth=params["employment_growth"],
-            employment_rationale=params["employment_rationale"],
-            base_year=params["lp_base_year"],
+            ProductivityParams.from_mapping(params, file=str(file)),
             milestones={},
             as_of="2026-10",
         )["real_growth"]

@@ -121,3 +121,73 @@ def test_digital_economy_keeps_the_measures_apart_and_saves_the_paces(digital_re
     pd.testing.assert_frame_equal(paces, observed_pace(dataset, geo="HP", as_of=AS_OF))
     split = digital_result["core_digitised_split"]
     assert (split["total_pct"] - split["core_pct"] - split["digitised_pct"]).abs().max() < 1e-9
+
+
+# -- productivity (notebook 03) --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def productivity_result(ctx):
+    return run_step("productivity", ctx)
+
+
+def test_productivity_computes_its_employment_assumption_from_the_window(
+    productivity_result, dataset
+):
+    from dxecon.core import folders
+    from dxecon.core.params import load_yaml
+    from dxecon.models.estimation.from_data import city_productivity
+    from dxecon.models.scenarios.history import employment_growth
+
+    assert set(productivity_result.outputs) == _names("productivity")
+    params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
+    assert "employment_growth" not in params  # a window, not a typed figure
+    window = tuple(params["employment_from_history"])
+    jobs = employment_growth(dataset, "HP", window, as_of=AS_OF)
+    table = productivity_result["city_lp_growth_real"]
+    assumed = table[table["employment_assumed"]]
+    assert assumed["employment_growth_pct"].to_numpy() == pytest.approx(jobs.mean)
+    expected = city_productivity(
+        dataset,
+        geo=params["productivity_geo"],
+        employment_growth=jobs.mean,
+        employment_rationale=jobs.mean_source,
+        base_year=params["lp_base_year"],
+        milestones={},
+        as_of=AS_OF,
+    )["real_growth"].frame
+    pd.testing.assert_series_equal(
+        table["lp_growth_real_pct"], expected["lp_growth_real_pct"], check_names=False
+    )
+    assert f"{jobs.mean:.2f}".replace(".", ",") in productivity_result["employment_assumption"]
+
+
+def test_another_window_moves_the_productivity(productivity_result, dataset):
+    moved = run_step(
+        "productivity",
+        Context(
+            dataset, AS_OF, "vi", {"productivity.yaml": {"employment_from_history": [2014, 2015]}}
+        ),
+    )
+    before = productivity_result["city_lp_growth_real"]["lp_growth_real_pct"]
+    after = moved["city_lp_growth_real"]["lp_growth_real_pct"]
+    assert not before.equals(after)
+
+
+def test_a_window_the_data_cannot_answer_names_the_field(dataset):
+    from dxecon.core.errors import ParamsError
+
+    ctx = Context(
+        dataset, AS_OF, "vi", {"productivity.yaml": {"employment_from_history": [2030, 2031]}}
+    )
+    with pytest.raises(ParamsError) as info:
+        run_step("productivity", ctx)
+    assert info.value.field == "employment_from_history" and "productivity.yaml" in str(info.value)
+
+
+def test_productivity_national_table_and_targets(productivity_result, dataset):
+    from dxecon.models.estimation.from_data import national_productivity
+
+    national = national_productivity(dataset, start=2021, as_of=AS_OF).to_frame()
+    pd.testing.assert_frame_equal(productivity_result["national_productivity"], national)
+    targets = productivity_result["city_lp_targets"]
+    assert set(targets["reading"]) == {"every_year", "compound_average"}
+    assert "TGT011" in productivity_result["lp_targets_sentence"]

@@ -43,7 +43,7 @@ two more ways, in columns of its own (the status stays the forecast measure's):
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -317,30 +317,24 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
 def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame:
     """Real labour-productivity growth, compound average from the base year of
     ``params/productivity.yaml`` to each published year, under its employment assumption
-    (`dxecon.models.estimation.from_data.city_productivity`, notebook 3)."""
-    from dxecon.core import folders
-    from dxecon.core.params import load_yaml
-    from dxecon.models.estimation.from_data import city_productivity
+    computed from the published employment (`dxecon.models.employment`, notebook 3)."""
+    from dxecon.core.params import load_yaml, params_path
+    from dxecon.models.employment import ProductivityParams, productivity_from_params
 
-    params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
+    file = params_path("productivity.yaml")
     try:
-        result = city_productivity(
-            dataset,
-            geo=geo,
-            employment_growth=params["employment_growth"],
-            employment_rationale=params["employment_rationale"],
-            base_year=params["lp_base_year"],
-            milestones={},
-            as_of=as_of,
-        )
-    except (SeriesSelectionError, ValueError, KeyError):
+        params = ProductivityParams.from_mapping(load_yaml(file), file=str(file))
+        params = replace(params, geo=geo)
+        result = productivity_from_params(dataset, params, milestones={}, as_of=as_of)
+    except (SeriesSelectionError, ParamsError, ValueError, KeyError):
         return pd.DataFrame()
+    base_year = params.base_year
     real = result["real_growth"].frame.set_index("year")["lp_growth_real_pct"].dropna()
-    real = real[real.index > params["lp_base_year"]]
+    real = real[real.index > base_year]
     rows = []
     for year in real.index:
         span = real[real.index <= year]
-        if len(span) != year - params["lp_base_year"]:  # a gap: no compound average
+        if len(span) != year - base_year:  # a gap: no compound average
             continue
         rows.append(
             {
@@ -348,7 +342,7 @@ def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame
                 "value": float(compound_growth(span.to_numpy())),
                 "geo": geo,
                 "method": (
-                    f"estimate: real, compound average {params['lp_base_year'] + 1}-{year}, "
+                    f"estimate: real, compound average {base_year + 1}-{year}, "
                     "employment assumed (params/productivity.yaml)"
                 ),
                 "source": "dxecon estimate, employment assumed (notebook 3)",
