@@ -352,39 +352,6 @@ def test_the_realtime_sentence_says_too_few_to_judge_under_the_minimum(month):
         assert words("rt.too_few", inside=inside, n=n) in " ".join(report.realtime_text(saved))
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_growth_goal_is_judged_on_the_tables_numbers(month, lang):
-    """Met when the rule's pooled MAE is at most params/forecasts.yaml's goal times
-    no-change's; built on the run's table with the rule's MAE moved across the goal."""
-    from dxecon.models.forecast.growth import RULE, GrowthSpec
-    from dxecon.report.build import open_run
-
-    words, report, run = Words(lang), _report(month, lang), open_run(month)
-    spec = GrowthSpec.from_params()
-    table, choices = run.table("growth_candidates"), run.table("growth_choices")
-    rule = table["candidate"] == RULE
-    naive = float(table.loc[rule, "pooled_mae_naive"].iloc[0])
-    for factor, key in ((0.99, "growth.goal_met"), (1.01, "growth.goal_not_met")):
-        mae = spec.goal_mae_ratio * naive * factor
-        small = table[rule].assign(pooled_mae=mae, ratio=mae / naive)
-        text = " ".join(report.growth_text(small, choices, spec))
-        row = small.iloc[0]
-        expected = words(
-            key,
-            mae=words.number(mae),
-            naive=words.number(naive),
-            n=int(row["errors"]),
-            years=int(row["years"]),
-            ratio=words.number(mae / naive),
-        )
-        assert expected in text
-        assert words("growth.goal", goal=words.number(spec.goal_mae_ratio, strip=True)) in text
-    # the rule's choices each January, in words
-    assert words("growth.candidate.naive") in report.growth_text(table, choices, spec)[0]
-    unset = GrowthSpec.from_params({**vars(spec), "goal_mae_ratio": None})
-    assert report.growth_text(table, choices, unset)[-1] == words("growth.no_goal")
-
-
 def test_the_realtime_sentence_says_how_the_check_widened_the_intervals(month):
     """The widening the run applied (the calibration table's `widening` row) is said with
     the rule's evidence, and today's coverage of those forecasts is marked as not real-time."""

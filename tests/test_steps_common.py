@@ -191,3 +191,90 @@ def test_productivity_national_table_and_targets(productivity_result, dataset):
     targets = productivity_result["city_lp_targets"]
     assert set(targets["reading"]) == {"every_year", "compound_average"}
     assert "TGT011" in productivity_result["lp_targets_sentence"]
+
+
+# -- published_forecasts (notebook 04) -------------------------------------------------------
+@pytest.fixture(scope="module")
+def forecasts_result(ctx):
+    return run_step("published_forecasts", ctx)
+
+
+def test_published_forecasts_are_the_catalogs(forecasts_result, dataset):
+    from dxecon.core import folders
+    from dxecon.core.params import load_yaml
+    from dxecon.models.forecast.catalog import entries_from_params, forecast_catalog
+    from dxecon.models.forecast.coverage import CoverageRule
+
+    assert set(forecasts_result.outputs) == _names("published_forecasts")
+    params = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")
+    entries = entries_from_params(dataset, params["series"], as_of=AS_OF)
+    expected = forecast_catalog(
+        entries,
+        until=params["horizon"],
+        dataset=dataset,
+        as_of=AS_OF,
+        rule=CoverageRule.from_params(params["backtest"]),
+        pools=params["backtest"]["pools"],
+    )
+    pd.testing.assert_frame_equal(forecasts_result["published_forecasts"], expected)
+    medians = forecasts_result["published_forecast_medians"].set_index("indicator")
+    row = expected[expected["indicator"] == "de_share"].set_index("year")["median"]
+    assert medians.loc["de_share", params["horizon"]] == pytest.approx(row[params["horizon"]])
+    assert list(forecasts_result["forecast_series"]["series"]) == [e.label for e in entries]
+
+
+def test_growth_rule_text_is_rendered_from_the_candidates(forecasts_result):
+    from dxecon.models.forecast.growth import RULE
+    from dxecon.present.words import Words
+
+    candidates = forecasts_result["growth_candidates"]
+    rule = candidates[candidates["candidate"] == RULE].iloc[0]
+    words = Words("vi")
+    text = forecasts_result["growth_rule"]
+    assert f"{words.number(rule['pooled_mae'])} điểm %" in text
+    assert f"trên {int(rule['errors'])} dự báo" in text
+    choices = forecasts_result["growth_choices"]
+    assert set(choices["used"]) <= set(candidates["candidate"])
+
+
+def test_published_forecasts_as_of_a_month_with_too_few_figures(dataset):
+    result = run_step("published_forecasts", Context(dataset, "2019-01", "en"))
+    assert result["published_forecasts"].query("indicator == 'de_share'").empty
+    forecasts = result["published_forecasts"]
+    expected = "No series" if forecasts.empty else "Medians to"
+    assert result["published_forecasts_sentence"].startswith(expected)
+    figure = result["de_share_vn_forecast"]
+    assert any("No forecast" in t.get_text() for t in figure.axes[0].texts)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_growth_goal_is_judged_on_the_tables_numbers(forecasts_result, lang):
+    """Met when the rule's pooled MAE is at most params/forecasts.yaml's goal times
+    no-change's; built on the step's table with the rule's MAE moved across the goal."""
+    from dxecon.models.forecast.growth import RULE, GrowthSpec
+    from dxecon.present.forecast_text import growth_rule_text
+    from dxecon.present.words import Words
+
+    words, spec = Words(lang), GrowthSpec.from_params()
+    table, choices = forecasts_result["growth_candidates"], forecasts_result["growth_choices"]
+    rule = table["candidate"] == RULE
+    naive = float(table.loc[rule, "pooled_mae_naive"].iloc[0])
+    for factor, key in ((0.99, "growth.goal_met"), (1.01, "growth.goal_not_met")):
+        mae = spec.goal_mae_ratio * naive * factor
+        small = table[rule].assign(pooled_mae=mae, ratio=mae / naive)
+        text = " ".join(growth_rule_text(small, choices, spec, words))
+        row = small.iloc[0]
+        expected = words(
+            key,
+            mae=words.number(mae),
+            naive=words.number(naive),
+            n=int(row["errors"]),
+            years=int(row["years"]),
+            ratio=words.number(mae / naive),
+        )
+        assert expected in text
+        assert words("growth.goal", goal=words.number(spec.goal_mae_ratio, strip=True)) in text
+    # the rule's choices each January, in words
+    assert words("growth.candidate.naive") in growth_rule_text(table, choices, spec, words)[0]
+    unset = GrowthSpec.from_params({**vars(spec), "goal_mae_ratio": None})
+    assert growth_rule_text(table, choices, unset, words)[-1] == words("growth.no_goal")

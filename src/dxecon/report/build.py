@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import DxeconError
+from dxecon.present.forecast_text import candidate_name, growth_rule_text, growth_why
 from dxecon.present.words import DASH, Words
 
 #: Status -> colour class in the report.
@@ -1229,10 +1230,6 @@ class Report:
             text += " " + w("rt.widened_now", inside_now=int(now["inside"].iloc[0]), **facts)
         return text
 
-    def candidate(self, name: str) -> str:
-        """A growth-forecast candidate in words."""
-        return self.w.get(f"growth.candidate.{name}", name)
-
     def growth_table(self) -> Table | None:
         """Every growth-forecast candidate's pooled pseudo-real-time MAE beside no-change's
         (`dxecon.models.forecast.growth`), each January's MAE, and why a figure is missing; then
@@ -1247,7 +1244,7 @@ class Report:
         rows = []
         for _, r in table.iterrows():
             name = str(r["candidate"])
-            row = [_cell(self.candidate(name), cls="own" if name == RULE else "")]
+            row = [_cell(candidate_name(name, w), cls="own" if name == RULE else "")]
             for vintage in vintages:
                 n, mae = r[f"errors_{vintage}"], r[f"mae_{vintage}"]
                 text = f"{w.number(mae)} ({w.number(n, 0)})" if n > 0 else DASH
@@ -1258,7 +1255,7 @@ class Report:
                 _cell(w.number(r["ratio"]), r["ratio"]),
                 _cell(w.number(r["errors"], 0), r["errors"]),
                 _cell(w.number(r["years"], 0), r["years"]),
-                _cell(self.growth_why(name, refused, scored=r["errors"] > 0)),
+                _cell(growth_why(name, refused, scored=r["errors"] > 0, words=w)),
             ]
             rows.append(row)
         headers = [w("col.candidate")]
@@ -1274,99 +1271,8 @@ class Report:
             caption,
             title=w("methods.growth"),
             numeric=set(range(1, len(headers) - 1)),
-            text=self.growth_text(table, self.run.table("growth_choices", self.base), spec),
+            text=growth_rule_text(table, self.run.table("growth_choices", self.base), spec, w),
         )
-
-    def growth_why(self, name: str, refused: pd.DataFrame | None, *, scored: bool) -> str:
-        """Why a candidate has no forecast at some Januaries (the run's refusals)."""
-        from dxecon.models.forecast.growth import NOT_PUBLISHED, TOO_SHORT
-
-        w, parts = self.w, []
-        mine = pd.DataFrame(columns=["as_of", "reason"])
-        if refused is not None:
-            mine = refused[refused["candidate"] == name]
-        short = mine[mine["reason"] == TOO_SHORT]
-        if len(short):
-            items = "; ".join(
-                w(
-                    "growth.too_short_item",
-                    as_of=w.month(r.as_of),
-                    needed=int(r.needed),
-                    points=int(r.points),
-                )
-                for r in short.itertuples()
-            )
-            parts.append(w("growth.too_short", items=items))
-        unpublished = mine[mine["reason"] == NOT_PUBLISHED]
-        if len(unpublished):
-            needs = w.get(f"growth.needs.{name}", w("growth.needs.other"))
-            months = ", ".join(w.month(a) for a in unpublished["as_of"])
-            parts.append(w("growth.not_published", needs=needs, months=months))
-        failed = mine[~mine["reason"].isin([TOO_SHORT, NOT_PUBLISHED])]
-        if len(failed):
-            parts.append(w("growth.failed", months=", ".join(w.month(a) for a in failed["as_of"])))
-        if not parts and not scored:
-            parts.append(w("growth.not_scored"))
-        text = "; ".join(parts)
-        return text[:1].upper() + text[1:] if text else DASH
-
-    def growth_text(
-        self, candidates: pd.DataFrame, choices: pd.DataFrame | None, spec
-    ) -> list[str]:
-        """The rule's choices each January, and whether its pooled MAE meets the goal of
-        ``params/forecasts.yaml`` (``growth.goal_mae_ratio``) on the table's numbers."""
-        from itertools import groupby
-
-        from dxecon.models.forecast.growth import RULE, meets_goal
-
-        w, out = self.w, []
-        if choices is not None and len(choices):
-            items = []
-            pairs = zip(choices["as_of"], choices["chosen"], choices["used"], strict=True)
-            for (chosen, used), run in groupby(pairs, key=lambda p: (p[1], p[2])):
-                months = [w.month(str(p[0])) for p in run]
-                span = (
-                    months[0]
-                    if len(months) == 1
-                    else w("growth.span", first=months[0], last=months[-1])
-                )
-                if chosen == used:
-                    items.append(w("growth.choice", months=span, candidate=self.candidate(used)))
-                else:
-                    items.append(
-                        w(
-                            "growth.choice_fallback",
-                            months=span,
-                            candidate=self.candidate(used),
-                            chosen=self.candidate(chosen),
-                        )
-                    )
-            out.append(
-                w(
-                    "growth.rule",
-                    years=spec.min_outturn_years,
-                    choices="; ".join(items),
-                )
-            )
-        if spec.goal_mae_ratio is None:
-            out.append(w("growth.no_goal"))
-            return out
-        goal = w("growth.goal", goal=w.number(spec.goal_mae_ratio, 2, strip=True))
-        met = meets_goal(candidates, spec.goal_mae_ratio)
-        if met is None:
-            out.append(f"{goal} {w('growth.goal_unscored')}")
-            return out
-        rule = candidates[candidates["candidate"] == RULE].iloc[0]
-        verdict = w(
-            "growth.goal_met" if met else "growth.goal_not_met",
-            mae=w.number(rule["pooled_mae"]),
-            naive=w.number(rule["pooled_mae_naive"]),
-            n=int(rule["errors"]),
-            years=int(rule["years"]),
-            ratio=w.number(rule["ratio"]),
-        )
-        out.append(f"{goal} {verdict}")
-        return out
 
     # -- revisions -----------------------------------------------------------------------------
     def revisions(self) -> tuple[Table | None, dict | None]:

@@ -107,6 +107,20 @@ def entries_from_params(
     return entries
 
 
+def entries_table(entries: list[CatalogEntry], specs: list[dict]) -> pd.DataFrame:
+    """The series forecast (`entries_from_params` of ``specs``): label, the years of the
+    run forecast, how many published points it has, and why it is forecast (the spec's
+    ``note``)."""
+    return pd.DataFrame(
+        {
+            "series": [e.label for e in entries],
+            "years": [f"{e.series.index.min()}-{e.series.index.max()}" for e in entries],
+            "points": [int(e.series.notna().sum()) for e in entries],
+            "why": [spec.get("note", "") for spec in specs],
+        }
+    )
+
+
 #: Columns of `backtest_catalog`, present even when no series could be backtested.
 BACKTEST_COLUMNS = [
     "series",

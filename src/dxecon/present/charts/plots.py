@@ -81,6 +81,7 @@ def fan_chart(
     targets: Sequence[TargetLine] = (),
     ax=None,
     lang: str | None = None,
+    band_key: str = "chart.band",
 ):
     """Median line with 50/80/90% bands from percentiles, after the published history.
 
@@ -97,8 +98,9 @@ def fan_chart(
     targets : sequence of TargetLine
         Horizontal dashed lines, labelled.
     lang : {'vi', 'en'}, optional
-        The language of the bands' and the median's legend (the catalogue's ``chart.band``
-        and ``chart.median``); None: English, for a chart translated after drawing.
+        The language of the bands' and the median's legend (the catalogue's ``band_key``,
+        with ``{coverage}``, and ``chart.median``); None: English, for a chart translated
+        after drawing.
     """
     if ax is None:
         _, ax = new_figure()
@@ -108,7 +110,7 @@ def fan_chart(
         from dxecon.present.words import Words
 
         words = Words(lang)
-        band_label, median_label = words.get("chart.band", ""), words("chart.median")
+        band_label, median_label = words.get(band_key, ""), words("chart.median")
     years = np.asarray(years)
     for coverage, alpha in _BAND_ALPHA.items():
         low_q, high_q = 50 - coverage / 2, 50 + coverage / 2

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dxecon.present import narrative
-from dxecon.present.charts.plots import TargetLine, bar_chart, fan_chart, line_chart
+from dxecon.present.charts.plots import TargetLine, bar_chart, fan_chart, line_chart, new_figure
 from dxecon.present.words import Words
 
 #: The level of a productivity index in its base year.
@@ -127,14 +127,23 @@ def forecast_fan_chart(
     history: pd.Series,
     *,
     sources: str,
-    targets: pd.DataFrame,
+    targets: pd.DataFrame | None,
+    as_of: str,
     lang: str = "vi",
 ):
     """A published series (``history``, by year) and the forecast of its chosen model
     (``forecast``: rows of `dxecon.models.forecast.catalog.forecast_catalog` for one series:
     year, median, lower, upper, model, interval), with the targets on it (rows of
-    `dxecon.data.targets.effective_targets`)."""
+    `dxecon.data.targets.effective_targets`). No forecast (too few figures published by
+    ``as_of``): the chart says so."""
     words = Words(lang)
+    if forecast.empty:
+        _, ax = new_figure()
+        ax.set_axis_off()
+        ax.set_title(words("chart.de_share_vn_title"), loc="left", fontsize=12, fontweight="bold")
+        ax.text(0.5, 0.5, words("chart.fan_none", as_of=words.month(as_of)), ha="center")
+        return ax.figure
+    targets = targets if targets is not None else pd.DataFrame()
     first = forecast.iloc[0]
     lines = [
         TargetLine(
@@ -168,4 +177,5 @@ def forecast_fan_chart(
         history={words("chart.published_latest"): history},
         targets=lines,
         lang=lang,
+        band_key="chart.interval_band",
     )
