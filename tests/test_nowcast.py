@@ -197,7 +197,7 @@ def test_backtest_counts_each_year_once_per_stage_and_method(dataset, model):
     assert enough.loc[thin, "verdict"].str.contains("coverage: too few").all()
     # Every nowcast of a past year was made before the figure it is scored against.
     assert (records["as_of"] <= pd.to_datetime(records["year"].astype(str) + "-12-31")).all()
-    assert len(backtest.stage_findings()) == len(STAGES) - 1
+    assert len(backtest.stage_steps()) == len(STAGES) - 1
     # Head to head: the same years for every method, no more than any method alone has.
     for row in backtest.head_to_head().itertuples():
         years = [int(y) for y in row.which_years.split(", ")]
@@ -214,36 +214,21 @@ def stage_label(stage):
     return STAGE_LABELS[stage]
 
 
-# -- the notebook in a run ---------------------------------------------------------------------
-def test_notebook_runs_with_the_params_file_and_saves_its_tables(tmp_path):
-    import subprocess
-    import sys
+# -- the step (notebook 08) -----------------------------------------------------------------
+def test_the_step_gives_the_years_nowcast_its_path_and_its_backtest(dataset):
+    from dxecon.pipeline.context import Context
+    from dxecon.pipeline.steps import run_step
 
-    from dxecon.core import folders
-
-    out = tmp_path / "run"
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "papermill"),
-            str(folders.NOTEBOOKS_DIR / "08_nowcast.ipynb"),
-            str(tmp_path / "08_nowcast.ipynb"),
-            "-f",
-            str(folders.PARAMS_DIR / "nowcast.yaml"),
-            "-p",
-            "as_of",
-            "2025-10",
-            "-p",
-            "output_dir",
-            str(out),
-            "--no-progress-bar",
-        ],
-        check=True,
-        capture_output=True,
-        cwd=folders.PROJECT_ROOT,
-    )
-    table = pd.read_csv(out / "tables" / "nowcast.csv")
+    result = run_step("nowcast", Context(dataset, "2025-10", "en"))
+    table = result["nowcast"]
     assert set(table["year"]) == {2025} and set(table["stage"]) == {"nine months"}
-    assert (out / "tables" / "nowcast_backtest.csv").is_file()
-    assert (out / "charts" / "nowcast_path.png").is_file()
-    path = pd.read_csv(out / "tables" / "nowcast_path.csv")
-    assert len(path) == 1 + len(_stage_dates(load_dataset(), 2025))
+    assert len(result["nowcast_path"]) == 1 + len(_stage_dates(dataset, 2025))
+    assert len(result["nowcast_inputs"]) == len(_stage_dates(dataset, 2025))
+    fitted = result.objects["result"]
+    assert f"{fitted.median:.2f}%" in result["nowcast_headline"]
+    assert result.objects["backtest"].table().equals(result["nowcast_backtest"])
+    figure = result["nowcast_path_chart"]
+    assert (
+        figure.axes[0].get_title(loc="left")
+        == "2025 real GRDP growth: the nowcast after each release"
+    )

@@ -109,8 +109,9 @@ def test_parameters_cells_hold_plain_values_only():
 @pytest.mark.parametrize(
     ("notebook", "params_file", "expected"),
     [
-        ("01_data_overview.ipynb", "selection.yaml", "Checksum (sha256)"),
+        ("01_data_overview.ipynb", "selection.yaml", "(sha256)"),
         ("04_published_forecasts.ipynb", "forecasts.yaml", "lp_current / VN"),
+        ("08_nowcast.ipynb", "nowcast.yaml", "80%"),
         ("05_scenario_forecast.ipynb", "scenarios/accelerated.yaml", "Kịch bản **accelerated**"),
         ("06_targets_scorecard.ipynb", "scenarios/lagging.yaml", "Kịch bản **lagging**"),
     ],

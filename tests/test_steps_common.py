@@ -278,3 +278,67 @@ def test_the_growth_goal_is_judged_on_the_tables_numbers(forecasts_result, lang)
     assert words("growth.candidate.naive") in growth_rule_text(table, choices, spec, words)[0]
     unset = GrowthSpec.from_params({**vars(spec), "goal_mae_ratio": None})
     assert growth_rule_text(table, choices, unset, words)[-1] == words("growth.no_goal")
+
+
+# -- the catalogue and the thin notebooks ----------------------------------------------------
+COMMON_STEPS = ("data_overview", "digital_economy", "productivity", "published_forecasts")
+COMMON_STEPS += ("nowcast",)
+NOTEBOOKS = {
+    "01_data_overview": "data_overview",
+    "02_digital_economy": "digital_economy",
+    "03_productivity": "productivity",
+    "04_published_forecasts": "published_forecasts",
+    "08_nowcast": "nowcast",
+}
+
+
+def test_every_output_of_the_common_steps_has_a_title_in_both_languages():
+    from dxecon.present.words import LANGUAGES, catalogue
+
+    words = catalogue()
+    for step in COMMON_STEPS:
+        for entry in outputs_of(step):
+            assert entry.scope == "common", entry.name
+            assert entry.title in words, (entry.name, entry.title)
+            assert all(words[entry.title][lang].strip() for lang in LANGUAGES), entry.title
+
+
+@pytest.mark.parametrize("stem", sorted(NOTEBOOKS))
+def test_a_thin_notebook_shows_its_steps_outputs_and_catalogue_words(stem):
+    """Every output of the step is shown once, in catalogue order; every explanation is a
+    catalogue key in both languages; no code cell is longer than a few lines."""
+    import ast
+
+    import nbformat
+
+    from dxecon.core import folders
+    from dxecon.present.words import LANGUAGES, catalogue
+
+    book = nbformat.read(folders.NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
+    shown, explained, steps = [], [], []
+    for cell in book.cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        assert len(cell.source.splitlines()) <= 12, cell.source
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+                if node.func.id == "show":
+                    shown.append(args[0])
+                elif node.func.id == "explain":
+                    explained.append(args[0])
+                elif node.func.id == "run_step":
+                    steps.append(args[0])
+    step = NOTEBOOKS[stem]
+    assert steps == [step]
+    listed = [e.name for e in outputs_of(step)]
+    # every output shown, in catalogue order (records of a backtest are saved, not shown)
+    assert shown == [name for name in listed if name in shown]
+    assert set(listed) - set(shown) <= {
+        "nowcast_backtest_records",
+        "growth_refused",
+        "published_forecasts",
+    }
+    words = catalogue()
+    for key in explained:
+        assert all(words[key][lang].strip() for lang in LANGUAGES), key

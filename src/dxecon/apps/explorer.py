@@ -381,16 +381,8 @@ def fan_figure(
         caption=caption,
         history=history,
         targets=targets,
+        lang=w.lang,
     )
-    ax = figure.axes[0]
-    # The fan's own legend words ("median", "50% of paths") in the language.
-    for artist in [*ax.lines, *ax.collections]:
-        label = str(artist.get_label())
-        if label == "median":
-            artist.set_label(w("explorer.chart.median"))
-        elif label.endswith("% of paths"):
-            artist.set_label(w("explorer.chart.band", coverage=label.split("%")[0]))
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
     return figure
 
 

@@ -1,126 +1,88 @@
-"""What a person reads of the in-year nowcast: the headline, titled tables with units.
-
-Rendered from `dxecon.models.forecast.nowcast`'s results; no figure is typed here.
-"""
+"""What a person reads of the in-year nowcast, in the reader's language: the headline, what
+the year's releases are, and whether the error falls stage by stage. Rendered from
+`dxecon.models.forecast.nowcast`'s results with the catalogue of words; no figure is typed
+here. Tables are shown through `dxecon.present.tables` (headers and stage, method and verdict
+words from the catalogue)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
-import numpy as np
 import pandas as pd
 
-from dxecon.models.forecast.nowcast import (
-    STAGE_LABELS,
-    NowcastBacktest,
-    NowcastResult,
-    growth_text,
-    probability_text,
-)
+from dxecon.models.forecast.nowcast import NowcastResult
+from dxecon.present.words import Words
 
 
-def headline(result: NowcastResult) -> str:
+def _stage(label: str, words: Words) -> str:
+    return words.get(f"nowcast.{label}", label)
+
+
+def headline(result: NowcastResult, *, geographies: pd.DataFrame, lang: str = "vi") -> str:
     """Markdown: the year's nowcast, its range, the target and the probability of meeting it,
     and the boundary, all rendered from the result."""
-    level = f"{100 * result.level:g}%"
-    text = (
-        f"**{result.year} real GRDP growth, {result.geo_name}** (as of "
-        f"{result.as_of:%d %B %Y}; latest release: {result.stage_label}): nowcast "
-        f"**{growth_text(result.median)}**, {level} range {growth_text(result.lower)} to "
-        f"{growth_text(result.upper)} "
-        f"({result.model}, resting on {result.n_years} past years)."
+    words = Words(lang)
+    text = words(
+        "txt.nowcast_headline",
+        year=result.year,
+        geo=words.place(result.geo, geographies),
+        as_of=words.date(f"{result.as_of:%Y-%m-%d}"),
+        stage=_stage(result.stage_label, words),
+        median=words.percent(result.median),
+        level=words.number(100 * result.level, 0),
+        lower=words.percent(result.lower),
+        upper=words.percent(result.upper),
+        method=words.get(f"nowcast.{result.model}", result.model),
+        years=result.n_years,
     )
     if result.target is not None:
-        text += (
-            f" Target: at least {result.target['value']:g}% ({result.target['text']}; "
-            f"{result.target['instrument']}). Probability of meeting it: "
-            f"**{probability_text(result.target_probability)}**."
+        probability = result.target_probability
+        text += " " + words(
+            "txt.nowcast_target",
+            value=words.number(result.target["value"], 2, strip=True),
+            instrument=result.target["instrument"],
+            target_id=result.target["target_id"],
+            probability=words.percent(None if probability is None else 100 * probability, 0),
         )
     else:
-        text += f" No growth target for {result.year} was found in the instruments searched."
+        text += " " + words("txt.nowcast_no_target", year=result.year)
     if result.path is not None and len(result.path) > 1:
         last = result.path.iloc[-1]
-        text += f"\n\n**What moved last** (as of {last['as_of']:%Y-%m-%d}): {last['what_is_new']}"
+        text += "\n\n" + words(
+            "txt.nowcast_moved", date=f"{last['as_of']:%Y-%m-%d}", what=last["what_is_new"]
+        )
     if result.notes:
         text += "\n\n" + "\n".join(f"- {n}" for n in result.notes)
     return text
 
 
-#: Titles (with units) of the nowcast tables' columns; a table may retitle one.
-TITLES = {
-    "method": "method",
-    "median": "median, %",
-    "lower": "interval low, %",
-    "upper": "interval high, %",
-    "past_years": "past years it rests on",
-    "stage": "latest release",
-    "value": "cumulative growth, %",
-    "geo": "boundary",
-    "boundary": "boundary note",
-    "publisher": "source",
-    "published": "published",
-    "obs_id": "figure id",
-    "years": "years",
-    "mae": "mean absolute error, points",
-    "years_with_interval": "years with an interval",
-    "verdict": "verdict",
-    "which_years": "which years",
-    "bridge_mae": "bridge: mean absolute error, points",
-    "carry_mae": "cumulative carried to year end: MAE, points",
-    "last_year_mae": "last year's growth: MAE, points",
-}
-
-
-def readable(
-    frame: pd.DataFrame, columns: Mapping[str, str] | Sequence[str], **retitled: str
-) -> pd.DataFrame:
-    """The ``columns`` of ``frame`` with titles, numbers rounded, "not available" for NaN.
-
-    ``columns`` maps a column to its title, or lists columns titled by :data:`TITLES`;
-    keyword arguments retitle single columns (``stage="release"``).
-    """
-    named = columns if isinstance(columns, Mapping) else {c: TITLES.get(c, c) for c in columns}
-    titles = {column: retitled.get(column, title) for column, title in named.items()}
-    out = frame[list(titles)].rename(columns=titles)
-    for col in out.columns:
-        if out[col].dtype.kind == "f":
-            out[col] = out[col].map(
-                lambda v: "not available" if not np.isfinite(v) else round(v, 2)
-            )
-    return out
-
-
-def display_nowcast(result: NowcastResult) -> pd.DataFrame:
-    """The nowcast and its benchmarks with titles and units, no NaN."""
-    return readable(result.to_frame(), ["method", "median", "lower", "upper", "past_years"])
-
-
-def display_inputs(result: NowcastResult):
-    """The year's releases the nowcast read, with source, date and boundary (a line of
-    Markdown when there is none yet)."""
+def inputs_sentence(result: NowcastResult, *, lang: str = "vi") -> str:
+    """How many of the year's releases the nowcast read (none yet: says so)."""
+    words = Words(lang)
     if result.inputs.empty:
-        from IPython.display import Markdown
+        return words("txt.nowcast_no_inputs", year=result.year, as_of=f"{result.as_of:%Y-%m-%d}")
+    return words("txt.nowcast_inputs", year=result.year, n=len(result.inputs))
 
-        return Markdown(
-            f"No release of {result.year}'s growth was published by {result.as_of:%Y-%m-%d}."
+
+def stage_findings(steps: pd.DataFrame, *, lang: str = "vi") -> str:
+    """Markdown: whether the nowcast's error falls from each stage to the next
+    (`dxecon.models.forecast.nowcast.NowcastBacktest.stage_steps`)."""
+    words = Words(lang)
+    lines = [words("txt.nowcast_steps_title")]
+    for row in steps.itertuples(index=False):
+        shown = {"before": _stage(row.before, words), "after": _stage(row.after, words)}
+        if not row.years:
+            lines.append(words("txt.nowcast_step_none", **shown))
+            continue
+        falls = row.mae_after < row.mae_before
+        lines.append(
+            words(
+                "txt.nowcast_step",
+                verdict=words("txt.falls" if falls else "txt.does_not_fall"),
+                mae_before=words.number(row.mae_before),
+                mae_after=words.number(row.mae_after),
+                n=len(row.years.split(", ")),
+                years=row.years,
+                few=words("txt.too_few_years") if row.too_few else "",
+                **shown,
+            )
         )
-    frame = result.inputs.assign(
-        stage=result.inputs["stage"].map(STAGE_LABELS),
-        published=result.inputs["published"].dt.strftime("%Y-%m-%d"),
-    )
-    columns = ["stage", "value", "geo", "boundary", "publisher", "published", "obs_id"]
-    return readable(frame, columns, stage="release")
-
-
-def display_backtest(backtest: NowcastBacktest) -> pd.DataFrame:
-    """MAE and coverage by stage and method, with the years each rests on."""
-    table = backtest.table()
-    table["coverage"] = table["coverage"] * 100
-    columns = ["stage", "method", "years", "mae", "coverage", "years_with_interval", "verdict"]
-    return readable(table, columns, coverage=f"{100 * backtest.level:g}% interval coverage, %")
-
-
-def display_head_to_head(backtest: NowcastBacktest) -> pd.DataFrame:
-    """The bridge and the naive benchmarks on common years, with titles and units."""
-    columns = ["stage", "years", "which_years", "bridge_mae", "carry_mae", "last_year_mae"]
-    return readable(backtest.head_to_head(), [*columns, "verdict"])
+    return "\n".join(lines)

@@ -51,7 +51,7 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     shown = frame.copy()
     if not isinstance(shown.columns, pd.MultiIndex):
         for column, prefix in VALUE_WORDS.items():
-            if column in shown.columns and shown[column].dtype == object:
+            if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
                 shown[column] = shown[column].map(
                     lambda value, prefix=prefix: words.get(f"{prefix}.{value}", value)
                 )

@@ -84,6 +84,8 @@ STAGE_LABELS = {
     "H1": "first half",
     "9M": "nine months",
 }
+#: The columns of `NowcastResult.inputs_frame`.
+INPUT_COLUMNS = ("stage", "value", "geo", "boundary", "publisher", "published", "obs_id")
 BRIDGE = "bridge equation"
 LAST_YEAR = "naive: last year's growth"
 CARRY = "naive: latest cumulative figure carried to year end"
@@ -354,6 +356,15 @@ class NowcastResult:
         frame.insert(0, "year", self.year)
         frame["interval"] = f"{100 * self.level:g}%"
         return frame
+
+    def inputs_frame(self) -> pd.DataFrame:
+        """The year's releases read, one row each: stage (label), cumulative growth, its
+        geography and boundary note, publisher, publication date (ISO), figure id."""
+        frame = self.inputs.assign(
+            stage=self.inputs["stage"].map(STAGE_LABELS),
+            published=pd.to_datetime(self.inputs["published"]).dt.strftime("%Y-%m-%d"),
+        )
+        return frame[list(INPUT_COLUMNS)].reset_index(drop=True)
 
     def summary(self) -> str:
         lines = [
@@ -824,30 +835,30 @@ class NowcastBacktest:
             )
         return pd.DataFrame(rows)
 
-    def stage_findings(self, method: str = NOWCAST) -> list[str]:
-        """Does the error fall stage by stage? One line per step from a stage to the next,
-        each comparing the mean absolute error over the years both stages have."""
+    def stage_steps(self, method: str = NOWCAST) -> pd.DataFrame:
+        """Does the error fall stage by stage? One row per step from a stage to the next
+        (``before``, ``after``: stage labels), with the mean absolute error of each over the
+        years both stages have (``mae_before``, ``mae_after``; NaN when no year has both),
+        those ``years`` and whether they are too few to judge (``too_few``)."""
         recs = self.records[self.records["method"] == method]
-        lines = []
+        rows = []
         stages = [s for s in STAGES if s in set(recs["stage"])]
         for before, after in itertools.pairwise(stages):
             a = recs[recs["stage"] == before].set_index("year")["abs_error"]
             b = recs[recs["stage"] == after].set_index("year")["abs_error"]
             common = sorted(set(a.index) & set(b.index))
-            if not common:
-                lines.append(
-                    f"From {STAGE_LABELS[before]} to {STAGE_LABELS[after]}: no year has both"
-                )
-                continue
-            mae_a, mae_b = a.loc[common].mean(), b.loc[common].mean()
-            verdict = "falls" if mae_b < mae_a else "does not fall"
-            few = " (too few years to judge)" if len(common) < self.min_years else ""
-            lines.append(
-                f"From {STAGE_LABELS[before]} to {STAGE_LABELS[after]}: the mean absolute error "
-                f"{verdict}, {mae_a:.2f} -> {mae_b:.2f} points over the {len(common)} years "
-                f"with both ({', '.join(map(str, common))}){few}"
+            rows.append(
+                {
+                    "before": STAGE_LABELS[before],
+                    "after": STAGE_LABELS[after],
+                    "mae_before": float(a.loc[common].mean()) if common else np.nan,
+                    "mae_after": float(b.loc[common].mean()) if common else np.nan,
+                    "years": ", ".join(map(str, common)),
+                    "too_few": len(common) < self.min_years,
+                }
             )
-        return lines
+        columns = ["before", "after", "mae_before", "mae_after", "years", "too_few"]
+        return pd.DataFrame(rows, columns=columns)
 
 
 def _verdict(years: int, with_interval: int, minimum: int) -> str:
