@@ -209,6 +209,17 @@ def effective_targets(
     return frame.drop_duplicates("year", keep="last").reset_index(drop=True)
 
 
+def scored_targets(
+    dataset: Dataset, indicator: str, targets_params: dict, *, file: str, geo: str | None = None
+) -> pd.DataFrame:
+    """`effective_targets` of ``indicator`` for the instruments a forecast is scored
+    against (``targets_params``: the mapping of ``params/targets.yaml``, named by ``file``
+    in errors)."""
+    registry = TargetRegistry(dataset)
+    scored = TargetSet.from_mapping(targets_params, known=registry.instruments, file=file)
+    return effective_targets(registry, indicator, instruments=scored.instruments, geo=geo)
+
+
 def target_values(
     registry: TargetRegistry,
     indicator: str,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.core.params import params_path
-from dxecon.data.targets import TargetRegistry, TargetSet, effective_targets
+from dxecon.data.targets import scored_targets
 from dxecon.models.calibration import observed_pace
 from dxecon.models.estimation import from_data
 from dxecon.pipeline.context import Context
@@ -23,7 +23,7 @@ from dxecon.present import narrative
 from dxecon.present.charts.published import sector_floors_chart
 from dxecon.present.words import Words
 
-PARAMS_FILE = "digital.yaml"
+PARAMS_FILE, TARGETS_FILE = "digital.yaml", "targets.yaml"
 #: The city whose published shares and observed paces are listed (its other boundaries
 #: beside it, never joined).
 CITY = "HP"
@@ -34,14 +34,12 @@ REPORTED_COLUMNS += ("obs_id", "source_id", "note")
 def compute(ctx: Context) -> StepResult:
     params, dataset, lang = ctx.params(PARAMS_FILE), ctx.dataset, ctx.lang
     words = Words(lang)
-    registry = TargetRegistry(dataset)
-    scored = TargetSet.from_mapping(
-        ctx.params("targets.yaml"),
-        known=registry.instruments,
-        file=str(params_path("targets.yaml")),
-    )
-    floor_targets = effective_targets(
-        registry, "de_sector_share_min", instruments=scored.instruments, geo=params["target_geo"]
+    floor_targets = scored_targets(
+        dataset,
+        "de_sector_share_min",
+        ctx.params(TARGETS_FILE),
+        file=str(params_path(TARGETS_FILE)),
+        geo=params["target_geo"],
     )
     floors = dict(zip(floor_targets["year"], floor_targets["value"], strict=True))
     instruments = list(dict.fromkeys(floor_targets["instrument"]))

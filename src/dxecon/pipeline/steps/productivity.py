@@ -11,7 +11,7 @@ Choices: ``params/productivity.yaml`` (with the context's overrides); targets:
 from __future__ import annotations
 
 from dxecon.core.params import params_path
-from dxecon.data.targets import TargetRegistry, TargetSet, effective_targets
+from dxecon.data.targets import scored_targets
 from dxecon.models.employment import ProductivityParams, productivity_from_params
 from dxecon.models.estimation import from_data
 from dxecon.pipeline.context import Context
@@ -20,7 +20,7 @@ from dxecon.present import narrative
 from dxecon.present.charts.published import productivity_index_chart
 from dxecon.present.words import Words
 
-PARAMS_FILE = "productivity.yaml"
+PARAMS_FILE, TARGETS_FILE = "productivity.yaml", "targets.yaml"
 
 
 def compute(ctx: Context) -> StepResult:
@@ -29,14 +29,12 @@ def compute(ctx: Context) -> StepResult:
     params = ProductivityParams.from_mapping(
         ctx.params(PARAMS_FILE), file=str(params_path(PARAMS_FILE))
     )
-    registry = TargetRegistry(dataset)
-    scored = TargetSet.from_mapping(
-        ctx.params("targets.yaml"),
-        known=registry.instruments,
-        file=str(params_path("targets.yaml")),
-    )
-    targets = effective_targets(
-        registry, "lp_growth", instruments=scored.instruments, geo=params.geo
+    targets = scored_targets(
+        dataset,
+        "lp_growth",
+        ctx.params(TARGETS_FILE),
+        file=str(params_path(TARGETS_FILE)),
+        geo=params.geo,
     )
     milestones = dict(zip(targets["year"], targets["value"], strict=True))
     instruments = list(dict.fromkeys(targets["instrument"]))
