@@ -17,6 +17,7 @@ VALUE_WORDS = {
     "candidate": "growth.candidate",
     "chosen": "growth.candidate",
     "used": "growth.candidate",
+    "reading": "nb.val.reading",
 }
 
 
@@ -86,8 +87,10 @@ def show_tables_in(lang: str) -> None:
 def table_text(frame: pd.DataFrame, lang: str) -> str:
     """A table as a notebook shows it in text: `readable`, a missing value as a dash, within
     pandas' display limits (the repr cannot show a dash, so the table is written here)."""
-    from dxecon.present.words import DASH
+    from dxecon.present.words import DASH, Words
 
+    if frame.empty:
+        return Words(lang)("none.table")
     return readable(frame, lang).to_string(
         na_rep=DASH, line_width=pd.get_option("display.width"), **_display_limits()
     )
@@ -95,8 +98,10 @@ def table_text(frame: pd.DataFrame, lang: str) -> str:
 
 def table_html(frame: pd.DataFrame, lang: str) -> str:
     """The HTML form of `table_text`."""
-    from dxecon.present.words import DASH
+    from dxecon.present.words import DASH, Words
 
+    if frame.empty:
+        return f"<p>{Words(lang)('none.table')}</p>"
     return readable(frame, lang).to_html(na_rep=DASH, notebook=True, **_display_limits())
 
 
