@@ -7,7 +7,6 @@ import pandas as pd
 
 from dxecon.pipeline.run import _plan
 from dxecon.pipeline.suite import suite
-from dxecon.present.scenario_text import scorecard_view, status_table
 from dxecon.present.words import LANGUAGES, catalogue
 
 
@@ -17,18 +16,6 @@ def test_every_notebook_key_has_both_languages():
     for key in keys:
         assert set(catalogue()[key]) == set(LANGUAGES), key
         assert all(catalogue()[key][lang].strip() for lang in LANGUAGES), key
-
-
-def test_scorecard_view_translates_headers_and_statuses_only():
-    card = pd.DataFrame(
-        {"goal_id": ["TGT021", "TGT022"], "status": ["missed", "no data"], "city": [1, 2]}
-    )
-    view = scorecard_view(card, ["goal_id", "status"], "vi")
-    assert list(view.columns) == ["Mã mục tiêu", "Đánh giá"]
-    assert list(view["Đánh giá"]) == ["không đạt", "chưa có số liệu"]
-    assert list(card.columns) == ["goal_id", "status", "city"]  # the saved frame unchanged
-    english = status_table(card, "en")
-    assert english.columns[0] == "city goals" and set(english.index) == {"missed", "no data"}
 
 
 def test_runner_passes_the_language_to_every_notebook(tmp_path):

@@ -144,6 +144,21 @@ class Words:
     def text(self, value) -> str:
         return DASH if _missing(value) or str(value).strip() == "" else str(value)
 
+    def join(self, items) -> str:
+        """``["a", "b", "c"]`` -> 'a, b và c' (vi), 'a, b and c' (en)."""
+        items = [str(item) for item in items]
+        if len(items) <= 1:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self('word.and')} {items[-1]}"
+
+
+def explain(key: str, lang: str = "vi", **values):
+    """A notebook's explanation from the catalogue, in ``lang``, as Markdown a notebook cell
+    shows (``.data``: the text); ``values`` fill its placeholders."""
+    from IPython.display import Markdown
+
+    return Markdown(Words(lang)(key, **values))
+
 
 def _missing(value) -> bool:
     if value is None:

@@ -80,6 +80,7 @@ def fan_chart(
     history: Mapping[str, pd.Series] | None = None,
     targets: Sequence[TargetLine] = (),
     ax=None,
+    lang: str | None = None,
 ):
     """Median line with 50/80/90% bands from percentiles, after the published history.
 
@@ -95,9 +96,19 @@ def fan_chart(
         forecast's own boundary) is joined to the first forecast year.
     targets : sequence of TargetLine
         Horizontal dashed lines, labelled.
+    lang : {'vi', 'en'}, optional
+        The language of the bands' and the median's legend (the catalogue's ``chart.band``
+        and ``chart.median``); None: English, for a chart translated after drawing.
     """
     if ax is None:
         _, ax = new_figure()
+    if lang is None:
+        band_label, median_label = "{coverage}% of paths", "median"
+    else:
+        from dxecon.present.words import Words
+
+        words = Words(lang)
+        band_label, median_label = words.get("chart.band", ""), words("chart.median")
     years = np.asarray(years)
     for coverage, alpha in _BAND_ALPHA.items():
         low_q, high_q = 50 - coverage / 2, 50 + coverage / 2
@@ -109,7 +120,7 @@ def fan_chart(
                 color=_COLOURS["fan"],
                 alpha=alpha,
                 lw=0,
-                label=f"{coverage}% of paths",
+                label=band_label.format(coverage=coverage),
             )
     median = np.asarray(bands[50])
     markers = iter(("o", "s", "^", "D"))
@@ -134,7 +145,7 @@ def fan_chart(
             lw=1,
             ls=":",
         )
-    ax.plot(years, median, color=_COLOURS["fan"], lw=2, label="median")
+    ax.plot(years, median, color=_COLOURS["fan"], lw=2, label=median_label)
     draw_targets(ax, targets)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     finish(ax, title=title, ylabel=ylabel, caption=caption)
