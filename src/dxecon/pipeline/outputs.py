@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon.core.io import write_csv_atomic
+from dxecon.core.io import write_csv_atomic, write_text_atomic
 from dxecon.present.tables import show_tables_in
 
 
@@ -42,6 +42,29 @@ class Outputs:
 
             save(figure, self.root / "charts" / f"{name}.png")
         return Chart(figure, name)
+
+    def text(self, markdown: str, name: str) -> str:
+        """A step's sentence (Markdown, already in the run's language) as ``texts/<name>.md``."""
+        if self.root is not None:
+            write_text_atomic(markdown, self.root / "texts" / f"{name}.md")
+        return markdown
+
+    def save(self, result) -> None:
+        """Every output of a step's result (`dxecon.pipeline.steps.StepResult`): tables as
+        CSV, charts as PNG (drawn in the step's language already), texts as Markdown."""
+        for name, value in result.outputs.items():
+            if isinstance(value, pd.DataFrame):
+                self.table(value, name)
+            elif isinstance(value, str):
+                self.text(value, name)
+            else:
+                self.chart(value, name)
+
+
+def save_result(result, output_dir: str | Path) -> None:
+    """Write a step's outputs under ``output_dir`` (a notebook's parameter; empty: nothing
+    is written, the notebook only shows)."""
+    Outputs(output_dir).save(result)
 
 
 class Chart:
