@@ -307,9 +307,9 @@ def chart_pngs(
     words: Words | None = None,
 ) -> dict[str, bytes]:
     """The explorer's fan charts as PNG bytes: ``de_share`` (digital economy, % of GRDP,
-    with the published history and the 35% target) and ``lp`` (labour productivity growth,
-    ``basis`` "real" or "nominal", with the 16% a year target), in the language of
-    ``words`` (Vietnamese by default)."""
+    with the published history and its targets) and ``lp`` (labour productivity growth,
+    ``basis`` "real" or "nominal", with its targets), in the language of ``words``
+    (Vietnamese by default)."""
     return {name: _png(fan_figure(result, dataset, name, basis, words)) for name in which}
 
 
