@@ -143,11 +143,9 @@ def what_it_takes_chart(frame: pd.DataFrame, words: Words | None = None):
     width = 0.2
     for i, column in enumerate(("required", *PACES)):
         values = frame[column].to_numpy(float)
+        # no pace observed: a bar of height 0 (nothing drawn; the legend keeps its colour)
         shown = np.where(np.isfinite(values), values, 0.0)
-        bars = ax.bar(x + (i - 1.5) * width, shown, width, label=w(f"wit.series.{column}"))
-        for bar, v in zip(bars, values, strict=True):
-            if not np.isfinite(v):
-                bar.set_alpha(0)
+        ax.bar(x + (i - 1.5) * width, shown, width, label=w(f"wit.series.{column}"))
     ax.set_xticks(x, labels, fontsize=8)
     ax.axhline(0, color="black", lw=0.6)
     ax.set_ylabel(", ".join(dict.fromkeys(w(f"wit.unit.{u}") for u in frame["unit"])))
