@@ -1,9 +1,11 @@
 """One variant of a sweep, evaluated by a pure top-level function any worker can run.
 
 `evaluate_variant` takes a `Variant` (plain data: the base scenario as a mapping, the values
-to set, a seed, the number of paths and the key targets) and returns one result row. It
-reads no files and no globals, so a process pool or a Dask worker on another machine gives
-the same numbers as a loop here. A variant whose combination of parameters is invalid
+to set, a seed, the number of paths, the key targets and the sweep's diffusion calibration)
+and returns one result row. It reads no params file; a base with a ``diffusion`` block draws
+from the variant's calibration and reads which figure is the start from the shipped data
+(loaded once per process), so a process pool or a Dask worker on another machine gives the
+same numbers as a loop here. A variant whose combination of parameters is invalid
 returns the reason instead of raising, so one bad combination never costs the others; any
 other exception (a bug) stops the sweep.
 
