@@ -34,8 +34,8 @@ def ctx(dataset):
 
 
 @pytest.fixture(scope="module")
-def diffusion(ctx):
-    return run_step("diffusion", ctx)
+def diffusion(diffusion_step):
+    return diffusion_step
 
 
 @pytest.fixture(scope="module")

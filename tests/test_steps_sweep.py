@@ -33,8 +33,8 @@ SMALL = {
 
 
 @pytest.fixture(scope="module")
-def diffusion(dataset):
-    return run_step("diffusion", Context(dataset, AS_OF))
+def diffusion(diffusion_step):
+    return diffusion_step
 
 
 @pytest.fixture(scope="module")
