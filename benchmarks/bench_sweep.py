@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon.models.sweeps import run_sweep, sweep_from_parameters
+from dxecon.core.params import load_yaml, params_path
+from dxecon.models.sweeps import run_sweep, sweep_from_dict
 
 
 def start_cluster(workers: int, root: Path) -> tuple[str, list[subprocess.Popen]]:
@@ -83,15 +84,16 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=2000, help="Monte Carlo paths per variant")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+
     # The shipped sweep with its sample sized so that the whole plan (base, tornado, surface,
     # sample) is about the asked number of variants.
-    spec = sweep_from_parameters(
-        "de_share_2030", as_of="2026-10", paths=args.paths, samples=args.variants
-    )
-    extra = spec.size - args.variants
-    spec = sweep_from_parameters(
-        "de_share_2030", as_of="2026-10", paths=args.paths, samples=max(1, args.variants - extra)
-    )
+    def shipped(samples: int):
+        data = load_yaml(params_path("de_share_2030", "sweeps"))
+        data.update(paths=args.paths, samples=samples)
+        return sweep_from_dict(data, name="de_share_2030", as_of="2026-10")
+
+    spec = shipped(args.variants)
+    spec = shipped(max(1, args.variants - (spec.size - args.variants)))
     print(
         f"sweep de_share_2030: {spec.size:,} variants x {spec.paths:,} paths; {os.cpu_count()} "
         f"cores; best of {args.repeat}"

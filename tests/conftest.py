@@ -45,3 +45,13 @@ def notebook_suite(folder: Path, *prefixes: str) -> Path:
 
 #: The as-of date of the tests' runs (a scenario file holds none; the run gives it).
 AS_OF = "2026-10"
+
+
+@pytest.fixture(scope="session")
+def diffusion_step(dataset):
+    """The ``diffusion`` step on the shipped data as of `AS_OF` (the calibration and its
+    real-time check: seconds), once for the tests of the steps that need it."""
+    from dxecon.pipeline.context import Context
+    from dxecon.pipeline.steps import run_step
+
+    return run_step("diffusion", Context(dataset, AS_OF))

@@ -26,6 +26,7 @@ from dxecon.models.scenarios import (
 from dxecon.models.scenarios.diffusion import SOURCES, diffusion_draws
 from dxecon.models.scenarios.uncertainty import interval_breakdown, what_it_takes
 from dxecon.present.uncertainty_text import breakdown_text, what_it_takes_text
+from dxecon.present.words import Words
 
 PATHS = 400
 
@@ -260,7 +261,7 @@ def test_interval_breakdown_adds_up(dataset):
     frame = interval_breakdown("baseline", as_of=AS_OF, dataset=dataset, n_paths=PATHS)
     by = frame.set_index("source")
     assert list(frame["source"]) == ["none", *SOURCES, "all", "quadrature sum"]
-    assert by.loc["none"].drop("label").abs().max() < 1e-9  # no source: one path
+    assert by.loc["none"].abs().max() < 1e-9  # no source: one path
     assert by.at["deflator", "de_share_width"] == pytest.approx(0.0, abs=1e-9)
     assert by.at["deflator", "lp_growth_nominal_width"] > 0
     assert by.at["deflator", "lp_growth_real_width"] == pytest.approx(0.0, abs=1e-9)
@@ -269,7 +270,7 @@ def test_interval_breakdown_adds_up(dataset):
         assert (singles <= by.at["all", column] * 1.05 + 1e-9).all()
         # independent sources add in quadrature, roughly
         assert by.at["quadrature sum", column] == pytest.approx(by.at["all", column], rel=0.3)
-    assert "largest single source" in breakdown_text(frame)
+    assert "largest single source" in breakdown_text(frame, Words("en"))
     print(frame.round(3).to_string())  # the benchmark-style printout
 
 
@@ -277,20 +278,22 @@ def test_what_it_takes_reads_targets_from_the_scorecard(dataset):
     run = run_scenario("baseline", as_of=AS_OF, n_paths=PATHS, dataset=dataset)
     frame = what_it_takes(run, dataset)
     card = run.scorecard.city().set_index("goal_id")
-    share = frame[frame["goal"].str.startswith("TGT021")].iloc[0]
+    share = frame[frame["goal_id"] == "TGT021"].iloc[0]
     goal = card.loc["TGT021"]
     span = int(goal["year"]) - int(goal["latest_period"])
     assert share["target"] == goal["target_value"]
     assert share["required"] == pytest.approx((goal["target_value"] - goal["latest_value"]) / span)
-    lp = frame[frame["goal"].str.startswith("TGT023")]
-    assert len(lp) == 2  # real and nominal readings
+    lp = frame[frame["goal_id"] == "TGT023"]
+    assert list(lp["basis"]) == ["real", "nominal"]  # both readings
     real, nominal = lp.iloc[0], lp.iloc[1]
     assert real["required"] == card.loc["TGT023", "target_value"]
     assert nominal["required"] == pytest.approx(
         float(real_growth(real["target"], run.scenario.deflator.mean))
     )
-    text = what_it_takes_text(frame)
+    text = what_it_takes_text(frame, Words("en"))
     assert "not observable" in text and "nan" not in text.lower()
+    vietnamese = what_it_takes_text(frame, Words("vi"))
+    assert Words("vi")("wit.not_observable") in vietnamese and "observable" not in vietnamese
 
 
 @pytest.mark.slow

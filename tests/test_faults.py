@@ -484,11 +484,15 @@ def test_memory_budget_default_is_a_quarter_of_the_machine():
 
 def test_memory_budget_horizon_2100_with_a_million_paths(tmp_path):
     from dxecon.data import load_dataset
-    from dxecon.models.scenarios import resolve_start, scenario_from_parameters, simulate
+    from dxecon.models.scenarios import resolve_start, simulate
     from dxecon.models.scenarios.budget import estimate_bytes, memory_limit_bytes
+    from dxecon.pipeline.context import Context
+    from dxecon.pipeline.steps.scenario import scenario_from_context
 
-    scenario = scenario_from_parameters("baseline", horizon=2100, paths=1_000_000, as_of=AS_OF)
-    scenario, _ = resolve_start(scenario, load_dataset())
+    dataset = load_dataset()
+    huge = {"scenarios/baseline.yaml": {"horizon": 2100, "paths": 1_000_000}}
+    scenario = scenario_from_context(Context(dataset, AS_OF, overrides=huge), "baseline")
+    scenario, _ = resolve_start(scenario, dataset)
     if estimate_bytes(1_000_000, 4, 75) <= memory_limit_bytes():
         pytest.skip("this machine's budget would allow it")
     with pytest.raises(ResourceBudgetError, match="use at most"):
@@ -652,10 +656,15 @@ def test_scenario_geo_checked_against_data_codes(tmp_path):
     assert result.exit_code == 1
     assert str(file) in result.output and "field 'geo'" in result.output
     assert "codes/geographies.csv" in result.output
-    from dxecon.models.scenarios import run_scenario, scenario_from_parameters
+    from dxecon.data import load_dataset
+    from dxecon.models.scenarios import run_scenario
+    from dxecon.pipeline.context import Context
+    from dxecon.pipeline.steps.scenario import scenario_from_context
 
+    dataset = load_dataset()
+    elsewhere = Context(dataset, AS_OF, overrides={"scenarios/baseline.yaml": {"geo": "ZZ"}})
     with pytest.raises(ParamsError, match="geo"):
-        run_scenario(scenario_from_parameters("baseline", geo="ZZ", as_of=AS_OF))
+        run_scenario(scenario_from_context(elsewhere, "baseline"), dataset=dataset)
 
 
 def test_every_command_takes_data():

@@ -138,7 +138,7 @@ def test_floors_sentence_says_what_each_sector_needs():
     ]
 
 
-def test_nominal_real_sentence_and_monte_carlo_error():
+def test_nominal_real_sentence():
     national = pd.DataFrame(
         {
             "year": [2023, 2024],
@@ -151,9 +151,6 @@ def test_nominal_real_sentence_and_monte_carlo_error():
     text = narrative.nominal_real_sentence(national, lang="en")
     assert "from 199.3 to 221.9 million VND per worker in 2024: 11.3% at current" in text
     assert "real growth was 5.88%" in text and "(5.2%) is prices" in text
-    assert narrative.monte_carlo_error_pp(2500) == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="paths"):
-        narrative.monte_carlo_error_pp(0)
 
 
 def test_boundary_break_from_the_geographies(dataset):
@@ -161,31 +158,3 @@ def test_boundary_break_from_the_geographies(dataset):
     assert (year, label) == (2024.5, "merger July 1, 2025")
     with pytest.raises(ValueError, match="no successor"):
         narrative.boundary_break(dataset.codes["geographies"], "VN")
-
-
-def test_sweep_reading_ranks_and_reports_probabilities():
-    class Target:
-        target_id, label, unit = "TGT021", "share >= 35% in 2030", "% of GRDP"
-
-    tornado = pd.DataFrame(
-        {
-            "target_id": ["TGT021", "TGT021"],
-            "rank": [1, 2],
-            "meaning": ["speed", "deflator"],
-            "probability_base": [0.1, 0.1],
-            "probability_low": [0.0, 0.1],
-            "probability_high": [0.9, 0.1],
-            "probability_swing": [0.9, 0.0],
-            "median_base": [30.0, 30.0],
-            "median_low": [25.0, 30.0],
-            "median_high": [40.0, 30.0],
-            "median_swing": [15.0, 0.0],
-        }
-    )
-    summary = pd.DataFrame({"target_id": ["TGT021"], "share_likely": [0.25]})
-    text = narrative.sweep_reading(tornado, summary, [Target()], paths=2500)
-    assert "median is 30% of GRDP and the probability 10%" in text
-    assert "moved most by speed (from its low to its high end: median 25 to 40, probability" in text
-    assert "deflator" not in text  # moves nothing
-    assert "best single end reaches 90%; more likely than not in 25%" in text
-    assert text.endswith("about 1 percentage points at 2,500 paths.")

@@ -4,10 +4,10 @@ their machine-readable columns when saved."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from dxecon.pipeline.run import _plan
 from dxecon.pipeline.suite import suite
-from dxecon.present.scenario_text import scorecard_view, status_table
 from dxecon.present.words import LANGUAGES, catalogue
 
 
@@ -17,18 +17,6 @@ def test_every_notebook_key_has_both_languages():
     for key in keys:
         assert set(catalogue()[key]) == set(LANGUAGES), key
         assert all(catalogue()[key][lang].strip() for lang in LANGUAGES), key
-
-
-def test_scorecard_view_translates_headers_and_statuses_only():
-    card = pd.DataFrame(
-        {"goal_id": ["TGT021", "TGT022"], "status": ["missed", "no data"], "city": [1, 2]}
-    )
-    view = scorecard_view(card, ["goal_id", "status"], "vi")
-    assert list(view.columns) == ["Mã mục tiêu", "Đánh giá"]
-    assert list(view["Đánh giá"]) == ["không đạt", "chưa có số liệu"]
-    assert list(card.columns) == ["goal_id", "status", "city"]  # the saved frame unchanged
-    english = status_table(card, "en")
-    assert english.columns[0] == "city goals" and set(english.index) == {"missed", "no data"}
 
 
 def test_runner_passes_the_language_to_every_notebook(tmp_path):
@@ -75,3 +63,20 @@ def test_a_missing_value_is_shown_as_a_dash_never_nan():
     assert "NaN" not in text and "NaN" not in html
     assert text.splitlines()[2].split()[1] == "-"  # row 1, the median column
     assert "<td>-</td>" in html and "1.5" in html
+
+
+def test_a_key_written_twice_in_the_catalogue_is_refused(tmp_path, monkeypatch):
+    from dxecon.present import words
+
+    copy = tmp_path / "catalogue.yaml"
+    copy.write_text(
+        words.CATALOGUE.read_text(encoding="utf-8") + 'word.and: {vi: "và", en: "and"}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(words, "CATALOGUE", copy)
+    words.catalogue.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"keys written twice: word\.and"):
+            words.catalogue()
+    finally:
+        words.catalogue.cache_clear()

@@ -228,16 +228,18 @@ def test_the_run_gives_the_as_of_date():
         scenario_from_dict(shipped("baseline"), file="mine.yaml")
 
 
-def test_notebook_parameters_give_the_as_of_date_and_type_no_growth_figure():
-    from dxecon.models.scenarios import scenario_from_parameters
+def test_notebook_parameters_give_the_as_of_date_and_type_no_growth_figure(dataset):
+    from dxecon.pipeline.context import Context
+    from dxecon.pipeline.steps.scenario import scenario_from_context
 
-    assert scenario_from_parameters("lagging", as_of="2026-04").as_of == "2026-04"
-    with pytest.raises(ParamsError, match="as-of date is missing") as info:
-        scenario_from_parameters("lagging")
-    assert info.value.field == "as_of"
+    file = "scenarios/lagging.yaml"
+    april = Context(dataset, "2026-04", overrides={file: {"as_of": "2025-01", "seed": None}})
+    assert scenario_from_context(april, "lagging").as_of == "2026-04"  # the run's date
     typed = {"from_history": [2019, 2025], "mean": 3.0}
     with pytest.raises(ParamsError) as info:
-        scenario_from_parameters("lagging", as_of=AS_OF, deflator=typed)
+        scenario_from_context(
+            Context(dataset, AS_OF, overrides={file: {"deflator": typed}}), "lagging"
+        )
     assert info.value.file == "<notebook parameters>" and info.value.field == "deflator.mean"
 
 

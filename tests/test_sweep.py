@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -33,10 +34,15 @@ from dxecon.models.sweeps import (
     variant_seed,
 )
 from dxecon.models.sweeps.engines import connect
+from dxecon.present.sweep_text import failure_summary
+from dxecon.present.words import Words
 
+#: The shipped sweep's key targets (ids of data/targets.csv).
+KEY_TARGETS = load_yaml(folders.PARAMS_DIR / "sweeps" / "de_share_2030.yaml")["key_targets"]
 #: A small sweep: 1 base + 4 tornado + 9 surface + 12 sampled variants, 200 paths each.
 SMALL = {
     "base": "baseline",
+    "key_targets": KEY_TARGETS,
     "seed": 7,
     "paths": 200,
     "design": "latin_hypercube",
@@ -59,8 +65,17 @@ def registry(dataset):
     return TargetRegistry(dataset)
 
 
+@functools.cache
+def shipped_data():
+    from dxecon.data import load_dataset
+
+    return load_dataset()
+
+
 def small(**changes):
-    return sweep_from_dict({**SMALL, **changes}, name="small", file="small.yaml", as_of=AS_OF)
+    return sweep_from_dict(
+        {**SMALL, **changes}, name="small", file="small.yaml", as_of=AS_OF, dataset=shipped_data()
+    )
 
 
 def write_yaml(path: Path, data: dict) -> Path:
@@ -218,8 +233,8 @@ def test_fast_scoring_agrees_with_the_scorecard(registry, dataset):
     card = score(paths, registry, dataset).frame.set_index("goal_id")
     from dxecon.models.sweeps.evaluate import score_targets
 
-    fast = score_targets(paths, key_targets(registry))
-    for target in key_targets(registry):
+    fast = score_targets(paths, key_targets(registry, KEY_TARGETS))
+    for target in key_targets(registry, KEY_TARGETS):
         row = card.loc[target.target_id]
         assert fast[f"{target.target_id}_probability"] == pytest.approx(row["probability"])
         assert fast[f"{target.target_id}_median"] == pytest.approx(row["median"])
@@ -228,12 +243,13 @@ def test_fast_scoring_agrees_with_the_scorecard(registry, dataset):
 
 def test_evaluate_variant_is_pure_and_reports_failures(registry):
     spec = small()
-    variants = build_variants(spec, spec.plan(), key_targets(registry))
+    variants = build_variants(spec, spec.plan(), key_targets(registry, KEY_TARGETS))
     first = evaluate_variant(variants[5])
     assert evaluate_variant(variants[5]) == first and first["error"] == ""
     import pickle
 
-    assert pickle.loads(pickle.dumps(variants[5])) == variants[5]
+    # plain data a worker elsewhere gets as it is: the same numbers from a pickled copy
+    assert evaluate_variant(pickle.loads(pickle.dumps(variants[5]))) == first
     # A combination the scenario rejects (ceiling below the start) fails alone, with reason.
     broken = variants[5].__class__(
         **{**variants[5].__dict__, "overrides": (("sectors.ind_con.intensity.ceiling", 20.0),)}
@@ -273,7 +289,7 @@ def test_failed_variants_are_kept_with_their_parameters(registry):
     reasons = result.failure_reasons()
     assert reasons["variants"].sum() == len(failures)
     assert list(reasons["first_variant"]) == sorted(reasons["first_variant"])
-    summary = result.failure_summary()
+    summary = failure_summary(result, Words("en"))
     assert summary.startswith(f"{len(failures)} of {len(result.table)} variants failed")
     assert reasons["reason"].iloc[0] in summary and "variant(s), first: variant" in summary
 
@@ -304,7 +320,7 @@ def test_a_bug_in_a_variant_stops_the_sweep(monkeypatch, registry):
 
     from dxecon.models.sweeps.engines import map_variants
 
-    variants = build_variants(spec, spec.plan(), key_targets(registry))
+    variants = build_variants(spec, spec.plan(), key_targets(registry, KEY_TARGETS))
     with pytest.raises(TypeError, match="a bug, not a bad assumption"):  # forked: patched too
         map_variants(variants, engine="local", workers=1, mp_context=get_context("fork"))
 

@@ -589,9 +589,13 @@ def sweep(
     finally:
         if client is not None:
             client.close()
+    from dxecon.present.sweep_text import failure_summary, target_unit
+    from dxecon.present.words import Words
+
+    words = Words("en")  # the command's messages are English
     failures = result.failures()
     if len(failures) == len(result.table):
-        click.echo(result.failure_summary(), err=True)
+        click.echo(failure_summary(result, words), err=True)
         click.echo(f"every variant failed: nothing to rank; the table is in {folder}", err=True)
         sys.exit(1)
     top = result.tornado().query("rank == 1")
@@ -609,7 +613,7 @@ def sweep(
                 f"{row['target_id']}: probability {row['probability_base']:.0%} at base and at "
                 f"every end; the median moves most with {row['parameter']} "
                 f"({row['median_low']:.1f} to {row['median_high']:.1f}; target "
-                f"{goal.value:g}{goal.unit})"
+                f"{goal.value:g}{target_unit(goal, words)})"
             )
     rate = len(result.table) / result.seconds if result.seconds else float("nan")
     click.echo(
@@ -617,7 +621,7 @@ def sweep(
         f"{len(failures)} failed; wrote {folder}"
     )
     if len(failures):
-        click.echo(result.failure_summary())
+        click.echo(failure_summary(result, words))
 
 
 @main.command("report")

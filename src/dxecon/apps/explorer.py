@@ -29,7 +29,6 @@ import hashlib
 import html
 import io
 import math
-import re
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -56,6 +55,7 @@ from dxecon.models.scenarios import (
 from dxecon.models.scenarios.engine import PERCENTILES, percentiles
 from dxecon.models.scenarios.scenario_run import run_scenario
 from dxecon.models.scenarios.start import resolve_start
+from dxecon.present.scenario_text import reading_words
 from dxecon.present.words import Words
 
 #: Target indicators the scenario engine speaks to (the rest of the scorecard is about
@@ -192,20 +192,18 @@ def drawn_centrals(resolved: Scenario, dataset) -> dict[str, float]:
     scaled by the mean whole-economy ceiling over the start share (capped at 100)."""
     if resolved.diffusion is None:
         return {}
-    from dxecon.models.scenarios.diffusion import draws_for
+    from dxecon.models.scenarios.diffusion import draws_for, sector_ceiling, start_share
 
     draws = draws_for(resolved, 2000, dataset=dataset, sources=("parameters",))
     floor = {k: s for k, s in resolved.sectors.items() if s.intensity}
-    start = sum(s.weight * s.intensity.start for s in floor.values()) / 100.0
     ceiling = float(np.mean(draws.ceiling))
     out = {}
     for code, sector in floor.items():
         if sector.intensity.speed is None:
             out[f"sectors.{code}.intensity.speed"] = round(draws.central_speed, 2)
         if sector.intensity.ceiling is None:
-            out[f"sectors.{code}.intensity.ceiling"] = round(
-                min(sector.intensity.start * ceiling / start, 100.0), 1
-            )
+            scaled = sector_ceiling(sector.intensity.start, start_share(resolved), ceiling)
+            out[f"sectors.{code}.intensity.ceiling"] = round(float(scaled), 1)
     return out
 
 
@@ -309,9 +307,9 @@ def chart_pngs(
     words: Words | None = None,
 ) -> dict[str, bytes]:
     """The explorer's fan charts as PNG bytes: ``de_share`` (digital economy, % of GRDP,
-    with the published history and the 35% target) and ``lp`` (labour productivity growth,
-    ``basis`` "real" or "nominal", with the 16% a year target), in the language of
-    ``words`` (Vietnamese by default)."""
+    with the published history and its targets) and ``lp`` (labour productivity growth,
+    ``basis`` "real" or "nominal", with its targets), in the language of ``words``
+    (Vietnamese by default)."""
     return {name: _png(fan_figure(result, dataset, name, basis, words)) for name in which}
 
 
@@ -323,79 +321,10 @@ def fan_figure(
     words: Words | None = None,
 ):
     """One fan chart of the explorer (``name`` "de_share" or "lp") as a matplotlib Figure:
-    the scenario charts' data (`dxecon.present.charts.scenario`) with every text from the
-    catalogue, numbers in the language's format."""
-    from dxecon.present.charts.plots import TargetLine, fan_chart
-    from dxecon.present.charts.scenario import published_history, target_lines
+    the scenario notebook's chart (`dxecon.present.charts.scenario.scenario_fan`)."""
+    from dxecon.present.charts.scenario import scenario_fan
 
-    w = words or Words()
-    run, scenario = result.run, result.run.scenario
-    places = dataset.codes["geographies"]
-    geo = w.place(scenario.geo, places)
-    shown = {"geo": geo, "scenario": w.scenario(scenario.name)}
-    if name == "de_share":
-        values, indicator = run.paths.de_share, "de_share"
-        found, sources = published_history(
-            dataset, "de_share", scenario.geo, as_of=scenario.as_of, method="GSO"
-        )
-        # "published, HP2025 (GSO)" -> the boundary's name in the language.
-        history = {
-            w(
-                "explorer.chart.published", geo=w.place(label.split(", ")[1].split(" ")[0], places)
-            ): s
-            for label, s in found.items()
-        }
-        title = w("explorer.chart.de_share_title", **shown)
-        ylabel = w("explorer.chart.de_share_axis")
-    else:
-        values, indicator = run.paths.quantity(f"lp_growth_{basis}"), "lp_growth"
-        history, sources = {}, []
-        title = w("explorer.chart.lp_title", basis=w(f"explorer.basis.{basis}"), **shown)
-        ylabel = w(f"explorer.chart.lp_axis_{basis}")
-    lines = target_lines(run, indicator)
-    instruments = ", ".join(sorted({line.label.split(" ")[0] for line in lines}))
-    caption = w(
-        f"explorer.chart.{'de' if name == 'de_share' else 'lp'}_caption",
-        as_of=w.month(scenario.as_of),
-        sources="; ".join(_source_text(text, w, places) for text in sources)
-        or w("explorer.chart.none"),
-        paths=w.number(len(values), 0),
-        instruments=instruments or w("explorer.chart.none"),
-    )
-    # "NQ03-NQ/TU 2030: 35" -> the level in the language's number format.
-    targets = [
-        TargetLine(
-            line.value,
-            f"{line.label.rsplit(': ', 1)[0]}: {w.number(line.value, 2, strip=True)}",
-            line.year,
-        )
-        for line in lines
-    ]
-    table = percentiles(values)
-    bands = {q: table[i] for i, q in enumerate(PERCENTILES)}
-    figure = fan_chart(
-        run.paths.years,
-        bands,
-        title=title,
-        ylabel=ylabel,
-        caption=caption,
-        history=history,
-        targets=targets,
-        lang=w.lang,
-    )
-    return figure
-
-
-def _source_text(text: str, words: Words, places: pd.DataFrame) -> str:
-    """ "S1: 21.3 (HP, 2023)" (`published_history`) with the number and the boundary in the
-    language: "S1: 21,3 (Hải Phòng ..., 2023)"."""
-    source, rest = text.split(": ", 1)
-    value, where = rest.split(" (", 1)
-    geo, year = where.rstrip(")").split(", ")
-    return (
-        f"{source}: {words.number(float(value), 2, strip=True)} "
-        f"({words.place(geo, places)}, {year})"
-    )
+    return scenario_fan(result.run, dataset, name, basis=basis, words=words)
 
 
 # -- presenting ----------------------------------------------------------------------------
@@ -403,18 +332,6 @@ def format_probability(value: float, words: Words | None = None) -> str:
     """A probability as shown in the table: per cent with one decimal ('79,6%' in vi,
     '79.6%' in en); a dash when missing."""
     return (words or Words()).percent(None if pd.isna(value) else 100 * value, 1)
-
-
-def format_reading(reading: str, words: Words) -> str:
-    """A scorecard reading ("real, compound average 2026-2030") in the language."""
-    match = re.fullmatch(
-        r"(real|nominal), (compound average|every year) (\S+)( \(weakest year\))?", reading
-    )
-    if not match:
-        return reading
-    kind = "compound" if match.group(2) == "compound average" else "every_year"
-    basis = words(f"explorer.basis.{match.group(1)}")
-    return words(f"explorer.reading.{kind}", basis=basis, span=match.group(3))
 
 
 def attainment_html(table: pd.DataFrame, words: Words | None = None) -> str:
@@ -452,7 +369,7 @@ def attainment_html(table: pd.DataFrame, words: Words | None = None) -> str:
         cells = [
             ("target", f"{row.target_id}<br><small>{html.escape(row.instrument)}</small>"),
             ("quantity", html.escape(w.get(f"explorer.quantity.{row.indicator}", row.indicator))),
-            ("reading", html.escape(w.text(format_reading(row.reading, w)))),
+            ("reading", html.escape(w.text(reading_words(row.reading, w)))),
             ("year", str(row.year)),
             ("target-value", f"{sign} {w.number(row.target_value, 2, strip=True)}"),
             ("published", w.number(row.published, 2, trim=False)),
@@ -983,6 +900,5 @@ __all__ = [
     "fan_data",
     "fan_figure",
     "format_probability",
-    "format_reading",
     "scenario_yaml",
 ]

@@ -57,12 +57,17 @@ def check_keys(
 def load_with_keys(path: Path | str, keys: Iterable[str]) -> dict[str, Any]:
     """Parse a params file that holds exactly ``keys``: an unknown key (with the closest
     valid one suggested) or a missing one is a `ParamsError`."""
+    return with_keys(load_yaml(path), keys, file=str(path))
+
+
+def with_keys(data: dict[str, Any], keys: Iterable[str], *, file: str) -> dict[str, Any]:
+    """``data`` (a params file's mapping) when it holds exactly ``keys``; else the
+    `ParamsError` of :func:`load_with_keys`."""
     keys = list(keys)
-    data = load_yaml(path)
-    check_keys(data, keys, file=str(path))
+    check_keys(data, keys, file=file)
     missing = [k for k in keys if k not in data]
     if missing:
-        raise ParamsError(str(path), missing[0], "required field is missing (see the shipped file)")
+        raise ParamsError(file, missing[0], "required field is missing (see the shipped file)")
     return data
 
 

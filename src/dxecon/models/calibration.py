@@ -614,7 +614,7 @@ def start_logit(start: float, ceiling: np.ndarray, error: np.ndarray) -> np.ndar
     return np.log(start / (ceiling - start)) + ceiling / (ceiling - start) * np.asarray(error)
 
 
-_TABLE_COLUMNS = [
+CALIBRATION_COLUMNS = [
     "parameter",
     "key",
     "measure",
@@ -663,6 +663,8 @@ class DiffusionCalibration:
         The real-time check's verdict on the intervals as of ``as_of`` and the factor on
         the yearly noise sd it leads to (`dxecon.models.calibration_realtime`); None: not checked
         (the factor is 1).
+    params : mapping
+        The ``diffusion`` mapping of ``params/calibration.yaml`` it was made with.
     """
 
     table: pd.DataFrame
@@ -681,6 +683,9 @@ class DiffusionCalibration:
     as_of: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     widening: NoiseWidening | None = None
+    #: The ``diffusion`` mapping of ``params/calibration.yaml`` it was made with (the
+    #: scenario draws read its start-year ambiguities).
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     # -- the table ---------------------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
@@ -932,6 +937,7 @@ def calibrate_diffusion(
     params: Mapping[str, Any] | None = None,
     measure: str | None = None,
     widen: bool = True,
+    widening=None,
 ) -> DiffusionCalibration:
     """Estimate the diffusion of the digital share on one measure from ``data/``.
 
@@ -950,6 +956,10 @@ def calibrate_diffusion(
         finds the intervals too narrow (`dxecon.models.calibration_realtime.realtime_coverage`;
         default). False: the calibration as estimated (what the check itself re-runs at
         each vintage).
+    widening : NoiseWidening, optional
+        The real-time check's verdict as of ``as_of`` when it was already run (a run's
+        diffusion step shows the check and calibrates once): used instead of running it
+        again (with ``widen``).
 
     Returns
     -------
@@ -1104,7 +1114,7 @@ def calibrate_diffusion(
         dataset, measure=measure, indicator=indicator, as_of=as_of, exclude=exclude
     )
     calibration = DiffusionCalibration(
-        table=pd.DataFrame(columns=_TABLE_COLUMNS),
+        table=pd.DataFrame(columns=CALIBRATION_COLUMNS),
         panel=panel,
         by_series=by_series,
         grid=grid,
@@ -1316,14 +1326,16 @@ def calibrate_diffusion(
             f"{ceiling_prior.source}",
         }
     )
-    widening = None
-    if widen:
+    if not widen:
+        widening = None
+    else:
         # imported here: the real-time check re-runs this function (unwidened) per vintage
         from dxecon.models.calibration_realtime import noise_widening
 
-        widening = noise_widening(
-            dataset, as_of=as_of, params={**spec, "_file": file}, measure=measure
-        )
+        if widening is None:
+            widening = noise_widening(
+                dataset, as_of=as_of, params={**spec, "_file": file}, measure=measure
+            )
         rows.append(
             {
                 "parameter": "widening factor of the yearly noise sd (real-time check)",
@@ -1338,7 +1350,7 @@ def calibrate_diffusion(
                 "(backtest) on the forecasts of params/calibration.yaml (realtime.widen)",
             }
         )
-    table = pd.DataFrame([{**row, **context} for row in rows]).reindex(columns=_TABLE_COLUMNS)
+    table = pd.DataFrame([{**row, **context} for row in rows]).reindex(columns=CALIBRATION_COLUMNS)
     table = table.astype({"points": int, "df": int})
     left_out = panel[~panel["used"]]
     notes += [f"left out {r.obs_id} ({r.group} {r.year}): {r.why}" for r in left_out.itertuples()]
@@ -1358,6 +1370,7 @@ def calibrate_diffusion(
         panel=panel.drop(columns=["group"]),
         notes=tuple(notes),
         widening=widening,
+        params={**spec, "_file": file},
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import load_with_keys
+from dxecon.core.params import load_yaml, with_keys
 from dxecon.data.targets import TARGETS_PARAMS_KEYS
 
 
@@ -47,7 +47,12 @@ class ScoringConfig:
     def from_yaml(cls, path: Path | str | None = None) -> ScoringConfig:
         """Read and check ``params/targets.yaml`` (or another file of that layout)."""
         path = Path(path) if path is not None else folders.PARAMS_DIR / "targets.yaml"
-        file, data = str(path), load_with_keys(path, cls.KEYS)
+        return cls.from_mapping(load_yaml(path), file=str(path))
+
+    @classmethod
+    def from_mapping(cls, data: dict, *, file: str = "params/targets.yaml") -> ScoringConfig:
+        """:meth:`from_yaml` on the file's mapping (a run's params, `Context.params`)."""
+        data = with_keys(dict(data), cls.KEYS, file=file)
         instruments = data["instruments"]
         if instruments != "all" and not (
             isinstance(instruments, list)

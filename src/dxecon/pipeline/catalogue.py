@@ -98,6 +98,149 @@ def _common(step: str, *entries: tuple) -> tuple[Output, ...]:
     return tuple(found)
 
 
+def _steps_05_07() -> tuple[Output, ...]:
+    """The outputs of the steps of notebooks 05-07 (diffusion, scenario, scorecard, sweep)
+    and of the month's overall reading; a table's columns are its producer's constant."""
+    from dxecon.models.calibration import CALIBRATION_COLUMNS
+    from dxecon.models.scenarios.diffusion import TABLE_COLUMNS as DRAWS_COLUMNS
+    from dxecon.models.scenarios.scorecard import SCORECARD_COLUMNS
+    from dxecon.models.scenarios.start import START_COLUMNS
+    from dxecon.models.scenarios.uncertainty import BREAKDOWN_COLUMNS, WHAT_IT_TAKES_COLUMNS
+    from dxecon.models.scenarios.weights import PROBABILITY_COLUMNS
+    from dxecon.models.sweeps.sweep_run import TORNADO_COLUMNS
+    from dxecon.pipeline.outputs import FORECAST_COLUMNS
+    from dxecon.present import scenario_text as views
+    from dxecon.present.uncertainty_text import PACES
+
+    def common(name, kind, step, columns=None, note=""):
+        return Output(name, kind, "common", step, _tuple(columns), f"out.{name}", note)
+
+    def scenario(name, kind, step, columns=None, note=""):
+        return Output(name, kind, "scenario", step, _tuple(columns), f"out.{name}", note)
+
+    varies = "one column per year"
+    SAMPLE_PROBABILITIES = ("probability_p10", "probability_median", "probability_p90")
+    return (
+        common("diffusion_calibration", "table", "diffusion", CALIBRATION_COLUMNS),
+        common(
+            "diffusion_realtime",
+            "table",
+            "diffusion",
+            note="bounds and hits per interval level of params/forecasts.yaml's backtest",
+        ),
+        common(
+            "diffusion_realtime_coverage",
+            "table",
+            "diffusion",
+            (
+                "level",
+                "forecasts_from",
+                "intervals",
+                "forecasts",
+                "inside",
+                "coverage",
+                "binomial_p",
+                "min_forecasts",
+                "cases",
+                "events",
+                "judged",
+            ),
+        ),
+        scenario("scenario_header", "text", "scenario"),
+        scenario("scenario_start_text", "text", "scenario"),
+        scenario("scenario_start", "table", "scenario", START_COLUMNS),
+        scenario(
+            "scenario_assumptions",
+            "table",
+            "scenario",
+            views.ASSUMPTION_VIEW_COLUMNS,
+            note="sectors and the sources of growth figures in the run's language",
+        ),
+        scenario("scenario_reasoning", "table", "scenario", ("assumption", "reasoning")),
+        scenario("diffusion_draws_text", "text", "scenario"),
+        scenario("diffusion_draws", "table", "scenario", DRAWS_COLUMNS),
+        scenario("de_share_fan", "chart", "scenario"),
+        scenario("de_share_fan_text", "text", "scenario"),
+        scenario("lp_growth_real_fan", "chart", "scenario"),
+        scenario("lp_growth_nominal_fan", "chart", "scenario"),
+        scenario("lp_growth_fan_text", "text", "scenario"),
+        scenario("scenario_forecasts", "table", "scenario", FORECAST_COLUMNS),
+        scenario("scenario_medians", "table", "scenario", note=f"indicator, sector, {varies}"),
+        scenario("what_it_takes", "table", "scenario", WHAT_IT_TAKES_COLUMNS),
+        scenario("what_it_takes_text", "text", "scenario"),
+        scenario(
+            "what_it_takes_view",
+            "table",
+            "scenario",
+            ("goal", "target", "latest", "required", *PACES, "unit"),
+        ),
+        scenario("what_it_takes_chart", "chart", "scenario"),
+        scenario("interval_breakdown", "table", "scenario", BREAKDOWN_COLUMNS),
+        scenario("interval_breakdown_text", "text", "scenario"),
+        scenario(
+            "interval_breakdown_view",
+            "table",
+            "scenario",
+            ("uncertainty", *BREAKDOWN_COLUMNS[1:]),
+            note="the sources switched on, in words",
+        ),
+        scenario("scorecard", "table", "scorecard", SCORECARD_COLUMNS),
+        scenario("scorecard_header", "text", "scorecard"),
+        scenario("scorecard_text", "text", "scorecard"),
+        scenario("scorecard_status", "table", "scorecard", ("status", "goals")),
+        scenario("scorecard_interval_text", "text", "scorecard"),
+        scenario("scorecard_city", "table", "scorecard", views.CITY_COLUMNS),
+        scenario("scorecard_city_notes", "table", "scorecard", views.CITY_NOTES_COLUMNS),
+        scenario("scorecard_no_data", "table", "scorecard", views.NO_DATA_COLUMNS),
+        scenario("scorecard_context", "table", "scorecard", views.CONTEXT_COLUMNS),
+        common("sweep_summary", "text", "sweep"),
+        common("sweep_key_targets", "table", "sweep", ("target_id", "target", "reading")),
+        common(
+            "sweep_ranges",
+            "table",
+            "sweep",
+            ("parameter", "meaning", "base", "low", "high", "range"),
+        ),
+        common(
+            "sweep_results",
+            "table",
+            "sweep",
+            note="one column per parameter, a probability and a median per key target",
+        ),
+        common("sweep_tornado", "table", "sweep", TORNADO_COLUMNS),
+        common("sweep_top_assumptions", "table", "sweep", note="the tornado's strongest, in words"),
+        common("sweep_tornado_{target}", "chart", "sweep", note="one per key target"),
+        common("sweep_surface", "table", "sweep", note="the surface's two parameters vary"),
+        common("sweep_probability_grid", "table", "sweep", note="one column per x value"),
+        common(
+            "sweep_surface_{target}", "chart", "sweep", note="the sweep file's first key target"
+        ),
+        common(
+            "sweep_sample_summary",
+            "table",
+            "sweep",
+            ("target_id", "variants", "share_likely", *SAMPLE_PROBABILITIES),
+        ),
+        common("sweep_rank_correlations", "table", "sweep", note="one column per key target"),
+        common("sweep_failures", "text", "sweep"),
+        common("sweep_failed", "table", "sweep", note="one column per parameter"),
+        common("sweep_reading", "text", "sweep"),
+        Output(
+            "overall_scorecard",
+            "table",
+            "month",
+            "overall",
+            ("goal_id", *PROBABILITY_COLUMNS),
+            "out.overall_scorecard",
+        ),
+        Output("overall_weights", "text", "month", "overall", title="out.overall_weights"),
+    )
+
+
+def _tuple(columns) -> tuple[str, ...] | None:
+    return None if columns is None else tuple(columns)
+
+
 #: Every output of a run. Filled in by the steps' modules' authors, one entry per output,
 #: grouped by step; `tests/test_catalogue.py` checks that every step produces exactly its
 #: outputs and that no name is typed anywhere else.
@@ -276,6 +419,7 @@ OUTPUTS: tuple[Output, ...] = (
         ("nowcast_stage_findings", "text"),
     ),
     # -- common: diffusion; scenario: scenario, scorecard; common: sweep; month: overall
+    *_steps_05_07(),
 )
 
 

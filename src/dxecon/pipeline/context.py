@@ -7,7 +7,8 @@ from its parameters (:meth:`Context.for_notebook`), so both compute from the sam
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,22 +17,30 @@ from typing import Any
 from dxecon.core.params import load_yaml, params_path
 
 
-def resolve(values: Mapping[str, Any], file_values: Mapping[str, Any]) -> dict[str, Any]:
+def resolve(
+    values: Mapping[str, Any], file_values: Mapping[str, Any], keys: Iterable[str] = ()
+) -> dict[str, Any]:
     """THE one rule for a parameter left as None: the params file's value.
 
     Every key of ``file_values`` (a params file's mapping), with ``values[key]`` laid over
     it where that is given and not None; keys of ``values`` the file does not hold are
-    left out (a notebook's own parameters, such as ``lang``, are not the file's).
+    left out (a notebook's own parameters, such as ``lang``, are not the file's), unless
+    ``keys`` names them (keys a file of that kind may leave out, such as a scenario's
+    ``shocks``).
 
     >>> resolve({"horizon": None, "lang": "vi"}, {"horizon": 2030, "series": []})
     {'horizon': 2030, 'series': []}
     >>> resolve({"horizon": 2035}, {"horizon": 2030})
     {'horizon': 2035}
+    >>> resolve({"shocks": [], "lang": "vi"}, {"horizon": 2030}, keys=("horizon", "shocks"))
+    {'horizon': 2030, 'shocks': []}
     """
-    return {
+    out = {
         key: values[key] if values.get(key) is not None else value
         for key, value in file_values.items()
     }
+    out.update({k: values[k] for k in keys if k not in out and values.get(k) is not None})
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,14 +65,19 @@ class Context:
     lang: str = "vi"
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
-    def params(self, file: str | Path) -> dict[str, Any]:
+    def params(self, file: str | Path, *, keys: Iterable[str] = ()) -> dict[str, Any]:
         """A params file's mapping with this context's overrides for it resolved
-        (:func:`resolve`); read once per context."""
-        key = str(file)
+        (:func:`resolve`); read once per context. ``keys``: the keys a file of its kind may
+        hold (a scenario's): overrides of those are kept where the file leaves them out,
+        and a file that does not exist reads as empty (a whole scenario given as
+        overrides, e.g. saved by the explorer)."""
+        key, keys = str(file), tuple(keys)
         cache = self._params_cache
-        if key not in cache:
-            cache[key] = resolve(self.overrides.get(key, {}), load_yaml(params_path(key)))
-        return dict(cache[key])
+        if (key, keys) not in cache:
+            path = params_path(key)
+            found = load_yaml(path) if path.is_file() or not keys else {}
+            cache[key, keys] = resolve(self.overrides.get(key, {}), found, keys)
+        return copy.deepcopy(cache[key, keys])
 
     @cached_property
     def _params_cache(self) -> dict[str, dict[str, Any]]:

@@ -3,8 +3,8 @@
 ``dxecon run --as-of 2021-01`` must complete although, as of January 2021, GSO had not yet
 published any digital-economy share. A notebook wraps the call that needs such data::
 
-    with unless_published(as_of):
-        run = run_for_notebook(...)
+    with unless_published(ctx.as_of):
+        result = run_step("scenario", ctx, scenario=name)
 
 When the call raises `SeriesSelectionError` (nothing published by the as-of date, named by
 the error), the block shows a note saying what was missing and every later cell of the

@@ -379,16 +379,13 @@ def _longest_first(tasks: list[Task], outputs_dir: Path) -> list[Task]:
 
 
 def _assemble(folder: Path, common: Path, notebooks: list[Notebook], scenario: str) -> None:
-    """Drop the scenario notebooks' cached run (never published), copy the once-per-run
-    outputs into a scenario folder, join the forecasts tables into ``forecasts.csv`` and
-    write the HTML report."""
+    """Copy the once-per-run outputs into a scenario folder, join the forecasts tables into
+    ``forecasts.csv`` and write the HTML report."""
     import pandas as pd
 
     from dxecon.core.io import write_csv_atomic
-    from dxecon.models.scenarios.scenario_run import CACHE_FOLDER
     from dxecon.pipeline.outputs import join_forecasts
 
-    shutil.rmtree(folder / CACHE_FOLDER, ignore_errors=True)
     if common.is_dir():
         shutil.copytree(common, folder, dirs_exist_ok=True)
     tables = folder / "tables"

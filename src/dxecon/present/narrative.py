@@ -33,14 +33,11 @@ __all__ = [
     "calibration_sentence",
     "floors_sentence",
     "join_words",
-    "key_targets_table",
-    "monte_carlo_error_pp",
     "nominal_real_sentence",
     "number",
     "revisions_sentence",
     "sources_caption",
     "split_sentence",
-    "sweep_reading",
     "targets_sentence",
     "year_sources",
 ]
@@ -371,85 +368,6 @@ def year_sources(results: Iterable, years: Iterable[int]) -> dict[int, str]:
                 ids.append(str(chosen.loc[year, "source_id"]))
         out[int(year)] = ", ".join(dict.fromkeys(ids))
     return out
-
-
-def key_targets_table(targets: Iterable) -> str:
-    """A Markdown table of the key targets a sweep scores (`dxecon.models.sweeps.KeyTarget`)."""
-    lines = ["| target | what | read as |", "|---|---|---|"]
-    for target in targets:
-        reading = target.reading or (
-            "share in the target year"
-            if target.indicator == "de_share"
-            else "the lowest sector's share in the target year"
-        )
-        lines.append(f"| {target.target_id} | {target.label} | {reading} |")
-    return "\n".join(lines)
-
-
-def monte_carlo_error_pp(paths: int, probability: float = 0.5) -> float:
-    r"""Standard error of a probability estimated from ``paths`` independent paths, in
-    percentage points: :math:`100 \sqrt{p (1 - p) / n}` (largest at :math:`p = 1/2`)."""
-    if paths < 1:
-        raise ValueError(f"paths must be at least 1; got {paths}")
-    return 100.0 * float(np.sqrt(probability * (1.0 - probability) / paths))
-
-
-def sweep_reading(
-    tornado: pd.DataFrame, summary: pd.DataFrame, targets: Iterable, *, paths: int, top: int = 2
-) -> str:
-    """What a sweep says, target by target, from its tables (`SweepResult.tornado` and
-    `SweepResult.sample_summary`): the assumptions that move each target most, the
-    probability at base and at the best single end, and the sample's share of variants
-    where the target is more likely than not."""
-    lines = []
-    for target in targets:
-        rows = tornado[tornado["target_id"] == target.target_id].sort_values("rank")
-        if rows.empty:
-            continue
-        base_p = rows["probability_base"].iloc[0]
-        best_p = float(rows[["probability_low", "probability_high"]].max().max())
-        base_m = rows["median_base"].iloc[0]
-        unit = getattr(target, "unit", "")
-        unit = unit if unit.startswith("%") else f" {unit}"
-        moving = rows[(rows["probability_swing"] > 0) | (rows["median_swing"] > 0)].head(top)
-        if moving.empty:
-            movers = "no assumption in range moves it"
-        else:
-            movers = "moved most by " + join_words(
-                f"{row.meaning} (from its low to its high end: median "
-                f"{number(row.median_low, 1)} to {number(row.median_high, 1)}"
-                + (
-                    f", probability {number(100 * row.probability_low, 0)}% to "
-                    f"{number(100 * row.probability_high, 0)}%)"
-                    if row.probability_swing > 0
-                    else ")"
-                )
-                for row in moving.itertuples()
-            )
-        sample = summary[summary["target_id"] == target.target_id]
-        likely = (
-            f"; more likely than not in {number(100 * sample['share_likely'].iloc[0], 0)}% of "
-            f"the sampled variants"
-            if not sample.empty and pd.notna(sample["share_likely"].iloc[0])
-            else ""
-        )
-        lines.append(
-            f"- **{target.target_id} ({target.label})**: at base the median is "
-            f"{number(base_m, 1)}{unit} and the probability {number(100 * base_p, 0)}%; "
-            f"{movers}. "
-            + (
-                f"The best single end reaches {number(100 * best_p, 0)}%"
-                if best_p > 0
-                else "No assumption alone, at either end of its range, gives it any chance"
-            )
-            + f"{likely}."
-        )
-    lines.append(
-        f"- Probabilities carry Monte Carlo error of up to about "
-        f"{number(monte_carlo_error_pp(paths), 1)} percentage points at "
-        f"{number(paths, 0, grouped=True)} paths."
-    )
-    return "\n".join(lines)
 
 
 def boundary_break(geographies: pd.DataFrame, geo: str, *, lang: str = "vi") -> tuple[float, str]:

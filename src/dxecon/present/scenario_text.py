@@ -9,10 +9,49 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dxecon.models.scenarios.scenario_run import ScenarioRun
+from dxecon.models.scenarios.scenario_run import ASSUMPTION_COLUMNS, ScenarioRun
 from dxecon.models.scenarios.scorecard import INTERVAL
 from dxecon.models.scoring import ScoringConfig
 
+#: The columns of each view of the scorecard notebook 06 shows
+#: (`dxecon.pipeline.steps.scorecard`).
+CITY_COLUMNS = (
+    "goal_id",
+    "instrument",
+    "also_set_by",
+    "indicator",
+    "year",
+    "comparator",
+    "target_value",
+    "latest_value",
+    "latest_period",
+    "latest_geo",
+    "latest_source",
+    "median",
+    "low",
+    "high",
+    "probability",
+    "status",
+)
+CITY_NOTES_COLUMNS = ("goal_id", "earlier_levels", "other_boundary", "other_readings", "note")
+NO_DATA_COLUMNS = ("goal_id", "instrument", "pillar", "indicator", "year", "target_value", "note")
+CONTEXT_COLUMNS = (
+    "goal_id",
+    "instrument",
+    "also_set_by",
+    "indicator",
+    "year",
+    "target_value",
+    "latest_value",
+    "latest_period",
+    "status",
+)
+
+
+#: The columns of `assumptions_view`: a growth figure's source in words in ``growth_from``.
+ASSUMPTION_VIEW_COLUMNS = tuple(
+    c for c in ASSUMPTION_COLUMNS if c not in ("growth_centre", "growth_overridden")
+)
 #: Order in which status counts are listed.
 STATUS_ORDER = (
     "met",
@@ -89,7 +128,7 @@ def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
                 comparator=row.comparator,
                 target=_number(row.target_value, lang),
                 year=row.year,
-                reading=f" ({row.reading})" if row.reading else "",
+                reading=f" ({reading_words(row.reading, words)})" if row.reading else "",
                 median=_number(row.median, lang),
                 width=INTERVAL[1] - INTERVAL[0],
                 low=_number(row.low, lang),
@@ -114,6 +153,21 @@ def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
                 )
             )
     return " ".join(sentences)
+
+
+def reading_words(reading: str, words) -> str:
+    """A scorecard reading ("real, compound average 2026-2030") in the language of
+    ``words``; any other reading as it is."""
+    import re
+
+    match = re.fullmatch(
+        r"(real|nominal), (compound average|every year) (\S+)( \(weakest year\))?", reading
+    )
+    if not match:
+        return reading
+    kind = "compound" if match.group(2) == "compound average" else "every_year"
+    basis = words(f"explorer.basis.{match.group(1)}")
+    return words(f"explorer.reading.{kind}", basis=basis, span=match.group(3))
 
 
 def interval_text(lang: str = "en") -> str:
@@ -171,19 +225,92 @@ def header_text(run: ScenarioRun, lang: str = "en") -> str:
     )
 
 
-def scorecard_view(frame: pd.DataFrame, columns: list[str], lang: str = "en") -> pd.DataFrame:
-    """Scorecard rows as a notebook shows them: ``columns`` with headers and status words in
-    ``lang`` (the saved ``scorecard.csv`` keeps its machine-readable columns)."""
+def assumptions_view(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A scenario's sector assumptions (`dxecon.models.scenarios.assumptions_table`) as a
+    reader sees them: the sector and the source of each growth figure in words, a speed or
+    ceiling the diffusion draws per path said so."""
     words = _words(lang)
-    view = frame[columns].copy()
-    if "status" in view:
-        view["status"] = view["status"].map(words.status)
-    return view.rename(columns={c: words(f"nb.col.{c}") for c in columns})
+    drawn = words("assume.drawn")
+    shown = table.copy().astype(object)
+    shown["sector"] = [words.get(f"sector.{code}", code) for code in table["sector"]]
+    basis = []
+    for r in table.itertuples(index=False):
+        if r.growth_from:
+            text = words(
+                "assume.from_history",
+                years=r.growth_from,
+                centre=words(f"assume.centre.{r.growth_centre}"),
+            )
+        else:
+            text = words("assume.stated")
+        if r.growth_overridden:
+            text += words("assume.overridden", what=r.growth_overridden)
+        basis.append(text)
+    shown["growth_from"] = basis
+    shown = shown[list(ASSUMPTION_VIEW_COLUMNS)]
+    for column in ("ceiling", "speed", "speed_sd"):
+        shown[column] = [
+            drawn if pd.isna(v) and pd.notna(start) else v
+            for v, start in zip(table[column], table["intensity_start"], strict=True)
+        ]
+    return shown
 
 
-def status_table(card: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """How many city goals have each status, status words in ``lang``."""
+def reasoning_table(scenario) -> pd.DataFrame:
+    """The scenario's stated sources and reasoning (its ``assumptions``), one row each."""
+    items = scenario.assumptions.items()
+    return pd.DataFrame(list(items), columns=["assumption", "reasoning"])
+
+
+def weights_text(weights, missing: list[str], lang: str = "en") -> str:
+    """How the scenarios are weighted into the overall probability
+    (`dxecon.models.scenarios.weights.ScenarioWeights`): equal, stated, or why there is no
+    overall figure (``missing``: weighted scenarios the run lacks)."""
     words = _words(lang)
-    counts = status_counts(card)
-    counts.index = [words.status(status) for status in counts.index]
-    return counts.rename(words("nb.city_goals")).to_frame()
+    if missing:
+        return words("weights.missing", missing=", ".join(words.scenario(n) for n in missing))
+    if len(set(weights.weights.values())) == 1:
+        return words("weights.equal")
+    listed = ", ".join(
+        f"{words.scenario(n)} {words.number(v, 3, strip=True)}" for n, v in weights.weights.items()
+    )
+    return words("weights.stated", weights=listed)
+
+
+def draws_text(draws, lang: str = "en") -> str:
+    """What the diffusion draws say in words (a speed converted from another measure, the
+    start figure's ambiguous year), or that the scenario states every speed and ceiling."""
+    if draws is None:
+        return _words(lang)("txt.draws_stated")
+    return "\n".join(f"- {note}" for note in draws.notes)
+
+
+def draws_table(draws) -> pd.DataFrame:
+    """The diffusion draws' table (`dxecon.models.scenarios.diffusion.DiffusionDraws.table`);
+    no rows when the scenario states its speeds and ceilings."""
+    from dxecon.models.scenarios.diffusion import TABLE_COLUMNS
+
+    return pd.DataFrame(columns=TABLE_COLUMNS) if draws is None else draws.table.copy()
+
+
+def medians_table(forecasts: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The scenario forecasts' medians, one row per quantity and sector, one column per
+    year, the quantities and sectors in words."""
+    words = _words(lang)
+    shown = forecasts.assign(
+        indicator=[words.get(f"indicator.{code}", code) for code in forecasts["indicator"]],
+        sector=[words.get(f"sector.{code}", code) for code in forecasts["sector"]],
+    )
+    medians = shown.pivot_table(
+        index=["indicator", "sector"], columns="year", values="median", sort=False
+    )
+    return medians.round(2).rename(columns=str).reset_index().rename_axis(columns=None)
+
+
+def start_table(start) -> pd.DataFrame:
+    """Where the scenario starts, one row per value with its source
+    (`dxecon.models.scenarios.start.StartValues`); no rows for a scenario that came with
+    every start set."""
+    from dxecon.models.scenarios.start import START_COLUMNS
+
+    return pd.DataFrame(columns=START_COLUMNS) if start is None else start.to_frame()

@@ -1,6 +1,7 @@
 """What a reader sees of a scenario's uncertainty: the interval breakdown and what each
-headline target takes, as titled tables and sentences rendered from
-`dxecon.models.scenarios.uncertainty`'s results (no figure typed here).
+headline target takes, as tables and sentences in the reader's language rendered from
+`dxecon.models.scenarios.uncertainty`'s results (no figure typed here; words from the
+catalogue, `dxecon.present.words`).
 """
 
 from __future__ import annotations
@@ -9,89 +10,115 @@ import numpy as np
 import pandas as pd
 
 from dxecon.models.scenarios.diffusion import SOURCES
-from dxecon.models.scenarios.uncertainty import SOURCE_LABELS
+from dxecon.models.scenarios.scorecard import INTERVAL
+from dxecon.models.scenarios.uncertainty import ALL, QUADRATURE
+from dxecon.present.words import Words
+
+#: The paces a goal's required pace is compared with (columns of the what-it-takes table).
+PACES = ("city_record", "best_province", "national")
 
 
-def what_it_takes_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Reader-facing: titled columns; a pace nobody observed shows 'not observable'."""
-    shown = frame.rename(
-        columns={
-            "goal": "goal",
-            "target": "target",
-            "latest": "latest figure",
-            "required": "required a year",
-            "city_record": "city's own record",
-            "best_province": "best province",
-            "national": "national pace",
-            "unit": "unit of the paces",
-            "evidence": "evidence",
-        }
-    ).set_index("goal")
-    numeric = shown.select_dtypes("number").columns
-    shown[numeric] = (
-        shown[numeric].round(2).astype(object).where(shown[numeric].notna(), "not observable")
-    )
+def source_label(source: str, words: Words) -> str:
+    """An uncertainty source (`SOURCES`, or a row of the breakdown) in words."""
+    return words(f"source.{source}")
+
+
+def goal_label(row, words: Words) -> str:
+    """A what-it-takes row's goal in words: its id, the quantity, how it is read, the year."""
+    basis = words(f"explorer.basis.{row.basis}") if row.basis else ""
+    return words(f"wit.goal.{row.indicator}", goal_id=row.goal_id, year=row.year, basis=basis)
+
+
+def what_it_takes_table(frame: pd.DataFrame, words: Words) -> pd.DataFrame:
+    """The what-it-takes table as a reader sees it: the goal in words, the target, the
+    latest figure, the pace required and the paces observed (a pace nobody observed says
+    so), their unit in words; the evidence stays in the saved table."""
+    shown = pd.DataFrame({"goal": [goal_label(r, words) for r in frame.itertuples()]})
+    for column in ("target", "latest", "required", *PACES):
+        shown[column] = [
+            words.number(v, 2, trim=False, strip=True)
+            if np.isfinite(v)
+            else words("wit.not_observable")
+            for v in frame[column].to_numpy(float)
+        ]
+    shown["unit"] = [words(f"wit.unit.{u}") for u in frame["unit"]]
     return shown
 
 
-def breakdown_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The breakdown as a reader sees it: titled columns, units, no internal names."""
-    year = frame.attrs.get("year", "")
-    return frame.drop(columns="source").rename(
-        columns={
-            "label": "uncertainty switched on",
-            "de_share_width": f"digital share {year}: 80% interval width (pp)",
-            "lp_growth_real_width": "real productivity growth: 80% width (pp of %/yr)",
-            "lp_growth_nominal_width": "nominal productivity growth: 80% width (pp of %/yr)",
-        }
-    )
-
-
-def _num(value: float, digits: int = 2) -> str:
-    return "not observable" if not np.isfinite(value) else f"{value:.{digits}f}"
-
-
-def what_it_takes_text(frame: pd.DataFrame) -> str:
-    """One bullet per goal reading: the pace required beside the paces observed."""
+def what_it_takes_text(frame: pd.DataFrame, words: Words) -> str:
+    """One bullet per goal reading: the pace required beside the paces observed, and
+    whether it is above every one of them."""
     if frame.empty:
-        return "No headline goal falls in the simulated years."
+        return words("wit.none")
+
+    def say(value: float) -> str:
+        return (
+            words.number(value, 2, trim=False)
+            if np.isfinite(value)
+            else words("wit.not_observable")
+        )
+
     lines = []
     for r in frame.itertuples(index=False):
+        observed = np.array([getattr(r, p) for p in PACES], dtype=float)
+        above = (
+            np.isfinite(r.required)
+            and np.isfinite(observed).any()
+            and r.required > np.nanmax(observed)
+        )
         lines.append(
-            f"- **{r.goal}**: target {r.target:g}, latest {_num(r.latest)}; required "
-            f"{_num(r.required)} {r.unit}, against the city's own record "
-            f"{_num(r.city_record)}, the best province {_num(r.best_province)} and the "
-            f"national pace {_num(r.national)}."
-            + (
-                " The required pace is above every pace observed."
-                if np.isfinite(r.required)
-                and np.isfinite([r.city_record, r.best_province, r.national]).any()
-                and r.required > np.nanmax([r.city_record, r.best_province, r.national])
-                else ""
+            "- "
+            + words(
+                "wit.line",
+                goal=goal_label(r, words),
+                target=words.number(r.target, 2, strip=True),
+                latest=say(r.latest),
+                required=say(r.required),
+                unit=words(f"wit.unit.{r.unit}"),
+                city=say(r.city_record),
+                best=say(r.best_province),
+                national=say(r.national),
             )
+            + (" " + words("wit.above") if above else "")
         )
     return "\n".join(lines)
 
 
-def breakdown_text(frame: pd.DataFrame) -> str:
-    """The interval-width breakdown in two sentences."""
+def breakdown_table(frame: pd.DataFrame, words: Words) -> pd.DataFrame:
+    """The breakdown as a reader sees it: each row's sources in words, the widths."""
+    shown = frame.copy()
+    shown.insert(0, "uncertainty", [source_label(s, words) for s in frame["source"]])
+    return shown.drop(columns="source").round(2)
+
+
+def breakdown_text(frame: pd.DataFrame, words: Words) -> str:
+    """The interval-width breakdown in two sentences: every source on, each alone, their
+    quadrature sum, the largest."""
     year = frame.attrs.get("year", "")
     by = frame.set_index("source")
     singles = by.loc[list(SOURCES)]
     parts = []
     for column, what, unit in (
-        ("de_share_width", f"the digital share in {year}", "pp"),
-        ("lp_growth_nominal_width", "nominal productivity growth", "pp of %/yr"),
+        ("de_share_width", words("breakdown.de_share", year=year), words("unit.pp")),
+        ("lp_growth_nominal_width", words("breakdown.lp_nominal"), words("breakdown.unit_growth")),
     ):
-        largest = singles[column].idxmax()
         parts.append(
-            f"With every source on, the 80% interval of {what} is "
-            f"{by.at['all', column]:.2f} {unit} wide; alone, "
-            + ", ".join(
-                f"{SOURCE_LABELS[s].split(' (')[0]} gives {singles.at[s, column]:.2f}"
-                for s in SOURCES
+            words(
+                "breakdown.sentence",
+                width=INTERVAL[1] - INTERVAL[0],
+                what=what,
+                all=words.number(by.at[ALL, column], 2, trim=False),
+                unit=unit,
+                singles=", ".join(
+                    words(
+                        "breakdown.single",
+                        source=source_label(s, words),
+                        width=words.number(singles.at[s, column], 2, trim=False),
+                    )
+                    for s in SOURCES
+                ),
+                quadrature=words.number(by.at[QUADRATURE, column], 2, trim=False),
+                largest=source_label(singles[column].idxmax(), words),
             )
-            + f" (square root of their summed squares {by.at['quadrature sum', column]:.2f}). "
-            f"The largest single source: {SOURCE_LABELS[largest].split(' (')[0]}."
         )
     return "\n\n".join(parts)

@@ -404,7 +404,7 @@ class Report:
     # -- readings: both measures, the target's boundary, the scenarios weighted --------------
     def missing_weighted(self) -> list[str]:
         """Scenarios with a weight (params/scenario_weights.yaml) that the run lacks."""
-        return [n for n, w in self.weights.weights.items() if w > 0 and n not in self.cards]
+        return self.weights.missing(self.cards)
 
     def weighted(self) -> pd.DataFrame | None:
         """Per goal, the scenarios' probabilities weighted into one, for every reading
@@ -637,16 +637,9 @@ class Report:
         return table, text
 
     def weights_text(self) -> str:
-        w, weights = self.w, self.weights.weights
-        missing = self.missing_weighted()
-        if missing:
-            return w("weights.missing", missing=", ".join(w.scenario(n) for n in missing))
-        if len(set(weights.values())) == 1:
-            return w("weights.equal")
-        listed = ", ".join(
-            f"{w.scenario(n)} {w.number(v, 3, strip=True)}" for n, v in weights.items()
-        )
-        return w("weights.stated", weights=listed)
+        from dxecon.present.scenario_text import weights_text
+
+        return weights_text(self.weights, self.missing_weighted(), self.w.lang)
 
     def target_sentence(self, goal) -> str:
         """The summary's sentence on one forecast goal: the scenarios weighted into one
@@ -1343,8 +1336,8 @@ class Report:
         top = top.sort_values("probability_swing", ascending=False).iloc[0]
         return self.w(
             "sum.lever",
-            target=self.w.text(self.target_text.get(top["target_id"], top["target"])).rstrip("."),
-            parameter=self.parameter(top["parameter"], top["meaning"]),
+            target=self.sweep_target(top["target_id"]),
+            parameter=self.parameter(top["parameter"]),
             low=self.w.probability(top["probability_low"]),
             high=self.w.probability(top["probability_high"]),
         )
@@ -1358,8 +1351,8 @@ class Report:
         for _, r in tornado[tornado["rank"] <= top].sort_values(["target_id", "rank"]).iterrows():
             rows.append(
                 [
-                    _cell(w.text(self.target_text.get(r["target_id"], r["target"]))),
-                    _cell(self.parameter(r["parameter"], r["meaning"])),
+                    _cell(self.sweep_target(r["target_id"])),
+                    _cell(self.parameter(r["parameter"])),
                     _cell(f"{w.number(r['low_value'])} / {w.number(r['high_value'])}"),
                     _cell(
                         f"{w.probability(r['probability_low'])} / "
@@ -1376,17 +1369,15 @@ class Report:
         headers += [w("col.prob_low_high"), w("col.median_low_high")]
         return Table("sheet.levers", headers, rows, w("cap.levers"), numeric={2, 3, 4})
 
-    def parameter(self, name: str, meaning: str) -> str:
+    def parameter(self, name: str) -> str:
         """A sweep parameter in words: 'sectors.ind_con.growth.mean' -> its meaning."""
-        if self.w.lang == "en":
-            return str(meaning)
-        parts = name.split(".")
-        if parts[0] == "sectors" and len(parts) >= 3:
-            sector = self.w.get(f"sector.{parts[1]}", parts[1])
-            what = self.w.get("field." + ".".join(parts[2:]), None)
-            if what:
-                return f"{what} ({sector})"
-        return self.w.get(f"field.{name}", str(meaning))
+        from dxecon.present.sweep_text import parameter_label
+
+        return parameter_label(name, self.w)
+
+    def sweep_target(self, target_id: str) -> str:
+        """A sweep's key target in the report's words (its document's, or described)."""
+        return self.w.text(self.target_text.get(target_id, target_id)).rstrip(".")
 
     def summary(self, revision: dict | None) -> list[str]:
         w, card = self.w, self.cards[self.base]

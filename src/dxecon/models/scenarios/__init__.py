@@ -11,15 +11,13 @@ from dxecon.models.scenarios.config import (
     available_scenarios,
     load_scenario,
     scenario_from_dict,
-    scenario_from_parameters,
 )
 from dxecon.models.scenarios.engine import Paths, compound_growth, percentiles, simulate
 from dxecon.models.scenarios.scenario_run import (
     ScenarioRun,
     assumptions_table,
-    run_for_notebook,
     run_scenario,
-    scenario_parameters,
+    simulate_scenario,
 )
 from dxecon.models.scenarios.scorecard import Scorecard, score
 from dxecon.models.scenarios.start import StartValues, observed_start, resolve_start
@@ -38,11 +36,9 @@ __all__ = [
     "observed_start",
     "percentiles",
     "resolve_start",
-    "run_for_notebook",
     "run_scenario",
     "scenario_from_dict",
-    "scenario_from_parameters",
-    "scenario_parameters",
     "score",
     "simulate",
+    "simulate_scenario",
 ]

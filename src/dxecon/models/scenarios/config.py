@@ -472,35 +472,3 @@ def available_scenarios() -> list[str]:
 #: Top-level keys of a scenario file; the forecast notebooks declare each as a parameter,
 #: so ``papermill ... -f params/scenarios/NAME.yaml`` injects a whole scenario.
 SCENARIO_KEYS = tuple(Scenario.model_fields)
-
-
-def scenario_from_parameters(
-    name: str, *, known_instruments: list[str] | None = None, **overrides: Any
-) -> Scenario:
-    """A scenario from notebook parameters: the shipped ``NAME.yaml`` (when there is one)
-    with every parameter that is not None laid over it; ``as_of`` (the run's date) is one
-    of them and required.
-
-    A notebook run with ``-f some_scenario.yaml`` sets every key, so the file alone
-    defines the scenario; a run with ``-p name accelerated`` loads the shipped file.
-    """
-    unknown = sorted(set(overrides) - set(SCENARIO_KEYS))
-    if unknown:
-        raise ParamsError(
-            "<notebook parameters>", unknown[0], f"not a scenario key: {SCENARIO_KEYS}"
-        )
-    path = params_path(name, "scenarios")
-    given = {k: v for k, v in overrides.items() if v is not None}
-    if not path.is_file() and "sectors" not in given:
-        shipped = ", ".join(available_scenarios()) or "none"
-        raise ParamsError(str(path), "name", f"unknown scenario '{name}'; shipped: {shipped}")
-    data = load_yaml(path) if path.is_file() else {}
-    check_scenario_file(data, file=str(path))
-    # as_of is the run's parameter; everything else a file could have set.
-    check_scenario_file(
-        {k: v for k, v in given.items() if k != "as_of"}, file="<notebook parameters>"
-    )
-    data.update(given)
-    data["name"] = name
-    file = str(path) if path.is_file() else "<notebook parameters>"
-    return scenario_from_dict(data, file=file, known_instruments=known_instruments)

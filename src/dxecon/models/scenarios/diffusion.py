@@ -256,9 +256,9 @@ def diffusion_draws(
     :math:`u_p`; 'noise' off the yearly shocks; 'start' off puts the start at the published
     figure with no ambiguous year. ``calibration``: the start measure's (default: computed
     for the scenario's as-of); ``params``: ``params/calibration.yaml``'s ``diffusion``
-    mapping (default: that file). Draws use their own generators (seeded from the
-    scenario's seed, one per component), so the engine's other draws do not move and a
-    source switched off leaves the others' numbers unchanged.
+    mapping (default: the calibration's, else that file). Draws use their own generators
+    (seeded from the scenario's seed, one per component), so the engine's other draws do not
+    move and a source switched off leaves the others' numbers unchanged.
 
     Raises
     ------
@@ -271,7 +271,10 @@ def diffusion_draws(
     file = f"params/scenarios/{scenario.name}.yaml"
     sources = set(sources)
     custom_params = params is not None
-    params = dict(params) if custom_params else load_calibration_params()
+    if not custom_params:
+        given = calibration.params if calibration is not None else None
+        params = dict(given) if given else load_calibration_params()
+    params = dict(params)
     measure = START_METHOD
     if calibration is None:
         calibration = (
@@ -619,20 +622,90 @@ def _calibration(dataset, as_of: str, measure: str, *, widen: bool = True) -> Di
     return cache[as_of, measure, widen]
 
 
-def draws_for(scenario, n: int, *, dataset=None, sources: Iterable[str] | None = None):
-    """:func:`diffusion_draws` for a resolved scenario, with the calibration of its as-of
-    and start measure computed once per dataset."""
+def draws_for(
+    scenario,
+    n: int,
+    *,
+    dataset=None,
+    sources: Iterable[str] | None = None,
+    calibration: DiffusionCalibration | None = None,
+    params: Mapping | None = None,
+):
+    """:func:`diffusion_draws` for a resolved scenario: with ``calibration`` (a run's, the
+    diffusion step's) or the calibration of its as-of and start measure computed once per
+    dataset; ``params`` as in :func:`diffusion_draws`."""
     dataset = dataset if dataset is not None else _default_dataset()
-    floor = [s for s in scenario.sectors.values() if s.intensity]
-    start_share = sum(s.weight * s.intensity.start for s in floor) / 100.0
     return diffusion_draws(
         scenario,
         dataset,
         n,
-        start_share=start_share,
+        start_share=start_share(scenario),
         sources=SOURCES if sources is None else sources,
-        calibration=_calibration(dataset, scenario.as_of, START_METHOD),
+        calibration=calibration or _calibration(dataset, scenario.as_of, START_METHOD),
+        params=params,
     )
+
+
+def start_share(scenario) -> float:
+    r"""The observed whole-economy start :math:`D_0` (% of GRDP) of a resolved scenario: the
+    weighted sum of its sectors' start shares."""
+    floor = [s for s in scenario.sectors.values() if s.intensity]
+    return sum(s.weight * s.intensity.start for s in floor) / 100.0
+
+
+def sector_ceiling(start, whole_start: float, ceiling):
+    r"""A sector's ceiling under a whole-economy ceiling :math:`C` (module docstring):
+    :math:`C_s = \min(100, d_{s0}\,C / D_0)`, its start ``start`` scaled by the ceiling
+    over the whole economy's start ``whole_start``. Arrays broadcast."""
+    return np.minimum(np.asarray(start, dtype=float) * np.asarray(ceiling) / whole_start, 100.0)
+
+
+def predictive_range(
+    scenario, calibration: DiffusionCalibration, path: str, quantiles, *, n: int = 20_000
+) -> tuple[float, float]:
+    r"""The calibration's predictive percentiles ``quantiles`` (two, in per cent) of a
+    sector's diffusion speed or ceiling: what a sweep's range of a calibrated quantity rests on.
+
+    ``path`` is a sweepable path of a resolved scenario: ``sectors.S.intensity.speed`` (the
+    city's logistic rate :math:`\kappa = k_m + u`, the national speed with the city's own
+    deviation) or ``sectors.S.intensity.ceiling`` (:func:`sector_ceiling` of the drawn
+    whole-economy ceiling). The draws come from
+    :meth:`~dxecon.models.calibration.DiffusionCalibration.predictive_draw` with a fixed seed
+    (the scenario's), so the range is the same at every call for the same evidence.
+
+    Raises
+    ------
+    ValueError
+        For a path that is not a sector's speed or ceiling.
+    """
+    parts = path.split(".")
+    if (
+        len(parts) != 4
+        or parts[0] != "sectors"
+        or parts[2:]
+        not in (
+            ["intensity", "speed"],
+            ["intensity", "ceiling"],
+        )
+    ):
+        raise ValueError(
+            f"{path}: only a sector's intensity.speed or intensity.ceiling has a calibrated range"
+        )
+    whole = start_share(scenario)
+    rng = np.random.Generator(np.random.PCG64([scenario.seed, 5]))
+    draws = calibration.predictive_draw(rng, n, start=whole)
+    if parts[3] == "speed":
+        values = draws.speed
+    else:
+        values = sector_ceiling(scenario.sectors[parts[1]].intensity.start, whole, draws.ceiling)
+    low, high = np.percentile(values, list(quantiles))
+    return float(low), float(high)
+
+
+def start_calibration(dataset, as_of: str) -> DiffusionCalibration:
+    """The calibration a scenario's draws use by default: the start measure's as of
+    ``as_of``, widened by its real-time check, computed once per dataset."""
+    return _calibration(dataset, as_of, START_METHOD)
 
 
 _DEFAULT: list = []

@@ -105,6 +105,7 @@ def simulate(
     diffusion=None,
     sources: tuple[str, ...] | None = None,
     dataset=None,
+    calibration=None,
 ) -> Paths:
     r"""Simulate a scenario (``paths`` overrides the scenario's number of paths).
 
@@ -117,7 +118,8 @@ def simulate(
     ``diffusion`` (`dxecon.models.scenarios.diffusion.DiffusionDraws`) is required when the
     scenario has a ``diffusion`` block: per-path speed, whole-economy ceiling and start,
     mapped to the sectors without their own speed or ceiling (see that module); when it is
-    not given, it is drawn from ``dataset`` (default: ``data/``). ``sources``
+    not given, it is drawn from ``dataset`` (default: ``data/``) and ``calibration`` (default:
+    the start measure's as of the scenario's date). ``sources``
     (None: all) switches uncertainty sources on: without 'shocks' sector and employment
     growth sit at their means, without 'deflator' the deflator does.
     """
@@ -143,7 +145,9 @@ def simulate(
     if scenario.diffusion is not None and diffusion is None:
         from dxecon.models.scenarios.diffusion import draws_for
 
-        diffusion = draws_for(scenario, n, dataset=dataset, sources=sources)
+        diffusion = draws_for(
+            scenario, n, dataset=dataset, sources=sources, calibration=calibration
+        )
     on = set(sources) if sources is not None else {"start", "parameters", "deflator", "shocks"}
     mu = np.array([s.growth.mean for s in specs])
     sd = np.array([s.growth.sd for s in specs]) * ("shocks" in on)
@@ -182,13 +186,11 @@ def simulate(
     floor = tuple(name for name, s in zip(names, specs, strict=True) if s.intensity)
     intensity = np.zeros((n, T, len(floor)))
     speed_draws = rng.standard_normal((n, len(floor)))
-    start_share = sum(
-        scenario.sectors[f].weight * scenario.sectors[f].intensity.start for f in floor
-    )
-    start_share /= 100.0
     if diffusion is not None:
+        from dxecon.models.scenarios.diffusion import sector_ceiling, start_share
+
         scale = diffusion.start_scale[:, None]
-        ratio = (diffusion.ceiling / start_share)[:, None]
+        whole_start = start_share(scenario)
     for j, name in enumerate(floor):
         spec = scenario.sectors[name].intensity
         if diffusion is None:
@@ -204,7 +206,7 @@ def simulate(
         # The sector ceiling scales the published start, not the drawn one: the start's
         # revision error moves the start towards or away from one ceiling C_p.
         ceiling = (
-            np.minimum(spec.start * ratio, 100.0)
+            sector_ceiling(spec.start, whole_start, diffusion.ceiling[:, None])
             if spec.ceiling is None
             else np.full_like(start, spec.ceiling)
         )

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
-import functools
-import hashlib
-import json
-import os
-import pickle
 import weakref
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,12 +14,10 @@ from dxecon.core.io import write_csv_atomic
 from dxecon.data import Dataset, load_dataset
 from dxecon.data.targets import TargetRegistry
 from dxecon.models.scenarios.config import (
-    SCENARIO_KEYS,
     Scenario,
     check_scenario_codes,
     load_scenario,
     scenario_from_dict,
-    scenario_from_parameters,
 )
 from dxecon.models.scenarios.engine import PERCENTILES, Paths, simulate
 from dxecon.models.scenarios.scorecard import Scorecard, score
@@ -51,7 +41,7 @@ class ScenarioRun:
 
     scenario: Scenario  # with the observed start filled in
     paths: Paths
-    scorecard: Scorecard
+    scorecard: Scorecard | None  # None: simulated only (`simulate_scenario`)
     start: StartValues | None = None  # None: the scenario came with every start set
     nowcast: object | None = None  # the in-year nowcast that pinned the as-of year's growth
     diffusion: object | None = None  # DiffusionDraws when the scenario has a diffusion block
@@ -90,16 +80,44 @@ def run_scenario(
     dataset: Dataset | None = None,
     data_dir: Path | None = None,
     sources: tuple[str, ...] | None = None,
+    calibration=None,
+    scoring=None,
 ) -> ScenarioRun:
     """Load (if needed), validate, start from the data as of the run's date, simulate and
-    score a scenario.
+    score a scenario (:func:`simulate_scenario`, then
+    `dxecon.models.scenarios.scorecard.score`).
 
     ``as_of`` ('YYYY-MM', the run's date) is required with a scenario name or file; a
     `Scenario` carries its own. ``sources`` (None: all of
     `dxecon.models.scenarios.diffusion.SOURCES`) switches uncertainty sources on;
     `dxecon.models.scenarios.uncertainty.interval_breakdown` switches them one by one.
+    ``calibration``: the diffusion's (a run's diffusion step; default: computed once per
+    dataset); ``scoring``: the `ScoringConfig` (default: ``params/targets.yaml``).
     """
     dataset = dataset or load_dataset(data_dir)
+    run = simulate_scenario(
+        source,
+        as_of=as_of,
+        n_paths=n_paths,
+        dataset=dataset,
+        sources=sources,
+        calibration=calibration,
+    )
+    card = score(run.paths, TargetRegistry(dataset), dataset, config=scoring)
+    return ScenarioRun(run.scenario, run.paths, card, run.start, run.nowcast, run.diffusion)
+
+
+def simulate_scenario(
+    source: str | Path | Scenario,
+    *,
+    as_of: str | None = None,
+    n_paths: int | None = None,
+    dataset: Dataset,
+    sources: tuple[str, ...] | None = None,
+    calibration=None,
+) -> ScenarioRun:
+    """:func:`run_scenario` without the scorecard (``scorecard`` None): the paths alone, for
+    what reads only them (the interval breakdown reruns a scenario eight times)."""
     registry = TargetRegistry(dataset)
     if isinstance(source, Scenario):
         if as_of is not None and as_of != source.as_of:
@@ -129,7 +147,7 @@ def run_scenario(
     if scenario.diffusion is not None:
         from dxecon.models.scenarios.diffusion import draws_for
 
-        draws = draws_for(scenario, n, dataset=dataset, sources=sources)
+        draws = draws_for(scenario, n, dataset=dataset, sources=sources, calibration=calibration)
     current = current_year_nowcast(scenario, dataset, n)
     if current is None:
         paths = simulate(scenario, paths=n, diffusion=draws, sources=sources)
@@ -151,9 +169,7 @@ def run_scenario(
             sources=sources,
         )
     nowcast_result = current[0] if current is not None else None
-    return ScenarioRun(
-        scenario, paths, score(paths, registry, dataset), start, nowcast_result, draws
-    )
+    return ScenarioRun(scenario, paths, None, start, nowcast_result, draws)
 
 
 _NOWCASTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -180,131 +196,55 @@ def current_year_nowcast(scenario: Scenario, dataset: Dataset, n_paths: int):
     return result, result.draws(n_paths, seed=scenario.seed)
 
 
-#: Where a scenario notebook leaves its simulated run for the next notebook of the same run:
-#: a folder inside the notebook's ``output_dir`` (the run's staging folder), removed by the
-#: runner before the outputs are published.
-CACHE_FOLDER = ".cache"
-
-
-def scenario_parameters(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """The scenario keys (``name``, ``seed``, ``sectors``...) among a notebook's variables:
-    ``run_for_notebook(**scenario_parameters(globals()), ...)`` passes its parameter cell."""
-    return {key: namespace[key] for key in SCENARIO_KEYS if key in namespace}
-
-
-def _files_digest(folder: Path, pattern: str) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(folder.rglob(pattern)):
-        digest.update(file.relative_to(folder).as_posix().encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
-
-
-@functools.cache
-def code_version() -> str:
-    """SHA-256 of the package's source files: a cached run is reused only by the same code."""
-    return _files_digest(Path(__file__).resolve().parents[2], "*.py")
-
-
-def run_key(scenario: Scenario, dataset: Dataset) -> str:
-    """What a cached run must match: the scenario as resolved from the parameters (its
-    as-of included), the data's checksum, the params files (the scoring rules) and the code
-    version."""
-    from dxecon.core import folders
-
-    text = json.dumps(
-        {
-            "scenario": scenario.model_dump(mode="json"),
-            "as_of": scenario.as_of,
-            "data": dataset.checksum,
-            "params": _files_digest(folders.PARAMS_DIR, "*.yaml"),
-            "code": code_version(),
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
-def run_for_notebook(
-    name: str,
-    *,
-    output_dir: str | Path = "",
-    dataset: Dataset | None = None,
-    **parameters,
-) -> ScenarioRun:
-    """The scenario notebooks' one call: a shipped scenario (``name``) with the notebook's
-    parameters laid over it (None keeps the file's value), started from the data, run and
-    scored; simulated once per run.
-
-    With an ``output_dir`` (the runner's scenario folder), the first notebook of the run to
-    get here simulates and stores the run in ``output_dir/.cache/``, keyed by
-    :func:`run_key`; the next one (the scorecard after the forecast) loads it instead. A
-    notebook that arrives while the other is simulating waits for it (a file lock). Without
-    an ``output_dir`` (interactive use, nbval) every call simulates.
-    """
-    dataset = dataset or load_dataset()
-    registry = TargetRegistry(dataset)
-    scenario = scenario_from_parameters(name, known_instruments=registry.instruments, **parameters)
-    if not str(output_dir):
-        return run_scenario(scenario, dataset=dataset)
-    cache = Path(output_dir) / CACHE_FOLDER
-    cache.mkdir(parents=True, exist_ok=True)
-    stored = cache / f"scenario_run-{run_key(scenario, dataset)}.pickle"
-    with open(cache / "lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
-        if stored.is_file():
-            try:
-                return pickle.loads(stored.read_bytes())
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                pass  # a run stored by other code: simulate again
-        run = run_scenario(scenario, dataset=dataset)
-        partial = stored.with_suffix(".partial")
-        partial.write_bytes(pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, stored)
-    return run
-
-
-def _or_drawn(intensity, name: str):
-    """A sector's stated diffusion parameter, or where it comes from when it is drawn."""
-    if intensity is None:
-        return ""
-    if intensity.speed is None and name == "speed_sd":
-        return "calibration"
-    value = getattr(intensity, name)
-    return "drawn per path (diffusion)" if value is None else value
-
-
-def growth_basis(growth) -> str:
-    """Where a growth figure comes from, in words: its history window and statistic, or
-    the override (the start table lists the observations behind each figure)."""
-    if growth.from_history is None:
-        return "stated (override)" if growth.override else "stated"
-    first, last = growth.from_history
-    statistic = {"mean": "mean", "max": "top of the range", "min": "bottom of the range"}
-    text = f"published {first}-{last}, {statistic[growth.centre]}"
-    replaced = [
-        k for k in ("mean", "sd") if growth.override and getattr(growth.override, k) is not None
-    ]
-    return text + (f"; {' and '.join(replaced)} overridden" if replaced else "")
+#: Columns of `assumptions_table`.
+ASSUMPTION_COLUMNS = [
+    "sector",
+    "weight",
+    "growth_mean",
+    "growth_sd",
+    "growth_from",
+    "growth_centre",
+    "growth_overridden",
+    "intensity_start",
+    "ceiling",
+    "speed",
+    "speed_sd",
+]
 
 
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:
-    """The sector assumptions of a scenario, one row per sector (what a reader checks first)."""
+    """The sector assumptions of a scenario, one row per sector (what a reader checks first).
+
+    ``weight`` (% of GRDP) and ``intensity_start`` (% of the sector's value added) are
+    observed; ``growth_mean`` and ``growth_sd`` (%/yr) as the scenario uses them, computed
+    from the published years ``growth_from`` ('first-last'; empty: stated) by the statistic
+    ``growth_centre`` ('mean', 'max' or 'min'), with the figures an override replaced
+    (``growth_overridden``: 'mean', 'sd' or both); ``ceiling``, ``speed`` and ``speed_sd``
+    as stated, NaN where the scenario's diffusion draws them per path.
+    """
     rows = []
     for name, sector in scenario.sectors.items():
-        intensity = sector.intensity
+        intensity, growth = sector.intensity, sector.growth
+        override = growth.override
+        replaced = [k for k in ("mean", "sd") if override and getattr(override, k) is not None]
+        drawn = intensity is not None and intensity.speed is None
         rows.append(
             {
                 "sector": name,
-                "weight in GRDP % (observed)": sector.weight,
-                "real growth % (mean)": sector.growth.mean,
-                "real growth % (sd)": sector.growth.sd,
-                "real growth (computed from)": growth_basis(sector.growth),
-                "digital share % (observed start)": intensity.start if intensity else None,
-                "ceiling %": _or_drawn(intensity, "ceiling"),
-                "speed /yr": _or_drawn(intensity, "speed"),
-                "speed sd": _or_drawn(intensity, "speed_sd"),
+                "weight": sector.weight,
+                "growth_mean": growth.mean,
+                "growth_sd": growth.sd,
+                "growth_from": "-".join(str(y) for y in growth.from_history or ()),
+                "growth_centre": growth.centre if growth.from_history else "",
+                "growth_overridden": ", ".join(replaced),
+                "intensity_start": intensity.start if intensity else np.nan,
+                "ceiling": _stated(intensity and intensity.ceiling),
+                "speed": _stated(intensity and intensity.speed),
+                "speed_sd": np.nan if drawn or intensity is None else intensity.speed_sd,
             }
         )
-    return pd.DataFrame(rows).set_index("sector")
+    return pd.DataFrame(rows, columns=ASSUMPTION_COLUMNS)
+
+
+def _stated(value) -> float:
+    return np.nan if value is None or value is False else float(value)

@@ -434,34 +434,78 @@ def _trend(points: pd.DataFrame, year: int) -> float:
 
 
 # -- scoring ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PathScore:
+    """A goal scored on simulated paths: the share of paths that meet it, and the median and
+    the 80% interval (`INTERVAL`) of the quantity it is read on."""
+
+    probability: float
+    median: float
+    low: float
+    high: float
+
+
+def path_values(paths: Paths, indicator: str, year: int, *, basis: str = "real") -> np.ndarray:
+    r"""One value per path of a modelled indicator (`MODELLED`) in a target year: the
+    simulated quantity in ``year``, or for productivity growth the compound average of
+    ``basis`` ('real' or 'nominal') growth over the simulated years up to ``year``,
+    :math:`\left(\prod_t (1 + g_t/100)\right)^{1/n} - 1`.
+
+    Raises
+    ------
+    ValueError
+        When ``year`` is not a simulated year.
+    """
+    years = paths.years
+    if year not in set(int(y) for y in years):
+        raise ValueError(f"{year} is outside the simulated years {int(years[0])}-{int(years[-1])}")
+    if indicator == "lp_growth":
+        return compound_growth(paths.quantity(f"lp_growth_{basis}")[:, _span(paths, year)])
+    return paths.quantity(MODELLED[indicator])[:, int(np.flatnonzero(years == year)[0])]
+
+
+def score_paths(values: np.ndarray, comparator: str, target: float) -> PathScore:
+    """THE scorer of a goal on paths (the scorecard's forecasts and every sweep variant):
+    the share of ``values`` (one per path) that meet ``comparator target``, their median and
+    their `INTERVAL` percentiles."""
+    met = COMPARE[comparator](values, target)
+    low, median, high = np.percentile(values, [INTERVAL[0], 50, INTERVAL[1]])
+    return PathScore(float(np.mean(met)), float(median), float(low), float(high))
+
+
+def _span(paths: Paths, year: int) -> np.ndarray:
+    """The simulated years from the first after the base year up to ``year``."""
+    return (paths.years > paths.scenario.base_year) & (paths.years <= year)
+
+
 def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: ScoringConfig):
     """Probability, median and 80% interval of a simulated quantity at a target year; for
     productivity growth the compound-average real reading, other readings listed."""
-    cols = (paths.years > paths.scenario.base_year) & (paths.years <= year)
     readings = {}
     if indicator == "lp_growth":
-        span = f"{int(paths.years[cols][0])}-{year}"
+        span = f"{int(paths.years[_span(paths, year)][0])}-{year}"
         for basis in ("real", "nominal"):
-            rates = paths.quantity(f"lp_growth_{basis}")[:, cols]
-            readings[f"{basis}, compound average {span}"] = compound_growth(rates)
+            readings[f"{basis}, compound average {span}"] = path_values(
+                paths, indicator, year, basis=basis
+            )
+            rates = paths.quantity(f"lp_growth_{basis}")[:, _span(paths, year)]
             readings[f"{basis}, every year {span} (weakest year)"] = rates.min(axis=1)
     else:
-        column = int(np.flatnonzero(paths.years == year)[0])
-        readings["value"] = paths.quantity(MODELLED[indicator])[:, column]
-    scored = {}
-    for name, quantity in readings.items():
-        met = COMPARE[level["comparator"]](quantity, level["value"])
-        low, median, high = np.percentile(quantity, [INTERVAL[0], 50, INTERVAL[1]])
-        scored[name] = (float(np.mean(met)), median, low, high)
+        readings["value"] = path_values(paths, indicator, year)
+    scored = {
+        name: score_paths(values, level["comparator"], level["value"])
+        for name, values in readings.items()
+    }
     main = next(iter(scored))
-    probability, median, low, high = scored[main]
+    score = scored[main]
     others = "; ".join(
-        f"{name}: P = {p:.2f}, median {m:.1f}" for name, (p, m, _, _) in list(scored.items())[1:]
+        f"{name}: P = {s.probability:.2f}, median {s.median:.1f}"
+        for name, s in list(scored.items())[1:]
     )
     reading = main if indicator == "lp_growth" else ""
     quantity = readings[main]
     unreachable = ""
-    if probability == 0.0:
+    if score.probability == 0.0:
         best = float(np.max(quantity) if level["comparator"] == ">=" else np.min(quantity))
         unreachable = (
             f"unreachable in every one of the {len(quantity):,} paths (best path {best:.2f})"
@@ -473,12 +517,12 @@ def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: Scor
         )
     return {
         "unreachable": unreachable,
-        "median": median,
-        "low": low,
-        "high": high,
-        "probability": probability,
+        "median": score.median,
+        "low": score.low,
+        "high": score.high,
+        "probability": score.probability,
         "other_readings": others,
-        "status": config.status_from_probability(probability),
+        "status": config.status_from_probability(score.probability),
         "scored_on": "forecast",
         "reading": reading,
     }

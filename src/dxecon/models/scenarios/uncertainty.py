@@ -33,40 +33,40 @@ import pandas as pd
 
 from dxecon.models.calibration import nominal_growth, observed_pace, real_growth, required_pace
 from dxecon.models.scenarios.diffusion import SOURCES
-from dxecon.models.scenarios.engine import compound_growth
-from dxecon.models.scenarios.scenario_run import ScenarioRun, run_scenario
-from dxecon.models.scenarios.scorecard import INTERVAL
+from dxecon.models.scenarios.scenario_run import ScenarioRun, simulate_scenario
+from dxecon.models.scenarios.scorecard import INTERVAL, path_values
 
-SOURCE_LABELS = {
-    "none": "none (every path at central values)",
-    "start": "start value (revision error of the published figure, year ambiguity)",
-    "parameters": "diffusion parameters (calibration: national speed and ceiling)",
-    "deviation": "the city's own deviation from the national speed (tau)",
-    "noise": "yearly noise of the digital share",
-    "deflator": "GRDP deflator",
-    "shocks": "growth shocks (sectors, employment, in-year nowcast)",
-    "all": "all sources together",
+#: Rows of the breakdown besides the single sources (`SOURCES`), in order.
+NONE, ALL, QUADRATURE = "none", "all", "quadrature sum"
+BREAKDOWN_COLUMNS = ["source", "de_share_width", "lp_growth_real_width", "lp_growth_nominal_width"]
+
+
+#: The quantities whose interval the breakdown measures: (indicator, basis).
+_WIDTHS = {
+    "de_share": ("de_share", "real"),
+    "lp_growth_real": ("lp_growth", "real"),
+    "lp_growth_nominal": ("lp_growth", "nominal"),
 }
 
 
 def _widths(run: ScenarioRun, year: int) -> dict[str, float]:
-    paths = run.paths
-    col = int(np.flatnonzero(paths.years == year)[0])
-    cols = paths.years <= year
+    """The width of the `INTERVAL` of each quantity in ``year``, read as the scorecard reads
+    it (`path_values`)."""
     out = {}
-    quantities = {
-        "de_share": paths.de_share[:, col],
-        "lp_growth_real": compound_growth(paths.lp_growth_real[:, cols]),
-        "lp_growth_nominal": compound_growth(paths.lp_growth_nominal[:, cols]),
-    }
-    for name, values in quantities.items():
-        low, high = np.percentile(values, INTERVAL)
+    for name, (indicator, basis) in _WIDTHS.items():
+        low, high = np.percentile(path_values(run.paths, indicator, year, basis=basis), INTERVAL)
         out[name] = float(high - low)
     return out
 
 
 def interval_breakdown(
-    scenario, *, dataset, n_paths: int = 1000, year: int | None = None, as_of: str | None = None
+    scenario,
+    *,
+    dataset,
+    n_paths: int = 1000,
+    year: int | None = None,
+    as_of: str | None = None,
+    calibration=None,
 ) -> pd.DataFrame:
     """Width of the 80% interval with no source, each source alone, and all sources.
 
@@ -80,48 +80,53 @@ def interval_breakdown(
         Paths per rerun (the same seed in every rerun: common random numbers).
     year : int, optional
         The year read (default: the scenario's horizon).
+    calibration : DiffusionCalibration, optional
+        The diffusion's (default: computed once per dataset).
 
     Returns
     -------
     pandas.DataFrame
-        One row per setting (``source``, ``label``), columns
-        ``de_share_width`` (pp), ``lp_growth_real_width`` and ``lp_growth_nominal_width``
-        (%/yr, compound average over the simulated years to ``year``); the last row,
-        'quadrature sum', is :math:`\\sqrt{\\sum_k w_k^2}` over the single sources.
+        One row per setting (``source``: `NONE`, each of `SOURCES`, `ALL`, then
+        `QUADRATURE`), columns ``de_share_width`` (pp), ``lp_growth_real_width`` and
+        ``lp_growth_nominal_width`` (%/yr, compound average over the simulated years to
+        ``year``); the last row is :math:`\\sqrt{\\sum_k w_k^2}` over the single sources.
+        ``attrs['year']`` is the year read.
     """
-    base = run_scenario(scenario, as_of=as_of, n_paths=n_paths, dataset=dataset, sources=())
+
+    def widths(sources) -> dict[str, float]:
+        run = simulate_scenario(
+            resolved,
+            n_paths=n_paths,
+            dataset=dataset,
+            sources=sources,
+            calibration=calibration,
+        )
+        return _widths(run, year)
+
+    base = simulate_scenario(
+        scenario, as_of=as_of, n_paths=n_paths, dataset=dataset, sources=(), calibration=calibration
+    )
     resolved = base.scenario
     year = int(year or resolved.horizon)
-    rows = [{"source": "none", **_widths(base, year)}]
-    for source in SOURCES:
-        run = run_scenario(resolved, n_paths=n_paths, dataset=dataset, sources=(source,))
-        rows.append({"source": source, **_widths(run, year)})
-    full = run_scenario(resolved, n_paths=n_paths, dataset=dataset, sources=SOURCES)
-    rows.append({"source": "all", **_widths(full, year)})
+    rows = [{"source": NONE, **_widths(base, year)}]
+    rows += [{"source": source, **widths((source,))} for source in SOURCES]
+    rows.append({"source": ALL, **widths(SOURCES)})
     frame = pd.DataFrame(rows)
     single = frame[frame["source"].isin(SOURCES)]
     quad = {c: float(np.sqrt((single[c] ** 2).sum())) for c in frame.columns if c != "source"}
-    frame = pd.concat([frame, pd.DataFrame([{"source": "quadrature sum", **quad}])])
-    frame.insert(
-        1,
-        "label",
-        frame["source"].map(SOURCE_LABELS).fillna("square root of the sum of squared widths"),
-    )
-    frame = frame.rename(
-        columns={
-            "de_share": "de_share_width",
-            "lp_growth_real": "lp_growth_real_width",
-            "lp_growth_nominal": "lp_growth_nominal_width",
-        }
-    )
+    frame = pd.concat([frame, pd.DataFrame([{"source": QUADRATURE, **quad}])])
+    frame = frame.rename(columns={name: f"{name}_width" for name in _WIDTHS})
+    frame = frame.reset_index(drop=True)[BREAKDOWN_COLUMNS]
     frame.attrs["year"] = year
-    frame.attrs["scenario"] = resolved.name
-    return frame.reset_index(drop=True)
+    return frame
 
 
 # -- what it takes ---------------------------------------------------------------------------
 WHAT_IT_TAKES_COLUMNS = [
-    "goal",
+    "goal_id",
+    "indicator",
+    "basis",
+    "year",
     "target",
     "latest",
     "required",
@@ -161,8 +166,11 @@ def what_it_takes(run: ScenarioRun, dataset, *, year: int | None = None) -> pd.D
     from the run's scorecard (``data/targets.csv`` and ``data/``), the comparison paces
     from :func:`dxecon.models.calibration.observed_pace`.
 
-    Columns ``WHAT_IT_TAKES_COLUMNS``: ``required`` and the paces are numbers (NaN where
-    nothing is observable; the ``evidence`` column then says so).
+    Columns ``WHAT_IT_TAKES_COLUMNS``: the goal (``goal_id``, ``indicator``, ``basis``: how a
+    productivity target is read, 'real' or 'nominal', empty for a share; ``year``),
+    ``required`` and the paces as numbers (NaN where nothing is observable; the ``evidence``
+    column then says so), ``unit`` ('pp': percentage points a year; 'pct_real': real % a
+    year).
     """
     scenario = run.scenario
     year = int(year or scenario.horizon)
@@ -182,14 +190,17 @@ def what_it_takes(run: ScenarioRun, dataset, *, year: int | None = None) -> pd.D
             required = required_pace(latest, latest_year, target, year) if latest_year else np.nan
             rows.append(
                 {
-                    "goal": f"{goal.goal_id}: digital economy, % of GRDP, {year}",
+                    "goal_id": goal.goal_id,
+                    "indicator": goal.indicator,
+                    "basis": "",
+                    "year": year,
                     "target": target,
                     "latest": latest,
                     "required": required,
                     "city_record": np.nan if city is None else float(city["pace"]),
                     "best_province": np.nan if best is None else float(best["pace"]),
                     "national": np.nan if national is None else float(national["pace"]),
-                    "unit": "pp a year",
+                    "unit": "pp",
                     "evidence": (
                         f"latest {goal.latest_period} ({goal.latest_geo}, {goal.latest_source}); "
                         f"city: {_describe(city)}; best province: {_describe(best)}; "
@@ -201,14 +212,17 @@ def what_it_takes(run: ScenarioRun, dataset, *, year: int | None = None) -> pd.D
             required = required_pace(latest, latest_year, target, year) if latest_year else np.nan
             rows.append(
                 {
-                    "goal": f"{goal.goal_id}: least digital sector, % of its value added, {year}",
+                    "goal_id": goal.goal_id,
+                    "indicator": goal.indicator,
+                    "basis": "",
+                    "year": year,
                     "target": target,
                     "latest": latest,
                     "required": required,
                     "city_record": np.nan,
                     "best_province": np.nan,
                     "national": np.nan,
-                    "unit": "pp a year",
+                    "unit": "pp",
                     "evidence": (
                         f"latest: {goal.latest_method} {goal.latest_period}; no sector digital "
                         "share is published for any province, so no pace is observable"
@@ -229,15 +243,17 @@ def what_it_takes(run: ScenarioRun, dataset, *, year: int | None = None) -> pd.D
                 needed_real = target if basis == "real" else float(real_growth(target, deflator))
                 rows.append(
                     {
-                        "goal": f"{goal.goal_id}: labour productivity growth, target read as "
-                        f"{basis}, {year}",
+                        "goal_id": goal.goal_id,
+                        "indicator": goal.indicator,
+                        "basis": basis,
+                        "year": year,
                         "target": target,
                         "latest": float(record) if pd.notna(record) else np.nan,
                         "required": needed_real,
                         "city_record": float(record) if pd.notna(record) else np.nan,
                         "best_province": np.nan if best is None else float(best["pace"]),
                         "national": np.nan,
-                        "unit": "real %/yr",
+                        "unit": "pct_real",
                         "evidence": (
                             f"real growth a year the target requires when read as {basis} "
                             f"(nominal {float(nominal_growth(needed_real, deflator)):.2f}%/yr "

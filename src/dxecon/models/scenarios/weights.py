@@ -22,7 +22,7 @@ import pandas as pd
 
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import load_with_keys
+from dxecon.core.params import load_yaml, with_keys
 
 #: The probability columns of a scorecard that are weighted (one per reading).
 PROBABILITY_COLUMNS = ("probability", "probability_mic", "probability_old_boundary")
@@ -51,10 +51,17 @@ class ScenarioWeights:
             A missing or unknown scenario, a weight that is not a number in [0, 1], or
             weights that do not sum to 1.
         """
+        path = Path(path) if path is not None else folders.PARAMS_DIR / "scenario_weights.yaml"
+        return cls.from_mapping(load_yaml(path), file=str(path), known=known)
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping, *, file: str = "params/scenario_weights.yaml", known=None
+    ) -> ScenarioWeights:
+        """:meth:`from_yaml` on the file's mapping (a run's params, `Context.params`)."""
         from dxecon.models.scenarios.config import available_scenarios
 
-        path = Path(path) if path is not None else folders.PARAMS_DIR / "scenario_weights.yaml"
-        file, data = str(path), load_with_keys(path, cls.KEYS)
+        data = with_keys(dict(data), cls.KEYS, file=file)
         if not str(data["reasoning"] or "").strip():
             raise ParamsError(file, "reasoning", "say why the weights are what they are")
         given = data["weights"]
@@ -90,6 +97,11 @@ class ScenarioWeights:
             reasoning=str(data["reasoning"]).strip(),
             source=file,
         )
+
+    def missing(self, scenarios) -> list[str]:
+        """The scenarios with a weight that ``scenarios`` (a run's) lacks: without them there
+        is no overall probability."""
+        return [n for n, w in self.weights.items() if w > 0 and n not in scenarios]
 
 
 def _fraction(value, file: str, field: str) -> Fraction:

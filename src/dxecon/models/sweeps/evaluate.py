@@ -1,16 +1,18 @@
 """One variant of a sweep, evaluated by a pure top-level function any worker can run.
 
 `evaluate_variant` takes a `Variant` (plain data: the base scenario as a mapping, the values
-to set, a seed, the number of paths and the key targets) and returns one result row. It
-reads no files and no globals, so a process pool or a Dask worker on another machine gives
-the same numbers as a loop here. A variant whose combination of parameters is invalid
+to set, a seed, the number of paths, the key targets and the sweep's diffusion calibration)
+and returns one result row. It reads no params file; a base with a ``diffusion`` block draws
+from the variant's calibration and reads which figure is the start from the shipped data
+(loaded once per process), so a process pool or a Dask worker on another machine gives the
+same numbers as a loop here. A variant whose combination of parameters is invalid
 returns the reason instead of raising, so one bad combination never costs the others; any
 other exception (a bug) stops the sweep.
 
-The key targets are scored as the scorecard scores them (`dxecon.models.scenarios.scorecard`: its
-comparators, its reading of the growth target as a compound average of real growth), but
-only for the few targets a sweep reports, on arrays, without the observed-data lookups: a
-variant costs the simulation and little else. ``tests/test_sweep.py`` checks both agree.
+The key targets (named by the sweep file) are scored by the scorecard's one scorer
+(`dxecon.models.scenarios.scorecard.score_paths` on `path_values`: its comparators, its reading
+of the growth target as a compound average), on arrays, without the scorecard's
+observed-data lookups: a variant costs the simulation and little else.
 """
 
 from __future__ import annotations
@@ -23,9 +25,6 @@ from typing import Any
 
 import numpy as np
 
-#: The targets a sweep reports (data/targets.csv): digital economy >= 35% of GRDP in 2030,
-#: every sector's digital share >= 25% in 2030, labour productivity growth >= 16%/yr.
-KEY_TARGETS = ("TGT021", "TGT022", "TGT023")
 #: Indicators the engine can score (the scorecard's list of modelled ones, minus GRDP growth).
 SCORABLE = ("de_share", "de_sector_share_min", "lp_growth")
 #: Spawn key of the variant seeds under the sweep seed (0 is the design's sample).
@@ -34,35 +33,20 @@ _VARIANT_STREAM = 1
 
 @dataclass(frozen=True)
 class KeyTarget:
-    """A target as a variant needs it: what to compare, with what, in which year."""
+    """A target as a variant needs it: what to compare, with what, in which year (a row of
+    ``data/targets.csv``, named by the sweep file's ``key_targets``)."""
 
     target_id: str
     indicator: str
     year: int
     comparator: str
     value: float
-    unit: str  # as a reader says it: '% of GRDP', '%/yr'
-    label: str  # 'digital economy >= 35% of GRDP in 2030'
     basis: str = "real"  # productivity growth read as real or nominal growth
 
-    @property
-    def reading(self) -> str:
-        """How the target is read (the scorecard's 'variant' column)."""
-        return f"{self.basis}, compound average" if self.indicator == "lp_growth" else ""
 
-
-#: How a target reads in a chart or table: (what, unit, "in" or "to" the year).
-_PHRASES = {
-    "de_share": ("digital economy", "% of GRDP", "in"),
-    "de_sector_share_min": ("digital share of every sector", "% of its value added", "in"),
-    "lp_growth": ("labour productivity growth (real, compound average)", "%/yr", "to"),
-}
-
-
-def key_targets(
-    registry, ids: Sequence[str] = KEY_TARGETS, *, basis: str = "real"
-) -> tuple[KeyTarget, ...]:
-    """The key targets from the target registry (their values are never copied into code).
+def key_targets(registry, ids: Sequence[str], *, basis: str = "real") -> tuple[KeyTarget, ...]:
+    """The key targets ``ids`` (a sweep file's ``key_targets``) from the target registry: their
+    values are never copied into code or params.
 
     ``basis`` reads the productivity growth target as real (default) or nominal growth
     (real growth times the GRDP deflator: the reading a deflator sweep moves).
@@ -85,19 +69,13 @@ def key_targets(
                 f"target {target_id} ({row['indicator']}) cannot be scored on simulated "
                 f"paths; scorable indicators: {', '.join(SCORABLE)}"
             )
-        what, unit, preposition = _PHRASES[row["indicator"]]
-        if row["indicator"] == "lp_growth":
-            what = what.replace("(real,", f"({basis},")
-        year, value = int(row["year"]), float(row["value"])
         found.append(
             KeyTarget(
                 target_id=target_id,
                 indicator=str(row["indicator"]),
-                year=year,
+                year=int(row["year"]),
                 comparator=str(row["comparator"]),
-                value=value,
-                unit=unit,
-                label=f"{what} {row['comparator']} {value:g}{unit} {preposition} {year}",
+                value=float(row["value"]),
                 basis=basis,
             )
         )
@@ -118,6 +96,7 @@ class Variant:
     paths: int
     targets: tuple[KeyTarget, ...]
     file: str = "<sweep>"
+    calibration: Any = None  # the sweep's diffusion calibration (None: computed by a worker)
 
 
 def variant_seed(sweep_seed: int, index: int, *, common: bool = False) -> int:
@@ -132,35 +111,18 @@ def variant_seed(sweep_seed: int, index: int, *, common: bool = False) -> int:
     return int(sequence.generate_state(1, dtype=np.uint64)[0])
 
 
-def target_quantity(paths, target: KeyTarget) -> np.ndarray:
-    """One number per path for a target: its indicator in the target year, or for growth
-    the compound average of real productivity growth from the first simulated year."""
-    from dxecon.models.scenarios.engine import compound_growth
-
-    years = paths.years
-    if target.year not in years:
-        raise ValueError(
-            f"{target.target_id}: {target.year} is outside the simulated years "
-            f"{int(years[0])}-{int(years[-1])}"
-        )
-    if target.indicator == "lp_growth":
-        columns = (years > paths.scenario.base_year) & (years <= target.year)
-        return compound_growth(paths.quantity(f"lp_growth_{target.basis}")[:, columns])
-    column = int(np.flatnonzero(years == target.year)[0])
-    return paths.quantity(target.indicator)[:, column]
-
-
 def score_targets(paths, targets: Sequence[KeyTarget]) -> dict[str, float]:
     """Probability of meeting each target and the median, as ``<id>_probability`` and
-    ``<id>_median``."""
-    from dxecon.models.scenarios.scorecard import COMPARE
+    ``<id>_median``: the scorecard's one scorer (`dxecon.models.scenarios.scorecard.score_paths`)
+    on the paths alone, without the scorecard's observed-data lookups."""
+    from dxecon.models.scenarios.scorecard import path_values, score_paths
 
     row: dict[str, float] = {}
     for target in targets:
-        quantity = target_quantity(paths, target)
-        met = COMPARE[target.comparator](quantity, target.value)
-        row[f"{target.target_id}_probability"] = float(np.mean(met))
-        row[f"{target.target_id}_median"] = float(np.median(quantity))
+        values = path_values(paths, target.indicator, target.year, basis=target.basis)
+        score = score_paths(values, target.comparator, target.value)
+        row[f"{target.target_id}_probability"] = score.probability
+        row[f"{target.target_id}_median"] = score.median
     return row
 
 
@@ -201,7 +163,9 @@ def evaluate_variant(variant: Variant) -> dict[str, Any]:
     data["seed"] = variant.seed
     data["paths"] = variant.paths
     try:
-        paths = simulate(scenario_from_dict(data, file=variant.file))
+        paths = simulate(
+            scenario_from_dict(data, file=variant.file), calibration=variant.calibration
+        )
     except (ParamsError, ValidationError) as exc:
         row.update(dict.fromkeys(result_columns(variant.targets), math.nan))
         # The row names the variant; the reason alone reads the same for every variant

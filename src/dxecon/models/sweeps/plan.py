@@ -3,8 +3,8 @@
 `Sweep` is what `dxecon.models.sweeps.spec` builds from a sweep file once every check passed;
 `Sweep.plan` lists the variants: the base scenario, the one-at-a-time ends of every
 parameter (the tornado), the two-parameter grid of the probability surface and the
-design's sample (a full grid, a random sample or a Latin hypercube). `describe` gives a
-parameter path a reader's label with units.
+design's sample (a full grid, a random sample or a Latin hypercube). A reader's label of a
+parameter path: `dxecon.present.sweep_text.parameter_label`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,19 @@ import pandas as pd
 DEFAULT_SURFACE_STEPS = 9
 #: Plan groups, in plan order.
 GROUPS = ("base", "tornado", "surface", "sample")
+#: Columns of `Sweep.ranges`.
+RANGE_COLUMNS = [
+    "parameter",
+    "base",
+    "low",
+    "high",
+    "distribution",
+    "centre",
+    "sd",
+    "grid_values",
+    "calibration_lower",
+    "calibration_upper",
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,8 @@ class Parameter:
     mode: float | None = None
     mean: float | None = None
     sd: float | None = None
+    #: The calibration's predictive percentiles the ends were taken from (None: stated).
+    from_calibration: tuple[float, float] | None = None
 
     @property
     def base_value(self) -> float:
@@ -94,7 +109,7 @@ class Surface:
 class Sweep:
     """A validated sweep: what to vary around which base scenario, and how.
 
-    Build it with `load_sweep` or `sweep_from_parameters`; `plan` lists its variants.
+    Build it with `load_sweep` or `sweep_from_dict`; `plan` lists its variants.
     """
 
     name: str
@@ -112,6 +127,11 @@ class Sweep:
     #: How the productivity growth target is read: 'real' (default) or 'nominal' (real
     #: growth and the GRDP deflator: the reading the deflator moves).
     productivity_basis: str = "real"
+    #: The targets scored (ids of data/targets.csv, the file's ``key_targets``); the first
+    #: is the probability surface's.
+    key_targets: tuple[str, ...] = ()
+    #: The diffusion calibration every variant draws from (and calibrated ranges rest on).
+    calibration: Any = None
 
     @property
     def as_of(self) -> str:
@@ -143,28 +163,29 @@ class Sweep:
         return sum(self.counts().values())
 
     def ranges(self) -> pd.DataFrame:
-        """The swept assumptions, one row each: what a reader checks first."""
+        """The swept assumptions, one row each (`RANGE_COLUMNS`): the base scenario's value
+        (NaN where it is drawn per path or differs across a wildcard's paths), the ends, the
+        distribution with its centre (a triangular mode or a normal mean) and sd, the number
+        of a grid's values, and the calibration's percentiles the ends come from (NaN:
+        stated in the file)."""
         rows = []
         for p in self.parameters:
-            if p.distribution == "grid":
-                shape = f"grid of {len(p.values)} values"
-            elif p.distribution == "triangular":
-                shape = f"triangular, mode {p.mode:g}"
-            elif p.distribution == "normal":
-                shape = f"normal, mean {p.mean:g}, sd {p.sd:g}, truncated"
-            else:
-                shape = "uniform"
+            lower, upper = p.from_calibration or (math.nan, math.nan)
             rows.append(
                 {
                     "parameter": p.name,
-                    "meaning": describe(p.name),
                     "base": p.base_value,
                     "low": p.low,
                     "high": p.high,
-                    "range": shape,
+                    "distribution": p.distribution,
+                    "centre": p.mode if p.mode is not None else p.mean,
+                    "sd": p.sd,
+                    "grid_values": len(p.values) if p.distribution == "grid" else None,
+                    "calibration_lower": lower,
+                    "calibration_upper": upper,
                 }
             )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=RANGE_COLUMNS)
 
     def plan(self) -> pd.DataFrame:
         """Every variant, one row each: ``variant`` (0-based), ``group``, ``varied`` and
@@ -233,38 +254,3 @@ class Sweep:
             u = (strata + rng.random((n, k))) / n
         columns = {p.name: p.from_unit(u[:, j]) for j, p in enumerate(self.parameters)}
         return pd.DataFrame(columns, columns=names)
-
-
-_SECTORS = {
-    "agro": "agriculture",
-    "ind_con": "industry & construction",
-    "services": "services",
-    "taxes": "product taxes",
-    "*": "every sector",
-}
-_LEAVES = {
-    "growth.mean": "real growth, mean (%/yr)",
-    "growth.sd": "real growth, sd (pp)",
-    "intensity.start": "digital share at base (% of value added)",
-    "intensity.ceiling": "digital share ceiling (% of value added)",
-    "intensity.speed": "digital diffusion speed (logistic rate /yr)",
-    "intensity.speed_sd": "diffusion speed, sd across paths (/yr)",
-    "weight": "weight in GRDP at base (%)",
-    "mean": "mean (%/yr)",
-    "sd": "sd (pp)",
-}
-
-
-def describe(name: str) -> str:
-    """A reader's label with units for a parameter path (the path itself when unknown)."""
-    parts = name.split(".")
-    if parts[0] == "sectors" and len(parts) >= 3:
-        leaf = _LEAVES.get(".".join(parts[2:]), ".".join(parts[2:]))
-        return f"{_SECTORS.get(parts[1], parts[1])}: {leaf}"
-    if parts[0] == "employment" and parts[1:] == ["growth", "mean"]:
-        return "employment growth, mean (%/yr)"
-    if parts[0] == "deflator" and len(parts) == 2:
-        return f"GRDP deflator, {_LEAVES.get(parts[1], parts[1])}"
-    if name == "correlation":
-        return "correlation of sector growth shocks (0-1)"
-    return name

@@ -109,11 +109,15 @@ class Range(_Strict):
     hypercube design draws between ``low`` and ``high`` from a ``distribution``
     (``uniform``, ``triangular`` with a ``mode``, ``normal`` with ``mean`` and ``sd``,
     truncated to the range); ``mode: base`` or ``mean: base`` centres it on the base
-    scenario's value.
+    scenario's value. ``from_calibration: [5, 95]`` in place of ``low`` and ``high`` takes
+    the ends from the evidence at run time: those percentiles of the diffusion calibration's
+    predictive draws of a sector's speed or ceiling (`dxecon.models.scenarios.diffusion.
+    predictive_range`), uniform between them.
     """
 
     low: Number | None = None
     high: Number | None = None
+    from_calibration: tuple[Number, Number] | None = None
     steps: _whole(2) | None = None
     step: Number | None = None
     values: list[Number] | None = None
@@ -139,6 +143,8 @@ class Range(_Strict):
             if len(set(self.values)) != len(self.values):
                 raise FieldError("values", f"values repeat: {self.values}")
             return self
+        if self.from_calibration is not None:
+            return self._calibrated()
         low, high = self.low, self.high
         if low is None or high is None:
             missing = [k for k, v in (("low", low), ("high", high)) if v is None]
@@ -154,6 +160,32 @@ class Range(_Strict):
                 raise ValueError("a normal range needs 'mean' and 'sd' > 0")
             _centre_inside("mean", self.mean, low, high)
         return self
+
+    def _calibrated(self) -> Range:
+        """A range from the calibration: two percentiles, ends and shape left to them."""
+        lower, upper = self.from_calibration
+        if not 0 < lower < upper < 100:
+            raise FieldError(
+                "from_calibration",
+                f"expected two percentiles 0 < lower < upper < 100, got {lower:g}, {upper:g}",
+            )
+        given = [
+            k
+            for k in ("low", "high", "values", "step", "mode", "mean", "sd")
+            if getattr(self, k) is not None
+        ]
+        if given or self.distribution not in (None, "uniform"):
+            raise FieldError(
+                "from_calibration",
+                "a range from the calibration takes its ends from the evidence: drop "
+                f"{', '.join(given) or 'distribution'} (uniform between the percentiles; "
+                "a grid may give steps)",
+            )
+        return self
+
+    def with_ends(self, low: float, high: float) -> Range:
+        """This range with its ends set (a calibrated range, resolved at run time)."""
+        return self.model_copy(update={"low": float(low), "high": float(high)})
 
     def grid_values(self) -> tuple[float, ...]:
         """The grid's values: listed, or stepped from low to high."""
@@ -190,6 +222,7 @@ class SweepFile(_Strict):
 
     description: str | None = None
     base: str
+    key_targets: list[str]
     seed: _whole(0)
     paths: _whole(1, 1_000_000)
     common_random_numbers: Annotated[bool, BeforeValidator(_boolean)] = False
@@ -206,6 +239,10 @@ class SweepFile(_Strict):
     def _fits_the_design(self) -> SweepFile:
         if not self.parameters:
             raise FieldError("parameters", "list at least one parameter: path -> range")
+        if not self.key_targets or len(set(self.key_targets)) != len(self.key_targets):
+            raise FieldError(
+                "key_targets", "list the target ids scored (data/targets.csv), each once"
+            )
         grid = self.design == "grid"
         if grid and self.samples is not None:
             raise FieldError(
@@ -221,7 +258,16 @@ class SweepFile(_Strict):
                     "a grid lists values (values, or low/high with steps or step); "
                     "distributions belong to the random and latin_hypercube designs",
                 )
-            if grid and spec.values is None and (spec.steps is None) == (spec.step is None):
+            if grid and spec.from_calibration is not None and spec.steps is None:
+                raise FieldError(
+                    field, "a grid range from the calibration needs 'steps' (number of values)"
+                )
+            if (
+                grid
+                and spec.values is None
+                and spec.from_calibration is None
+                and (spec.steps is None) == (spec.step is None)
+            ):
                 raise FieldError(
                     field,
                     "a grid range needs exactly one of 'steps' (number of values, ends "
@@ -304,9 +350,19 @@ def _parameter(
 ) -> Parameter:
     targets = _expand(name, valid, file=file)
     base_values = tuple(valid[t] for t in targets)
+    quantiles = tuple(spec.from_calibration) if spec.from_calibration else None
     if design == "grid":
         values = spec.grid_values()
-        return Parameter(name, targets, base_values, min(values), max(values), "grid", values)
+        return Parameter(
+            name,
+            targets,
+            base_values,
+            min(values),
+            max(values),
+            "grid",
+            values,
+            from_calibration=quantiles,
+        )
     centres = {}
     for key in ("mode", "mean"):
         value = getattr(spec, key)
@@ -335,8 +391,59 @@ def _parameter(
         float(spec.high),
         spec.distribution or "uniform",
         sd=spec.sd,
+        from_calibration=quantiles,
         **centres,
     )
+
+
+#: The lowest value a sweep may give each kind of calibrated quantity: a stated sector
+#: speed is a diffusion rate (the scenario refuses a negative one), a ceiling a share.
+_CALIBRATED_FLOOR = {"speed": 0.0, "ceiling": 0.0}
+
+
+def _calibrated_ranges(
+    parameters: dict[str, Range],
+    base: dict[str, Any],
+    valid: dict[str, float],
+    *,
+    calibration,
+    file: str,
+) -> dict[str, Range]:
+    """Every ``from_calibration`` range with its ends from the calibration's predictive
+    percentiles (`predictive_range`), on the base scenario; a wildcard's sectors must share
+    them, and an end below what a scenario accepts is raised to it (`_CALIBRATED_FLOOR`)."""
+    from dxecon.models.scenarios.config import scenario_from_dict
+    from dxecon.models.scenarios.diffusion import predictive_range
+
+    calibrated = {k: v for k, v in parameters.items() if v.from_calibration is not None}
+    if not calibrated:
+        return dict(parameters)
+    scenario = scenario_from_dict(base, file=file)
+    out = dict(parameters)
+    for name, spec in calibrated.items():
+        field = f"parameters.{name}.from_calibration"
+        ends = set()
+        for target in _expand(name, valid, file=file):
+            try:
+                low, high = predictive_range(scenario, calibration, target, spec.from_calibration)
+            except ValueError as exc:
+                raise ParamsError(file, field, str(exc)) from exc
+            ends.add((round(low, 12), round(high, 12)))
+        if len(ends) > 1:
+            raise ParamsError(
+                file,
+                field,
+                "the calibration gives each sector its own range here: list the sectors one "
+                "by one instead of '*'",
+            )
+        low, high = ends.pop()
+        floor = _CALIBRATED_FLOOR[name.rsplit(".", 1)[-1]]
+        out[name] = spec.with_ends(max(low, floor), max(high, floor))
+        if not out[name].low < out[name].high:
+            raise ParamsError(
+                file, field, f"the calibration's range {low:g}..{high:g} is empty above {floor:g}"
+            )
+    return out
 
 
 def _check_ends(parameter: Parameter, base: dict[str, Any], *, file: str) -> None:
@@ -384,7 +491,6 @@ def _base_scenario(name: str, *, as_of: str, dataset: Any, file: str) -> dict[st
     """The base scenario as a mapping, as of the sweep's date, with everything it reads
     from the data filled in (its observed start and its growth figures computed from
     history: the same numbers the base scenario's own run uses); a sweep varies these."""
-    from dxecon.data import load_dataset
     from dxecon.models.scenarios.config import load_scenario
     from dxecon.models.scenarios.start import resolve_start
 
@@ -393,7 +499,7 @@ def _base_scenario(name: str, *, as_of: str, dataset: Any, file: str) -> dict[st
     except ParamsError as exc:
         field = "as_of" if exc.field == "as_of" else "base"
         raise ParamsError(file, field, str(exc)) from exc
-    base, _ = resolve_start(base, dataset or load_dataset(), file=file)
+    base, _ = resolve_start(base, dataset, file=file)
     return base.model_dump()
 
 
@@ -457,25 +563,6 @@ def load_sweep(
     )
 
 
-def sweep_from_parameters(
-    sweep: str, *, as_of: str, limit: int = DEFAULT_LIMIT, **overrides: Any
-) -> Sweep:
-    """A sweep from notebook parameters: the named file with every override that is not None
-    laid over it (the notebook declares each key of a sweep file)."""
-    unknown = sorted(set(overrides) - set(SWEEP_KEYS))
-    if unknown:
-        raise ParamsError(
-            "<notebook parameters>",
-            unknown[0],
-            f"not a sweep key; {did_you_mean(unknown[0], SWEEP_KEYS)}"
-            f"allowed: {', '.join(SWEEP_KEYS)}",
-        )
-    path = _resolve(sweep)
-    data = load_yaml(path)
-    data.update({k: v for k, v in overrides.items() if v is not None})
-    return sweep_from_dict(data, name=path.stem, file=_shown(path), as_of=as_of, limit=limit)
-
-
 def sweep_from_dict(
     data: dict[str, Any],
     *,
@@ -484,21 +571,41 @@ def sweep_from_dict(
     as_of: str,
     limit: int = DEFAULT_LIMIT,
     dataset: Any = None,
+    calibration: Any = None,
     **overrides: Any,
 ) -> Sweep:
     """Validate a mapping as a sweep (see `load_sweep`); ``dataset`` (default: the shipped
-    data) gives the base scenario's observed start."""
+    data) gives the base scenario's observed start and the key targets; ``calibration``
+    (default: the start measure's as of ``as_of``, `start_calibration`) the ends of the
+    ranges ``from_calibration``, and every variant's diffusion draws."""
+    from dxecon.data import load_dataset
+    from dxecon.data.targets import TargetRegistry
+    from dxecon.models.scenarios.diffusion import start_calibration
+
     try:
         spec = SweepFile.model_validate({**data, **overrides})
     except ValidationError as exc:
         raise validation_error(exc, file=file, model=SweepFile) from exc
+    dataset = dataset if dataset is not None else load_dataset()
+    known = set(TargetRegistry(dataset).frame["target_id"])
+    unknown = [t for t in spec.key_targets if t not in known]
+    if unknown:
+        raise ParamsError(
+            file,
+            "key_targets",
+            f"{unknown[0]} is not a target of data/targets.csv; "
+            f"{did_you_mean(unknown[0], sorted(known))}",
+        )
     # Variants vary assumptions around the base's observed start, read from the data as of
     # the sweep's date (the same start the base scenario's own run uses).
     base = _base_scenario(spec.base, as_of=as_of, dataset=dataset, file=file)
     valid = sweepable_paths(base)
+    if base.get("diffusion") and calibration is None:
+        calibration = start_calibration(dataset, as_of)
+    ranges = _calibrated_ranges(spec.parameters, base, valid, calibration=calibration, file=file)
     parameters = tuple(
         _parameter(str(key), value, design=spec.design, valid=valid, file=file)
-        for key, value in spec.parameters.items()
+        for key, value in ranges.items()
     )
     owner: dict[str, str] = {}
     for p in parameters:
@@ -525,6 +632,8 @@ def sweep_from_dict(
         parameters=parameters,
         surface=surface,
         productivity_basis=spec.productivity_basis,
+        key_targets=tuple(spec.key_targets),
+        calibration=calibration,
     )
     if sweep.size > limit:
         detail = ", ".join(f"{k} {v:,}" for k, v in sweep.counts().items() if v)

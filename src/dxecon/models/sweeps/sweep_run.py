@@ -14,16 +14,12 @@ import pandas as pd
 from dxecon.core.errors import DxeconError
 from dxecon.core.io import write_csv_atomic
 from dxecon.models.sweeps.evaluate import KeyTarget, Variant, key_targets, variant_seed
-from dxecon.models.sweeps.plan import Sweep, describe
+from dxecon.models.sweeps.plan import Sweep
 
-#: Distinct reasons of failed variants a summary shows (the rest are counted).
-SHOWN_REASONS = 3
 TORNADO_COLUMNS = [
     "target_id",
-    "target",
     "rank",
     "parameter",
-    "meaning",
     "base_value",
     "low_value",
     "high_value",
@@ -59,6 +55,7 @@ def build_variants(
                 paths=sweep.paths,
                 targets=targets,
                 file=sweep.file,
+                calibration=sweep.calibration,
             )
         )
     return variants
@@ -92,27 +89,6 @@ class SweepResult:
         frame = pd.DataFrame({"variants": grouped.size(), "first_variant": grouped.min()})
         return frame.rename_axis("reason").reset_index()
 
-    def failure_summary(self, shown: int = SHOWN_REASONS) -> str:
-        """How many variants failed and why (the first ``shown`` distinct reasons)."""
-        reasons = self.failure_reasons()
-        total = len(self.table)
-        if reasons.empty:
-            return f"All {total:,} variants ran; none failed."
-        lines = [
-            f"{int(reasons['variants'].sum()):,} of {total:,} variants failed "
-            f"({len(reasons):,} distinct reasons); the first:"
-        ]
-        for row in reasons.head(shown).itertuples():
-            lines.append(
-                f"  - {row.reason} ({row.variants:,} variant(s), "
-                f"first: variant {row.first_variant})"
-            )
-        if len(reasons) > shown:
-            lines.append(
-                f"  ... and {len(reasons) - shown:,} more reasons (results.csv, column 'error')"
-            )
-        return "\n".join(lines)
-
     def tornado(self) -> pd.DataFrame:
         """One-at-a-time sensitivity: for each key target and parameter, the probability and
         median with the parameter at its low and high end (the others at base), ranked by
@@ -129,9 +105,7 @@ class SweepResult:
                 rows.append(
                     {
                         "target_id": target.target_id,
-                        "target": target.label,
                         "parameter": parameter.name,
-                        "meaning": describe(parameter.name),
                         "base_value": parameter.base_value,
                         "low_value": parameter.low,
                         "high_value": parameter.high,
@@ -183,7 +157,6 @@ class SweepResult:
             rows.append(
                 {
                     "target_id": target.target_id,
-                    "target": target.label,
                     "variants": len(prob),
                     "share_likely": float((prob > 0.5).mean()) if len(prob) else math.nan,
                     "probability_p10": prob.quantile(0.1),
@@ -289,7 +262,7 @@ def run_sweep(
         from dxecon.data.targets import TargetRegistry
 
         registry = TargetRegistry(load_dataset())
-    targets = key_targets(registry, basis=sweep.productivity_basis)
+    targets = key_targets(registry, sweep.key_targets, basis=sweep.productivity_basis)
     _check_budget(sweep, engine, workers)
     plan = sweep.plan()
     variants = build_variants(sweep, plan, targets)

@@ -167,5 +167,5 @@ declare("nowcast", "common")  # notebook 08
 declare("diffusion", "common")  # the calibration and its real-time check (notebook 05 shows)
 declare("scenario", "scenario", needs=("diffusion",))  # notebook 05
 declare("scorecard", "scenario", needs=("scenario",))  # notebook 06
-declare("sweep", "common")  # notebook 07
+declare("sweep", "common", needs=("diffusion",))  # notebook 07: ranges from the calibration
 declare("overall", "month", needs=("scorecard",))  # every scenario's scorecard, weighted

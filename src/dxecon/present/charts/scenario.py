@@ -1,13 +1,17 @@
-"""The scenario charts of the notebooks and the explorer: fans with published history and
-the targets drawn in, and what the targets take (required pace beside the paces observed).
+"""The scenario charts of the notebooks and the explorer, in the reader's language: fans
+with published history and the targets drawn in, and what the targets take (required pace
+beside the paces observed).
 
 Everything a chart shows comes from the run: the history is the scenario geography's
 published series (and its other boundaries', drawn apart), the caption names the sources
 of the figures drawn, and the target lines are the scorecard's goals for the quantity
-(values, years and instruments from ``data/targets.csv``).
+(values, years and instruments from ``data/targets.csv``). Every word is a catalogue entry
+(`dxecon.present.words`), every number in the language's format.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -17,16 +21,23 @@ from dxecon.data import Dataset
 from dxecon.models.scenarios.engine import PERCENTILES, percentiles
 from dxecon.models.scenarios.scenario_run import ScenarioRun
 from dxecon.present.charts.plots import TargetLine, fan_chart, new_figure
+from dxecon.present.uncertainty_text import PACES, goal_label
+from dxecon.present.words import Words
 
 
-def _bands(values) -> dict[float, list[float]]:
-    table = percentiles(values)
-    return {q: table[i] for i, q in enumerate(PERCENTILES)}
+class Figure(NamedTuple):
+    """A published figure drawn in a chart: its source, value, boundary and year."""
+
+    source_id: str
+    value: float
+    geo: str
+    year: int
 
 
-def target_lines(run: ScenarioRun, indicator: str) -> list[TargetLine]:
+def target_lines(run: ScenarioRun, indicator: str, words: Words | None = None) -> list[TargetLine]:
     """One labelled line per target level the scorecard forecasts for ``indicator``; goals
-    sharing a level share a line."""
+    sharing a level share a line (label: the instruments and years, then the level)."""
+    words = words or Words()
     card = run.scorecard.frame
     rows = card[
         (card["indicator"] == indicator)
@@ -36,20 +47,17 @@ def target_lines(run: ScenarioRun, indicator: str) -> list[TargetLine]:
     lines = []
     for value, group in rows.groupby("target_value", sort=True):
         who = ", ".join(f"{r.instrument} {int(r.year)}" for r in group.itertuples())
-        lines.append(TargetLine(float(value), f"{who}: {value:g}", int(group["year"].max())))
+        label = f"{who}: {words.number(value, 2, strip=True)}"
+        lines.append(TargetLine(float(value), label, int(group["year"].max())))
     return lines
-
-
-def _instruments(lines: list[TargetLine]) -> str:
-    return ", ".join(sorted({line.label.split(" ")[0] for line in lines})) or "none forecast"
 
 
 def published_history(
     dataset: Dataset, indicator: str, geo: str, *, as_of: str, method: str | None = None
-) -> tuple[dict[str, pd.Series], list[str]]:
+) -> tuple[dict[str, pd.Series], list[Figure]]:
     """A quantity's published series on ``geo`` and its other boundaries (never joined),
-    with the sources of the figures: ({label: series}, ["OBS.. (S..): value year", ...])."""
-    history, sources = {}, []
+    with the figures drawn: ({boundary: series}, [Figure, ...])."""
+    history, figures = {}, []
     for boundary in [geo, *dataset.related_geographies(geo)]:
         try:
             result = dataset.series(indicator, boundary, method=method, as_of=as_of)
@@ -58,91 +66,91 @@ def published_history(
         values = result.values.dropna()
         if values.empty:
             continue
-        history[f"published, {boundary}" + (f" ({method})" if method else "")] = values
+        history[boundary] = values
         for fig in result.figures().itertuples():
-            sources.append(f"{fig.source_id}: {fig.value:g} ({boundary}, {fig.year})")
-    return history, sources
+            figures.append(Figure(fig.source_id, float(fig.value), boundary, int(fig.year)))
+    return history, figures
 
 
-def digital_share_fan(run: ScenarioRun, dataset: Dataset):
-    """Digital economy, % of GRDP: published GSO figures by boundary, then the scenario fan."""
+def scenario_fan(
+    run: ScenarioRun,
+    dataset: Dataset,
+    name: str,
+    *,
+    basis: str = "real",
+    words: Words | None = None,
+):
+    """One fan of a scenario (``name`` "de_share" or "lp") as a matplotlib Figure:
+    the digital share (% of GRDP) after its published GSO history, or labour productivity
+    growth (``basis`` "real" or "nominal"), with the 50/80/90% bands of the paths and the
+    target lines."""
+    w = words or Words()
     scenario = run.scenario
-    history, sources = published_history(
-        dataset, "de_share", scenario.geo, as_of=scenario.as_of, method="GSO"
+    places = dataset.codes["geographies"]
+    shown = {"geo": w.place(scenario.geo, places), "scenario": w.scenario(scenario.name)}
+    if name == "de_share":
+        values, indicator = run.paths.de_share, "de_share"
+        found, figures = published_history(
+            dataset, "de_share", scenario.geo, as_of=scenario.as_of, method="GSO"
+        )
+        history = {
+            w("explorer.chart.published", geo=w.place(geo, places)): s for geo, s in found.items()
+        }
+        title = w("explorer.chart.de_share_title", **shown)
+        ylabel = w("explorer.chart.de_share_axis")
+    else:
+        values, indicator = run.paths.quantity(f"lp_growth_{basis}"), "lp_growth"
+        history, figures = {}, []
+        title = w("explorer.chart.lp_title", basis=w(f"explorer.basis.{basis}"), **shown)
+        ylabel = w(f"explorer.chart.lp_axis_{basis}")
+    lines = target_lines(run, indicator, w)
+    instruments = ", ".join(sorted({line.label.split(" ")[0] for line in lines}))
+    sources = "; ".join(
+        f"{f.source_id}: {w.number(f.value, 2, strip=True)} ({w.place(f.geo, places)}, {f.year})"
+        for f in figures
     )
-    lines = target_lines(run, "de_share")
+    caption = w(
+        f"explorer.chart.{'de' if name == 'de_share' else 'lp'}_caption",
+        as_of=w.month(scenario.as_of),
+        sources=sources or w("explorer.chart.none"),
+        paths=w.number(len(values), 0),
+        instruments=instruments or w("explorer.chart.none"),
+    )
+    table = percentiles(values)
     return fan_chart(
         run.paths.years,
-        _bands(run.paths.de_share),
-        title=f"Digital economy, % of GRDP ({scenario.geo}, scenario '{scenario.name}')",
-        ylabel="% of GRDP (current prices)",
-        caption=(
-            f"Published (GSO method, as of {scenario.as_of}): "
-            + ("; ".join(sources) or "none")
-            + f". Fan: 50/80/90% of {len(run.paths.de_share):,} simulated paths of scenario "
-            f"'{scenario.name}'. Targets: {_instruments(lines)} (data/targets.csv)."
-        ),
+        {q: table[i] for i, q in enumerate(PERCENTILES)},
+        title=title,
+        ylabel=ylabel,
+        caption=caption,
         history=history,
         targets=lines,
+        lang=w.lang,
     )
 
 
-def productivity_fan(run: ScenarioRun, *, basis: str = "real"):
-    """Labour-productivity growth (% a year, real or nominal) against its targets."""
-    scenario = run.scenario
-    values = run.paths.lp_growth_real if basis == "real" else run.paths.lp_growth_nominal
-    prices = "constant prices" if basis == "real" else "current prices"
-    lines = target_lines(run, "lp_growth")
-    return fan_chart(
-        run.paths.years,
-        _bands(values),
-        title=f"Labour productivity growth, {basis} ({scenario.geo}, scenario '{scenario.name}')",
-        ylabel=f"% a year ({prices})",
-        caption=(
-            f"Fan: 50/80/90% of {len(values):,} simulated paths; employment growth is an "
-            "assumption of the scenario (no employment figure is published for the city "
-            f"after its last census year). Targets: {_instruments(lines)} (data/targets.csv), "
-            "which do not say real or nominal."
-        ),
-        targets=lines,
-    )
-
-
-def what_it_takes_chart(frame: pd.DataFrame):
-    """Grouped bars: required pace beside the city's record, best province and national."""
-    fig, axes = new_figure(width=9.0, height=4.8)
-    ax = axes
-    series = {
-        "required": "required a year",
-        "city_record": "city's own record",
-        "best_province": "best province",
-        "national": "national pace",
-    }
+def what_it_takes_chart(frame: pd.DataFrame, words: Words | None = None):
+    """Grouped bars: the pace each goal requires beside the city's record, the best
+    province and the national pace (`dxecon.models.scenarios.uncertainty.what_it_takes`)."""
+    w = words or Words()
+    fig, ax = new_figure(width=9.0, height=4.8)
+    labels = [goal_label(r, w).split(": ")[0] for r in frame.itertuples()]
     labels = [
-        g.split(":")[0]
-        + ("\n(" + g.split("read as ")[1].split(",")[0] + ")" if "read as" in g else "")
-        for g in frame["goal"]
+        label + (f"\n({w(f'explorer.basis.{b}')})" if b else "")
+        for label, b in zip(labels, frame["basis"], strict=True)
     ]
     x = np.arange(len(frame))
     width = 0.2
-    for i, (col, name) in enumerate(series.items()):
-        values = frame[col].to_numpy(float)
+    for i, column in enumerate(("required", *PACES)):
+        values = frame[column].to_numpy(float)
+        # no pace observed: a bar of height 0 (nothing drawn; the legend keeps its colour)
         shown = np.where(np.isfinite(values), values, 0.0)
-        bars = ax.bar(x + (i - 1.5) * width, shown, width, label=name)
-        for bar, v in zip(bars, values, strict=True):
-            if not np.isfinite(v):
-                bar.set_alpha(0)
+        ax.bar(x + (i - 1.5) * width, shown, width, label=w(f"wit.series.{column}"))
     ax.set_xticks(x, labels, fontsize=8)
     ax.axhline(0, color="black", lw=0.6)
-    units = ", ".join(dict.fromkeys(frame["unit"]))
-    ax.set_ylabel(units)
-    ax.set_title("What the targets take: required pace beside the paces observed")
+    ax.set_ylabel(", ".join(dict.fromkeys(w(f"wit.unit.{u}") for u in frame["unit"])))
+    ax.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 1, strip=True))
+    ax.set_title(w("figure.what_it_takes"))
     ax.legend(fontsize=8, frameon=False)
-    fig.text(
-        0.01,
-        -0.02,
-        "Digital-share goals in pp a year; productivity goals in real % a year. A missing bar: "
-        "no pace observable in data/. Source: data/targets.csv, data/observations.csv.",
-        fontsize=7,
-    )
+    fig.text(0.01, -0.02, w("wit.caption"), fontsize=7)
     return fig

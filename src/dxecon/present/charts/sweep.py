@@ -1,8 +1,9 @@
 """Charts of a sweep: the tornado (one assumption at a time) and the probability surface.
 
 Built without pyplot on `dxecon.present.charts.plots.new_figure`, like every chart of the
-suite: titles, units, labelled target lines and a source caption. matplotlib loads on the
-first chart.
+suite: titles, units, labelled target lines and a source caption, every word from the
+catalogue in the reader's language (`dxecon.present.sweep_text` for the parameters' and
+targets' labels). matplotlib loads on the first chart.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from dxecon.models.sweeps.evaluate import KeyTarget
-from dxecon.models.sweeps.plan import describe
 from dxecon.present.charts.plots import new_figure
+from dxecon.present.sweep_text import parameter_label, target_label, target_unit
+from dxecon.present.words import Words
 
 _LOW, _HIGH, _TARGET, _BASE = "#7f8c8d", "#1f5fa8", "#c0392b", "#222222"
 
@@ -22,21 +24,33 @@ def _caption(ax, text: str) -> None:
         ax.figure.text(0.01, -0.02, text, fontsize=8, color="#555555", ha="left", va="top")
 
 
-def _bars(ax, table: pd.DataFrame, column: str, scale: float) -> None:
+def _bars(ax, table: pd.DataFrame, column: str, scale: float, words: Words) -> None:
     """Horizontal bars from the base value to the low-end and high-end results."""
     order = table.iloc[::-1]  # rank 1 at the top
     positions = np.arange(len(order))
     base = float(order[f"{column}_base"].iloc[0]) * scale
     for end, colour in (("low", _LOW), ("high", _HIGH)):
         values = order[f"{column}_{end}"].to_numpy() * scale
-        ax.barh(positions, values - base, left=base, color=colour, height=0.6, label=end)
+        ax.barh(
+            positions,
+            values - base,
+            left=base,
+            color=colour,
+            height=0.6,
+            label=words(f"sweep.end.{end}"),
+        )
     ax.axvline(base, color=_BASE, lw=1)
     ax.set_yticks(
         positions,
         [
-            f"{m}\n{lo:g} to {hi:g}"
-            for m, lo, hi in zip(
-                order["meaning"], order["low_value"], order["high_value"], strict=True
+            words(
+                "sweep.tornado.tick",
+                meaning=parameter_label(name, words),
+                low=words.significant(lo),
+                high=words.significant(hi),
+            )
+            for name, lo, hi in zip(
+                order["parameter"], order["low_value"], order["high_value"], strict=True
             )
         ],
         fontsize=7,
@@ -45,37 +59,50 @@ def _bars(ax, table: pd.DataFrame, column: str, scale: float) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def tornado_chart(tornado: pd.DataFrame, target: KeyTarget, *, base: str, caption: str = ""):
+def tornado_chart(
+    tornado: pd.DataFrame,
+    target: KeyTarget,
+    *,
+    base: str,
+    caption: str = "",
+    words: Words | None = None,
+):
     """For one key target: how far each parameter, alone at its low (grey) and high (blue)
     end, moves the probability of meeting it (left) and its median (right, with the target
     line). Parameters are ranked by the swing in probability, then in the median.
     """
+    w = words or Words()
     table = tornado[tornado["target_id"] == target.target_id].sort_values("rank")
+    unit = target_unit(target, w)
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(11.0, 0.55 * len(table) + 1.8), dpi=100, layout="constrained")
     left, right = figure.subplots(1, 2, sharey=True)
-    _bars(left, table, "probability", 100.0)
+    _bars(left, table, "probability", 100.0, w)
     left.set_xlim(-2, 102)
-    left.set_xlabel("probability of meeting the target (%)")
-    base_p = 100.0 * float(table["probability_base"].iloc[0])
-    left.set_title(f"Probability (base '{base}': {base_p:.0f}%)", loc="left", fontsize=10)
+    left.set_xlabel(w("figure.probability_target"))
+    base_p = w.number(100.0 * float(table["probability_base"].iloc[0]), 0)
+    left.set_title(
+        w("sweep.tornado.probability_title", base=w.scenario(base), value=base_p),
+        loc="left",
+        fontsize=10,
+    )
     if float(table["probability_swing"].max()) == 0.0:
         left.text(
             0.5,
             0.5,
-            f"{base_p:.0f}% at every end:\nno single assumption in range\nchanges the odds",
+            w("sweep.tornado.flat", value=base_p),
             transform=left.transAxes,
             ha="center",
             va="center",
             fontsize=9,
             color=_TARGET,
         )
-    _bars(right, table, "median", 1.0)
+    _bars(right, table, "median", 1.0, w)
     right.tick_params(axis="y", labelleft=False)
     right.axvline(target.value, color=_TARGET, lw=1.2, ls="--")
     right.annotate(
-        f"target {target.value:g}{target.unit}",
+        w("sweep.tornado.target", value=w.number(target.value, 2, strip=True), unit=unit),
         xy=(target.value, 1.0),
         xycoords=("data", "axes fraction"),
         xytext=(-3, -10),
@@ -88,15 +115,21 @@ def tornado_chart(tornado: pd.DataFrame, target: KeyTarget, *, base: str, captio
     hi = max(table["median_low"].max(), table["median_high"].max(), target.value)
     pad = 0.08 * (hi - lo or 1.0)
     right.set_xlim(lo - pad, hi + pad)
-    right.set_xlabel(f"median across paths ({target.unit})")
+    right.set_xlabel(w("sweep.tornado.median_axis", unit=unit))
     right.set_title(
-        f"Median (base {float(table['median_base'].iloc[0]):.1f})", loc="left", fontsize=10
+        w("sweep.tornado.median_title", value=w.number(float(table["median_base"].iloc[0]), 1)),
+        loc="left",
+        fontsize=10,
     )
     right.legend(
-        title="parameter at its", fontsize=8, title_fontsize=8, frameon=False, loc="lower right"
+        title=w("figure.parameter_at"),
+        fontsize=8,
+        title_fontsize=8,
+        frameon=False,
+        loc="lower right",
     )
     figure.suptitle(
-        f"{target.target_id}: {target.label}: one assumption at a time",
+        w("sweep.tornado.title", target_id=target.target_id, target=target_label(target, w)),
         x=0.01,
         ha="left",
         fontsize=12,
@@ -113,12 +146,14 @@ def surface_chart(
     base_point: tuple[float, float] | None = None,
     base: str = "base",
     caption: str = "",
+    words: Words | None = None,
 ):
     """Heatmap of a target's probability over two parameters (the others at base), each
-    cell labelled in per cent, with the 50% contour drawn and the base scenario marked.
+    cell labelled in per cent, with the even-odds contour drawn and the base scenario marked.
 
     ``grid`` is `SweepResult.surface`: rows the y values (high first), columns the x values.
     """
+    w = words or Words()
     figure, ax = new_figure(8.5, 6.0)
     xs = grid.columns.to_numpy(dtype=float)
     ys = grid.index.to_numpy(dtype=float)[::-1]
@@ -127,36 +162,39 @@ def surface_chart(
         _edges(xs), _edges(ys), values, cmap="Blues", vmin=0, vmax=100, shading="flat"
     )
     colourbar = figure.colorbar(mesh, ax=ax)
-    colourbar.set_label("probability of meeting the target (%)")
+    colourbar.set_label(w("figure.probability_target"))
     for i, y in enumerate(ys):
         for j, x in enumerate(xs):
             value = values[i, j]
             ax.text(
                 x,
                 y,
-                f"{value:.0f}",
+                w.number(value, 0),
                 ha="center",
                 va="center",
                 fontsize=7,
                 color="white" if value > 60 else "#222222",
             )
-    if np.nanmin(values) < 50 < np.nanmax(values):
-        contour = ax.contour(xs, ys, values, levels=[50], colors=_TARGET, linewidths=1.5)
-        ax.clabel(contour, fmt={50: "50% chance"}, fontsize=8)
+    even = 50  # per cent: more likely than not above the line
+    if np.nanmin(values) < even < np.nanmax(values):
+        contour = ax.contour(xs, ys, values, levels=[even], colors=_TARGET, linewidths=1.5)
+        ax.clabel(contour, fmt={even: w("sweep.surface.contour", value=even)}, fontsize=8)
     if base_point is not None and all(np.isfinite(base_point)):
         ax.plot(*base_point, marker="*", ms=14, color=_TARGET, mec="white")
         ax.annotate(
-            f"'{base}'",
+            w.scenario(base),
             base_point,
             xytext=(6, 6),
             textcoords="offset points",
             fontsize=9,
             color=_TARGET,
         )
-    ax.set_xlabel(describe(str(grid.columns.name)))
-    ax.set_ylabel(describe(str(grid.index.name)))
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(lambda value, _pos: w.number(value, 3, strip=True))
+    ax.set_xlabel(parameter_label(str(grid.columns.name), w))
+    ax.set_ylabel(parameter_label(str(grid.index.name), w))
     ax.set_title(
-        f"{target.target_id}: probability that {target.label}",
+        w("sweep.surface.title", target_id=target.target_id, target=target_label(target, w)),
         loc="left",
         fontsize=12,
         fontweight="bold",
