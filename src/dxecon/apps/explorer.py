@@ -43,7 +43,7 @@ import pandas as pd
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
 from dxecon.core.io import write_text_atomic
-from dxecon.core.params import get_dotted, load_yaml, set_dotted
+from dxecon.core.params import get_dotted, load_yaml, params_path, set_dotted
 from dxecon.data import Dataset, load_dataset
 from dxecon.models.scenarios import (
     Scenario,
@@ -730,7 +730,7 @@ class ScenarioExplorer:
 
     def _load_base(self, name: str) -> None:
         """Fill the controls with a shipped scenario's values (without recomputing)."""
-        file = str(folders.PARAMS_DIR / "scenarios" / f"{name}.yaml")
+        file = str(params_path(name, "scenarios"))
         data = load_yaml(file)
         # The controls are assumptions; the observed start and the growth figures computed
         # from history come from the data (and are not written into a saved scenario, so a

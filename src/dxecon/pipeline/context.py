@@ -14,33 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from dxecon.core.params import load_yaml, params_path
-
-
-def resolve(
-    values: Mapping[str, Any], file_values: Mapping[str, Any], keys: Iterable[str] = ()
-) -> dict[str, Any]:
-    """THE one rule for a parameter left as None: the params file's value.
-
-    Every key of ``file_values`` (a params file's mapping), with ``values[key]`` laid over
-    it where that is given and not None; keys of ``values`` the file does not hold are
-    left out (a notebook's own parameters, such as ``lang``, are not the file's), unless
-    ``keys`` names them (keys a file of that kind may leave out, such as a scenario's
-    ``shocks``).
-
-    >>> resolve({"horizon": None, "lang": "vi"}, {"horizon": 2030, "series": []})
-    {'horizon': 2030, 'series': []}
-    >>> resolve({"horizon": 2035}, {"horizon": 2030})
-    {'horizon': 2035}
-    >>> resolve({"shocks": [], "lang": "vi"}, {"horizon": 2030}, keys=("horizon", "shocks"))
-    {'horizon': 2030, 'shocks': []}
-    """
-    out = {
-        key: values[key] if values.get(key) is not None else value
-        for key, value in file_values.items()
-    }
-    out.update({k: values[k] for k in keys if k not in out and values.get(k) is not None})
-    return out
+from dxecon.core.params import load_yaml, params_path, resolve
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,9 +72,7 @@ class Context:
         from dxecon.core.dates import current_month
         from dxecon.data import load_dataset
 
-        overrides = {}
-        if params_file:
-            overrides[params_file] = {k: v for k, v in namespace.items() if v is not None}
+        overrides = {params_file: dict(namespace)} if params_file else {}  # None: `resolve`
         return cls(
             dataset=dataset if dataset is not None else load_dataset(),
             as_of=namespace.get("as_of") or current_month(),

@@ -118,10 +118,10 @@ def scenario_values(
     ``as_of``, and the file that errors must name (the user's, when the values come from
     it). Neither file may hold what the run gives or computes
     (`dxecon.models.scenarios.config.check_scenario_file`)."""
-    from dxecon.core.params import load_yaml
+    from dxecon.core.params import load_yaml, params_path
     from dxecon.models.scenarios.config import check_scenario_file
 
-    shipped = folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"
+    shipped = params_path(name, "scenarios")
     check_scenario_file(params, file=params_file or "<parameters>")
     whole = "sectors" in params and "description" in params
     if whole or not shipped.is_file():
@@ -153,11 +153,12 @@ def validate_scenarios(
         check_scenario_name(name, file=params_file or "<command line>")
         values, file = scenario_values(name, params, params_file=params_file, as_of=as_of)
         if not values.get("sectors") and file == "<parameters>":
+            from dxecon.core.params import params_path
             from dxecon.models.scenarios import available_scenarios
 
             shipped = ", ".join(available_scenarios()) or "none"
             raise ParamsError(
-                str(folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"),
+                str(params_path(name, "scenarios")),
                 "name",
                 f"unknown scenario '{name}'; shipped: {shipped}",
             )

@@ -54,9 +54,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import check_keys, load_yaml
+from dxecon.core.params import check_keys, load_yaml, params_path
 
 if TYPE_CHECKING:
     from dxecon.data import Dataset
@@ -169,7 +168,7 @@ class NowcastConfig:
 
     @classmethod
     def from_yaml(cls, path: Path | str | None = None) -> NowcastConfig:
-        path = Path(path) if path is not None else folders.PARAMS_DIR / "nowcast.yaml"
+        path = Path(path) if path is not None else params_path("nowcast")
         data = load_yaml(path)
         check_keys(data, cls.KEYS, file=str(path))
         return cls.from_params(data, file=str(path))
