@@ -13,7 +13,6 @@ from dxecon.core.params import load_yaml, params_path
 from dxecon.data.targets import TargetRegistry
 from dxecon.models.scenarios import (
     available_scenarios,
-    compound_growth,
     load_scenario,
     resolve_start,
     run_scenario,
@@ -336,11 +335,6 @@ def test_shock_lowers_growth_in_its_year_only(baseline_dict):
     assert np.allclose(diff[[0, 2, 3, 4]], 0.0, atol=0.05)
 
 
-def test_compound_growth_closed_form():
-    rates = np.array([[10.0, 10.0, 10.0], [0.0, 21.0, 0.0]])
-    np.testing.assert_allclose(compound_growth(rates), [10.0, 100 * (1.21 ** (1 / 3) - 1)])
-
-
 # -- scorecard -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def baseline_card(dataset):
@@ -472,7 +466,7 @@ def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
 
 def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
     from dxecon.models.employment import ProductivityParams, productivity_from_params
-    from dxecon.models.scenarios.engine import compound_growth
+    from dxecon.models.rates import compound_growth
 
     file = params_path("productivity")
     params = load_yaml(file)

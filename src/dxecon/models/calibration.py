@@ -50,8 +50,8 @@ The ceiling is checked with a profile likelihood: :math:`\mathrm{LR}(C) = n \log
 are compatible with the data. When that set covers the whole prior range, the data cannot
 pin :math:`C` and the prior decides.
 
-Pure helpers for the "what it takes" table: :func:`required_pace`,
-:func:`required_growth`, :func:`nominal_growth`, :func:`real_growth`.
+Pure helpers for the "what it takes" table: :func:`required_pace`, :func:`required_growth`
+(rates combine through `dxecon.models.rates`).
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
 from dxecon.core.params import check_keys, load_yaml, params_path, resolve
+from dxecon.models.rates import growth_from_ratio
 
 if TYPE_CHECKING:
     from dxecon.models.calibration_realtime import NoiseWidening
@@ -85,9 +86,7 @@ __all__ = [
     "fit_logistic_speed",
     "fit_speed_spread",
     "logit_noise_paths",
-    "nominal_growth",
     "observed_pace",
-    "real_growth",
     "required_growth",
     "required_pace",
     "revision_errors",
@@ -156,21 +155,7 @@ def required_growth(
         raise ValueError(
             f"levels must be positive; got latest_level={latest_level}, target_level={target_level}"
         )
-    return 100.0 * ((float(target_level) / float(latest_level)) ** (1.0 / span) - 1.0)
-
-
-def nominal_growth(real_pct, deflator_pct):
-    r"""Nominal growth from real growth and the deflator, in %.
-
-    .. math:: 1 + g^{nom} = (1 + g^{real})(1 + \pi)
-    """
-    return 100.0 * ((1 + np.asarray(real_pct) / 100) * (1 + np.asarray(deflator_pct) / 100) - 1)
-
-
-def real_growth(nominal_pct, deflator_pct):
-    r"""Real growth from nominal growth and the deflator, in %: the inverse of
-    :func:`nominal_growth`, :math:`1 + g^{real} = (1 + g^{nom})/(1 + \pi)`."""
-    return 100.0 * ((1 + np.asarray(nominal_pct) / 100) / (1 + np.asarray(deflator_pct) / 100) - 1)
+    return float(growth_from_ratio(float(target_level) / float(latest_level), span))
 
 
 def _span(latest_year: int, target_year: int) -> int:

@@ -29,6 +29,7 @@ from dxecon.models.estimation.productivity import (
     levels_input,
 )
 from dxecon.models.estimation.result import EstimateResult, make_meta
+from dxecon.models.rates import growth_from_ratio, growth_index
 
 __all__ = ["READINGS", "TargetAssessment", "assess_target", "target_path"]
 
@@ -119,7 +120,7 @@ def target_path(
     # Each year takes the rate of the first milestone on or after it.
     which = np.searchsorted(years, path_years[1:], side="left")
     yearly = np.concatenate([[np.nan], rates[which]])
-    factors = np.concatenate([[1.0], np.cumprod(1.0 + rates[which] / 100.0)])
+    factors = np.concatenate([[1.0], growth_index(rates[which])])
     frame = pd.DataFrame(
         {
             f"min_level_{basis}": base_level * factors,
@@ -254,11 +255,11 @@ def assess_target(
             "verdict": verdict,
         }
     if reading in ("both", "compound_average"):
-        achieved = 100.0 * (index.loc[latest] ** (1.0 / (latest - base_year)) - 1.0)
+        achieved = growth_from_ratio(index.loc[latest], latest - base_year)
         met = bool(achieved >= rate - _TOLERANCE_PP)
         if steps_left > 0:
             needed = (1.0 + rate / 100.0) ** (target_year - base_year) / index.loc[latest]
-            required = 100.0 * (needed ** (1.0 / steps_left) - 1.0)
+            required = growth_from_ratio(needed, steps_left)
             verdict = (
                 f"{'on track' if met else 'behind'}: {achieved:.2f}% a year {base_year}-"
                 f"{latest}; {required:.2f}% a year needed {latest}-{target_year}"

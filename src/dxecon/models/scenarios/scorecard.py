@@ -58,7 +58,8 @@ from dxecon.models.measures import (
     ratio_rng,
     read_on_other_measure,
 )
-from dxecon.models.scenarios.engine import Paths, compound_growth
+from dxecon.models.rates import compound_growth
+from dxecon.models.scenarios.engine import Paths
 from dxecon.models.scoring import ScoringConfig
 
 COMPARE = {">=": operator.ge, "<=": operator.le}
