@@ -1,6 +1,6 @@
 """Tables as a reader sees them: headers from the catalogue of words, status words in the
-reader's language, a missing value as the one dash; the saved CSVs keep their
-machine-readable columns.
+reader's language, a missing value (a missing number or an empty text) as the one mark,
+`dxecon.present.words.DASH`; the saved CSVs keep their machine-readable columns.
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ def header(label, lang: str) -> str:
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) in
-    ``lang`` (:func:`header`); the cells of the columns of :data:`VALUE_WORDS` in ``lang``."""
-    from dxecon.present.words import Words
+    ``lang`` (:func:`header`); the cells of the columns of :data:`VALUE_WORDS` in ``lang``;
+    an empty text cell as the one missing-value mark (``DASH``, as a missing number is
+    written by `table_text` and `table_html`)."""
+    from dxecon.present.words import DASH, Words
 
     words = Words(lang)
 
@@ -58,6 +60,10 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 shown[column] = shown[column].map(
                     lambda value, prefix=prefix: words.get(f"{prefix}.{value}", value)
                 )
+        for column in shown.columns:
+            if pd.api.types.is_object_dtype(shown[column]):
+                blank = shown[column].map(lambda v: isinstance(v, str) and not v.strip())
+                shown.loc[blank, column] = DASH
     shown = shown.rename(columns=say)
     shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
     shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])

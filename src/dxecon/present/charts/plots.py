@@ -18,6 +18,19 @@ import pandas as pd
 #: Shades for the fan bands, widest first.
 _BAND_ALPHA = {90: 0.18, 80: 0.28, 50: 0.42}
 _COLOURS = {"fan": "#1f5fa8", "history": "#222222", "target": "#c0392b", "other": "#7f8c8d"}
+#: The colour of a scorecard status (`dxecon.models.scenarios.scorecard`) wherever one is
+#: drawn or shown in colour (the explorer's attainment table).
+STATUS_COLOURS = {
+    "on track": "#1e7b34",
+    "met": "#1e7b34",
+    "missed": "#c0392b",
+    "at risk": "#b7791f",
+    "off track": "#c0392b",
+    "not met": "#c0392b",
+    "no data": "#7f8c8d",
+}
+#: What a PNG of a chart carries: no "Software" entry, so the same chart gives the same bytes.
+_PNG_METADATA = {"Software": None}
 
 
 @dataclass(frozen=True)
@@ -210,7 +223,17 @@ def save(figure, path) -> None:
     from pathlib import Path
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+    figure.savefig(path, dpi=110, bbox_inches="tight", metadata=_PNG_METADATA)
+
+
+def png_bytes(figure, *, dpi: int = 110) -> bytes:
+    """A chart as PNG bytes (for a widget or a page), like :func:`save`: the source caption
+    under the axes kept (``bbox_inches="tight"``), the same chart the same bytes."""
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata=_PNG_METADATA)
+    return buffer.getvalue()
 
 
 def _column(values) -> np.ndarray:
