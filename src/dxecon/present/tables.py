@@ -43,9 +43,10 @@ def header(label, lang: str) -> str:
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) in
-    ``lang`` (:func:`header`); the cells of the columns of :data:`VALUE_WORDS` in ``lang``;
-    an empty text cell as the one missing-value mark (``DASH``, as a missing number is
-    written by `table_text` and `table_html`)."""
+    ``lang`` (:func:`header`); the cells of the columns of :data:`VALUE_WORDS` and yes/no
+    columns in ``lang``; an empty text cell or a missing whole number or yes/no as the one
+    missing-value mark (``DASH``, as a missing number is written by `table_text` and
+    `table_html`)."""
     from dxecon.present.words import DASH, Words
 
     words = Words(lang)
@@ -61,9 +62,18 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                     lambda value, prefix=prefix: words.get(f"{prefix}.{value}", value)
                 )
         for column in shown.columns:
-            if pd.api.types.is_object_dtype(shown[column]):
-                blank = shown[column].map(lambda v: isinstance(v, str) and not v.strip())
-                shown.loc[blank, column] = DASH
+            values = shown[column]
+            if pd.api.types.is_float_dtype(values):
+                # NaN (also a nullable float's NA): `table_text`/`table_html` write the mark
+                shown[column] = values.astype(float)
+                continue
+            if pd.api.types.is_bool_dtype(values):  # yes/no in the language, not True/False
+                said = {True: words("word.yes"), False: words("word.no")}
+                values = values.astype(object).map(said, na_action="ignore")
+            empty = values.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
+            blank = values.isna() | empty.fillna(False).astype(bool)
+            if blank.any():  # an empty text, or pd.NA of a whole-number or yes/no column
+                shown[column] = values.astype(object).mask(blank, DASH)
     shown = shown.rename(columns=say)
     shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
     shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])

@@ -121,7 +121,6 @@ def fan_chart(
     if ax is None:
         _, ax = new_figure()
     words = Words(lang)
-    band_label, median_label = words(band_key), words("chart.median")
     years = np.asarray(years)
     for coverage, alpha in _BAND_ALPHA.items():
         low_q, high_q = 50 - coverage / 2, 50 + coverage / 2
@@ -133,7 +132,7 @@ def fan_chart(
                 color=_COLOURS["fan"],
                 alpha=alpha,
                 lw=0,
-                label=band_label.format(coverage=coverage),
+                label=words(band_key, coverage=coverage),
             )
     median = np.asarray(bands[50])
     markers = iter(("o", "s", "^", "D"))
@@ -158,7 +157,7 @@ def fan_chart(
             lw=1,
             ls=":",
         )
-    ax.plot(years, median, color=_COLOURS["fan"], lw=2, label=median_label)
+    ax.plot(years, median, color=_COLOURS["fan"], lw=2, label=words("chart.median"))
     draw_targets(ax, targets)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     finish(ax, title=title, ylabel=ylabel, caption=caption)
