@@ -22,8 +22,7 @@ def timed(label: str, fn):
 
 
 def main() -> None:
-    from dxecon.core import folders
-    from dxecon.core.params import load_yaml
+    from dxecon.core.params import load_yaml, params_path
     from dxecon.data import load_dataset
     from dxecon.models.calibration import calibrate_diffusion, observed_pace
     from dxecon.models.forecast.catalog import (
@@ -41,7 +40,7 @@ def main() -> None:
     from dxecon.models.calibration_realtime import realtime_coverage
 
     timed("realtime_coverage (every vintage)", lambda: realtime_coverage(ds))
-    specs = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["series"]
+    specs = load_yaml(params_path("forecasts"))["series"]
     entries = entries_from_params(ds, specs, as_of="2026-10")
     timed(
         "backtest_catalog with pools (cold)",

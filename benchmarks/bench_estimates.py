@@ -12,15 +12,14 @@ import argparse
 import statistics
 import time
 
-from dxecon.core import folders
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.data import load_dataset
 from dxecon.data.targets import TargetRegistry, TargetSet, target_values
 from dxecon.models.employment import ProductivityParams, productivity_from_params
 from dxecon.models.estimation import from_data
 
-DIGITAL = load_yaml(folders.PARAMS_DIR / "digital.yaml")
-PRODUCTIVITY = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
+DIGITAL = load_yaml(params_path("digital"))
+PRODUCTIVITY = load_yaml(params_path("productivity"))
 
 
 def everything(dataset) -> None:
@@ -39,7 +38,7 @@ def everything(dataset) -> None:
     )
     registry = TargetRegistry(dataset)
     instruments = TargetSet.from_yaml(
-        folders.PARAMS_DIR / "targets.yaml", known=registry.instruments
+        params_path("targets"), known=registry.instruments
     ).instruments
     floors = target_values(
         registry, "de_sector_share_min", instruments=instruments, geo=DIGITAL["target_geo"]

@@ -12,8 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from dxecon.apps.monthly import revisions
-from dxecon.core import folders
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.data import load_dataset
 from dxecon.models.scenarios import run_scenario, scenario_from_dict
 from dxecon.models.scenarios.config import slugify
@@ -26,7 +25,7 @@ VIETNAMESE_NAME = "Kịch bản tăng tốc"
 def make_run(root: Path, n_paths: int = 300) -> Path:
     """Write ``root/<AS_OF>/<scenario>/tables`` (and an earlier month); return the month."""
     dataset = load_dataset()
-    accelerated = load_yaml(folders.PARAMS_DIR / "scenarios" / "accelerated.yaml")
+    accelerated = load_yaml(params_path("accelerated", "scenarios"))
     accelerated.update(name=VIETNAMESE_NAME, as_of=AS_OF)
     scenarios = {
         "baseline": "baseline",

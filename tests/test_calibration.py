@@ -20,9 +20,7 @@ from dxecon.models.calibration import (
     fit_logistic_speed,
     fit_speed_spread,
     logit_noise_paths,
-    nominal_growth,
     observed_pace,
-    real_growth,
     required_growth,
     required_pace,
     revision_errors,
@@ -485,13 +483,6 @@ def test_required_growth_closed_form():
     assert required_growth(100.0, 2025, 100.0, 2030) == pytest.approx(0.0)
     with pytest.raises(ValueError, match="positive"):
         required_growth(0.0, 2025, 1.0, 2030)
-
-
-def test_real_and_nominal_are_inverse():
-    assert nominal_growth(10.0, 5.0) == pytest.approx(15.5)
-    assert real_growth(15.5, 5.0) == pytest.approx(10.0)
-    # a 16% nominal target with a 0.89% deflator needs 14.97% real growth
-    assert real_growth(16.0, 0.89) == pytest.approx(100 * (1.16 / 1.0089 - 1))
 
 
 def test_observed_pace_on_shipped_data(dataset):

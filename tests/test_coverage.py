@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dxecon.core import folders
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.models.forecast import Drift, Naive, backtest
 from dxecon.models.forecast.catalog import (
     CatalogEntry,
@@ -114,7 +113,7 @@ def test_conformal_widening_is_never_narrower_and_stays_in_bounds():
 
 
 def test_shipped_national_drift_cannot_be_used_silently(dataset):
-    specs = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["series"]
+    specs = load_yaml(params_path("forecasts"))["series"]
     entries = [
         e for e in entries_from_params(dataset, specs, as_of="2026-10") if e.ceiling is not None
     ]
@@ -136,7 +135,7 @@ def test_shipped_national_drift_cannot_be_used_silently(dataset):
 
 
 def test_rule_reads_params():
-    spec = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["backtest"]
+    spec = load_yaml(params_path("forecasts"))["backtest"]
     rule = CoverageRule.from_params(spec)
     assert rule.min_forecasts == spec["min_forecasts"]
     assert rule.min_coverage == spec["min_coverage"]

@@ -14,8 +14,8 @@ from dxecon.models.calibration import (
     calibrate_diffusion,
     logit_noise_paths,
     observed_pace,
-    real_growth,
 )
+from dxecon.models.rates import growth_of_ratio
 from dxecon.models.scenarios import (
     load_scenario,
     resolve_start,
@@ -288,7 +288,7 @@ def test_what_it_takes_reads_targets_from_the_scorecard(dataset):
     real, nominal = lp.iloc[0], lp.iloc[1]
     assert real["required"] == card.loc["TGT023", "target_value"]
     assert nominal["required"] == pytest.approx(
-        float(real_growth(real["target"], run.scenario.deflator.mean))
+        float(growth_of_ratio(real["target"], run.scenario.deflator.mean))
     )
     text = what_it_takes_text(frame, Words("en"))
     assert "not observable" in text and "nan" not in text.lower()

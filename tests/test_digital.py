@@ -183,9 +183,11 @@ def test_compare_with_floors_gives_gaps_and_verdicts():
     frame = result.frame
     assert frame.loc[("ind_con", 2025), "gap_pp"] == pytest.approx(100 * 6.67 / 37.65 - 15)
     assert bool(frame.loc[("ind_con", 2025), "meets"]) is True
-    assert frame.loc[("ind_con", 2025), "verdict"].startswith("meets the 2025 floor of 15%")
-    assert frame.loc[("agro", 2025), "verdict"] == "misses the 2025 floor of 15% by 13.88 pp"
-    assert "23.88 pp to gain by 2030" in frame.loc[("agro", 2030), "verdict"]
+    assert frame.loc[("ind_con", 2025), "verdict"] == "floor_meets"
+    assert frame.loc[("agro", 2025), "verdict"] == "floor_misses"
+    assert frame.loc[("agro", 2025), "gap_pp"] == pytest.approx(-13.88, abs=0.005)
+    assert frame.loc[("agro", 2030), "verdict"] == "floor_below"  # judged on 2025's share
+    assert frame.loc[("agro", 2030), "gap_pp"] == pytest.approx(-23.88, abs=0.005)
     every = result.every_sector()
     assert every.loc[2025, "weakest_sector"] == "agro"
     assert bool(every.loc[2025, "every_sector_meets"]) is False
@@ -203,12 +205,10 @@ def test_compare_with_floors_uses_latest_year_up_to_each_floor():
     assert frame.loc[("a", 2025), "share_year"] == 2025
     assert frame.loc[("a", 2030), "share_year"] == 2026
     assert frame.loc[("b", 2025), "share_year"] == 2023
-    assert (
-        frame.loc[("b", 2025), "verdict"]
-        == "already above the 2025 floor of 15% in 2023 (+5.00 pp)"
-    )
+    assert frame.loc[("b", 2025), "verdict"] == "floor_above"
+    assert frame.loc[("b", 2025), "gap_pp"] == pytest.approx(5.0)
     late = compare_with_floors(pd.DataFrame({"a": [20.0]}, index=[2027]), floors=FLOORS).frame
-    assert late.loc[("a", 2025), "verdict"] == "no share observed by 2025"
+    assert late.loc[("a", 2025), "verdict"] == "floor_no_share"
     assert pd.isna(late.loc[("a", 2025), "meets"])
 
 

@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 from conftest import AS_OF
 
-from dxecon.core import folders
 from dxecon.core.errors import SeriesSelectionError
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.data.targets import TargetRegistry, TargetSet, target_values
 from dxecon.models.estimation import from_data
 from dxecon.models.estimation.productivity import MissingEmploymentError, labour_productivity
@@ -21,12 +20,12 @@ ESTIMATE_KEYS = ("structure_geo", "structure_year", "intensity_year", "adjust_se
 
 @pytest.fixture(scope="module")
 def digital_params():
-    return load_yaml(folders.PARAMS_DIR / "digital.yaml")
+    return load_yaml(params_path("digital"))
 
 
 @pytest.fixture(scope="module")
 def productivity_params():
-    return load_yaml(folders.PARAMS_DIR / "productivity.yaml")
+    return load_yaml(params_path("productivity"))
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +40,7 @@ def registry(dataset):
 
 @pytest.fixture(scope="module")
 def instruments(registry):
-    path = folders.PARAMS_DIR / "targets.yaml"
+    path = params_path("targets")
     return TargetSet.from_yaml(path, known=registry.instruments).instruments
 
 

@@ -24,8 +24,7 @@ from dxecon.apps.explorer import (
     fan_figure,
     format_probability,
 )
-from dxecon.core import folders
-from dxecon.core.params import load_yaml, set_dotted
+from dxecon.core.params import load_yaml, params_path, set_dotted
 from dxecon.models.scenarios import load_scenario, resolve_start, run_scenario, scenario_from_dict
 from dxecon.present.words import Words, catalogue
 
@@ -73,7 +72,7 @@ def explorer(dataset, tmp_path_factory):
 
 
 def shipped(name: str) -> dict:
-    return load_yaml(folders.PARAMS_DIR / "scenarios" / f"{name}.yaml")
+    return load_yaml(params_path(name, "scenarios"))
 
 
 def expected_run(dataset, base: str, **changes):

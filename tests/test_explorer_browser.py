@@ -37,7 +37,7 @@ import pytest
 from dxecon.apps.explorer import format_probability
 from dxecon.core import folders
 from dxecon.core.dates import current_month
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.models.scenarios import load_scenario, run_scenario, scenario_from_dict
 from dxecon.present.words import Words
 
@@ -192,7 +192,7 @@ def voila(tmp_path_factory):
 def expected_cells(dataset, base: str, **changes) -> dict[tuple[str, str], tuple[str, str]]:
     """Median and P(target met) as the page should print them, computed by the library
     for a shipped scenario with dotted-key changes."""
-    data = copy.deepcopy(load_yaml(folders.PARAMS_DIR / "scenarios" / f"{base}.yaml"))
+    data = copy.deepcopy(load_yaml(params_path(base, "scenarios")))
     for dotted, value in changes.items():
         *parents, leaf = dotted.split(".")
         node = data

@@ -55,7 +55,7 @@ from conftest import AS_OF, notebook_suite, replace_in
 from dxecon.apps.cli import main as cli
 from dxecon.core import folders
 from dxecon.core.errors import DataValidationError, ParamsError, Problem, format_problems
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.data import validate
 from dxecon.models.scenarios.budget import ResourceBudgetError
 
@@ -214,14 +214,14 @@ def test_common_notebooks_get_only_their_own_file():
     tasks = _tasks({"paths": 400, "horizon": 2031})
     common = {k: v for k, v in tasks.items() if k.startswith("None/")}
     sweep = common["None/07_sensitivity_sweep.ipynb"]
-    assert sweep["paths"] == load_yaml(folders.PARAMS_DIR / "sweeps/de_share_2030.yaml")["paths"]
+    assert sweep["paths"] == load_yaml(params_path("de_share_2030", "sweeps"))["paths"]
     assert (
         common["None/04_published_forecasts.ipynb"]["horizon"]
-        == load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["horizon"]
+        == load_yaml(params_path("forecasts"))["horizon"]
     )
     for label, values in common.items():
         leaked = set(values) & (set(SCENARIO_KEYS) - {"as_of"})
-        own = set(load_yaml(folders.PARAMS_DIR / _params_file(label)))
+        own = set(load_yaml(params_path(_params_file(label))))
         assert leaked <= own, (label, leaked - own)
     assert tasks["baseline/05_scenario_forecast.ipynb"]["paths"] == 400
 
@@ -234,7 +234,7 @@ def _params_file(label: str) -> str:
 
 def test_params_file_and_scenario_plan_identically(tmp_path):
     file = tmp_path / "mine.yaml"
-    shutil.copy(folders.PARAMS_DIR / "scenarios/baseline.yaml", file)
+    shutil.copy(params_path("baseline", "scenarios"), file)
     assert _tasks(load_yaml(file), str(file)) == _tasks({})
 
 
@@ -275,7 +275,7 @@ def test_params_file_and_scenario_publish_same_bytes(tmp_path, monkeypatch):
     # Only the scenario notebooks read the scenario's keys: the comparison is about them.
     monkeypatch.setattr(folders, "NOTEBOOKS_DIR", notebook_suite(tmp_path / "nb", "05_", "06_"))
     file = tmp_path / "baseline_copy.yaml"
-    shutil.copy(folders.PARAMS_DIR / "scenarios/baseline.yaml", file)
+    shutil.copy(params_path("baseline", "scenarios"), file)
     whole = {**load_yaml(file), "paths": 400}
     run_suite(
         as_of="2026-10", scenarios=["baseline"], params=whole, params_file=str(file),
@@ -300,7 +300,7 @@ def test_reserved_scenario_names_are_refused(tmp_path):
         with pytest.raises(ParamsError, match="cannot name a scenario"):
             run_suite(as_of="2026-10", scenarios=[name], outputs_dir=tmp_path / "o")
     file = tmp_path / "sweeps.yaml"
-    text = (folders.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
+    text = params_path("baseline", "scenarios").read_text(encoding="utf-8")
     file.write_text(text.replace("name: baseline", "name: sweeps"), encoding="utf-8")
     result = run_cli("run", "--as-of", "2026-10", "--params", str(file), "--outputs", str(tmp_path))
     assert result.exit_code == 1 and "cannot name a scenario" in result.output
@@ -650,7 +650,7 @@ def test_sigkilled_run_leaves_no_descendant(tmp_path):
 # -- 5. --data everywhere, codes, short series -------------------------------------------
 def test_scenario_geo_checked_against_data_codes(tmp_path):
     file = tmp_path / "mine.yaml"
-    text = (folders.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
+    text = params_path("baseline", "scenarios").read_text(encoding="utf-8")
     file.write_text(text.replace("geo: HP2025", "geo: XX_NOT_A_CODE"), encoding="utf-8")
     result = run_cli("run", "--as-of", "2026-10", "--params", str(file), "--outputs", str(tmp_path))
     assert result.exit_code == 1
@@ -704,7 +704,7 @@ def test_all_series_too_short_is_explained(dataset):
 # -- 6. errors name the user's file -------------------------------------------------------
 def test_errors_name_the_users_params_file(tmp_path):
     file = tmp_path / "mine.yaml"
-    text = (folders.PARAMS_DIR / "scenarios/baseline.yaml").read_text(encoding="utf-8")
+    text = params_path("baseline", "scenarios").read_text(encoding="utf-8")
     typo = text.replace("growth: {from_history: [2019", "growth: {from_histroy: [2019", 1)
     file.write_text(typo, encoding="utf-8")
     result = run_cli("run", "--as-of", "2026-10", "--params", str(file), "--outputs", str(tmp_path))

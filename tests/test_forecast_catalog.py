@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dxecon.core import folders
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.models.forecast.catalog import (
     backtest_catalog,
     entries_from_params,
@@ -15,7 +14,7 @@ from dxecon.models.forecast.catalog import (
 
 
 def shipped_entries(dataset, as_of="2026-10"):
-    specs = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")["series"]
+    specs = load_yaml(params_path("forecasts"))["series"]
     return entries_from_params(dataset, specs, as_of=as_of)
 
 

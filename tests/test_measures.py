@@ -14,9 +14,8 @@ import yaml
 from conftest import AS_OF
 from scipy import stats
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.models.measures import (
     NO_CITY_PAIR,
     NO_PAIRS,
@@ -130,7 +129,7 @@ def test_the_real_time_check_uses_only_the_pairs_published_before(dataset):
 
 
 def test_the_measures_file_is_checked(tmp_path):
-    data = load_yaml(folders.PARAMS_DIR / "measures.yaml")
+    data = load_yaml(params_path("measures"))
     for field, value in (("form", "straight line"), ("other_measure", "GSO")):
         bad = {**data, field: value}
         path = tmp_path / "measures.yaml"

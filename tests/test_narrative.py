@@ -7,17 +7,13 @@ import pytest
 
 from dxecon.data import load_dataset
 from dxecon.present import narrative
+from dxecon.present.words import Words
 from tests.conftest import replace_in
 
 
-def test_number_and_join_words():
-    assert narrative.number(12.50) == "12.5"
-    assert narrative.number(22.284) == "22.28"
-    assert narrative.number(-0.001) == "0"
-    assert narrative.number(2000, 0, grouped=True) == "2,000"
-    assert narrative.number(float("nan")) == "not available"
-    assert narrative.join_words(["a"]) == "a"
-    assert narrative.join_words(["a", "b", "c"]) == "a, b and c"
+def figure(value) -> str:
+    """A figure as an English sentence shows it (two decimals at most, trailing zeros dropped)."""
+    return Words("en").number(value, 2, strip=True)
 
 
 def test_sources_caption_names_the_chosen_figures_and_gaps(dataset):
@@ -26,7 +22,7 @@ def test_sources_caption_names_the_chosen_figures_and_gaps(dataset):
     caption = narrative.sources_caption([hp, merged], unit="%", lang="en")
     chosen = pd.concat([hp.chosen, merged.chosen])
     for source, value in zip(chosen["source_id"], chosen["value"], strict=True):
-        assert f"{source} (" in caption and f"{narrative.number(value)}%" in caption
+        assert f"{source} (" in caption and f"{figure(value)}%" in caption
     growth = dataset.series("grdp_growth_real", "HP")
     short = narrative.sources_caption([growth], values=False, lang="en")
     assert "Missing (not filled): " in short and "2018" in short
@@ -81,7 +77,7 @@ def test_revisions_and_boundary_sentences(dataset):
         old, new, old_label="old city", new_label="new city", what="share", lang="en"
     )
     last_new = new.values.dropna()
-    assert f"{narrative.number(last_new.iloc[-1])}%" in sentence
+    assert f"{figure(last_new.iloc[-1])}%" in sentence
     assert ("lower than" in sentence) == (last_new.iloc[-1] < old.values.dropna().iloc[-1])
 
 

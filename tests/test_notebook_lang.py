@@ -12,7 +12,7 @@ from dxecon.present.words import LANGUAGES, catalogue
 
 
 def test_every_notebook_key_has_both_languages():
-    keys = [k for k in catalogue() if k.startswith(("figure.", "nb."))]
+    keys = [k for k in catalogue() if k.startswith(("chart.", "nb."))]
     assert keys
     for key in keys:
         assert set(catalogue()[key]) == set(LANGUAGES), key

@@ -14,8 +14,11 @@ from dxecon.core.errors import ParamsError
 from dxecon.data import load_dataset
 from dxecon.models.forecast.nowcast import (
     BRIDGE,
+    COVERAGE_TOO_FEW,
+    LAST_YEAR,
     NOWCAST,
     STAGES,
+    TOO_FEW,
     NowcastConfig,
     NowcastModel,
     backtest_nowcast,
@@ -114,8 +117,10 @@ def test_2025_is_on_the_merged_boundary_and_says_when_a_release_is_not(dataset, 
     result = model.fit("2025-05", year=2025)
     assert result.geo == "HP2025" and result.stage == "Q1"
     q1 = result.inputs[result.inputs["stage"] == "Q1"].iloc[0]
-    assert q1["geo"] == "HP" and q1["boundary"].startswith("other boundary")
-    assert any("other boundary" in n for n in result.notes)
+    assert q1["geo"] == "HP" and q1["boundary"] == "other"
+    assert result.cross_boundary
+    (note,) = [n for n in result.notes if n.code == "boundary"]
+    assert note.values == {"stage": "Q1", "year": 2025, "geo": "HP", "own": "HP2025"}
     strict_config = replace(NowcastConfig.from_yaml(), cross_boundary_releases="exclude")
     strict = NowcastModel(dataset, strict_config)
     assert strict.fit("2025-05", year=2025).stage == "none"
@@ -166,9 +171,14 @@ def test_a_new_release_moves_the_nowcast_and_says_what_moved(data_copy: Path, mo
         handle.write(line)
     after = NowcastModel(load_dataset(data_copy)).fit("2026-05")
     assert after.stage == "Q1" and after.median != pytest.approx(before.median)
-    moved = after.changes_since(before)
-    assert any("New release" in m and "TEST0001" in m for m in moved)
-    assert any("moved from" in m for m in moved)
+    assert list(after.new_releases(before)["obs_id"]) == ["TEST0001"]
+    from dxecon.present.nowcast_text import what_is_new
+    from dxecon.present.words import Words
+
+    releases = after.new_releases(before).to_dict("records")
+    geographies = model.dataset.codes["geographies"]
+    said = what_is_new(after, releases, Words("en"), geographies)
+    assert said.startswith("New release: first quarter 2026 growth 9.50%") and "TEST0001" in said
 
 
 # -- backtest ------------------------------------------------------------------------------------
@@ -184,17 +194,15 @@ def test_backtest_counts_each_year_once_per_stage_and_method(dataset, model):
     for stage in STAGES[1:]:
         first = rows[rows["stage"] == stage].groupby("year")["published_effective"].min()
         in_time = {y for y, d in first.items() if d.year == y and y in outturn_years}
-        n = table.loc[
-            (table["stage"] == stage_label(stage)) & (table["method"] == NOWCAST), "years"
-        ]
+        n = table.loc[(table["stage"] == stage) & (table["method"] == NOWCAST), "years"]
         assert int(n.iloc[0]) == len(in_time), stage
     few = table[table["years"] < backtest.min_years]
-    assert (few["verdict"] == "too few to judge").all()
+    assert (few["verdict"] == TOO_FEW).all()
     assert len(few) and len(table) > len(few)
     enough = table[table["years"] >= backtest.min_years]
-    assert not (enough["verdict"] == "too few to judge").any()
+    assert not (enough["verdict"] == TOO_FEW).any()
     thin = enough["years_with_interval"] < backtest.min_years
-    assert enough.loc[thin, "verdict"].str.contains("coverage: too few").all()
+    assert (enough.loc[thin, "verdict"] == COVERAGE_TOO_FEW).all()
     # Every nowcast of a past year was made before the figure it is scored against.
     assert (records["as_of"] <= pd.to_datetime(records["year"].astype(str) + "-12-31")).all()
     assert len(backtest.stage_steps()) == len(STAGES) - 1
@@ -202,16 +210,9 @@ def test_backtest_counts_each_year_once_per_stage_and_method(dataset, model):
     for row in backtest.head_to_head().itertuples():
         years = [int(y) for y in row.which_years.split(", ")]
         assert len(years) == row.years
-        for method in (BRIDGE, "naive: last year's growth"):
-            labels = records["stage"].map(stage_label)
-            made = records[(records["method"] == method) & (labels == row.stage)]
+        for method in (BRIDGE, LAST_YEAR):
+            made = records[(records["method"] == method) & (records["stage"] == row.stage)]
             assert set(years) <= set(made["year"])
-
-
-def stage_label(stage):
-    from dxecon.models.forecast.nowcast import STAGE_LABELS
-
-    return STAGE_LABELS[stage]
 
 
 # -- the step (notebook 08) -----------------------------------------------------------------
@@ -221,7 +222,7 @@ def test_the_step_gives_the_years_nowcast_its_path_and_its_backtest(dataset):
 
     result = run_step("nowcast", Context(dataset, "2025-10", "en"))
     table = result["nowcast"]
-    assert set(table["year"]) == {2025} and set(table["stage"]) == {"nine months"}
+    assert set(table["year"]) == {2025} and set(table["stage"]) == {"9M"}
     assert len(result["nowcast_path"]) == 1 + len(_stage_dates(dataset, 2025))
     assert len(result["nowcast_inputs"]) == len(_stage_dates(dataset, 2025))
     fitted = result.objects["result"]

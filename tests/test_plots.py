@@ -54,21 +54,6 @@ def test_chart_text_form_is_the_data_line():
     )
 
 
-def test_localize_writes_titles_axes_and_legend_in_the_language():
-    from dxecon.present.charts.plots import localize
-
-    figure = _fan()
-    figure.axes[0].set_title("Digital economy, % of GRDP (HP, scenario 'x')", loc="left")
-    before = chart_digest(figure)
-    localize(figure, "vi")
-    ax = figure.axes[0]
-    assert ax.get_title("left") == "Kinh tế số, % GRDP (HP, kịch bản 'x')"
-    legend = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert "80% số đường mô phỏng" in legend and "trung vị" in legend
-    assert chart_digest(figure) == before  # the data are untouched
-    assert localize(_fan(), "en").axes[0].get_title("left") == "t"
-
-
 def test_fan_joins_the_forecast_to_its_own_boundary_not_the_last_series():
     years, median = [2026, 2027], np.array([22.5, 23.0])
     history = {

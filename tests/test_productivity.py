@@ -333,7 +333,8 @@ def test_assess_target_reading_choice_and_finished_period():
         basis="real",
     )  # fmt: skip
     assert gappy.met("every_year") is None
-    assert "2021" in gappy.frame.loc["every_year", "verdict"]
+    assert gappy.frame.loc["every_year", "verdict"] == "not_assessed"
+    assert any("2021" in note for note in gappy.meta["assumptions"])
 
 
 # --------------------------------------------------------------------------- shift-share

@@ -66,6 +66,6 @@ def test_as_of_2021_01_against_naive(growth):
 def test_nothing_published_is_a_status(dataset):
     share = pseudo_real_time(dataset, "de_share", "VN", method="GSO", ceiling=100.0, first=2019)
     early = share.mae.set_index("as_of").loc["2019-01"]
-    assert early["status"] == "nothing published by then"
+    assert early["status"] == "nothing_published"
     with pytest.raises(ValueError, match="nothing scored"):
         share.verdict("2019-01")

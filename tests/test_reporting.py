@@ -60,12 +60,11 @@ def test_vietnamese_scenario_names_get_a_safe_slug():
 
 
 def test_a_scenario_file_may_use_a_vietnamese_name():
-    from dxecon.core import folders
     from dxecon.core.errors import ParamsError
-    from dxecon.core.params import load_yaml
+    from dxecon.core.params import load_yaml, params_path
     from dxecon.models.scenarios import scenario_from_dict
 
-    data = load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")
+    data = load_yaml(params_path("baseline", "scenarios"))
     data.update(name="kịch bản", as_of="2026-10")
     scenario = scenario_from_dict(data)
     assert scenario.name == "kịch bản" and scenario.slug == "kich_ban"

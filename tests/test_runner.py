@@ -18,7 +18,7 @@ from conftest import notebook_suite
 
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.pipeline.execute import RunError
 from dxecon.pipeline.publish import RunLockedError, outputs_lock
 from dxecon.pipeline.run import run_suite
@@ -61,12 +61,12 @@ def test_each_notebook_reads_its_own_params_file_and_defaults_agree():
         assert nb.params_file, f"{nb.name}: no metadata['dxecon']['params_file']"
         if nb.per_scenario:
             assert nb.params_file == "scenarios/{name}.yaml"
-            scenario = load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")
+            scenario = load_yaml(params_path("baseline", "scenarios"))
             assert set(scenario) <= set(nb.parameters), nb.name
             for key in scenario:
                 assert key == "name" or nb.parameters[key] is None, (nb.name, key)
             continue
-        data = load_yaml(folders.PARAMS_DIR / nb.params_file)
+        data = load_yaml(params_path(nb.params_file))
         allowed_missing = SWEEP_ONLY if nb.params_file.startswith("sweeps/") else set()
         missing = set(data) - set(nb.parameters) - allowed_missing
         assert not missing, f"{nb.name}: keys of {nb.params_file} it does not declare: {missing}"
@@ -127,7 +127,7 @@ def test_papermill_cli_runs_each_notebook_with_a_params_file(
             str(folders.NOTEBOOKS_DIR / notebook),
             str(out),
             "-f",
-            str(folders.PARAMS_DIR / params_file),
+            str(params_path(params_file)),
             # -p after -f: fewer paths for the scenario notebooks (the file reaches them still)
             *(["-p", "paths", "400"] if params_file.startswith("scenarios/") else []),
             "--no-progress-bar",

@@ -9,11 +9,10 @@ import pytest
 from conftest import AS_OF
 
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.data.targets import TargetRegistry
 from dxecon.models.scenarios import (
     available_scenarios,
-    compound_growth,
     load_scenario,
     resolve_start,
     run_scenario,
@@ -28,9 +27,7 @@ from dxecon.models.scenarios.diffusion import SOURCES
 def shipped_dict():
     """The shipped baseline file as written: assumptions only (no date, no figure computed
     from data/)."""
-    from dxecon.core import folders
-
-    return load_yaml(folders.PARAMS_DIR / "scenarios" / "baseline.yaml")
+    return load_yaml(params_path("baseline", "scenarios"))
 
 
 def dated(data: dict) -> dict:
@@ -104,9 +101,7 @@ def test_shipped_files_type_no_date_and_no_computed_growth(name):
     # assumption texts (the run computes and shows them).
     import re
 
-    from dxecon.core import folders
-
-    path = folders.PARAMS_DIR / "scenarios" / f"{name}.yaml"
+    path = params_path(name, "scenarios")
     data = load_yaml(path)
     assert "as_of" not in data
     growths = [s["growth"] for s in data["sectors"].values()]
@@ -340,11 +335,6 @@ def test_shock_lowers_growth_in_its_year_only(baseline_dict):
     assert np.allclose(diff[[0, 2, 3, 4]], 0.0, atol=0.05)
 
 
-def test_compound_growth_closed_form():
-    rates = np.array([[10.0, 10.0, 10.0], [0.0, 21.0, 0.0]])
-    np.testing.assert_allclose(compound_growth(rates), [10.0, 100 * (1.21 ** (1 / 3) - 1)])
-
-
 # -- scorecard -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def baseline_card(dataset):
@@ -429,10 +419,9 @@ def test_no_data_rows_are_a_minority_and_name_what_is_needed(baseline_card):
 def test_status_thresholds_come_from_params(tmp_path, dataset, baseline_dict):
     import yaml
 
-    from dxecon.core import folders
     from dxecon.models.scoring import ScoringConfig
 
-    data = load_yaml(folders.PARAMS_DIR / "targets.yaml")
+    data = load_yaml(params_path("targets"))
     data["status_thresholds"] = {"on_track": 1.0, "at_risk": 0.99}
     path = tmp_path / "targets.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -476,11 +465,10 @@ def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
 
 
 def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
-    from dxecon.core import folders
     from dxecon.models.employment import ProductivityParams, productivity_from_params
-    from dxecon.models.scenarios.engine import compound_growth
+    from dxecon.models.rates import compound_growth
 
-    file = folders.PARAMS_DIR / "productivity.yaml"
+    file = params_path("productivity")
     params = load_yaml(file)
     real = (
         productivity_from_params(
@@ -503,10 +491,9 @@ def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_
 def test_unknown_estimator_in_params_is_named(tmp_path, dataset, baseline_dict):
     import yaml
 
-    from dxecon.core import folders
     from dxecon.models.scoring import ScoringConfig
 
-    data = load_yaml(folders.PARAMS_DIR / "targets.yaml")
+    data = load_yaml(params_path("targets"))
     data["estimated"] = {"lp_growth": "guesswork"}
     path = tmp_path / "targets.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.data import SelectionPolicy
 from dxecon.data.selection import CRITERIA, shipped_undated_lag
 
@@ -70,7 +70,7 @@ def test_every_figure_passed_over_says_why(dataset):
 
 # -- one undated lag -------------------------------------------------------------------------
 def test_one_lag_setting_read_from_params():
-    shipped = load_yaml(folders.PARAMS_DIR / "selection.yaml")["undated_lag_months"]
+    shipped = load_yaml(params_path("selection"))["undated_lag_months"]
     assert shipped_undated_lag() == shipped
     assert SelectionPolicy().undated_lag_months == shipped
     assert SelectionPolicy.default().undated_lag_months == shipped

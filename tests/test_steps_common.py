@@ -74,12 +74,11 @@ def digital_result(ctx):
 
 
 def test_digital_economy_is_the_structural_estimate_of_the_params_file(digital_result, dataset):
-    from dxecon.core import folders
-    from dxecon.core.params import load_yaml
+    from dxecon.core.params import load_yaml, params_path
     from dxecon.models.estimation import from_data
 
     assert set(digital_result.outputs) == _names("digital_economy")
-    params = load_yaml(folders.PARAMS_DIR / "digital.yaml")
+    params = load_yaml(params_path("digital"))
     keys = ("structure_geo", "structure_year", "intensity_year", "adjust_sector", "calibrate_geo")
     estimate = from_data.city_digital_estimate(dataset, **{k: params[k] for k in keys}, as_of=AS_OF)
     table = digital_result["structural_estimate"].set_index("sector")
@@ -132,13 +131,12 @@ def productivity_result(ctx):
 def test_productivity_computes_its_employment_assumption_from_the_window(
     productivity_result, dataset
 ):
-    from dxecon.core import folders
-    from dxecon.core.params import load_yaml
+    from dxecon.core.params import load_yaml, params_path
     from dxecon.models.estimation.from_data import city_productivity
     from dxecon.models.scenarios.history import employment_growth
 
     assert set(productivity_result.outputs) == _names("productivity")
-    params = load_yaml(folders.PARAMS_DIR / "productivity.yaml")
+    params = load_yaml(params_path("productivity"))
     assert "employment_growth" not in params  # a window, not a typed figure
     window = tuple(params["employment_from_history"])
     jobs = employment_growth(dataset, "HP", window, as_of=AS_OF)
@@ -200,13 +198,12 @@ def forecasts_result(ctx):
 
 
 def test_published_forecasts_are_the_catalogs(forecasts_result, dataset):
-    from dxecon.core import folders
-    from dxecon.core.params import load_yaml
+    from dxecon.core.params import load_yaml, params_path
     from dxecon.models.forecast.catalog import entries_from_params, forecast_catalog
     from dxecon.models.forecast.coverage import CoverageRule
 
     assert set(forecasts_result.outputs) == _names("published_forecasts")
-    params = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")
+    params = load_yaml(params_path("forecasts"))
     entries = entries_from_params(dataset, params["series"], as_of=AS_OF)
     expected = forecast_catalog(
         entries,

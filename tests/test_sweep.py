@@ -21,7 +21,7 @@ from conftest import AS_OF
 from dxecon.apps.cli import sweep as sweep_command
 from dxecon.core import folders
 from dxecon.core.errors import DxeconError, ParamsError
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.data.targets import TargetRegistry
 from dxecon.models.scenarios import load_scenario, score, simulate
 from dxecon.models.sweeps import (
@@ -38,7 +38,7 @@ from dxecon.present.sweep_text import failure_summary
 from dxecon.present.words import Words
 
 #: The shipped sweep's key targets (ids of data/targets.csv).
-KEY_TARGETS = load_yaml(folders.PARAMS_DIR / "sweeps" / "de_share_2030.yaml")["key_targets"]
+KEY_TARGETS = load_yaml(params_path("de_share_2030", "sweeps"))["key_targets"]
 #: A small sweep: 1 base + 4 tornado + 9 surface + 12 sampled variants, 200 paths each.
 SMALL = {
     "base": "baseline",
@@ -95,7 +95,7 @@ def test_shipped_sweep_is_valid_and_documented():
         "sectors.services.intensity.speed",
     )
     assert spec.file == "params/sweeps/de_share_2030.yaml"  # no machine path in messages
-    text = (folders.PARAMS_DIR / "sweeps" / "de_share_2030.yaml").read_text(encoding="utf-8")
+    text = params_path("de_share_2030", "sweeps").read_text(encoding="utf-8")
     assert text.count("#") > 20  # every choice is explained next to it
 
 

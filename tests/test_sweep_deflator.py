@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 from conftest import AS_OF
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import load_yaml
+from dxecon.core.params import load_yaml, params_path
 from dxecon.data.targets import TargetRegistry
 from dxecon.models.sweeps.spec import load_sweep, sweep_from_dict
 from dxecon.models.sweeps.sweep_run import run_sweep
@@ -21,7 +20,7 @@ def registry(dataset):
 
 
 def small(basis: str):
-    data = load_yaml(folders.PARAMS_DIR / "sweeps" / "deflator_nominal_lp.yaml")
+    data = load_yaml(params_path("deflator_nominal_lp", "sweeps"))
     data.update(paths=300, productivity_basis=basis)
     data["parameters"] = {"deflator.mean": {"values": [0.0, 2.5, 5.0]}}
     return sweep_from_dict(data, name="deflator_test", as_of=AS_OF)

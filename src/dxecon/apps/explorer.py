@@ -27,7 +27,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import html
-import io
 import math
 import time
 import traceback
@@ -43,7 +42,7 @@ import pandas as pd
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError
 from dxecon.core.io import write_text_atomic
-from dxecon.core.params import get_dotted, load_yaml, set_dotted
+from dxecon.core.params import get_dotted, load_yaml, params_path, set_dotted
 from dxecon.data import Dataset, load_dataset
 from dxecon.models.scenarios import (
     Scenario,
@@ -55,6 +54,7 @@ from dxecon.models.scenarios import (
 from dxecon.models.scenarios.engine import PERCENTILES, percentiles
 from dxecon.models.scenarios.scenario_run import run_scenario
 from dxecon.models.scenarios.start import resolve_start
+from dxecon.present.charts.plots import STATUS_COLOURS
 from dxecon.present.scenario_text import reading_words
 from dxecon.present.words import Words
 
@@ -63,26 +63,11 @@ from dxecon.present.words import Words
 #: catalogue as ``explorer.quantity.<indicator>``.
 INDICATORS = ("de_share", "de_sector_share_min", "grdp_growth_real", "lp_growth")
 
-#: Quantities whose percentiles make the fan charts (name in `Paths`, unit).
-FAN_QUANTITIES = {
-    "de_share": "% of GRDP",
-    "lp_growth_real": "% a year",
-    "lp_growth_nominal": "% a year",
-}
+#: Quantities whose percentiles make the fan charts (names in `Paths`; all in per cent).
+FAN_QUANTITIES = ("de_share", "lp_growth_real", "lp_growth_nominal")
 
 #: Resolution of the charts in the explorer: sharp enough on screen, cheap to redraw.
 CHART_DPI = 80
-
-#: Status colours of the attainment table.
-_STATUS_COLOURS = {
-    "on track": "#1e7b34",
-    "met": "#1e7b34",
-    "missed": "#c0392b",
-    "at risk": "#b7791f",
-    "off track": "#c0392b",
-    "not met": "#c0392b",
-    "no data": "#7f8c8d",
-}
 
 
 # -- controls ------------------------------------------------------------------------------
@@ -227,7 +212,7 @@ class ExplorerResult:
 
     scenario: Scenario
     run: ScenarioRun
-    fans: pd.DataFrame  # quantity, unit, year, p5 ... p95
+    fans: pd.DataFrame  # quantity, year, p5 ... p95 (per cent)
     table: pd.DataFrame  # see `attainment_table`
     seconds: float  # time to compute (simulate, score, summarise), not to draw
 
@@ -235,11 +220,10 @@ class ExplorerResult:
 def fan_data(run: ScenarioRun) -> pd.DataFrame:
     """Percentiles over paths per year of the charted quantities (one row per year)."""
     frames = []
-    for quantity, unit in FAN_QUANTITIES.items():
+    for quantity in FAN_QUANTITIES:
         table = percentiles(run.paths.quantity(quantity))
         frame = pd.DataFrame(table.T, columns=[f"p{q:g}" for q in PERCENTILES])
         frame.insert(0, "year", run.paths.years)
-        frame.insert(0, "unit", unit)
         frame.insert(0, "quantity", quantity)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -288,16 +272,6 @@ def compute(scenario: Scenario, dataset: Dataset) -> ExplorerResult:
     return ExplorerResult(scenario, run, fans, table, time.perf_counter() - start)
 
 
-def _png(figure) -> bytes:
-    buffer = io.BytesIO()
-    # bbox "tight" keeps the source caption, which sits below the axes; no Software
-    # metadata, so the same chart gives the same bytes.
-    figure.savefig(
-        buffer, format="png", dpi=CHART_DPI, bbox_inches="tight", metadata={"Software": None}
-    )
-    return buffer.getvalue()
-
-
 def chart_pngs(
     result: ExplorerResult,
     dataset: Dataset,
@@ -310,7 +284,12 @@ def chart_pngs(
     with the published history and its targets) and ``lp`` (labour productivity growth,
     ``basis`` "real" or "nominal", with its targets), in the language of ``words``
     (Vietnamese by default)."""
-    return {name: _png(fan_figure(result, dataset, name, basis, words)) for name in which}
+    from dxecon.present.charts.plots import png_bytes
+
+    return {
+        name: png_bytes(fan_figure(result, dataset, name, basis, words), dpi=CHART_DPI)
+        for name in which
+    }
 
 
 def fan_figure(
@@ -356,7 +335,7 @@ def attainment_html(table: pd.DataFrame, words: Words | None = None) -> str:
     rows = []
     for row in table.itertuples(index=False):
         interval = (
-            "-"
+            w.text(None)
             if pd.isna(row.low)
             else w(
                 "explorer.interval",
@@ -364,7 +343,7 @@ def attainment_html(table: pd.DataFrame, words: Words | None = None) -> str:
                 high=w.number(row.high, 2, trim=False),
             )
         )  # to, not a dash: negative growth would read as a double minus
-        colour = _STATUS_COLOURS.get(row.status, "#222222")
+        colour = STATUS_COLOURS.get(row.status, "#222222")
         sign = "≤" if row.comparator == "<=" else "≥"
         cells = [
             ("target", f"{row.target_id}<br><small>{html.escape(row.instrument)}</small>"),
@@ -377,7 +356,7 @@ def attainment_html(table: pd.DataFrame, words: Words | None = None) -> str:
             ("interval", html.escape(interval)),
             ("probability", format_probability(row.probability, w)),
             ("status", f'<b style="color:{colour}">{html.escape(w.status(row.status))}</b>'),
-            ("note", f"<small>{html.escape(row.note)}</small>"),
+            ("note", f"<small>{html.escape(w.text(row.note))}</small>"),
         ]
         body = "".join(f'<td class="{name}">{text}</td>' for name, text in cells)
         rows.append(
@@ -598,8 +577,10 @@ class ScenarioExplorer:
                 continue
             set_dotted(data, key, int(value) if spec.integer else float(value))
         data["name"] = self.save_name.value.strip()
-        data["description"] = (
-            f"Explorer variant of '{self.base_name}'. {self._base_data['description']}"
+        data["description"] = self.words(
+            "explorer.description",
+            base=self.base_name,
+            description=self._base_data["description"],
         )
         data["assumptions"] = {
             **self._base_data["assumptions"],
@@ -730,7 +711,7 @@ class ScenarioExplorer:
 
     def _load_base(self, name: str) -> None:
         """Fill the controls with a shipped scenario's values (without recomputing)."""
-        file = str(folders.PARAMS_DIR / "scenarios" / f"{name}.yaml")
+        file = str(params_path(name, "scenarios"))
         data = load_yaml(file)
         # The controls are assumptions; the observed start and the growth figures computed
         # from history come from the data (and are not written into a saved scenario, so a

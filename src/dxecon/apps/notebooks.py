@@ -8,8 +8,12 @@ from pathlib import Path
 
 from dxecon.core import folders
 from dxecon.core.errors import DxeconError
-
-KERNEL_NAME = "dxecon"
+from dxecon.pipeline.execute import (
+    BLAS_THREAD_VARIABLES,
+    KERNEL_NAME,
+    environment,
+    single_threaded_blas,
+)
 
 
 def install_kernel(prefix: Path | None = None) -> Path:
@@ -37,7 +41,7 @@ def install_kernel(prefix: Path | None = None) -> Path:
         "language": "python",
         # The runner runs two kernels at once on two cores: one BLAS thread each avoids
         # oversubscription (statsmodels' small fits slowed down several times without it).
-        "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
+        "env": dict.fromkeys(BLAS_THREAD_VARIABLES, "1"),
         "metadata": {"debugger": True},
     }
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
@@ -78,8 +82,6 @@ def refresh(names: list[str] | None = None) -> list[tuple[Path, float]]:
             record_timing=False,
             resources={"metadata": {"path": str(path.parent)}},
         )
-        from dxecon.pipeline.execute import environment, single_threaded_blas
-
         with environment(single_threaded_blas()):
             client.execute()
         book.metadata.pop("papermill", None)

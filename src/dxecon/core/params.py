@@ -4,7 +4,10 @@ One way in for every params file (selection policy, target sets, scenarios, swee
 `load_yaml` parses, `check_keys` rejects unknown keys with the closest valid one suggested
 (`load_with_keys` does both and requires every key),
 and `validation_error` turns a pydantic ``ValidationError`` of a params model (scenarios,
-sweeps) into one `ParamsError` in the same words.
+sweeps) into one `ParamsError` in the same words. `params_path` names a params file (the
+one way to write ``params/NAME.yaml``), and `resolve` is the one rule for a value left as
+None: the params file's value (a notebook's parameter, a run's override, a function's
+keyword argument alike).
 """
 
 from __future__ import annotations
@@ -135,6 +138,32 @@ def validation_error(exc: Any, *, file: str, model: type) -> ParamsError:
         return problems[0]
     listing = "\n".join(f"  - {p}" for p in problems)
     return ParamsError(file, problems[0].field, f"{len(problems)} problems:\n{listing}")
+
+
+def resolve(
+    values: Mapping[str, Any], file_values: Mapping[str, Any], keys: Iterable[str] = ()
+) -> dict[str, Any]:
+    """THE one rule for a parameter left as None: the params file's value.
+
+    Every key of ``file_values`` (a params file's mapping), with ``values[key]`` laid over
+    it where that is given and not None; keys of ``values`` the file does not hold are
+    left out (a notebook's own parameters, such as ``lang``, are not the file's), unless
+    ``keys`` names them (keys a file of that kind may leave out, such as a scenario's
+    ``shocks``).
+
+    >>> resolve({"horizon": None, "lang": "vi"}, {"horizon": 2030, "series": []})
+    {'horizon': 2030, 'series': []}
+    >>> resolve({"horizon": 2035}, {"horizon": 2030})
+    {'horizon': 2035}
+    >>> resolve({"shocks": [], "lang": "vi"}, {"horizon": 2030}, keys=("horizon", "shocks"))
+    {'horizon': 2030, 'shocks': []}
+    """
+    out = {
+        key: values[key] if values.get(key) is not None else value
+        for key, value in file_values.items()
+    }
+    out.update({k: values[k] for k in keys if k not in out and values.get(k) is not None})
+    return out
 
 
 def get_dotted(data: Mapping[str, Any], key: str) -> Any:

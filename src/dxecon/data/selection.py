@@ -14,9 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import check_keys, load_yaml
+from dxecon.core.params import check_keys, load_yaml, params_path
 
 #: Ranking criteria. ``dated``: a figure whose row or source carries a publication date
 #: before one that has none (its date is only assumed by the undated rule).
@@ -99,7 +98,7 @@ class SelectionPolicy:
     def default(cls) -> SelectionPolicy:
         """The shipped policy, ``params/selection.yaml`` (it must exist: it holds the one
         undated-figure lag every caller uses)."""
-        return cls.from_yaml(folders.PARAMS_DIR / "selection.yaml")
+        return cls.from_yaml(params_path("selection"))
 
     def with_(self, **changes: Any) -> SelectionPolicy:
         return replace(self, **changes)
@@ -110,7 +109,7 @@ def shipped_undated_lag() -> int:
 
     Raises ``ParamsError`` naming the file when the key is missing or not an integer.
     """
-    path = folders.PARAMS_DIR / "selection.yaml"
+    path = params_path("selection")
     data = load_yaml(path)
     value = data.get("undated_lag_months")
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import check_keys, load_yaml
+from dxecon.core.params import check_keys, load_yaml, params_path
 from dxecon.data import Dataset, load_dataset
 
 #: Columns that identify "the same quantity" for supersession.
@@ -121,9 +120,7 @@ class TargetRegistry:
     def scoring_set(self, target_set: TargetSet | None = None) -> pd.DataFrame:
         """The targets a forecast is scored against: default ``params/targets.yaml``."""
         if target_set is None:
-            target_set = TargetSet.from_yaml(
-                folders.PARAMS_DIR / "targets.yaml", known=self.instruments
-            )
+            target_set = TargetSet.from_yaml(params_path("targets"), known=self.instruments)
         return self.select(list(target_set.instruments))
 
 

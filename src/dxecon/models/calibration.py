@@ -50,8 +50,8 @@ The ceiling is checked with a profile likelihood: :math:`\mathrm{LR}(C) = n \log
 are compatible with the data. When that set covers the whole prior range, the data cannot
 pin :math:`C` and the prior decides.
 
-Pure helpers for the "what it takes" table: :func:`required_pace`,
-:func:`required_growth`, :func:`nominal_growth`, :func:`real_growth`.
+Pure helpers for the "what it takes" table: :func:`required_pace`, :func:`required_growth`
+(rates combine through `dxecon.models.rates`).
 """
 
 from __future__ import annotations
@@ -65,9 +65,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError, SeriesSelectionError
-from dxecon.core.params import check_keys, load_yaml
+from dxecon.core.params import check_keys, load_yaml, params_path, resolve
+from dxecon.models.rates import growth_from_ratio
 
 if TYPE_CHECKING:
     from dxecon.models.calibration_realtime import NoiseWidening
@@ -86,9 +86,7 @@ __all__ = [
     "fit_logistic_speed",
     "fit_speed_spread",
     "logit_noise_paths",
-    "nominal_growth",
     "observed_pace",
-    "real_growth",
     "required_growth",
     "required_pace",
     "revision_errors",
@@ -157,21 +155,7 @@ def required_growth(
         raise ValueError(
             f"levels must be positive; got latest_level={latest_level}, target_level={target_level}"
         )
-    return 100.0 * ((float(target_level) / float(latest_level)) ** (1.0 / span) - 1.0)
-
-
-def nominal_growth(real_pct, deflator_pct):
-    r"""Nominal growth from real growth and the deflator, in %.
-
-    .. math:: 1 + g^{nom} = (1 + g^{real})(1 + \pi)
-    """
-    return 100.0 * ((1 + np.asarray(real_pct) / 100) * (1 + np.asarray(deflator_pct) / 100) - 1)
-
-
-def real_growth(nominal_pct, deflator_pct):
-    r"""Real growth from nominal growth and the deflator, in %: the inverse of
-    :func:`nominal_growth`, :math:`1 + g^{real} = (1 + g^{nom})/(1 + \pi)`."""
-    return 100.0 * ((1 + np.asarray(nominal_pct) / 100) / (1 + np.asarray(deflator_pct) / 100) - 1)
+    return float(growth_from_ratio(float(target_level) / float(latest_level), span))
 
 
 def _span(latest_year: int, target_year: int) -> int:
@@ -891,7 +875,7 @@ def _spread_prior(spec: Any, *, file: str) -> SpreadPrior:
 
 def load_calibration_params(path: Path | str | None = None) -> dict[str, Any]:
     """``params/calibration.yaml``'s ``diffusion`` mapping, checked."""
-    path = Path(path) if path is not None else folders.PARAMS_DIR / "calibration.yaml"
+    path = Path(path) if path is not None else params_path("calibration")
     data = load_yaml(path)
     check_keys(data, ("diffusion",), file=str(path))
     spec = data.get("diffusion")
@@ -906,6 +890,14 @@ def load_calibration_params(path: Path | str | None = None) -> dict[str, Any]:
             "figure, e.g. GSO)",
         )
     return {"_file": str(path), **spec}
+
+
+def diffusion_params(params: Mapping[str, Any] | None = None, **values: Any) -> dict[str, Any]:
+    """The ``diffusion`` mapping a calibration uses: ``params`` (a run's, already resolved
+    against the file) or :func:`load_calibration_params`, with ``values`` (keyword
+    arguments such as ``measure``) laid over it by the one rule, None meaning the file's
+    value (`dxecon.core.params.resolve`)."""
+    return resolve(values, dict(params) if params is not None else load_calibration_params())
 
 
 def _describe_series(frame: pd.DataFrame) -> str:
@@ -967,9 +959,9 @@ def calibrate_diffusion(
         ``summary()`` prints the calibration table; ``predictive_draw(rng, n)`` gives a
         geography's per-path draws.
     """
-    spec = dict(params) if params is not None else load_calibration_params()
+    spec = diffusion_params(params, measure=measure)
     file = str(spec.pop("_file", "params/calibration.yaml"))
-    measure = str(measure or spec.get("measure") or "")
+    measure = str(spec.get("measure") or "")
     if not measure:
         raise ParamsError(file, "diffusion.measure", "name the measure to calibrate (e.g. GSO)")
     exclude = dict(spec.get("exclude") or {})
@@ -1455,11 +1447,7 @@ def observed_pace(
     ``start_value``, ``end_value``, ``pace``, ``unit``, ``evidence`` (obs ids) and
     ``status`` ('observed', or why nothing could be computed: then ``pace`` is NaN).
     """
-    if exclude is None:
-        try:
-            exclude = load_calibration_params().get("exclude") or {}
-        except ParamsError:
-            exclude = {}
+    exclude = dict(diffusion_params(exclude=exclude).get("exclude") or {})
     panel = diffusion_panel(dataset, indicator=share_indicator, as_of=as_of, exclude=exclude)
     paces = _share_paces(panel)
     out = []

@@ -59,16 +59,15 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import ndtr, ndtri
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import check_keys, load_yaml
+from dxecon.core.params import check_keys
 from dxecon.models.calibration import (
     calibrate_diffusion,
     diffusion_panel,
-    load_calibration_params,
+    diffusion_params,
     logit_noise_paths,
 )
-from dxecon.models.forecast.coverage import TOO_FEW, CoverageRule
+from dxecon.models.forecast.coverage import TOO_FEW, CoverageRule, backtest_params
 
 __all__ = [
     "ALL_VINTAGES",
@@ -545,13 +544,12 @@ def realtime_coverage(
         Forecasts as made (with the factor of each vintage, and today's), coverage, and
         the widening as of ``as_of``.
     """
-    spec = dict(params) if params is not None else load_calibration_params()
+    spec = diffusion_params(params, measure=measure)
     file = str(spec.get("_file", "params/calibration.yaml"))
     settings = _realtime_params(spec, file)
-    measure = str(measure or spec["measure"])
+    measure = str(spec["measure"])
     if rule is None:
-        forecasts_yaml = load_yaml(folders.PARAMS_DIR / "forecasts.yaml")
-        rule = CoverageRule.from_params(forecasts_yaml.get("backtest"))
+        rule = CoverageRule.from_params(backtest_params())
     if as_of_dates is None:
         as_of_dates = realtime_schedule(
             dataset, measure=measure, months=settings["months"], until=as_of

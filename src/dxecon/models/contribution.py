@@ -18,6 +18,7 @@ import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
+from dxecon.models.rates import growth_from_ratio
 
 #: The nominal level of the whole economy: GDP for the nation, GRDP for a province.
 LEVEL_INDICATOR = {"VN": "gdp_current"}
@@ -64,11 +65,6 @@ def growth_contribution(share_previous: float, share: float, growth_nominal: flo
         all components add up to ``growth_nominal``.
     """
     return share * (1.0 + growth_nominal / 100.0) - share_previous
-
-
-def nominal_growth(level_previous: float, level: float) -> float:
-    r"""Growth in per cent between two nominal levels: :math:`100\,(Y_t / Y_{t-1} - 1)`."""
-    return 100.0 * (level / level_previous - 1.0)
 
 
 def _figures(dataset: Dataset, indicator: str, geo: str, **key) -> pd.DataFrame:
@@ -122,8 +118,8 @@ def de_contribution(dataset: Dataset, geos: list[str], *, as_of=None) -> pd.Data
                 row["share_previous"] = float(shares.at[year - 1, "value"])
             else:
                 row["share_previous"] = float(shares.at[year - 1, "value"])
-                row["growth_nominal"] = nominal_growth(
-                    levels.at[year - 1, "value"], levels.at[year, "value"]
+                row["growth_nominal"] = float(
+                    growth_from_ratio(levels.at[year, "value"] / levels.at[year - 1, "value"])
                 )
                 row["contribution_pp"] = growth_contribution(
                     row["share_previous"], row["share"], row["growth_nominal"]

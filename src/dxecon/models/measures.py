@@ -40,9 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError, SeriesSelectionError
-from dxecon.core.params import load_with_keys
+from dxecon.core.params import load_with_keys, params_path
 
 FORMS = ("trend", "random_walk")
 #: Fewest pairs each form needs for one residual degree of freedom.
@@ -79,7 +78,7 @@ class MeasureConfig:
 
     @classmethod
     def from_yaml(cls, path: Path | str | None = None) -> MeasureConfig:
-        path = Path(path) if path is not None else folders.PARAMS_DIR / "measures.yaml"
+        path = Path(path) if path is not None else params_path("measures")
         file, data = str(path), load_with_keys(path, cls.KEYS)
         if data["form"] not in FORMS:
             raise ParamsError(

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import load_yaml, with_keys
+from dxecon.core.params import load_yaml, params_path, with_keys
 from dxecon.data.targets import TARGETS_PARAMS_KEYS
 
 
@@ -46,7 +45,7 @@ class ScoringConfig:
     @classmethod
     def from_yaml(cls, path: Path | str | None = None) -> ScoringConfig:
         """Read and check ``params/targets.yaml`` (or another file of that layout)."""
-        path = Path(path) if path is not None else folders.PARAMS_DIR / "targets.yaml"
+        path = Path(path) if path is not None else params_path("targets")
         return cls.from_mapping(load_yaml(path), file=str(path))
 
     @classmethod

@@ -19,38 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from dxecon.core import folders
-from dxecon.core.params import load_yaml, params_path
+from dxecon.core.params import load_yaml, params_path, resolve
 
-#: A notebook's parameters that say which run, language and file, not what a file holds.
-OWN_PARAMETERS = ("as_of", "lang", "output_dir", "name", "sweep")
 #: The values a notebook's parameters cell may hold (papermill injects such values only).
 _PLAIN = (str, int, float, bool, list, dict, tuple, type(None))
-
-
-def resolve(
-    values: Mapping[str, Any], file_values: Mapping[str, Any], keys: Iterable[str] = ()
-) -> dict[str, Any]:
-    """THE one rule for a parameter left as None: the params file's value.
-
-    Every key of ``file_values`` (a params file's mapping), with ``values[key]`` laid over
-    it where that is given and not None; keys of ``values`` the file does not hold are
-    left out (a notebook's own parameters, such as ``lang``, are not the file's), unless
-    ``keys`` names them (keys a file of that kind may leave out, such as a scenario's
-    ``shocks``).
-
-    >>> resolve({"horizon": None, "lang": "vi"}, {"horizon": 2030, "series": []})
-    {'horizon': 2030, 'series': []}
-    >>> resolve({"horizon": 2035}, {"horizon": 2030})
-    {'horizon': 2035}
-    >>> resolve({"shocks": [], "lang": "vi"}, {"horizon": 2030}, keys=("horizon", "shocks"))
-    {'horizon': 2030, 'shocks': []}
-    """
-    out = {
-        key: values[key] if values.get(key) is not None else value
-        for key, value in file_values.items()
-    }
-    out.update({k: values[k] for k in keys if k not in out and values.get(k) is not None})
-    return out
 
 
 class Context:
@@ -197,11 +169,9 @@ def notebook_inputs(parameters: Mapping[str, Any], params_file: str | None) -> d
     if params_file:
         path = params_path(params_file)
         file_values = load_yaml(path) if path.is_file() else {}
-    out = {}
-    for name, value in parameters.items():
-        if name == "output_dir":
-            continue
-        out[name] = file_values[name] if value is None and name in file_values else value
+    resolved = resolve(parameters, file_values)
+    out = {name: resolved.get(name, value) for name, value in parameters.items()}
+    out.pop("output_dir", None)
     return _plain(out)
 
 

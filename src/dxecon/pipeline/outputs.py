@@ -17,13 +17,11 @@ from dxecon.present.tables import show_tables_in
 class Outputs:
     """Saves tables and charts under ``output_dir`` when one is given; returns what it got,
     so a notebook cell can save and display in one expression. With a ``lang`` ('vi' or
-    'en', the notebooks' parameter) a chart's titles, axes and legend are written in that
-    language (`dxecon.present.charts.plots.localize`); saved tables keep their
-    machine-readable columns."""
+    'en', the notebooks' parameter) tables are shown in that language (charts are drawn in
+    it by their step); saved tables keep their machine-readable columns."""
 
     def __init__(self, output_dir: str | Path = "", lang: str | None = None) -> None:
         self.root = Path(output_dir) if str(output_dir) else None
-        self.lang = lang
         if lang is not None:
             show_tables_in(lang)
 
@@ -33,10 +31,6 @@ class Outputs:
         return frame
 
     def chart(self, figure, name: str) -> Chart:
-        if self.lang is not None:
-            from dxecon.present.charts.plots import localize
-
-            localize(figure, self.lang)
         if self.root is not None:
             from dxecon.present.charts.plots import save
 

@@ -110,7 +110,7 @@ def scenario_values(
     from dxecon.core.params import load_yaml, params_path
     from dxecon.models.scenarios.config import check_scenario_file
 
-    shipped = params_path(f"scenarios/{name}.yaml")
+    shipped = params_path(name, "scenarios")
     check_scenario_file(params, file=params_file or "<parameters>")
     whole = "sectors" in params and "description" in params
     if whole or not shipped.is_file():
@@ -147,7 +147,7 @@ def validate_scenarios(
 
             shipped = ", ".join(available_scenarios()) or "none"
             raise ParamsError(
-                str(params_path(f"scenarios/{name}.yaml")),
+                str(params_path(name, "scenarios")),
                 "name",
                 f"unknown scenario '{name}'; shipped: {shipped}",
             )

@@ -123,9 +123,9 @@ def notebook_values(nb: Notebook, scenario_values: dict[str, Any] | None = None)
         return {k: v for k, v in (scenario_values or {}).items() if k in nb.parameters}
     if not nb.params_file:
         return {}
-    from dxecon.core.params import load_yaml
+    from dxecon.core.params import load_yaml, params_path
 
-    data = load_yaml(folders.PARAMS_DIR / nb.params_file)
+    data = load_yaml(params_path(nb.params_file))
     return {k: v for k, v in data.items() if k in nb.parameters}
 
 

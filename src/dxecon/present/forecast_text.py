@@ -11,6 +11,7 @@ from itertools import groupby
 import pandas as pd
 
 from dxecon.models.forecast.growth import NOT_PUBLISHED, RULE, TOO_SHORT, meets_goal
+from dxecon.models.forecast.realtime import SCORED
 from dxecon.present.words import DASH, Words
 
 
@@ -111,8 +112,8 @@ def realtime_summary(mae: pd.DataFrame, words: Words) -> str:
     January's MAE against no-change's, or why nothing was scored."""
     lines = [words("txt.realtime_title")]
     for r in mae.itertuples(index=False):
-        if r.status != "scored":
-            why = words.get(f"status.{r.status}", r.status)
+        if r.status != SCORED:
+            why = words(f"status.{r.status}")
             month = words.month(r.as_of)
             lines.append(words("txt.realtime_unscored", series=r.series, as_of=month, why=why))
             continue

@@ -6,8 +6,6 @@ estimate tables, target rows) and returns text. A notebook renders the text with
 
 Functions
 ---------
-number             a figure as the reader sees it (rounded, trailing zeros dropped)
-join_words         "a, b and c"
 sources_caption    "Sources: A1 (year: value%), B2 (...)" from the chosen observations
 revisions_sentence how one year's figure moved between releases
 boundary_sentence  two boundaries' latest figures, side by side, never joined
@@ -22,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from dxecon.present.words import Words
@@ -32,37 +29,13 @@ __all__ = [
     "boundary_sentence",
     "calibration_sentence",
     "floors_sentence",
-    "join_words",
     "nominal_real_sentence",
-    "number",
     "revisions_sentence",
     "sources_caption",
     "split_sentence",
     "targets_sentence",
     "year_sources",
 ]
-
-
-def number(value: float, digits: int = 2, *, grouped: bool = False) -> str:
-    """``value`` rounded to ``digits`` decimals, trailing zeros dropped (1.50 -> 1.5).
-
-    >>> number(1.50), number(3.14159, 2), number(2000, grouped=True)
-    ('1.5', '3.14', '2,000')
-    """
-    if value is None or not np.isfinite(value):
-        return "not available"
-    text = f"{float(value):,.{digits}f}" if grouped else f"{float(value):.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def join_words(items: Iterable[str]) -> str:
-    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _chosen(result) -> pd.DataFrame:

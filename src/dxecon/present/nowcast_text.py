@@ -8,12 +8,68 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dxecon.models.forecast.nowcast import NowcastResult
+from dxecon.models.forecast.nowcast import Note, NowcastResult
 from dxecon.present.words import Words
 
+#: The columns of the path table (`path_table`).
+PATH_COLUMNS = ["as_of", "stage", "method", "median", "lower", "upper", "what_is_new"]
 
-def _stage(label: str, words: Words) -> str:
-    return words.get(f"nowcast.{label}", label)
+
+def _stage(stage: str, words: Words) -> str:
+    return words(f"nowcast.{stage}")
+
+
+def note_text(note: Note, words: Words, geographies: pd.DataFrame) -> str:
+    """One of a nowcast's notes (`dxecon.models.forecast.nowcast.Note`) in words."""
+    values = dict(note.values)
+    if "value" in values:
+        values["value"] = words.number(values["value"], 2, strip=True)
+    if "stage" in values:
+        values["stage"] = _stage(values["stage"], words)
+    for key in ("geo", "own"):
+        if key in values:
+            values[key] = words.place(values[key], geographies)
+    if "as_of" in values:
+        values["as_of"] = words.date(values["as_of"])
+    if "indicators" in values:
+        named = [words.get(f"nowcast.indicator.{code}", code) for code in values["indicators"]]
+        values["indicators"] = words.join(named)
+    return words(f"nowcast.note.{note.code}", **values)
+
+
+def what_is_new(result: NowcastResult, releases, words: Words, geographies) -> str:
+    """The releases that moved the nowcast (a path row's ``new_releases``) in words: stage,
+    year, growth, place, publisher, publication date, figure id."""
+    if not releases:
+        return words("nowcast.no_new_release")
+    return "; ".join(
+        words(
+            "nowcast.new_release",
+            stage=_stage(row["stage"], words),
+            year=result.year,
+            value=words.percent(row["value"], 2),
+            geo=words.place(row["geo"], geographies),
+            publisher=row["publisher"],
+            published=words.date(f"{pd.Timestamp(row['published']):%Y-%m-%d}"),
+            obs_id=row["obs_id"],
+        )
+        for row in releases
+    )
+
+
+def path_table(result: NowcastResult, *, geographies: pd.DataFrame, lang: str = "vi"):
+    """The nowcast after each of the year's releases (`NowcastResult.path`), the releases
+    that moved it in words (``what_is_new``; the first row: the start of the year), dates
+    as ISO text."""
+    words = Words(lang)
+    path = result.path
+    new = [
+        words("nowcast.start_of_year") if i == 0 else what_is_new(result, new, words, geographies)
+        for i, new in enumerate(path["new_releases"])
+    ]
+    return path.assign(as_of=path["as_of"].dt.strftime("%Y-%m-%d"), what_is_new=new).reindex(
+        columns=PATH_COLUMNS
+    )
 
 
 def headline(result: NowcastResult, *, geographies: pd.DataFrame, lang: str = "vi") -> str:
@@ -25,12 +81,12 @@ def headline(result: NowcastResult, *, geographies: pd.DataFrame, lang: str = "v
         year=result.year,
         geo=words.place(result.geo, geographies),
         as_of=words.date(f"{result.as_of:%Y-%m-%d}"),
-        stage=_stage(result.stage_label, words),
+        stage=_stage(result.stage, words),
         median=words.percent(result.median),
         level=words.number(100 * result.level, 0),
         lower=words.percent(result.lower),
         upper=words.percent(result.upper),
-        method=words.get(f"nowcast.{result.model}", result.model),
+        method=words(f"nowcast.{result.method}"),
         years=result.n_years,
     )
     if result.target is not None:
@@ -46,11 +102,11 @@ def headline(result: NowcastResult, *, geographies: pd.DataFrame, lang: str = "v
         text += " " + words("txt.nowcast_no_target", year=result.year)
     if result.path is not None and len(result.path) > 1:
         last = result.path.iloc[-1]
-        text += "\n\n" + words(
-            "txt.nowcast_moved", date=f"{last['as_of']:%Y-%m-%d}", what=last["what_is_new"]
-        )
+        what = what_is_new(result, last["new_releases"], words, geographies)
+        text += "\n\n" + words("txt.nowcast_moved", date=f"{last['as_of']:%Y-%m-%d}", what=what)
     if result.notes:
-        text += "\n\n" + "\n".join(f"- {n}" for n in result.notes)
+        lines = [f"- {note_text(note, words, geographies)}" for note in result.notes]
+        text += "\n\n" + "\n".join(lines)
     return text
 
 

@@ -215,8 +215,8 @@ def header_text(run: ScenarioRun, lang: str = "en") -> str:
     scenario, words = run.scenario, _words(lang)
     return words(
         "nb.header",
-        name=scenario.name,
-        description=scenario.description,
+        name=words.scenario(scenario.name),
+        description=words.get(f"scenario_description.{scenario.name}", scenario.description),
         as_of=scenario.as_of,
         start=scenario.base_year + 1,
         horizon=scenario.horizon,

@@ -1,6 +1,6 @@
 """Tables as a reader sees them: headers from the catalogue of words, status words in the
-reader's language, a missing value as the one dash; the saved CSVs keep their
-machine-readable columns.
+reader's language, a missing value (a missing number or an empty text) as the one mark,
+`dxecon.present.words.DASH`; the saved CSVs keep their machine-readable columns.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ VALUE_WORDS = {
     "status": "status",
     "stage": "nowcast",
     "method": "nowcast",
-    "verdict": "nowcast",
+    "method_detail": "nowcast",
+    "boundary": "nowcast.boundary",
+    "verdict": "verdict",
     "candidate": "growth.candidate",
     "chosen": "growth.candidate",
     "used": "growth.candidate",
@@ -41,8 +43,11 @@ def header(label, lang: str) -> str:
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) in
-    ``lang`` (:func:`header`); the cells of the columns of :data:`VALUE_WORDS` in ``lang``."""
-    from dxecon.present.words import Words
+    ``lang`` (:func:`header`); the cells of the columns of :data:`VALUE_WORDS` and yes/no
+    columns in ``lang``; an empty text cell or a missing whole number or yes/no as the one
+    missing-value mark (``DASH``, as a missing number is written by `table_text` and
+    `table_html`)."""
+    from dxecon.present.words import DASH, Words
 
     words = Words(lang)
 
@@ -56,6 +61,19 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 shown[column] = shown[column].map(
                     lambda value, prefix=prefix: words.get(f"{prefix}.{value}", value)
                 )
+        for column in shown.columns:
+            values = shown[column]
+            if pd.api.types.is_float_dtype(values):
+                # NaN (also a nullable float's NA): `table_text`/`table_html` write the mark
+                shown[column] = values.astype(float)
+                continue
+            if pd.api.types.is_bool_dtype(values):  # yes/no in the language, not True/False
+                said = {True: words("word.yes"), False: words("word.no")}
+                values = values.astype(object).map(said, na_action="ignore")
+            empty = values.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
+            blank = values.isna() | empty.fillna(False).astype(bool)
+            if blank.any():  # an empty text, or pd.NA of a whole-number or yes/no column
+                shown[column] = values.astype(object).mask(blank, DASH)
     shown = shown.rename(columns=say)
     shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
     shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])

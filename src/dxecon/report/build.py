@@ -1006,7 +1006,7 @@ class Report:
         from matplotlib.figure import Figure
 
         from dxecon.data.selection import parse_as_of
-        from dxecon.models.forecast.nowcast import STAGE_LABELS, NowcastModel
+        from dxecon.models.forecast.nowcast import NowcastModel
 
         w, first = self.w, table.iloc[0]
         year = int(first["year"])
@@ -1017,8 +1017,7 @@ class Report:
         axes = figure.add_subplot()
         labels = []
         for x, (_, r) in enumerate(releases.iterrows()):
-            stage = STAGE_LABELS[r["stage"]]
-            labels.append(w.get(f"nowcast.{stage}", stage))
+            labels.append(w(f"nowcast.{r['stage']}"))
             axes.plot(x, r["value"], "s", color="#555", ms=7)
             self.cited.add(r["source_id"])
         x_now = len(labels)

@@ -29,6 +29,7 @@ from dxecon.models.estimation.productivity import employment_assumption, growth,
 from dxecon.models.estimation.result import EstimateResult, make_meta
 from dxecon.models.estimation.sector_floors import compare_with_floors
 from dxecon.models.estimation.target_paths import assess_target
+from dxecon.models.rates import growth_from_ratio, growth_of_ratio
 
 #: The GRDP sectors of the published structures (taxes: product taxes less subsidies).
 GRDP_SECTORS = ("agro", "ind_con", "services", "taxes")
@@ -348,7 +349,7 @@ def sector_floors(estimate: CityDigitalEstimate, floors: dict[int, float]) -> Es
     )
     span = comparison["floor_year"] - comparison["share_year"]
     ratio = comparison["floor_pct"] / comparison["share_pct"]
-    needed = 100.0 * (ratio ** (1.0 / span.where(span > 0)) - 1.0)
+    needed = growth_from_ratio(ratio, span.where(span > 0))
     comparison["required_growth_pct_per_year"] = needed.where(~comparison["meets"], 0.0)
     return EstimateResult(
         name="Digital share by sector against the floors of the targets",
@@ -450,10 +451,8 @@ def city_productivity(
         rationale=employment_rationale,
     )
     emp_level = path.values
-    emp_growth = 100.0 * (emp_level / emp_level.shift(1) - 1.0)
-    real = 100.0 * (
-        (1 + growth_real / 100.0) / (1 + emp_growth.reindex(growth_real.index) / 100.0) - 1
-    )
+    emp_growth = growth_from_ratio(emp_level / emp_level.shift(1))
+    real = growth_of_ratio(growth_real, emp_growth.reindex(growth_real.index))
     real_table = pd.DataFrame(
         {
             "grdp_growth_real_pct": growth_real,
@@ -537,10 +536,8 @@ def national_productivity(dataset: Dataset, *, start: int, as_of=None) -> Estima
             "lp_growth_real_pct_published": real.reindex(levels.index),
         }
     )
-    frame["implied_deflator_pct"] = 100.0 * (
-        (1 + frame["lp_growth_nominal_pct"] / 100)
-        / (1 + frame["lp_growth_real_pct_published"] / 100)
-        - 1
+    frame["implied_deflator_pct"] = growth_of_ratio(
+        frame["lp_growth_nominal_pct"], frame["lp_growth_real_pct_published"]
     )
     frame.index.name = "year"
     return EstimateResult(

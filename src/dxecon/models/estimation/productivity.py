@@ -53,6 +53,7 @@ from dxecon.models.estimation.frames import (
     wide_column,
 )
 from dxecon.models.estimation.result import EstimateResult, make_meta
+from dxecon.models.rates import growth_from_ratio, growth_index
 
 __all__ = [
     "EMPLOYMENT_UNITS",
@@ -417,7 +418,7 @@ def growth(levels: pd.Series | pd.DataFrame | ProductivityLevels, *, basis: str)
         raise ValueError("levels must be positive to compute growth rates")
     full_years = pd.RangeIndex(wide.index.min(), wide.index.max() + 1, name="year")
     full = wide.reindex(full_years)
-    rates = (100.0 * (full / full.shift(1) - 1.0)).reindex(wide.index)
+    rates = growth_from_ratio(full / full.shift(1)).reindex(wide.index)
     columns = {f"level_{basis}": wide, f"growth_{basis}_pct": rates}
     if flags is not None:
         full_flags = flags.reindex(full_years, fill_value=False).astype(bool)
@@ -447,10 +448,10 @@ def index_from_rates(rates: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
         raise ValueError(
             f"yearly rates are needed for every year {start + 1}-{end}; missing: {missing}"
         )
-    factors = 1.0 + window / 100.0
-    if (factors <= 0).any().any():
+    if (window <= -100.0).any().any():
         raise ValueError("growth rates must be above -100%")
-    return pd.concat([pd.DataFrame(1.0, index=[start], columns=rates.columns), factors.cumprod()])
+    index = pd.DataFrame(growth_index(window, axis=0), index=years, columns=window.columns)
+    return pd.concat([pd.DataFrame(1.0, index=[start], columns=rates.columns), index])
 
 
 def compound_average_growth(
@@ -515,7 +516,7 @@ def compound_average_growth(
         wide, _ = to_wide(values, what="growth rates", series="years")
         assumptions = []
         ratio = index_from_rates(wide, start, end).loc[end]
-    cagr = 100.0 * (ratio ** (1.0 / (end - start)) - 1.0)
+    cagr = growth_from_ratio(ratio, end - start)
     frame = pd.DataFrame(
         {"start": start, "end": end, "years": end - start, f"cagr_{basis}_pct": cagr},
         index=pd.Index(wide.columns, name="series"),

@@ -19,7 +19,12 @@ from dxecon.models.estimation.digital_share import CURRENT_PRICES, SectorShares
 from dxecon.models.estimation.frames import to_wide
 from dxecon.models.estimation.result import EstimateResult, make_meta
 
-__all__ = ["FloorComparison", "compare_with_floors"]
+__all__ = ["FLOOR_VERDICTS", "FloorComparison", "compare_with_floors"]
+
+#: A sector against a floor: no share observed by the floor year; in the floor year, meets or
+#: misses it; judged on an earlier year's share, already above it or still below it (the
+#: gap in ``gap_pp``, the year in ``share_year``).
+FLOOR_VERDICTS = ("floor_no_share", "floor_meets", "floor_misses", "floor_above", "floor_below")
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,7 +89,8 @@ def compare_with_floors(
     -------
     FloorComparison
         Rows (sector, floor_year) with ``floor_pct``, ``share_year``, ``share_pct``,
-        ``gap_pp``, ``meets`` and a plain ``verdict``; :meth:`FloorComparison.every_sector`
+        ``gap_pp``, ``meets`` and a ``verdict`` code (:data:`FLOOR_VERDICTS`, worded by
+        `dxecon.present`); :meth:`FloorComparison.every_sector`
         gives the weakest sector per floor year.
     """
     if not isinstance(floors, Mapping) or not floors:
@@ -118,7 +124,7 @@ def compare_with_floors(
                         np.nan,
                         np.nan,
                         pd.NA,
-                        f"no share observed by {floor_year}",
+                        "floor_no_share",
                     )
                 )
                 continue
@@ -126,17 +132,10 @@ def compare_with_floors(
             share = float(before.iloc[-1])
             gap = share - floor
             meets = bool(gap >= 0)
-            target = f"the {floor_year} floor of {floor:g}%"
             if share_year == floor_year:
-                verdict = (
-                    f"meets {target} (+{gap:.2f} pp)"
-                    if meets
-                    else f"misses {target} by {-gap:.2f} pp"
-                )
-            elif meets:
-                verdict = f"already above {target} in {share_year} (+{gap:.2f} pp)"
-            else:
-                verdict = f"below {target} in {share_year}: {-gap:.2f} pp to gain by {floor_year}"
+                verdict = "floor_meets" if meets else "floor_misses"
+            else:  # judged on an earlier year's share
+                verdict = "floor_above" if meets else "floor_below"
             rows.append((sector, floor_year, floor, share_year, share, gap, meets, verdict))
     frame = pd.DataFrame(
         rows,

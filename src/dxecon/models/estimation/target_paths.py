@@ -29,11 +29,17 @@ from dxecon.models.estimation.productivity import (
     levels_input,
 )
 from dxecon.models.estimation.result import EstimateResult, make_meta
+from dxecon.models.rates import growth_from_ratio, growth_index
 
-__all__ = ["READINGS", "TargetAssessment", "assess_target", "target_path"]
+__all__ = ["READINGS", "VERDICTS", "TargetAssessment", "assess_target", "target_path"]
 
 #: The two readings of "at least g % a year", reported side by side.
 READINGS = ("every_year", "compound_average")
+#: A reading's verdict: every year so far at least the rate (``met_so_far``), a year below it
+#: (``missed``, the weakest year in ``weakest_year``), a missing year (``not_assessed``);
+#: the compound average on track for the target year or behind (what it needs a year in
+#: ``required_<basis>_pct``), or, in the target year, ``met`` or ``missed``.
+VERDICTS = ("met_so_far", "missed", "not_assessed", "on_track", "behind", "met")
 # Rounding slack when comparing a rate with a target: a path built exactly at the target
 # rate must count as meeting it.
 _TOLERANCE_PP = 1e-9
@@ -119,7 +125,7 @@ def target_path(
     # Each year takes the rate of the first milestone on or after it.
     which = np.searchsorted(years, path_years[1:], side="left")
     yearly = np.concatenate([[np.nan], rates[which]])
-    factors = np.concatenate([[1.0], np.cumprod(1.0 + rates[which] / 100.0)])
+    factors = np.concatenate([[1.0], growth_index(rates[which])])
     frame = pd.DataFrame(
         {
             f"min_level_{basis}": base_level * factors,
@@ -189,7 +195,8 @@ def assess_target(
         One row per reading with ``observed_<basis>_pct`` (weakest year or compound
         average), ``target_pct``, ``gap_pp``, ``met_so_far``, ``still_achievable``,
         ``required_<basis>_pct`` (per year from the latest observation to the target
-        year), ``latest_year``, ``weakest_year`` and a plain ``verdict``.
+        year), ``latest_year``, ``weakest_year`` and a ``verdict`` code (:data:`VERDICTS`,
+        worded by `dxecon.present`; its figures are the row's).
     """
     basis = check_basis(basis)
     check_choice("reading", reading, ("both", *READINGS))
@@ -228,7 +235,7 @@ def assess_target(
     steps_left = target_year - latest
     rows = {}
     if reading in ("both", "every_year"):
-        yearly = 100.0 * (index / index.shift(1) - 1.0)
+        yearly = growth_from_ratio(index / index.shift(1))
         yearly = yearly.reindex(range(base_year + 1, latest + 1))
         missing = [int(y) for y in yearly.index[yearly.isna()]]
         weakest = yearly.min()
@@ -236,14 +243,11 @@ def assess_target(
         failed = bool(weakest < rate - _TOLERANCE_PP)
         if missing and not failed:
             met, achievable = pd.NA, pd.NA
-            verdict = f"cannot be assessed: no yearly growth for {missing}"
+            verdict = "not_assessed"
+            assumptions = [*assumptions, f"no yearly growth for {missing}: not assessed"]
         else:
             met, achievable = not failed, not failed
-            verdict = (
-                f"missed: growth was {weakest:.2f}% in {weakest_year}, below {rate:g}%"
-                if failed
-                else f"met so far: every year {base_year + 1}-{latest} grew at least {rate:g}%"
-            )
+            verdict = "missed" if failed else "met_so_far"
         rows["every_year"] = {
             f"observed_{basis}_pct": weakest,
             "gap_pp": weakest - rate,
@@ -254,18 +258,15 @@ def assess_target(
             "verdict": verdict,
         }
     if reading in ("both", "compound_average"):
-        achieved = 100.0 * (index.loc[latest] ** (1.0 / (latest - base_year)) - 1.0)
+        achieved = growth_from_ratio(index.loc[latest], latest - base_year)
         met = bool(achieved >= rate - _TOLERANCE_PP)
         if steps_left > 0:
             needed = (1.0 + rate / 100.0) ** (target_year - base_year) / index.loc[latest]
-            required = 100.0 * (needed ** (1.0 / steps_left) - 1.0)
-            verdict = (
-                f"{'on track' if met else 'behind'}: {achieved:.2f}% a year {base_year}-"
-                f"{latest}; {required:.2f}% a year needed {latest}-{target_year}"
-            )
+            required = growth_from_ratio(needed, steps_left)
+            verdict = "on_track" if met else "behind"
         else:
             required = np.nan
-            verdict = f"{'met' if met else 'missed'}: {achieved:.2f}% a year {base_year}-{latest}"
+            verdict = "met" if met else "missed"
         rows["compound_average"] = {
             f"observed_{basis}_pct": achieved,
             "gap_pp": achieved - rate,

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dxecon.core import folders
-from dxecon.core.errors import ParamsError, SeriesSelectionError
-from dxecon.core.params import load_yaml
+from dxecon.core.errors import SeriesSelectionError
+from dxecon.core.params import resolve
 from dxecon.data import Dataset
 from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail
 from dxecon.models.forecast.backtest import (
@@ -25,7 +24,13 @@ from dxecon.models.forecast.backtest import (
     auto_forecast,
     backtest,
 )
-from dxecon.models.forecast.coverage import TOO_FEW, CoverageRule, conformal_widen, coverage_table
+from dxecon.models.forecast.coverage import (
+    TOO_FEW,
+    CoverageRule,
+    backtest_params,
+    conformal_widen,
+    coverage_table,
+)
 from dxecon.models.forecast.models import default_candidates
 
 KEY_COLUMNS = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
@@ -144,16 +149,7 @@ def _diagnostics_cell(messages) -> str:
     return text or NO_DIAGNOSTICS
 
 
-# -- backtest settings and pools (params/forecasts.yaml, key `backtest`) ----------------------
-def backtest_params(path=None) -> dict:
-    """The ``backtest`` mapping of ``params/forecasts.yaml`` (empty when absent)."""
-    path = path or folders.PARAMS_DIR / "forecasts.yaml"
-    spec = load_yaml(path).get("backtest") or {}
-    if not isinstance(spec, Mapping):
-        raise ParamsError(str(path), "backtest", "expected a mapping")
-    return dict(spec)
-
-
+# -- pools (params/forecasts.yaml, key `backtest`) --------------------------------------------
 def pool_of(indicator: str, pools: Mapping[str, Mapping]) -> str | None:
     """The pool whose ``indicators`` list holds ``indicator``."""
     return next(
@@ -232,9 +228,10 @@ def _judge_entries(
     min_train: int = DEFAULT_MIN_TRAIN,
     horizon: int = DEFAULT_BACKTEST_HORIZON,
 ) -> _Judged:
-    spec = backtest_params() if rule is None or pools is None else {}
-    rule = rule or CoverageRule.from_params(spec)
-    pools = pools if pools is not None else (spec.get("pools") or {})
+    if rule is None or pools is None:  # None: the value of params/forecasts.yaml
+        spec = resolve({"pools": pools}, {"pools": {}, **backtest_params()})
+        rule = rule if rule is not None else CoverageRule.from_params(spec)
+        pools = spec["pools"] or {}
     kwargs = {"min_train": min_train, "horizon": horizon}
     backtests: dict[str, BacktestResult] = {}
     too_short: dict[str, str] = {}

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dxecon.core.errors import ParamsError
+from dxecon.core.params import load_yaml, params_path
 from dxecon.models.forecast.results import interval_label
 
 __all__ = [
@@ -51,6 +53,16 @@ __all__ = [
 #: The status shown instead of a coverage resting on too few forecasts.
 TOO_FEW = "too few to judge"
 ACTIONS = ("widen", "drop")
+
+
+def backtest_params(path=None) -> dict:
+    """The ``backtest`` mapping of ``params/forecasts.yaml`` (empty when absent): the
+    coverage rule (:meth:`CoverageRule.from_params`) and the pools."""
+    path = path or params_path("forecasts")
+    spec = load_yaml(path).get("backtest") or {}
+    if not isinstance(spec, Mapping):
+        raise ParamsError(str(path), "backtest", "expected a mapping")
+    return dict(spec)
 
 
 @dataclass(frozen=True)

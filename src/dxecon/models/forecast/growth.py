@@ -39,9 +39,8 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError, SeriesSelectionError
-from dxecon.core.params import check_keys, load_yaml
+from dxecon.core.params import check_keys, load_yaml, params_path
 from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail
 from dxecon.models.forecast.models import ForecastModel, Naive, default_candidates
 from dxecon.models.forecast.results import Estimate, normal_prediction
@@ -105,7 +104,7 @@ class GrowthSpec:
     @classmethod
     def from_params(cls, spec: Mapping | None = None, *, path=None) -> GrowthSpec:
         """From a mapping, or from ``params/forecasts.yaml`` (key ``growth``)."""
-        path = str(path or folders.PARAMS_DIR / "forecasts.yaml")
+        path = str(path or params_path("forecasts"))
         if spec is None:
             spec = load_yaml(path).get("growth")
         if not isinstance(spec, Mapping):

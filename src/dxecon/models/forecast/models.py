@@ -615,11 +615,10 @@ def shipped_min_trend_points() -> int:
 
     Raises ``ParamsError`` naming the file when the key is missing or not a whole number.
     """
-    from dxecon.core import folders
     from dxecon.core.errors import ParamsError
-    from dxecon.core.params import load_yaml
+    from dxecon.core.params import load_yaml, params_path
 
-    path = folders.PARAMS_DIR / "forecasts.yaml"
+    path = params_path("forecasts")
     value = load_yaml(path).get("min_trend_points")
     if isinstance(value, bool) or not isinstance(value, int) or value < 2:
         raise ParamsError(

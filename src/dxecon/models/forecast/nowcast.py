@@ -54,9 +54,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import check_keys, load_yaml
+from dxecon.core.params import check_keys, load_yaml, params_path
 
 if TYPE_CHECKING:
     from dxecon.data import Dataset
@@ -66,6 +65,7 @@ __all__ = [
     "CARRY",
     "LAST_YEAR",
     "NOWCAST",
+    "Note",
     "NowcastBacktest",
     "NowcastConfig",
     "NowcastModel",
@@ -77,23 +77,21 @@ __all__ = [
 ]
 
 #: Release stages in the order they are published; "none": before the year's first release.
+#: Codes, as every label of this module's tables: `dxecon.present` words them.
 STAGES = ("none", "Q1", "H1", "9M")
-STAGE_LABELS = {
-    "none": "before the first release",
-    "Q1": "first quarter",
-    "H1": "first half",
-    "9M": "nine months",
-}
 #: The columns of `NowcastResult.inputs_frame`.
 INPUT_COLUMNS = ("stage", "value", "geo", "boundary", "publisher", "published", "obs_id")
-BRIDGE = "bridge equation"
-LAST_YEAR = "naive: last year's growth"
-CARRY = "naive: latest cumulative figure carried to year end"
-NOWCAST = "nowcast as a run shows it (the method used at the stage)"
-FORM_LABELS = {
-    "offset": "cumulative figure plus the average later gain",
-    "slope": "estimated slope on the cumulative figure",
-}
+#: Methods: the bridge equation; the naive benchmarks (last year's growth, the latest
+#: cumulative figure carried to the year's end); the nowcast as a run shows it (the method
+#: used at the stage). A bridge's detail adds its form (:data:`BRIDGE_FORMS`):
+#: ``bridge_offset`` (cumulative figure plus the average later gain), ``bridge_slope``.
+BRIDGE, LAST_YEAR, CARRY, NOWCAST = "bridge", "last_year", "carry", "nowcast"
+BRIDGE_FORMS = ("offset", "slope")
+#: Where a release's figure is: on the boundary of the year's outturn, or on the other.
+SAME_BOUNDARY, OTHER_BOUNDARY = "same", "other"
+#: A backtest row's verdict: too few years; enough years for the error, too few with an
+#: interval for the coverage; enough years.
+TOO_FEW, COVERAGE_TOO_FEW, ENOUGH_YEARS = "too_few", "coverage_too_few", "enough_years"
 
 
 # -- configuration ----------------------------------------------------------------------------
@@ -169,7 +167,7 @@ class NowcastConfig:
 
     @classmethod
     def from_yaml(cls, path: Path | str | None = None) -> NowcastConfig:
-        path = Path(path) if path is not None else folders.PARAMS_DIR / "nowcast.yaml"
+        path = Path(path) if path is not None else params_path("nowcast")
         data = load_yaml(path)
         check_keys(data, cls.KEYS, file=str(path))
         return cls.from_params(data, file=str(path))
@@ -270,8 +268,28 @@ def _interval(median: float, dist, level: float) -> tuple[float, float]:
 
 # -- results ----------------------------------------------------------------------------------
 def growth_text(value: float) -> str:
-    """A growth rate as the nowcast's summaries show it (two decimals, per cent)."""
-    return "not available" if value is None or not np.isfinite(value) else f"{value:.2f}%"
+    """A growth rate as :meth:`NowcastResult.summary` shows it (two decimals, per cent)."""
+    return "-" if value is None or not np.isfinite(value) else f"{value:.2f}%"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a reader of a nowcast should know, as a code and its figures (worded by
+    `dxecon.present.nowcast_text`):
+
+    - ``full_year``: the year's full-year figure is already published (``value``,
+      ``obs_id``);
+    - ``boundary``: the stage's release is on the other boundary (``stage``, ``year``,
+      ``geo``: the release's, ``own``: the year's);
+    - ``no_release``: nothing of the year is published by ``as_of`` (``year``): the
+      nowcast is last year's growth until the first quarter's release;
+    - ``few_years``: fewer than ``minimum`` past years with a ``stage`` release and an
+      outturn: the cumulative figure is carried to the year's end;
+    - ``indicators``: the bridge also reads these year-to-date ``indicators`` (codes).
+    """
+
+    code: str
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -294,15 +312,16 @@ class NowcastResult:
     level: float
     scale: float | None
     df: int | None
-    model: str
+    model: str  # the method used at the stage: BRIDGE, CARRY or LAST_YEAR
     params: dict[str, float]
     n_years: int
     training: pd.DataFrame
     inputs: pd.DataFrame
     benchmarks: pd.DataFrame
     target: dict | None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     path: pd.DataFrame | None = None
+    bridge_form: str | None = None  # the bridge's form (BRIDGE_FORMS) when it is used
 
     # probability -------------------------------------------------------------------------
     def probability_at_least(self, threshold: float) -> float:
@@ -332,8 +351,15 @@ class NowcastResult:
 
     # tables ------------------------------------------------------------------------------
     @property
-    def stage_label(self) -> str:
-        return STAGE_LABELS[self.stage]
+    def method(self) -> str:
+        """The method used, with the bridge's form: ``bridge_offset``, ``bridge_slope``,
+        ``carry`` or ``last_year``."""
+        return f"{BRIDGE}_{self.bridge_form}" if self.model == BRIDGE else self.model
+
+    @property
+    def cross_boundary(self) -> bool:
+        """Whether the stage's release is on the other boundary than the year's."""
+        return any(note.code == "boundary" for note in self.notes)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per method: the bridge (or the method used at this stage) and the naive
@@ -341,7 +367,7 @@ class NowcastResult:
         main = pd.DataFrame(
             [
                 {
-                    "method": self.model,
+                    "method": self.method,
                     "median": self.median,
                     "lower": self.lower,
                     "upper": self.upper,
@@ -351,17 +377,17 @@ class NowcastResult:
         )
         frame = pd.concat([main, self.benchmarks], ignore_index=True)
         frame.insert(0, "boundary", self.geo)
-        frame.insert(0, "stage", self.stage_label)
+        frame.insert(0, "stage", self.stage)
         frame.insert(0, "as_of", self.as_of.strftime("%Y-%m-%d"))
         frame.insert(0, "year", self.year)
         frame["interval"] = f"{100 * self.level:g}%"
         return frame
 
     def inputs_frame(self) -> pd.DataFrame:
-        """The year's releases read, one row each: stage (label), cumulative growth, its
-        geography and boundary note, publisher, publication date (ISO), figure id."""
+        """The year's releases read, one row each: stage, cumulative growth, its geography
+        and boundary (:data:`SAME_BOUNDARY` as the year's outturn, or the other), publisher,
+        publication date (ISO), figure id."""
         frame = self.inputs.assign(
-            stage=self.inputs["stage"].map(STAGE_LABELS),
             published=pd.to_datetime(self.inputs["published"]).dt.strftime("%Y-%m-%d"),
         )
         return frame[list(INPUT_COLUMNS)].reset_index(drop=True)
@@ -370,8 +396,8 @@ class NowcastResult:
         lines = [
             f"Nowcast of {self.year} real GRDP growth, {self.geo_name} ({self.geo}), "
             f"as of {self.as_of:%Y-%m-%d}",
-            f"Latest release: {self.stage_label}",
-            f"Method: {self.model} ({self.n_years} past years)",
+            f"Latest release: {self.stage}",
+            f"Method: {self.method} ({self.n_years} past years)",
             f"Median {growth_text(self.median)}; {100 * self.level:g}% range "
             f"{growth_text(self.lower)} to {growth_text(self.upper)}",
         ]
@@ -382,46 +408,25 @@ class NowcastResult:
             )
         else:
             lines.append(f"No growth target for {self.year} in the instruments searched")
-        lines += [f"Note: {n}" for n in self.notes]
+        lines += [f"Note: {n.code} {n.values}" for n in self.notes]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
         return self.summary()
 
     # what moved ---------------------------------------------------------------------------
-    def changes_since(self, previous: NowcastResult) -> list[str]:
-        """What moved since an earlier nowcast of the same year: new releases, and the
-        median with the stage."""
+    def new_releases(self, previous: NowcastResult) -> pd.DataFrame:
+        """The year's releases this nowcast read that an earlier nowcast of the same year had
+        not (rows of ``inputs``): what moved it, beside its median and stage."""
         if previous.year != self.year:
             raise ValueError(f"compare nowcasts of one year, not {previous.year} and {self.year}")
         old = set(previous.inputs["obs_id"]) if len(previous.inputs) else set()
-        lines = []
-        for row in self.inputs.itertuples():
-            if row.obs_id not in old:
-                lines.append(
-                    f"New release: {STAGE_LABELS[row.stage]} {self.year} growth "
-                    f"{row.value:g}% ({row.geo}; {row.publisher}, published "
-                    f"{row.published:%Y-%m-%d}; {row.obs_id})"
-                )
-        if not lines:
-            lines.append("No new release of the year's growth since the previous nowcast")
-        lines.append(
-            f"Nowcast moved from {growth_text(previous.median)} ({previous.stage_label}) to "
-            f"{growth_text(self.median)} ({self.stage_label}); {100 * self.level:g}% range now "
-            f"{growth_text(self.lower)} to {growth_text(self.upper)}"
-        )
-        if previous.target is not None and self.target is not None:
-            lines.append(
-                "Probability of meeting the target: "
-                f"{probability_text(previous.target_probability)} -> "
-                f"{probability_text(self.target_probability)}"
-            )
-        return lines
+        return self.inputs[~self.inputs["obs_id"].isin(old)].reset_index(drop=True)
 
 
 def probability_text(p: float | None) -> str:
-    """A probability in whole per cent."""
-    return "not available" if p is None or not np.isfinite(p) else f"{100 * p:.0f}%"
+    """A probability in whole per cent, as :meth:`NowcastResult.summary` shows it."""
+    return "-" if p is None or not np.isfinite(p) else f"{100 * p:.0f}%"
 
 
 # -- the model ------------------------------------------------------------------------------
@@ -516,16 +521,7 @@ class NowcastModel:
         picked = chosen.groupby(["year", "stage"], sort=True).head(1)
         if self.config.cross_boundary_releases == "exclude":
             picked = picked[picked["same"]]
-        names = self.dataset.codes["geographies"].set_index("code")["name"]
-        boundary = np.where(
-            picked["same"],
-            "same as the year's outturn",
-            "other boundary: "
-            + picked["geo"].map(names)
-            + " (the year's own boundary, "
-            + picked["own"]
-            + ", was not published for this stage)",
-        )
+        boundary = np.where(picked["same"], SAME_BOUNDARY, OTHER_BOUNDARY)
         view = picked.assign(published=picked["published_effective"], boundary=boundary).set_index(
             ["year", "stage"], drop=False
         )[columns]
@@ -561,20 +557,19 @@ class NowcastModel:
         growth = self.known(cfg.growth_indicator, as_of_ts)
         geo = self.year_geo(year)
         names = self.dataset.codes["geographies"].set_index("code")["name"]
-        notes: list[str] = []
+        notes: list[Note] = []
         fy = growth[growth["stage"] == "year"].set_index("year")
         if year in fy.index:
-            notes.append(
-                f"the year's full-year figure is already published: {fy.at[year, 'value']:g}% "
-                f"({fy.at[year, 'obs_id']})"
-            )
+            value, obs_id = float(fy.at[year, "value"]), fy.at[year, "obs_id"]
+            notes.append(Note("full_year", {"value": value, "obs_id": obs_id}))
         inputs = growth[(growth["year"] == year) & (growth["stage"] != "year")].reset_index(
             drop=True
         )
         inputs = inputs[inputs["stage"].map(STAGES.index) <= STAGES.index(stage)]
         for row in inputs[inputs["stage"] == stage].itertuples():
-            if not row.boundary.startswith("same"):
-                notes.append(f"{STAGE_LABELS[row.stage]} {year}: {row.boundary}")
+            if row.boundary != SAME_BOUNDARY:
+                values = {"stage": row.stage, "year": year, "geo": row.geo, "own": geo}
+                notes.append(Note("boundary", values))
 
         benchmarks = []
         last = self._last_year(year, fy)
@@ -588,10 +583,7 @@ class NowcastModel:
                 {},
             )
             training = last["_training"]
-            notes.append(
-                f"no release of {year}'s growth by {as_of_ts:%Y-%m-%d}: the nowcast is last "
-                "year's growth until the first quarter's release"
-            )
+            notes.append(Note("no_release", {"year": year, "as_of": f"{as_of_ts:%Y-%m-%d}"}))
         else:
             cum = float(growth.loc[(year, stage), "value"])
             carry = self._carry(year, stage, cum, growth, fy)
@@ -600,24 +592,20 @@ class NowcastModel:
             if fit is None:
                 model, median, dist = CARRY, cum, carry["_dist"]
                 n_years, params, training = carry["past_years"], {}, carry["_training"]
-                notes.append(
-                    f"fewer than {cfg.bridge_min_years} past years with a {STAGE_LABELS[stage]} "
-                    "release and an outturn: the cumulative figure is carried to year end"
-                )
+                values = {"minimum": cfg.bridge_min_years, "stage": stage}
+                notes.append(Note("few_years", values))
             else:
                 bridge, extra_now, training = fit
-                model = f"{BRIDGE} ({FORM_LABELS[bridge.form]}"
-                model += (
-                    ", with " + ", ".join(cfg.bridge_indicators[k] for k in extra_now)
-                    if extra_now
-                    else ""
-                ) + ")"
+                model = BRIDGE
+                if extra_now:
+                    notes.append(Note("indicators", {"indicators": tuple(extra_now)}))
                 median = bridge.predict(cum, extra_now)
                 dist = error_distribution(bridge.loo_errors)
                 n_years, params = bridge.n_years, bridge.params
         lower, upper = _interval(median, dist, cfg.interval_level)
         table = pd.DataFrame(
-            [{k: v for k, v in b.items() if not k.startswith("_")} for b in benchmarks]
+            [{k: v for k, v in b.items() if not k.startswith("_")} for b in benchmarks],
+            columns=["method", "median", "lower", "upper", "past_years"],
         )
         for b in benchmarks:
             if b["method"] == model:
@@ -642,6 +630,7 @@ class NowcastModel:
             benchmarks=table.reset_index(drop=True),
             target=self.target(year, geo),
             notes=notes,
+            bridge_form=bridge.form if model == BRIDGE else None,
         )
         if with_path:
             result = replace(result, path=self.path(year, as_of_ts))
@@ -738,7 +727,9 @@ class NowcastModel:
 
     def path(self, year: int, as_of) -> pd.DataFrame:
         """The nowcast of ``year`` after each of its releases published by ``as_of``, plus
-        the one before the first release."""
+        the one before the first release: as_of, stage, method, median, lower, upper and
+        ``new_releases`` (the releases new since the row before, as records of
+        ``inputs``' columns; none at the start of the year)."""
         from dxecon.data.selection import parse_as_of
 
         as_of_ts = parse_as_of(as_of)
@@ -753,16 +744,16 @@ class NowcastModel:
         previous = None
         for when in [start, *dates]:
             result = self.fit(when, year=year)
-            what = "" if previous is None else "; ".join(result.changes_since(previous)[:-1])
+            new = [] if previous is None else result.new_releases(previous).to_dict("records")
             records.append(
                 {
                     "as_of": when,
-                    "stage": result.stage_label,
-                    "method": result.model,
+                    "stage": result.stage,
+                    "method": result.method,
                     "median": result.median,
                     "lower": result.lower,
                     "upper": result.upper,
-                    "what_is_new": what or "start of the year",
+                    "new_releases": new,
                 }
             )
             previous = result
@@ -789,7 +780,7 @@ class NowcastBacktest:
             n = len(group)
             rows.append(
                 {
-                    "stage": STAGE_LABELS[stage],
+                    "stage": stage,
                     "method": method,
                     "years": n,
                     "mae": float(group["abs_error"].mean()),
@@ -800,7 +791,7 @@ class NowcastBacktest:
                     "verdict": _verdict(n, len(with_interval), self.min_years),
                 }
             )
-        order = {label: i for i, label in enumerate(STAGE_LABELS.values())}
+        order = {stage: i for i, stage in enumerate(STAGES)}
         methods = {m: i for i, m in enumerate((NOWCAST, BRIDGE, CARRY, LAST_YEAR))}
         frame = pd.DataFrame(rows)
         frame["_s"] = frame["stage"].map(order)
@@ -822,22 +813,20 @@ class NowcastBacktest:
                 continue
             rows.append(
                 {
-                    "stage": STAGE_LABELS[stage],
+                    "stage": stage,
                     "years": len(common),
                     "which_years": ", ".join(str(y) for y in common.index),
                     "bridge_mae": float(common[BRIDGE].mean()),
                     "carry_mae": float(common[CARRY].mean()),
                     "last_year_mae": float(common[LAST_YEAR].mean()),
-                    "verdict": "too few to judge"
-                    if len(common) < self.min_years
-                    else "enough years",
+                    "verdict": TOO_FEW if len(common) < self.min_years else ENOUGH_YEARS,
                 }
             )
         return pd.DataFrame(rows)
 
     def stage_steps(self, method: str = NOWCAST) -> pd.DataFrame:
         """Does the error fall stage by stage? One row per step from a stage to the next
-        (``before``, ``after``: stage labels), with the mean absolute error of each over the
+        (``before``, ``after``: stages), with the mean absolute error of each over the
         years both stages have (``mae_before``, ``mae_after``; NaN when no year has both),
         those ``years`` and whether they are too few to judge (``too_few``)."""
         recs = self.records[self.records["method"] == method]
@@ -849,8 +838,8 @@ class NowcastBacktest:
             common = sorted(set(a.index) & set(b.index))
             rows.append(
                 {
-                    "before": STAGE_LABELS[before],
-                    "after": STAGE_LABELS[after],
+                    "before": before,
+                    "after": after,
                     "mae_before": float(a.loc[common].mean()) if common else np.nan,
                     "mae_after": float(b.loc[common].mean()) if common else np.nan,
                     "years": ", ".join(map(str, common)),
@@ -863,10 +852,10 @@ class NowcastBacktest:
 
 def _verdict(years: int, with_interval: int, minimum: int) -> str:
     if years < minimum:
-        return "too few to judge"
+        return TOO_FEW
     if with_interval < minimum:
-        return "error: enough years; coverage: too few to judge"
-    return "enough years"
+        return COVERAGE_TOO_FEW
+    return ENOUGH_YEARS
 
 
 def backtest_nowcast(
@@ -897,13 +886,13 @@ def backtest_nowcast(
                 continue  # published only on an excluded boundary, or later than its date
             result = model.fit(when, year=year, stage=stage)
             main = {"median": result.median, "lower": result.lower, "upper": result.upper}
-            methods = [{"method": result.model, **main}, {"method": NOWCAST, **main}]
+            methods = [{"method": result.method, **main}, {"method": NOWCAST, **main}]
             methods += result.benchmarks[["method", "median", "lower", "upper"]].to_dict("records")
             for m in methods:
                 if not np.isfinite(m["median"]):
                     continue
                 method = BRIDGE if m["method"].startswith(BRIDGE) else m["method"]
-                detail = result.model if method == NOWCAST else m["method"]
+                detail = result.method if method == NOWCAST else m["method"]
                 covered = m["lower"] <= actual <= m["upper"] if np.isfinite(m["lower"]) else np.nan
                 records.append(
                     {
@@ -921,7 +910,7 @@ def backtest_nowcast(
                         "abs_error": abs(actual - m["median"]),
                         "covered": covered,
                         "boundary": result.geo,
-                        "cross_boundary": any("other boundary" in n for n in result.notes),
+                        "cross_boundary": result.cross_boundary,
                     }
                 )
     frame = pd.DataFrame(records)

@@ -27,7 +27,20 @@ from dxecon.core.errors import SeriesSelectionError
 from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail
 from dxecon.models.forecast.backtest import auto_forecast
 
-__all__ = ["RealTimeResult", "pseudo_real_time"]
+__all__ = [
+    "ALL_PUBLISHED",
+    "NOTHING_PUBLISHED",
+    "NO_MODEL",
+    "SCORED",
+    "RealTimeResult",
+    "pseudo_real_time",
+]
+
+#: A January's status: scored against the outturn; nothing published by then; every
+#: outturn year already published; too few figures for any model (codes, worded by
+#: `dxecon.present`).
+SCORED, NOTHING_PUBLISHED = "scored", "nothing_published"
+ALL_PUBLISHED, NO_MODEL = "all_published", "no_model"
 
 _ROW_COLUMNS = [
     "series",
@@ -60,7 +73,8 @@ class RealTimeResult:
     mae : pandas.DataFrame
         One row per series and as-of: ``years`` (forecast years with an outturn),
         ``mae_model``, ``mae_naive``, ``model``, ``no_worse_than_naive`` and ``status``
-        (why there is nothing to score, when there is not).
+        (:data:`SCORED`, or why there is nothing to score: :data:`NOTHING_PUBLISHED` by the
+        January, :data:`ALL_PUBLISHED` already, :data:`NO_MODEL` for too few figures).
     """
 
     rows: pd.DataFrame
@@ -72,7 +86,7 @@ class RealTimeResult:
     def summary(self) -> str:
         lines = ["Pseudo-real-time forecasts (made each January) against the later outturn"]
         for r in self.mae.itertuples(index=False):
-            if r.status != "scored":
+            if r.status != SCORED:
                 lines.append(f"- {r.series}, as of {r.as_of}: {r.status}")
                 continue
             verdict = "no larger than" if r.no_worse_than_naive else "larger than"
@@ -84,7 +98,7 @@ class RealTimeResult:
 
     def verdict(self, as_of: str, series: str | None = None) -> bool:
         """Whether the model's MAE was no larger than naive's for one as-of date."""
-        mae = self.mae[(self.mae["as_of"] == as_of) & (self.mae["status"] == "scored")]
+        mae = self.mae[(self.mae["as_of"] == as_of) & (self.mae["status"] == SCORED)]
         if series is not None:
             mae = mae[mae["series"] == series]
         if mae.empty:
@@ -139,13 +153,13 @@ def pseudo_real_time(
         except SeriesSelectionError:
             values, chosen = pd.Series(dtype=float), pd.DataFrame()
         if values.empty:
-            scores.append(_status(label, as_of, "nothing published by then"))
+            scores.append(_status(label, as_of, NOTHING_PUBLISHED))
             continue
         tail = contiguous_tail(vintage.values)
         last_year = int(tail.index.max())
         horizon = until - last_year
         if horizon < 1:
-            scores.append(_status(label, as_of, "every outturn year was already published"))
+            scores.append(_status(label, as_of, ALL_PUBLISHED))
             continue
         used = ", ".join(f"{y}:{chosen.at[y, 'obs_id']}" for y in tail.index)
         try:
@@ -153,7 +167,7 @@ def pseudo_real_time(
             forecast, model = result.frame["median"], result.model
         except SeriesTooShortError:
             forecast = pd.Series(np.nan, index=range(last_year + 1, until + 1))
-            model = f"none ({len(tail)} figure published: too few for any model)"
+            model = ""  # too few figures for any model
         naive = float(tail.iloc[-1])
         frame = pd.DataFrame(
             {
@@ -174,7 +188,7 @@ def pseudo_real_time(
         rows.append(frame[_ROW_COLUMNS])
         scored = frame.dropna(subset=["outturn"])
         if scored["forecast"].isna().all():
-            scores.append(_status(label, as_of, f"no model: {model}"))
+            scores.append(_status(label, as_of, NO_MODEL))
             continue
         scored = scored.dropna(subset=["forecast"])
         mae_model = float(scored["error"].abs().mean())
@@ -188,7 +202,7 @@ def pseudo_real_time(
                 "mae_naive": mae_naive,
                 "model": model,
                 "no_worse_than_naive": bool(mae_model <= mae_naive + 1e-12),
-                "status": "scored",
+                "status": SCORED,
             }
         )
     rows_frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_ROW_COLUMNS)

@@ -12,7 +12,7 @@ from dxecon.models.scenarios.config import (
     load_scenario,
     scenario_from_dict,
 )
-from dxecon.models.scenarios.engine import Paths, compound_growth, percentiles, simulate
+from dxecon.models.scenarios.engine import Paths, percentiles, simulate
 from dxecon.models.scenarios.scenario_run import (
     ScenarioRun,
     assumptions_table,
@@ -31,7 +31,6 @@ __all__ = [
     "StartValues",
     "assumptions_table",
     "available_scenarios",
-    "compound_growth",
     "load_scenario",
     "observed_start",
     "percentiles",

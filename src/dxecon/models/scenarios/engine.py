@@ -35,6 +35,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dxecon.models.rates import (
+    growth_factor,
+    growth_from_ratio,
+    growth_index,
+    growth_of_product,
+    growth_of_ratio,
+)
 from dxecon.models.scenarios.config import Scenario
 
 #: Percentiles kept for every quantity and year (10/90 give the 80% interval).
@@ -181,7 +188,7 @@ def simulate(
     sector_weight = 100.0 * value_added / total[:, :, None]
     grdp_index = total / weights0.sum() * 100.0
     previous = np.concatenate([np.full((n, 1), 100.0), grdp_index[:, :-1]], axis=1)
-    grdp_growth = 100.0 * (grdp_index / previous - 1.0)
+    grdp_growth = growth_from_ratio(grdp_index / previous)
 
     floor = tuple(name for name, s in zip(names, specs, strict=True) if s.intensity)
     intensity = np.zeros((n, T, len(floor)))
@@ -218,11 +225,11 @@ def simulate(
     emp = scenario.employment
     emp_sd = emp.growth.sd * ("shocks" in on)
     emp_growth = emp.growth.mean + emp_sd * rng.standard_normal((n, T))
-    employment = 100.0 * np.cumprod(1.0 + emp_growth / 100.0, axis=1)
+    employment = 100.0 * growth_index(emp_growth, axis=1)
     deflator_sd = scenario.deflator.sd * ("deflator" in on)
     deflator = scenario.deflator.mean + deflator_sd * rng.standard_normal((n, T))
-    lp_real = 100.0 * ((1.0 + grdp_growth / 100.0) / (1.0 + emp_growth / 100.0) - 1.0)
-    lp_nominal = 100.0 * ((1.0 + lp_real / 100.0) * (1.0 + deflator / 100.0) - 1.0)
+    lp_real = growth_of_ratio(grdp_growth, emp_growth)
+    lp_nominal = growth_of_product(lp_real, deflator)
 
     base_intensity = {f: scenario.sectors[f].intensity.start for f in floor}
     base = {
@@ -262,7 +269,7 @@ def _pin_year(growth: np.ndarray, *, weights: np.ndarray, step: int, draws: np.n
     """Shift every sector's growth in year ``step`` so that total growth equals ``draws``
     (in place; growth in per cent, (paths, years, sectors))."""
     if step > 0:
-        previous = weights * np.prod(1.0 + growth[:, :step, :] / 100.0, axis=1)
+        previous = weights * growth_factor(growth[:, :step, :], axis=1)
     else:
         previous = np.broadcast_to(weights, growth[:, 0, :].shape)
     shares = previous / previous.sum(axis=1, keepdims=True)
@@ -273,10 +280,3 @@ def _pin_year(growth: np.ndarray, *, weights: np.ndarray, step: int, draws: np.n
 def percentiles(values: np.ndarray, qs: tuple[float, ...] = PERCENTILES) -> np.ndarray:
     """Percentiles over paths (axis 0): shape (len(qs), years)."""
     return np.percentile(values, qs, axis=0)
-
-
-def compound_growth(rates_pct: np.ndarray) -> np.ndarray:
-    r"""Compound average of yearly rates along the last axis:
-    :math:`\left(\prod_t (1 + r_t/100)\right)^{1/n} - 1`, in per cent."""
-    n = rates_pct.shape[-1]
-    return 100.0 * (np.prod(1.0 + rates_pct / 100.0, axis=-1) ** (1.0 / n) - 1.0)

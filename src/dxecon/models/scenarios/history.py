@@ -36,10 +36,10 @@ import pandas as pd
 
 from dxecon.core.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
 from dxecon.data import Dataset
-from dxecon.models.calibration import real_growth
 from dxecon.models.contribution import nominal_levels
 from dxecon.models.estimation.from_data import NATION
 from dxecon.models.estimation.productivity import compound_average_growth, growth
+from dxecon.models.rates import growth_of_ratio
 
 #: Real growth of the whole economy: GDP for the nation, GRDP for a province.
 REAL_GROWTH_INDICATOR = {NATION: "gdp_growth_real"}
@@ -83,17 +83,6 @@ def rate_statistics(rates: Sequence[float], centre: str = "mean") -> tuple[float
         raise HistoryError(f"a standard deviation needs two rates at least, got {values.size}")
     pick = {"mean": np.mean, "max": np.max, "min": np.min}[centre]
     return float(pick(values)), float(values.std(ddof=1))
-
-
-def implied_deflator(nominal_pct, real_pct):
-    r"""The deflator's growth, in per cent, implied by nominal and real growth:
-    :math:`100\,[(1 + n/100)/(1 + r/100) - 1]` (the division that takes real growth out of
-    nominal growth, `dxecon.models.calibration.real_growth`, with the real rate as divisor).
-
-    >>> round(float(implied_deflator(12.0, 10.0)), 4)
-    1.8182
-    """
-    return real_growth(nominal_pct, real_pct)
 
 
 def predecessors(dataset: Dataset, geo: str) -> list[str]:
@@ -223,7 +212,8 @@ def _yearly_deflators(
     if len(levels) > 1:
         nominal = _in_window(growth(levels["value"], basis="nominal").rates.dropna(), *window)
         nominal = nominal[nominal.index.isin(real.index)]
-        ratio = implied_deflator(nominal, real["value"].reindex(nominal.index))
+        # the deflator is what nominal growth holds beyond real growth
+        ratio = growth_of_ratio(nominal, real["value"].reindex(nominal.index))
         yearly = pd.Series(ratio, index=nominal.index, dtype=float)
     return levels, real, yearly
 
@@ -250,7 +240,7 @@ def deflator(dataset: Dataset, geo: str, window: tuple[int, int], *, as_of: str)
     average_real = compound_average_growth(
         real["value"], first - 1, last, basis="real", kind="growth_pct"
     ).value
-    mean = float(implied_deflator(nominal, average_real))
+    mean = float(growth_of_ratio(nominal, average_real))
     mean_source = (
         f"compound average {first}-{last} implied by current-price GRDP of {boundary} "
         f"({evidence(levels.loc[[first - 1, last]])}) against real GRDP growth "

@@ -163,7 +163,7 @@ def simulate_scenario(
             current_growth=growth,
             current_note=(
                 f"{result.year} real growth from the in-year nowcast (latest release: "
-                f"{result.stage_label}; {result.model})"
+                f"{result.stage}; {result.method})"
             ),
             diffusion=draws,
             sources=sources,

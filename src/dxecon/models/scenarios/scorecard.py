@@ -58,7 +58,8 @@ from dxecon.models.measures import (
     ratio_rng,
     read_on_other_measure,
 )
-from dxecon.models.scenarios.engine import Paths, compound_growth
+from dxecon.models.rates import compound_growth
+from dxecon.models.scenarios.engine import Paths
 from dxecon.models.scoring import ScoringConfig
 
 COMPARE = {">=": operator.ge, "<=": operator.le}
@@ -273,11 +274,10 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
     """The least digital sector's share (% of its value added) by the structural estimate
     (`dxecon.models.estimation.from_data.city_digital_estimate`), for every year with a
     published city structure and national GSO sector intensities."""
-    from dxecon.core import folders
-    from dxecon.core.params import load_yaml
+    from dxecon.core.params import load_yaml, params_path
     from dxecon.models.estimation.from_data import city_digital_estimate
 
-    adjust = load_yaml(folders.PARAMS_DIR / "digital.yaml").get("adjust_sector")
+    adjust = load_yaml(params_path("digital")).get("adjust_sector")
     rows = []
     obs = dataset.observations
     years = obs[

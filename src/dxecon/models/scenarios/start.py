@@ -28,9 +28,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dxecon.core import folders
 from dxecon.core.errors import DxeconError, ParamsError, SeriesSelectionError
-from dxecon.core.params import get_dotted, load_yaml, set_dotted
+from dxecon.core.params import get_dotted, load_yaml, params_path, set_dotted
 from dxecon.data import Dataset
 from dxecon.data.changes import figure_text
 from dxecon.models.scenarios.config import (
@@ -96,7 +95,7 @@ def observed_start(
         city_digital_estimate,
     )
 
-    digital = load_yaml(folders.PARAMS_DIR / "digital.yaml")
+    digital = load_yaml(params_path("digital"))
     estimate = city_digital_estimate(
         dataset,
         structure_geo=geo,

@@ -22,7 +22,8 @@ Widths of independent sources add roughly in quadrature, :math:`w_{all} \approx
 
 :func:`what_it_takes` turns each headline goal of the scorecard (digital share, the
 least digital sector's share, productivity growth) into the pace required from the latest
-observation (`dxecon.models.calibration.required_pace`, `nominal_growth`, `real_growth`) next to
+observation (`dxecon.models.calibration.required_pace`; real and nominal readings through
+`dxecon.models.rates`) next to
 the city's own record and the best provincial pace (`dxecon.models.calibration.observed_pace`).
 """
 
@@ -31,7 +32,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dxecon.models.calibration import nominal_growth, observed_pace, real_growth, required_pace
+from dxecon.models.calibration import observed_pace, required_pace
+from dxecon.models.rates import growth_of_product, growth_of_ratio
 from dxecon.models.scenarios.diffusion import SOURCES
 from dxecon.models.scenarios.scenario_run import ScenarioRun, simulate_scenario
 from dxecon.models.scenarios.scorecard import INTERVAL, path_values
@@ -240,7 +242,9 @@ def what_it_takes(run: ScenarioRun, dataset, *, year: int | None = None) -> pd.D
             record = np.nan if city is None else float(city["pace"])
             for basis in ("real", "nominal"):
                 # The target read as `basis`; the real growth it requires, compared with records.
-                needed_real = target if basis == "real" else float(real_growth(target, deflator))
+                needed_real = (
+                    target if basis == "real" else float(growth_of_ratio(target, deflator))
+                )
                 rows.append(
                     {
                         "goal_id": goal.goal_id,
@@ -256,7 +260,7 @@ def what_it_takes(run: ScenarioRun, dataset, *, year: int | None = None) -> pd.D
                         "unit": "pct_real",
                         "evidence": (
                             f"real growth a year the target requires when read as {basis} "
-                            f"(nominal {float(nominal_growth(needed_real, deflator)):.2f}%/yr "
+                            f"(nominal {float(growth_of_product(needed_real, deflator)):.2f}%/yr "
                             f"at the scenario's mean deflator {deflator:g}%/yr); "
                             f"city: {_describe(city) if city is not None else goal.latest_method}"
                             f"; best province: {_describe(best)}"

@@ -20,9 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dxecon.core import folders
 from dxecon.core.errors import ParamsError
-from dxecon.core.params import load_yaml, with_keys
+from dxecon.core.params import load_yaml, params_path, with_keys
 
 #: The probability columns of a scorecard that are weighted (one per reading).
 PROBABILITY_COLUMNS = ("probability", "probability_mic", "probability_old_boundary")
@@ -51,7 +50,7 @@ class ScenarioWeights:
             A missing or unknown scenario, a weight that is not a number in [0, 1], or
             weights that do not sum to 1.
         """
-        path = Path(path) if path is not None else folders.PARAMS_DIR / "scenario_weights.yaml"
+        path = Path(path) if path is not None else params_path("scenario_weights")
         return cls.from_mapping(load_yaml(path), file=str(path), known=known)
 
     @classmethod

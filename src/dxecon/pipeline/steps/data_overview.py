@@ -11,6 +11,8 @@ parameters): every figure of this step is chosen by it; the city's geographies a
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dxecon.core.params import params_path
 from dxecon.data import overview
 from dxecon.data.selection import SelectionPolicy
@@ -50,7 +52,8 @@ def compute(ctx: Context) -> StepResult:
     boundaries = [CITY, *dataset.related_geographies(CITY)[:1]]
     merger = int(narrative.boundary_break(geographies, CITY)[0] + 0.5)
     vintages = overview.vintages(dataset, VINTAGES["indicator"], VINTAGES["geo"], method="GSO")
-    chosen = dataset.series(**VINTAGES, as_of=ctx.as_of).to_frame().reset_index()
+    series = dataset.series(**VINTAGES, as_of=ctx.as_of)
+    chosen = series.to_frame().reset_index()
     growth = {geo: dataset.series("grdp_growth_real", geo, as_of=ctx.as_of) for geo in boundaries}
     share = {
         geo: dataset.series("de_share", geo, method="GSO", as_of=ctx.as_of) for geo in boundaries
@@ -68,7 +71,7 @@ def compute(ctx: Context) -> StepResult:
                 vintages, unit="%", lang=ctx.lang
             ),
             "vintages_de_share_vn": vintages,
-            "de_share_vn_chosen": chosen[CHOSEN_COLUMNS],
+            "de_share_vn_chosen": _chosen(chosen, series.provenance, words)[CHOSEN_COLUMNS],
             "conflicts": overview.conflicts(dataset, (*boundaries, VINTAGES["geo"])),
             "gaps": overview.gaps(
                 dataset, list(GAP_SERIES), years=range(merger - GAP_YEARS, merger)
@@ -109,3 +112,17 @@ def compute(ctx: Context) -> StepResult:
         },
         objects={"dataset": dataset, "vintages": vintages},
     )
+
+
+def _chosen(chosen: pd.DataFrame, provenance: pd.DataFrame, words: Words) -> pd.DataFrame:
+    """The chosen figure of each year, why in the reader's language: the only figure
+    published by then, or preferred among several by the selection policy (the data
+    layer's own ``reason`` text names the rule that decided; `dxecon data show` prints it)."""
+    visible = provenance[provenance["visible"]].groupby("year")["obs_id"].count()
+
+    def why(n) -> str:
+        if pd.isna(n):  # a year with no figure by then
+            return words.text(None)
+        return words("reason.preferred", n=int(n)) if n > 1 else words("reason.only")
+
+    return chosen.assign(reason=chosen["year"].map(visible).map(why))

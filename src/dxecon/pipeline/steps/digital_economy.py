@@ -62,7 +62,8 @@ def compute(ctx: Context) -> StepResult:
         for sector in from_data.DIGITAL_SECTORS
     ]
     year = estimate.intensity_year
-    calibration_exclude = ctx.params("calibration.yaml").get("exclude") or {}
+    # the figures the calibration leaves out (the file's `diffusion` mapping holds them)
+    calibration_exclude = ctx.params("calibration.yaml")["diffusion"].get("exclude") or {}
     conversion = _conversion(ctx)
     return StepResult(
         "digital_economy",

@@ -26,14 +26,13 @@ def compute(ctx: Context) -> StepResult:
     model = nc.NowcastModel(ctx.dataset, config)
     result = model.fit(ctx.as_of, with_path=True)
     backtest = nc.backtest_nowcast(ctx.dataset, model=model)
-    path = result.path.assign(as_of=result.path["as_of"].dt.strftime("%Y-%m-%d"))
     return StepResult(
         "nowcast",
         outputs={
             "nowcast_headline": nowcast_text.headline(result, geographies=geographies, lang=lang),
             "nowcast": result.to_frame(),
             "nowcast_path_chart": path_chart(result, geographies=geographies, lang=lang),
-            "nowcast_path": path,
+            "nowcast_path": nowcast_text.path_table(result, geographies=geographies, lang=lang),
             "nowcast_inputs_sentence": nowcast_text.inputs_sentence(result, lang=lang),
             "nowcast_inputs": result.inputs_frame(),
             "nowcast_backtest_records": backtest.records,

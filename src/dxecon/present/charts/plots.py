@@ -2,7 +2,9 @@
 
 Every function returns a ``matplotlib.figure.Figure`` built without pyplot, so notebooks show
 it once (as the cell's value), scripts can save it, and no global figure state leaks between
-calls. matplotlib is imported here only, when a chart is first drawn.
+calls. matplotlib is imported here only, when a chart is first drawn. Every text of a chart
+is written in the reader's language by its caller, from the catalogue of words (``chart.*``
+keys); nothing is translated after drawing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,19 @@ import pandas as pd
 #: Shades for the fan bands, widest first.
 _BAND_ALPHA = {90: 0.18, 80: 0.28, 50: 0.42}
 _COLOURS = {"fan": "#1f5fa8", "history": "#222222", "target": "#c0392b", "other": "#7f8c8d"}
+#: The colour of a scorecard status (`dxecon.models.scenarios.scorecard`) wherever one is
+#: drawn or shown in colour (the explorer's attainment table).
+STATUS_COLOURS = {
+    "on track": "#1e7b34",
+    "met": "#1e7b34",
+    "missed": "#c0392b",
+    "at risk": "#b7791f",
+    "off track": "#c0392b",
+    "not met": "#c0392b",
+    "no data": "#7f8c8d",
+}
+#: What a PNG of a chart carries: no "Software" entry, so the same chart gives the same bytes.
+_PNG_METADATA = {"Software": None}
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,7 @@ def fan_chart(
     history: Mapping[str, pd.Series] | None = None,
     targets: Sequence[TargetLine] = (),
     ax=None,
-    lang: str | None = None,
+    lang: str = "vi",
     band_key: str = "chart.band",
 ):
     """Median line with 50/80/90% bands from percentiles, after the published history.
@@ -97,20 +112,15 @@ def fan_chart(
         forecast's own boundary) is joined to the first forecast year.
     targets : sequence of TargetLine
         Horizontal dashed lines, labelled.
-    lang : {'vi', 'en'}, optional
+    lang : {'vi', 'en'}
         The language of the bands' and the median's legend (the catalogue's ``band_key``,
-        with ``{coverage}``, and ``chart.median``); None: English, for a chart translated
-        after drawing.
+        with ``{coverage}``, and ``chart.median``), like the texts the caller gives.
     """
+    from dxecon.present.words import Words
+
     if ax is None:
         _, ax = new_figure()
-    if lang is None:
-        band_label, median_label = "{coverage}% of paths", "median"
-    else:
-        from dxecon.present.words import Words
-
-        words = Words(lang)
-        band_label, median_label = words.get(band_key, ""), words("chart.median")
+    words = Words(lang)
     years = np.asarray(years)
     for coverage, alpha in _BAND_ALPHA.items():
         low_q, high_q = 50 - coverage / 2, 50 + coverage / 2
@@ -122,7 +132,7 @@ def fan_chart(
                 color=_COLOURS["fan"],
                 alpha=alpha,
                 lw=0,
-                label=band_label.format(coverage=coverage),
+                label=words(band_key, coverage=coverage),
             )
     median = np.asarray(bands[50])
     markers = iter(("o", "s", "^", "D"))
@@ -147,7 +157,7 @@ def fan_chart(
             lw=1,
             ls=":",
         )
-    ax.plot(years, median, color=_COLOURS["fan"], lw=2, label=median_label)
+    ax.plot(years, median, color=_COLOURS["fan"], lw=2, label=words("chart.median"))
     draw_targets(ax, targets)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     finish(ax, title=title, ylabel=ylabel, caption=caption)
@@ -212,7 +222,17 @@ def save(figure, path) -> None:
     from pathlib import Path
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+    figure.savefig(path, dpi=110, bbox_inches="tight", metadata=_PNG_METADATA)
+
+
+def png_bytes(figure, *, dpi: int = 110) -> bytes:
+    """A chart as PNG bytes (for a widget or a page), like :func:`save`: the source caption
+    under the axes kept (``bbox_inches="tight"``), the same chart the same bytes."""
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata=_PNG_METADATA)
+    return buffer.getvalue()
 
 
 def _column(values) -> np.ndarray:
@@ -292,51 +312,3 @@ def chart_data_line(figure, name: str) -> str:
     """The text nbval compares for a chart: what it plots, summarised and hashed."""
     n_series, n_points, hex12 = chart_digest(figure)
     return f"chart data {name}: {n_series} series, {n_points} points, sha256 {hex12}"
-
-
-def _phrases(lang: str) -> list[tuple[object, str]]:
-    """(pattern of the English phrase, the language's phrase) of the catalogue's
-    ``figure.*`` keys, longest first so a title is not translated word by word."""
-    import re
-
-    from dxecon.present.words import catalogue, check_language
-
-    check_language(lang)
-    entries = [v for k, v in catalogue().items() if k.startswith("figure.")]
-    entries.sort(key=lambda entry: -len(entry["en"]))
-    found = []
-    for entry in entries:  # whole words: a phrase's word ends are not inside another word
-        start = r"(?<!\w)" if re.match(r"\w", entry["en"]) else ""
-        end = r"(?!\w)" if re.search(r"\w$", entry["en"]) else ""
-        found.append((re.compile(start + re.escape(entry["en"]) + end), entry[lang]))
-    return found
-
-
-def localize(figure, lang: str):
-    """Write a chart's titles, axis labels, annotations and legend in ``lang`` ('vi' or
-    'en'), phrase by phrase from the catalogue (``figure.*`` keys of
-    ``dxecon/present/catalogue.yaml``); names, numbers, tick labels and the source captions
-    stay as drawn. Returns the figure."""
-    if lang == "en":
-        return figure
-    phrases = _phrases(lang)
-
-    def say(text: str) -> str:
-        for pattern, words in phrases:
-            text = pattern.sub(words, text)
-        return text
-
-    from matplotlib.text import Text
-
-    suptitle = getattr(figure, "_suptitle", None)  # set_text keeps its font, suptitle() not
-    if suptitle is not None:
-        suptitle.set_text(say(suptitle.get_text()))
-    for ax in figure.get_axes():
-        titles = [t for t in ax.get_children() if isinstance(t, Text)]  # titles, annotations
-        texts = [*titles, ax.xaxis.label, ax.yaxis.label]
-        legend = ax.get_legend()
-        if legend is not None:
-            texts += [*legend.get_texts(), legend.get_title()]
-        for text in texts:
-            text.set_text(say(text.get_text()))
-    return figure

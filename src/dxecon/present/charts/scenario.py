@@ -150,7 +150,7 @@ def what_it_takes_chart(frame: pd.DataFrame, words: Words | None = None):
     ax.axhline(0, color="black", lw=0.6)
     ax.set_ylabel(", ".join(dict.fromkeys(w(f"wit.unit.{u}") for u in frame["unit"])))
     ax.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 1, strip=True))
-    ax.set_title(w("figure.what_it_takes"))
+    ax.set_title(w("chart.what_it_takes_title"))
     ax.legend(fontsize=8, frameon=False)
     fig.text(0.01, -0.02, w("wit.caption"), fontsize=7)
     return fig

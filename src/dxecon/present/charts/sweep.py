@@ -80,7 +80,7 @@ def tornado_chart(
     left, right = figure.subplots(1, 2, sharey=True)
     _bars(left, table, "probability", 100.0, w)
     left.set_xlim(-2, 102)
-    left.set_xlabel(w("figure.probability_target"))
+    left.set_xlabel(w("chart.probability_target"))
     base_p = w.number(100.0 * float(table["probability_base"].iloc[0]), 0)
     left.set_title(
         w("sweep.tornado.probability_title", base=w.scenario(base), value=base_p),
@@ -122,7 +122,7 @@ def tornado_chart(
         fontsize=10,
     )
     right.legend(
-        title=w("figure.parameter_at"),
+        title=w("chart.parameter_at"),
         fontsize=8,
         title_fontsize=8,
         frameon=False,
@@ -162,7 +162,7 @@ def surface_chart(
         _edges(xs), _edges(ys), values, cmap="Blues", vmin=0, vmax=100, shading="flat"
     )
     colourbar = figure.colorbar(mesh, ax=ax)
-    colourbar.set_label(w("figure.probability_target"))
+    colourbar.set_label(w("chart.probability_target"))
     for i, y in enumerate(ys):
         for j, x in enumerate(xs):
             value = values[i, j]
