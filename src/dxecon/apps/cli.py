@@ -401,7 +401,7 @@ def run_cmd(
             progress=True,
             data_dir=data_dir,
             lang=lang,
-            month_report=month_report(lang, pdf=pdf, data_dir=data_dir),
+            month_report=month_report(lang, pdf=pdf),
         )
     except (DxeconError, ValueError) as exc:
         if isinstance(exc, click.UsageError):

@@ -98,7 +98,7 @@ TARGET_COLUMNS = ("target_id", "instrument", "pillar", "indicator", "geo", "sect
 TARGET_COLUMNS += ("comparator", "value", "unit", "text", "text_vi", "source_id")
 #: Columns of :func:`latest_by_geo`.
 LATEST_COLUMNS = ("indicator", "geo", "method", "period", "year", "value", "unit", "source_id")
-LATEST_COLUMNS += ("publisher", "published", "city")
+LATEST_COLUMNS += ("publisher", "published", "published_date", "city")
 
 
 def _visible(dataset: Dataset, as_of) -> pd.DataFrame:
