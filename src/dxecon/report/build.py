@@ -514,7 +514,7 @@ class Report:
         table, text = None, []
         for indicator in goals["indicator"].unique():
             fit = fits.loc[indicator]
-            if fit["error"]:
+            if isinstance(fit["error"], str) and fit["error"]:
                 name = self.indicator(indicator)
                 text.append(
                     w(
