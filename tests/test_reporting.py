@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from markupsafe import escape
 
-from dxecon.models.scenarios.config import slugify
+from dxecon.core.folders import slugify
 from dxecon.present.scenario_text import STATUS_ORDER
 from dxecon.present.words import LANGUAGES, Words, catalogue
 from dxecon.report import build_report
-from tests.reporting_run import VIETNAMESE_NAME, make_run
+from tests.conftest import VIETNAMESE_NAME
 
 
 def test_every_key_has_every_language_with_the_same_placeholders():
@@ -74,8 +74,8 @@ def test_a_scenario_file_may_use_a_vietnamese_name():
 
 
 @pytest.fixture(scope="module")
-def month(tmp_path_factory):
-    return make_run(tmp_path_factory.mktemp("outputs"))
+def month(small_month):
+    return small_month
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -76,9 +76,7 @@ def run_monthly(
                 hold_lock=False,
                 lang=report_lang or "vi",  # the notebooks speak the report's language
                 month_report=(  # issue 13: the month's report
-                    month_report(report_lang, pdf=report_pdf)
-                    if report_lang
-                    else None
+                    month_report(report_lang, pdf=report_pdf) if report_lang else None
                 ),
             )
         except DxeconError as exc:

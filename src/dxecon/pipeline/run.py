@@ -181,6 +181,7 @@ def run_suite(
     hold_lock: bool = True,
     lang: str = "vi",
     month_report: MonthReport | None = None,
+    notebooks: list[Notebook] | None = None,
 ) -> RunResult:
     """Compute, show and publish a month; see the module docstring for the guarantees.
 
@@ -209,6 +210,9 @@ def run_suite(
         folder before it is published (the report layer's `build_report`, which the apps
         pass in); a report that fails does not hold back the forecasts
         (``RunResult.report_problem`` says why). None: no report.
+    notebooks : list of Notebook, optional
+        The notebooks that show the outputs (default: the whole suite; ``[]``: the steps'
+        outputs and the report only).
     """
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
@@ -216,11 +220,12 @@ def run_suite(
     clock = time.perf_counter()
     parse_as_of(as_of)  # a bad date fails here, before anything runs
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
-    notebooks = suite()
+    shipped = suite()  # declares the scenario parameters, whichever notebooks run
+    notebooks = shipped if notebooks is None else notebooks
     params = dict(params or {})
     params.pop("name", None)
     given_file = None if params_file == "<none>" else params_file
-    check_params(params, notebooks, file=params_file)
+    check_params(params, shipped, file=params_file)
     dataset = load_dataset(data_dir)  # refuses data that fails the schema, before computing
     values = validate_scenarios(
         scenarios, params, params_file=given_file, as_of=as_of, dataset=dataset
