@@ -10,10 +10,10 @@ import pytest
 from conftest import notebook_suite
 
 from dxecon.apps.monthly import run_monthly
-from dxecon.models.scenarios.revisions import revisions
-from dxecon.pipeline import store
 from dxecon.core import folders
 from dxecon.core.dates import current_month
+from dxecon.models.scenarios.revisions import revisions
+from dxecon.pipeline import store
 
 
 def scorecard(probability: float, median: float) -> pd.DataFrame:

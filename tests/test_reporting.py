@@ -8,13 +8,13 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import VIETNAMESE_NAME
 from markupsafe import escape
 
 from dxecon.core.folders import slugify
 from dxecon.present.scenario_text import STATUS_ORDER
 from dxecon.present.words import LANGUAGES, Words, catalogue
 from dxecon.report import build_report
-from tests.conftest import VIETNAMESE_NAME
 
 
 def test_every_key_has_every_language_with_the_same_placeholders():
