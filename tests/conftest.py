@@ -79,3 +79,11 @@ def small_month(tmp_path_factory) -> Path:
     accelerated = load_yaml(params_path("accelerated", "scenarios"))
     run_suite(as_of=AS_OF, scenarios=[VIETNAMESE_NAME], params=accelerated, **quiet)
     return outputs / AS_OF
+
+
+def pytest_collection_modifyitems(items):
+    """A test that reads `small_month` waits for three runner runs (about a minute): it
+    belongs to the slow lane, whichever file it is in."""
+    for item in items:
+        if "small_month" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
