@@ -5,6 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from dxecon.data.dataset import Dataset
+from dxecon.data.selection import (
+    SelectionPolicy,
+    effective_publication,
+    parse_as_of,
+    visible_as_of,
+)
 
 SERIES_KEY = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
 
@@ -109,9 +115,14 @@ def _visible(dataset: Dataset, as_of) -> pd.DataFrame:
 
 
 def observation_index(dataset: Dataset, as_of) -> pd.DataFrame:
-    """Every observation published by the as-of date, by id: what it says and its source
-    (a report names the sources of the figures its tables rest on)."""
-    return _visible(dataset, as_of).reindex(columns=list(OBSERVATION_COLUMNS))
+    """Every observation a step could have used by the as-of date, by id: what it says and
+    its source (a report names the sources of the figures its tables rest on). Visible by
+    the selection rule the steps use (`dxecon.data.selection`), so an undated figure a model
+    used (its publication assumed) is found too."""
+    policy = SelectionPolicy.default()
+    obs = effective_publication(dataset.observations, policy)
+    visible = obs[visible_as_of(obs, parse_as_of(as_of), policy)]
+    return visible.reindex(columns=list(OBSERVATION_COLUMNS))
 
 
 def code_names(dataset: Dataset) -> pd.DataFrame:

@@ -272,7 +272,7 @@ class Report:
                 publisher=latest["publisher"],
             )
         version = m.get("package_versions", {}).get("dxecon", "")
-        revision = str(m.get("code_revision", ""))[:12]
+        revision = str(m.get("inputs", {}).get("code_revision", ""))[:12]
         finished = m.get("finished_utc", "")
         return {
             "title": w("title", month=w.month(self.run.as_of)),
