@@ -6,7 +6,9 @@
 2. **Compute once, write once.** In this process, each common step is computed once, each
    scenario step once per scenario (the scorecard reads the scenario's result in memory),
    each month step once over every scenario of the month; each output is written once
-   (`dxecon.pipeline.store`) into a staging folder. A step that cannot run for the as-of
+   (`dxecon.pipeline.store`) into a staging folder, the charts by a process of their own
+   (`ChartWriter`: drawing a PNG is the costliest write, and the run's process computes the
+   next step meanwhile). A step that cannot run for the as-of
    (nothing published yet: `SeriesSelectionError`) writes nothing, nor do the steps that
    need it, and the manifest says why.
 3. **Notebooks show.** Each notebook is executed with papermill (`dxecon.pipeline.execute`)
@@ -24,10 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -286,6 +290,7 @@ class MonthRun:
         self.final = store.month_folder(outputs_dir, ctx.as_of)
         self.results: dict[tuple[str, str | None], StepResult] = {}
         self.stage = dict.fromkeys(("steps", "write"), 0.0)
+        self.charts = ChartWriter(self.month)
 
     # -- the run --------------------------------------------------------------------------------
     def execute(self) -> None:
@@ -306,6 +311,11 @@ class MonthRun:
                 self._compute_scenarios_and_common()
                 self._carry_previous()
                 self._compute_month()
+                start = time.perf_counter()
+                self.charts.wait()  # every chart on disk: the last notebooks, the report
+                self.charts.close()
+                self.stage["write"] += time.perf_counter() - start
+                self._start_ready_notebooks()
                 self._report()
                 start = time.perf_counter()
                 pool.wait()
@@ -325,6 +335,7 @@ class MonthRun:
         """Stop the kernels, keep the partial run as ``.runs/failed-*`` (or remove it)."""
         if pool is not None:
             pool.close()
+        self.charts.close()
         failed = self.runs_dir / f"failed-{self.run_id}"
         if keep and self.staging.exists():
             self.staging.rename(failed)
@@ -371,7 +382,8 @@ class MonthRun:
                 record["status"] = store.OK
                 self.results[name, scenario] = result
                 start = time.perf_counter()
-                store.write_result(self.month, result)
+                for output_name, value in result.outputs.items():
+                    self.charts.write(name, output_name, value, scenario=result.scenario)
                 self.stage["write"] += time.perf_counter() - start
         label = f"{scenario or spec.scope}/{name}"
         self.result.steps[label] = record["seconds"]
@@ -469,7 +481,13 @@ class MonthRun:
         failed already fails the run here)."""
         self.pool.check()
         for task in list(self.waiting):
-            if all(self._record(step, task.scenario) for step in task.notebook.steps):
+            steps = task.notebook.steps
+            if all(self._record(step, task.scenario) for step in steps) and all(
+                self.charts.written(
+                    step, task.scenario if STEPS[step].scope == "scenario" else None
+                )
+                for step in steps
+            ):
                 self.waiting.remove(task)
                 self._write_manifest()
                 self.pool.submit(task)
@@ -541,7 +559,7 @@ class MonthRun:
             ends = [t.ended for t in self.tasks if t.ended]
             result.stages["notebooks"] = round(max(ends, default=0) - pool.first_start, 2)
         result.stages["steps"] = round(self.stage["steps"], 2)
-        result.stages["write"] = round(self.stage["write"], 2)
+        result.stages["write"] = round(self.stage["write"], 2)  # charts: waiting for them
         self.manifest["stages"] = dict(result.stages)
         self.manifest["step_seconds"] = dict(result.steps)
         self._write_manifest()
@@ -551,6 +569,64 @@ class MonthRun:
         result.stages["publish"] = round(time.perf_counter() - start, 2)
         result.month = self.final
         result.folders = {name: self.final / slugify(name) for name in self.scenarios}
+
+
+class ChartWriter:
+    """Writes a run's outputs through `dxecon.pipeline.store`: tables and texts at once,
+    charts in one process of its own (a figure travels pickled; one that cannot is written
+    here), so that drawing PNGs overlaps computing the next step. The process starts from a
+    fork server (the run has threads) with the store and matplotlib imported."""
+
+    def __init__(self, month: Path) -> None:
+        self.month = month
+        self.pending: dict[tuple[str, str | None], list[Future]] = {}
+        self.pool: ProcessPoolExecutor | None = None
+
+    def write(self, step_name: str, name: str, value: Any, *, scenario: str | None) -> None:
+        from dxecon.pipeline.catalogue import output
+
+        if output(name).kind != "chart":
+            store.write_output(self.month, name, value, scenario=scenario)
+            return
+        try:
+            figure = pickle.dumps(value)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            store.write_output(self.month, name, value, scenario=scenario)
+            return
+        future = self._pool().submit(_write_pickled, self.month, name, figure, scenario)
+        self.pending.setdefault((step_name, scenario), []).append(future)
+
+    def written(self, step_name: str, scenario: str | None) -> bool:
+        """Whether a step's charts are on disk (a failed write raises its error)."""
+        futures = self.pending.get((step_name, scenario), [])
+        for future in futures:
+            if future.done():
+                future.result()
+        return all(future.done() for future in futures)
+
+    def wait(self) -> None:
+        """Every chart on disk (a failed write raises its error)."""
+        for futures in self.pending.values():
+            for future in futures:
+                future.result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            import multiprocessing
+
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["dxecon.pipeline.store", "matplotlib.figure"])
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self.pool
+
+
+def _write_pickled(month: Path, name: str, figure: bytes, scenario: str | None) -> Path:
+    return store.write_output(month, name, pickle.loads(figure), scenario=scenario)
 
 
 def plan_tasks(
