@@ -174,6 +174,8 @@ def test_run_writes_a_complete_folder(published):
     )
     assert (forecasts["scenario"] == "baseline").any()
     assert forecasts["scenario"].isna().any()  # the published series' forecasts too
+    assert forecasts["model"].str.contains("Monte Carlo").any()
+    assert (~forecasts["model"].str.contains("Monte Carlo")).any()  # statsmodels rows too
     assert list((month / "baseline" / "charts").glob("*.png"))
     assert not list(month.rglob("*.pickle")) and not list(month.rglob(".*"))  # not published
     manifest = json.loads(store.manifest_path(month).read_text(encoding="utf-8"))
