@@ -1,9 +1,8 @@
 """What the report step adds to the monthly run (goal: under 3 s, PDF excluded), and the
-report's size. Builds a small real run in a temporary folder (never under outputs/), or
-measures an existing month folder given as the first argument (read-only use: the report
-is written into a temporary copy).
+report's size, for a month folder written by a run (read-only use: the report is written
+into a temporary copy).
 
-    .venv/bin/python benchmarks/bench_report.py [OUTPUTS/<as-of>]
+    .venv/bin/python benchmarks/bench_report.py OUTPUTS/<as-of>
 """
 
 from __future__ import annotations
@@ -21,15 +20,12 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dxecon-bench-report-") as tmp:
-        if len(sys.argv) > 1:
-            month = Path(tmp) / Path(sys.argv[1]).name
-            shutil.copytree(Path(sys.argv[1]), month, symlinks=False)
-            for stale in ("report.html", "tables.xlsx", "report.pdf"):
-                (month / stale).unlink(missing_ok=True)
-        else:
-            from tests.reporting_run import make_run
-
-            month = make_run(Path(tmp))
+        if len(sys.argv) < 2:
+            sys.exit("give a month folder written by a run: outputs/<YYYY-MM>/")
+        month = Path(tmp) / Path(sys.argv[1]).name
+        shutil.copytree(Path(sys.argv[1]), month, symlinks=False)
+        for stale in ("report.html", "tables.xlsx", "report.pdf"):
+            (month / stale).unlink(missing_ok=True)
         # In-process, as the monthly run calls it: the run has already loaded the dataset
         # (run_suite validates it) and imported matplotlib (the revisions chart); the
         # report's own imports (jinja2, babel, openpyxl) are counted.

@@ -55,3 +55,35 @@ def diffusion_step(dataset):
     from dxecon.pipeline.steps import run_step
 
     return run_step("diffusion", Context(dataset, AS_OF))
+
+
+#: The month of the shared small run, the month before it (its revisions compare with it),
+#: and the name of its second scenario (the accelerated one, named in Vietnamese).
+AS_OF, PREVIOUS = "2026-10", "2026-09"
+VIETNAMESE_NAME = "Kịch bản tăng tốc"
+
+
+@pytest.fixture(scope="session")
+def small_month(tmp_path_factory) -> Path:
+    """A real month folder written by the runner, without notebooks (the steps' outputs and
+    the report): baseline for the previous month and this one, then the accelerated
+    scenario under a Vietnamese name, carried beside it. Shared by every test that only
+    reads a month's outputs (the report's); returns ``outputs/<AS_OF>``."""
+    from dxecon.core.params import load_yaml, params_path
+    from dxecon.pipeline.run import run_suite
+
+    outputs = tmp_path_factory.mktemp("outputs")
+    quiet = {"outputs_dir": outputs, "progress": False, "notebooks": []}
+    run_suite(as_of=PREVIOUS, scenarios=["baseline"], **quiet)
+    run_suite(as_of=AS_OF, scenarios=["baseline"], **quiet)
+    accelerated = load_yaml(params_path("accelerated", "scenarios"))
+    run_suite(as_of=AS_OF, scenarios=[VIETNAMESE_NAME], params=accelerated, **quiet)
+    return outputs / AS_OF
+
+
+def pytest_collection_modifyitems(items):
+    """A test that reads `small_month` waits for three runner runs (about a minute): it
+    belongs to the slow lane, whichever file it is in."""
+    for item in items:
+        if "small_month" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

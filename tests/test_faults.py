@@ -19,7 +19,6 @@ Finding -> test(s):
 - an HTTP reply: 3 EiB allocation traceback: test_http_listener_is_a_clear_error
 - kill -9 leaves forkserver and workers: test_sigkilled_run_leaves_no_descendant
 - month folder mixes two runs; symlinks: test_month_publishes_at_once_as_real_folders
-- old symlinked month layout: test_old_symlink_layout_is_replaced_by_folders
 - index.csv mode 600; refused run writes unlocked: test_index_is_world_readable,
   test_refused_monthly_run_leaves_the_index_alone
 - scenario named sweeps / quick / .x: test_reserved_scenario_names_are_refused
@@ -50,7 +49,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import AS_OF, notebook_suite, replace_in
+from conftest import AS_OF, replace_in
 
 from dxecon.apps.cli import main as cli
 from dxecon.core import folders
@@ -198,13 +197,13 @@ def test_problem_summary_counts_every_rule():
 # -- 2. isolated, atomic runs ----------------------------------------------------------------
 def _tasks(params, params_file=None, scenarios=("baseline",)):
     from dxecon.data import load_dataset
-    from dxecon.pipeline.run import _plan, validate_scenarios
+    from dxecon.pipeline.run import plan_tasks, validate_scenarios
     from dxecon.pipeline.suite import suite
 
     values = validate_scenarios(
         list(scenarios), params, params_file=params_file, as_of="2026-10", dataset=load_dataset()
     )
-    tasks = _plan(suite(), list(scenarios), values, "2026-10", Path("/m"), Path("/c"))
+    tasks = plan_tasks(suite(), values, "2026-10", Path("/m"))
     return {f"{t.scenario}/{t.notebook.name}": t.parameters for t in tasks}
 
 
@@ -238,19 +237,23 @@ def test_params_file_and_scenario_plan_identically(tmp_path):
     assert _tasks(load_yaml(file), str(file)) == _tasks({})
 
 
-def _run_one(notebook: str, params_dir: Path, folder: Path) -> dict[str, bytes]:
-    """Execute one common notebook as the runner does (its own params file injected);
-    returns its tables."""
+def _run_one(notebook: str, params_dir: Path, folder: Path) -> list[str]:
+    """Execute one common notebook as the runner plans it (its own params file injected;
+    ``folder`` holds no run, so it computes its step); returns what its cells show."""
+    import nbformat
+
     from dxecon.pipeline.execute import environment, execute_task
-    from dxecon.pipeline.run import _plan
+    from dxecon.pipeline.run import plan_tasks
     from dxecon.pipeline.suite import suite
 
     (nb,) = [n for n in suite() if n.name.startswith(notebook)]
-    (task,) = _plan([nb], [], {}, "2026-10", folder, folder / "common")
+    (task,) = plan_tasks([nb], {}, "2026-10", folder)
     with environment({"DXECON_PARAMS": str(params_dir)}):
         execute_task(task)
-    tables = folder / "common" / "tables"
-    return {p.name: p.read_bytes() for p in sorted(tables.glob("*.csv"))}
+    book = nbformat.read(task.output, as_version=4)
+    shown = [o.get("data", {}).get("text/plain", o.get("text", "")) for c in book.cells
+             for o in c.get("outputs", [])]  # fmt: skip
+    return [text if isinstance(text, str) else "".join(text) for text in shown]
 
 
 @pytest.mark.slow
@@ -265,25 +268,24 @@ def test_params_file_value_moves_its_notebook(tmp_path, monkeypatch):
         "employment_from_history: [2014, 2015]",
     )
     changed = _run_one("03_", params, tmp_path / "b")
-    assert shipped.keys() == changed.keys() and shipped != changed
+    assert len(shipped) == len(changed) and shipped != changed
 
 
 @pytest.mark.slow
 def test_params_file_and_scenario_publish_same_bytes(tmp_path, monkeypatch):
     from dxecon.pipeline.run import run_suite
 
-    # Only the scenario notebooks read the scenario's keys: the comparison is about them.
-    monkeypatch.setattr(folders, "NOTEBOOKS_DIR", notebook_suite(tmp_path / "nb", "05_", "06_"))
+    # The scenario's tables are the steps' (the notebooks only show them): no notebook.
     file = tmp_path / "baseline_copy.yaml"
     shutil.copy(params_path("baseline", "scenarios"), file)
     whole = {**load_yaml(file), "paths": 400}
     run_suite(
         as_of="2026-10", scenarios=["baseline"], params=whole, params_file=str(file),
-        outputs_dir=tmp_path / "a", progress=False,
+        outputs_dir=tmp_path / "a", progress=False, notebooks=[],
     )  # fmt: skip
     run_suite(
         as_of="2026-10", scenarios=["baseline"], params={"paths": 400},
-        outputs_dir=tmp_path / "b", progress=False,
+        outputs_dir=tmp_path / "b", progress=False, notebooks=[],
     )  # fmt: skip
 
     def tables(root: Path) -> dict[str, bytes]:
@@ -308,19 +310,26 @@ def test_reserved_scenario_names_are_refused(tmp_path):
 
 
 def _fake_notebooks(monkeypatch, marker: str = "run"):
-    """Replace notebook execution by copying each notebook and writing a small table, so
-    the publishing logic runs in a second."""
+    """Replace the steps by 'nothing published yet' and notebook execution by copying each
+    notebook and writing a small table beside it, so the publishing logic runs in seconds."""
+    import dxecon.pipeline.execute as execute
     import dxecon.pipeline.run as runner
+    from dxecon.core.errors import SeriesSelectionError
 
-    def fake(tasks, *, workers, progress):
-        for task in tasks:
-            task.output.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(task.notebook.path, task.output)
-            tables = task.output.parent.parent / "tables"
-            tables.mkdir(exist_ok=True)
-            (tables / f"{task.notebook.path.stem}.csv").write_text(f"x\n{marker}\n")
+    def no_data(name, ctx, **kwargs):
+        raise SeriesSelectionError("faked for the test", field="as_of", value=ctx.as_of, allowed=[])
 
-    monkeypatch.setattr(runner, "run_tasks", fake)
+    def fake(task):
+        task.output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(task.notebook.path, task.output)
+        tables = task.output.parent.parent / "tables"
+        tables.mkdir(exist_ok=True)
+        (tables / f"{task.notebook.path.stem}.csv").write_text(f"x\n{marker}\n")
+        task.ended = time.perf_counter()
+        return task
+
+    monkeypatch.setattr(runner, "run_step", no_data)
+    monkeypatch.setattr(execute, "execute_task", fake)
 
 
 def test_month_publishes_at_once_as_real_folders(tmp_path, monkeypatch):
@@ -348,21 +357,6 @@ def test_month_publishes_at_once_as_real_folders(tmp_path, monkeypatch):
     assert not any(p.is_symlink() for p in copy.rglob("*"))
     assert (copy / "lagging" / table).read_text() == "x\nfirst\n"
     assert not list((out / ".runs").iterdir())
-
-
-def test_old_symlink_layout_is_replaced_by_folders(tmp_path, monkeypatch):
-    from dxecon.pipeline.run import run_suite
-
-    out = tmp_path / "out"
-    old = out / ".runs" / "staging-old" / "lagging"
-    old.mkdir(parents=True)
-    (old / "report.html").write_text("old lagging")
-    (out / "2026-10").mkdir()
-    (out / "2026-10" / "lagging").symlink_to(Path("..") / ".runs" / "staging-old" / "lagging")
-    _fake_notebooks(monkeypatch)
-    run_suite(as_of="2026-10", scenarios=["baseline"], outputs_dir=out, progress=False)
-    lagging = out / "2026-10" / "lagging"
-    assert not lagging.is_symlink() and (lagging / "report.html").read_text() == "old lagging"
 
 
 def test_disk_full_is_one_line_and_keeps_outputs(tmp_path, monkeypatch):

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from conftest import notebook_suite
 
-from dxecon.apps.monthly import revisions, run_monthly
+from dxecon.apps.monthly import run_monthly
 from dxecon.core import folders
 from dxecon.core.dates import current_month
+from dxecon.models.scenarios.revisions import revisions
+from dxecon.pipeline import store
 
 
 def scorecard(probability: float, median: float) -> pd.DataFrame:
@@ -53,16 +55,17 @@ def test_monthly_run_publishes_every_scenario_with_revisions_and_index(
         tmp_path_factory.mktemp("nb"), *(f"{n:02d}_" for n in range(1, 100) if n != 7)
     )
     monkeypatch.setattr(folders, "NOTEBOOKS_DIR", suite)
-    previous = tmp_path / "2026-09" / "baseline" / "tables"
-    previous.mkdir(parents=True)
-    scorecard(0.0, 20.0).to_csv(previous / "scorecard.csv", index=False)
+    previous = store.output_path(tmp_path / "2026-09", "scorecard", scenario="baseline")
+    previous.parent.mkdir(parents=True)
+    scorecard(0.0, 20.0).to_csv(previous, index=False)
     result = run_monthly(as_of="2026-10", outputs_dir=tmp_path)
     assert set(result.folders) == {"baseline", "accelerated", "lagging"}
-    revised = pd.read_csv(tmp_path / "2026-10" / "baseline" / "tables" / "revisions.csv")
-    row = revised.set_index("goal_id").loc["TGT021"]
+    month = tmp_path / "2026-10"
+    revised = store.read_output(month, "revisions").set_index(["scenario", "goal_id"])
+    row = revised.loc["baseline", "TGT021"]
     assert row["previous_as_of"] == "2026-09" and row["previous_median"] == 20.0
-    assert (tmp_path / "2026-10" / "baseline" / "charts" / "revisions.png").is_file()
-    first = pd.read_csv(tmp_path / "2026-10" / "lagging" / "tables" / "revisions.csv")
+    assert store.output_path(month, "revisions_chart").is_file()
+    first = revised.loc["lagging"]
     assert (first["note"] == "first run: nothing to compare").all()
     index = pd.read_csv(tmp_path / "index.csv")
     assert set(index["scenario"]) == {"baseline", "accelerated", "lagging"}
@@ -71,4 +74,4 @@ def test_monthly_run_publishes_every_scenario_with_revisions_and_index(
     html = (tmp_path / "2026-10" / "report.html").read_text(encoding="utf-8")
     assert "Báo cáo dự báo kinh tế số Hải Phòng - tháng 10/2026" in html
     assert (tmp_path / "2026-10" / "tables.xlsx").is_file()
-    assert "report" in result.durations
+    assert "report" in result.stages

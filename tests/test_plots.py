@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from dxecon.pipeline.outputs import Outputs
+from dxecon.pipeline.view import Chart
 from dxecon.present.charts.plots import TargetLine, bar_chart, chart_digest, fan_chart, line_chart
 
 
@@ -47,7 +47,7 @@ def test_bars_count_and_change():
 
 
 def test_chart_text_form_is_the_data_line():
-    chart = Outputs("").chart(_fan(), "de_share_fan")
+    chart = Chart(_fan(), "de_share_fan")
     n_series, n_points, hex12 = chart_digest(chart.figure)
     assert repr(chart) == (
         f"chart data de_share_fan: {n_series} series, {n_points} points, sha256 {hex12}"

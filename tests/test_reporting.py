@@ -8,13 +8,13 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import VIETNAMESE_NAME
 from markupsafe import escape
 
-from dxecon.models.scenarios.config import slugify
+from dxecon.core.folders import slugify
 from dxecon.present.scenario_text import STATUS_ORDER
 from dxecon.present.words import LANGUAGES, Words, catalogue
 from dxecon.report import build_report
-from tests.reporting_run import VIETNAMESE_NAME, make_run
 
 
 def test_every_key_has_every_language_with_the_same_placeholders():
@@ -74,8 +74,8 @@ def test_a_scenario_file_may_use_a_vietnamese_name():
 
 
 @pytest.fixture(scope="module")
-def month(tmp_path_factory):
-    return make_run(tmp_path_factory.mktemp("outputs"))
+def month(small_month):
+    return small_month
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -149,7 +149,7 @@ def test_a_target_without_vietnamese_wording_is_described_in_vietnamese(dataset)
     from dxecon.report.build import Report
 
     report = Report.__new__(Report)  # only the wording helpers: no run needed
-    report.w, report.dataset = Words("vi"), dataset
+    report.w, report.codes = Words("vi"), dataset.codes
     goal = {"indicator": "grdp_growth_real", "sector": "total", "geo": "HP2025", "year": 2026}
     goal |= {"comparator": ">=", "target_value": 13.0, "target_high": 13.5, "unit": "pct"}
     assert report.describe_target(goal) == "Tăng trưởng GRDP thực tế: từ 13% đến 13,5%, năm 2026"
@@ -233,26 +233,26 @@ def test_the_summary_gives_one_answer_and_its_readings(tmp_path, month):
     """With every weighted scenario in the run, each forecast goal's first sentence gives the
     weighted probability on GSO's measure and on MIC's; the readings section shows the
     conversion and why the old boundary is not comparable."""
-    import json
     import shutil
 
-    from dxecon.models.scenarios.weights import ScenarioWeights
+    from dxecon.models.scenarios.weights import ScenarioWeights, overall_scorecard
+    from dxecon.pipeline import store
+    from dxecon.pipeline.manifest import read_manifest, write_manifest
 
     run = tmp_path / month.name
     shutil.copytree(month, run)
-    weights = ScenarioWeights.from_yaml().weights
+    config = ScenarioWeights.from_yaml()
+    weights = config.weights
     hand = {"baseline": (0.0, 0.5), "accelerated": (0.9, 0.95), "lagging": (0.0, 0.4)}
-    for name, (gso, mic) in hand.items():
-        folder = run / name
-        if not folder.exists():
-            shutil.copytree(run / "baseline", folder)
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-            manifest["scenario"] = name
-            (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-        path = folder / "tables" / "scorecard.csv"
-        card = pd.read_csv(path)
+    manifest, cards = read_manifest(store.manifest_path(run)), {}
+    for name, (gso, mic) in hand.items():  # the scorecards by hand, as the step writes them
+        card = store.read_output(run, "scorecard", scenario="baseline")
         card.loc[card["goal_id"] == "TGT021", ["probability", "probability_mic"]] = [gso, mic]
-        card.to_csv(path, index=False)
+        store.write_output(run, "scorecard", card, scenario=name)
+        manifest["scenarios"].setdefault(name, {"folder": slugify(name)})
+        cards[name] = card
+    store.write_output(run, "overall_scorecard", overall_scorecard(cards, config))
+    write_manifest(store.manifest_path(run), manifest)
     words = Words("vi")
     page = build_report(run, "vi", workbook=False).read_text(encoding="utf-8")
     summary = page.split('id="summary"')[1].split("</section>")[0]

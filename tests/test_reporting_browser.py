@@ -5,12 +5,12 @@ outputs/). Skipped where /usr/bin/chromium is absent; no browser is ever downloa
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from dxecon.report import build_report
-from tests.reporting_run import make_run
 
 pytestmark = pytest.mark.slow
 
@@ -21,10 +21,11 @@ VIEWPORTS = [(1366, 768), (1920, 1080)]
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
+def reports(tmp_path_factory, small_month):
     if not CHROMIUM.is_file():
         pytest.skip("needs Debian's /usr/bin/chromium (./dx test installs it where it can)")
-    month = make_run(tmp_path_factory.mktemp("outputs"), n_paths=200)
+    month = tmp_path_factory.mktemp("outputs") / small_month.name
+    shutil.copytree(small_month, month)
     built = {}
     for lang in ("vi", "en"):
         html = build_report(month, lang, workbook=False)

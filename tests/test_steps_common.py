@@ -73,6 +73,18 @@ def digital_result(ctx):
     return run_step("digital_economy", ctx)
 
 
+def test_observation_index_finds_the_undated_figures_a_model_uses(overview_result, dataset):
+    """The report names the sources of the figures a model's evidence cites by id; an
+    undated figure is visible to the steps (its publication assumed by the selection rule),
+    so the index holds it too, and nothing published after the as-of."""
+    index = overview_result["observation_index"].set_index("obs_id")
+    obs = dataset.observations.set_index("obs_id")
+    undated = obs.index[obs["published_date"].isna()]
+    assert len(undated) and set(undated) <= set(index.index)
+    later = obs.index[obs["published_date"] > pd.Period(AS_OF, "M").end_time]
+    assert not set(later) & set(index.index)
+
+
 def test_digital_economy_is_the_structural_estimate_of_the_params_file(digital_result, dataset):
     from dxecon.core.params import load_yaml, params_path
     from dxecon.models.estimation import from_data

@@ -19,9 +19,8 @@ from dxecon.models.scenarios.uncertainty import what_it_takes
 from dxecon.models.scoring import ScoringConfig
 from dxecon.pipeline.catalogue import outputs_of
 from dxecon.pipeline.context import Context
-from dxecon.pipeline.outputs import scenario_forecasts
 from dxecon.pipeline.steps import StepResult, run_step
-from dxecon.pipeline.steps.scenario import scenario_from_context
+from dxecon.pipeline.steps.scenario import scenario_forecasts, scenario_from_context
 
 BASELINE = "scenarios/baseline.yaml"
 #: Few paths: what is checked is the wiring and the numbers' provenance, not their precision.

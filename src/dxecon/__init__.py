@@ -10,7 +10,7 @@ core       folders, errors, atomic writes, params files, the process reaper
 data       load, validate and query the published figures; the target registry
 models     estimators, forecasts, calibration, measures, scenarios, sweeps, scoring
 present    what a reader sees: words, tables, charts, sentences
-pipeline   a run of the notebook suite: execute, publish, manifest, a notebook's outputs
+pipeline   steps, the catalogue and store of outputs, a run: compute once, execute, publish
 report     the month's report
 apps       the dxecon command, the monthly job, the scenario explorer
 """

@@ -401,7 +401,7 @@ def run_cmd(
             progress=True,
             data_dir=data_dir,
             lang=lang,
-            month_report=month_report(lang, pdf=pdf, data_dir=data_dir),
+            month_report=month_report(lang, pdf=pdf),
         )
     except (DxeconError, ValueError) as exc:
         if isinstance(exc, click.UsageError):
@@ -628,10 +628,9 @@ def sweep(
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @LANG_OPTION
 @PDF_OPTION
-@DATA_OPTION
-def report(folder: Path, lang: str, pdf: bool, data_dir: Path | None) -> None:
+def report(folder: Path, lang: str, pdf: bool) -> None:
     """Write report.html and tables.xlsx (and with --pdf report.pdf) into a run's month
-    folder, OUTPUTS/<as-of>/, from its tables."""
+    folder, OUTPUTS/<as-of>/, from its saved outputs (it loads no data)."""
     import time
 
     from dxecon.core.errors import DxeconError
@@ -639,7 +638,7 @@ def report(folder: Path, lang: str, pdf: bool, data_dir: Path | None) -> None:
 
     start = time.perf_counter()
     try:
-        path = build_report(folder, lang, pdf=pdf, data_dir=data_dir)
+        path = build_report(folder, lang, pdf=pdf)
     except DxeconError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -372,3 +372,83 @@ def ratio_realtime(
             }
         )
     return pd.DataFrame(rows)
+
+
+# -- the conversion as tables (what a report shows of it) ----------------------------------
+#: The measures' setup, one row: which measure forecasts, which is read by conversion, the
+#: pairs' place, the share indicators, the measure the city's own reports use (if known)
+#: and the observations that say so.
+SETUP_COLUMNS = ("forecast_measure", "other_measure", "pairs_geo", "form", "share_indicators")
+SETUP_COLUMNS += ("city_reports_measure", "city_reports_evidence")
+#: One row per indicator: the ratio model as fitted, or the code of why there is none.
+FIT_COLUMNS = ("indicator", "form", "df", "scale", "d0", "d0_se", "d1", "d1_se")
+FIT_COLUMNS += ("last_year", "last_ratio", "city_sd", "error")
+#: The pairs each model rests on (the nation's, then the city's).
+PAIR_COLUMNS = ("indicator", "geo", "year", "base", "other", "ratio", "base_ref", "other_ref")
+PAIR_COLUMNS += ("city",)
+#: The ratio's 10th, 50th and 90th percentiles in each target year.
+PREDICTED_COLUMNS = ("indicator", "year", "low", "median", "high")
+#: The model's real-time check (:func:`ratio_realtime`), by indicator.
+REALTIME_COLUMNS = ("indicator", "year", "as_of", "pairs_used", "median", "low", "high")
+REALTIME_COLUMNS += ("outturn", "inside")
+
+
+def setup_table(config: MeasureConfig) -> pd.DataFrame:
+    """`SETUP_COLUMNS` of a configuration (lists joined with spaces)."""
+    row = {
+        "forecast_measure": config.forecast_measure,
+        "other_measure": config.other_measure,
+        "pairs_geo": config.pairs_geo,
+        "form": config.form,
+        "share_indicators": " ".join(config.share_indicators),
+        "city_reports_measure": config.city_reports_measure,
+        "city_reports_evidence": " ".join(config.city_reports_evidence),
+    }
+    return pd.DataFrame([row], columns=list(SETUP_COLUMNS))
+
+
+def conversion_tables(
+    dataset, years: dict[str, list[int]], *, as_of, city_geos, config: MeasureConfig
+) -> dict[str, pd.DataFrame]:
+    """Each share indicator's ratio model (:func:`city_ratio`) as tables: ``fits``
+    (`FIT_COLUMNS`; ``error``: the `ConversionError` code where there is no model),
+    ``pairs`` (`PAIR_COLUMNS`), ``predicted`` (`PREDICTED_COLUMNS`, in each year of
+    ``years[indicator]``: its targets' years) and ``realtime`` (`REALTIME_COLUMNS`)."""
+    fits, pairs, predicted, realtime = [], [], [], []
+    for indicator in config.share_indicators:
+        row = dict.fromkeys(FIT_COLUMNS) | {"indicator": indicator}
+        try:
+            fit = city_ratio(dataset, indicator, as_of=as_of, city_geos=city_geos, config=config)
+        except ConversionError as why:
+            fits.append(row | {"error": why.code})
+            continue
+        none = (np.nan, np.nan)  # the random walk has no trend coefficients
+        (d0, d0_se), (d1, d1_se) = (fit.coefficients.get(k, none) for k in ("d0", "d1"))
+        last = fit.pairs.iloc[-1]
+        fits.append(
+            row
+            | {"form": fit.form, "df": fit.df, "scale": fit.scale, "d0": d0, "d0_se": d0_se}
+            | {"d1": d1, "d1_se": d1_se, "last_year": int(last["year"])}
+            | {"last_ratio": float(np.exp(last["log_ratio"])), "city_sd": fit.city_sd, "error": ""}
+        )
+        frame = fit.to_frame()
+        geo = frame["geo"].where(frame["geo"].fillna("") != "", config.pairs_geo)
+        pairs.append(frame.assign(indicator=indicator, geo=geo, city=geo.isin(list(city_geos))))
+        for year in sorted(set(years.get(indicator, []))):
+            low, median, high = fit.ratio_quantiles(year, [0.1, 0.5, 0.9])
+            predicted.append({"indicator": indicator, "year": year, "low": low, "median": median})
+            predicted[-1]["high"] = high
+        check = ratio_realtime(dataset, indicator, as_of=as_of, config=config)
+        realtime.append(check.assign(indicator=indicator))
+    return {
+        "fits": pd.DataFrame(fits, columns=list(FIT_COLUMNS)),
+        "pairs": _frame(pairs, PAIR_COLUMNS),
+        "predicted": pd.DataFrame(predicted, columns=list(PREDICTED_COLUMNS)),
+        "realtime": _frame(realtime, REALTIME_COLUMNS),
+    }
+
+
+def _frame(frames: list[pd.DataFrame], columns) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    joined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return joined.reindex(columns=list(columns))

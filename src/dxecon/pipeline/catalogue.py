@@ -16,7 +16,10 @@ A chart drawn once per key target of a sweep is one entry whose name holds ``{ta
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from dxecon.core.errors import DxeconError, did_you_mean
@@ -30,6 +33,39 @@ class UnknownOutputError(DxeconError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
+
+
+class ColumnsOf(Sequence):
+    """A table's columns as its producer's constant declares them (``"module:NAME"``), with
+    fixed columns ``before`` and ``after`` it and its first ``skip`` left out; the module is
+    imported when the columns are first read, so importing the catalogue (a notebook that
+    only shows a run's saved outputs) imports no model."""
+
+    def __init__(self, spec: str, *, before=(), after=(), skip: int = 0) -> None:
+        self.spec, self.before, self.after, self.skip = spec, tuple(before), tuple(after), skip
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        module, name = self.spec.split(":")
+        found = importlib.import_module(module)
+        for part in name.split("."):  # a class's constant: "Class.NAME"
+            found = getattr(found, part)
+        return (*self.before, *tuple(found)[self.skip :], *self.after)
+
+    def __getitem__(self, index):
+        return self.names[index]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash((self.spec, self.before, self.after, self.skip))
+
+    def __repr__(self) -> str:
+        return f"ColumnsOf({self.spec!r})"
 
 
 @dataclass(frozen=True)
@@ -47,9 +83,10 @@ class Output:
     scope : {'common', 'scenario', 'month'}
     step : str
         The producing step's name (a key of `dxecon.pipeline.steps.STEPS`).
-    columns : tuple of str, optional
+    columns : tuple of str or ColumnsOf, optional
         A table's columns, in order (None: a chart, or a table whose columns vary with the
-        data, e.g. one column per year; say why in ``note``).
+        data, e.g. one column per year; say why in ``note``); `ColumnsOf` names a
+        producer's constant, read when needed.
     title : str
         The words-catalogue key of the output's title (`dxecon.present.words`).
     note : str
@@ -60,7 +97,7 @@ class Output:
     kind: Kind
     scope: Scope
     step: str
-    columns: tuple[str, ...] | None = None
+    columns: tuple[str, ...] | ColumnsOf | None = None
     title: str = ""
     note: str = ""
 
@@ -75,6 +112,20 @@ class Output:
                 raise ValueError(f"output {self.name!r} is drawn once per target: name one")
             return self.name.format(target=target)
         return self.name
+
+    def matches(self, stem: str) -> bool:
+        """Whether ``stem`` is this output's file stem (a per-target one: any target)."""
+        if not self.per_target:
+            return stem == self.name
+        prefix, suffix = self.name.split("{target}")
+        return stem.startswith(prefix) and stem.endswith(suffix) and len(stem) > len(self.name) - 8
+
+    def target_of(self, stem: str) -> str | None:
+        """The target a per-target file stem names (None for a fixed name)."""
+        if not self.per_target:
+            return None
+        prefix, suffix = self.name.split("{target}")
+        return stem[len(prefix) : len(stem) - len(suffix)]
 
     @property
     def suffix(self) -> str:
@@ -98,19 +149,26 @@ def _common(step: str, *entries: tuple) -> tuple[Output, ...]:
     return tuple(found)
 
 
+def _columns_of(module: str, *entries: tuple[str, str, str]) -> tuple[tuple, ...]:
+    """``_common`` entries ``(name, "table", columns, note)`` of tables whose columns are a
+    constant of ``module`` (each entry: name, the constant's name, a note)."""
+    return tuple(
+        (name, "table", ColumnsOf(f"{module}:{constant}"), note) for name, constant, note in entries
+    )
+
+
 def _steps_05_07() -> tuple[Output, ...]:
     """The outputs of the steps of notebooks 05-07 (diffusion, scenario, scorecard, sweep)
     and of the month's overall reading; a table's columns are its producer's constant."""
-    from dxecon.models.calibration import CALIBRATION_COLUMNS
-    from dxecon.models.scenarios.diffusion import TABLE_COLUMNS as DRAWS_COLUMNS
-    from dxecon.models.scenarios.scorecard import SCORECARD_COLUMNS
-    from dxecon.models.scenarios.start import START_COLUMNS
-    from dxecon.models.scenarios.uncertainty import BREAKDOWN_COLUMNS, WHAT_IT_TAKES_COLUMNS
-    from dxecon.models.scenarios.weights import PROBABILITY_COLUMNS
-    from dxecon.models.sweeps.sweep_run import TORNADO_COLUMNS
-    from dxecon.pipeline.outputs import FORECAST_COLUMNS
-    from dxecon.present import scenario_text as views
-    from dxecon.present.uncertainty_text import PACES
+    CALIBRATION_COLUMNS = ColumnsOf("dxecon.models.calibration:CALIBRATION_COLUMNS")
+    DRAWS_COLUMNS = ColumnsOf("dxecon.models.scenarios.diffusion:TABLE_COLUMNS")
+    SCORECARD_COLUMNS = ColumnsOf("dxecon.models.scenarios.scorecard:SCORECARD_COLUMNS")
+    START_COLUMNS = ColumnsOf("dxecon.models.scenarios.start:START_COLUMNS")
+    breakdown = "dxecon.models.scenarios.uncertainty:BREAKDOWN_COLUMNS"
+    WHAT_IT_TAKES_COLUMNS = ColumnsOf("dxecon.models.scenarios.uncertainty:WHAT_IT_TAKES_COLUMNS")
+    TORNADO_COLUMNS = ColumnsOf("dxecon.models.sweeps.sweep_run:TORNADO_COLUMNS")
+    FORECAST_COLUMNS = ColumnsOf("dxecon.pipeline.steps.scenario:FORECAST_COLUMNS")
+    views = "dxecon.present.scenario_text"
 
     def common(name, kind, step, columns=None, note=""):
         return Output(name, kind, "common", step, _tuple(columns), f"out.{name}", note)
@@ -153,7 +211,7 @@ def _steps_05_07() -> tuple[Output, ...]:
             "scenario_assumptions",
             "table",
             "scenario",
-            views.ASSUMPTION_VIEW_COLUMNS,
+            ColumnsOf(f"{views}:ASSUMPTION_VIEW_COLUMNS"),
             note="sectors and the sources of growth figures in the run's language",
         ),
         scenario("scenario_reasoning", "table", "scenario", ("assumption", "reasoning")),
@@ -172,16 +230,20 @@ def _steps_05_07() -> tuple[Output, ...]:
             "what_it_takes_view",
             "table",
             "scenario",
-            ("goal", "target", "latest", "required", *PACES, "unit"),
+            ColumnsOf(
+                "dxecon.present.uncertainty_text:PACES",
+                before=("goal", "target", "latest", "required"),
+                after=("unit",),
+            ),
         ),
         scenario("what_it_takes_chart", "chart", "scenario"),
-        scenario("interval_breakdown", "table", "scenario", BREAKDOWN_COLUMNS),
+        scenario("interval_breakdown", "table", "scenario", ColumnsOf(breakdown)),
         scenario("interval_breakdown_text", "text", "scenario"),
         scenario(
             "interval_breakdown_view",
             "table",
             "scenario",
-            ("uncertainty", *BREAKDOWN_COLUMNS[1:]),
+            ColumnsOf(breakdown, before=("uncertainty",), skip=1),
             note="the sources switched on, in words",
         ),
         scenario("scorecard", "table", "scorecard", SCORECARD_COLUMNS),
@@ -189,10 +251,12 @@ def _steps_05_07() -> tuple[Output, ...]:
         scenario("scorecard_text", "text", "scorecard"),
         scenario("scorecard_status", "table", "scorecard", ("status", "goals")),
         scenario("scorecard_interval_text", "text", "scorecard"),
-        scenario("scorecard_city", "table", "scorecard", views.CITY_COLUMNS),
-        scenario("scorecard_city_notes", "table", "scorecard", views.CITY_NOTES_COLUMNS),
-        scenario("scorecard_no_data", "table", "scorecard", views.NO_DATA_COLUMNS),
-        scenario("scorecard_context", "table", "scorecard", views.CONTEXT_COLUMNS),
+        scenario("scorecard_city", "table", "scorecard", ColumnsOf(f"{views}:CITY_COLUMNS")),
+        scenario(
+            "scorecard_city_notes", "table", "scorecard", ColumnsOf(f"{views}:CITY_NOTES_COLUMNS")
+        ),
+        scenario("scorecard_no_data", "table", "scorecard", ColumnsOf(f"{views}:NO_DATA_COLUMNS")),
+        scenario("scorecard_context", "table", "scorecard", ColumnsOf(f"{views}:CONTEXT_COLUMNS")),
         common("sweep_summary", "text", "sweep"),
         common("sweep_key_targets", "table", "sweep", ("target_id", "target", "reading")),
         common(
@@ -230,15 +294,56 @@ def _steps_05_07() -> tuple[Output, ...]:
             "table",
             "month",
             "overall",
-            ("goal_id", *PROBABILITY_COLUMNS),
+            ColumnsOf("dxecon.models.scenarios.weights:PROBABILITY_COLUMNS", before=("goal_id",)),
             "out.overall_scorecard",
         ),
         Output("overall_weights", "text", "month", "overall", title="out.overall_weights"),
+        Output(
+            "scenario_weights",
+            "table",
+            "month",
+            "overall",
+            ("scenario", "weight", "in_run"),
+            "out.scenario_weights",
+            "params/scenario_weights.yaml's weights; read by the month report",
+        ),
+        Output(
+            "forecasts",
+            "table",
+            "month",
+            "forecasts",
+            ColumnsOf("dxecon.pipeline.steps.forecasts:COLUMNS"),
+            "out.forecasts",
+            "every scenario's forecasts and the published series' (scenario empty)",
+        ),
+        Output(
+            "revisions",
+            "table",
+            "month",
+            "revisions",
+            ColumnsOf(
+                "dxecon.models.scenarios.revisions:REVISION_COLUMNS",
+                before=("scenario", "previous_as_of"),
+            ),
+            "out.revisions",
+        ),
+        Output("revisions_chart", "chart", "month", "revisions", title="out.revisions_chart"),
+        Output(
+            "revision_causes",
+            "table",
+            "month",
+            "revisions",
+            ColumnsOf("dxecon.pipeline.steps.revisions:CAUSE_COLUMNS"),
+            "out.revision_causes",
+            "per scenario with an earlier month: figures published since, same inputs or not",
+        ),
     )
 
 
-def _tuple(columns) -> tuple[str, ...] | None:
-    return None if columns is None else tuple(columns)
+def _tuple(columns) -> tuple[str, ...] | ColumnsOf | None:
+    if columns is None or isinstance(columns, ColumnsOf):
+        return columns
+    return tuple(columns)
 
 
 #: Every output of a run. Filled in by the steps' modules' authors, one entry per output,
@@ -268,6 +373,15 @@ OUTPUTS: tuple[Output, ...] = (
         ("grdp_growth_boundary", "chart"),
         ("de_share_boundary_sentence", "text"),
         ("de_share_boundary", "chart"),
+        *_columns_of(
+            "dxecon.data.overview",
+            ("observation_index", "OBSERVATION_COLUMNS", "the report's sources and evidence"),
+            ("sources", "SOURCE_COLUMNS", "the report's bibliography"),
+            ("code_names", "CODE_NAME_COLUMNS", "the report's words for codes"),
+            ("targets", "TARGET_COLUMNS", "the report's wording of each target"),
+            ("latest_city_figure", "LATEST_COLUMNS", "the report's title page"),
+            ("latest_by_geo", "LATEST_COLUMNS", "the report's peers"),
+        ),
     ),
     *_common(
         "digital_economy",
@@ -311,6 +425,20 @@ OUTPUTS: tuple[Output, ...] = (
             "table",
             "measure geo method period start_value end_value pace unit evidence status",
             "read by the month report's what-it-takes table",
+        ),
+        (
+            "de_contribution",
+            "table",
+            ColumnsOf("dxecon.models.contribution:COLUMNS"),
+            "the report's contribution to growth",
+        ),
+        *_columns_of(
+            "dxecon.models.measures",
+            ("measure_setup", "SETUP_COLUMNS", "the report's two measures"),
+            ("measure_ratio_fits", "FIT_COLUMNS", "the report's conversion"),
+            ("measure_ratio_pairs", "PAIR_COLUMNS", "the report's conversion"),
+            ("measure_ratio_predicted", "PREDICTED_COLUMNS", "the report's conversion"),
+            ("measure_ratio_realtime", "REALTIME_COLUMNS", "the report's conversion"),
         ),
     ),
     *_common(
@@ -386,6 +514,12 @@ OUTPUTS: tuple[Output, ...] = (
         ),
         ("growth_choices", "table", "as_of chosen used why"),
         ("growth_refused", "table", "as_of candidate why reason points needed"),
+        (
+            "growth_spec",
+            "table",
+            ColumnsOf("dxecon.models.forecast.growth:GrowthSpec.FIELDS"),
+            "the growth rule's setup (params/forecasts.yaml), read by the month report",
+        ),
     ),
     *_common(
         "nowcast",
@@ -424,9 +558,13 @@ OUTPUTS: tuple[Output, ...] = (
 
 
 def output(name: str) -> Output:
-    """The catalogue entry called ``name`` (a per-target name matches its pattern)."""
+    """The catalogue entry called ``name`` (a per-target file stem, such as
+    ``sweep_tornado_TGT021``, matches its pattern)."""
     for entry in OUTPUTS:
         if entry.name == name:
+            return entry
+    for entry in OUTPUTS:
+        if entry.per_target and entry.matches(name):
             return entry
     names = [entry.name for entry in OUTPUTS]
     raise UnknownOutputError(

@@ -2,16 +2,27 @@
 
 Kernels get the run's environment (params and data folders, one BLAS thread each); a kernel
 that died at start-up (two kernels can pick one port) is started again; the first notebook
-that fails stops the others and is reported with its cell.
+that fails stops the others and is reported with its cell. A run submits each notebook as
+soon as the steps it shows are computed (`NotebookPool`), so kernels work while the run
+computes the next steps.
+
+A kernel is shut down without an interrupt (`quiet_kernel_manager`): jupyter_client sends
+SIGINT before every shutdown request, and papermill shuts a kernel down as soon as the
+reply to its last request arrives, while the kernel may still be inside that request's
+handler, where SIGINT raises KeyboardInterrupt and ipykernel logs
+"KeyboardInterrupt caught in kernel" on the run's stderr. The kernel has no cell left to
+interrupt by then; the shutdown request alone stops it (and jupyter_client still
+terminates a kernel that does not stop).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +55,7 @@ class Task:
     parameters: dict[str, Any]
     output: Path
     seconds: float = 0.0
+    ended: float = 0.0  # time.perf_counter() when it finished
 
 
 #: How often a kernel that died before it answered is started again. jupyter_client picks a
@@ -54,6 +66,21 @@ KERNEL_START_ATTEMPTS = 3
 
 def _died_at_start(exc: Exception) -> bool:
     return isinstance(exc, RuntimeError) and "Kernel died before replying" in str(exc)
+
+
+@functools.cache
+def quiet_kernel_manager():
+    """jupyter_client's kernel manager, without the interrupt it sends before a shutdown
+    (see the module docstring)."""
+    from jupyter_client import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            if getattr(self, "shutting_down", False):
+                return  # shutting down: every cell has run, the shutdown request stops it
+            await super()._async_interrupt_kernel()
+
+    return QuietKernelManager
 
 
 def execute_task(task: Task) -> Task:
@@ -70,12 +97,14 @@ def execute_task(task: Task) -> Task:
                 kernel_name=KERNEL_NAME,
                 progress_bar=False,
                 cwd=str(folders.PROJECT_ROOT),
+                kernel_manager_class=quiet_kernel_manager(),
             )
             break
         except RuntimeError as exc:
             if not _died_at_start(exc) or attempt == KERNEL_START_ATTEMPTS:
                 raise
-    task.seconds = time.perf_counter() - start
+    task.ended = time.perf_counter()
+    task.seconds = task.ended - start
     return task
 
 
@@ -118,27 +147,60 @@ def task_label(task: Task) -> str:
     return f"{task.scenario or 'common'}/{task.notebook.name}"
 
 
-def run_tasks(tasks: list[Task], *, workers: int, progress: bool) -> None:
-    from tqdm import tqdm
+class NotebookPool:
+    """Notebooks executed ``workers`` at a time as they are submitted; :meth:`wait` returns
+    when all are done, or raises `RunError` for the first that failed (the others are
+    cancelled; kernels already started finish their notebook or are reaped with the run)."""
 
-    bar = tqdm(
-        total=len(tasks), desc="notebooks", unit="nb", disable=not progress or None, file=sys.stderr
-    )
-    # Each notebook gets a fresh kernel (no state leaks); kernels are processes, so threads
-    # are enough to keep both cores busy.
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(execute_task, task): task for task in tasks}
+    def __init__(self, total: int, *, workers: int, progress: bool) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(
+            total=total,
+            desc="notebooks",
+            unit="nb",
+            disable=not progress or None,
+            file=sys.stderr,
+        )
+        # Each notebook gets a fresh kernel (no state leaks); kernels are processes, so
+        # threads are enough to keep both cores busy.
+        self.pool = ThreadPoolExecutor(max_workers=max(1, workers))
+        self.futures: dict[Future, Task] = {}
+        self.first_start: float | None = None
+
+    def submit(self, task: Task) -> None:
+        if self.first_start is None:
+            self.first_start = time.perf_counter()
+        future = self.pool.submit(execute_task, task)
+        future.add_done_callback(self._advance)
+        self.futures[future] = task
+
+    def _advance(self, future: Future) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self.bar.set_postfix_str(task_label(self.futures.get(future) or future.result()))
+            self.bar.update()
+
+    def check(self) -> None:
+        """Raise `RunError` now if a notebook has failed (the others are cancelled)."""
+        for future, task in self.futures.items():
+            if future.done() and not future.cancelled() and future.exception() is not None:
+                self.close()
+                exc = future.exception()
+                cell, error = _failure_cell(exc, task.output)
+                raise RunError(task_label(task), cell, error, task.output) from exc
+
+    def wait(self) -> None:
+        """Wait for every notebook; `RunError` for the first that failed."""
+        pending = set(self.futures)
         try:
-            for future in as_completed(futures):
-                task = futures[future]
-                try:
-                    future.result()
-                except Exception as exc:
-                    for other in futures:
-                        other.cancel()
-                    cell, error = _failure_cell(exc, task.output)
-                    raise RunError(task_label(task), cell, error, task.output) from exc
-                bar.set_postfix_str(task_label(task), refresh=False)
-                bar.update()
+            while pending:
+                _, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                self.check()
         finally:
-            bar.close()
+            self.close()
+
+    def close(self) -> None:
+        for future in self.futures:
+            future.cancel()
+        self.pool.shutdown(wait=True)
+        self.bar.close()

@@ -1,15 +1,18 @@
-"""A notebook run for a past month whose data did not exist yet says so and goes on.
+"""A step that cannot run for a past month says so, and the rest of the run goes on.
 
 ``dxecon run --as-of 2021-01`` must complete although, as of January 2021, GSO had not yet
-published any digital-economy share. A notebook wraps the call that needs such data::
+published any digital-economy share. Such a step raises `SeriesSelectionError` (nothing
+published by the as-of date, named by the error): a run records it in its manifest with
+the reason and writes none of its outputs (nor those of the steps that need it), and the
+notebook that opens it shows the note instead::
 
-    with unless_published(ctx.as_of):
-        result = run_step("scenario", ctx, scenario=name)
+    with unless_published(ctx):
+        result = open_step("scenario", ctx, scenario=name, output_dir=output_dir)
 
-When the call raises `SeriesSelectionError` (nothing published by the as-of date, named by
-the error), the block shows a note saying what was missing and every later cell of the
-notebook becomes empty: the notebook ends there, successfully, instead of failing the run.
-Put the ``with`` block at the end of its cell. Any other error still fails loudly.
+The block shows a note in the notebook's language (the words catalogue's
+``nodata.note``) saying what was missing, and every later cell of the notebook becomes
+empty: the notebook ends there, successfully. Put the ``with`` block at the end of its
+cell. Any other error still fails loudly.
 """
 
 from __future__ import annotations
@@ -17,18 +20,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dxecon.core.errors import SeriesSelectionError
+from dxecon.core.errors import DxeconError, SeriesSelectionError
 
-__all__ = ["nothing_published_text", "unless_published"]
+__all__ = ["NothingPublishedError", "nothing_published_text", "unless_published"]
 
 
-def nothing_published_text(as_of: str, exc: Exception) -> str:
-    """The note a reader sees: what was missing as of the date, and that the rest is skipped."""
-    return (
-        f"**Nothing to show as of {as_of}.** What this notebook needs had not been published "
-        f"by then: {exc}. The rest of this notebook is skipped for this as-of date; the other "
-        "notebooks of the run go on."
-    )
+class NothingPublishedError(SeriesSelectionError):
+    """A step a run recorded as impossible for its as-of (the data it needs were not yet
+    published), raised again where a notebook opens it: ``reason`` is the run's record."""
+
+    def __init__(self, reason: str) -> None:
+        DxeconError.__init__(self, reason)
+        self.field, self.value, self.allowed = None, None, []
+
+
+def nothing_published_text(as_of: str, exc: Exception, lang: str = "vi") -> str:
+    """The note a reader sees: what was missing as of the date, and that the rest is
+    skipped, in ``lang``."""
+    from dxecon.present.words import Words
+
+    words = Words(lang)
+    return words("nodata.note", as_of=words.month(as_of), reason=str(exc))
 
 
 def _skip_following_cells() -> bool:
@@ -45,8 +57,9 @@ def _skip_following_cells() -> bool:
 
 
 @contextmanager
-def unless_published(as_of: str) -> Iterator[None]:
-    """Run the block; if it fails for want of published data, say so and skip the rest.
+def unless_published(ctx) -> Iterator[None]:
+    """Run the block; if it fails for want of published data, say so in the context's
+    language (``ctx``: a `dxecon.pipeline.context.Context`) and skip the rest.
 
     Raises
     ------
@@ -60,4 +73,4 @@ def unless_published(as_of: str) -> Iterator[None]:
 
         if not _skip_following_cells():
             raise
-        display(Markdown(nothing_published_text(as_of, exc)))
+        display(Markdown(nothing_published_text(ctx.as_of, exc, ctx.lang)))

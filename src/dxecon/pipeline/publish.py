@@ -96,7 +96,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def copy_previous(month: Path, staged: Path, replaced: set[str]) -> None:
     """Real copies (hard links where possible) of what the month folder holds and this run
-    does not replace: other scenarios, sweeps. Old symlinked scenario folders are followed."""
+    does not replace (``replaced``: names of the month folder's entries): other scenarios,
+    sweeps."""
 
     def link_or_copy(src: str, dst: str) -> None:
         try:
@@ -119,13 +120,7 @@ def copy_previous(month: Path, staged: Path, replaced: set[str]) -> None:
 def publish_month(staged: Path, final: Path, trash: Path) -> None:
     """Make ``staged`` (a complete month folder) the month folder ``final`` at once."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    if final.is_symlink():  # the layout before issue 14: a link; replace it by the folder
-        link = final.with_name(f".{final.name}.link-{os.getpid()}")
-        final.rename(link)
-        final_existed = False
-        staged.rename(final)
-        link.unlink()
-    elif final.exists():
+    if final.exists():
         if _exchange(staged, final):
             staged.rename(trash)  # staged now holds the previous month
         else:
@@ -140,16 +135,11 @@ def publish_month(staged: Path, final: Path, trash: Path) -> None:
 
 
 def clean_stale(runs_dir: Path, keep_failed: int = 3) -> None:
-    """Remove staging folders of killed runs (safe: we hold the lock), keep a few failures.
-    A folder that an old-style published symlink still points into is kept."""
+    """Remove staging folders of killed runs (safe: we hold the lock), keep a few failures."""
     if not runs_dir.is_dir():
         return
-    outputs = runs_dir.parent
-    referenced = {p.resolve() for p in outputs.glob("*/*") if p.is_symlink()}
-    referenced |= {p.resolve() for p in outputs.glob("*") if p.is_symlink()}
     for run in [*runs_dir.glob("staging-*"), *runs_dir.glob("old-*")]:
-        if not any(ref.is_relative_to(run.resolve()) for ref in referenced):
-            shutil.rmtree(run, ignore_errors=True)
+        shutil.rmtree(run, ignore_errors=True)
     failed = sorted(runs_dir.glob("failed-*"))
     for run in failed[:-keep_failed]:
         shutil.rmtree(run, ignore_errors=True)

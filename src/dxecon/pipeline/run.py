@@ -1,24 +1,37 @@
-"""Run the notebook suite with papermill into ``outputs/<as-of>/<scenario>/``, atomically.
+"""A run, from its inputs to the published month, computing every step once.
 
-A run checks its inputs (the data folder, every scenario) before any notebook starts,
-executes the suite (`dxecon.pipeline.execute`) in a staging folder, assembles each
-scenario's folder (the once-per-run notebooks' outputs copied in, ``forecasts.csv``, the
-HTML of its notebooks, ``manifest.json``) and publishes the month atomically
-(`dxecon.pipeline.publish`). A failed run keeps its partial folder (``.runs/failed-*``) for
-debugging and changes nothing else. Which notebooks run, with which parameters:
-`dxecon.pipeline.suite`.
+1. **Load and check once.** The data folder is loaded and validated once and every scenario
+   checked (its file, its codes, the resource budget) before anything is computed; one
+   `Context` (the data, the as-of, the language, each scenario's values) serves every step.
+2. **Compute once, write once.** In this process, each common step is computed once, each
+   scenario step once per scenario (the scorecard reads the scenario's result in memory),
+   each month step once over every scenario of the month; each output is written once
+   (`dxecon.pipeline.store`) into a staging folder, the charts by a process of their own
+   (`ChartWriter`: drawing a PNG is the costliest write, and the run's process computes the
+   next step meanwhile). A step that cannot run for the as-of
+   (nothing published yet: `SeriesSelectionError`) writes nothing, nor do the steps that
+   need it, and the manifest says why.
+3. **Notebooks show.** Each notebook is executed with papermill (`dxecon.pipeline.execute`)
+   as soon as the steps it opens are written, while the run computes the next ones: it
+   loads the saved outputs (its inputs are the run's, as the manifest records them) and
+   shows them.
+4. **Publish at once.** The month's report is built from the staged outputs, then the
+   month folder is published atomically (`dxecon.pipeline.publish`), with real copies of
+   the scenarios this run does not replace. A failed run keeps its partial folder
+   (``.runs/failed-*``) for debugging and changes nothing else.
+Which notebooks run, with which parameters: `dxecon.pipeline.suite`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 import os
+import pickle
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,16 +39,18 @@ from typing import Any
 
 from dxecon.core import folders
 from dxecon.core.errors import DxeconError, ParamsError, SeriesSelectionError
-from dxecon.models.scenarios.config import RESERVED_NAMES, slugify
+from dxecon.core.folders import RESERVED_NAMES, slugify
+from dxecon.pipeline import store
+from dxecon.pipeline.context import Context, notebook_inputs
 from dxecon.pipeline.execute import (
+    NotebookPool,
     RunError,
     Task,
     environment,
-    run_tasks,
     single_threaded_blas,
     task_label,
 )
-from dxecon.pipeline.manifest import code_revision, package_versions, write_manifest
+from dxecon.pipeline.manifest import package_versions, read_manifest, run_inputs, write_manifest
 from dxecon.pipeline.publish import (
     OutputsWriteError,
     clean_stale,
@@ -43,11 +58,12 @@ from dxecon.pipeline.publish import (
     outputs_lock,
     publish_month,
 )
+from dxecon.pipeline.steps import STEPS, StepResult, run_step
 from dxecon.pipeline.suite import Notebook, check_params, notebook_values, suite
 
 
 def check_scenario_name(name: str, *, file: str = "<command line>") -> None:
-    """Refuse names that are folders of the outputs layout (``sweeps``, ``quick``, ...) or
+    """Refuse names that are folders of the outputs layout (``sweeps``, ``common``, ...) or
     hidden (a leading dot): a scenario of that name would overwrite them."""
     if name in RESERVED_NAMES or name.startswith(".") or "/" in name or not name:
         raise ParamsError(
@@ -60,54 +76,31 @@ def check_scenario_name(name: str, *, file: str = "<command line>") -> None:
 
 @dataclass
 class RunResult:
+    """What a run published, and how long each part took.
+
+    ``stages``: seconds of loading and checking the inputs (``load``), computing the steps
+    (``steps``), writing their outputs (``write``), executing the notebooks (``notebooks``:
+    from the first start to the last end, alongside the steps), the month's report
+    (``report``), waiting for the last notebooks after it (``wait``) and publishing
+    (``publish``); ``steps``: each step's seconds; ``durations``: each notebook's.
+    """
+
     as_of: str
+    month: Path | None = None
     folders: dict[str, Path] = field(default_factory=dict)  # scenario -> published folder
     durations: dict[str, float] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     report_problem: str | None = None  # why the month's report was not written, if it was not
 
 
-@functools.cache
-def _html_exporter():
-    """One exporter per process: building one compiles its templates (a second each)."""
-    from nbconvert import HTMLExporter
+#: What must be equal for an earlier month's run to have had a run's inputs (with its
+#: parameters), besides the as-of.
+SAME_INPUTS = ("data_checksum_sha256", "params_checksum_sha256", "code_revision")
 
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-
-
-def html_report(notebooks: list[Path], target: Path, *, title: str) -> None:
-    """One HTML page from executed notebooks, without code (nbconvert)."""
-    import nbformat
-
-    merged = nbformat.v4.new_notebook(metadata={"title": title})
-    for path in notebooks:
-        book = nbformat.read(path, as_version=4)
-        for cell in book.cells:
-            tags = cell.metadata.get("tags", [])
-            if "parameters" in tags or "injected-parameters" in tags:
-                continue
-            merged.cells.append(cell)
-    exporter = _html_exporter()
-    body, _ = exporter.from_notebook_node(merged, resources={"metadata": {"name": title}})
-    target.write_text(body, encoding="utf-8")
-
-
-#: Writes the month's report into a staged month folder: ``month_report(month, outputs_dir)``.
-MonthReport = Callable[[Path, Path], object]
-
-
-def _month_report(month: Path, month_report: MonthReport, outputs_dir: Path, result) -> None:
-    """The month's report, built by ``month_report`` from the staged month's tables before it
-    is published (the report layer's `build_report`, which the apps pass in, issue 13). A
-    report that fails does not hold back the forecasts: the run publishes them and says so."""
-    start = time.perf_counter()
-    try:
-        month_report(month, outputs_dir)
-    except DxeconError as exc:
-        print(f"warning: the report was not written: {exc}", file=sys.stderr)
-        result.report_problem = str(exc)
-        return
-    result.durations["report"] = round(time.perf_counter() - start, 2)
+#: Writes the month's report into a staged month folder: ``month_report(month)``.
+MonthReport = Callable[[Path], object]
 
 
 def scenario_values(
@@ -140,7 +133,7 @@ def scenario_values(
 def validate_scenarios(
     scenarios: list[str], params: dict[str, Any], *, params_file: str | None, as_of: str, dataset
 ) -> dict[str, dict[str, Any]]:
-    """Every scenario fully checked before any notebook starts: its file, its codes against
+    """Every scenario fully checked before anything is computed: its file, its codes against
     the data folder's code lists, and the resource budget. Returns name -> its values."""
     from dxecon.data.targets import TargetRegistry
     from dxecon.models.scenarios.budget import check_budget
@@ -165,12 +158,12 @@ def validate_scenarios(
         scenario = scenario_from_dict(values, file=file, known_instruments=known)
         check_scenario_codes(scenario, dataset, file=file)
         # The observed start (read from the data as of the run) is checked too: a scenario
-        # whose ceilings sit below today's shares fails here, before any notebook starts.
+        # whose ceilings sit below today's shares fails here, before anything is computed.
         try:
             years = len(resolve_start(scenario, dataset, file=file)[0].years)
         except SeriesSelectionError:
-            # Nothing published yet to start from (a past month): the scenario notebooks say
-            # so in their output and the run goes on; budget the years from the as-of.
+            # Nothing published yet to start from (a past month): the scenario's steps say
+            # so in the manifest and its notebooks; budget the years from the as-of.
             years = scenario.horizon - int(as_of[:4]) + 1
         check_budget(
             scenario.paths, len(scenario.sectors), years, what=f"{file}: scenario '{name}'"
@@ -188,72 +181,80 @@ def run_suite(
     outputs_dir: Path | None = None,
     workers: int = 2,
     progress: bool = True,
-    after_staging=None,
     data_dir: Path | None = None,
     hold_lock: bool = True,
     lang: str = "vi",
     month_report: MonthReport | None = None,
+    notebooks: list[Notebook] | None = None,
 ) -> RunResult:
-    """Execute the suite for each scenario; see the module docstring for the guarantees.
+    """Compute, show and publish a month; see the module docstring for the guarantees.
 
     Parameters
     ----------
     as_of : 'YYYY-MM'
-        The vintage: every notebook sees only figures published by the end of that month.
+        The vintage: every step sees only figures published by the end of that month.
     scenarios : list of str
         Shipped scenario names; with ``params`` holding a whole scenario, its name.
     params : dict, optional
         Scenario keys (a whole scenario saved by the explorer, or a few keys laid over each
-        shipped scenario); they reach the scenario notebooks only.
+        shipped scenario); they reach the scenario steps and notebooks only.
     params_file : str
         Where ``params`` came from: errors name it.
-    after_staging : callable(scenario, folder), optional
-        Called for each scenario's staged folder before publishing (monthly revisions).
+    workers : int
+        Notebooks executed at once.
     data_dir : path, optional
         Another data folder with the shipped layout; the notebook kernels read it too.
     hold_lock : bool
         False when the caller already holds `outputs_lock` (the monthly job, which writes
         the index under the same lock).
     lang : 'vi' or 'en'
-        The notebooks' language.
-    month_report : callable(month, outputs_dir), optional
+        The language of the charts, texts and notebooks.
+    month_report : callable(month), optional
         Writes the month's report (``report.html``, ``tables.xlsx``) into the staged month
-        folder before it is published (`dxecon.apps.monthly.month_report`); a report that
-        fails does not hold back the forecasts (``RunResult.report_problem`` says why).
-        None: no report.
+        folder before it is published (the report layer's `build_report`, which the apps
+        pass in); a report that fails does not hold back the forecasts
+        (``RunResult.report_problem`` says why). None: no report.
+    notebooks : list of Notebook, optional
+        The notebooks that show the outputs (default: the whole suite; ``[]``: the steps'
+        outputs and the report only).
     """
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
 
+    clock = time.perf_counter()
     parse_as_of(as_of)  # a bad date fails here, before anything runs
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
-    notebooks = suite()
+    shipped = suite()  # declares the scenario parameters, whichever notebooks run
+    notebooks = shipped if notebooks is None else notebooks
     params = dict(params or {})
     params.pop("name", None)
     given_file = None if params_file == "<none>" else params_file
-    check_params(params, notebooks, file=params_file)
+    check_params(params, shipped, file=params_file)
     dataset = load_dataset(data_dir)  # refuses data that fails the schema, before computing
     values = validate_scenarios(
         scenarios, params, params_file=given_file, as_of=as_of, dataset=dataset
     )
-    lock = outputs_lock(outputs_dir) if hold_lock else _nothing()
-    with lock:
-        return _run_locked(
-            as_of=as_of,
-            scenarios=scenarios,
-            values=values,
-            params=params,
-            params_file=params_file,
-            outputs_dir=outputs_dir,
-            notebooks=notebooks,
-            dataset=dataset,
-            workers=workers,
-            progress=progress,
-            after_staging=after_staging,
-            data_dir=data_dir,
-            lang=lang,
-            month_report=month_report,
-        )
+    overrides = {
+        f"scenarios/{name}.yaml": {k: v for k, v in value.items() if v is not None}
+        for name, value in values.items()
+    }
+    ctx = Context(dataset, as_of, lang, overrides, data_dir=data_dir)
+    run = MonthRun(
+        ctx,
+        notebooks=notebooks,
+        scenarios=values,
+        params=params,
+        params_file=params_file,
+        outputs_dir=outputs_dir,
+        workers=workers,
+        progress=progress,
+        month_report=month_report,
+    )
+    run.result.stages["load"] = round(time.perf_counter() - clock, 2)
+    with outputs_lock(outputs_dir) if hold_lock else _nothing():
+        run.execute()
+    run.result.seconds = time.perf_counter() - clock
+    return run.result
 
 
 @contextmanager
@@ -261,143 +262,409 @@ def _nothing() -> Iterator[None]:
     yield
 
 
-def _run_locked(
+class MonthRun:
+    """One run of a month (built by `run_suite` once its inputs are checked)."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        notebooks: list[Notebook],
+        scenarios: dict[str, dict[str, Any]],
+        params: dict[str, Any],
+        params_file: str,
+        outputs_dir: Path,
+        workers: int,
+        progress: bool,
+        month_report: MonthReport | None,
+    ) -> None:
+        self.ctx, self.notebooks, self.scenarios = ctx, notebooks, scenarios
+        self.params, self.params_file, self.outputs_dir = params, params_file, outputs_dir
+        self.workers, self.progress, self.month_report = workers, progress, month_report
+        self.result = RunResult(as_of=ctx.as_of)
+        self.started = dt.datetime.now(dt.UTC)
+        self.run_id = f"{ctx.as_of}-{self.started:%Y%m%dT%H%M%S}-{os.getpid()}"
+        self.runs_dir = outputs_dir / ".runs"
+        self.staging = self.runs_dir / f"staging-{self.run_id}"
+        self.month = self.staging / "month"
+        self.final = store.month_folder(outputs_dir, ctx.as_of)
+        self.results: dict[tuple[str, str | None], StepResult] = {}
+        self.stage = dict.fromkeys(("steps", "write"), 0.0)
+        self.charts = ChartWriter(self.month)
+
+    # -- the run --------------------------------------------------------------------------------
+    def execute(self) -> None:
+        """Compute, write, show, report and publish (the caller holds the outputs lock)."""
+        clean_stale(self.runs_dir)
+        self.inputs = run_inputs(self.ctx)
+        self.tasks = self._plan()
+        self.manifest = self._manifest()
+        kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
+        if self.ctx.data_dir:
+            kernel_env["DXECON_DATA"] = str(Path(self.ctx.data_dir).resolve())
+        pool = None
+        try:
+            self.month.mkdir(parents=True)
+            with environment(kernel_env), _reaping():
+                pool = NotebookPool(len(self.tasks), workers=self.workers, progress=self.progress)
+                self.pool, self.waiting = pool, list(self.tasks)
+                self._compute_scenarios_and_common()
+                self._carry_previous()
+                self._compute_month()
+                start = time.perf_counter()
+                self.charts.wait()  # every chart on disk: the last notebooks, the report
+                self.charts.close()
+                self.stage["write"] += time.perf_counter() - start
+                self._start_ready_notebooks()
+                self._report()
+                start = time.perf_counter()
+                pool.wait()
+                self.result.stages["wait"] = round(time.perf_counter() - start, 2)
+            self._finish()
+        except RunError as exc:
+            failed = self._fail(pool)
+            raise RunError(exc.notebook, exc.cell, exc.error, failed) from exc
+        except OSError as exc:
+            self._fail(pool, keep=False)
+            raise OutputsWriteError(exc, self.outputs_dir) from exc
+        except BaseException:
+            self._fail(pool)
+            raise
+
+    def _fail(self, pool: NotebookPool | None, *, keep: bool = True) -> Path:
+        """Stop the kernels, keep the partial run as ``.runs/failed-*`` (or remove it)."""
+        if pool is not None:
+            pool.close()
+        self.charts.close()
+        failed = self.runs_dir / f"failed-{self.run_id}"
+        if keep and self.staging.exists():
+            self.staging.rename(failed)
+        else:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        return failed
+
+    # -- steps ----------------------------------------------------------------------------------
+    def _compute_scenarios_and_common(self) -> None:
+        """The common steps, then each scenario's, each notebook started once its steps are
+        written."""
+        order = [s for s in STEPS.values() if s.scope == "common"]
+        for spec in order:
+            self._step(spec.name, None)
+        for name in self.scenarios:
+            for spec in STEPS.values():
+                if spec.scope == "scenario":
+                    self._step(spec.name, name)
+
+    def _step(self, name: str, scenario: str | None, inputs: dict | None = None) -> None:
+        spec = STEPS[name]
+        record: dict[str, Any] = {"step": name, "scenario": scenario}
+        given = dict(inputs or {})
+        missing = [n for n in spec.needs if spec.scope != "month" and self._failed(n, scenario)]
+        if missing:
+            reason = self._record(missing[0], scenario)["reason"]
+            record |= {"status": store.NO_DATA, "reason": reason, "seconds": 0.0}
+        else:
+            for need in spec.needs:
+                if spec.scope == "month":
+                    continue  # given by _compute_month
+                own = scenario if STEPS[need].scope == "scenario" else None
+                given.setdefault(need, self.results[need, own])
+            start = time.perf_counter()
+            try:
+                result = run_step(name, self.ctx, scenario=scenario, inputs=given)
+            except SeriesSelectionError as exc:  # nothing published by the as-of
+                record |= {"status": store.NO_DATA, "reason": str(exc)}
+                result = None
+            seconds = time.perf_counter() - start
+            self.stage["steps"] += seconds
+            record["seconds"] = round(seconds, 2)
+            if result is not None:
+                record["status"] = store.OK
+                self.results[name, scenario] = result
+                start = time.perf_counter()
+                for output_name, value in result.outputs.items():
+                    self.charts.write(name, output_name, value, scenario=result.scenario)
+                self.stage["write"] += time.perf_counter() - start
+        label = f"{scenario or spec.scope}/{name}"
+        self.result.steps[label] = record["seconds"]
+        self.manifest["steps"].append(record)
+        self._start_ready_notebooks()
+
+    def _record(self, name: str, scenario: str | None) -> dict:
+        own = scenario if STEPS[name].scope == "scenario" else None
+        return store.step_record(self.manifest, name, own) or {}
+
+    def _failed(self, name: str, scenario: str | None) -> bool:
+        return self._record(name, scenario).get("status") == store.NO_DATA
+
+    def _carry_previous(self) -> None:
+        """Real copies of what the published month holds and this run does not replace (the
+        other scenarios, sweeps), and those scenarios' records from its manifest."""
+        replaced = {*store.MONTH_ENTRIES, *(slugify(n) for n in self.scenarios)}
+        copy_previous(self.final, self.month, replaced)
+        before = read_manifest(store.manifest_path(self.final))
+        carried = {
+            name: entry
+            for name, entry in (before.get("scenarios") or {}).items()
+            if name not in self.scenarios and (self.month / entry.get("folder", "")).is_dir()
+        }
+        self.carried = carried
+        self.manifest["scenarios"] |= carried
+        for kind in ("steps", "notebooks"):
+            self.manifest[kind] += [r for r in before.get(kind, []) if r.get("scenario") in carried]
+
+    def _compute_month(self) -> None:
+        """The month steps, over every scenario of the month (this run's and those carried
+        over from the published month)."""
+        names = [*self.scenarios, *self.carried]
+        for spec in STEPS.values():
+            if spec.scope != "month":
+                continue
+            inputs: dict[str, Any] = {}
+            for need in spec.needs:
+                if STEPS[need].scope == "scenario":
+                    inputs[need] = {
+                        n: r for n in names if (r := self._scenario_result(need, n)) is not None
+                    }
+                elif not self._failed(need, None):
+                    inputs[need] = self.results[need, None]
+            if spec.name == "revisions":
+                inputs["previous"] = self._previous(inputs.get("scorecard", {}))
+            empty = [n for n in spec.needs if not inputs.get(n)]
+            if empty:
+                record = {"step": spec.name, "scenario": None, "status": store.NO_DATA}
+                record |= {"reason": f"no scenario's or run's {empty[0]} result", "seconds": 0.0}
+                self.manifest["steps"].append(record)
+                continue
+            self._step(spec.name, None, inputs)
+
+    def _scenario_result(self, step_name: str, scenario: str) -> StepResult | None:
+        if scenario in self.scenarios:
+            return self.results.get((step_name, scenario))
+        if self._failed(step_name, scenario) or not self._record(step_name, scenario):
+            return None
+        return store.load_result(self.month, step_name, scenario)
+
+    def _previous(self, scorecards: dict[str, StepResult]) -> dict:
+        """Each scenario's scorecard of the latest earlier month, and whether that run had
+        this run's inputs."""
+        from dxecon.pipeline.steps.revisions import Previous
+
+        found = {}
+        for name in scorecards:
+            earlier = store.previous_output(
+                self.outputs_dir, "scorecard", scenario=name, before=self.ctx.as_of
+            )
+            if earlier is None:
+                continue
+            as_of, month = earlier
+            manifest = read_manifest(store.manifest_path(month))
+            entry = (manifest.get("scenarios") or {}).get(name) or {}
+            now = self.manifest["scenarios"].get(name) or {}
+            same = bool(entry) and entry.get("parameters") == now.get("parameters")
+            for key in SAME_INPUTS:  # the as-of differs, by construction
+                same = same and (entry.get("inputs") or {}).get(key) == now["inputs"].get(key)
+            card = store.read_output(month, "scorecard", scenario=name)
+            found[name] = Previous(as_of, card, same)
+        return found
+
+    # -- notebooks ------------------------------------------------------------------------------
+    def _plan(self) -> list[Task]:
+        """One task per notebook (per scenario for the scenario notebooks), each with
+        exactly its own params file's keys and the run's parameters."""
+        return plan_tasks(
+            self.notebooks, self.scenarios, self.ctx.as_of, self.month, lang=self.ctx.lang
+        )
+
+    def _start_ready_notebooks(self) -> None:
+        """Start every waiting notebook whose steps are all recorded (a notebook that
+        failed already fails the run here)."""
+        self.pool.check()
+        for task in list(self.waiting):
+            steps = task.notebook.steps
+            if all(self._record(step, task.scenario) for step in steps) and all(
+                self.charts.written(
+                    step, task.scenario if STEPS[step].scope == "scenario" else None
+                )
+                for step in steps
+            ):
+                self.waiting.remove(task)
+                self._write_manifest()
+                self.pool.submit(task)
+
+    # -- the record, the report, publishing ------------------------------------------------------
+    def _manifest(self) -> dict[str, Any]:
+        scenario_entry = {
+            "parameters": dict(self.params),
+            "params_file": self.params_file,
+            "inputs": self.inputs,
+        }
+        records = []
+        for task in self.tasks:
+            nb = task.notebook
+            file = nb.params_file.format(name=task.scenario) if nb.params_file else None
+            parameters = {**nb.parameters, **task.parameters}
+            records.append(
+                {
+                    "notebook": nb.name,
+                    "scenario": task.scenario,
+                    "path": task.output.relative_to(self.month).as_posix(),
+                    "parameters": notebook_inputs(parameters, file),
+                    "inputs": self.inputs,
+                }
+            )
+        return {
+            "as_of": self.ctx.as_of,
+            "lang": self.ctx.lang,
+            "inputs": self.inputs,
+            "package_versions": package_versions(),
+            "started_utc": _utc(self.started),
+            "status": "ok",
+            "scenarios": {
+                name: {"folder": slugify(name), **scenario_entry} for name in self.scenarios
+            },
+            "steps": [],
+            "notebooks": records,
+        }
+
+    def _write_manifest(self) -> None:
+        write_manifest(store.manifest_path(self.month), self.manifest)
+
+    def _report(self) -> None:
+        """The month's report, from the staged outputs; one that fails does not hold back
+        the forecasts: the run publishes them and says why."""
+        self.manifest["finished_utc"] = _utc(dt.datetime.now(dt.UTC))
+        self._write_manifest()
+        if self.month_report is None:
+            return
+        start = time.perf_counter()
+        try:
+            self.month_report(self.month)
+        except DxeconError as exc:
+            print(f"warning: the report was not written: {exc}", file=sys.stderr)
+            self.result.report_problem = str(exc)
+            self.manifest["report_problem"] = str(exc)
+        self.result.stages["report"] = round(time.perf_counter() - start, 2)
+
+    def _finish(self) -> None:
+        """Record the timings, publish the month, clean up."""
+        result, pool = self.result, self.pool
+        for task in self.tasks:
+            result.durations[task_label(task)] = round(task.seconds, 2)
+        for record in self.manifest["notebooks"]:
+            label = f"{record['scenario'] or 'common'}/{record['notebook']}"
+            if label in result.durations and record.get("inputs") == self.inputs:
+                record["seconds"] = result.durations[label]
+        if pool.first_start is not None:
+            ends = [t.ended for t in self.tasks if t.ended]
+            result.stages["notebooks"] = round(max(ends, default=0) - pool.first_start, 2)
+        result.stages["steps"] = round(self.stage["steps"], 2)
+        result.stages["write"] = round(self.stage["write"], 2)  # charts: waiting for them
+        self.manifest["stages"] = dict(result.stages)
+        self.manifest["step_seconds"] = dict(result.steps)
+        self._write_manifest()
+        start = time.perf_counter()
+        publish_month(self.month, self.final, self.runs_dir / f"old-{self.run_id}")
+        shutil.rmtree(self.staging, ignore_errors=True)
+        result.stages["publish"] = round(time.perf_counter() - start, 2)
+        result.month = self.final
+        result.folders = {name: self.final / slugify(name) for name in self.scenarios}
+
+
+class ChartWriter:
+    """Writes a run's outputs through `dxecon.pipeline.store`: tables and texts at once,
+    charts in one process of its own (a figure travels pickled; one that cannot is written
+    here), so that drawing PNGs overlaps computing the next step. The process starts from a
+    fork server (the run has threads) with the store and matplotlib imported."""
+
+    def __init__(self, month: Path) -> None:
+        self.month = month
+        self.pending: dict[tuple[str, str | None], list[Future]] = {}
+        self.pool: ProcessPoolExecutor | None = None
+
+    def write(self, step_name: str, name: str, value: Any, *, scenario: str | None) -> None:
+        from dxecon.pipeline.catalogue import output
+
+        if output(name).kind != "chart":
+            store.write_output(self.month, name, value, scenario=scenario)
+            return
+        try:
+            figure = pickle.dumps(value)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            store.write_output(self.month, name, value, scenario=scenario)
+            return
+        future = self._pool().submit(_write_pickled, self.month, name, figure, scenario)
+        self.pending.setdefault((step_name, scenario), []).append(future)
+
+    def written(self, step_name: str, scenario: str | None) -> bool:
+        """Whether a step's charts are on disk (a failed write raises its error)."""
+        futures = self.pending.get((step_name, scenario), [])
+        for future in futures:
+            if future.done():
+                future.result()
+        return all(future.done() for future in futures)
+
+    def wait(self) -> None:
+        """Every chart on disk (a failed write raises its error)."""
+        for futures in self.pending.values():
+            for future in futures:
+                future.result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            import multiprocessing
+
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["dxecon.pipeline.store", "matplotlib.figure"])
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self.pool
+
+
+def _write_pickled(month: Path, name: str, figure: bytes, scenario: str | None) -> Path:
+    return store.write_output(month, name, pickle.loads(figure), scenario=scenario)
+
+
+def plan_tasks(
+    notebooks: list[Notebook],
+    scenarios: dict[str, dict[str, Any]],
+    as_of: str,
+    month: Path,
     *,
-    as_of,
-    scenarios,
-    values,
-    params,
-    params_file,
-    outputs_dir,
-    notebooks,
-    dataset,
-    workers,
-    progress,
-    after_staging,
-    data_dir,
-    lang="vi",
-    month_report=None,
-) -> RunResult:
-    from dxecon.core.reaper import reaping
-
-    started = dt.datetime.now(dt.UTC)
-    runs_dir = outputs_dir / ".runs"
-    clean_stale(runs_dir)
-    run_id = f"{as_of}-{started:%Y%m%dT%H%M%S}-{os.getpid()}"
-    staging = runs_dir / f"staging-{run_id}"
-    month = staging / "month"
-    tasks = _longest_first(
-        _plan(notebooks, scenarios, values, as_of, month, staging / "common", lang), outputs_dir
-    )
-    result = RunResult(as_of=as_of)
-    clock = time.perf_counter()
-    kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
-    if data_dir:
-        kernel_env["DXECON_DATA"] = str(Path(data_dir).resolve())
-    try:
-        with environment(kernel_env), reaping():
-            run_tasks(tasks, workers=workers, progress=progress)
-    except RunError as exc:
-        failed = runs_dir / f"failed-{run_id}"
-        staging.rename(failed)
-        raise RunError(exc.notebook, exc.cell, exc.error, failed) from exc
-    result.durations = {task_label(t): round(t.seconds, 2) for t in tasks}
-    try:
-        for name in scenarios:
-            folder = month / slugify(name)
-            _assemble(folder, staging / "common", notebooks, name)
-            manifest = {
-                "as_of": as_of,
-                "scenario": name,
-                "parameters": dict(params),
-                "params_file": params_file,
-                "data_checksum_sha256": dataset.checksum,
-                "package_versions": package_versions(),
-                "code_revision": code_revision(),
-                "started_utc": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "finished_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "notebook_seconds": {
-                    task_label(t): round(t.seconds, 2) for t in tasks if t.scenario in (None, name)
-                },
-                "status": "ok",
-            }
-            if after_staging is not None:
-                after_staging(name, folder)
-            write_manifest(folder, manifest)
-        final = outputs_dir / as_of
-        copy_previous(final, month, {slugify(name) for name in scenarios})
-        if month_report is not None:
-            _month_report(month, month_report, outputs_dir, result)
-        publish_month(month, final, runs_dir / f"old-{run_id}")
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputsWriteError(exc, outputs_dir) from exc
-    for name in scenarios:
-        result.folders[name] = outputs_dir / as_of / slugify(name)
-    shutil.rmtree(staging, ignore_errors=True)
-    result.seconds = time.perf_counter() - clock
-    return result
-
-
-def _plan(notebooks, scenarios, values, as_of, month, common, lang="vi") -> list[Task]:
+    lang: str = "vi",
+) -> list[Task]:
     """One task per notebook (per scenario for the scenario notebooks), each with exactly
-    its own params file's keys and the runner's parameters."""
+    its own params file's keys and the run's parameters (``output_dir``: the month folder,
+    where the notebook finds the run's outputs)."""
     tasks = []
     for nb in notebooks:
-        owners = scenarios if nb.per_scenario else [None]
+        owners = list(scenarios) if nb.per_scenario else [None]
         for scenario in owners:
-            folder = month / slugify(scenario) if scenario else common
-            injected = notebook_values(nb, values.get(scenario) if scenario else None)
+            injected = notebook_values(nb, scenarios.get(scenario) if scenario else None)
             if "as_of" in nb.parameters:
                 injected["as_of"] = as_of
             if "output_dir" in nb.parameters:
-                injected["output_dir"] = str(folder)
+                injected["output_dir"] = str(month)
             if "lang" in nb.parameters:
                 injected["lang"] = lang
             if nb.per_scenario:
                 injected["name"] = scenario
-            tasks.append(Task(nb, scenario, injected, folder / "notebooks" / nb.name))
+            output = store.notebook_path(month, nb.name, scenario)
+            tasks.append(Task(nb, scenario, injected, output))
     return tasks
 
 
-def _longest_first(tasks: list[Task], outputs_dir: Path) -> list[Task]:
-    """Start the longest notebooks first, so that no long one is left alone at the end while
-    the other core idles: by the seconds each took in the last published run (its
-    manifest); without one, the once-per-run notebooks from the last (the sweep, the
-    forecasts) before the per-scenario ones."""
-    seconds: dict[str, float] = {}
-    manifests = sorted(outputs_dir.glob("*/*/manifest.json"), key=lambda p: p.stat().st_mtime)
-    if manifests:
-        try:
-            timed = json.loads(manifests[-1].read_text(encoding="utf-8"))["notebook_seconds"]
-            seconds = {label.split("/")[-1]: float(value) for label, value in timed.items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            seconds = {}
-    if seconds:
-        return sorted(tasks, key=lambda t: -seconds.get(t.notebook.name, 0.0))
-    common = [t for t in tasks if t.scenario is None][::-1]
-    return common + [t for t in tasks if t.scenario is not None]
+def _utc(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _assemble(folder: Path, common: Path, notebooks: list[Notebook], scenario: str) -> None:
-    """Copy the once-per-run outputs into a scenario folder, join the forecasts tables into
-    ``forecasts.csv`` and write the HTML report."""
-    import pandas as pd
+@contextmanager
+def _reaping() -> Iterator[None]:
+    from dxecon.core.reaper import reaping
 
-    from dxecon.core.io import write_csv_atomic
-    from dxecon.pipeline.outputs import join_forecasts
-
-    if common.is_dir():
-        shutil.copytree(common, folder, dirs_exist_ok=True)
-    tables = folder / "tables"
-    scenario_table = tables / "scenario_forecasts.csv"
-    published_table = tables / "published_forecasts.csv"
-    if scenario_table.is_file() and published_table.is_file():
-        joined = join_forecasts(pd.read_csv(scenario_table), pd.read_csv(published_table))
-        write_csv_atomic(joined, tables / "forecasts.csv")
-    executed = [folder / "notebooks" / nb.name for nb in notebooks]
-    html_report(
-        [p for p in executed if p.is_file()],
-        folder / "report.html",
-        title=f"dxecon: scenario {scenario}",
-    )
+    with reaping():
+        yield

@@ -5,7 +5,9 @@ Each notebook declares the params file it reads in its metadata
 scenario): a run injects exactly that file's keys, plus its own parameters (``as_of``,
 ``output_dir``, ``lang``: the run's ``--lang``), and nothing else, so a scenario's keys
 never reach a common notebook. Notebooks whose parameters include ``name`` are run once per
-scenario; the others (data, estimates) once per run. Read without a kernel.
+scenario; the others (data, estimates) once per run. The steps a notebook shows are the
+names its code opens (``open_step("<step>", ...)``): a run executes it once those are
+computed. Read without a kernel.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Notebook:
     path: Path
     parameters: dict[str, Any]  # name -> default, from the 'parameters' cell
     params_file: str | None = None  # metadata["dxecon"]["params_file"], relative to params/
+    steps: tuple[str, ...] = ()  # the steps it opens, in order
 
     @property
     def name(self) -> str:
@@ -68,6 +71,28 @@ def notebook_parameters(path: Path, book: dict | None = None) -> dict[str, Any]:
     raise ParamsError(str(path), None, "no cell tagged 'parameters'; papermill needs one")
 
 
+def notebook_steps(path: Path, book: dict | None = None) -> tuple[str, ...]:
+    """The steps a notebook opens: the first argument of each ``open_step(...)`` call."""
+    book = book if book is not None else _read_notebook(path)
+    found = []
+    for cell in book.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(_source(cell))
+        except SyntaxError:
+            continue  # papermill reports it when the cell runs
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "open_step"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.append(node.args[0].value)
+    return tuple(dict.fromkeys(found))
+
+
 def notebook_params_file(path: Path, book: dict | None = None) -> str | None:
     """The params file a notebook declares in ``metadata["dxecon"]["params_file"]``."""
     book = book if book is not None else _read_notebook(path)
@@ -81,7 +106,12 @@ def suite(folder: Path | None = None) -> list[Notebook]:
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
         book = _read_notebook(path)
         found.append(
-            Notebook(path, notebook_parameters(path, book), notebook_params_file(path, book))
+            Notebook(
+                path,
+                notebook_parameters(path, book),
+                notebook_params_file(path, book),
+                notebook_steps(path, book),
+            )
         )
     return found
 

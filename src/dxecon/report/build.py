@@ -1,15 +1,17 @@
-"""The monthly report: one self-contained HTML page (and ``tables.xlsx``) from a run's tables.
+"""The monthly report: one self-contained HTML page (and ``tables.xlsx``) from a run's outputs.
 
-The report reads what the notebooks wrote (``<scenario>/tables/*.csv``, ``manifest.json``)
-and, for the words and the bibliography, ``data/`` (target texts, sources, the latest
-figures of other provinces). Nothing in it is typed: every number comes from those files.
+The report reads the run's catalogued outputs only, through `dxecon.pipeline.store` (the
+scenarios' scorecards and forecasts, the common steps' tables, the month's own: the
+weighted scorecard, the revisions and why they moved, its charts) and ``manifest.json``;
+for the words and the bibliography it reads the tables the data step saved (target texts,
+sources, code lists, the observations published by the as-of). It loads no dataset and
+recomputes nothing: every number comes from those files.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import DxeconError
+from dxecon.pipeline.store import PDF_NAME, REPORT_NAME, WORKBOOK_NAME
 from dxecon.present.forecast_text import candidate_name, growth_rule_text, growth_why
 from dxecon.present.words import DASH, Words
 
@@ -39,7 +42,6 @@ STATUS_CLASS = {
 }
 #: Shipped scenarios first in this order, others after by name.
 SCENARIO_ORDER = ("baseline", "accelerated", "lagging")
-REPORT_NAME, WORKBOOK_NAME, PDF_NAME = "report.html", "tables.xlsx", "report.pdf"
 #: A target's comparator -> catalogue key of its wording (``desc.at_least`` ...).
 _COMPARATOR_KEYS = {">=": "at_least", "<=": "at_most", "==": "about", ">": "above", "<": "below"}
 
@@ -47,10 +49,11 @@ _COMPARATOR_KEYS = {">=": "at_least", "<=": "at_most", "==": "about", ">": "abov
 # -- the run -----------------------------------------------------------------------------------
 @dataclass
 class RunFolder:
-    """A month folder (``outputs/<as-of>/``): one sub-folder per scenario."""
+    """A month folder (``outputs/<as-of>/``) as its manifest describes it: its scenarios
+    (display name -> folder name) and its outputs, read through `dxecon.pipeline.store`."""
 
     folder: Path
-    scenarios: dict[str, Path]
+    scenarios: dict[str, str]
     manifest: dict
 
     @property
@@ -58,12 +61,17 @@ class RunFolder:
         return str(self.manifest.get("as_of") or self.folder.name)
 
     def table(self, name: str, scenario: str | None = None) -> pd.DataFrame | None:
-        """A table of one scenario, or (``scenario=None``) of the first that has it."""
-        folders = [self.scenarios[scenario]] if scenario else list(self.scenarios.values())
-        for folder in [*folders, self.folder / "common"]:
-            path = folder / "tables" / f"{name}.csv"
-            if path.is_file():
-                return pd.read_csv(path, keep_default_na=True)
+        """A catalogued table: a scenario's (``scenario=None``: the first scenario's that
+        has it), a common or the month's own; None when the run has none."""
+        from dxecon.pipeline import store
+        from dxecon.pipeline.catalogue import output
+
+        if output(name).scope != "scenario":
+            return store.read_output(self.folder, name)
+        for owner in [scenario] if scenario else list(self.scenarios):
+            found = store.read_output(self.folder, name, scenario=owner)
+            if found is not None:
+                return found
         return None
 
 
@@ -72,40 +80,26 @@ def _order(names) -> list[str]:
     return known + sorted(n for n in names if n not in known)
 
 
-def open_run(source) -> RunFolder:
-    """A month folder, a single scenario folder or a runner result (``.folders``)."""
-    if hasattr(source, "folders"):
-        folders = {name: Path(path) for name, path in source.folders.items()}
-        parents = {p.parent for p in folders.values()}
-        folder = parents.pop() if len(parents) == 1 else Path(os.path.commonpath(list(parents)))
-    else:
-        folder = Path(source)
-        if not folder.is_dir():
-            raise DxeconError(f"{folder}: no such run folder; give outputs/<YYYY-MM>/")
-        if (folder / "tables" / "scorecard.csv").is_file():
-            folders = {folder.name: folder}
-        else:
-            folders = {
-                p.name: p for p in folder.iterdir() if (p / "tables" / "scorecard.csv").is_file()
-            }
-    if not folders:
+def open_run(source: Path | str) -> RunFolder:
+    """A month folder written by a run (``outputs/<YYYY-MM>/``, its ``manifest.json``)."""
+    from dxecon.pipeline import store
+    from dxecon.pipeline.manifest import read_manifest
+
+    folder = Path(source)
+    if not folder.is_dir():
+        raise DxeconError(f"{folder}: no such run folder; give outputs/<YYYY-MM>/")
+    manifest = read_manifest(store.manifest_path(folder))
+    scenarios = {
+        name: entry.get("folder", name)
+        for name, entry in (manifest.get("scenarios") or {}).items()
+        if store.output_path(folder, "scorecard", scenario=name).is_file()
+    }
+    if not scenarios:
         raise DxeconError(
-            f"{folder}: no scenario folder with tables/scorecard.csv; run `dxecon monthly` "
+            f"{folder}: no scenario with a scorecard in its manifest.json; run `dxecon monthly` "
             "or `dxecon run` first"
         )
-    folders = {_display_name(path, name): path for name, path in folders.items()}
-    folders = {name: folders[name] for name in _order(folders)}
-    first = next(iter(folders.values())) / "manifest.json"
-    manifest = json.loads(first.read_text(encoding="utf-8")) if first.is_file() else {}
-    return RunFolder(folder, folders, manifest)
-
-
-def _display_name(folder: Path, default: str) -> str:
-    """The scenario's name as written (Vietnamese letters kept), from its manifest."""
-    manifest = folder / "manifest.json"
-    if manifest.is_file():
-        return str(json.loads(manifest.read_text(encoding="utf-8")).get("scenario") or default)
-    return default
+    return RunFolder(folder, {name: scenarios[name] for name in _order(scenarios)}, manifest)
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -144,19 +138,17 @@ class Report:
         self,
         run: RunFolder,
         lang: str = "vi",
-        *,
-        data_dir: Path | None = None,
-        outputs_dir: Path | None = None,
     ):
-        from dxecon.data import load_dataset
-
         self.run, self.w = run, Words(lang)
-        # Where earlier months live (a staged month folder is not yet beside them).
-        self.outputs_dir = Path(outputs_dir) if outputs_dir else run.folder.parent
-        self.dataset = load_dataset(data_dir)
         self.as_of_end = pd.Period(self.run.as_of[:7], freq="M").end_time.normalize()
         self.cited: set[str] = set()
-        targets = self.dataset.targets.set_index("target_id")
+        # What the data step saved for a reader: the observations published by the as-of
+        # (by id), the sources, the code lists in words, the targets with their wording.
+        self.observations = run.table("observation_index").set_index("obs_id")
+        self.sources = run.table("sources").fillna("")
+        codes = run.table("code_names")
+        self.codes = {name: part.drop(columns="list") for name, part in codes.groupby("list")}
+        targets = run.table("targets").set_index("target_id")
         column = "text_vi" if lang == "vi" else "text"
         # A target with no wording in the report's language (no Vietnamese wording of it
         # was found in the sources, so ``text_vi`` is empty) is described from its fields.
@@ -184,13 +176,13 @@ class Report:
         found = re.findall(r"\(([A-Za-z]+[0-9]+)\)", text) or re.findall(
             r"\b([A-Z]+[0-9]+)\b", text
         )
-        known = set(self.dataset.sources["source_id"])
+        known = set(self.sources["source_id"])
         ids = [s for s in found if s in known]
         self.cited.update(ids)
         return ", ".join(dict.fromkeys(ids)) or DASH
 
     def geo(self, code) -> str:
-        return self.w.place(code, self.dataset.codes["geographies"])
+        return self.w.place(code, self.codes["geographies"])
 
     def method(self, code) -> str:
         return DASH if not isinstance(code, str) else self.w.get(f"method.{code}", code)
@@ -198,7 +190,7 @@ class Report:
     def unit(self, code) -> str:
         if not isinstance(code, str):
             return ""
-        units = self.dataset.codes["units"].set_index("code")["name"]
+        units = self.codes["units"].set_index("code")["name"]
         return self.w.get(f"unit.{code}", str(units.get(code, code)))
 
     def value(self, number, unit, digits: int = 2) -> str:
@@ -250,22 +242,18 @@ class Report:
         return w("desc.target", indicator=words[:1].upper() + words[1:], level=level, year=year)
 
     def sector(self, code: str) -> str:
-        names = self.dataset.codes["sectors"].set_index("code")["name"]
+        names = self.codes["sectors"].set_index("code")["name"]
         return self.w.get(f"sector.{code}", str(names.get(code, code)))
 
     def indicator(self, code) -> str:
-        names = self.dataset.codes["indicators"].set_index("code")["name"]
+        names = self.codes["indicators"].set_index("code")["name"]
         return self.w.get(f"indicator.{code}", str(names.get(code, code)))
 
     def latest_figure(self):
         """The latest figure published about the city the report is for (its geographies
         in ``params/targets.yaml``) by the as-of date."""
-        obs = self.dataset.observations
-        city = obs["geo"].isin(self.city_geographies)
-        visible = obs[city & (obs["published_date"] <= self.as_of_end)]
-        if visible.empty:
-            return None
-        return visible.sort_values(["published_date", "line"]).iloc[-1]
+        latest = self.run.table("latest_city_figure")
+        return None if latest is None or latest.empty else latest.iloc[-1]
 
     # -- title page ----------------------------------------------------------------------------
     def title_page(self) -> dict:
@@ -280,11 +268,11 @@ class Report:
                 geo=self.geo(latest["geo"]),
                 period=latest["period"],
                 value=self.value(latest["value"], latest["unit"]),
-                published=w.date(latest["published_date"].date()),
+                published=w.date(latest["published_date"]),
                 publisher=latest["publisher"],
             )
         version = m.get("package_versions", {}).get("dxecon", "")
-        revision = str(m.get("code_revision", ""))[:12]
+        revision = str(m.get("inputs", {}).get("code_revision", ""))[:12]
         finished = m.get("finished_utc", "")
         return {
             "title": w("title", month=w.month(self.run.as_of)),
@@ -410,17 +398,10 @@ class Report:
         """Per goal, the scenarios' probabilities weighted into one, for every reading
         (`dxecon.models.scenarios.weights.overall_scorecard`); None when a weighted scenario is
         not in the run."""
-        from dxecon.models.scenarios.weights import overall_scorecard
-
         if not hasattr(self, "_weighted"):
-            missing = self.missing_weighted()
-            self._weighted = (
-                None
-                if missing
-                else overall_scorecard(
-                    {n: self.cards[n] for n in self.weights.weights}, self.weights
-                ).set_index("goal_id")
-            )
+            overall = self.run.table("overall_scorecard")
+            missing = self.missing_weighted() or overall is None
+            self._weighted = None if missing else overall.set_index("goal_id")
         return self._weighted
 
     def share_goals(self) -> pd.DataFrame:
@@ -436,7 +417,7 @@ class Report:
         """Why a share target is not comparable on the boundary it was set for, with the
         other parts' figures (``old_boundary_evidence``: ``HD: PD0002``)."""
         w, parts, shown = self.w, [], []
-        obs = self.dataset.observations.set_index("obs_id")
+        obs = self.observations
         for item in str(row.get("old_boundary_evidence") or "").split("; "):
             if ": " not in item:
                 continue
@@ -517,47 +498,37 @@ class Report:
         numeric = set(range(2, len(headers)))
         return Table("sheet.readings", headers, rows, w("cap.readings"), numeric=numeric)
 
-    def ratio_fit(self, indicator: str):
-        """The ratio model of ``indicator`` as the scorecards used it, or why there is none
-        (`dxecon.models.measures.ConversionError`)."""
-        from dxecon.models.measures import ConversionError, city_ratio
-
-        try:
-            return city_ratio(
-                self.dataset,
-                indicator,
-                as_of=self.run.as_of,
-                city_geos=self.city_geographies,
-                config=self.measures,
-            )
-        except ConversionError as why:
-            return why
-
     def conversion(self) -> tuple[Table | None, list[str]]:
         """The conversion between the measures, shown: the pairs, the fit, the predicted
         ratio at each target year with what the target means on the forecast measure, the
         real-time check; the boundary reading; the scenarios' weights."""
-        from dxecon.models.measures import ConversionError, ratio_realtime
-
         w, m = self.w, self.measures
         base, other = m.forecast_measure, m.other_measure
         goals = self.share_goals()
+        fits = self.run.table("measure_ratio_fits").set_index("indicator")
+        pairs, run = self.run.table("measure_ratio_pairs"), self.run
+        predicted, realtime = (
+            run.table("measure_ratio_predicted"),
+            run.table("measure_ratio_realtime"),
+        )
         table, text = None, []
         for indicator in goals["indicator"].unique():
-            fit = self.ratio_fit(indicator)
-            if isinstance(fit, ConversionError):
+            fit = fits.loc[indicator]
+            if isinstance(fit["error"], str) and fit["error"]:
                 name = self.indicator(indicator)
                 text.append(
-                    w("conv.none", indicator=name[:1].upper() + name[1:], why=w(f"why.{fit.code}"))
+                    w(
+                        "conv.none",
+                        indicator=name[:1].upper() + name[1:],
+                        why=w(f"why.{fit['error']}"),
+                    )
                 )
                 continue
-            frame = fit.to_frame()
             rows = []
-            for _, r in frame.iterrows():
-                geo = r["geo"] if isinstance(r["geo"], str) and r["geo"] else m.pairs_geo
+            for _, r in pairs[pairs["indicator"] == indicator].iterrows():
                 rows.append(
                     [
-                        _cell(self.geo(geo), cls="own" if geo in self.city_geographies else ""),
+                        _cell(self.geo(r["geo"]), cls="own" if r["city"] else ""),
                         _cell(w.year(r["year"]), int(r["year"])),
                         _cell(w.number(r["base"]), r["base"]),
                         _cell(w.number(r["other"]), r["other"]),
@@ -571,26 +542,23 @@ class Report:
             table = Table(
                 "sheet.conversion", headers, rows, w("cap.conversion"), numeric={1, 2, 3, 4}
             )
-            last = fit.pairs.iloc[-1]
-            shown = {"other": other, "base": base, "df": fit.df, "scale": w.number(fit.scale, 3)}
-            if fit.form == "trend":
-                (d0, d0_se), (d1, d1_se) = fit.coefficients["d0"], fit.coefficients["d1"]
-                shown |= {"d0": w.number(d0, 3), "d0_se": w.number(d0_se, 3)}
-                shown |= {"d1": w.number(d1, 3), "d1_se": w.number(d1_se, 3)}
+            shown = {"other": other, "base": base, "df": int(fit["df"])}
+            shown |= {"scale": w.number(fit["scale"], 3)}
+            if fit["form"] == "trend":
+                shown |= {"d0": w.number(fit["d0"], 3), "d0_se": w.number(fit["d0_se"], 3)}
+                shown |= {"d1": w.number(fit["d1"], 3), "d1_se": w.number(fit["d1_se"], 3)}
             else:
-                shown |= {
-                    "last_year": int(last["year"]),
-                    "last": w.number(np.exp(last["log_ratio"])),
-                }
-            text.append(w(f"conv.{fit.form}", **shown))
-            city = fit.city_pairs
-            pairs = ", ".join(
+                shown |= {"last_year": int(fit["last_year"]), "last": w.number(fit["last_ratio"])}
+            text.append(w(f"conv.{fit['form']}", **shown))
+            city = pairs[(pairs["indicator"] == indicator) & pairs["city"].astype(bool)]
+            places = ", ".join(
                 f"{self.geo(g)} {int(y)}" for g, y in zip(city["geo"], city["year"], strict=True)
             )
-            text.append(w("conv.city", pairs=pairs, sd=w.number(fit.city_sd, 3)))
+            text.append(w("conv.city", pairs=places, sd=w.number(fit["city_sd"], 3)))
+            ratios = predicted[predicted["indicator"] == indicator].set_index("year")
             for _, goal in goals[goals["indicator"] == indicator].iterrows():
                 year, target = int(goal["year"]), float(goal["target_value"])
-                low, median, high = fit.ratio_quantiles(year, [0.1, 0.5, 0.9])
+                low, median, high = ratios.loc[year, ["low", "median", "high"]]
                 text.append(
                     w(
                         "conv.predicted",
@@ -606,7 +574,7 @@ class Report:
                         by_base=self.by(base),
                     )
                 )
-            check = ratio_realtime(self.dataset, indicator, as_of=self.run.as_of, config=m)
+            check = realtime[realtime["indicator"] == indicator]
             if check.empty:
                 text.append(w("conv.realtime_none"))
             for _, r in check.iterrows():
@@ -697,7 +665,7 @@ class Report:
     def city_measure_sentence(self) -> str:
         """Which measure the city's own reports use (params/measures.yaml, city_reports)."""
         w, m = self.w, self.measures
-        obs = self.dataset.observations.set_index("obs_id")
+        obs = self.observations
         evidence = [e for e in m.city_reports_evidence if e in obs.index]
         if not evidence:
             return w("sum.city_measure_unknown")
@@ -747,63 +715,30 @@ class Report:
         return Table("sheet.scenarios", headers, rows, caption, numeric=numeric)
 
     def scenario_chart(self) -> str | None:
-        """The digital share by scenario (median and 80% range) with its targets, as PNG."""
-        import matplotlib
+        """The digital share by scenario (median and 80% range) with its targets, as PNG
+        (`dxecon.present.charts.month.scenarios_chart`)."""
+        from dxecon.present.charts.month import scenarios_chart
 
-        matplotlib.use("Agg")
-        from matplotlib.figure import Figure
-
-        w = self.w
-        figure = Figure(figsize=(8.0, 4.2), dpi=110)
-        axes = figure.add_subplot()
-        drawn, geo = False, ""
-        colours = ["#1f5f8b", "#2e8b57", "#c0392b", "#8e44ad", "#d68910"]
-        for colour, name in zip(colours * 4, self.run.scenarios, strict=False):
-            table = self.run.table("scenario_forecasts", name)
-            if table is None:
-                continue
-            share = table[(table["indicator"] == "de_share") & (table["sector"] == "total")]
-            if share.empty:
-                continue
-            geo = share["geo"].iloc[0]
-            years = share["year"].astype(int)
-            axes.plot(years, share["median"], color=colour, label=w.scenario(name), lw=2)
-            axes.fill_between(years, share["lower"], share["upper"], color=colour, alpha=0.15)
-            drawn = True
-        if not drawn:
-            return None
+        forecasts = {
+            name: table
+            for name in self.run.scenarios
+            if (table := self.run.table("scenario_forecasts", name)) is not None
+        }
         goals = self.forecast_goals()
-        for _, goal in goals[goals["indicator"] == "de_share"].iterrows():
-            axes.axhline(goal["target_value"], color="#444", ls="--", lw=1)
-            axes.annotate(
-                w("chart.target", year=int(goal["year"]), value=w.number(goal["target_value"])),
-                (axes.get_xlim()[0], goal["target_value"]),
-                textcoords="offset points",
-                xytext=(4, 4),
-                fontsize=9,
-            )
-        axes.set_xlabel(w("chart.year"))
-        axes.set_ylabel(w("chart.share"))
-        axes.xaxis.get_major_locator().set_params(integer=True)
-        axes.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 1, strip=True))
-        axes.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
-        axes.grid(alpha=0.3)
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
-        self.chart_caption = w("cap.scenario_chart", geo=self.geo(geo))
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", bbox_inches="tight")
-        return base64.b64encode(buffer.getvalue()).decode("ascii")
+        figure = scenarios_chart(forecasts, goals[goals["indicator"] == "de_share"], self.w)
+        if figure is None:
+            return None
+        shares = [t[t["indicator"] == "de_share"]["geo"] for t in forecasts.values()]
+        geo = next((g.iloc[0] for g in shares if len(g)), "")
+        self.chart_caption = self.w("cap.scenario_chart", geo=self.geo(geo))
+        return _png(figure)
 
     # -- what it takes -------------------------------------------------------------------------
     def what_it_takes(self) -> Table | None:
-        from dxecon.models.calibration import observed_pace, required_pace
+        from dxecon.models.calibration import required_pace
 
         w = self.w
-        # A run that wrote the paces (tables/observed_pace.csv) saves ~3 s of data queries.
         paces = self.run.table("observed_pace")
-        if paces is None:
-            paces = observed_pace(self.dataset, geo="HP", as_of=self.run.as_of)
         paces = paces[paces["status"] == "observed"]
         rows = []
 
@@ -874,20 +809,14 @@ class Report:
     def _sources_of(self, evidence) -> set[str]:
         if not isinstance(evidence, str):
             return set()
-        obs = self.dataset.observations.set_index("obs_id")["source_id"]
+        obs = self.observations["source_id"]
         ids = re.findall(r"OBS\d+", evidence)
         return {obs[i] for i in ids if i in obs.index}
 
     # -- peers ---------------------------------------------------------------------------------
     def _latest_by_geo(self, indicator: str) -> pd.DataFrame:
-        obs = self.dataset.observations
-        rows = obs[
-            (obs["indicator"] == indicator)
-            & (obs["published_date"] <= self.as_of_end)
-            & (obs["duplicate_of"].fillna("") == "")
-        ]
-        rows = rows.sort_values(["year", "published_date"])
-        return rows.groupby(["geo", "method"], as_index=False).tail(1)
+        latest = self.run.table("latest_by_geo")
+        return latest[latest["indicator"] == indicator]
 
     def peers(self) -> list[Table]:
         w, tables = self.w, []
@@ -937,10 +866,10 @@ class Report:
         """The digital economy's contribution to nominal growth (`dxecon.models.contribution`):
         the city on each boundary, the nation for context; a dash and the reason where the
         published figures do not allow it."""
-        from dxecon.models.contribution import NO_LEVELS, de_contribution
+        from dxecon.models.contribution import NO_LEVELS
 
         w = self.w
-        table = de_contribution(self.dataset, ["HP", "HP2025", "VN"], as_of=self.run.as_of)
+        table = self.run.table("de_contribution")
         rows = []
         for _, r in table.iterrows():
             if pd.isna(r["contribution_pp"]):
@@ -1000,60 +929,21 @@ class Report:
         table = self.run.table("nowcast")
         if table is None or table.empty:
             return None
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matplotlib.figure import Figure
-
-        from dxecon.data.selection import parse_as_of
-        from dxecon.models.forecast.nowcast import NowcastModel
+        from dxecon.present.charts.month import nowcast_chart
 
         w, first = self.w, table.iloc[0]
         year = int(first["year"])
-        model = NowcastModel(self.dataset)
-        known = model.known(model.config.growth_indicator, parse_as_of(self.run.as_of))
-        releases = known[(known["year"] == year) & (known["stage"] != "year")]
-        figure = Figure(figsize=(7.6, 3.4), dpi=100)
-        axes = figure.add_subplot()
-        labels = []
-        for x, (_, r) in enumerate(releases.iterrows()):
-            labels.append(w(f"nowcast.{r['stage']}"))
-            axes.plot(x, r["value"], "s", color="#555", ms=7)
-            self.cited.add(r["source_id"])
-        x_now = len(labels)
-        labels.append(w("chart.nowcast_year", year=year))
-        colours = ["#1f5f8b", "#9aa5b1", "#c7ced6"]
-        for i, (_, r) in enumerate(table.iterrows()):
-            offset = 0.12 * i
-            axes.errorbar(
-                x_now + offset,
-                r["median"],
-                yerr=[[r["median"] - r["lower"]], [r["upper"] - r["median"]]],
-                fmt="o",
-                color=colours[min(i, 2)],
-                capsize=4,
-                lw=2 if i == 0 else 1,
-                label=w.get(f"nowcast.{r['method']}", r["method"]),
-            )
-        if len(releases):
-            axes.plot([], [], "s", color="#555", label=w("chart.releases"))
-        axes.set_xticks(range(len(labels)), labels)
-        axes.set_xlim(-0.6, len(labels) - 0.2)
-        axes.set_ylabel(w("chart.growth"))
-        axes.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 1, strip=True))
-        axes.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
-        axes.grid(alpha=0.3, axis="y")
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
+        releases = self.run.table("nowcast_inputs")
+        for obs_id in releases["obs_id"]:
+            self.cite(self.observations["source_id"].get(obs_id))
+        figure = nowcast_chart(table, releases, w)
         self.nowcast_caption = w(
             "cap.nowcast_chart" if len(releases) else "cap.nowcast_chart_none",
             year=year,
             geo=self.geo(first["boundary"]),
             interval=first["interval"],
         )
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", bbox_inches="tight")
-        return base64.b64encode(buffer.getvalue()).decode("ascii")
+        return _png(figure)
 
     # -- methods: the diffusion calibration, its real-time check, the growth candidates -------
     def calibration_table(self) -> Table | None:
@@ -1270,10 +1160,9 @@ class Report:
     def revisions(self) -> tuple[Table | None, dict | None]:
         """The changed probabilities since last month, and the largest change."""
         w, rows, largest = self.w, [], None
-        for name in self.run.scenarios:
-            table = self.run.table("revisions", name)
-            if table is None:
-                continue
+        every = self.run.table("revisions")
+        for name in self.run.scenarios if every is not None else ():
+            table = every[every["scenario"] == name]
             scored = table.dropna(subset=["probability", "previous_probability"])
             for _, r in scored.iterrows():
                 change = 100 * (r["probability"] - r["previous_probability"])
@@ -1309,22 +1198,18 @@ class Report:
         caption = w("cap.revisions", previous=largest["previous"])
         return Table("sheet.revisions", headers, rows, caption, numeric={2, 3, 4, 5}), largest
 
-    def why_changed(self, previous: str, scenario_folder: str) -> str:
-        w = self.w
-        before = self.outputs_dir / previous / scenario_folder / "manifest.json"
-        if not before.is_file():
+    def why_changed(self, scenario: str) -> str:
+        """Why a scenario's forecasts moved since its previous month (the ``revisions``
+        step's ``revision_causes``): figures published since, or else other inputs."""
+        causes = self.run.table("revision_causes")
+        mine = causes[causes["scenario"] == scenario] if causes is not None else causes
+        if mine is None or mine.empty:
             return ""
-        old = json.loads(before.read_text(encoding="utf-8"))
-        now = self.run.manifest
-        start = pd.Period(previous[:7], freq="M").end_time.normalize()
-        obs = self.dataset.observations
-        new = obs[(obs["published_date"] > start) & (obs["published_date"] <= self.as_of_end)]
-        if len(new):
-            return w("sum.why_data", n=len(new))
-        same = old.get("data_checksum_sha256") == now.get("data_checksum_sha256")
-        same = same and old.get("parameters") == now.get("parameters")
-        same = same and old.get("code_revision") == now.get("code_revision")
-        return w("sum.why_none") if same else w("sum.why_params")
+        cause = mine.iloc[0]
+        if int(cause["new_figures"]):
+            return self.w("sum.why_data", n=int(cause["new_figures"]))
+        same = str(cause["same_inputs"]) == "True"
+        return self.w("sum.why_none") if same else self.w("sum.why_params")
 
     # -- summary -------------------------------------------------------------------------------
     def lever(self) -> str | None:
@@ -1431,7 +1316,7 @@ class Report:
                 )
             else:
                 out.append(w("sum.no_changes", previous=revision["previous"]))
-            why = self.why_changed(revision["previous"], revision["folder"])
+            why = self.why_changed(revision["folder"])
             if why:
                 out.append(why)
         lever = self.lever()
@@ -1442,7 +1327,7 @@ class Report:
     # -- bibliography --------------------------------------------------------------------------
     def bibliography(self) -> Table:
         w = self.w
-        sources = self.dataset.sources.set_index("source_id")
+        sources = self.sources.set_index("source_id")
         rows = []
         for sid in sorted(self.cited, key=_natural):
             if sid not in sources.index:
@@ -1547,6 +1432,13 @@ class Report:
         }
 
 
+def _png(figure) -> str:
+    """A figure as the base64 PNG the page embeds."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 def _pct(probability):
     return None if pd.isna(probability) else round(100 * float(probability), 2)
 
@@ -1599,26 +1491,20 @@ def build_report(
     lang: str = "vi",
     *,
     pdf: bool = False,
-    data_dir: Path | None = None,
     workbook: bool = True,
-    outputs_dir: Path | None = None,
 ) -> Path:
     """Write ``report.html`` (and ``tables.xlsx``, and with ``pdf`` ``report.pdf``) into a
     run's month folder; return the HTML's path.
 
     Parameters
     ----------
-    source : path or runner result
-        ``outputs/<as-of>/`` (one sub-folder per scenario), a single scenario folder, or
-        the result of ``dxecon.pipeline.run.run_suite`` (its ``folders``).
+    source : path
+        A month folder written by a run (``outputs/<as-of>/``, staged or published).
     lang : 'vi' or 'en'
         The report's language (labels, status words, numbers, summary).
-    outputs_dir : path, optional
-        The folder holding earlier months (``OUTPUTS``), for "why it changed"; default the
-        month folder's parent. Give it when building into a staged folder before publishing.
     """
     run = open_run(source)
-    report = Report(run, lang, data_dir=data_dir, outputs_dir=outputs_dir)
+    report = Report(run, lang)
     context = report.context()
     target = run.folder / REPORT_NAME
     _write_atomic(target, render(context).encode("utf-8"))

@@ -22,10 +22,8 @@ from pydantic import (
 
 from dxecon.core import folders
 from dxecon.core.errors import ParamsError, did_you_mean
+from dxecon.core.folders import RESERVED_NAMES, slugify
 from dxecon.core.params import FieldError, load_yaml, params_path, validation_error
-
-#: Folders of the outputs layout: never scenario names (``outputs/<as-of>/sweeps/`` ...).
-RESERVED_NAMES = ("sweeps", "quick", "explorer", "index", "test-artifacts")
 
 Pct = Annotated[float, Field(ge=-50.0, le=50.0)]
 NonNegPct = Annotated[float, Field(ge=0.0, le=50.0)]
@@ -190,31 +188,6 @@ class Shock(_Strict):
     growth_pp: Annotated[float, Field(ge=-50.0, le=50.0)]
     sectors: list[str] | Literal["all"] = "all"
     note: str = ""
-
-
-def slugify(name: str) -> str:
-    """A safe folder name for a display name: Vietnamese letters lose their marks
-    (``đ`` becomes ``d``), anything but ``a-z``, ``0-9``, ``-`` and ``_`` becomes ``_``.
-
-    >>> slugify("Kịch bản tăng tốc")
-    'kich_ban_tang_toc'
-
-    Raises
-    ------
-    ValueError
-        When nothing usable is left (a name of punctuation only) or the name holds a
-        path separator or a control character.
-    """
-    import unicodedata
-
-    if any(c in name for c in "/\\") or any(unicodedata.category(c) == "Cc" for c in name):
-        raise ValueError("a scenario name may not contain '/', '\\' or control characters")
-    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    slug = re.sub(r"[^a-z0-9_\-]+", "_", plain).strip("_-")
-    if not slug:
-        raise ValueError("a scenario name needs at least one letter or digit")
-    return slug
 
 
 class StartOverride(_Strict):

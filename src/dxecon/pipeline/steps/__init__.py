@@ -65,7 +65,8 @@ class StepResult:
 class Step:
     """A step's declaration: ``module`` defines ``compute``; ``needs`` are the steps whose
     results it takes (for a scenario step, the same scenario's; for a month step, every
-    scenario's, as a mapping scenario -> result)."""
+    scenario's result of a scenario step, as a mapping scenario -> result, and a common
+    step's result)."""
 
     name: str
     scope: Scope
@@ -104,8 +105,10 @@ def run_step(
     """Compute one step and check its outputs against the catalogue.
 
     ``inputs``: the results of the steps it needs (a scenario step: step name ->
-    StepResult of the same scenario; a month step: step name -> {scenario: StepResult}).
-    A needed result not given is computed here (a notebook run on its own).
+    StepResult of the same scenario; a month step: step name -> {scenario: StepResult}
+    for a scenario step, the StepResult of a common one), and any other argument its
+    ``compute`` takes. A needed result not given is computed here (a notebook run on its
+    own).
     """
     spec = step(name)
     if spec.scope == "scenario" and not scenario:
@@ -131,9 +134,7 @@ def check_outputs(result: StepResult, declared: tuple[Output, ...]) -> None:
     produced = set(result.outputs)
     for entry in declared:
         if entry.per_target:
-            prefix, suffix = entry.name.split("{target}")
-            matches = {n for n in produced if n.startswith(prefix) and n.endswith(suffix)}
-            expected.update(dict.fromkeys(matches, entry))
+            expected.update(dict.fromkeys((n for n in produced if entry.matches(n)), entry))
         else:
             expected[entry.name] = entry
     missing = sorted(set(expected) - produced)
@@ -147,7 +148,7 @@ def check_outputs(result: StepResult, declared: tuple[Output, ...]) -> None:
         if entry.kind == "table":
             if not isinstance(value, pd.DataFrame):
                 raise StepError(f"{result.step}: table {name!r} is a {type(value).__name__}")
-            if entry.columns is not None and tuple(value.columns) != entry.columns:
+            if entry.columns is not None and tuple(value.columns) != tuple(entry.columns):
                 raise StepError(
                     f"{result.step}: table {name!r} has columns {list(value.columns)}, the "
                     f"catalogue declares {list(entry.columns)}"
@@ -169,3 +170,5 @@ declare("scenario", "scenario", needs=("diffusion",))  # notebook 05
 declare("scorecard", "scenario", needs=("scenario",))  # notebook 06
 declare("sweep", "common", needs=("diffusion",))  # notebook 07: ranges from the calibration
 declare("overall", "month", needs=("scorecard",))  # every scenario's scorecard, weighted
+declare("forecasts", "month", needs=("scenario", "published_forecasts"))  # in one table
+declare("revisions", "month", needs=("scorecard",))  # against the previous month

@@ -1,8 +1,12 @@
 """Step ``data_overview`` (notebook 01): what is published, how it was revised, where sources
-disagree, which years are missing, and the boundary change of the merger.
+disagree, which years are missing, and the boundary change of the merger; and what a reader
+of the run's outputs looks up (the month report): every observation published by the as-of
+with its source, the sources, the code lists in words, the targets with their wording, the
+city's latest figure and the latest figure of every place for the compared indicators.
 
 The selection policy is ``params/selection.yaml`` with the context's overrides (a notebook's
-parameters): every figure of this step is chosen by it.
+parameters): every figure of this step is chosen by it; the city's geographies are
+``params/targets.yaml``'s.
 """
 
 from __future__ import annotations
@@ -12,13 +16,16 @@ import pandas as pd
 from dxecon.core.params import params_path
 from dxecon.data import overview
 from dxecon.data.selection import SelectionPolicy
+from dxecon.models.scoring import ScoringConfig
 from dxecon.pipeline.context import Context
 from dxecon.pipeline.steps import StepResult
 from dxecon.present import narrative
 from dxecon.present.charts.published import boundary_chart
 from dxecon.present.words import Words
 
-PARAMS_FILE = "selection.yaml"
+PARAMS_FILE, TARGETS_FILE = "selection.yaml", "targets.yaml"
+#: The indicators whose latest figure in every place is compared (the report's peers).
+PEER_INDICATORS = ("de_share", "lp_growth_real_avg")
 #: The city before the merger: its series, their gaps and the boundary it changed to.
 CITY = "HP"
 #: The series whose releases are listed one by one: the national GSO share, the longest
@@ -53,6 +60,8 @@ def compute(ctx: Context) -> StepResult:
     }
     words = Words(ctx.lang)
     old, new = (words.place(geo, geographies) for geo in boundaries)
+    scoring = ScoringConfig.from_mapping(ctx.params(TARGETS_FILE), file=f"params/{TARGETS_FILE}")
+    city = scoring.city_geographies
     return StepResult(
         "data_overview",
         outputs={
@@ -91,6 +100,14 @@ def compute(ctx: Context) -> StepResult:
                 unit="%",
                 note="chart.mic_not_drawn",
                 lang=ctx.lang,
+            ),
+            "observation_index": overview.observation_index(dataset, ctx.as_of),
+            "sources": overview.sources(dataset),
+            "code_names": overview.code_names(dataset),
+            "targets": overview.targets(dataset),
+            "latest_city_figure": overview.latest_figure(dataset, city, as_of=ctx.as_of),
+            "latest_by_geo": overview.latest_by_geo(
+                dataset, PEER_INDICATORS, as_of=ctx.as_of, city=city
             ),
         },
         objects={"dataset": dataset, "vintages": vintages},

@@ -2,7 +2,9 @@
 measure and boundary, the national core + digitised split, the structural estimate of the
 city's share by sector calibrated to the published share, each sector against the floors of
 the targets, why the city differs from the nation, and the observed paces the month report
-sets beside each target's required pace.
+sets beside each target's required pace; for the month report also the digital economy's
+contribution to growth (each boundary, the nation for context) and how a share target is
+read on the other measure (the ratio models of ``params/measures.yaml``).
 
 The estimate's choices are ``params/digital.yaml``'s (with the context's overrides); the
 targets are ``data/targets.csv``'s, for the instruments of ``params/targets.yaml``.
@@ -14,16 +16,19 @@ import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.core.params import params_path
-from dxecon.data.targets import scored_targets
+from dxecon.data.targets import TargetRegistry, TargetSet, scored_targets
+from dxecon.models import measures
 from dxecon.models.calibration import observed_pace
+from dxecon.models.contribution import de_contribution
 from dxecon.models.estimation import from_data
+from dxecon.models.scoring import ScoringConfig
 from dxecon.pipeline.context import Context
 from dxecon.pipeline.steps import StepResult
 from dxecon.present import narrative
 from dxecon.present.charts.published import sector_floors_chart
 from dxecon.present.words import Words
 
-PARAMS_FILE, TARGETS_FILE = "digital.yaml", "targets.yaml"
+PARAMS_FILE, TARGETS_FILE, MEASURES_FILE = "digital.yaml", "targets.yaml", "measures.yaml"
 #: The city whose published shares and observed paces are listed (its other boundaries
 #: beside it, never joined).
 CITY = "HP"
@@ -59,6 +64,7 @@ def compute(ctx: Context) -> StepResult:
     year = estimate.intensity_year
     # the figures the calibration leaves out (the file's `diffusion` mapping holds them)
     calibration_exclude = ctx.params("calibration.yaml")["diffusion"].get("exclude") or {}
+    conversion = _conversion(ctx)
     return StepResult(
         "digital_economy",
         outputs={
@@ -99,6 +105,16 @@ def compute(ctx: Context) -> StepResult:
             "observed_pace": observed_pace(
                 dataset, geo=CITY, as_of=ctx.as_of, exclude=calibration_exclude
             ),
+            "de_contribution": de_contribution(
+                dataset,
+                [CITY, *dataset.related_geographies(CITY)[:1], from_data.NATION],
+                as_of=ctx.as_of,
+            ),
+            "measure_setup": measures.setup_table(conversion["config"]),
+            "measure_ratio_fits": conversion["fits"],
+            "measure_ratio_pairs": conversion["pairs"],
+            "measure_ratio_predicted": conversion["predicted"],
+            "measure_ratio_realtime": conversion["realtime"],
         },
         objects={"estimate": estimate, "split": split, "floor_targets": floor_targets},
     )
@@ -120,3 +136,25 @@ def _reported(dataset, method: str, as_of: str) -> pd.DataFrame:
         return from_data.reported_shares(dataset, CITY, method=method, as_of=as_of).to_frame()
     except SeriesSelectionError:
         return pd.DataFrame(columns=list(REPORTED_COLUMNS))
+
+
+def _conversion(ctx: Context) -> dict:
+    """The ratio models of the share indicators (``params/measures.yaml``), predicted in the
+    years of their scored targets from the as-of year on, for the city of
+    ``params/targets.yaml``."""
+    config = measures.MeasureConfig.from_yaml(params_path(MEASURES_FILE))
+    targets, file = ctx.params(TARGETS_FILE), f"params/{TARGETS_FILE}"
+    city = ScoringConfig.from_mapping(targets, file=file).city_geographies
+    registry = TargetRegistry(ctx.dataset)
+    scored = registry.scoring_set(
+        TargetSet.from_mapping(targets, known=registry.instruments, file=file)
+    )
+    scored = scored[scored["year"].notna() & (scored["year"] >= int(ctx.as_of[:4]))]
+    years = {
+        indicator: sorted({int(y) for y in scored.loc[scored["indicator"] == indicator, "year"]})
+        for indicator in config.share_indicators
+    }
+    tables = measures.conversion_tables(
+        ctx.dataset, years, as_of=ctx.as_of, city_geos=city, config=config
+    )
+    return {**tables, "config": config}

@@ -95,6 +95,9 @@ def compute(ctx: Context) -> StepResult:
             "growth_candidates": candidates,
             "growth_choices": growth.choices,
             "growth_refused": growth.refused,
+            "growth_spec": pd.DataFrame(
+                [{f: _text(getattr(growth_spec, f)) for f in GrowthSpec.FIELDS}]
+            ),
             "growth_rule": "\n\n".join(
                 growth_rule_text(candidates, growth.choices, growth_spec, words)
             ),
@@ -143,3 +146,8 @@ def _fan(dataset, entries, forecasts: pd.DataFrame, params, lang: str, as_of: st
         lang=lang,
         as_of=as_of,
     )
+
+
+def _text(value):
+    """A tuple of codes as one cell (space-separated)."""
+    return " ".join(value) if isinstance(value, tuple) else value

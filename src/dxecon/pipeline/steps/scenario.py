@@ -12,6 +12,8 @@ file); the scoring rules: ``params/targets.yaml``.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dxecon.data.targets import TargetRegistry
 from dxecon.models.scenarios.config import (
     SCENARIO_KEYS,
@@ -23,13 +25,24 @@ from dxecon.models.scenarios.scenario_run import assumptions_table, run_scenario
 from dxecon.models.scenarios.uncertainty import interval_breakdown, what_it_takes
 from dxecon.models.scoring import ScoringConfig
 from dxecon.pipeline.context import Context
-from dxecon.pipeline.outputs import scenario_forecasts
 from dxecon.pipeline.steps import StepResult
 from dxecon.present import scenario_text, uncertainty_text
 from dxecon.present.charts.scenario import scenario_fan, what_it_takes_chart
 from dxecon.present.words import Words
 
 TARGETS_FILE = "targets.yaml"
+#: The columns of a scenario's forecasts table (as the published series' forecasts name them).
+FORECAST_COLUMNS = ("indicator", "geo", "sector", "basis", "year", "median", "lower", "upper")
+FORECAST_COLUMNS += ("model", "interval")
+
+
+def scenario_forecasts(run) -> pd.DataFrame:
+    """A scenario's quantities by year: median and 10th-90th percentile of its paths."""
+    table = run.percentiles().rename(columns={"p50": "median", "p10": "lower", "p90": "upper"})
+    n_paths = run.paths.de_share.shape[0]
+    table["model"] = f"scenario {run.scenario.name} (Monte Carlo, {n_paths} paths)"
+    table["interval"] = "80%"
+    return table.reindex(columns=list(FORECAST_COLUMNS))
 
 
 def params_file(name: str) -> str:
