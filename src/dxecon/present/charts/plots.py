@@ -29,6 +29,9 @@ STATUS_COLOURS = {
     "not met": "#c0392b",
     "no data": "#7f8c8d",
 }
+#: Caption text size (points) and the mean width of a character in ems, for line breaks.
+_CAPTION_POINTS = 8
+_CHAR_WIDTH = 0.55
 #: What a PNG of a chart carries: no "Software" entry, so the same chart gives the same bytes.
 _PNG_METADATA = {"Software": None}
 
@@ -61,8 +64,21 @@ def finish(ax, *, title: str, ylabel: str, caption: str) -> None:
     if isinstance(ax.xaxis.get_major_locator(), MaxNLocator):  # years: no 2027.5 ticks
         ax.xaxis.get_major_locator().set_params(integer=True)
     if caption:
+        # Broken into lines here (about the characters of 8-point text the figure's width
+        # holds) and wrapped by matplotlib only where a line is still too long: its own
+        # wrapping measures every word and is most of a chart's drawing time.
+        import textwrap
+
+        chars = int(ax.figure.get_figwidth() * 72 / (_CAPTION_POINTS * _CHAR_WIDTH))
         ax.figure.text(
-            0.01, -0.02, caption, fontsize=8, color="#555555", ha="left", va="top", wrap=True
+            0.01,
+            -0.02,
+            textwrap.fill(caption, chars),
+            fontsize=_CAPTION_POINTS,
+            color="#555555",
+            ha="left",
+            va="top",
+            wrap=True,
         )
 
 

@@ -79,15 +79,20 @@ def scenario_fan(
     *,
     basis: str = "real",
     words: Words | None = None,
+    scenario_name: str | None = None,
 ):
     """One fan of a scenario (``name`` "de_share" or "lp") as a matplotlib Figure:
     the digital share (% of GRDP) after its published GSO history, or labour productivity
     growth (``basis`` "real" or "nominal"), with the 50/80/90% bands of the paths and the
-    target lines."""
+    target lines. ``scenario_name``: the scenario as the title names it (default: the
+    catalogue's name of the run's scenario)."""
     w = words or Words()
     scenario = run.scenario
     places = dataset.codes["geographies"]
-    shown = {"geo": w.place(scenario.geo, places), "scenario": w.scenario(scenario.name)}
+    shown = {
+        "geo": w.place(scenario.geo, places),
+        "scenario": scenario_name or w.scenario(scenario.name),
+    }
     if name == "de_share":
         values, indicator = run.paths.de_share, "de_share"
         found, figures = published_history(
