@@ -480,7 +480,8 @@ _PAST_COLUMNS = (
 )
 _TABLE_STYLE = (
     "<style>.dxecon-attainment{border-collapse:collapse;font-size:13px;width:100%;"
-    "table-layout:auto}.dxecon-attainment td,.dxecon-attainment th{padding:2px 6px;"
+    "table-layout:auto;line-height:1.35}"
+    ".dxecon-attainment td,.dxecon-attainment th{padding:2px 6px;"
     "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
     ".dxecon-attainment th{font-weight:600;line-height:1.25}"
     ".dxecon-attainment td.note{overflow-wrap:anywhere;font-size:12px;color:#444}"
@@ -514,7 +515,13 @@ def _attainment_cells(row, w: Words) -> dict[str, str]:
         "interval": html.escape(interval),
         "probability": format_probability(row.probability, w),
         "status": f'<b style="color:{colour}">{html.escape(w.status(row.status))}</b>',
-        "note": html.escape(w.text(row.note)),
+        # The scorecard's notes are long: folded, so a row is as tall as its numbers.
+        "note": (
+            f"<details><summary>{html.escape(w('explorer.note_fold'))}</summary>"
+            f"{html.escape(row.note)}</details>"
+            if str(row.note).strip()
+            else w.text(None)
+        ),
     }
 
 
@@ -1014,7 +1021,10 @@ class ScenarioExplorer:
             marks=marks,
             unit=spec.unit,
         )
-        return f'<small class="dxecon-marks" style="color:#555">{html.escape(text)}</small>'
+        return (
+            '<small class="dxecon-marks" style="color:#555;line-height:1.35;'
+            f'display:inline-block">{html.escape(text)}</small>'
+        )
 
     def _on_control_change(self, _change: Any) -> None:
         if self._loading:
@@ -1071,7 +1081,8 @@ class ScenarioExplorer:
         if drawing:
             shown += f" <i>{html.escape(w('explorer.status.drawing'))}</i>"
         self.status.value = (
-            f'<span class="dxecon-status" data-updates="{self.updates}" '
+            f'<span class="dxecon-status" style="line-height:1.4;display:inline-block" '
+            f'data-updates="{self.updates}" '
             f'data-stale="{str(stale).lower()}" data-drawing="{str(drawing).lower()}">'
             f"{shown}</span>"
         )

@@ -29,9 +29,11 @@ STATUS_COLOURS = {
     "not met": "#c0392b",
     "no data": "#7f8c8d",
 }
-#: Caption text size (points) and the mean width of a character in ems, for line breaks.
+#: Title and caption text sizes (points), and the width of a character in ems that line
+#: breaks assume (generous: Vietnamese letters with their marks are wide).
+_TITLE_POINTS = 12
 _CAPTION_POINTS = 8
-_CHAR_WIDTH = 0.55
+_CHAR_WIDTH = 0.62
 #: What a PNG of a chart carries: no "Software" entry, so the same chart gives the same bytes.
 _PNG_METADATA = {"Software": None}
 
@@ -55,7 +57,17 @@ def new_figure(width: float = 8.0, height: float = 4.6):
 
 def finish(ax, *, title: str, ylabel: str, caption: str) -> None:
     """Title, y label, grid and the source caption under the axes: every chart ends here."""
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    import textwrap
+
+    # Titles and captions are broken into lines that the figure's width holds (a long
+    # place or scenario name must not widen the picture, which would then be shown shrunk).
+    width = ax.figure.get_figwidth() * 72  # points
+    ax.set_title(
+        textwrap.fill(title, int(width / (_TITLE_POINTS * _CHAR_WIDTH))),
+        loc="left",
+        fontsize=_TITLE_POINTS,
+        fontweight="bold",
+    )
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
@@ -64,16 +76,12 @@ def finish(ax, *, title: str, ylabel: str, caption: str) -> None:
     if isinstance(ax.xaxis.get_major_locator(), MaxNLocator):  # years: no 2027.5 ticks
         ax.xaxis.get_major_locator().set_params(integer=True)
     if caption:
-        # Broken into lines here (about the characters of 8-point text the figure's width
-        # holds) and wrapped by matplotlib only where a line is still too long: its own
-        # wrapping measures every word and is most of a chart's drawing time.
-        import textwrap
-
-        chars = int(ax.figure.get_figwidth() * 72 / (_CAPTION_POINTS * _CHAR_WIDTH))
+        # matplotlib's own wrapping (kept for a line still too long) measures every word
+        # and was most of a chart's drawing time.
         ax.figure.text(
             0.01,
             -0.02,
-            textwrap.fill(caption, chars),
+            textwrap.fill(caption, int(width / (_CAPTION_POINTS * _CHAR_WIDTH))),
             fontsize=_CAPTION_POINTS,
             color="#555555",
             ha="left",
