@@ -603,7 +603,7 @@ def test_names_shown_are_words_of_the_catalogue(make_explorer):
     assert edited == "Cơ sở (đã chỉnh)"
     assert f"&quot;{edited}&quot;" in explorer.status.value
     title = fan_figure(explorer.result, explorer.dataset, "de_share", "real", w)
-    assert edited in title.axes[0].get_title(loc="left")
+    assert edited in title.axes[0].get_title(loc="left").replace("\n", " ")
     explorer.base_picker.value = "accelerated"  # switched, nothing moved: its own name
     assert f"&quot;{w.scenario('accelerated')}&quot;" in explorer.status.value
     texts = shown_texts(explorer.widget)
