@@ -1,4 +1,15 @@
-"""End to end: the explorer notebook served by Voila, driven in Debian's Chromium.
+"""End to end: the explorer notebook served by Voila, and opened in JupyterLab, driven in
+Debian's Chromium.
+
+JupyterLab (``test_explorer_in_jupyterlab_runs_updates_and_is_readable``, in vi and en): a
+temporary copy of the notebook per language, JupyterLab on a free loopback port with a
+token, the file browser open; run all cells, move a slider, press Update; fails on any page
+or console error, a message in the explorer's error line (where a widget callback's error is
+shown), a traceback in an output, sideways scrolling in the notebook, or chart text under
+10 px as displayed (the charts' smallest font at the scale the page shows them). Its
+screenshots go to ``$DXECON_SHOTS`` (default: the artifacts folder).
+
+Voila:
 
 What a user does, in a real browser on a 1366x768 laptop screen: open the explorer, pick a
 starting scenario, move industry's diffusion-speed slider with the keyboard, press Update,
@@ -20,6 +31,7 @@ the server log ``explorer_voila.log``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -63,14 +75,15 @@ SPEED_SLIDER = ".dxecon-key-sectors-ind_con-intensity-speed"
 #: The smallest common laptop screen; the page must fit its width.
 VIEWPORT = {"width": 1366, "height": 768}
 VI = Words("vi")  # the notebook's default language
-#: What does not fit the window: the page's horizontal overflow, elements scrolling
-#: sideways, widget boxes reaching past the right edge; and images not loaded.
-FIT_PROBLEMS = """() => {
+#: What does not fit the window: the page's horizontal overflow, elements (of ``scope``, a
+#: CSS selector: all by default) scrolling sideways, widget boxes reaching past the right
+#: edge; and images not loaded.
+FIT_PROBLEMS = """(scope = "*") => {
     const width = window.innerWidth, problems = [];
     const page = document.scrollingElement;
     if (page.scrollWidth > page.clientWidth)
         problems.push(`page scrolls sideways: ${page.scrollWidth} > ${page.clientWidth}`);
-    for (const element of document.querySelectorAll("*")) {
+    for (const element of document.querySelectorAll(scope)) {
         const style = getComputedStyle(element);
         if (element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0
                 && ["auto", "scroll"].includes(style.overflowX))
@@ -121,13 +134,53 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def _browser_or_skip() -> None:
+@contextlib.contextmanager
+def _server(command: list[str], root: Path, env: dict, ready, name: str):
+    """Run a Jupyter server (``command``) in its own session under ``root`` until ``ready()``
+    stops raising OSError (60 s at most); stop it by process group when done and keep its
+    log as ``ARTIFACTS/explorer_<name>.log``."""
+    log = root / f"{name}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped with its kernels
+        )
+    try:
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"{name} exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                if ready():
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{name} did not answer within 60 s:\n{log.read_text()}")
+                time.sleep(0.3)
+        yield process
+    finally:
+        _stop(process)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(log, ARTIFACTS / f"explorer_{name}.log")
+
+
+def _browser_and(program: str) -> Path:
+    """The path of Jupyter's ``program`` next to this interpreter; the test is skipped (with
+    the reason) without Chromium, playwright or ``program``."""
     if not CHROMIUM.exists():
         pytest.skip(
             f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium; "
             "./dx test does it when run as root) to run the explorer's browser tests"
         )
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    path = Path(sys.executable).parent / program
+    if not path.exists():
+        pytest.skip(f"{program} is not installed next to {sys.executable}")
+    return path
 
 
 def _private_jupyter(root: Path) -> dict[str, str]:
@@ -152,50 +205,28 @@ def _private_jupyter(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory):
     """A Voila server for the explorer notebook on 127.0.0.1; yields (url, root folder)."""
-    _browser_or_skip()
-    voila_bin = Path(sys.executable).parent / "voila"
-    if not voila_bin.exists():
-        pytest.skip(f"voila is not installed next to {sys.executable}")
+    voila_bin = _browser_and("voila")
     root = tmp_path_factory.mktemp("voila")
     env = _private_jupyter(root)
     port, token = _free_port(), secrets.token_hex(16)
-    log = root / "voila.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                str(voila_bin),
-                str(NOTEBOOK),
-                "--no-browser",
-                f"--port={port}",
-                "--Voila.ip=127.0.0.1",
-                f"--token={token}",
-                "--show_tracebacks=True",
-            ],
-            cwd=root,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stopped with its kernels
-        )
-    try:
-        # Ready when the port accepts connections (Voila's API routes are not allowlisted,
-        # and GET / would run the notebook).
-        deadline = time.monotonic() + TIMEOUT_MS / 1000
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"voila exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"voila did not listen within 60 s:\n{log.read_text()}")
-                time.sleep(0.2)
+    command = [
+        str(voila_bin),
+        str(NOTEBOOK),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--token={token}",
+        "--show_tracebacks=True",
+    ]
+
+    def listening() -> bool:
+        # The port accepts connections (Voila's API routes are not allowlisted, and GET /
+        # would run the notebook).
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+
+    with _server(command, root, env, listening, "voila"):
         yield f"http://127.0.0.1:{port}/?token={token}", root
-    finally:
-        _stop(process)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log, ARTIFACTS / "explorer_voila.log")
 
 
 def expected_cells(dataset, base: str, **changes) -> dict[tuple[str, str], tuple[str, str]]:
@@ -259,6 +290,24 @@ def _speed_spread(dataset, base: str) -> float:
     return drawn_speed_spread(resolve_start(scenario, dataset)[0], dataset)
 
 
+def _open_page(browser, problems: list[str]):
+    """A 1366x768 page that records page and console errors in ``problems`` and aborts
+    every request not to 127.0.0.1 (hermetic)."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and not _aborted_by_us(message.text)
+            and problems.append(f"console error: {message.text}")
+        ),
+    )
+    page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+    return page
+
+
 def _aborted_by_us(text: str) -> bool:
     """Console errors of the requests this test aborts (Voila's CDN fonts)."""
     return "net::ERR_FAILED" in text or "net::ERR_ABORTED" in text
@@ -273,18 +322,7 @@ def test_explorer_in_the_browser_updates_to_the_library_numbers(voila, dataset):
     problems: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.set_default_timeout(TIMEOUT_MS)
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error"
-                and not _aborted_by_us(message.text)
-                and problems.append(f"console error: {message.text}")
-            ),
-        )
-        page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+        page = _open_page(browser, problems)
         try:
             page.goto(url)
             status = page.locator(".dxecon-status")
@@ -378,24 +416,6 @@ CHART_SCALES = """() => [...document.querySelectorAll(
         '.dxecon-chart-de-share, .dxecon-chart-lp')].map(
     image => ({name: image.className, shown: image.getBoundingClientRect().width,
                natural: image.naturalWidth}))"""
-#: Sideways scrolling inside the notebook panel (JupyterLab's page itself never scrolls).
-PANEL_SIDEWAYS = """() => {
-    const problems = [];
-    for (const element of document.querySelectorAll(
-            '.jp-NotebookPanel, .jp-NotebookPanel *')) {
-        const style = getComputedStyle(element);
-        if (element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0
-                && ['auto', 'scroll'].includes(style.overflowX))
-            problems.push(`${element.className} scrolls sideways: `
-                          + `${element.scrollWidth} > ${element.clientWidth}`);
-    }
-    for (const box of document.querySelectorAll('.dxecon-explorer, .dxecon-explorer *')) {
-        const right = box.getBoundingClientRect().right;
-        if (right > window.innerWidth + 0.5)
-            problems.push(`${box.tagName}.${box.className} ends at ${right}`);
-    }
-    return problems;
-}"""
 
 
 def _notebook_in(lang: str) -> dict:
@@ -421,10 +441,7 @@ def jupyterlab(tmp_path_factory):
     language (``explorer_vi.ipynb``, ``explorer_en.ipynb``); yields (base url, token)."""
     import nbformat
 
-    _browser_or_skip()
-    lab_bin = Path(sys.executable).parent / "jupyter-lab"
-    if not lab_bin.exists():
-        pytest.skip(f"jupyterlab is not installed next to {sys.executable}")
+    lab_bin = _browser_and("jupyter-lab")
     root = tmp_path_factory.mktemp("lab")
     env = _private_jupyter(root)
     notebooks = root / "notebooks"
@@ -438,7 +455,6 @@ def jupyterlab(tmp_path_factory):
         '{"fetchNews": "false", "checkForUpdates": false}'
     )
     port, token = _free_port(), secrets.token_hex(16)
-    log = root / "lab.log"
     command = [
         str(lab_bin),
         "--no-browser",
@@ -454,36 +470,17 @@ def jupyterlab(tmp_path_factory):
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")  # a container's only user
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=root,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
+
+    def answering() -> bool:
         import urllib.request
 
-        deadline = time.monotonic() + TIMEOUT_MS / 1000
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"jupyter lab exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2
-                ).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"jupyter lab did not answer within 60 s:\n{log.read_text()}")
-                time.sleep(0.3)
+        urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2
+        ).close()
+        return True
+
+    with _server(command, root, env, answering, "lab"):
         yield f"http://127.0.0.1:{port}", token
-    finally:
-        _stop(process)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log, ARTIFACTS / "explorer_lab.log")
 
 
 def _smallest_chart_points(dataset, lang: str) -> float:
@@ -517,16 +514,7 @@ def test_explorer_in_jupyterlab_runs_updates_and_is_readable(jupyterlab, dataset
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.set_default_timeout(TIMEOUT_MS)
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error" and problems.append(f"console error: {message.text}")
-            ),
-        )
-        page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+        page = _open_page(browser, problems)
         try:
             # a workspace per language: the other notebook is not restored beside it
             page.goto(f"{base}/lab/workspaces/{lang}/tree/explorer_{lang}.ipynb?token={token}")
@@ -558,7 +546,8 @@ def test_explorer_in_jupyterlab_runs_updates_and_is_readable(jupyterlab, dataset
             expect(page.locator(".dxecon-message")).to_have_text("")
             assert page.locator(".jp-OutputArea-output[data-mime-type*='stderr']").count() == 0
             assert page.locator(".jp-RenderedText .ansi-red-fg").count() == 0
-            problems += page.evaluate(PANEL_SIDEWAYS)
+            # JupyterLab's page never scrolls: what could scroll sideways is in the notebook
+            problems += page.evaluate(FIT_PROBLEMS, ".jp-NotebookPanel, .jp-NotebookPanel *")
 
             # Chart text as displayed: the smallest font drawn, at the scale shown.
             smallest = _smallest_chart_points(dataset, lang) * CHART_DPI / 72
