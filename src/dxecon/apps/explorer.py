@@ -58,7 +58,8 @@ from dxecon.models.scenarios.engine import PERCENTILES, percentiles
 from dxecon.models.scenarios.scenario_run import simulate_scenario
 from dxecon.models.scenarios.scorecard import Scorecard, score
 from dxecon.models.scenarios.start import resolve_start
-from dxecon.present.charts.plots import STATUS_COLOURS
+from dxecon.present.charts.plots import STATUS_COLOURS, FanChart
+from dxecon.present.charts.scenario import scenario_fan_parts
 from dxecon.present.scenario_text import reading_words
 from dxecon.present.words import Words
 
@@ -418,17 +419,30 @@ def chart_pngs(
     basis: str = "real",
     which=("de_share", "lp"),
     words: Words | None = None,
+    kept: dict[tuple[str, str], FanChart] | None = None,
 ) -> dict[str, bytes]:
     """The explorer's fan charts as PNG bytes: ``de_share`` (digital economy, % of GRDP,
     with the published history and its targets) and ``lp`` (labour productivity growth,
     ``basis`` "real" or "nominal", with its targets), in the language of ``words``
-    (Vietnamese by default)."""
-    from dxecon.present.charts.plots import png_bytes
-
-    return {
-        name: png_bytes(fan_figure(result, dataset, name, basis, words), dpi=CHART_DPI)
-        for name in which
-    }
+    (Vietnamese by default). ``kept``: figures kept between calls, by (chart, basis),
+    redrawn in place (`FanChart`: the same bytes as a new figure, in about a third of the
+    time); without it every chart is a new figure."""
+    kept = {} if kept is None else kept
+    pngs = {}
+    for name in which:
+        fan = kept.setdefault((name, basis), FanChart())
+        fan.show(
+            **scenario_fan_parts(
+                result.run,
+                dataset,
+                name,
+                basis=basis,
+                words=words,
+                scenario_name=result.shown_name or None,
+            )
+        )
+        pngs[name] = fan.png(dpi=CHART_DPI)
+    return pngs
 
 
 def fan_figure(
@@ -643,6 +657,7 @@ class ScenarioExplorer:
         self._specs: dict[str, ControlSpec] = {}
         self._loading = False  # True while a new base fills the controls: no recompute
         self._drawn: dict[str, tuple[tuple, bytes]] = {}  # chart -> (what it shows, PNG)
+        self._fans: dict[tuple[str, str], FanChart] = {}  # (chart, basis) -> kept figure
 
         scenarios = available_scenarios()
         if base not in scenarios:
@@ -1042,11 +1057,18 @@ class ScenarioExplorer:
     def _chart(self, name: str, basis: str) -> bytes:
         """A chart's PNG, redrawn only when what it shows changed: drawing is most of an
         update's time, and a diffusion setting does not move productivity (nor employment
-        or the deflator the digital share), so one of the two charts is often reusable."""
+        or the deflator the digital share), so one of the two charts is often reusable.
+        A redrawn chart keeps its figure and moves its bands, median and texts in place
+        (`FanChart`): the picture `chart_pngs` draws afresh, in one render."""
         shown = _chart_content(self.result, name, basis)
         if self._drawn.get(name, (None,))[0] != shown:
             png = chart_pngs(
-                self.result, self.dataset, basis=basis, which=(name,), words=self.words
+                self.result,
+                self.dataset,
+                basis=basis,
+                which=(name,),
+                words=self.words,
+                kept=self._fans,
             )[name]
             self._drawn[name] = (shown, png)
         return self._drawn[name][1]

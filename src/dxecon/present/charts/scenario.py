@@ -86,6 +86,24 @@ def scenario_fan(
     growth (``basis`` "real" or "nominal"), with the 50/80/90% bands of the paths and the
     target lines. ``scenario_name``: the scenario as the title names it (default: the
     catalogue's name of the run's scenario)."""
+    return fan_chart(
+        **scenario_fan_parts(
+            run, dataset, name, basis=basis, words=words, scenario_name=scenario_name
+        )
+    )
+
+
+def scenario_fan_parts(
+    run: ScenarioRun,
+    dataset: Dataset,
+    name: str,
+    *,
+    basis: str = "real",
+    words: Words | None = None,
+    scenario_name: str | None = None,
+) -> dict:
+    """What `scenario_fan` draws, as `dxecon.present.charts.plots.fan_chart`'s arguments
+    (also `FanChart.show`'s, which redraws a kept chart in place)."""
     w = words or Words()
     scenario = run.scenario
     places = dataset.codes["geographies"]
@@ -122,16 +140,16 @@ def scenario_fan(
         instruments=instruments or w("explorer.chart.none"),
     )
     table = percentiles(values)
-    return fan_chart(
-        run.paths.years,
-        {q: table[i] for i, q in enumerate(PERCENTILES)},
-        title=title,
-        ylabel=ylabel,
-        caption=caption,
-        history=history,
-        targets=lines,
-        lang=w.lang,
-    )
+    return {
+        "years": run.paths.years,
+        "bands": {q: table[i] for i, q in enumerate(PERCENTILES)},
+        "title": title,
+        "ylabel": ylabel,
+        "caption": caption,
+        "history": history,
+        "targets": lines,
+        "lang": w.lang,
+    }
 
 
 def what_it_takes_chart(frame: pd.DataFrame, words: Words | None = None):
