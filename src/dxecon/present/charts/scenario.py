@@ -72,25 +72,14 @@ def published_history(
     return history, figures
 
 
-def scenario_fan(
-    run: ScenarioRun,
-    dataset: Dataset,
-    name: str,
-    *,
-    basis: str = "real",
-    words: Words | None = None,
-    scenario_name: str | None = None,
-):
+def scenario_fan(run: ScenarioRun, dataset: Dataset, name: str, **options):
     """One fan of a scenario (``name`` "de_share" or "lp") as a matplotlib Figure:
     the digital share (% of GRDP) after its published GSO history, or labour productivity
     growth (``basis`` "real" or "nominal"), with the 50/80/90% bands of the paths and the
-    target lines. ``scenario_name``: the scenario as the title names it (default: the
-    catalogue's name of the run's scenario)."""
-    return fan_chart(
-        **scenario_fan_parts(
-            run, dataset, name, basis=basis, words=words, scenario_name=scenario_name
-        )
-    )
+    target lines. ``options``: `scenario_fan_parts`'s (``basis``, ``words``,
+    ``scenario_name``: the scenario as the title names it, default the catalogue's name
+    of the run's scenario)."""
+    return fan_chart(**scenario_fan_parts(run, dataset, name, **options))
 
 
 def scenario_fan_parts(
