@@ -26,6 +26,7 @@ from dxecon.apps.explorer import (
 )
 from dxecon.core.params import load_yaml, params_path, set_dotted
 from dxecon.models.scenarios import load_scenario, resolve_start, run_scenario, scenario_from_dict
+from dxecon.present.charts.plots import chart_digest, png_bytes
 from dxecon.present.words import Words, catalogue
 
 SPEED = "sectors.ind_con.intensity.speed"
@@ -46,7 +47,7 @@ PATH_ARRAYS = (
 )
 
 
-def quick_charts(result, dataset, *, basis="real", which=("de_share", "lp"), words=None):
+def quick_charts(result, dataset, *, basis="real", which=("de_share", "lp"), words=None, kept=None):
     """Stand-in for `chart_pngs` where a test is about state, not pictures: drawing is most
     of an update's time. Its bytes still change with the numbers and the basis."""
     medians = {"de_share": result.run.paths.de_share, "lp": result.run.paths.lp_growth_real}
@@ -151,7 +152,7 @@ def test_a_moved_slider_waits_for_the_update_button(make_explorer, dataset):
     before = explorer.result
     charts_before = (bytes(explorer.de_share_chart.value), explorer.table.value)
 
-    explorer.controls[SPEED].value = 0.25
+    explorer.controls[SPEED].value = 0.05
     assert explorer.result is before, "recomputed before the button was pressed"
     assert 'data-stale="true"' in explorer.status.value
 
@@ -160,7 +161,10 @@ def test_a_moved_slider_waits_for_the_update_button(make_explorer, dataset):
     assert 'data-stale="false"' in explorer.status.value
     assert bytes(explorer.de_share_chart.value) != charts_before[0]
     assert explorer.table.value != charts_before[1]
-    expected = expected_run(dataset, "baseline", **{SPEED: 0.25})
+    # The moved speed keeps the spread of the draws' parameter uncertainty around it.
+    spread = explorer_module.drawn_speed_spread(explorer.result.scenario, dataset)
+    assert spread > 0
+    expected = expected_run(dataset, "baseline", **{SPEED: 0.05, f"{SPEED}_sd": spread})
     assert_same_paths(explorer.result.run.paths, expected.paths)
     card = expected.scorecard.frame
     target = card[card["goal_id"] == "TGT021"].iloc[0]
@@ -191,14 +195,17 @@ def test_nominal_basis_redraws_only_the_productivity_chart(make_explorer):
 
 def test_only_charts_whose_paths_moved_are_redrawn(make_explorer, monkeypatch):
     explorer = make_explorer()
+    # The first move renames the scenario in both titles ("Cơ sở (đã chỉnh)"): both redrawn.
+    explorer.controls[SPEED].value = 0.04
+    explorer.update_button.click()
     drawn = []
 
-    def counting(result, dataset, *, basis="real", which=("de_share", "lp"), words=None):
+    def counting(result, dataset, *, basis="real", which=("de_share", "lp"), words=None, kept=None):
         drawn.extend(which)
         return quick_charts(result, dataset, basis=basis, which=which)
 
     monkeypatch.setattr(explorer_module, "chart_pngs", counting)
-    explorer.controls[SPEED].value = 0.3  # diffusion: the digital share only
+    explorer.controls[SPEED].value = 0.05  # diffusion: the digital share only
     explorer.update_button.click()
     assert drawn == ["de_share"]
     explorer.controls["employment.growth.mean"].value = 0.2  # productivity only
@@ -212,9 +219,33 @@ def test_only_charts_whose_paths_moved_are_redrawn(make_explorer, monkeypatch):
     assert drawn[4:] == ["de_share", "lp"]
 
 
+def test_a_chart_redrawn_in_place_is_the_chart_drawn_afresh(make_explorer, dataset):
+    from matplotlib.text import Text
+
+    explorer = make_explorer(real_charts=True)
+    kept = {}
+    # The first move renames the scenario (new title: a full render), the next ones move
+    # only the bands, the median and the axes of the same figures (one render each).
+    for growth in (14.2, 15.1, 13.4):
+        explorer.controls["sectors.ind_con.growth.mean"].value = growth
+        explorer.update_button.click()
+        for name in ("de_share", "lp"):
+            figure = explorer._fans[(name, "real")].figure
+            assert kept.setdefault(name, figure) is figure  # updated, not replaced
+            fresh = fan_figure(explorer.result, dataset, name, "real", explorer.words)
+            # the very pixels: what the page shows is what a new figure gives
+            png = png_bytes(fresh, dpi=explorer_module.CHART_DPI)  # draws it: tick labels set
+            assert png == getattr(explorer, f"{name}_chart").value
+            assert chart_digest(figure) == chart_digest(fresh)
+            assert figure.axes[0].get_ylim() == pytest.approx(fresh.axes[0].get_ylim())
+            assert [t.get_text() for t in figure.findobj(Text)] == [
+                t.get_text() for t in fresh.findobj(Text)
+            ]
+
+
 def test_choosing_another_base_loads_its_values_and_numbers(make_explorer, dataset):
     explorer = make_explorer()
-    explorer.controls[SPEED].value = 0.5
+    explorer.controls[SPEED].value = 0.05
     explorer.base_picker.value = "accelerated"
     accelerated = shipped("accelerated")
     assert "speed" not in accelerated["sectors"]["ind_con"]["intensity"]
@@ -230,7 +261,7 @@ def test_choosing_another_base_loads_its_values_and_numbers(make_explorer, datas
 def test_reset_restores_the_starting_point(make_explorer):
     explorer = make_explorer()
     original = explorer.result.run.paths.de_share
-    explorer.controls[SPEED].value = 0.4
+    explorer.controls[SPEED].value = 0.05
     explorer.controls["horizon"].value = 2035
     explorer.update_button.click()
     explorer.reset_button.click()
@@ -251,6 +282,9 @@ def test_float_noise_from_the_browser_is_not_a_change(make_explorer):
 def test_ceiling_below_the_current_share_is_a_message_not_a_traceback(make_explorer):
     explorer = make_explorer(lang="en")
     shown = explorer.result
+    # The slider's range (the calibration's) stays above today's share; a settings mapping
+    # can still hold such a ceiling (a saved file edited by hand): the message is the same.
+    explorer.controls[CEILING].min = 1.0
     explorer.controls[CEILING].value = 20.0  # industry's digital share is 30.18% today
     explorer.update_button.click()
     assert explorer.result is shown, "invalid settings must keep the last valid result"
@@ -261,7 +295,7 @@ def test_ceiling_below_the_current_share_is_a_message_not_a_traceback(make_explo
     assert "Industry &amp; construction" in message
     assert "Traceback" not in message
 
-    explorer.controls[CEILING].value = 60.0
+    explorer.controls[CEILING].value = 70.0
     explorer.update_button.click()
     assert explorer.error is None
     assert explorer.message.value == ""
@@ -330,7 +364,7 @@ def test_saved_scenario_reproduces_the_explorer_exactly(make_explorer, monkeypat
         "write_text_atomic",
         lambda text, path: written.append(path) or real_write(text, path),
     )
-    explorer.controls[SPEED].value = 0.17
+    explorer.controls[SPEED].value = 0.047
     explorer.controls["sectors.services.growth.mean"].value = 9.5
     explorer.controls["employment.growth.mean"].value = 0.5
     explorer.controls["horizon"].value = 2032
@@ -356,7 +390,17 @@ def test_saved_scenario_reproduces_the_explorer_exactly(make_explorer, monkeypat
     assert services["override"]["mean"] == 9.5 and "explorer" in services["override"]["reason"]
     assert "mean" not in services and "override" not in saved["sectors"]["agro"]["growth"]
     assert loaded.employment.growth.override.mean == 0.5
-    assert resolve_start(loaded, explorer.dataset)[0] == explorer.scenario()
+    # The explorer simulates the resolved base with the values put in (a moved growth is
+    # its mean, where the file records an override): the same numbers as the file resolved.
+    from_file = resolve_start(loaded, explorer.dataset)[0]
+    for place, growth in explorer.scenario().growths().items():
+        assert (growth.mean, growth.sd) == (
+            from_file.growths()[place].mean,
+            from_file.growths()[place].sd,
+        ), place
+    assert (
+        from_file.sectors["ind_con"].intensity == explorer.scenario().sectors["ind_con"].intensity
+    )
     assert explorer.scenario() == explorer.result.scenario
     assert loaded.seed == shipped("baseline")["seed"]
     assert_same_paths(
@@ -366,7 +410,7 @@ def test_saved_scenario_reproduces_the_explorer_exactly(make_explorer, monkeypat
 
 def test_saved_scenario_keeps_the_documentation_and_records_the_changes(make_explorer):
     explorer = make_explorer()
-    explorer.controls[SPEED].value = 0.2
+    explorer.controls[SPEED].value = 0.04
     explorer.controls["deflator.mean"].value = 2.5
     explorer.save_name.value = "documented"
     path = explorer.save()
@@ -377,7 +421,7 @@ def test_saved_scenario_keeps_the_documentation_and_records_the_changes(make_exp
     changes = saved["assumptions"]["explorer_changes"]
     assert "params/scenarios/baseline.yaml" in changes
     central = drawn_centrals(explorer.result.run.scenario, explorer.dataset)[SPEED]
-    assert f"{SPEED}): {central:g} -> 0.2" in changes
+    assert f"{SPEED}): {central:g} -> 0.04" in changes
     baseline = resolve_start(load_scenario("baseline", as_of=AS_OF), explorer.dataset)[0]
     assert f"deflator.mean): {baseline.deflator.mean:g} -> 2.5" in changes  # computed before
     assert "horizon" not in changes  # only what was moved
@@ -393,6 +437,7 @@ def test_invalid_name_or_settings_are_not_saved(make_explorer):
     assert explorer.save() is None
     assert "field &#x27;name&#x27;" in explorer.save_message.value
     explorer.save_name.value = "ok_name"
+    explorer.controls[CEILING].min = 1.0  # below the calibration's range (see above)
     explorer.controls[CEILING].value = 10.0
     assert explorer.save() is None
     assert "below the starting share" in explorer.save_message.value
@@ -491,3 +536,103 @@ def test_numbers_in_the_table_follow_the_language(explorer):
 def test_unknown_language_is_a_clear_error(dataset):
     with pytest.raises(Exception, match="vi or en"):
         ScenarioExplorer(dataset=dataset, lang="fr")
+
+
+# -- sliders on the evidence's scale -------------------------------------------------------
+def test_diffusion_sliders_span_the_calibrations_predictive_range(explorer, dataset):
+    from dxecon.models.scenarios.diffusion import predictive_range, start_calibration
+
+    resolved = explorer.result.scenario
+    calibration = start_calibration(dataset, AS_OF)
+    for key in (SPEED, CEILING):
+        low, high = predictive_range(
+            resolved, calibration, key, explorer_module.EVIDENCE_PERCENTILES
+        )
+        control = explorer.controls[key]
+        # the predictive range, rounded outwards to the step (a speed is never negative)
+        assert control.min <= max(low, 0.0) + 1e-9 and control.max >= min(high, 100.0) - 1e-9
+        assert control.max - control.min < 2 * (high - low)  # its scale, not a fixed 0-1.5
+        assert control.min < control.value < control.max  # the default inside, not at an end
+    national = calibration.by_series.query("kind == 'country'")["speed"].iloc[0]
+    speed = explorer.controls[SPEED]
+    assert speed.step <= 0.001 and speed.min < national < speed.max
+    assert explorer._specs[SPEED].marks == ((Words("vi")("explorer.mark.national"), national),)
+    marks = [
+        c.value
+        for c in explorer.controls_box.children
+        if isinstance(c.value, str) and "dxecon-marks" in c.value
+    ]
+    assert any(Words("vi").number(national, 3, trim=False) in text for text in marks)
+
+
+def test_a_moved_speed_keeps_the_parameter_uncertainty(make_explorer):
+    explorer = make_explorer()
+    explorer.controls[SPEED].value = 0.05
+    explorer.update_button.click()
+    assert explorer.result.scenario.sectors["ind_con"].intensity.speed == 0.05
+    assert explorer.result.scenario.sectors["ind_con"].intensity.speed_sd == pytest.approx(
+        explorer_module.drawn_speed_spread(explorer.result.scenario, explorer.dataset)
+    )
+    last = explorer.result.run.paths.quantity("intensity:ind_con")[:, -1]
+    low, high = np.percentile(last, [5, 95])
+    assert high - low > 1.0  # percentage points: the speed still differs by path
+
+
+# -- only what a slider moves is recomputed ------------------------------------------------
+def test_an_update_recomputes_only_what_the_slider_moves(make_explorer, monkeypatch):
+    from dxecon.models.scenarios import scorecard as scorecard_module
+
+    explorer = make_explorer()
+    calls = {"resolve_start": 0, "observed_figures": 0, "simulate": 0}
+
+    def counting(name, function):
+        def counted(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return counted
+
+    monkeypatch.setattr(
+        explorer_module, "resolve_start", counting("resolve_start", explorer_module.resolve_start)
+    )
+    monkeypatch.setattr(
+        scorecard_module,
+        "observed_figures",
+        counting("observed_figures", scorecard_module.observed_figures),
+    )
+    monkeypatch.setattr(
+        explorer_module,
+        "simulate_scenario",
+        counting("simulate", explorer_module.simulate_scenario),
+    )
+    before = explorer.result
+    explorer.controls["sectors.services.growth.mean"].value = 9.0
+    explorer.update_button.click()
+    assert explorer.result is not before
+    # a new simulation and scoring of its paths; the start and the published figures are
+    # cached (the old-boundary reading of a 2030 target still looks up its two parts)
+    assert calls["resolve_start"] == 0 and calls["simulate"] == 1
+    assert calls["observed_figures"] <= 2
+    explorer.base_picker.value = "accelerated"  # a new starting point is read from data/
+    assert calls["resolve_start"] == 1
+
+
+# -- words, not codes ----------------------------------------------------------------------
+def test_names_shown_are_words_of_the_catalogue(make_explorer):
+    explorer = make_explorer(real_charts=True)
+    w = Words("vi")
+    assert f"&quot;{w.scenario('baseline')}&quot;" in explorer.status.value
+    explorer.controls[SPEED].value = 0.05
+    explorer.update_button.click()
+    edited = w("explorer.variant", base=w.scenario("baseline"))
+    assert edited == "Cơ sở (đã chỉnh)"
+    assert f"&quot;{edited}&quot;" in explorer.status.value
+    title = fan_figure(explorer.result, explorer.dataset, "de_share", "real", w)
+    assert edited in title.axes[0].get_title(loc="left").replace("\n", " ")
+    explorer.base_picker.value = "accelerated"  # switched, nothing moved: its own name
+    assert f"&quot;{w.scenario('accelerated')}&quot;" in explorer.status.value
+    texts = shown_texts(explorer.widget)
+    # (the notes column is still the scorecard's English, which names boundaries by code)
+    for code in ("baseline", "accelerated", "_variant", "sectors.", "ind_con"):
+        assert not [t for t in texts if code in t], code
+    assert Words("en")("explorer.variant", base="Baseline") == "Baseline (edited)"

@@ -13,7 +13,7 @@ from conftest import AS_OF
 from dxecon.pipeline.context import Context
 from dxecon.pipeline.steps import run_step
 from dxecon.present.tables import readable, table_html, table_text
-from dxecon.present.words import DASH, LANGUAGES, catalogue
+from dxecon.present.words import DASH, LANGUAGES, Words, catalogue
 
 #: Steps whose tables are checked (the cheap common ones: a second or two each).
 STEPS = ("data_overview", "digital_economy", "productivity", "nowcast")
@@ -121,3 +121,24 @@ def test_readable_writes_one_mark_and_yes_no_in_the_language():
     text = table_text(frame, "vi")
     assert "<NA>" not in text and "True" not in text and text.count(DASH) >= 4
     assert list(frame["note"]) == ["", "x"]  # the frame itself is left as it was
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_coverage_names_indicators_in_words_and_counts_years_in_the_language(dataset, lang):
+    coverage = run_step("data_overview", Context(dataset, AS_OF, lang))["coverage"]
+    codes = set(dataset.observations["indicator"])
+    assert not set(coverage["indicator"]) & codes
+    assert all(re.fullmatch(r"[^_]+ \([^()]+\)", name) for name in coverage["indicator"])
+    year = {"vi": ("năm", "năm"), "en": ("year", "years")}[lang]
+    cells = coverage[["HP", "HP2025", "VN"]].stack().dropna()
+    for cell in cells:
+        n, _first, last = re.fullmatch(r"(\d+) \w+ \((\d{4})(?:-(\d{4}))?\)", cell).groups()
+        assert cell.split(" ")[1] == year[int(n) != 1]
+        assert (last is None) == (int(n) == 1)  # "1 năm (2022)", never "(2022-2022)"
+    shown = table_text(coverage, lang)
+    assert not re.search(r"^\s*0\s", shown, flags=re.MULTILINE)  # no 0, 1, 2... column
+    places = dataset.codes["geographies"]
+    html = table_html(coverage, lang)
+    for geo in ("HP", "HP2025", "VN"):
+        assert f"<th>{Words(lang).place(geo, places)}</th>" in html
+        assert f"<th>{geo}</th>" not in html

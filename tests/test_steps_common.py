@@ -10,6 +10,7 @@ import pytest
 from dxecon.pipeline.catalogue import outputs_of
 from dxecon.pipeline.context import Context
 from dxecon.pipeline.steps import run_step
+from dxecon.present.words import Words
 from tests.conftest import AS_OF
 
 
@@ -48,7 +49,9 @@ def test_data_overview_lists_the_years_before_the_merger(overview_result, datase
     assert gaps["employment / HP"] == ", ".join(map(str, employment.gaps))
     coverage = overview_result["coverage"].set_index("indicator")
     years = dataset.series("de_share", "VN", method="GSO").values.dropna().index
-    assert coverage.loc["de_share", "VN"].startswith(f"{years.min()}-")
+    name = Words()("indicator.de_share")
+    de_share = f"{name[:1].upper()}{name[1:]} (%)"
+    assert f"({years.min()}-" in coverage.loc[de_share, "VN"]
 
 
 def test_data_overview_sentences_follow_the_language(dataset, overview_result):

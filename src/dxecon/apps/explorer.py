@@ -25,11 +25,13 @@ notebook, ``notebooks/explorer/scenario_explorer.ipynb``, its tests and its benc
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import html
 import math
 import time
 import traceback
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,7 @@ from dxecon.core.errors import ParamsError
 from dxecon.core.io import write_text_atomic
 from dxecon.core.params import get_dotted, load_yaml, params_path, set_dotted
 from dxecon.data import Dataset, load_dataset
+from dxecon.data.targets import TargetRegistry
 from dxecon.models.scenarios import (
     Scenario,
     ScenarioRun,
@@ -52,9 +55,11 @@ from dxecon.models.scenarios import (
     scenario_from_dict,
 )
 from dxecon.models.scenarios.engine import PERCENTILES, percentiles
-from dxecon.models.scenarios.scenario_run import run_scenario
+from dxecon.models.scenarios.scenario_run import simulate_scenario
+from dxecon.models.scenarios.scorecard import Scorecard, score
 from dxecon.models.scenarios.start import resolve_start
-from dxecon.present.charts.plots import STATUS_COLOURS
+from dxecon.present.charts.plots import STATUS_COLOURS, FanChart
+from dxecon.present.charts.scenario import scenario_fan_parts
 from dxecon.present.scenario_text import reading_words
 from dxecon.present.words import Words
 
@@ -66,8 +71,12 @@ INDICATORS = ("de_share", "de_sector_share_min", "grdp_growth_real", "lp_growth"
 #: Quantities whose percentiles make the fan charts (names in `Paths`; all in per cent).
 FAN_QUANTITIES = ("de_share", "lp_growth_real", "lp_growth_nominal")
 
-#: Resolution of the charts in the explorer: sharp enough on screen, cheap to redraw.
-CHART_DPI = 80
+#: Resolution of the charts in the explorer: a chart is shown at its natural size (one
+#: image pixel a screen pixel), so its smallest text (8 points) is 8 * 100 / 72, about 11 px.
+CHART_DPI = 100
+#: The width a chart needs to be shown unshrunk (the figure's 8 inches at `CHART_DPI`, plus
+#: the caption's margin): narrower, the charts go under the controls rather than shrink.
+CHART_WIDTH_PX = 820
 
 
 # -- controls ------------------------------------------------------------------------------
@@ -88,6 +97,8 @@ class ControlSpec:
     step: float
     unit: str  # "" for a year
     integer: bool = False
+    #: values a reader places the slider against, in words: (label, value)
+    marks: tuple[tuple[str, float], ...] = ()
 
     @property
     def css_class(self) -> str:
@@ -104,12 +115,17 @@ def _capital(text: str) -> str:
 
 
 def control_specs(
-    data: Mapping[str, Any], *, base_year: int, words: Words | None = None
+    data: Mapping[str, Any],
+    *,
+    base_year: int,
+    words: Words | None = None,
+    evidence: Mapping[str, SliderEvidence] | None = None,
 ) -> list[ControlSpec]:
     """The explorer's controls for a scenario mapping: per sector its real growth and (for
     sectors with a digital intensity) diffusion speed and ceiling; then employment growth,
     the deflator and the horizon (from ``base_year``, the observed start's year). Groups,
-    labels and units in the language of ``words`` (Vietnamese by default)."""
+    labels and units in the language of ``words`` (Vietnamese by default). A control with
+    ``evidence`` (`slider_evidence`) takes its range, step and marks from it."""
     w = words or Words()
     pct_year = w("explorer.unit.pct_year")
     specs = []
@@ -168,7 +184,90 @@ def control_specs(
         ),
         ControlSpec("horizon", economy, horizon, base_year, base_year + 20, 1, "", integer=True),
     ]
+    if evidence:
+        specs = [
+            dataclasses.replace(
+                spec,
+                minimum=evidence[spec.key].low,
+                maximum=evidence[spec.key].high,
+                step=evidence[spec.key].step,
+                marks=tuple((w(label), value) for label, value in evidence[spec.key].marks),
+            )
+            if spec.key in evidence
+            else spec
+            for spec in specs
+        ]
     return specs
+
+
+@dataclass(frozen=True)
+class SliderEvidence:
+    """A slider's range from the evidence behind it: ``low`` to ``high`` in ``step``, and
+    ``marks``: (catalogue key, value) of the figures a reader places it against."""
+
+    low: float
+    high: float
+    step: float
+    marks: tuple[tuple[str, float], ...] = ()
+
+
+#: Percentiles of the calibration's predictive distribution a speed or ceiling slider spans.
+EVIDENCE_PERCENTILES = (1.0, 99.0)
+
+
+def _span(low: float, high: float, values, *, floor: float | None = None) -> tuple[float, float]:
+    """``low``..``high`` widened so that every one of ``values`` sits inside, a tenth of
+    the span away from either end (a default never at an end); not below ``floor``."""
+    values = [float(v) for v in values if v is not None]
+    low, high = min([low, *values]), max([high, *values])
+    margin = (high - low) / 10
+    low = low - margin if any(v <= low for v in values) else low
+    high = high + margin if any(v >= high for v in values) else high
+    return (low if floor is None else max(floor, low)), high
+
+
+def slider_evidence(resolved: Scenario, dataset, values: Mapping[str, float]) -> dict:
+    """The ranges of the diffusion sliders of a resolved scenario with a ``diffusion``, from
+    the calibration of its start's measure as of its date
+    (`dxecon.models.scenarios.diffusion.predictive_range`: the predictive distribution of a
+    city's speed, the national speed with the city's own deviation, and of a sector's
+    ceiling), `EVIDENCE_PERCENTILES` of it, widened to hold the starting values
+    (``values``, by control key) and the marks: the national speed and the fastest province
+    on the same measure (where one has two figures). Empty without a ``diffusion``."""
+    if resolved.diffusion is None:
+        return {}
+    from dxecon.models.scenarios.diffusion import (
+        _fastest_province,
+        predictive_range,
+        start_calibration,
+    )
+
+    calibration = start_calibration(dataset, resolved.as_of)
+    nations = calibration.by_series[calibration.by_series["kind"] == "country"]
+    marks = [("explorer.mark.national", float(speed)) for speed in nations["speed"]]
+    fastest = _fastest_province(calibration)
+    if fastest is not None:
+        marks.append(("explorer.mark.fastest_province", float(fastest["speed"])))
+    out = {}
+    for code, sector in resolved.sectors.items():
+        if sector.intensity is None:
+            continue
+        for what, step, floor, top in (("speed", 0.001, 0.0, None), ("ceiling", 0.1, None, 100.0)):
+            key = f"sectors.{code}.intensity.{what}"
+            low, high = predictive_range(resolved, calibration, key, EVIDENCE_PERCENTILES)
+            shown = marks if what == "speed" else []
+            low, high = _span(low, high, [values.get(key), *(v for _, v in shown)], floor=floor)
+            high = min(high, top) if top is not None else high
+            low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+            out[key] = SliderEvidence(round(low, 3), round(high, 3), step, tuple(shown))
+    return out
+
+
+def _parameter_draws(resolved: Scenario, dataset):
+    """A scenario's diffusion draws with only the calibration's parameter uncertainty on."""
+    from dxecon.models.scenarios.diffusion import draws_for
+
+    return draws_for(resolved, 2000, dataset=dataset, sources=("parameters",))
 
 
 def drawn_centrals(resolved: Scenario, dataset) -> dict[str, float]:
@@ -177,19 +276,28 @@ def drawn_centrals(resolved: Scenario, dataset) -> dict[str, float]:
     scaled by the mean whole-economy ceiling over the start share (capped at 100)."""
     if resolved.diffusion is None:
         return {}
-    from dxecon.models.scenarios.diffusion import draws_for, sector_ceiling, start_share
+    from dxecon.models.scenarios.diffusion import sector_ceiling, start_share
 
-    draws = draws_for(resolved, 2000, dataset=dataset, sources=("parameters",))
+    draws = _parameter_draws(resolved, dataset)
     floor = {k: s for k, s in resolved.sectors.items() if s.intensity}
     ceiling = float(np.mean(draws.ceiling))
     out = {}
     for code, sector in floor.items():
         if sector.intensity.speed is None:
-            out[f"sectors.{code}.intensity.speed"] = round(draws.central_speed, 2)
+            out[f"sectors.{code}.intensity.speed"] = round(draws.central_speed, 3)
         if sector.intensity.ceiling is None:
             scaled = sector_ceiling(sector.intensity.start, start_share(resolved), ceiling)
             out[f"sectors.{code}.intensity.ceiling"] = round(float(scaled), 1)
     return out
+
+
+def drawn_speed_spread(resolved: Scenario, dataset) -> float:
+    """The standard deviation of the diffusion speed a scenario draws per path from the
+    calibration's parameter uncertainty (0 without a ``diffusion``): the spread a moved
+    speed slider keeps around its new centre (``intensity.speed_sd``)."""
+    if resolved.diffusion is None:
+        return 0.0
+    return round(float(np.std(_parameter_draws(resolved, dataset).speed, ddof=1)), 4)
 
 
 def computed_growths(resolved: Scenario) -> dict[str, float]:
@@ -215,6 +323,9 @@ class ExplorerResult:
     fans: pd.DataFrame  # quantity, year, p5 ... p95 (per cent)
     table: pd.DataFrame  # see `attainment_table`
     seconds: float  # time to compute (simulate, score, summarise), not to draw
+    #: the scenario's name in the reader's words (`ScenarioExplorer.shown_name`); empty:
+    #: the catalogue's name of ``scenario.name``
+    shown_name: str = ""
 
 
 def fan_data(run: ScenarioRun) -> pd.DataFrame:
@@ -263,12 +374,41 @@ def attainment_table(scorecard: pd.DataFrame, *, base_year: int) -> pd.DataFrame
     )
 
 
+_SCORING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def explorer_scorecard(paths, dataset: Dataset) -> Scorecard:
+    """The scorecard of the goals on the indicators the explorer speaks to (`INDICATORS`,
+    every level of each) for simulated ``paths``.
+
+    The rest of the scorecard (e-government, infrastructure) is time no slider needs, and
+    what scoring reads from the data (the published figures, the measure fits, the scoring
+    and measure configs) depends on the data and the as-of date only: it is looked up once
+    per dataset and as-of date (`dxecon.models.scenarios.scorecard.score`'s ``cache``)."""
+    from dxecon.models.measures import MeasureConfig
+    from dxecon.models.scenarios.scorecard import ScoringConfig
+
+    states = _SCORING.setdefault(dataset, {})
+    as_of = paths.scenario.as_of
+    if as_of not in states:
+        registry = TargetRegistry(dataset)
+        registry.frame = registry.frame[registry.frame["indicator"].isin(INDICATORS)]
+        states[as_of] = (registry, ScoringConfig.from_yaml(), MeasureConfig.from_yaml(), {})
+    registry, config, measures, cache = states[as_of]
+    return score(paths, registry, dataset, config=config, measures=measures, cache=cache)
+
+
 def compute(scenario: Scenario, dataset: Dataset) -> ExplorerResult:
-    """Simulate and score a scenario, and summarise it for the charts and the table."""
+    """Simulate and score a resolved scenario (`resolve_start` done, as
+    `ScenarioExplorer.scenario` gives it), and summarise it for the charts and the table.
+    Only what a slider moves is recomputed: the observed start, the calibration, the nowcast
+    and the goals scored on published figures are computed once (cached per dataset)."""
     start = time.perf_counter()
-    run = run_scenario(scenario, dataset=dataset)
+    simulated = simulate_scenario(scenario, dataset=dataset)
+    card = explorer_scorecard(simulated.paths, dataset)
+    run = dataclasses.replace(simulated, scorecard=card)
     fans = fan_data(run)
-    table = attainment_table(run.scorecard.frame, base_year=run.scenario.base_year)
+    table = attainment_table(card.frame, base_year=run.scenario.base_year)
     return ExplorerResult(scenario, run, fans, table, time.perf_counter() - start)
 
 
@@ -279,17 +419,30 @@ def chart_pngs(
     basis: str = "real",
     which=("de_share", "lp"),
     words: Words | None = None,
+    kept: dict[tuple[str, str], FanChart] | None = None,
 ) -> dict[str, bytes]:
     """The explorer's fan charts as PNG bytes: ``de_share`` (digital economy, % of GRDP,
     with the published history and its targets) and ``lp`` (labour productivity growth,
     ``basis`` "real" or "nominal", with its targets), in the language of ``words``
-    (Vietnamese by default)."""
-    from dxecon.present.charts.plots import png_bytes
-
-    return {
-        name: png_bytes(fan_figure(result, dataset, name, basis, words), dpi=CHART_DPI)
-        for name in which
-    }
+    (Vietnamese by default). ``kept``: figures kept between calls, by (chart, basis),
+    redrawn in place (`FanChart`: the same bytes as a new figure, in about a third of the
+    time); without it every chart is a new figure."""
+    kept = {} if kept is None else kept
+    pngs = {}
+    for name in which:
+        fan = kept.setdefault((name, basis), FanChart())
+        fan.show(
+            **scenario_fan_parts(
+                result.run,
+                dataset,
+                name,
+                basis=basis,
+                words=words,
+                scenario_name=result.shown_name or None,
+            )
+        )
+        pngs[name] = fan.png(dpi=CHART_DPI)
+    return pngs
 
 
 def fan_figure(
@@ -303,7 +456,9 @@ def fan_figure(
     the scenario notebook's chart (`dxecon.present.charts.scenario.scenario_fan`)."""
     from dxecon.present.charts.scenario import scenario_fan
 
-    return scenario_fan(result.run, dataset, name, basis=basis, words=words)
+    return scenario_fan(
+        result.run, dataset, name, basis=basis, words=words, scenario_name=result.shown_name or None
+    )
 
 
 # -- presenting ----------------------------------------------------------------------------
@@ -313,66 +468,116 @@ def format_probability(value: float, words: Words | None = None) -> str:
     return (words or Words()).percent(None if pd.isna(value) else 100 * value, 1)
 
 
-def attainment_html(table: pd.DataFrame, words: Words | None = None) -> str:
-    """The attainment table as HTML in the language of ``words``; each row carries its
-    target id and (scorecard) reading as data attributes and each cell a class naming its
-    column, so a browser test can read it. The notes are the scorecard's own."""
-    w = words or Words()
-    headers = [
-        w("col.target"),
-        w("explorer.col.quantity"),
-        w("explorer.col.reading"),
-        w("col.year"),
-        w("col.target_value"),
-        w("explorer.col.published"),
-        w("explorer.col.median"),
-        w("explorer.col.interval"),
-        w("explorer.col.probability"),
-        w("col.status"),
-        w("explorer.col.note"),
-    ]
-    head = "<tr>" + "".join(f"<th>{html.escape(text)}</th>" for text in headers) + "</tr>"
+#: The attainment table's columns: (class, header key); the targets the sliders move show
+#: the paths' numbers, the past ones the published figure.
+_FORECAST_COLUMNS = (
+    ("target", "col.target"),
+    ("quantity", "explorer.col.quantity"),
+    ("reading", "explorer.col.reading"),
+    ("year", "col.year"),
+    ("target-value", "col.target_value"),
+    ("median", "explorer.col.median"),
+    ("interval", "explorer.col.interval"),
+    ("probability", "explorer.col.probability"),
+    ("status", "col.status"),
+    ("note", "explorer.col.note"),
+)
+_PAST_COLUMNS = (
+    ("target", "col.target"),
+    ("quantity", "explorer.col.quantity"),
+    ("reading", "explorer.col.reading"),
+    ("year", "col.year"),
+    ("target-value", "col.target_value"),
+    ("published", "explorer.col.published"),
+    ("status", "col.status"),
+    ("note", "explorer.col.note"),
+)
+_TABLE_STYLE = (
+    "<style>.dxecon-attainment{border-collapse:collapse;font-size:13px;width:100%;"
+    "table-layout:auto;line-height:1.35}"
+    ".dxecon-attainment td,.dxecon-attainment th{padding:2px 6px;"
+    "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
+    ".dxecon-attainment th{font-weight:600;line-height:1.25}"
+    ".dxecon-attainment td.note{overflow-wrap:anywhere;font-size:12px;color:#444}"
+    ".dxecon-attainment td.target,.dxecon-attainment td.year,"
+    ".dxecon-attainment td.probability{white-space:nowrap}"
+    "details.dxecon-past>summary{cursor:pointer;font-weight:600;margin:8px 0 4px}</style>"
+)
+
+
+def _attainment_cells(row, w: Words) -> dict[str, str]:
+    """The HTML of every cell a row of the attainment table can show, by column class."""
+    interval = (
+        w.text(None)
+        if pd.isna(row.low)
+        else w(
+            "explorer.interval",
+            low=w.number(row.low, 2, trim=False),
+            high=w.number(row.high, 2, trim=False),
+        )
+    )  # to, not a dash: negative growth would read as a double minus
+    colour = STATUS_COLOURS.get(row.status, "#222222")
+    sign = "≤" if row.comparator == "<=" else "≥"
+    return {
+        "target": html.escape(row.instrument),
+        "quantity": html.escape(w.get(f"explorer.quantity.{row.indicator}", row.indicator)),
+        "reading": html.escape(w.text(reading_words(row.reading, w))),
+        "year": str(row.year),
+        "target-value": f"{sign} {w.number(row.target_value, 2, strip=True)}",
+        "published": w.number(row.published, 2, trim=False),
+        "median": w.number(row.median, 2, trim=False),
+        "interval": html.escape(interval),
+        "probability": format_probability(row.probability, w),
+        "status": f'<b style="color:{colour}">{html.escape(w.status(row.status))}</b>',
+        # The scorecard's notes are long: folded, so a row is as tall as its numbers.
+        "note": (
+            f"<details><summary>{html.escape(w('explorer.note_fold'))}</summary>"
+            f"{html.escape(row.note)}</details>"
+            if str(row.note).strip()
+            else w.text(None)
+        ),
+    }
+
+
+def _attainment_part(table: pd.DataFrame, columns, w: Words, kind: str) -> str:
+    head = "".join(f'<th class="{name}">{html.escape(w(key))}</th>' for name, key in columns)
     rows = []
     for row in table.itertuples(index=False):
-        interval = (
-            w.text(None)
-            if pd.isna(row.low)
-            else w(
-                "explorer.interval",
-                low=w.number(row.low, 2, trim=False),
-                high=w.number(row.high, 2, trim=False),
-            )
-        )  # to, not a dash: negative growth would read as a double minus
-        colour = STATUS_COLOURS.get(row.status, "#222222")
-        sign = "≤" if row.comparator == "<=" else "≥"
-        cells = [
-            ("target", f"{row.target_id}<br><small>{html.escape(row.instrument)}</small>"),
-            ("quantity", html.escape(w.get(f"explorer.quantity.{row.indicator}", row.indicator))),
-            ("reading", html.escape(w.text(reading_words(row.reading, w)))),
-            ("year", str(row.year)),
-            ("target-value", f"{sign} {w.number(row.target_value, 2, strip=True)}"),
-            ("published", w.number(row.published, 2, trim=False)),
-            ("median", w.number(row.median, 2, trim=False)),
-            ("interval", html.escape(interval)),
-            ("probability", format_probability(row.probability, w)),
-            ("status", f'<b style="color:{colour}">{html.escape(w.status(row.status))}</b>'),
-            ("note", f"<small>{html.escape(w.text(row.note))}</small>"),
-        ]
-        body = "".join(f'<td class="{name}">{text}</td>' for name, text in cells)
+        cells = _attainment_cells(row, w)
+        body = "".join(f'<td class="{name}">{cells[name]}</td>' for name, _ in columns)
         rows.append(
-            f'<tr data-target="{row.target_id}" data-reading="{html.escape(row.reading)}">'
-            f"{body}</tr>"
+            f'<tr data-target="{row.target_id}" data-reading="{html.escape(row.reading)}" '
+            f'data-part="{kind}">{body}</tr>'
         )
-    # The notes column takes what width is left and wraps, so the table fits its column.
     return (
-        '<table class="dxecon-attainment" style="border-collapse:collapse;font-size:12px;'
-        'width:100%;table-layout:auto">'
-        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
-        "<style>.dxecon-attainment td,.dxecon-attainment th{padding:2px 6px;"
-        "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
-        ".dxecon-attainment td.note{overflow-wrap:anywhere}"
-        ".dxecon-attainment td.target{white-space:nowrap}</style>"
+        f'<table class="dxecon-attainment dxecon-{kind}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def attainment_html(
+    table: pd.DataFrame, words: Words | None = None, *, base_year: int | None = None
+) -> str:
+    """The attainment table as HTML in the language of ``words``: first the targets the
+    sliders move (years after ``base_year``, the observed start's), then, folded under a
+    heading (an HTML ``<details>``), the past years scored on published figures. Each row
+    carries its target id, (scorecard) reading and part as data attributes and each cell a
+    class naming its column, so a browser test can read it. The notes are the scorecard's
+    own. ``base_year`` None: the latest year scored on a published figure."""
+    w = words or Words()
+    if base_year is None:
+        past_years = table.loc[table["published"].notna(), "year"]
+        base_year = int(past_years.max()) if len(past_years) else int(table["year"].min()) - 1
+    ahead = table[table["year"] > base_year]
+    past = table[table["year"] <= base_year]
+    out = [_attainment_part(ahead, _FORECAST_COLUMNS, w, "ahead")]
+    if len(past):
+        summary = w("explorer.heading.past", year=base_year, count=w.count("target", len(past)))
+        out.append(
+            f'<details class="dxecon-past"><summary>{html.escape(summary)}</summary>'
+            f"{_attainment_part(past, _PAST_COLUMNS, w, 'past')}</details>"
+        )
+    return "".join(out) + _TABLE_STYLE
 
 
 def scenario_yaml(data: Mapping[str, Any], *, base_file: str) -> str:
@@ -452,6 +657,7 @@ class ScenarioExplorer:
         self._specs: dict[str, ControlSpec] = {}
         self._loading = False  # True while a new base fills the controls: no recompute
         self._drawn: dict[str, tuple[tuple, bytes]] = {}  # chart -> (what it shows, PNG)
+        self._fans: dict[tuple[str, str], FanChart] = {}  # (chart, basis) -> kept figure
 
         scenarios = available_scenarios()
         if base not in scenarios:
@@ -490,7 +696,8 @@ class ScenarioExplorer:
         self.status = widgets.HTML()
         self.message = widgets.HTML()
         self.message.add_class("dxecon-message")
-        # Charts scale down with their column (never wider than it), keeping their shape.
+        # Charts at their natural size (text as drawn); only a window narrower than a chart
+        # scales it down (never wider than its column), keeping its shape.
         chart_layout = {"width": "auto", "max_width": "100%", "height": "auto"}
         self.de_share_chart = widgets.Image(format="png", layout=widgets.Layout(**chart_layout))
         self.de_share_chart.add_class("dxecon-chart-de-share")
@@ -558,28 +765,38 @@ class ScenarioExplorer:
         )
         return self.words("explorer.changes.listed", source=source, changes=listed)
 
-    def scenario_data(self) -> dict[str, Any]:
+    def scenario_data(self, *, resolved: bool = False) -> dict[str, Any]:
         """The scenario mapping of the current settings: the base file with the controls'
-        values, the name to save under, and the changes documented in ``assumptions``."""
-        data = copy.deepcopy(self._base_data)
+        values, the name to save under, and the changes documented in ``assumptions``.
+
+        ``resolved``: start from the resolved base instead (observed start and computed
+        growth filled in, as `resolve_start` gave them once), so the mapping validates into
+        the scenario the engine simulates without reading ``data/`` again; a moved growth
+        figure is then its ``mean``, where the file form records an ``override``."""
+        data = self._resolved.model_dump() if resolved else copy.deepcopy(self._base_data)
         for key, value in self.values().items():
             spec = self._specs[key]
             if key in self._centrals and _same(value, self._centrals[key]):
                 continue  # still drawn per path or computed from data/, as in the base
-            if key in self._computed:
+            value = int(value) if spec.integer else float(value)
+            if key in self._computed and not resolved:
                 # A figure computed from history, moved by hand: an override, with a reason.
                 growth = get_dotted(data, key.removesuffix(".mean"))
                 growth["override"] = {
                     **(growth.get("override") or {}),
-                    "mean": float(value),
+                    "mean": value,
                     "reason": self.words("explorer.override_reason"),
                 }
                 continue
-            set_dotted(data, key, int(value) if spec.integer else float(value))
+            set_dotted(data, key, value)
+            if key.endswith(".intensity.speed") and key in self._centrals:
+                # A speed the base draws per path keeps the draws' parameter spread around
+                # its new centre: moving it states where the speed is, not that it is known.
+                set_dotted(data, key + "_sd", self._speed_spread)
         data["name"] = self.save_name.value.strip()
         data["description"] = self.words(
             "explorer.description",
-            base=self.base_name,
+            base=self.words.scenario(self.base_name),
             description=self._base_data["description"],
         )
         data["assumptions"] = {
@@ -589,7 +806,7 @@ class ScenarioExplorer:
         return data
 
     def scenario(self) -> Scenario:
-        """The current settings as a validated scenario.
+        """The current settings as a validated, resolved scenario (what `compute` takes).
 
         Raises
         ------
@@ -598,9 +815,9 @@ class ScenarioExplorer:
             a horizon before the as-of year, a name that is not lower_case, ...).
         """
         file = f"<explorer settings, from {self.base_name}.yaml>"
-        scenario = scenario_from_dict({**self.scenario_data(), "as_of": self.as_of}, file=file)
-        # The observed start is part of the check (a ceiling below today's share).
-        return resolve_start(scenario, self.dataset, file=file)[0]
+        # The file form is checked too: what "Save" writes must load as it is.
+        scenario_from_dict({**self.scenario_data(), "as_of": self.as_of}, file=file)
+        return scenario_from_dict(self.scenario_data(resolved=True), file=file)
 
     # -- actions ---------------------------------------------------------------------------
     def update(self) -> ExplorerResult | None:
@@ -616,15 +833,30 @@ class ScenarioExplorer:
             return None
         self.error = None
         self.message.value = ""
-        self.result = result
+        self.result = result = dataclasses.replace(result, shown_name=self.shown_name())
+        # The quick answer first: the numbers (table, status) reach the page as soon as they
+        # are computed; the charts follow, and the status says so until they are drawn.
+        self.table.value = attainment_html(
+            result.table, self.words, base_year=result.scenario.base_year
+        )
+        self._show_status(drawing=True)
         start = time.perf_counter()
         self._draw_de_share()
         self._draw_lp()
-        self.table.value = attainment_html(self.result.table, self.words)
         self.draw_seconds = time.perf_counter() - start
         self.updates += 1
         self._show_status()
         return self.result
+
+    def shown_name(self) -> str:
+        """The scenario's name as the reader sees it: the starting point's (e.g. "Cơ sở")
+        while nothing is moved, "Cơ sở (đã chỉnh)" / "Baseline (edited)" once a setting
+        is, the name typed under "Save" when it is not the default one."""
+        name = self.save_name.value.strip()
+        if name and name != self._default_save_name:
+            return name
+        base = self.words.scenario(self.base_name)
+        return self.words("explorer.variant", base=base) if self.changes() else base
 
     def reset(self) -> None:
         """Put every control back to the starting point's value and update."""
@@ -676,9 +908,10 @@ class ScenarioExplorer:
         return guarded
 
     def _layout(self) -> widgets.Widget:
-        """Controls left, charts right, the attainment table under both; on a narrow screen
-        (below about 1000 px) the charts wrap under the controls. Widths are flexible, so
-        nothing is wider than the window (checked at 1366 px by the browser test)."""
+        """Controls left, charts right, the attainment table under both; where the controls
+        and a chart at its natural size (`CHART_WIDTH_PX`) do not fit side by side (JupyterLab
+        at 1366 px with the file browser open), the charts wrap under the controls, one per
+        row. Nothing is wider than the window (checked at 1366 px by the browser tests)."""
         wrap = {"flex_flow": "row wrap", "align_items": "center", "width": "auto"}
         header = widgets.HBox([self.base_picker, self.reset_button], layout=widgets.Layout(**wrap))
         buttons = widgets.HBox(
@@ -690,7 +923,13 @@ class ScenarioExplorer:
         )
         right = widgets.VBox(
             [self.de_share_chart, self.basis, self.lp_chart],
-            layout=widgets.Layout(flex="100 1 520px", min_width="0", margin="0 0 0 12px"),
+            # Wide enough for a chart at its natural size, or wrapped under the controls at
+            # the full width (one chart per row): the layout reflows rather than shrinking.
+            layout=widgets.Layout(
+                flex=f"100 1 {CHART_WIDTH_PX}px",
+                min_width=f"min({CHART_WIDTH_PX}px, 100%)",
+                margin="0 0 0 12px",
+            ),
         )
         save = widgets.VBox(
             [
@@ -719,13 +958,24 @@ class ScenarioExplorer:
         scenario = load_scenario(file, as_of=self.as_of)
         resolved, _ = resolve_start(scenario, self.dataset, file=file)
         self._base_data = data
+        self._resolved = resolved
         self._computed = computed_growths(resolved)
         self._centrals = {**drawn_centrals(resolved, self.dataset), **self._computed}
-        specs = control_specs(data, base_year=resolved.base_year, words=self.words)
+        self._speed_spread = drawn_speed_spread(resolved, self.dataset)
+        starting = {
+            key: self._base_value(key)
+            for code, sector in resolved.sectors.items()
+            if sector.intensity is not None
+            for key in (f"sectors.{code}.intensity.speed", f"sectors.{code}.intensity.ceiling")
+        }
+        evidence = slider_evidence(resolved, self.dataset, starting)
+        specs = control_specs(
+            data, base_year=resolved.base_year, words=self.words, evidence=evidence
+        )
         self._loading = True
         try:
-            if [s.key for s in specs] != list(self.controls):
-                self._build_controls(specs)
+            # Built anew for each starting point: the ranges and marks are its evidence.
+            self._build_controls(specs)
             for spec in specs:
                 control = self.controls[spec.key]
                 value = self._base_value(spec.key)
@@ -735,7 +985,8 @@ class ScenarioExplorer:
                     control.min = min(spec.minimum, value)
                     control.max = max(spec.maximum, value)
                     control.value = value
-            self.save_name.value = f"{name}_variant"
+            self._default_save_name = f"{name}_variant"
+            self.save_name.value = self._default_save_name
         finally:
             self._loading = False
 
@@ -755,7 +1006,7 @@ class ScenarioExplorer:
                 max=spec.maximum,
                 step=spec.step,
                 description=spec.label,
-                tooltip=f"{spec.label}{', ' + spec.unit if spec.unit else ''} ({spec.key})",
+                tooltip=f"{spec.label}{', ' + spec.unit if spec.unit else ''}",
                 continuous_update=False,
                 style={"description_width": "40%"},
                 layout=widgets.Layout(width="auto"),
@@ -766,7 +1017,29 @@ class ScenarioExplorer:
             control.observe(self._guard(self._on_control_change), names="value")
             self.controls[spec.key] = control
             children.append(control)
+            if spec.marks:
+                children.append(widgets.HTML(self._marks_html(spec)))
         self.controls_box.children = children
+
+    def _marks_html(self, spec: ControlSpec) -> str:
+        """The line under an evidence-scaled slider: where its range comes from and the
+        figures marked, in the reader's words and number format."""
+        w = self.words
+        low, high = EVIDENCE_PERCENTILES
+        marks = "; ".join(
+            f"{label} {w.number(value, spec.decimals, trim=False)}" for label, value in spec.marks
+        )
+        text = w(
+            "explorer.marks",
+            low=w.number(low, 0),
+            high=w.number(high, 0),
+            marks=marks,
+            unit=spec.unit,
+        )
+        return (
+            '<small class="dxecon-marks" style="color:#555;line-height:1.35;'
+            f'display:inline-block">{html.escape(text)}</small>'
+        )
 
     def _on_control_change(self, _change: Any) -> None:
         if self._loading:
@@ -784,11 +1057,18 @@ class ScenarioExplorer:
     def _chart(self, name: str, basis: str) -> bytes:
         """A chart's PNG, redrawn only when what it shows changed: drawing is most of an
         update's time, and a diffusion setting does not move productivity (nor employment
-        or the deflator the digital share), so one of the two charts is often reusable."""
+        or the deflator the digital share), so one of the two charts is often reusable.
+        A redrawn chart keeps its figure and moves its bands, median and texts in place
+        (`FanChart`): the picture `chart_pngs` draws afresh, in one render."""
         shown = _chart_content(self.result, name, basis)
         if self._drawn.get(name, (None,))[0] != shown:
             png = chart_pngs(
-                self.result, self.dataset, basis=basis, which=(name,), words=self.words
+                self.result,
+                self.dataset,
+                basis=basis,
+                which=(name,),
+                words=self.words,
+                kept=self._fans,
             )[name]
             self._drawn[name] = (shown, png)
         return self._drawn[name][1]
@@ -800,7 +1080,7 @@ class ScenarioExplorer:
         if self.result is not None:
             self.lp_chart.value = self._chart("lp", self.basis.value)
 
-    def _show_status(self, *, stale: bool = False) -> None:
+    def _show_status(self, *, stale: bool = False, drawing: bool = False) -> None:
         result, w = self.result, self.words
         if result is None:
             shown = html.escape(w("explorer.status.none"))
@@ -808,7 +1088,7 @@ class ScenarioExplorer:
             shown = html.escape(
                 w(
                     "explorer.status.shown",
-                    name=w.scenario(result.scenario.name),
+                    name=result.shown_name,
                     base=w.scenario(self.base_name),
                     moved=len(self.changes()),
                     paths=w.number(result.scenario.paths, 0),
@@ -820,9 +1100,13 @@ class ScenarioExplorer:
         if stale:
             stale_text = w("explorer.status.stale", update=w("explorer.update"))
             shown += f" <b>{html.escape(stale_text)}</b>"
+        if drawing:
+            shown += f" <i>{html.escape(w('explorer.status.drawing'))}</i>"
         self.status.value = (
-            f'<span class="dxecon-status" data-updates="{self.updates}" '
-            f'data-stale="{str(stale).lower()}">{shown}</span>'
+            f'<span class="dxecon-status" style="line-height:1.4;display:inline-block" '
+            f'data-updates="{self.updates}" '
+            f'data-stale="{str(stale).lower()}" data-drawing="{str(drawing).lower()}">'
+            f"{shown}</span>"
         )
 
     def _show_error(self, exc: Exception) -> None:
@@ -865,7 +1149,7 @@ def _chart_content(result: ExplorerResult, name: str, basis: str) -> tuple:
     values = paths_.de_share if name == "de_share" else paths_.quantity(f"lp_growth_{basis}")
     digest = hashlib.blake2b(values.tobytes(), digest_size=16).hexdigest()
     scenario = result.scenario
-    context = (scenario.name, scenario.geo, scenario.as_of, tuple(scenario.instruments or ()))
+    context = (result.shown_name, scenario.geo, scenario.as_of, tuple(scenario.instruments or ()))
     return (name, basis, values.shape, digest, *context)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from dxecon.data.dataset import Dataset
@@ -15,21 +17,24 @@ from dxecon.data.selection import (
 SERIES_KEY = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
 
 
-def coverage(dataset: Dataset, geos: tuple[str, ...] = ("HP", "HP2025", "VN")) -> pd.DataFrame:
-    """Annual figures per indicator and geography: a cell ``first-last (years)``, e.g.
-    ``2019-2024 (5)`` for five years published between 2019 and 2024; none: missing."""
+def coverage(
+    dataset: Dataset,
+    geos: tuple[str, ...] = ("HP", "HP2025", "VN"),
+    *,
+    describe: Callable[[int, int, int], str] | None = None,
+) -> pd.DataFrame:
+    """Annual figures per indicator and geography: a cell ``describe(years, first, last)``,
+    by default ``first-last (years)``, e.g. ``2019-2024 (5)`` for five years published
+    between 2019 and 2024; none: missing."""
+    describe = describe or (lambda n, first, last: f"{first}-{last} ({n})")
     annual = dataset.observations[
         (dataset.observations["period_kind"] == "year") & dataset.observations["geo"].isin(geos)
     ]
     stats = annual.groupby(["indicator", "geo"])["year"].agg(["nunique", "min", "max"])
-    stats["cell"] = (
-        stats["min"].astype(str)
-        + "-"
-        + stats["max"].astype(str)
-        + " ("
-        + stats["nunique"].astype(str)
-        + ")"
-    )
+    stats["cell"] = [
+        describe(int(n), int(first), int(last))
+        for n, first, last in zip(stats["nunique"], stats["min"], stats["max"], strict=True)
+    ]
     table = stats["cell"].unstack("geo").reindex(columns=list(geos))
     table.columns.name = None
     return table.reset_index()

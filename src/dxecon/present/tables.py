@@ -5,6 +5,8 @@ reader's language, a missing value (a missing number or an empty text) as the on
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 #: Columns whose cells are words of the catalogue: column -> key prefix (a cell ``v`` is
@@ -20,6 +22,8 @@ VALUE_WORDS = {
     "chosen": "growth.candidate",
     "used": "growth.candidate",
     "reading": "nb.val.reading",
+    "sector": "sector",
+    "indicator": "indicator",
 }
 
 
@@ -38,12 +42,24 @@ def header(label, lang: str) -> str:
             return Words(lang)(f"nb.col.{stem}_*", rest=rest)
         more, _, rest = rest.partition("_")
         stem = f"{stem}_{more}"
+    places = _geographies()
+    if text in set(places["code"]):  # a column per boundary: the place's name
+        return Words(lang).place(text, places)
     return label
+
+
+@cache
+def _geographies() -> pd.DataFrame:
+    """The boundaries' names: ``data/codes/geographies.csv`` (their one home)."""
+    from dxecon.core import folders
+
+    return pd.read_csv(folders.DATA_DIR / "codes" / "geographies.csv", dtype=str).fillna("")
 
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) in
-    ``lang`` (:func:`header`); the cells of the columns of :data:`VALUE_WORDS` and yes/no
+    ``lang`` (:func:`header`; a boundary's code, e.g. ``HP2025``, by its name); a ``geo``
+    column's boundaries by their names; the cells of the columns of :data:`VALUE_WORDS` and yes/no
     columns in ``lang``; an empty text cell or a missing whole number or yes/no as the one
     missing-value mark (``DASH``, as a missing number is written by `table_text` and
     `table_html`)."""
@@ -56,6 +72,9 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     shown = frame.copy()
     if not isinstance(shown.columns, pd.MultiIndex):
+        if "geo" in shown.columns and pd.api.types.is_string_dtype(shown["geo"]):
+            places = _geographies()
+            shown["geo"] = shown["geo"].map(lambda code: words.place(code, places))
         for column, prefix in VALUE_WORDS.items():
             if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
                 shown[column] = shown[column].map(
@@ -110,7 +129,10 @@ def table_text(frame: pd.DataFrame, lang: str) -> str:
     if frame.empty:
         return Words(lang)("none.table")
     return readable(frame, lang).to_string(
-        na_rep=DASH, line_width=pd.get_option("display.width"), **_display_limits()
+        na_rep=DASH,
+        index=_index_shown(frame),
+        line_width=pd.get_option("display.width"),
+        **_display_limits(),
     )
 
 
@@ -120,7 +142,15 @@ def table_html(frame: pd.DataFrame, lang: str) -> str:
 
     if frame.empty:
         return f"<p>{Words(lang)('none.table')}</p>"
-    return readable(frame, lang).to_html(na_rep=DASH, notebook=True, **_display_limits())
+    return readable(frame, lang).to_html(
+        na_rep=DASH, notebook=True, index=_index_shown(frame), **_display_limits()
+    )
+
+
+def _index_shown(frame: pd.DataFrame) -> bool:
+    """A row index means something unless it is the default 0, 1, 2... (no column then)."""
+    index = frame.index
+    return not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1)
 
 
 def _display_limits() -> dict:

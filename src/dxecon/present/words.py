@@ -66,6 +66,16 @@ class Words:
         entry = catalogue().get(key)
         return default if entry is None else entry[self.lang]
 
+    def count(self, noun: str, n: int) -> str:
+        """``n`` of ``noun`` in the language's plural form (CLDR's, via Babel): the
+        catalogue's ``count.<noun>.one`` / ``count.<noun>.other`` with ``{n}`` filled in
+        ('1 year', '2 years'; Vietnamese has one form: '1 năm', '2 năm')."""
+        from babel import Locale
+
+        form = Locale.parse(self.lang).plural_form(abs(int(n)))
+        key = f"count.{noun}.{form}"
+        return self(key if key in catalogue() else f"count.{noun}.other", n=self.number(n, 0))
+
     def status(self, status) -> str:
         return DASH if _missing(status) else self(f"status.{status}")
 

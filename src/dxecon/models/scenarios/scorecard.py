@@ -820,12 +820,16 @@ def score(
     measures: MeasureConfig | None = None,
     as_of: str | None = None,
     name: str = "",
+    cache: dict | None = None,
 ) -> Scorecard:
     """Score every goal of the scoring set (see module docstring).
 
     ``paths`` may be None (no scenario): then nothing is forecast and ``as_of`` is needed.
     ``measures`` (default ``params/measures.yaml``) says how share targets are read on the
-    other measure.
+    other measure. ``cache`` holds the published figures and fits looked up (they depend on
+    the data, the as-of date and the configs, never on the paths): pass one dict to every
+    call with the same ``dataset``, ``as_of``, ``config`` and ``measures`` to look them up
+    once (the explorer scores a new set of paths at every update).
     """
     config = config or ScoringConfig.from_yaml()
     measures = measures or MeasureConfig.from_yaml()
@@ -843,7 +847,7 @@ def score(
     targets = registry.select(list(instruments) if instruments else None)
     scope_geos = set(config.city_geographies) | set(config.context_geographies)
     targets = goals(targets[targets["geo"].isin(scope_geos)])
-    cache: dict = {}
+    cache = {} if cache is None else cache
     rows = []
     for goal_id, group in targets.groupby("goal_id", sort=True):
         levels = _levels(group)

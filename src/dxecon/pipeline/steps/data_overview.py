@@ -66,7 +66,7 @@ def compute(ctx: Context) -> StepResult:
         "data_overview",
         outputs={
             "data_summary": narrative.dataset_summary(dataset, lang=ctx.lang),
-            "coverage": overview.coverage(dataset, (*boundaries, VINTAGES["geo"])),
+            "coverage": _coverage(dataset, (*boundaries, VINTAGES["geo"]), words),
             "revisions_de_share_vn": narrative.revisions_sentence(
                 vintages, unit="%", lang=ctx.lang
             ),
@@ -126,3 +126,26 @@ def _chosen(chosen: pd.DataFrame, provenance: pd.DataFrame, words: Words) -> pd.
         return words("reason.preferred", n=int(n)) if n > 1 else words("reason.only")
 
     return chosen.assign(reason=chosen["year"].map(visible).map(why))
+
+
+def _coverage(dataset, geos: tuple[str, ...], words: Words) -> pd.DataFrame:
+    """`overview.coverage` in the reader's words: an indicator by its name and the units
+    of its figures ("Dân số (triệu người)"), a cell by its count of years and their span
+    ("1 năm (2022)", "3 năm (2022-2024)")."""
+
+    def describe(n: int, first: int, last: int) -> str:
+        count = words.count("year", n)
+        if first == last:
+            return words("coverage.years", count=count, first=first)
+        return words("coverage.years_span", count=count, first=first, last=last)
+
+    table = overview.coverage(dataset, geos, describe=describe)
+    units = dataset.observations.groupby("indicator")["unit"].agg(
+        lambda codes: ", ".join(words(f"unit.{code}").strip("()") for code in sorted(set(codes)))
+    )
+
+    def name(code: str) -> str:
+        said = words.get(f"indicator.{code}", code)
+        return f"{said[:1].upper()}{said[1:]} ({units[code]})"
+
+    return table.assign(indicator=table["indicator"].map(name))

@@ -29,6 +29,11 @@ STATUS_COLOURS = {
     "not met": "#c0392b",
     "no data": "#7f8c8d",
 }
+#: Title and caption text sizes (points), and the width of a character in ems that line
+#: breaks assume (generous: Vietnamese letters with their marks are wide).
+_TITLE_POINTS = 12
+_CAPTION_POINTS = 8
+_CHAR_WIDTH = 0.62
 #: What a PNG of a chart carries: no "Software" entry, so the same chart gives the same bytes.
 _PNG_METADATA = {"Software": None}
 
@@ -50,9 +55,35 @@ def new_figure(width: float = 8.0, height: float = 4.6):
     return figure, figure.add_subplot()
 
 
+def _line_width(figure, points: float) -> int:
+    """How many characters of a text ``points`` tall a line across ``figure`` holds."""
+    return int(figure.get_figwidth() * 72 / (points * _CHAR_WIDTH))
+
+
+def _set_title(ax, title: str) -> None:
+    # Titles and captions are broken into lines that the figure's width holds (a long
+    # place or scenario name must not widen the picture, which would then be shown shrunk).
+    import textwrap
+
+    ax.set_title(
+        textwrap.fill(title, _line_width(ax.figure, _TITLE_POINTS)),
+        loc="left",
+        fontsize=_TITLE_POINTS,
+        fontweight="bold",
+    )
+
+
+def _caption_lines(figure, caption: str) -> str:
+    # Broken here, not by matplotlib's wrap=True: that measures every word on every draw
+    # and was a third of a chart's drawing time.
+    import textwrap
+
+    return textwrap.fill(caption, _line_width(figure, _CAPTION_POINTS))
+
+
 def finish(ax, *, title: str, ylabel: str, caption: str) -> None:
     """Title, y label, grid and the source caption under the axes: every chart ends here."""
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    _set_title(ax, title)
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
@@ -62,7 +93,14 @@ def finish(ax, *, title: str, ylabel: str, caption: str) -> None:
         ax.xaxis.get_major_locator().set_params(integer=True)
     if caption:
         ax.figure.text(
-            0.01, -0.02, caption, fontsize=8, color="#555555", ha="left", va="top", wrap=True
+            0.01,
+            -0.02,
+            _caption_lines(ax.figure, caption),
+            fontsize=_CAPTION_POINTS,
+            color="#555555",
+            ha="left",
+            va="top",
+            gid="caption",
         )
 
 
@@ -133,6 +171,7 @@ def fan_chart(
                 alpha=alpha,
                 lw=0,
                 label=words(band_key, coverage=coverage),
+                gid=f"band{coverage}",  # found again by FanChart.show
             )
     median = np.asarray(bands[50])
     markers = iter(("o", "s", "^", "D"))
@@ -156,12 +195,99 @@ def fan_chart(
             color=_COLOURS["fan"],
             lw=1,
             ls=":",
+            gid="join",
         )
-    ax.plot(years, median, color=_COLOURS["fan"], lw=2, label=words("chart.median"))
+    ax.plot(years, median, color=_COLOURS["fan"], lw=2, label=words("chart.median"), gid="median")
     draw_targets(ax, targets)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     finish(ax, title=title, ylabel=ylabel, caption=caption)
     return ax.figure
+
+
+class FanChart:
+    """A fan chart kept between updates, for a page that redraws it often (the explorer).
+
+    ``show(years, bands, **parts)`` takes `fan_chart`'s arguments. The first call, and any
+    call whose frame changed (history, targets, y label, language, band labels, years or
+    whether there is a caption), draws a new figure with `fan_chart`; otherwise the figure
+    is updated in place: the bands and the median (with its join to the history) get the
+    new values, the title and the caption their new text, and the axes rescale to the new
+    data. `png` renders it once, with the layout and crop of its last full render while its
+    texts and tick labels are unchanged (a full render lays the figure out and crops it to
+    its texts, two passes). Either way the picture is the one `fan_chart` draws from the
+    same arguments.
+    """
+
+    def __init__(self) -> None:
+        self.figure = None
+        self._frame: tuple | None = None
+        self._layout: tuple | None = None  # what the last full render's layout depends on
+        self._crop = None  # and the box it cropped the figure to (inches)
+
+    def show(self, years, bands: Mapping[float, Sequence[float]], **parts):
+        """The figure showing these arguments (the same Figure while the frame is unchanged)."""
+        history = parts.get("history") or {}
+        frame = (
+            tuple(np.asarray(years).tolist()),
+            tuple((label, tuple(v.dropna().items())) for label, v in history.items()),
+            tuple(parts.get("targets", ())),
+            parts["ylabel"],
+            parts.get("lang", "vi"),
+            parts.get("band_key", "chart.band"),
+            bool(parts.get("caption")),
+            tuple(sorted(bands)),
+        )
+        if frame != self._frame:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            self.figure = fan_chart(years, bands, **parts)
+            FigureCanvasAgg(self.figure)  # its own canvas: renders reuse text measurements
+            self._frame, self._layout = frame, None
+            return self.figure
+        ax = self.figure.axes[0]
+        median = np.asarray(bands[50], dtype=float)
+        for artist in [*ax.collections, *ax.lines]:
+            gid = artist.get_gid() or ""
+            if gid.startswith("band"):
+                coverage = float(gid.removeprefix("band"))
+                artist.set_data(years, bands[50 - coverage / 2], bands[50 + coverage / 2])
+            elif gid == "median":
+                artist.set_data(years, median)
+            elif gid == "join":
+                artist.set_ydata([artist.get_ydata()[0], median[0]])
+        _set_title(ax, parts["title"])
+        for text in self.figure.texts:
+            if text.get_gid() == "caption":
+                text.set_text(_caption_lines(self.figure, parts["caption"]))
+        ax.relim()
+        ax.autoscale_view()
+        return self.figure
+
+    def png(self, *, dpi: int = 110) -> bytes:
+        """The figure as PNG bytes, the same bytes as :func:`png_bytes` gives."""
+        import io
+
+        import matplotlib as mpl
+
+        figure, ax = self.figure, self.figure.axes[0]
+        ticks = tuple(
+            tuple(axis.get_major_formatter().format_ticks(axis.get_majorticklocs()))
+            for axis in (ax.xaxis, ax.yaxis)
+        )
+        layout = (dpi, ax.get_title(loc="left"), *(t.get_text() for t in figure.texts), ticks)
+        if layout != self._layout:
+            figure.set_layout_engine("constrained")
+            png = png_bytes(figure, dpi=dpi)
+            figure.set_layout_engine(None)  # the axes keep the positions just computed
+            renderer = figure.canvas.get_renderer()
+            self._crop = figure.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
+            self._layout = layout
+            return png
+        buffer = io.BytesIO()
+        figure.savefig(
+            buffer, format="png", dpi=dpi, bbox_inches=self._crop, metadata=_PNG_METADATA
+        )
+        return buffer.getvalue()
 
 
 def line_chart(

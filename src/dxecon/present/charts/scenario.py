@@ -72,22 +72,34 @@ def published_history(
     return history, figures
 
 
-def scenario_fan(
+def scenario_fan(run: ScenarioRun, dataset: Dataset, name: str, **options):
+    """One fan of a scenario (``name`` "de_share" or "lp") as a matplotlib Figure:
+    the digital share (% of GRDP) after its published GSO history, or labour productivity
+    growth (``basis`` "real" or "nominal"), with the 50/80/90% bands of the paths and the
+    target lines. ``options``: `scenario_fan_parts`'s (``basis``, ``words``,
+    ``scenario_name``: the scenario as the title names it, default the catalogue's name
+    of the run's scenario)."""
+    return fan_chart(**scenario_fan_parts(run, dataset, name, **options))
+
+
+def scenario_fan_parts(
     run: ScenarioRun,
     dataset: Dataset,
     name: str,
     *,
     basis: str = "real",
     words: Words | None = None,
-):
-    """One fan of a scenario (``name`` "de_share" or "lp") as a matplotlib Figure:
-    the digital share (% of GRDP) after its published GSO history, or labour productivity
-    growth (``basis`` "real" or "nominal"), with the 50/80/90% bands of the paths and the
-    target lines."""
+    scenario_name: str | None = None,
+) -> dict:
+    """What `scenario_fan` draws, as `dxecon.present.charts.plots.fan_chart`'s arguments
+    (also `FanChart.show`'s, which redraws a kept chart in place)."""
     w = words or Words()
     scenario = run.scenario
     places = dataset.codes["geographies"]
-    shown = {"geo": w.place(scenario.geo, places), "scenario": w.scenario(scenario.name)}
+    shown = {
+        "geo": w.place(scenario.geo, places),
+        "scenario": scenario_name or w.scenario(scenario.name),
+    }
     if name == "de_share":
         values, indicator = run.paths.de_share, "de_share"
         found, figures = published_history(
@@ -117,16 +129,16 @@ def scenario_fan(
         instruments=instruments or w("explorer.chart.none"),
     )
     table = percentiles(values)
-    return fan_chart(
-        run.paths.years,
-        {q: table[i] for i, q in enumerate(PERCENTILES)},
-        title=title,
-        ylabel=ylabel,
-        caption=caption,
-        history=history,
-        targets=lines,
-        lang=w.lang,
-    )
+    return {
+        "years": run.paths.years,
+        "bands": {q: table[i] for i, q in enumerate(PERCENTILES)},
+        "title": title,
+        "ylabel": ylabel,
+        "caption": caption,
+        "history": history,
+        "targets": lines,
+        "lang": w.lang,
+    }
 
 
 def what_it_takes_chart(frame: pd.DataFrame, words: Words | None = None):
