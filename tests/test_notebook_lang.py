@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dxecon.pipeline.run import _plan
+from dxecon.pipeline.run import plan_tasks
 from dxecon.pipeline.suite import suite
 from dxecon.present.words import LANGUAGES, catalogue
 
@@ -22,8 +22,7 @@ def test_every_notebook_key_has_both_languages():
 def test_runner_passes_the_language_to_every_notebook(tmp_path):
     notebooks = suite()
     assert all("lang" in nb.parameters for nb in notebooks)
-    values = {"baseline": {}}
-    tasks = _plan(notebooks, ["baseline"], values, "2026-10", tmp_path, tmp_path / "c", "en")
+    tasks = plan_tasks(notebooks, {"baseline": {}}, "2026-10", tmp_path, lang="en")
     assert tasks and all(task.parameters["lang"] == "en" for task in tasks)
 
 
