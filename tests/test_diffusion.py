@@ -24,6 +24,7 @@ from dxecon.models.scenarios import (
     simulate,
 )
 from dxecon.models.scenarios.diffusion import SOURCES, diffusion_draws
+from dxecon.models.scenarios.scorecard import note_codes
 from dxecon.models.scenarios.uncertainty import interval_breakdown, what_it_takes
 from dxecon.present.uncertainty_text import breakdown_text, what_it_takes_text
 from dxecon.present.words import Words
@@ -253,8 +254,12 @@ def test_unreachable_target_is_said_not_left_at_zero(dataset):
     card = run.scorecard.frame.set_index("goal_id")
     floor = card.loc["TGT022"]
     assert floor["probability"] == 0
-    assert "unreachable in every one" in floor["note"]
-    assert "every ceiling in the prior" in floor["note"]
+    (unreachable,) = [n for n in note_codes(floor["note_codes"]) if "unreachable" in n["code"]]
+    assert unreachable["code"] == "unreachable_prior"  # with the prior's ranges
+    assert unreachable["ceiling_low"] <= unreachable["ceiling_high"]
+    assert Words("en")("note.unreachable_prior", **unreachable).startswith(
+        "unreachable in every one"
+    )
 
 
 def test_interval_breakdown_adds_up(dataset):

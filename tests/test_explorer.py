@@ -26,6 +26,7 @@ from dxecon.apps.explorer import (
 )
 from dxecon.core.params import load_yaml, params_path, set_dotted
 from dxecon.models.scenarios import load_scenario, resolve_start, run_scenario, scenario_from_dict
+from dxecon.models.scenarios.scorecard import note_codes
 from dxecon.present.charts.plots import chart_digest, png_bytes
 from dxecon.present.words import Words, catalogue
 
@@ -315,7 +316,8 @@ def test_horizon_before_the_targets_shows_them_as_no_data(make_explorer):
     explorer.update_button.click()
     target = row(explorer.result.table, "TGT021")
     assert np.isnan(target["probability"])  # not forecast: only the latest figure is shown
-    assert "2030 is outside the simulated years" in target["note"]
+    (outside,) = [n for n in note_codes(target["note"]) if n["code"] == "outside_years"]
+    assert (outside["year"], outside["last"]) == (2030, 2028)
 
 
 def test_unexpected_errors_in_callbacks_are_shown_in_the_page(make_explorer, monkeypatch):
@@ -632,7 +634,6 @@ def test_names_shown_are_words_of_the_catalogue(make_explorer):
     explorer.base_picker.value = "accelerated"  # switched, nothing moved: its own name
     assert f"&quot;{w.scenario('accelerated')}&quot;" in explorer.status.value
     texts = shown_texts(explorer.widget)
-    # (the notes column is still the scorecard's English, which names boundaries by code)
-    for code in ("baseline", "accelerated", "_variant", "sectors.", "ind_con"):
+    for code in ("baseline", "accelerated", "_variant", "sectors.", "ind_con", "HP2025"):
         assert not [t for t in texts if code in t], code
     assert Words("en")("explorer.variant", base="Baseline") == "Baseline (edited)"

@@ -28,6 +28,7 @@ from dxecon.models.measures import (
     ratio_realtime,
     read_on_other_measure,
 )
+from dxecon.models.scenarios.scorecard import note_codes
 
 #: Hand pairs: log(MIC/GSO) by year, with a gap (2023 missing).
 HAND = pd.DataFrame({"year": [2020, 2021, 2022, 2024], "log_ratio": [-0.1, 0.05, 0.2, 0.3]})
@@ -172,7 +173,8 @@ def test_a_share_row_carries_the_other_measure_and_the_boundary_readings(baselin
     ratios = np.exp(nation[-1] + scale * rng.standard_t(3, len(share)))
     assert row["probability_mic"] == pytest.approx(np.mean(share * ratios >= 35))
     assert row["median_mic"] == pytest.approx(np.median(share * ratios))
-    assert "MIC/GSO ratio in 2030" in row["note"]
+    (reading,) = [n for n in note_codes(row["note_codes"]) if n["code"] == "other_measure"]
+    assert (reading["other"], reading["forecast"], reading["year"]) == ("MIC", "GSO", 2030)
     # the old city's share cannot be separated: Hai Duong has no GSO figure
     assert row["reading_old_boundary"] == "other part not on the measure"
     assert row["old_boundary_evidence"] == "HD: PD0002"

@@ -142,3 +142,22 @@ def test_coverage_names_indicators_in_words_and_counts_years_in_the_language(dat
     for geo in ("HP", "HP2025", "VN"):
         assert f"<th>{Words(lang).place(geo, places)}</th>" in html
         assert f"<th>{geo}</th>" not in html
+
+
+def test_the_inherited_target_note_reads_in_both_languages():
+    """A note recorded as a code and its facts reads in the reader's language, places by
+    their names (data/codes/geographies.csv), never their codes."""
+    cell = '[{"code": "inherited_target", "old": "HP", "new": "HP2025"}]'
+    frame = pd.DataFrame({"goal_id": ["TGT001"], "note_codes": [cell]})
+    vi = readable(frame, "vi")
+    en = readable(frame, "en")
+    assert list(vi.columns) == ["Mã mục tiêu", "Ghi chú"]
+    assert vi.iloc[0, 1] == (
+        "đặt cho Hải Phòng (địa giới trước 1/7/2025) trước khi thay đổi địa giới; được hiểu"
+        " là áp dụng cho Hải Phòng (sau hợp nhất với Hải Dương) (params/targets.yaml)"
+    )
+    assert en.iloc[0, 1] == (
+        "set for Hai Phong (boundary before 1 July 2025) before the boundary change; read as"
+        " applying to Hai Phong (merged with Hai Duong) (params/targets.yaml)"
+    )
+    assert readable(frame.assign(note_codes=""), "vi").iloc[0, 1] == DASH

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import AS_OF
 
@@ -21,6 +22,14 @@ from dxecon.models.scenarios import (
     simulate,
 )
 from dxecon.models.scenarios.diffusion import SOURCES
+from dxecon.models.scenarios.scorecard import NOTE_CODES, note_codes
+
+#: The in-year nowcast that pins a year's growth, as the scorecard's note records it.
+NOWCAST = {"stage": "H1", "method": "bridge"}
+
+
+def note_code_set(cell) -> set[str]:
+    return {note["code"] for note in note_codes(cell)}
 
 
 @pytest.fixture(scope="module")
@@ -413,7 +422,8 @@ def test_2030_targets_are_forecast_with_probabilities(baseline_card):
 def test_no_data_rows_are_a_minority_and_name_what_is_needed(baseline_card):
     city = baseline_card[baseline_card["scope"] == "city"]
     no_data = city[city["status"] == "no data"]
-    assert (no_data["note"].str.contains("needed:") | no_data["year"].isna()).all()
+    needed = no_data["note_codes"].map(lambda cell: "needed" in note_code_set(cell))
+    assert (needed | no_data["year"].isna()).all()
 
 
 def test_status_thresholds_come_from_params(tmp_path, dataset, baseline_dict):
@@ -457,11 +467,48 @@ def test_scenarios_are_ordered_as_their_assumptions(dataset):
     assert medians["lagging"] < medians["baseline"] < medians["accelerated"]
 
 
+def test_every_note_and_what_it_names_has_words_in_both_languages(dataset):
+    from dxecon.models.scoring import ScoringConfig
+    from dxecon.present.words import LANGUAGES, catalogue
+
+    words = catalogue()
+    keys = [f"note.{code}" for code in NOTE_CODES]
+    config = ScoringConfig.from_yaml()
+    keys += [f"differs.{t}.{p.indicator}" for t, ps in config.proxies.items() for p in ps]
+    keys += [f"indicator.{p.indicator}" for ps in config.proxies.values() for p in ps]
+    keys += [f"indicator.{i}" for i in TargetRegistry(dataset).frame["indicator"].unique()]
+    missing = [key for key in keys if set(words.get(key, {})) != set(LANGUAGES)]
+    assert not missing
+
+
+def test_a_vietnamese_scorecard_table_has_notes_in_words(baseline_card):
+    """The notes of the tables notebook 06 shows: Vietnamese, no boundary code, no English."""
+    import re
+
+    from dxecon.present.scenario_text import CITY_NOTES_COLUMNS, NO_DATA_COLUMNS
+    from dxecon.present.tables import _geographies, readable
+    from dxecon.present.words import Words
+
+    city = baseline_card[baseline_card["scope"] == "city"]
+    shown = readable(city[list(CITY_NOTES_COLUMNS)], "vi")
+    shown = pd.concat([shown, readable(city[list(NO_DATA_COLUMNS)], "vi")])
+    notes = shown[Words("vi")("nb.col.note_codes")]
+    said = [text for text in notes if text != "-"]
+    assert len(said) > 10
+    codes = set(_geographies()["code"])
+    english = {"the", "figure", "published", "target", "read", "scored", "needed", "only"}
+    for text in said:
+        tokens = set(re.findall(r"\w+", text))
+        assert not tokens & codes, text
+        assert not tokens & english, text
+        assert not [t for t in tokens if "_" in t], text  # no indicator code
+
+
 def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
     proxies = baseline_card[baseline_card["scored_on"] == "close measure"]
     assert not proxies.empty
     assert (proxies["status"] == "indicative").all()
-    assert proxies["note"].str.contains("indicative only").all()
+    assert proxies["note_codes"].map(lambda cell: "indicative" in note_code_set(cell)).all()
 
 
 def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
@@ -517,9 +564,11 @@ def test_the_current_year_is_pinned_to_the_nowcast_draws(baseline_dict):
     scenario = scenario_from_dict(baseline_dict)
     draws = np.linspace(5.0, 15.0, 200)
     year = scenario.base_year + 1
-    sim = simulate(scenario, paths=200, current_year=year, current_growth=draws, current_note="x")
+    sim = simulate(
+        scenario, paths=200, current_year=year, current_growth=draws, current_note=NOWCAST
+    )
     np.testing.assert_allclose(sim.grdp_growth_real[:, 0], draws, rtol=1e-10)
-    assert sim.pinned == {year: "x"}
+    assert sim.pinned == {year: NOWCAST}
     free = simulate(scenario, paths=200)
     assert not np.allclose(free.grdp_growth_real[:, 0], draws)
     # Later years keep the scenario's own assumptions: the same draws, so nearly the same
@@ -535,4 +584,11 @@ def test_a_run_in_a_simulated_year_starts_that_year_from_the_nowcast(dataset):
     assert np.median(run.paths.grdp_growth_real[:, column]) == pytest.approx(
         run.nowcast.median, abs=0.5
     )
-    assert "nowcast" in run.paths.pinned[year]
+    pinned = {"stage": run.nowcast.stage, "method": run.nowcast.method}
+    assert run.paths.pinned[year] == pinned
+    card = run.scorecard.frame
+    growth = card[(card["indicator"] == "grdp_growth_real") & (card["year"] == year)]
+    if not growth.empty:  # the goal of the year says its growth is the nowcast's
+        assert {"code": "nowcast_pinned", "year": year, **pinned} in note_codes(
+            growth["note_codes"].iloc[0]
+        )

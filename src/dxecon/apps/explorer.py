@@ -60,6 +60,7 @@ from dxecon.models.scenarios.scorecard import Scorecard, score
 from dxecon.models.scenarios.start import resolve_start
 from dxecon.present.charts.plots import STATUS_COLOURS, FanChart
 from dxecon.present.charts.scenario import scenario_fan_parts
+from dxecon.present.notes import say_notes
 from dxecon.present.scenario_text import reading_words
 from dxecon.present.words import Words
 
@@ -366,7 +367,7 @@ def attainment_table(scorecard: pd.DataFrame, *, base_year: int) -> pd.DataFrame
             "high": card["high"],
             "probability": card["probability"],
             "status": card["status"],
-            "note": card["note"].fillna(""),
+            "note": card["note_codes"].fillna(""),
         }
     )
     return table.sort_values(["year", "indicator", "target_id"], kind="stable").reset_index(
@@ -532,7 +533,7 @@ def _attainment_cells(row, w: Words) -> dict[str, str]:
         # The scorecard's notes are long: folded, so a row is as tall as its numbers.
         "note": (
             f"<details><summary>{html.escape(w('explorer.note_fold'))}</summary>"
-            f"{html.escape(row.note)}</details>"
+            f"{html.escape(say_notes(row.note, w))}</details>"
             if str(row.note).strip()
             else w.text(None)
         ),

@@ -109,10 +109,11 @@ class MeasureConfig:
 
 class ConversionError(Exception):
     """A share that cannot be read on the other measure; ``code`` says why (``NO_PAIRS``,
-    ``NO_CITY_PAIR``), ``detail`` with what."""
+    ``NO_CITY_PAIR``), ``detail`` with what, and ``values`` the same facts as fields (the
+    scorecard's notes word them in the reader's language)."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        self.code, self.detail = code, detail
+    def __init__(self, code: str, detail: str, **values) -> None:
+        self.code, self.detail, self.values = code, detail, values
         super().__init__(f"{code}: {detail}")
 
 
@@ -235,7 +236,11 @@ def fit_ratio(
         raise ValueError(f"form {form!r}: expected one of {FORMS}")
     if len(pairs) < MIN_PAIRS[form]:
         raise ConversionError(
-            NO_PAIRS, f"{len(pairs)} pair(s); the {form} form needs {MIN_PAIRS[form]}"
+            NO_PAIRS,
+            f"{len(pairs)} pair(s); the {form} form needs {MIN_PAIRS[form]}",
+            pairs=len(pairs),
+            form=form,
+            needed=MIN_PAIRS[form],
         )
     years = pairs["year"].to_numpy(float)
     y = pairs["log_ratio"].to_numpy(float)
@@ -298,6 +303,10 @@ def city_ratio(
             NO_CITY_PAIR,
             f"no year in which {', '.join(city_geos)} has both {config.forecast_measure}'s and "
             f"{config.other_measure}'s figure of {indicator} together with the nation's pair",
+            geos=list(city_geos),
+            forecast=config.forecast_measure,
+            other=config.other_measure,
+            indicator=indicator,
         )
     return fit
 

@@ -17,10 +17,11 @@ from dxecon.data.targets import TARGETS_PARAMS_KEYS
 
 @dataclass(frozen=True)
 class Proxy:
-    """A close measure of a target's indicator: shown as indicative, never scored."""
+    """A close measure of a target's indicator: shown as indicative, never scored. How it
+    differs from the target is said in words (the catalogue's
+    ``differs.<target indicator>.<proxy indicator>``)."""
 
     indicator: str
-    differs: str
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,10 @@ class ScoringConfig:
         proxies = {}
         for indicator, items in (data["proxies"] or {}).items():
             try:
-                proxies[indicator] = tuple(
-                    Proxy(str(i["indicator"]), str(i["differs"])) for i in items
-                )
+                proxies[indicator] = tuple(Proxy(str(i["indicator"])) for i in items)
             except (TypeError, KeyError) as exc:
                 raise ParamsError(
-                    file, f"proxies.{indicator}", "expected a list of {indicator, differs}"
+                    file, f"proxies.{indicator}", "expected a list of {indicator}"
                 ) from exc
         trend = data["trend_min_points"]
         if isinstance(trend, bool) or not isinstance(trend, int) or trend < 2:

@@ -33,8 +33,16 @@ CITY_COLUMNS = (
     "probability",
     "status",
 )
-CITY_NOTES_COLUMNS = ("goal_id", "earlier_levels", "other_boundary", "other_readings", "note")
-NO_DATA_COLUMNS = ("goal_id", "instrument", "pillar", "indicator", "year", "target_value", "note")
+CITY_NOTES_COLUMNS = ("goal_id", "earlier_levels", "other_boundary", "other_readings", "note_codes")
+NO_DATA_COLUMNS = (
+    "goal_id",
+    "instrument",
+    "pillar",
+    "indicator",
+    "year",
+    "target_value",
+    "note_codes",
+)
 CONTEXT_COLUMNS = (
     "goal_id",
     "instrument",

@@ -59,7 +59,8 @@ def _geographies() -> pd.DataFrame:
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) in
     ``lang`` (:func:`header`; a boundary's code, e.g. ``HP2025``, by its name); a ``geo``
-    column's boundaries by their names; the cells of the columns of :data:`VALUE_WORDS` and yes/no
+    column's boundaries by their names; the scorecard's notes (``note_codes``) worded
+    (`dxecon.present.notes`); the cells of the columns of :data:`VALUE_WORDS` and yes/no
     columns in ``lang``; an empty text cell or a missing whole number or yes/no as the one
     missing-value mark (``DASH``, as a missing number is written by `table_text` and
     `table_html`)."""
@@ -75,6 +76,10 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         if "geo" in shown.columns and pd.api.types.is_string_dtype(shown["geo"]):
             places = _geographies()
             shown["geo"] = shown["geo"].map(lambda code: words.place(code, places))
+        if "note_codes" in shown.columns:  # the scorecard's notes, recorded as codes
+            from dxecon.present.notes import say_notes
+
+            shown["note_codes"] = shown["note_codes"].map(lambda cell: say_notes(cell, words))
         for column, prefix in VALUE_WORDS.items():
             if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
                 shown[column] = shown[column].map(

@@ -71,9 +71,12 @@ class Paths:
     deflator: np.ndarray
     base: dict[str, float] = field(default_factory=dict)
     #: year -> how that year's real growth was set where not by the scenario's assumptions
-    pinned: dict[int, str] = field(default_factory=dict)
-    #: how the diffusion was drawn (e.g. the range of ceilings), for the scorecard's notes
-    diffusion_note: str = ""
+    #: (the in-year nowcast's ``stage`` and ``method`` codes), for the scorecard's notes
+    pinned: dict[int, dict] = field(default_factory=dict)
+    #: the ranges the diffusion was drawn over (``ceiling_low``, ``ceiling_high``, % of
+    #: GRDP; ``speed_low``, ``speed_high``, per year), for the scorecard's notes; empty when
+    #: the diffusion was not drawn
+    diffusion_range: dict = field(default_factory=dict)
 
     @property
     def min_sector_intensity(self) -> np.ndarray:
@@ -108,7 +111,7 @@ def simulate(
     paths: int | None = None,
     current_year: int | None = None,
     current_growth: np.ndarray | None = None,
-    current_note: str = "",
+    current_note: dict | None = None,
     diffusion=None,
     sources: tuple[str, ...] | None = None,
     dataset=None,
@@ -254,13 +257,16 @@ def simulate(
         lp_growth_nominal=lp_nominal,
         deflator=deflator,
         base=base,
-        pinned={current_year: current_note} if current_growth is not None else {},
-        diffusion_note=(
-            ""
+        pinned={current_year: dict(current_note or {})} if current_growth is not None else {},
+        diffusion_range=(
+            {}
             if diffusion is None
-            else f"whole-economy ceilings drawn over {diffusion.ceiling.min():.1f}-"
-            f"{diffusion.ceiling.max():.1f}% of GRDP, speeds from {diffusion.speed.min():.3f} "
-            f"to {diffusion.speed.max():.3f}/yr, with yearly noise"
+            else {
+                "ceiling_low": float(diffusion.ceiling.min()),
+                "ceiling_high": float(diffusion.ceiling.max()),
+                "speed_low": float(diffusion.speed.min()),
+                "speed_high": float(diffusion.speed.max()),
+            }
         ),
     )
 

@@ -161,10 +161,7 @@ def simulate_scenario(
             paths=n,
             current_year=result.year,
             current_growth=growth,
-            current_note=(
-                f"{result.year} real growth from the in-year nowcast (latest release: "
-                f"{result.stage}; {result.method})"
-            ),
+            current_note={"stage": result.stage, "method": result.method},
             diffusion=draws,
             sources=sources,
         )

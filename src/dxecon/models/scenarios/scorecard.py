@@ -42,6 +42,7 @@ two more ways, in columns of its own (the status stays the forecast measure's):
 
 from __future__ import annotations
 
+import json
 import operator
 from dataclasses import dataclass, replace
 
@@ -127,8 +128,62 @@ SCORECARD_COLUMNS = [
     "old_boundary_evidence",
     "scored_on",
     "status",
-    "note",
+    "note_codes",
 ]
+
+#: The codes of the scorecard's notes (``note_codes``: a JSON list of ``{"code": ..., <the
+#: facts it states>}``); `dxecon.present.notes` words each from the catalogue's
+#: ``note.<code>``.
+NOTE_CODES = (
+    "inherited_target",
+    "no_target_year",
+    "published_figure",
+    "published_estimate",
+    "other_boundary_year",
+    "unreachable",
+    "unreachable_prior",
+    "nowcast_pinned",
+    "other_measure",
+    "not_converted_no_pairs",
+    "not_converted_no_city_pair",
+    "old_boundary",
+    "simulates_other",
+    "outside_years",
+    "no_year_figure",
+    "linear_trend",
+    "too_few_for_trend",
+    "only_other_boundary",
+    "indicative",
+    "needed",
+    "about_level",
+    "range_lower",
+)
+
+
+def note(code: str, **facts) -> dict:
+    """One note of a goal: its code (`NOTE_CODES`) and the facts it states, as JSON values."""
+    if code not in NOTE_CODES:
+        raise ValueError(f"unknown scorecard note {code!r}; known: {', '.join(NOTE_CODES)}")
+
+    def plain(value):
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return float(value)
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return {"code": code, **{key: plain(value) for key, value in facts.items()}}
+
+
+def note_codes(cell) -> list[dict]:
+    """The notes of a scorecard row's ``note_codes`` cell (a JSON list; empty: none)."""
+    if not isinstance(cell, str) or not cell.strip():
+        return []
+    return json.loads(cell)
 
 
 @dataclass(frozen=True)
@@ -504,16 +559,13 @@ def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: Scor
     )
     reading = main if indicator == "lp_growth" else ""
     quantity = readings[main]
-    unreachable = ""
+    unreachable = None
     if score.probability == 0.0:
         best = float(np.max(quantity) if level["comparator"] == ">=" else np.min(quantity))
         unreachable = (
-            f"unreachable in every one of the {len(quantity):,} paths (best path {best:.2f})"
-            + (
-                f": out of reach under every ceiling in the prior ({paths.diffusion_note})"
-                if paths.diffusion_note
-                else ""
-            )
+            note("unreachable_prior", paths=len(quantity), best=best, **paths.diffusion_range)
+            if paths.diffusion_range
+            else note("unreachable", paths=len(quantity), best=best)
         )
     return {
         "unreachable": unreachable,
@@ -555,17 +607,21 @@ def _other_measure_reading(
             cache[key] = why
     fit = cache[key]
     if isinstance(fit, ConversionError):
-        return {
-            "reading_mic": fit.code
-        }, f"not read on {measures.other_measure}'s measure: {fit.detail}"
+        code = "not_converted_" + fit.code.replace(" ", "_")
+        return {"reading_mic": fit.code}, note(code, measure=measures.other_measure, **fit.values)
     shares = paths.quantity(MODELLED[indicator])[:, int(np.flatnonzero(paths.years == year)[0])]
     ratios = fit.draw(year, len(shares), ratio_rng(paths.scenario.seed))
     read = read_on_other_measure(shares, ratios, level["comparator"], level["value"], INTERVAL)
     low, median, high = fit.ratio_quantiles(year, [INTERVAL[0] / 100, 0.5, INTERVAL[1] / 100])
-    note = (
-        f"on {measures.other_measure}'s measure through the modelled "
-        f"{measures.other_measure}/{measures.forecast_measure} ratio in {year}: "
-        f"{median:.2f} ({low:.2f}-{high:.2f}; {fit.form}, params/measures.yaml)"
+    reading = note(
+        "other_measure",
+        other=measures.other_measure,
+        forecast=measures.forecast_measure,
+        year=year,
+        median=median,
+        low=low,
+        high=high,
+        form=fit.form,
     )
     return {
         "probability_mic": read["probability"],
@@ -573,7 +629,7 @@ def _other_measure_reading(
         "low_mic": read["low"],
         "high_mic": read["high"],
         "reading_mic": CONVERTED,
-    }, note
+    }, reading
 
 
 def _old_boundary_reading(
@@ -585,11 +641,11 @@ def _old_boundary_reading(
     as_of: str,
     config: ScoringConfig,
     measures: MeasureConfig,
-) -> tuple[dict, str]:
+) -> tuple[dict, dict | None]:
     """The forecast read on the boundary the target was set for, where that differs from
     the forecast's (module docstring): not comparable, with the other parts' figures."""
     if geo == forecast_geo:
-        return {}, ""
+        return {}, None
     table = dataset.codes["geographies"]
     parts = [g for g in table.loc[table["successor"] == forecast_geo, "code"] if g != geo]
     evidence, shown, off_measure = [], [], False
@@ -598,24 +654,25 @@ def _old_boundary_reading(
         off_measure |= not (found["method"] == measures.forecast_measure).any()
         if found.empty:
             evidence.append(f"{part}: none")
-            shown.append(f"{part}: no figure")
+            shown.append({"part": part})
             continue
         latest = found.iloc[-1]
         evidence.append(f"{part}: {latest['source'].split()[0]}")  # its obs_id
-        method = latest["method"] if latest["method"] not in ("", "other") else "method not stated"
         shown.append(
-            f"{part}: {_fmt(latest['value'])} ({int(latest['year'])}, {method}, {latest['source']})"
+            {
+                "part": part,
+                "value": float(latest["value"]),
+                "year": int(latest["year"]),
+                "method": latest["method"] or "other",
+                "source": latest["source"],
+            }
         )
     reading = OLD_OFF_MEASURE if off_measure else OLD_NOT_MODELLED
-    note = (
-        f"on the boundary the target was set for ({geo}): not comparable, {reading} "
-        f"({'; '.join(shown)})"
-    )
     return {
         "probability_old_boundary": np.nan,
         "reading_old_boundary": reading,
         "old_boundary_evidence": "; ".join(evidence),
-    }, note
+    }, note("old_boundary", geo=geo, reading=reading, parts=shown)
 
 
 def _score_level(
@@ -642,17 +699,14 @@ def _score_level(
             estimator = config.estimated.get(indicator)
             if found.empty and estimator and sector == "total":
                 found = ESTIMATORS[estimator](dataset, boundary, as_of)
-                found = found.reindex(columns=FIGURE_COLUMNS)
+                found = found.reindex(columns=FIGURE_COLUMNS).assign(estimator=estimator)
             cache[key] = found
         return cache[key]
 
     notes = []
     target_geo = geo if year is None else _comparable_geo(dataset, geo, year, config)
     if target_geo != geo:
-        notes.append(
-            f"set for {geo} before the boundary change; read as applying to {target_geo} "
-            "(params/targets.yaml)"
-        )
+        notes.append(note("inherited_target", old=geo, new=target_geo))
     own = figures(target_geo)
     out: dict = {}
     if not own.empty:
@@ -665,7 +719,7 @@ def _score_level(
             latest_source=latest["source"],
         )
     if year is None:
-        return {**out, "status": NO_DATA, "note": "target year not stated"}
+        return {**out, "status": NO_DATA, "notes": [note("no_target_year")]}
     # 1. Published on the target's own boundary.
     if year in set(own["year"]):
         row = own[own["year"] == year].iloc[0]
@@ -677,8 +731,13 @@ def _score_level(
             latest_source=row["source"],
         )
         status = MET if _meets(row["value"], level) else MISSED
-        notes.append(f"scored on the published {year} figure {row['source']}")
-        return {**out, "status": status, "scored_on": "published", "note": "; ".join(notes)}
+        estimator = row.get("estimator")
+        notes.append(
+            note("published_estimate", year=year, estimator=estimator)
+            if isinstance(estimator, str)
+            else note("published_figure", year=year, source=row["source"])
+        )
+        return {**out, "status": status, "scored_on": "published", "notes": notes}
     # 2. Published only on another boundary.
     others = [g for g in dataset.related_geographies(target_geo) if g != target_geo]
     for other in others:
@@ -689,14 +748,12 @@ def _score_level(
                 f"{_fmt(row['value'])} ({other}, {year}, {row['method'] or 'method not stated'}, "
                 f"{row['source']})"
             )
-            notes.append(
-                f"the {year} figure covers {other}, the target {target_geo}: not comparable"
-            )
+            notes.append(note("other_boundary_year", year=year, other=other, target=target_geo))
             return {
                 **out,
                 "status": NOT_COMPARABLE,
                 "scored_on": "published, other boundary",
-                "note": "; ".join(notes),
+                "notes": notes,
             }
     # 3. Forecast by the scenario.
     if (
@@ -711,9 +768,9 @@ def _score_level(
             if unreachable:
                 notes.append(unreachable)
             if indicator == "grdp_growth_real" and year in paths.pinned:
-                notes.append(paths.pinned[year])
+                notes.append(note("nowcast_pinned", year=year, **paths.pinned[year]))
             if measures is not None and indicator in measures.share_indicators:
-                other, note = _other_measure_reading(
+                other, reading = _other_measure_reading(
                     paths,
                     indicator,
                     year,
@@ -724,8 +781,8 @@ def _score_level(
                     measures=measures,
                     cache=cache,
                 )
-                notes.append(note)
-                boundary, note = _old_boundary_reading(
+                notes.append(reading)
+                boundary, reading = _old_boundary_reading(
                     indicator,
                     geo,
                     target_geo,
@@ -734,41 +791,43 @@ def _score_level(
                     config=config,
                     measures=measures,
                 )
-                notes.append(note)
+                if reading is not None:
+                    notes.append(reading)
                 forecast.update(other | boundary)
-            return {**out, **forecast, "note": "; ".join(notes)}
-        notes.append(f"the scenario simulates {paths.scenario.geo}, the target is {target_geo}")
+            return {**out, **forecast, "notes": notes}
+        notes.append(note("simulates_other", simulated=paths.scenario.geo, target=target_geo))
     elif paths is not None and indicator in MODELLED and sector == "total":
         years = paths.years
-        notes.append(
-            f"{year} is outside the simulated years {int(years[0])}-{int(years[-1])}: not forecast"
-        )
+        notes.append(note("outside_years", year=year, first=int(years[0]), last=int(years[-1])))
     # 4. The latest published figure of the target's own measure (and its trend).
     if not own.empty:
         past = year <= int(as_of[:4]) - 1 or year < int(own["year"].max())
         if past:
             status = LATEST_MEETS if _meets(out["latest_value"], level) else LATEST_SHORT
-            notes.append(f"no {year} figure published by {as_of}")
-            return {**out, "status": status, "scored_on": "latest figure", "note": "; ".join(notes)}
+            notes.append(note("no_year_figure", year=year, as_of=as_of))
+            return {**out, "status": status, "scored_on": "latest figure", "notes": notes}
         if len(own) >= config.trend_min_points:
             value = _trend(own, year)
             status = ON_TREND if _meets(value, level) else OFF_TREND
             notes.append(
-                f"linear trend of the {len(own)} published years "
-                f"{int(own['year'].min())}-{int(own['year'].max())}, read at {year}"
+                note(
+                    "linear_trend",
+                    n=len(own),
+                    first=int(own["year"].min()),
+                    last=int(own["year"].max()),
+                    year=year,
+                )
             )
             return {
                 **out,
                 "trend_value": value,
                 "status": status,
                 "scored_on": "trend",
-                "note": "; ".join(notes),
+                "notes": notes,
             }
         status = LATEST_MEETS if _meets(out["latest_value"], level) else LATEST_SHORT
-        notes.append(
-            f"only {len(own)} published year(s): fewer than {config.trend_min_points} for a trend"
-        )
-        return {**out, "status": status, "scored_on": "latest figure", "note": "; ".join(notes)}
+        notes.append(note("too_few_for_trend", n=len(own), needed=config.trend_min_points))
+        return {**out, "status": status, "scored_on": "latest figure", "notes": notes}
     # 4b. Figures of the goal's own measure exist only on another boundary.
     for other in others:
         theirs = figures(other)
@@ -778,19 +837,19 @@ def _score_level(
                 f"{_fmt(latest['value'])} ({other}, {int(latest['year'])}, "
                 f"{latest['method'] or 'method not stated'}, {latest['source']})"
             )
-            notes.append(f"figures exist only for {other}, the target is {target_geo}")
+            notes.append(note("only_other_boundary", other=other, target=target_geo))
             return {
                 **out,
                 "status": NOT_COMPARABLE,
                 "scored_on": "other boundary",
-                "note": "; ".join(notes),
+                "notes": notes,
             }
     # 5. A close measure.
     for proxy in config.proxies.get(indicator, ()):
         for boundary in (target_geo, *others):
             close = latest_figure_any_period(dataset, proxy.indicator, boundary, sector, as_of)
             if close is not None:
-                notes.append(f"indicative only: {proxy.indicator}, {proxy.differs}")
+                notes.append(note("indicative", indicator=indicator, proxy=proxy.indicator))
                 return {
                     **out,
                     "latest_value": close["value"],
@@ -800,15 +859,11 @@ def _score_level(
                     "latest_source": close["source"],
                     "status": INDICATIVE,
                     "scored_on": "close measure",
-                    "note": "; ".join(notes),
+                    "notes": notes,
                 }
     # 6. Nothing.
-    notes.append(
-        f"needed: a published figure of {indicator} for {target_geo}"
-        + (f" ({sector})" if sector != "total" else "")
-        + f", {year} or earlier"
-    )
-    return {**out, "status": NO_DATA, "note": "; ".join(notes)}
+    notes.append(note("needed", indicator=indicator, geo=target_geo, sector=sector, year=year))
+    return {**out, "status": NO_DATA, "notes": notes}
 
 
 def score(
@@ -876,11 +931,11 @@ def score(
             earlier.append(f"{_fmt(level['value'])} ({level['instrument']}): {status}")
         main = group[group["target_id"] == current["target_id"]].iloc[0]
         also = [lv["instrument"] for lv in levels[:-1]]
-        notes = [scored.pop("note", "")]
+        notes = scored.pop("notes", [])
         if current["about"]:
-            notes.append("stated as about a level; scored as reaching it")
+            notes.append(note("about_level"))
         if not pd.isna(current["high"]):
-            notes.append("a range: scored on its lower bound")
+            notes.append(note("range_lower"))
         rows.append(
             {
                 "goal_id": goal_id,
@@ -900,13 +955,13 @@ def score(
                 "unit": first["unit"],
                 "earlier_levels": "; ".join(earlier),
                 **scored,
-                "note": "; ".join(n for n in notes if n),
+                "note_codes": json.dumps(notes, ensure_ascii=False) if notes else "",
             }
         )
     frame = pd.DataFrame(rows).reindex(columns=SCORECARD_COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     text = ["also_set_by", "earlier_levels", "other_boundary", "reading", "other_readings"]
-    text += ["reading_mic", "reading_old_boundary", "old_boundary_evidence", "note"]
+    text += ["reading_mic", "reading_old_boundary", "old_boundary_evidence", "note_codes"]
     text += ["latest_period", "latest_geo", "latest_method", "latest_source", "scored_on"]
     frame[text] = frame[text].astype(object).fillna("")  # a column may hold no text at all
     frame = frame.sort_values(["scope", "year", "goal_id"], ascending=[False, True, True])

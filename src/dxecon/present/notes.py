@@ -1,0 +1,99 @@
+"""The scorecard's notes in the reader's language.
+
+The scorecard records each note as a code and the facts it states (``note_codes``, a JSON
+list; `dxecon.models.scenarios.scorecard.NOTE_CODES`); here each is worded from the
+catalogue's ``note.<code>``: places by their names (``data/codes/geographies.csv``),
+indicators, sectors, measures and nowcast stages by the catalogue's words, numbers with the
+language's separators.
+
+>>> from dxecon.present.words import Words
+>>> cell = '[{"code": "inherited_target", "old": "HP", "new": "HP2025"}]'
+>>> say_notes(cell, Words("en")).startswith("set for Hai Phong")
+True
+"""
+
+from __future__ import annotations
+
+from dxecon.present.words import Words
+
+
+def say_note(note: dict, words: Words) -> str:
+    """One note (``{"code": ..., <facts>}``) as a phrase in ``words``' language."""
+    from dxecon.present.tables import _geographies
+
+    places = _geographies()
+    facts = {key: value for key, value in note.items() if key != "code"}
+
+    def place(code) -> str:
+        return words.place(code, places)
+
+    def name(indicator) -> str:
+        return words.get(f"indicator.{indicator}", indicator)
+
+    said = {}
+    for key, value in facts.items():
+        if key in ("old", "new", "other", "target", "geo", "simulated"):
+            said[key] = place(value)
+        elif key in ("indicator", "proxy"):
+            said[key] = name(value)
+        elif key in ("best", "median", "low", "high"):
+            said[key] = words.number(value, 2, trim=False)
+        elif key in ("ceiling_low", "ceiling_high"):
+            said[key] = words.number(value, 1, trim=False)
+        elif key in ("speed_low", "speed_high"):
+            said[key] = words.number(value, 3, trim=False)
+        elif key == "paths":
+            said[key] = words.number(value, 0)
+        else:
+            said[key] = value
+    code = note["code"]
+    if code == "published_estimate":
+        said["estimator"] = words(f"note.estimator.{facts['estimator']}")
+    elif code == "nowcast_pinned":
+        said["stage"] = words.get(f"nowcast.{facts['stage']}", facts["stage"])
+        said["method"] = words.get(f"nowcast.{facts['method']}", facts["method"])
+    elif code == "other_measure":
+        said["by"] = words.get(f"by.{facts['other']}", facts["other"])
+        said["form"] = words.get(f"note.form.{facts['form']}", facts["form"])
+    elif code.startswith("not_converted"):
+        said["by"] = words.get(f"by.{facts['measure']}", facts["measure"])
+        if "form" in facts:
+            said["form"] = words.get(f"note.form.{facts['form']}", facts["form"])
+        if "geos" in facts:
+            said["geos"] = words.join(place(g) for g in facts["geos"])
+    elif code == "old_boundary":
+        said["reading"] = words(f"note.reading.{facts['reading']}")
+        said["parts"] = "; ".join(_part(part, words, place) for part in facts["parts"])
+    elif code == "no_year_figure":
+        said["as_of"] = words.date(facts["as_of"])
+    elif code == "too_few_for_trend":
+        said["years"] = words.count("year", facts["n"])
+    elif code == "indicative":
+        said["differs"] = words(f"differs.{facts['indicator']}.{facts['proxy']}")
+    elif code == "needed":
+        sector = facts.get("sector", "total")
+        said["sector"] = "" if sector == "total" else f" ({words.get(f'sector.{sector}', sector)})"
+    return words(f"note.{code}", **said)
+
+
+def _part(part: dict, words: Words, place) -> str:
+    """A part of the merged city in an old-boundary note: its latest figure, or none."""
+    if "value" not in part:
+        return words("note.part_none", part=place(part["part"]))
+    method = part.get("method") or "other"
+    return words(
+        "note.part",
+        part=place(part["part"]),
+        value=words.number(part["value"], 2, strip=True),
+        year=part["year"],
+        method=words.get(f"method.{method}", method),
+        source=part["source"],
+    )
+
+
+def say_notes(cell, words: Words) -> str:
+    """A scorecard row's ``note_codes`` cell as text: its notes worded, joined by '; '
+    (an empty text where there is none)."""
+    from dxecon.models.scenarios.scorecard import note_codes
+
+    return "; ".join(say_note(note, words) for note in note_codes(cell))
