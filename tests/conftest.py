@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -10,11 +11,19 @@ import pytest
 from dxecon.core import folders
 
 
-@pytest.fixture(scope="session")
-def dataset():
+@functools.cache
+def shipped_dataset():
+    """The shipped dataset, loaded once per test process. One object for every test, so the
+    library's per-dataset caches (the diffusion calibration and its real-time check) are
+    computed once too: pass it (``dataset=``) wherever a function would load its own."""
     from dxecon.data import load_dataset
 
     return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    return shipped_dataset()
 
 
 @pytest.fixture

@@ -133,12 +133,12 @@ def test_start_is_the_latest_published_structure_and_share(dataset, baseline_dic
     )
 
 
-def test_a_changed_observation_moves_the_start_and_the_scorecard(data_copy):
+def test_a_changed_observation_moves_the_start_and_the_scorecard(data_copy, dataset):
     from conftest import replace_in
 
     from dxecon.data import load_dataset
 
-    before = run_scenario("baseline", as_of=AS_OF, n_paths=500)
+    before = run_scenario("baseline", as_of=AS_OF, n_paths=500, dataset=dataset)
     # The merged city's published 2025 share (GSO): a revised figure must reach the start.
     replace_in(
         data_copy / "observations.csv",
