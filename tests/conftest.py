@@ -27,6 +27,27 @@ def dataset():
 
 
 @pytest.fixture
+def shipped_data_loaded_once(monkeypatch):
+    """Commands under test (CliRunner, in process) get the shared `shipped_dataset` when they
+    load the shipped data folder, so they reuse its cached calibration; any other folder
+    (a `data_copy`) is loaded and validated as usual."""
+    import sys
+
+    import dxecon.data
+    import dxecon.models.scenarios.scenario_run  # loads its data through its own name
+
+    load = dxecon.data.load_dataset
+
+    def load_once(data_dir=None, **kwargs):
+        shipped = data_dir is None or Path(data_dir).resolve() == folders.DATA_DIR.resolve()
+        return shipped_dataset() if shipped and not kwargs else load(data_dir, **kwargs)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("dxecon") and getattr(module, "load_dataset", None) is load:
+            monkeypatch.setattr(module, "load_dataset", load_once)
+
+
+@pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of data/ (the shipped folder is never touched by tests)."""
     target = tmp_path / "data"

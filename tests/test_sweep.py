@@ -324,7 +324,9 @@ def test_a_bug_in_a_variant_stops_the_sweep(monkeypatch, registry):
         map_variants(variants, engine="local", workers=1, mp_context=get_context("fork"))
 
 
-def test_cli_exits_non_zero_when_every_variant_failed(monkeypatch, tmp_path):
+def test_cli_exits_non_zero_when_every_variant_failed(
+    monkeypatch, tmp_path, shipped_data_loaded_once
+):
     """Every variant an invalid combination (the engine rejects what it draws): the
     command says how many failed and why, keeps the table and exits 1."""
     import dxecon.models.sweeps
@@ -398,7 +400,7 @@ def test_write_outputs(tmp_path, registry):
 
 
 # -- command line ------------------------------------------------------------------------
-def test_cli_runs_and_writes(tmp_path):
+def test_cli_runs_and_writes(tmp_path, shipped_data_loaded_once):
     file = write_yaml(tmp_path / "mini.yaml", SMALL)
     result = CliRunner().invoke(
         sweep_command,
@@ -409,7 +411,7 @@ def test_cli_runs_and_writes(tmp_path):
     assert (tmp_path / "out" / "2026-10" / "sweeps" / "mini" / "tornado.csv").is_file()
 
 
-def test_cli_refuses_before_work(tmp_path):
+def test_cli_refuses_before_work(tmp_path, shipped_data_loaded_once):
     file = write_yaml(tmp_path / "mini.yaml", SMALL)
     out = tmp_path / "out"
     result = CliRunner().invoke(
