@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -10,11 +11,40 @@ import pytest
 from dxecon.core import folders
 
 
-@pytest.fixture(scope="session")
-def dataset():
+@functools.cache
+def shipped_dataset():
+    """The shipped dataset, loaded once per test process. One object for every test, so the
+    library's per-dataset caches (the diffusion calibration and its real-time check) are
+    computed once too: pass it (``dataset=``) wherever a function would load its own."""
     from dxecon.data import load_dataset
 
     return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    return shipped_dataset()
+
+
+@pytest.fixture
+def shipped_data_loaded_once(monkeypatch):
+    """Commands under test (CliRunner, in process) get the shared `shipped_dataset` when they
+    load the shipped data folder, so they reuse its cached calibration; any other folder
+    (a `data_copy`) is loaded and validated as usual."""
+    import sys
+
+    import dxecon.data
+    import dxecon.models.scenarios.scenario_run  # loads its data through its own name
+
+    load = dxecon.data.load_dataset
+
+    def load_once(data_dir=None, **kwargs):
+        shipped = data_dir is None or Path(data_dir).resolve() == folders.DATA_DIR.resolve()
+        return shipped_dataset() if shipped and not kwargs else load(data_dir, **kwargs)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("dxecon") and getattr(module, "load_dataset", None) is load:
+            monkeypatch.setattr(module, "load_dataset", load_once)
 
 
 @pytest.fixture

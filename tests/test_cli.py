@@ -70,7 +70,9 @@ def test_run_rejects_a_params_key_no_notebook_declares(tmp_path):
     assert "horizn" in result.output and "did you mean 'horizon'" in result.output
 
 
-def test_scenario_quick_run_writes_its_scorecard_apart_from_published_runs(tmp_path):
+def test_scenario_quick_run_writes_its_scorecard_apart_from_published_runs(
+    tmp_path, shipped_data_loaded_once
+):
     result = run(
         "scenario", "lagging", "--paths", "500", "--as-of", "2026-10", "--outputs", str(tmp_path)
     )

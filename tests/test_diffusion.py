@@ -189,7 +189,7 @@ def test_a_speed_from_another_measure_is_refused(dataset, baseline, calibration)
     assert "MIC's measure" in str(error) and "GSO's" in str(error)
     assert "conversion" in str(error) and "OBS0441" in str(error)
     # a calibration of another measure is refused too: speed, ceiling, noise all MIC's
-    mic = calibrate_diffusion(dataset, as_of=baseline.as_of, measure="MIC")
+    mic = calibrate_diffusion(dataset, as_of=baseline.as_of, measure="MIC", widen=False)
     with pytest.raises(ParamsError) as info:
         diffusion_draws(baseline, dataset, 10, start_share=start_share(baseline), calibration=mic)
     assert info.value.field == "diffusion.speed"

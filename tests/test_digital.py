@@ -356,7 +356,7 @@ def two_structures(draw):
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(two_structures(), st.sampled_from(["shapley", "three_term"]))
 def test_share_change_terms_sum_exactly_to_the_change(structures, form):
     w0, d0, w1, d1 = structures

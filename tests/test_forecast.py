@@ -52,11 +52,10 @@ def series(values, first: int = 2010) -> pd.Series:
     return pd.Series(np.asarray(values, dtype=float), index=years(first, len(values)))
 
 
-@functools.cache
 def _dataset():
-    from dxecon.data import load_dataset
+    from conftest import shipped_dataset
 
-    return load_dataset()
+    return shipped_dataset()
 
 
 def real_series(

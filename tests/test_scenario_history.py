@@ -85,7 +85,9 @@ def test_deflator_and_employment_against_hand_values(dataset):
     assert jobs.sd == pytest.approx(statistics.stdev(yearly))
 
 
-def test_the_deflator_sd_comes_from_yearly_deflators_once_levels_are_consecutive(data_copy):
+def test_the_deflator_sd_comes_from_yearly_deflators_once_levels_are_consecutive(
+    data_copy, dataset
+):
     # Two more current-price levels of the old city make 2022, 2023 and 2024 yearly deflators.
     made_up = {2022: 365000.0, 2023: 400000.0}
     add_figures(
@@ -107,7 +109,7 @@ def test_the_deflator_sd_comes_from_yearly_deflators_once_levels_are_consecutive
     assert found.sd_source.startswith("standard deviation of the yearly deflators")
     # The mean rests on the window's ends only: unchanged.
     assert found.mean == pytest.approx(
-        h.deflator(load_dataset(), "HP2025", (2022, 2024), as_of=AS_OF).mean
+        h.deflator(dataset, "HP2025", (2022, 2024), as_of=AS_OF).mean
     )
 
 

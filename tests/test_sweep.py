@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import signal
@@ -16,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import AS_OF
+from conftest import AS_OF, shipped_dataset
 
 from dxecon.apps.cli import sweep as sweep_command
 from dxecon.core import folders
@@ -65,16 +64,13 @@ def registry(dataset):
     return TargetRegistry(dataset)
 
 
-@functools.cache
-def shipped_data():
-    from dxecon.data import load_dataset
-
-    return load_dataset()
-
-
 def small(**changes):
     return sweep_from_dict(
-        {**SMALL, **changes}, name="small", file="small.yaml", as_of=AS_OF, dataset=shipped_data()
+        {**SMALL, **changes},
+        name="small",
+        file="small.yaml",
+        as_of=AS_OF,
+        dataset=shipped_dataset(),
     )
 
 
@@ -87,7 +83,7 @@ def write_yaml(path: Path, data: dict) -> Path:
 
 # -- validation, before any work ---------------------------------------------------------
 def test_shipped_sweep_is_valid_and_documented():
-    spec = load_sweep("de_share_2030", as_of=AS_OF)
+    spec = load_sweep("de_share_2030", as_of=AS_OF, dataset=shipped_dataset())
     assert spec.base == "baseline" and spec.size == 1 + 16 + 81 + 1000
     assert spec.parameter("sectors.*.intensity.speed").targets == (
         "sectors.agro.intensity.speed",
@@ -146,6 +142,7 @@ def test_sweep_over_the_limit_shows_the_count():
             file="big.yaml",
             as_of=AS_OF,
             limit=20_000,
+            dataset=shipped_dataset(),
         )
     assert "27,007 variants" in str(info.value) and "limit 20,000" in str(info.value)
 
@@ -166,7 +163,7 @@ def test_unknown_key_base_and_design_are_rejected():
 def test_a_range_centred_on_base_takes_the_figure_the_base_computes():
     # The shipped sweep types no growth figure: 'mode: base' is the baseline's industry
     # growth as computed from data/ at run time.
-    spec = load_sweep("de_share_2030", as_of=AS_OF)
+    spec = load_sweep("de_share_2030", as_of=AS_OF, dataset=shipped_dataset())
     growth = spec.parameter("sectors.ind_con.growth.mean")
     assert growth.mode == spec.base_scenario["sectors"]["ind_con"]["growth"]["mean"]
     # A sweep varies the figure the engine uses, never the override that may have set it.
@@ -313,7 +310,9 @@ def test_a_bug_in_a_variant_stops_the_sweep(monkeypatch, registry):
         raise TypeError("a bug, not a bad assumption")
 
     monkeypatch.setattr("dxecon.models.scenarios.engine.simulate", broken)
-    spec = sweep_from_dict(TINY, name="tiny", file="tiny.yaml", as_of=AS_OF)
+    spec = sweep_from_dict(
+        TINY, name="tiny", file="tiny.yaml", as_of=AS_OF, dataset=shipped_dataset()
+    )
     with pytest.raises(TypeError, match="a bug, not a bad assumption"):
         run_sweep(spec, engine="serial", registry=registry)
     from multiprocessing import get_context
@@ -325,7 +324,9 @@ def test_a_bug_in_a_variant_stops_the_sweep(monkeypatch, registry):
         map_variants(variants, engine="local", workers=1, mp_context=get_context("fork"))
 
 
-def test_cli_exits_non_zero_when_every_variant_failed(monkeypatch, tmp_path):
+def test_cli_exits_non_zero_when_every_variant_failed(
+    monkeypatch, tmp_path, shipped_data_loaded_once
+):
     """Every variant an invalid combination (the engine rejects what it draws): the
     command says how many failed and why, keeps the table and exits 1."""
     import dxecon.models.sweeps
@@ -399,7 +400,7 @@ def test_write_outputs(tmp_path, registry):
 
 
 # -- command line ------------------------------------------------------------------------
-def test_cli_runs_and_writes(tmp_path):
+def test_cli_runs_and_writes(tmp_path, shipped_data_loaded_once):
     file = write_yaml(tmp_path / "mini.yaml", SMALL)
     result = CliRunner().invoke(
         sweep_command,
@@ -410,7 +411,7 @@ def test_cli_runs_and_writes(tmp_path):
     assert (tmp_path / "out" / "2026-10" / "sweeps" / "mini" / "tornado.csv").is_file()
 
 
-def test_cli_refuses_before_work(tmp_path):
+def test_cli_refuses_before_work(tmp_path, shipped_data_loaded_once):
     file = write_yaml(tmp_path / "mini.yaml", SMALL)
     out = tmp_path / "out"
     result = CliRunner().invoke(

@@ -551,11 +551,13 @@ def sweep(
         raise click.UsageError("--workers sets the local pool; a Dask cluster has its own")
     client = None
     try:
+        dataset = load_dataset(data_dir)  # the base's start and the key targets alike
         spec = load_sweep(
             file,
             as_of=as_of or current_month(),
             paths_per_variant=n_paths,
             limit=limit or DEFAULT_LIMIT,
+            dataset=dataset,
         )
         if scheduler:
             from dxecon.models.sweeps.engines import connect
@@ -576,7 +578,7 @@ def sweep(
             scheduler=client,
             progress=sys.stderr.isatty() if progress is None else progress,
             task_timeout=timeout if client else None,
-            registry=TargetRegistry(load_dataset(data_dir)),
+            registry=TargetRegistry(dataset),
         )
         from dxecon.pipeline.publish import outputs_lock
 

@@ -534,6 +534,8 @@ def load_sweep(
     as_of: str,
     paths_per_variant: int | None = None,
     limit: int = DEFAULT_LIMIT,
+    dataset: Any = None,
+    calibration: Any = None,
 ) -> Sweep:
     """Read and validate a sweep by name (``params/sweeps/NAME.yaml``) or path.
 
@@ -548,6 +550,8 @@ def load_sweep(
         Overrides the file's ``paths``.
     limit : int
         Largest number of variants accepted.
+    dataset, calibration : optional
+        As in `sweep_from_dict` (default: the shipped data, its calibration as of ``as_of``).
 
     Raises
     ------
@@ -559,7 +563,14 @@ def load_sweep(
     if paths_per_variant is not None:
         overrides["paths"] = paths_per_variant
     return sweep_from_dict(
-        load_yaml(path), name=path.stem, file=_shown(path), as_of=as_of, limit=limit, **overrides
+        load_yaml(path),
+        name=path.stem,
+        file=_shown(path),
+        as_of=as_of,
+        limit=limit,
+        dataset=dataset,
+        calibration=calibration,
+        **overrides,
     )
 
 
