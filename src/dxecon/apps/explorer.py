@@ -238,7 +238,7 @@ def slider_evidence(resolved: Scenario, dataset, values: Mapping[str, float]) ->
     if resolved.diffusion is None:
         return {}
     from dxecon.models.scenarios.diffusion import (
-        _fastest_province,
+        fastest_province,
         predictive_range,
         start_calibration,
     )
@@ -246,7 +246,7 @@ def slider_evidence(resolved: Scenario, dataset, values: Mapping[str, float]) ->
     calibration = start_calibration(dataset, resolved.as_of)
     nations = calibration.by_series[calibration.by_series["kind"] == "country"]
     marks = [("explorer.mark.national", float(speed)) for speed in nations["speed"]]
-    fastest = _fastest_province(calibration)
+    fastest = fastest_province(calibration)
     if fastest is not None:
         marks.append(("explorer.mark.fastest_province", float(fastest["speed"])))
     out = {}

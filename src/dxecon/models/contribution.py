@@ -35,9 +35,9 @@ COLUMNS = [
     "evidence",
     "reason",
 ]
-#: Why a year has no contribution.
-NO_PREVIOUS_SHARE = "no previous share"
-NO_LEVELS = "no nominal levels"
+#: Why a year has no contribution: codes, worded by `dxecon.present` (``reason.<code>``).
+NO_PREVIOUS_SHARE = "no_previous_share"
+NO_LEVELS = "no_levels"
 
 
 def growth_contribution(share_previous: float, share: float, growth_nominal: float) -> float:

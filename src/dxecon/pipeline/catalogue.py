@@ -91,6 +91,8 @@ class Output:
         The words-catalogue key of the output's title (`dxecon.present.words`).
     note : str
         Anything a reader of this catalogue needs to know (why columns vary...).
+    in_notebook : bool
+        Whether the step's notebook shows it (False: saved for the month report only).
     """
 
     name: str
@@ -100,6 +102,7 @@ class Output:
     columns: tuple[str, ...] | ColumnsOf | None = None
     title: str = ""
     note: str = ""
+    in_notebook: bool = True
 
     @property
     def per_target(self) -> bool:
@@ -137,23 +140,27 @@ class Output:
 
 
 def _common(step: str, *entries: tuple) -> tuple[Output, ...]:
-    """One step's common outputs, each ``(name, kind[, columns[, note]])``: ``columns`` a
-    tuple or a space-separated string (None: they vary, ``note`` says how); the title is
-    the words key ``out.<name>``."""
+    """One step's common outputs, each ``(name, kind[, columns[, note[, in_notebook]]])``:
+    ``columns`` a tuple or a space-separated string (None: they vary, ``note`` says how);
+    the title is the words key ``out.<name>``."""
     found = []
     for name, kind, *rest in entries:
         columns = rest[0] if rest else None
         columns = tuple(columns.split()) if isinstance(columns, str) else columns
         note = rest[1] if len(rest) > 1 else ""
-        found.append(Output(name, kind, "common", step, columns, f"out.{name}", note))
+        in_notebook = rest[2] if len(rest) > 2 else True
+        found.append(Output(name, kind, "common", step, columns, f"out.{name}", note, in_notebook))
     return tuple(found)
 
 
-def _columns_of(module: str, *entries: tuple[str, str, str]) -> tuple[tuple, ...]:
-    """``_common`` entries ``(name, "table", columns, note)`` of tables whose columns are a
-    constant of ``module`` (each entry: name, the constant's name, a note)."""
+def _columns_of(
+    module: str, *entries: tuple[str, str, str], in_notebook: bool = True
+) -> tuple[tuple, ...]:
+    """``_common`` entries ``(name, "table", columns, note, in_notebook)`` of tables whose
+    columns are a constant of ``module`` (each entry: name, the constant's name, a note)."""
     return tuple(
-        (name, "table", ColumnsOf(f"{module}:{constant}"), note) for name, constant, note in entries
+        (name, "table", ColumnsOf(f"{module}:{constant}"), note, in_notebook)
+        for name, constant, note in entries
     )
 
 
@@ -381,6 +388,7 @@ OUTPUTS: tuple[Output, ...] = (
             ("targets", "TARGET_COLUMNS", "the report's wording of each target"),
             ("latest_city_figure", "LATEST_COLUMNS", "the report's title page"),
             ("latest_by_geo", "LATEST_COLUMNS", "the report's peers"),
+            in_notebook=False,
         ),
     ),
     *_common(
@@ -431,6 +439,7 @@ OUTPUTS: tuple[Output, ...] = (
             "table",
             ColumnsOf("dxecon.models.contribution:COLUMNS"),
             "the report's contribution to growth",
+            False,
         ),
         *_columns_of(
             "dxecon.models.measures",
@@ -439,6 +448,7 @@ OUTPUTS: tuple[Output, ...] = (
             ("measure_ratio_pairs", "PAIR_COLUMNS", "the report's conversion"),
             ("measure_ratio_predicted", "PREDICTED_COLUMNS", "the report's conversion"),
             ("measure_ratio_realtime", "REALTIME_COLUMNS", "the report's conversion"),
+            in_notebook=False,
         ),
     ),
     *_common(
@@ -519,6 +529,7 @@ OUTPUTS: tuple[Output, ...] = (
             "table",
             ColumnsOf("dxecon.models.forecast.growth:GrowthSpec.FIELDS"),
             "the growth rule's setup (params/forecasts.yaml), read by the month report",
+            False,
         ),
     ),
     *_common(

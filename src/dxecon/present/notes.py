@@ -19,9 +19,9 @@ from dxecon.present.words import Words
 
 def say_note(note: dict, words: Words) -> str:
     """One note (``{"code": ..., <facts>}``) as a phrase in ``words``' language."""
-    from dxecon.present.tables import _geographies
+    from dxecon.present.tables import geography_codes
 
-    places = _geographies()
+    places = geography_codes()
     facts = {key: value for key, value in note.items() if key != "code"}
 
     def place(code) -> str:

@@ -24,6 +24,7 @@ VALUE_WORDS = {
     "reading": "nb.val.reading",
     "sector": "sector",
     "indicator": "indicator",
+    "reason": "reason",  # a code (a contribution's missing figure); a worded reason stays
 }
 
 
@@ -42,14 +43,14 @@ def header(label, lang: str) -> str:
             return Words(lang)(f"nb.col.{stem}_*", rest=rest)
         more, _, rest = rest.partition("_")
         stem = f"{stem}_{more}"
-    places = _geographies()
+    places = geography_codes()
     if text in set(places["code"]):  # a column per boundary: the place's name
         return Words(lang).place(text, places)
     return label
 
 
 @cache
-def _geographies() -> pd.DataFrame:
+def geography_codes() -> pd.DataFrame:
     """The boundaries' names: ``data/codes/geographies.csv`` (their one home)."""
     from dxecon.core import folders
 
@@ -74,7 +75,7 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     shown = frame.copy()
     if not isinstance(shown.columns, pd.MultiIndex):
         if "geo" in shown.columns and pd.api.types.is_string_dtype(shown["geo"]):
-            places = _geographies()
+            places = geography_codes()
             shown["geo"] = shown["geo"].map(lambda code: words.place(code, places))
         if "note_codes" in shown.columns:  # the scorecard's notes, recorded as codes
             from dxecon.present.notes import say_notes

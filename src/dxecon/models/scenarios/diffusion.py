@@ -147,7 +147,7 @@ def _refuse(file: str, field_name: str, what: str, measure: str, start: str, whe
     )
 
 
-def _fastest_province(calibration: DiffusionCalibration) -> pd.Series | None:
+def fastest_province(calibration: DiffusionCalibration) -> pd.Series | None:
     provinces = calibration.by_series[calibration.by_series["kind"] != "country"]
     if provinces.empty:
         return None
@@ -199,7 +199,7 @@ def convert_speed(
         When ``other`` has no province with two figures, no national series with two
         figures in the province's years, or (ratio) a national speed of zero.
     """
-    best = _fastest_province(other)
+    best = fastest_province(other)
     if best is None:
         raise ParamsError(
             file,
@@ -379,7 +379,7 @@ def diffusion_draws(
             else f"prior (the data cannot pin it): {calibration.speed_prior.source}"
         )
     elif spec.speed == "fastest_province" and speed_measure == measure:
-        best = _fastest_province(calibration)
+        best = fastest_province(calibration)
         if best is None:
             raise ParamsError(
                 file,
