@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from dxecon.core.params import load_yaml, params_path, resolve
+from dxecon.core.places import PARAMS_SECTIONS, default_place, place_params
+from dxecon.data.places import Place, load_place
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,12 +34,27 @@ class Context:
     overrides : mapping
         params file name (relative to ``params/``, e.g. ``'digital.yaml'``) -> values laid
         over that file's (None: the file's value), e.g. a notebook's parameters.
+    place : str
+        The code of the place profile (``params/places/<code>.yaml``) the run is about;
+        None: ``params/places/default.yaml``'s. Its sections are laid over the params files
+        of their names (`dxecon.core.places.place_params`); `profile` is the validated
+        `dxecon.data.places.Place`.
     """
 
     dataset: Any
     as_of: str
     lang: str = "vi"
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    place: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.place is None:
+            object.__setattr__(self, "place", default_place())
+
+    @cached_property
+    def profile(self) -> Place:
+        """The run's place, validated against the data (`load_place`)."""
+        return load_place(self.place)
 
     def params(self, file: str | Path, *, keys: Iterable[str] = ()) -> dict[str, Any]:
         """A params file's mapping with this context's overrides for it resolved
@@ -49,7 +66,10 @@ class Context:
         cache = self._params_cache
         if (key, keys) not in cache:
             path = params_path(key)
-            found = load_yaml(path) if path.is_file() or not keys else {}
+            if Path(key).parent == Path(".") and Path(key).stem in PARAMS_SECTIONS:
+                found = place_params(Path(key).stem, self.profile.code)
+            else:
+                found = load_yaml(path) if path.is_file() or not keys else {}
             cache[key, keys] = resolve(self.overrides.get(key, {}), found, keys)
         return copy.deepcopy(cache[key, keys])
 
@@ -66,7 +86,8 @@ class Context:
         dataset=None,
     ) -> Context:
         """The context of a notebook run on its own (or by papermill): ``as_of`` and
-        ``lang`` from its parameters (``as_of`` None: the current month), its declared
+        ``lang`` and ``place`` from its parameters (``as_of`` None: the current month,
+        ``place`` None: the default place), its declared
         params file's keys from its parameters where not None, the shipped data
         (validated) unless a dataset is given."""
         from dxecon.core.dates import current_month
@@ -78,4 +99,5 @@ class Context:
             as_of=namespace.get("as_of") or current_month(),
             lang=namespace.get("lang") or "vi",
             overrides=overrides,
+            place=namespace.get("place"),
         )
