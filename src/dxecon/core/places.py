@@ -34,6 +34,16 @@ def list_places() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml") if p.stem != DEFAULT_FILE)
 
 
+def nation() -> str:
+    """The nation's geography code (``params/places/default.yaml``): the national series
+    every place is set beside. Not a place: it has no profile."""
+    path = params_path(DEFAULT_FILE, PLACES_FOLDER)
+    code = load_yaml(path).get("nation")
+    if not code:
+        raise ParamsError(str(path), "nation", "the nation's geography code is required")
+    return str(code)
+
+
 def default_place() -> str:
     """The place a run is about when none is named (``params/places/default.yaml``)."""
     path = params_path(DEFAULT_FILE, PLACES_FOLDER)
@@ -48,6 +58,15 @@ def _unknown(code: object) -> str:
     return f"no profile params/places/{code}.yaml; {did_you_mean(code, places)}profiles: " + (
         ", ".join(places) or "none"
     )
+
+
+def place_of(geo: str) -> str:
+    """The place whose profile lists ``geo`` among its boundaries (a model given a boundary
+    code reads that place's params); the default place for any other code."""
+    for code in list_places():
+        if geo in (read_profile(code).get("boundaries") or []):
+            return code
+    return default_place()
 
 
 def read_profile(code: str | None = None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from dxecon.data.dataset import Dataset
 SERIES_KEY = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
 
 
-def coverage(dataset: Dataset, geos: tuple[str, ...] = ("HP", "HP2025", "VN")) -> pd.DataFrame:
+def coverage(dataset: Dataset, geos: tuple[str, ...]) -> pd.DataFrame:
     """Annual figures per indicator and geography: a cell ``first-last (years)``, e.g.
     ``2019-2024 (5)`` for five years published between 2019 and 2024; none: missing."""
     annual = dataset.observations[
@@ -52,7 +52,7 @@ def vintages(
     return table.sort_index(na_position="last").reset_index()
 
 
-def conflicts(dataset: Dataset, geos: tuple[str, ...] = ("HP", "HP2025", "VN")) -> pd.DataFrame:
+def conflicts(dataset: Dataset, geos: tuple[str, ...]) -> pd.DataFrame:
     """Years where published annual figures of one series disagree, and the figure chosen."""
     obs = dataset.observations
     annual = obs[(obs["period_kind"] == "year") & obs["geo"].isin(geos)]

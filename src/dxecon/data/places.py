@@ -175,6 +175,9 @@ def _instrument_fields(data: Mapping[str, Any]) -> Iterable[tuple[str, list[str]
     if scored != "all":
         yield "targets.instruments", list(scored or [])
     nowcast = data.get("nowcast") or {}
-    yield "nowcast.nowcast_target_instruments", list(nowcast.get("nowcast_target_instruments") or [])
+    yield (
+        "nowcast.nowcast_target_instruments",
+        list(nowcast.get("nowcast_target_instruments") or []),
+    )
     growth = (data.get("forecasts") or {}).get("growth") or {}
     yield "forecasts.growth.plan_instruments", list(growth.get("plan_instruments") or [])

@@ -249,7 +249,7 @@ OUTPUTS: tuple[Output, ...] = (
     *_common(
         "data_overview",
         ("data_summary", "text"),
-        ("coverage", "table", "indicator HP HP2025 VN"),
+        ("coverage", "table", "indicator boundary_old boundary_new nation"),
         ("revisions_de_share_vn", "text"),
         (
             "vintages_de_share_vn",

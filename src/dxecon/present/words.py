@@ -76,7 +76,11 @@ class Words:
         from dxecon.data.places import load_place
 
         place = load_place(self.place_code)
-        return {"place": place.name(self.lang), "place_old": place.first, "place_new": place.current}
+        return {
+            "place": place.name(self.lang),
+            "place_old": place.first,
+            "place_new": place.current,
+        }
 
     def get(self, key: str, default: str) -> str:
         entry = catalogue().get(key)

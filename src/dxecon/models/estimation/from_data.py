@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
+from dxecon.core.places import nation
 from dxecon.data import Dataset
 from dxecon.models.estimation.decomposition import ShareDecomposition, decompose_share_change
 from dxecon.models.estimation.digital_share import (
@@ -34,7 +35,7 @@ from dxecon.models.rates import growth_from_ratio, growth_of_ratio
 #: The GRDP sectors of the published structures (taxes: product taxes less subsidies).
 GRDP_SECTORS = ("agro", "ind_con", "services", "taxes")
 #: The nation's geography code (GSO national figures).
-NATION = "VN"
+NATION = nation()  # the nation (params/places/default.yaml), not a place
 #: Sectors with a digital intensity (taxes are not an industry).
 DIGITAL_SECTORS = ("agro", "ind_con", "services")
 #: The measure (method) of the published share the structural estimate is calibrated to: a

@@ -56,6 +56,7 @@ import pandas as pd
 
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import check_keys, load_yaml, params_path
+from dxecon.core.places import place_params
 
 if TYPE_CHECKING:
     from dxecon.data import Dataset
@@ -101,7 +102,7 @@ class NowcastConfig:
 
     growth_indicator: str = "grdp_growth_real"
     growth_price_basis: str = "constant_2010"
-    boundary_geos: tuple[str, ...] = ("HP", "HP2025")
+    boundary_geos: tuple[str, ...] = ()  # the place's boundaries (params/places/)
     release_periods: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: {"Q1": ("Q1", "3M"), "H1": ("H1", "6M"), "9M": ("9M",)}
     )
@@ -115,7 +116,7 @@ class NowcastConfig:
     min_backtest_years: int = 4
     undated_release_lag_months: int = 1
     cross_boundary_releases: str = "flag"
-    nowcast_target_instruments: tuple[str, ...] = ("HP-SEDP", "NQ01/NQ-CP")
+    nowcast_target_instruments: tuple[str, ...] = ()  # the place's (params/places/)
 
     KEYS = (
         "growth_indicator",
@@ -141,6 +142,8 @@ class NowcastConfig:
             problems.append(("interval_level", "a coverage level in (0, 1), e.g. 0.8"))
         if self.cross_boundary_releases not in ("flag", "exclude"):
             problems.append(("cross_boundary_releases", "use 'flag' or 'exclude'"))
+        if not self.boundary_geos:
+            problems.append(("boundary_geos", "give the place's boundary codes, oldest first"))
         if int(self.bridge_min_years) < 2:
             problems.append(("bridge_min_years", "at least 2 (one year is left out per error)"))
         if problems:
@@ -166,8 +169,14 @@ class NowcastConfig:
             raise ParamsError(file, None, str(exc)) from exc
 
     @classmethod
-    def from_yaml(cls, path: Path | str | None = None) -> NowcastConfig:
-        path = Path(path) if path is not None else params_path("nowcast")
+    def from_yaml(
+        cls, path: Path | str | None = None, *, place: str | None = None
+    ) -> NowcastConfig:
+        """From a file, or from ``params/nowcast.yaml`` with the profile of ``place`` (None:
+        the default place) laid over it."""
+        if path is None:
+            return cls.from_params(place_params("nowcast", place), file=str(params_path("nowcast")))
+        path = Path(path)
         data = load_yaml(path)
         check_keys(data, cls.KEYS, file=str(path))
         return cls.from_params(data, file=str(path))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dxecon.core.params import params_path
+from dxecon.core.places import nation
 from dxecon.data import overview
 from dxecon.data.selection import SelectionPolicy
 from dxecon.pipeline.context import Context
@@ -19,20 +20,23 @@ from dxecon.present.charts.published import boundary_chart
 from dxecon.present.words import Words
 
 PARAMS_FILE = "selection.yaml"
-#: The city before the merger: its series, their gaps and the boundary it changed to.
-CITY = "HP"
-#: The series whose releases are listed one by one: the national GSO share, the longest
-#: series of the measure the city's estimate is calibrated to.
-VINTAGES = {"indicator": "de_share", "geo": "VN", "method": "GSO"}
-#: The series the city's estimates rest on, whose missing years are listed.
+#: The series whose releases are listed one by one: the national GSO share (the nation's
+#: code: `dxecon.core.places.nation`), the longest series of the measure the place's estimate
+#: is calibrated to.
+VINTAGES = {"indicator": "de_share", "method": "GSO"}
+#: The series the place's estimates rest on (on its oldest boundary), whose missing years
+#: are listed; the sector is the one its profile adjusts (``digital.adjust_sector``).
 GAP_SERIES = (
-    {"indicator": "grdp_growth_real", "geo": CITY},
-    {"indicator": "employment", "geo": CITY},
-    {"indicator": "de_share", "geo": CITY, "method": "GSO"},
-    {"indicator": "sector_share_grdp", "geo": CITY, "sector": "ind_con"},
+    {"indicator": "grdp_growth_real"},
+    {"indicator": "employment"},
+    {"indicator": "de_share", "method": "GSO"},
+    {"indicator": "sector_share_grdp", "sector": None},
 )
 #: Gaps are listed over this many years before the merger (the pre-merger city's record).
 GAP_YEARS = 10
+#: The coverage table's columns after ``indicator``: generic, so that every place's table
+#: has the same columns (the codes are in the notebook's explanation).
+COVERAGE_ROLES = ("boundary_old", "boundary_new", "nation")
 CHOSEN_COLUMNS = ["year", "value", "obs_id", "source_id", "status", "reason"]
 
 
@@ -42,31 +46,36 @@ def compute(ctx: Context) -> StepResult:
     )
     dataset = ctx.dataset.with_policy(policy)
     geographies = dataset.codes["geographies"]
-    boundaries = [CITY, *dataset.related_geographies(CITY)[:1]]
-    merger = int(narrative.boundary_break(geographies, CITY)[0] + 0.5)
-    vintages = overview.vintages(dataset, VINTAGES["indicator"], VINTAGES["geo"], method="GSO")
-    series = dataset.series(**VINTAGES, as_of=ctx.as_of)
+    city, nation_code = ctx.profile.first, nation()
+    boundaries = [city, *dataset.related_geographies(city)[:1]]
+    merger = int(narrative.boundary_break(geographies, city)[0] + 0.5)
+    vintages = overview.vintages(dataset, VINTAGES["indicator"], nation_code, method="GSO")
+    series = dataset.series(**VINTAGES, geo=nation_code, as_of=ctx.as_of)
+    sector = ctx.params("digital.yaml")["adjust_sector"]
+    gap_series = [
+        {**s, "geo": city, **({"sector": sector} if "sector" in s else {})} for s in GAP_SERIES
+    ]
     chosen = series.to_frame().reset_index()
     growth = {geo: dataset.series("grdp_growth_real", geo, as_of=ctx.as_of) for geo in boundaries}
     share = {
         geo: dataset.series("de_share", geo, method="GSO", as_of=ctx.as_of) for geo in boundaries
     }
-    words = Words(ctx.lang)
+    words = Words(ctx.lang, ctx.place)
     old, new = (words.place(geo, geographies) for geo in boundaries)
     return StepResult(
         "data_overview",
         outputs={
             "data_summary": narrative.dataset_summary(dataset, lang=ctx.lang),
-            "coverage": overview.coverage(dataset, (*boundaries, VINTAGES["geo"])),
+            "coverage": overview.coverage(dataset, (*boundaries, nation_code)).set_axis(
+                ["indicator", *COVERAGE_ROLES], axis=1
+            ),
             "revisions_de_share_vn": narrative.revisions_sentence(
                 vintages, unit="%", lang=ctx.lang
             ),
             "vintages_de_share_vn": vintages,
             "de_share_vn_chosen": _chosen(chosen, series.provenance, words)[CHOSEN_COLUMNS],
-            "conflicts": overview.conflicts(dataset, (*boundaries, VINTAGES["geo"])),
-            "gaps": overview.gaps(
-                dataset, list(GAP_SERIES), years=range(merger - GAP_YEARS, merger)
-            ),
+            "conflicts": overview.conflicts(dataset, (*boundaries, nation_code)),
+            "gaps": overview.gaps(dataset, gap_series, years=range(merger - GAP_YEARS, merger)),
             "grdp_growth_boundary": boundary_chart(
                 growth,
                 geographies,
@@ -74,9 +83,10 @@ def compute(ctx: Context) -> StepResult:
                 ylabel="chart.pct_year_constant_2010",
                 values=False,
                 lang=ctx.lang,
+                place=ctx.place,
             ),
             "de_share_boundary_sentence": narrative.boundary_sentence(
-                share[CITY],
+                share[city],
                 share[boundaries[1]],
                 old_label=old,
                 new_label=new,
@@ -91,6 +101,7 @@ def compute(ctx: Context) -> StepResult:
                 unit="%",
                 note="chart.mic_not_drawn",
                 lang=ctx.lang,
+                place=ctx.place,
             ),
         },
         objects={"dataset": dataset, "vintages": vintages},

@@ -25,9 +25,9 @@ PARAMS_FILE, TARGETS_FILE = "productivity.yaml", "targets.yaml"
 
 def compute(ctx: Context) -> StepResult:
     dataset, lang, as_of = ctx.dataset, ctx.lang, ctx.as_of
-    words = Words(lang)
+    words = Words(lang, ctx.place)
     params = ProductivityParams.from_mapping(
-        ctx.params(PARAMS_FILE), file=str(params_path(PARAMS_FILE))
+        ctx.params(PARAMS_FILE), file=f"{params_path(PARAMS_FILE)} with {ctx.profile.file}"
     )
     targets = scored_targets(
         dataset,

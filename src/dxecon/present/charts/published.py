@@ -26,12 +26,13 @@ def boundary_chart(
     values: bool = True,
     note: str = "",
     lang: str = "vi",
+    place: str | None = None,
 ):
     """One line per boundary of a city (``results``: geography code -> its series, the
     pre-merger boundary first), never joined; the merger marked between them, the
     sources of every figure drawn in the caption. ``title``, ``ylabel`` and ``note`` are
-    catalogue keys."""
-    words = Words(lang)
+    catalogue keys; ``place`` the profile whose name fills a ``{place}`` in them."""
+    words = Words(lang, place)
     old = next(iter(results))
     break_year, break_label = narrative.boundary_break(geographies, old, lang=lang)
     caption = narrative.sources_caption(results.values(), unit=unit, values=values, lang=lang)
