@@ -66,7 +66,9 @@ def scenario_from_context(ctx: Context, name: str) -> Scenario:
     check_scenario_file(values, file=shown)
     values.update(name=name, as_of=ctx.as_of)
     registry = TargetRegistry(ctx.dataset)
-    return scenario_from_dict(values, file=shown, known_instruments=registry.instruments)
+    return scenario_from_dict(
+        values, file=shown, known_instruments=registry.instruments, place=ctx.place
+    )
 
 
 def compute(ctx: Context, name: str, diffusion: StepResult) -> StepResult:
