@@ -102,8 +102,8 @@ class MissingFigureError(SeriesSelectionError):
     computed without it. A `SeriesSelectionError`, so a run says what was missing and goes
     on (`dxecon.pipeline.nodata`) instead of inventing the figure.
 
-    >>> str(MissingFigureError("productivity growth", "employment", "BN", None))
-    "productivity growth cannot be computed: no employment for BN in data/ (any year)"
+    >>> str(MissingFigureError("productivity growth", "employment", "X", None))
+    'productivity growth cannot be computed: no employment for X in data/ (any year)'
     """
 
     def __init__(

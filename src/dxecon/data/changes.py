@@ -337,7 +337,7 @@ def plan_additions(data_dir: Path, figures: list[FigureInput]) -> Plan:
 
 
 def _boundary_warnings(data_dir: Path, row: dict[str, str]) -> list[str]:
-    """A figure for a geography after its boundary ended (HP after 1 July 2025)."""
+    """A figure for a geography after its boundary ended (a pre-merger code after 1 July 2025)."""
     geos = {r["code"]: r for r in CsvFile.read(data_dir / "codes/geographies.csv").rows}
     geo = geos.get(row["geo"], {})
     valid_to, year = geo.get("valid_to", ""), row["period"][:4]

@@ -47,7 +47,7 @@ class Place:
     names : mapping
         Language ('vi', 'en') -> the place's name in a title.
     boundaries : tuple of str
-        Geography codes, oldest first (``('HP', 'HP2025')``: before and after a merger);
+        Geography codes, oldest first (before and after a merger);
         the last is the boundary a scenario simulates.
     merged_in : tuple of str
         Other pre-merger parts of the last boundary (their figures are not the place's).

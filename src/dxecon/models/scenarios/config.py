@@ -176,7 +176,7 @@ class Sector(_Strict):
 
 class Employment(_Strict):
     """Growth of employed persons: computed from the published levels of the years its
-    ``from_history`` names (for Hai Phong no employment is published after 2015, so the
+    ``from_history`` names (where no employment is published after a census-based series ends, the
     window is the last published years). Only growth is needed: productivity is reported as
     growth and as an index, never as a level built on an assumed head count."""
 

@@ -17,7 +17,7 @@ figure moves the next run without touching a YAML:
   ``last``, its sd that of the yearly growth rates.
 
 Boundaries: the scenario's geography and its predecessor, the first geography of the code
-list whose successor it is (``HP`` for ``HP2025``; Hai Duong's figures are not used).
+list whose successor it is (the pre-merger place for the merged one; the other merged parts' figures are not used).
 Growth rates are read across the boundary change (a year published for both boundaries
 uses the scenario's geography): the scenario then assumes the merged city grows as its
 record of the old city and the merged city together, and every figure's source in the start
@@ -133,7 +133,7 @@ def _in_window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
 
 
 def evidence(frame: pd.DataFrame) -> str:
-    """The figures a statistic rests on, by boundary: ``HP: 2019 OBS0052 (S1), ...``."""
+    """The figures a statistic rests on, by boundary: ``<geo>: 2019 OBS0052 (S1), ...``."""
     parts = []
     for geo, rows in frame.groupby("geo", sort=False):
         parts.append(f"{geo}: " + ", ".join(f"{y} {r}" for y, r in rows["reference"].items()))
