@@ -10,7 +10,6 @@ scanned like every other (it lives in params/places/default.yaml).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import pandas as pd

@@ -64,7 +64,7 @@ def _fail(exc: Exception) -> None:
 @click.group()
 @click.version_option(package_name="dxecon")
 def main() -> None:
-    """dxecon: A Vietnamese province's digital economy against its digital-transformation targets."""
+    """dxecon: a province's digital economy against its digital-transformation targets."""
 
 
 @main.group()
@@ -161,7 +161,7 @@ def data_show(
 
 _FIGURE_OPTIONS = [
     ("--indicator", "Indicator code (codes/indicators.csv), e.g. de_share."),
-    ("--geo", "Geography code (data/codes/geographies.csv): one boundary, never joined across a merger."),
+    ("--geo", "Geography code (codes/geographies.csv): one boundary, never joined."),
     ("--sector", "Sector code (default: total)."),
     ("--period", "2026, 2026-Q1, 2026-H1, 2026-9M or 2021/2025."),
     ("--value", "The figure as published: plain number, '.' decimal separator."),

@@ -48,8 +48,8 @@ START_METHOD = "GSO"
 def reported_shares(dataset: Dataset, geo: str, *, method: str, as_of=None) -> EstimateResult:
     """Published digital-economy shares for a city, one row per year and boundary.
 
-    The geography and its boundary successors or predecessors (a place before and after a merger) are
-    listed side by side with a ``boundary`` column, never joined into one series; one
+    The geography and its boundary successors or predecessors (a place before and after a
+    merger) are listed side by side with a ``boundary`` column, never joined into one series; one
     measuring method only (GSO and MIC measure different things).
     """
     rows = []
@@ -267,7 +267,7 @@ def city_digital_estimate(
 
     with the city's sector weights :math:`w_k` and, by default, Vietnam's GSO sector
     intensities :math:`d_k`; the intensity of ``adjust_sector`` is then scaled by least
-    squares to the published GSO shares of ``calibrate_geo`` (for a place with electronics manufacturing: its electronics
+    squares to the published GSO shares of ``calibrate_geo`` (a place's electronics
     manufacturing puts industry well above the national intensity). With one published
     point the fit is exact by construction; the result says so. Every choice (whose
     structure, which years, which sector, calibrated to whom) is a required argument: the

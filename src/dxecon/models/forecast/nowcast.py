@@ -32,8 +32,9 @@ of freedom scaled by their root mean square,
 
 and the same distribution gives the probability of meeting a growth target.
 
-**The 2025 boundary.** A place that merged on 1 July 2025 has two boundaries. A year's outturn is
-on the boundary valid on its 31 December (the old one to 2024, the merged one from 2025). A release on
+**The 2025 boundary.** A place that merged on 1 July 2025 has two boundaries. A year's
+outturn is on the boundary valid on its 31 December (the old one to 2024, the merged one
+from 2025). A release on
 that boundary is always preferred; where a stage was published only on the other boundary
 (2025's first quarter: old city only), ``cross_boundary_releases`` decides: ``flag`` uses it
 and says so in every table (column ``boundary``), ``exclude`` leaves it out.

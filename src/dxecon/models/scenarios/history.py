@@ -17,7 +17,8 @@ figure moves the next run without touching a YAML:
   ``last``, its sd that of the yearly growth rates.
 
 Boundaries: the scenario's geography and its predecessor, the first geography of the code
-list whose successor it is (the pre-merger place for the merged one; the other merged parts' figures are not used).
+list whose successor it is (the pre-merger place for the merged one; the other merged
+parts' figures are not used).
 Growth rates are read across the boundary change (a year published for both boundaries
 uses the scenario's geography): the scenario then assumes the merged city grows as its
 record of the old city and the merged city together, and every figure's source in the start
