@@ -204,10 +204,21 @@ def _figure_options(func):
     default=None,
     help="Compare what the selection picks as of this date, YYYY-MM-DD (default: today).",
 )
+@click.option(
+    "--undated",
+    is_flag=True,
+    help="The figure has no publication date (its article shows none): no --published; "
+    "--note must say why. A --from-file CSV says so in an 'undated' column (true).",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @DATA_OPTION
 def data_add(
-    from_file: Path | None, as_of: str | None, dry_run: bool, data_dir: Path | None, **fields
+    from_file: Path | None,
+    as_of: str | None,
+    undated: bool,
+    dry_run: bool,
+    data_dir: Path | None,
+    **fields,
 ) -> None:
     """Add published figures (a revision is a new row with its own published date).
 
@@ -221,6 +232,8 @@ def data_add(
     from dxecon.models.scenarios.start import scenario_start_changes
 
     given = {k: v for k, v in fields.items() if v is not None}
+    if undated:
+        given["undated"] = "true"
     try:
         try:
             today = dt.date.fromisoformat(as_of) if as_of else None
