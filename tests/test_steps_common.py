@@ -48,7 +48,7 @@ def test_data_overview_lists_the_years_before_the_merger(overview_result, datase
     assert gaps["employment / HP"] == ", ".join(map(str, employment.gaps))
     coverage = overview_result["coverage"].set_index("indicator")
     years = dataset.series("de_share", "VN", method="GSO").values.dropna().index
-    assert coverage.loc["de_share", "VN"].startswith(f"{years.min()}-")
+    assert coverage.loc["de_share", "nation"].startswith(f"{years.min()}-")
 
 
 def test_data_overview_sentences_follow_the_language(dataset, overview_result):
@@ -74,11 +74,11 @@ def digital_result(ctx):
 
 
 def test_digital_economy_is_the_structural_estimate_of_the_params_file(digital_result, dataset):
-    from dxecon.core.params import load_yaml, params_path
+    from dxecon.core.places import place_params
     from dxecon.models.estimation import from_data
 
     assert set(digital_result.outputs) == _names("digital_economy")
-    params = load_yaml(params_path("digital"))
+    params = place_params("digital")  # the file with the default place's profile
     keys = ("structure_geo", "structure_year", "intensity_year", "adjust_sector", "calibrate_geo")
     estimate = from_data.city_digital_estimate(dataset, **{k: params[k] for k in keys}, as_of=AS_OF)
     table = digital_result["structural_estimate"].set_index("sector")

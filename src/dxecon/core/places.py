@@ -95,10 +95,17 @@ def place_params(file: str, place: str | None = None) -> dict[str, Any]:
     profile's ``boundaries`` give (``nowcast.boundary_geos``, ``targets.city_geographies``:
     one home for the boundary chain)."""
     stem = file.removesuffix(".yaml")
-    if stem not in PARAMS_SECTIONS:
-        raise ValueError(f"{file!r} has no place section; sections: {', '.join(PARAMS_SECTIONS)}")
     path = params_path(stem)
     base = load_yaml(path) if path.is_file() else {}
+    return lay_over(base, place_section(stem, place))
+
+
+def place_section(file: str, place: str | None = None) -> dict[str, Any]:
+    """The profile's section for params file ``file`` (see `place_params`), with the keys
+    its ``boundaries`` give; laid over another file of the same layout (a test's copy)."""
+    stem = file.removesuffix(".yaml")
+    if stem not in PARAMS_SECTIONS:
+        raise ValueError(f"{file!r} has no place section; sections: {', '.join(PARAMS_SECTIONS)}")
     profile = read_profile(place)
     section = dict(profile.get(stem) or {})
     boundaries = list(profile.get("boundaries") or [])
@@ -106,7 +113,7 @@ def place_params(file: str, place: str | None = None) -> dict[str, Any]:
         section.setdefault("boundary_geos", boundaries)
     if stem == "targets":
         section.setdefault("city_geographies", boundaries)
-    return lay_over(base, section)
+    return section
 
 
 def lay_over(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
