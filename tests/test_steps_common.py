@@ -131,12 +131,12 @@ def productivity_result(ctx):
 def test_productivity_computes_its_employment_assumption_from_the_window(
     productivity_result, dataset
 ):
-    from dxecon.core.params import load_yaml, params_path
+    from dxecon.core.places import place_params
     from dxecon.models.estimation.from_data import city_productivity
     from dxecon.models.scenarios.history import employment_growth
 
     assert set(productivity_result.outputs) == _names("productivity")
-    params = load_yaml(params_path("productivity"))
+    params = place_params("productivity")
     assert "employment_growth" not in params  # a window, not a typed figure
     window = tuple(params["employment_from_history"])
     jobs = employment_growth(dataset, "HP", window, as_of=AS_OF)
@@ -198,12 +198,12 @@ def forecasts_result(ctx):
 
 
 def test_published_forecasts_are_the_catalogs(forecasts_result, dataset):
-    from dxecon.core.params import load_yaml, params_path
+    from dxecon.core.places import place_params
     from dxecon.models.forecast.catalog import entries_from_params, forecast_catalog
     from dxecon.models.forecast.coverage import CoverageRule
 
     assert set(forecasts_result.outputs) == _names("published_forecasts")
-    params = load_yaml(params_path("forecasts"))
+    params = place_params("forecasts")
     entries = entries_from_params(dataset, params["series"], as_of=AS_OF)
     expected = forecast_catalog(
         entries,
