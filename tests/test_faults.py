@@ -561,7 +561,9 @@ def test_silent_listener_is_a_clear_error_in_time(tmp_path, reply, expected):
         server.close()
     assert result.exit_code == 2 and expected in result.output, result.output
     assert "Traceback" not in result.output
-    assert seconds < 10
+    # a hang guard (without the 1 s --timeout the CLI would wait for ever), not a speed
+    # goal: generous, so a busy 2-core machine does not fail it
+    assert seconds < 60
 
 
 def test_http_listener_is_a_clear_error():
