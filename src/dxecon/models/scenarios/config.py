@@ -181,6 +181,11 @@ class Employment(_Strict):
     growth and as an index, never as a level built on an assumed head count."""
 
     growth: Growth
+    #: Why employment growth cannot be computed for the scenario's place (no employment
+    #: figure on any of its boundaries): filled in at run time by
+    #: `dxecon.models.scenarios.resolve_start`, never typed; productivity is then not
+    #: simulated (the engine marks its quantities unavailable with this reason).
+    not_available: str | None = None
 
 
 class Shock(_Strict):
@@ -328,7 +333,10 @@ class Scenario(_Strict):
         """Every growth assumption by its dotted place: each sector's, the deflator's and
         employment's (``sectors.agro.growth``, ``deflator``, ``employment.growth``)."""
         found = {f"sectors.{name}.growth": s.growth for name, s in self.sectors.items()}
-        return {**found, "deflator": self.deflator, "employment.growth": self.employment.growth}
+        found["deflator"] = self.deflator
+        if not self.employment.not_available:  # no employment: nothing to compute
+            found["employment.growth"] = self.employment.growth
+        return found
 
     @property
     def resolved(self) -> bool:
@@ -423,6 +431,13 @@ def check_scenario_file(data: dict[str, Any], *, file: str) -> None:
                 "their range), or override: {mean: .., sd: .., reason: ..} to replace a "
                 "computed figure by hand, with the reason",
             )
+    if "not_available" in _mapping(data, "employment"):
+        raise ParamsError(
+            file,
+            "employment.not_available",
+            "whether employment is published for the place is read from data/ at run time; "
+            "remove the line",
+        )
 
 
 def _mapping(data: Any, *keys: str) -> dict[str, Any]:

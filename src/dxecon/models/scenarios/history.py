@@ -307,6 +307,16 @@ def employment_growth(
     )
 
 
+def no_employment(dataset: Dataset, geo: str) -> str:
+    """Why employment growth cannot be computed for ``geo`` ("" when it can be tried): no
+    employment figure, in any year or vintage, on ``geo`` or its predecessor."""
+    on = boundaries(dataset, geo)
+    obs = dataset.observations
+    if ((obs["indicator"] == "employment") & obs["geo"].isin(on)).any():
+        return ""
+    return f"not available: no employment figure for {', '.join(on)} in data/"
+
+
 def _compute(place: str, spec, geo: str, dataset: Dataset, as_of: str) -> HistoryFigure:
     window = tuple(spec.from_history)
     if place == "deflator":
@@ -331,9 +341,25 @@ def resolve_history(scenario, dataset: Dataset, *, file: str) -> tuple[dict[str,
         `NotPublishedYetError` (also a `SeriesSelectionError`) when the figures exist but
         were published after the as-of date.
     """
-    values: dict[str, float] = {}
+    values: dict[str, Any] = {}
     rows = []
+    missing = no_employment(dataset, scenario.geo)
+    if missing and not scenario.employment.growth.resolved:
+        # Nothing to compute from in any year: productivity is not simulated (the engine
+        # marks it unavailable), where a window without figures is a scenario's error.
+        values["employment.not_available"] = missing
+        rows.append(
+            {
+                "field": "employment.growth",
+                "value": float("nan"),
+                "source": missing,
+                "overridden": False,
+                "reason": "",
+            }
+        )
     for place, spec in scenario.growths().items():
+        if place == "employment.growth" and missing:
+            continue
         if spec.resolved:
             continue  # filled in already: a resolved scenario, a sweep's or explorer's value
         computed = None

@@ -708,6 +708,10 @@ def _score_level(
         and sector == "total"
         and year in set(int(y) for y in paths.years)
     ):
+        missing = paths.unavailable.get(MODELLED[indicator])
+        if target_geo == paths.scenario.geo and missing:
+            notes.append(missing)  # not simulated: no invented number
+            return {**out, "status": NO_DATA, "note": "; ".join(notes)}
         if target_geo == paths.scenario.geo:
             forecast = _forecast(paths, indicator, year, level, config)
             unreachable = forecast.pop("unreachable")

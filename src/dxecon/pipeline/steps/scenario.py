@@ -72,7 +72,7 @@ def scenario_from_context(ctx: Context, name: str) -> Scenario:
 
 
 def compute(ctx: Context, name: str, diffusion: StepResult) -> StepResult:
-    words, lang, dataset = Words(ctx.lang), ctx.lang, ctx.dataset
+    words, lang, dataset = Words(ctx.lang, ctx.place), ctx.lang, ctx.dataset
     calibration = diffusion.objects["calibration"]
     scenario = scenario_from_context(ctx, name)
     scoring = ScoringConfig.from_mapping(ctx.params(TARGETS_FILE), file=f"params/{TARGETS_FILE}")

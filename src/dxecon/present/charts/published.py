@@ -9,7 +9,14 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dxecon.present import narrative
-from dxecon.present.charts.plots import TargetLine, bar_chart, fan_chart, line_chart, new_figure
+from dxecon.present.charts.plots import (
+    TargetLine,
+    bar_chart,
+    fan_chart,
+    line_chart,
+    message_chart,
+    new_figure,
+)
 from dxecon.present.words import Words
 
 #: The level of a productivity index in its base year.
@@ -139,11 +146,9 @@ def forecast_fan_chart(
     ``as_of``): the chart says so."""
     words = Words(lang)
     if forecast.empty:
-        _, ax = new_figure()
-        ax.set_axis_off()
-        ax.set_title(words("chart.de_share_vn_title"), loc="left", fontsize=12, fontweight="bold")
-        ax.text(0.5, 0.5, words("chart.fan_none", as_of=words.month(as_of)), ha="center")
-        return ax.figure
+        return message_chart(
+            words("chart.de_share_vn_title"), words("chart.fan_none", as_of=words.month(as_of))
+        )
     targets = targets if targets is not None else pd.DataFrame()
     first = forecast.iloc[0]
     lines = [
