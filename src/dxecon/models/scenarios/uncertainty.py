@@ -117,9 +117,7 @@ def interval_breakdown(
     single = frame[frame["source"].isin(SOURCES)]
     # min_count: a quantity not simulated (no employment) has no width, not a zero one
     quad = {
-        c: float(np.sqrt((single[c] ** 2).sum(min_count=1)))
-        for c in frame.columns
-        if c != "source"
+        c: float(np.sqrt((single[c] ** 2).sum(min_count=1))) for c in frame.columns if c != "source"
     }
     frame = pd.concat([frame, pd.DataFrame([{"source": QUADRATURE, **quad}])])
     frame = frame.rename(columns={name: f"{name}_width" for name in _WIDTHS})

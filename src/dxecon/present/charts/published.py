@@ -15,7 +15,6 @@ from dxecon.present.charts.plots import (
     fan_chart,
     line_chart,
     message_chart,
-    new_figure,
 )
 from dxecon.present.words import Words
 

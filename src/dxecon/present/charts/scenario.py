@@ -21,8 +21,8 @@ from dxecon.data import Dataset
 from dxecon.models.scenarios.engine import PERCENTILES, percentiles
 from dxecon.models.scenarios.scenario_run import ScenarioRun
 from dxecon.present.charts.plots import TargetLine, fan_chart, message_chart, new_figure
-from dxecon.present.uncertainty_text import PACES, goal_label
 from dxecon.present.scenario_text import not_simulated_text
+from dxecon.present.uncertainty_text import PACES, goal_label
 from dxecon.present.words import Words
 
 
