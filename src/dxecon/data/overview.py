@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dxecon.core.errors import SeriesSelectionError
 from dxecon.data.dataset import Dataset
 
 SERIES_KEY = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
@@ -76,10 +77,14 @@ def conflicts(dataset: Dataset, geos: tuple[str, ...]) -> pd.DataFrame:
 
 
 def gaps(dataset: Dataset, keys: list[dict], *, years: range) -> pd.DataFrame:
-    """For each series key, the years in ``years`` with no published figure (none: empty)."""
+    """For each series key, the years in ``years`` with no published figure (none: empty;
+    a series never published for the key, e.g. a place without employment: every year)."""
     rows = []
     for key in keys:
-        result = dataset.series(**key, years=years)
+        try:
+            missing = dataset.series(**key, years=years).gaps
+        except SeriesSelectionError:  # nothing with this key at all
+            missing = list(years)
         label = " / ".join(str(v) for v in key.values())
-        rows.append({"series": label, "missing years": ", ".join(map(str, result.gaps)) or None})
+        rows.append({"series": label, "missing years": ", ".join(map(str, missing)) or None})
     return pd.DataFrame(rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dxecon.core.errors import SeriesSelectionError
 from dxecon.core.params import params_path
 from dxecon.core.places import nation
 from dxecon.data import overview
@@ -19,7 +20,7 @@ from dxecon.present import narrative
 from dxecon.present.charts.published import boundary_chart
 from dxecon.present.words import Words
 
-PARAMS_FILE = "selection.yaml"
+PARAMS_FILE, MEASURES_FILE = "selection.yaml", "measures.yaml"
 #: The series whose releases are listed one by one: the national GSO share (the nation's
 #: code: `dxecon.core.places.nation`), the longest series of the measure the place's estimate
 #: is calibrated to.
@@ -57,9 +58,16 @@ def compute(ctx: Context) -> StepResult:
     ]
     chosen = series.to_frame().reset_index()
     growth = {geo: dataset.series("grdp_growth_real", geo, as_of=ctx.as_of) for geo in boundaries}
+    measures = ctx.params(MEASURES_FILE)
     share = {
-        geo: dataset.series("de_share", geo, method="GSO", as_of=ctx.as_of) for geo in boundaries
+        geo: _on_measures(
+            dataset, geo, (measures["forecast_measure"], measures["other_measure"]), ctx.as_of
+        )
+        for geo in boundaries
     }
+    # Drawn and compared on the forecast measure only; a boundary with the other measure
+    # alone is named with its measure in the sentence, never drawn beside the first.
+    drawn = {geo: s[VINTAGES["method"]] for geo, s in share.items() if VINTAGES["method"] in s}
     words = Words(ctx.lang, ctx.place)
     old, new = (words.place(geo, geographies) for geo in boundaries)
     return StepResult(
@@ -86,15 +94,24 @@ def compute(ctx: Context) -> StepResult:
                 place=ctx.place,
             ),
             "de_share_boundary_sentence": narrative.boundary_sentence(
-                share[city],
-                share[boundaries[1]],
+                drawn[city],
+                drawn[boundaries[1]],
                 old_label=old,
                 new_label=new,
                 what=words("txt.what_de_share_gso"),
                 lang=ctx.lang,
+            )
+            if len(drawn) == len(boundaries)
+            else narrative.boundary_measures_sentence(
+                share[city],
+                share[boundaries[1]],
+                old_label=old,
+                new_label=new,
+                what=words("txt.what_de_share"),
+                lang=ctx.lang,
             ),
             "de_share_boundary": boundary_chart(
-                share,
+                drawn,
                 geographies,
                 title="chart.de_share_hp_title",
                 ylabel="chart.pct_grdp",
@@ -102,10 +119,22 @@ def compute(ctx: Context) -> StepResult:
                 note="chart.mic_not_drawn",
                 lang=ctx.lang,
                 place=ctx.place,
+                before=city,
             ),
         },
         objects={"dataset": dataset, "vintages": vintages},
     )
+
+
+def _on_measures(dataset, geo: str, measures: tuple[str, ...], as_of: str) -> dict:
+    """The digital share of ``geo`` on the first of ``measures`` it is published on:
+    {measure: series result}, or {} (never two measures: they are not mixed)."""
+    for measure in measures:
+        try:
+            return {measure: dataset.series("de_share", geo, method=measure, as_of=as_of)}
+        except SeriesSelectionError:
+            continue
+    return {}
 
 
 def _chosen(chosen: pd.DataFrame, provenance: pd.DataFrame, words: Words) -> pd.DataFrame:

@@ -33,13 +33,15 @@ def boundary_chart(
     note: str = "",
     lang: str = "vi",
     place: str | None = None,
+    before: str | None = None,
 ):
     """One line per boundary of a city (``results``: geography code -> its series, the
-    pre-merger boundary first), never joined; the merger marked between them, the
+    pre-merger boundary first), never joined; the merger of ``before`` (None: the first
+    boundary drawn; give it when that one has nothing to draw) marked between them, the
     sources of every figure drawn in the caption. ``title``, ``ylabel`` and ``note`` are
     catalogue keys; ``place`` the profile whose name fills a ``{place}`` in them."""
     words = Words(lang, place)
-    old = next(iter(results))
+    old = before or next(iter(results))
     break_year, break_label = narrative.boundary_break(geographies, old, lang=lang)
     caption = narrative.sources_caption(results.values(), unit=unit, values=values, lang=lang)
     return line_chart(
