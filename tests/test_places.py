@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 import yaml
 
@@ -12,7 +13,10 @@ from dxecon.core.errors import MissingFigureError, ParamsError
 from dxecon.core.places import default_place, place_params
 from dxecon.data.places import list_places, load_place
 from dxecon.pipeline.context import Context
-from dxecon.pipeline.steps import run_step
+from dxecon.models.employment import ProductivityParams, productivity_from_params
+from dxecon.models.scenarios.config import check_scenario_file
+from dxecon.models.scenarios.scorecard import NO_DATA
+from dxecon.pipeline.steps import STEPS, run_step
 from dxecon.pipeline.steps.scenario import scenario_from_context
 
 AS_OF = "2026-12"
@@ -81,10 +85,15 @@ def test_bac_ninh_digital_economy_is_computed_from_its_own_data(dataset):
     assert set(result.objects["floor_targets"]["geo"]) == {"BN"}
 
 
-def test_bac_ninh_productivity_says_it_lacks_employment(dataset):
+def test_bac_ninh_productivity_asked_for_explicitly_says_it_lacks_employment(dataset):
+    """The step goes on without it (below); asking the model for it is an error."""
+    params = ProductivityParams.from_mapping(place_params("productivity", "BN"), file="BN")
     with pytest.raises(MissingFigureError) as err:
-        run_step("productivity", Context(dataset, AS_OF, "vi", place="BN"))
+        productivity_from_params(dataset, params, milestones={}, as_of=AS_OF)
     assert (err.value.indicator, err.value.geo, err.value.year) == ("employment", "BN", None)
+    result = run_step("productivity", Context(dataset, AS_OF, "en", place="BN"))
+    assert result.objects["missing"].indicator == "employment"
+    assert result["employment_assumption"].startswith("**Not available**: no employment figure")
 
 
 def test_a_scenario_runs_for_the_place_of_the_context(dataset):
@@ -95,3 +104,77 @@ def test_a_scenario_runs_for_the_place_of_the_context(dataset):
     )
     with pytest.raises(ParamsError, match="stated for HP, the run is about BN"):
         scenario_from_context(stated, "baseline")
+
+
+#: Small runs: the shipped sweep and baseline with few paths (their files otherwise).
+SMALL = {
+    "sweeps/de_share_2030.yaml": {"paths": 100, "notebook_samples": 6},
+    "scenarios/baseline.yaml": {"paths": 400},
+}
+
+
+@pytest.fixture(scope="module", params=["HP", "BN"])
+def every_step(request, dataset):
+    """Every step of STEPS for one place, in order, each with the results it needs."""
+    ctx = Context(dataset, AS_OF, "vi", SMALL, place=request.param)
+    results = {}
+    for name, spec in STEPS.items():
+        if spec.scope == "month":
+            needs = {need: {"baseline": results[need]} for need in spec.needs}
+        else:
+            needs = {need: results[need] for need in spec.needs}
+        scenario = "baseline" if spec.scope == "scenario" else None
+        results[name] = run_step(name, ctx, scenario=scenario, inputs=needs)
+    return request.param, results
+
+
+@pytest.mark.slow  # every step, twice: about a minute
+def test_every_step_answers_for_both_places(every_step):
+    place, results = every_step
+    assert set(results) == set(STEPS)
+    productivity = results["productivity"]
+    if place == "BN":  # no employment figure: named, not invented, the rest still shown
+        assert "Bắc Ninh" in productivity["employment_assumption"]
+        assert productivity["city_lp_growth_real"].empty
+        assert not productivity["national_productivity"].empty
+    else:
+        assert not productivity["city_lp_growth_real"].empty
+
+
+@pytest.mark.slow  # every step, twice: about a minute
+def test_without_employment_productivity_is_no_data_with_the_reason(every_step):
+    place, results = every_step
+    run = results["scenario"].objects["run"]
+    card = results["scorecard"]["scorecard"]
+    own = card[(card["indicator"] == "lp_growth") & card["geo"].isin(load_place(place).boundaries)]
+    assert not own.empty
+    if place == "BN":
+        assert set(run.paths.unavailable) >= {"lp_growth_real", "lp_growth_nominal"}
+        assert (own["status"] == NO_DATA).all()
+        assert own["note"].str.contains("no employment figure for BN").all()
+        assert own["probability"].isna().all()  # no invented probability
+        assert "lp_growth_real" not in set(run.percentiles()["indicator"])
+        assert not np.isnan(run.paths.de_share).any()  # the digital share still simulated
+        breakdown = results["scenario"]["interval_breakdown"]
+        assert breakdown["lp_growth_nominal_width"].isna().all()  # no zero width either
+        assert "Bắc Ninh" in results["scenario"]["lp_growth_fan_text"]
+    else:
+        assert not run.paths.unavailable
+        assert (own["status"] != NO_DATA).any()
+
+
+@pytest.mark.slow  # every step, twice: about a minute
+def test_data_overview_keeps_each_boundary_on_its_own_measure(every_step):
+    place, results = every_step
+    sentence = results["data_overview"]["de_share_boundary_sentence"]
+    if place == "BN":  # the old province has MIC's share only, the merged one GSO's
+        assert "thước đo của Bộ TT&TT: 56,83%" in sentence and "thước đo GSO: 46,3%" in sentence
+        assert "không được so sánh" in sentence
+    else:
+        assert "thước đo" not in sentence
+
+
+def test_a_scenario_file_may_not_say_employment_is_missing():
+    with pytest.raises(ParamsError) as err:
+        check_scenario_file({"employment": {"not_available": "x"}}, file="f.yaml")
+    assert err.value.field == "employment.not_available"
