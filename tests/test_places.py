@@ -12,10 +12,10 @@ from dxecon.core import folders
 from dxecon.core.errors import MissingFigureError, ParamsError
 from dxecon.core.places import default_place, place_params
 from dxecon.data.places import list_places, load_place
-from dxecon.pipeline.context import Context
 from dxecon.models.employment import ProductivityParams, productivity_from_params
 from dxecon.models.scenarios.config import check_scenario_file
 from dxecon.models.scenarios.scorecard import NO_DATA
+from dxecon.pipeline.context import Context
 from dxecon.pipeline.steps import STEPS, run_step
 from dxecon.pipeline.steps.scenario import scenario_from_context
 
