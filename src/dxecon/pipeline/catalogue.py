@@ -237,6 +237,21 @@ def _steps_05_07() -> tuple[Output, ...]:
     )
 
 
+def _panel_outputs() -> tuple[Output, ...]:
+    """The outputs of the panel step (several places on one measure), the month's."""
+    from dxecon.models.panel import PANEL_COLUMNS
+    from dxecon.present.panel_text import VIEW_COLUMNS
+
+    def month(name, kind, columns=None, note=""):
+        return Output(name, kind, "month", "panel", _tuple(columns), f"out.{name}", note)
+
+    return (
+        month("places_panel", "table", PANEL_COLUMNS),
+        month("places_panel_view", "table", VIEW_COLUMNS, "the reader's panel, a note per row"),
+        month("places_panel_text", "text"),
+    )
+
+
 def _tuple(columns) -> tuple[str, ...] | None:
     return None if columns is None else tuple(columns)
 
@@ -420,6 +435,8 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     # -- common: diffusion; scenario: scenario, scorecard; common: sweep; month: overall
     *_steps_05_07(),
+    # -- month: panel (places side by side; notebook 09)
+    *_panel_outputs(),
 )
 
 

@@ -169,3 +169,4 @@ declare("scenario", "scenario", needs=("diffusion",))  # notebook 05
 declare("scorecard", "scenario", needs=("scenario",))  # notebook 06
 declare("sweep", "common", needs=("diffusion",))  # notebook 07: ranges from the calibration
 declare("overall", "month", needs=("scorecard",))  # every scenario's scorecard, weighted
+declare("panel", "month")  # notebook 09: places side by side (inputs: places, overall by place)
