@@ -68,6 +68,10 @@ def compute(ctx: Context) -> StepResult:
     # Drawn and compared on the forecast measure only; a boundary with the other measure
     # alone is named with its measure in the sentence, never drawn beside the first.
     drawn = {geo: s[VINTAGES["method"]] for geo, s in share.items() if VINTAGES["method"] in s}
+    if len(drawn) == len(boundaries):  # both on the forecast measure: side by side
+        sentence, found, what = narrative.boundary_sentence, drawn, "txt.what_de_share_gso"
+    else:  # each on the measure it has, labelled, not compared
+        sentence, found, what = narrative.boundary_measures_sentence, share, "txt.what_de_share"
     words = Words(ctx.lang, ctx.place)
     old, new = (words.place(geo, geographies) for geo in boundaries)
     return StepResult(
@@ -93,21 +97,11 @@ def compute(ctx: Context) -> StepResult:
                 lang=ctx.lang,
                 place=ctx.place,
             ),
-            "de_share_boundary_sentence": narrative.boundary_sentence(
-                drawn[city],
-                drawn[boundaries[1]],
+            "de_share_boundary_sentence": sentence(
+                *(found[geo] for geo in boundaries),
                 old_label=old,
                 new_label=new,
-                what=words("txt.what_de_share_gso"),
-                lang=ctx.lang,
-            )
-            if len(drawn) == len(boundaries)
-            else narrative.boundary_measures_sentence(
-                share[city],
-                share[boundaries[1]],
-                old_label=old,
-                new_label=new,
-                what=words("txt.what_de_share"),
+                what=words(what),
                 lang=ctx.lang,
             ),
             "de_share_boundary": boundary_chart(
