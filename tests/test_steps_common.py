@@ -48,7 +48,7 @@ def test_data_overview_lists_the_years_before_the_merger(overview_result, datase
     assert gaps["employment / HP"] == ", ".join(map(str, employment.gaps))
     coverage = overview_result["coverage"].set_index("indicator")
     years = dataset.series("de_share", "VN", method="GSO").values.dropna().index
-    assert coverage.loc["de_share", "VN"].startswith(f"{years.min()}-")
+    assert coverage.loc["de_share", "nation"].startswith(f"{years.min()}-")
 
 
 def test_data_overview_sentences_follow_the_language(dataset, overview_result):
@@ -86,11 +86,11 @@ def test_observation_index_finds_the_undated_figures_a_model_uses(overview_resul
 
 
 def test_digital_economy_is_the_structural_estimate_of_the_params_file(digital_result, dataset):
-    from dxecon.core.params import load_yaml, params_path
+    from dxecon.core.places import place_params
     from dxecon.models.estimation import from_data
 
     assert set(digital_result.outputs) == _names("digital_economy")
-    params = load_yaml(params_path("digital"))
+    params = place_params("digital")  # the file with the default place's profile
     keys = ("structure_geo", "structure_year", "intensity_year", "adjust_sector", "calibrate_geo")
     estimate = from_data.city_digital_estimate(dataset, **{k: params[k] for k in keys}, as_of=AS_OF)
     table = digital_result["structural_estimate"].set_index("sector")
@@ -143,12 +143,12 @@ def productivity_result(ctx):
 def test_productivity_computes_its_employment_assumption_from_the_window(
     productivity_result, dataset
 ):
-    from dxecon.core.params import load_yaml, params_path
+    from dxecon.core.places import place_params
     from dxecon.models.estimation.from_data import city_productivity
     from dxecon.models.scenarios.history import employment_growth
 
     assert set(productivity_result.outputs) == _names("productivity")
-    params = load_yaml(params_path("productivity"))
+    params = place_params("productivity")
     assert "employment_growth" not in params  # a window, not a typed figure
     window = tuple(params["employment_from_history"])
     jobs = employment_growth(dataset, "HP", window, as_of=AS_OF)
@@ -210,12 +210,12 @@ def forecasts_result(ctx):
 
 
 def test_published_forecasts_are_the_catalogs(forecasts_result, dataset):
-    from dxecon.core.params import load_yaml, params_path
+    from dxecon.core.places import place_params
     from dxecon.models.forecast.catalog import entries_from_params, forecast_catalog
     from dxecon.models.forecast.coverage import CoverageRule
 
     assert set(forecasts_result.outputs) == _names("published_forecasts")
-    params = load_yaml(params_path("forecasts"))
+    params = place_params("forecasts")
     entries = entries_from_params(dataset, params["series"], as_of=AS_OF)
     expected = forecast_catalog(
         entries,

@@ -64,7 +64,7 @@ def _fail(exc: Exception) -> None:
 @click.group()
 @click.version_option(package_name="dxecon")
 def main() -> None:
-    """dxecon: Hai Phong's digital economy against its digital-transformation targets."""
+    """dxecon: a province's digital economy against its digital-transformation targets."""
 
 
 @main.group()
@@ -161,7 +161,7 @@ def data_show(
 
 _FIGURE_OPTIONS = [
     ("--indicator", "Indicator code (codes/indicators.csv), e.g. de_share."),
-    ("--geo", "Geography code: HP before 1 July 2025, HP2025 the merged city."),
+    ("--geo", "Geography code (codes/geographies.csv): one boundary, never joined."),
     ("--sector", "Sector code (default: total)."),
     ("--period", "2026, 2026-Q1, 2026-H1, 2026-9M or 2021/2025."),
     ("--value", "The figure as published: plain number, '.' decimal separator."),
@@ -204,10 +204,21 @@ def _figure_options(func):
     default=None,
     help="Compare what the selection picks as of this date, YYYY-MM-DD (default: today).",
 )
+@click.option(
+    "--undated",
+    is_flag=True,
+    help="The figure has no publication date (its article shows none): no --published; "
+    "--note must say why. A --from-file CSV says so in an 'undated' column (true).",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @DATA_OPTION
 def data_add(
-    from_file: Path | None, as_of: str | None, dry_run: bool, data_dir: Path | None, **fields
+    from_file: Path | None,
+    as_of: str | None,
+    undated: bool,
+    dry_run: bool,
+    data_dir: Path | None,
+    **fields,
 ) -> None:
     """Add published figures (a revision is a new row with its own published date).
 
@@ -221,6 +232,8 @@ def data_add(
     from dxecon.models.scenarios.start import scenario_start_changes
 
     given = {k: v for k, v in fields.items() if v is not None}
+    if undated:
+        given["undated"] = "true"
     try:
         try:
             today = dt.date.fromisoformat(as_of) if as_of else None

@@ -20,6 +20,8 @@ from typing import Any
 
 from dxecon.core import folders
 from dxecon.core.params import load_yaml, params_path, resolve
+from dxecon.core.places import PARAMS_SECTIONS, default_place, place_params
+from dxecon.data.places import Place, load_place
 
 #: The values a notebook's parameters cell may hold (papermill injects such values only).
 _PLAIN = (str, int, float, bool, list, dict, tuple, type(None))
@@ -44,6 +46,11 @@ class Context:
         The data folder (default: the project's ``data/``).
     parameters : mapping, optional
         A notebook's parameters (:meth:`for_notebook`), for :meth:`inputs`.
+    place : str, optional
+        The code of the place profile (``params/places/<code>.yaml``) the run is about;
+        None: ``params/places/default.yaml``'s. Its sections are laid over the params files
+        of their names (`dxecon.core.places.place_params`); `profile` is the validated
+        `dxecon.data.places.Place`.
     """
 
     def __init__(
@@ -55,6 +62,7 @@ class Context:
         *,
         data_dir: Path | str | None = None,
         parameters: Mapping[str, Any] | None = None,
+        place: str | None = None,
     ) -> None:
         if as_of is None:
             from dxecon.core.dates import current_month
@@ -64,6 +72,7 @@ class Context:
         self.overrides = dict(overrides or {})
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.parameters = dict(parameters or {})
+        self.place = place if place is not None else default_place()
 
     @property
     def dataset(self):
@@ -73,6 +82,11 @@ class Context:
 
             self._dataset = load_dataset(self.data_dir)
         return self._dataset
+
+    @cached_property
+    def profile(self) -> Place:
+        """The run's place, validated against the data (`load_place`)."""
+        return load_place(self.place)
 
     def params(self, file: str | Path, *, keys: Iterable[str] = ()) -> dict[str, Any]:
         """A params file's mapping with this context's overrides for it resolved
@@ -84,7 +98,10 @@ class Context:
         cache = self._params_cache
         if (key, keys) not in cache:
             path = params_path(key)
-            found = load_yaml(path) if path.is_file() or not keys else {}
+            if Path(key).parent == Path(".") and Path(key).stem in PARAMS_SECTIONS:
+                found = place_params(Path(key).stem, self.profile.code)
+            else:
+                found = load_yaml(path) if path.is_file() or not keys else {}
             cache[key, keys] = resolve(self.overrides.get(key, {}), found, keys)
         return copy.deepcopy(cache[key, keys])
 
@@ -120,8 +137,9 @@ class Context:
         params_file: str | None = None,
         dataset=None,
     ) -> Context:
-        """The context of a notebook (run on its own, by papermill, or by a run): ``as_of``
-        and ``lang`` from its parameters (``as_of`` None: the current month), its declared
+        """The context of a notebook (run on its own, by papermill, or by a run): ``as_of``,
+        ``lang`` and ``place`` from its parameters (``as_of`` None: the current month,
+        ``place`` None: the default place), its declared
         params file's keys from its parameters where not None, the data folder of the
         environment (loaded when a step needs it) unless a dataset is given.
         ``namespace``: the notebook's ``globals()`` when its first cell runs (its
@@ -135,6 +153,7 @@ class Context:
             as_of=parameters.get("as_of"),
             lang=parameters.get("lang") or "vi",
             overrides=overrides,
+            place=namespace.get("place"),
         )
         ctx.parameters = notebook_inputs(
             {**parameters, "as_of": ctx.as_of, "lang": ctx.lang}, params_file

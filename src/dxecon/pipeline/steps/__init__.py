@@ -172,3 +172,4 @@ declare("sweep", "common", needs=("diffusion",))  # notebook 07: ranges from the
 declare("overall", "month", needs=("scorecard",))  # every scenario's scorecard, weighted
 declare("forecasts", "month", needs=("scenario", "published_forecasts"))  # in one table
 declare("revisions", "month", needs=("scorecard",))  # against the previous month
+declare("panel", "month")  # notebook 09: places side by side (inputs: places, overall by place)
