@@ -119,8 +119,11 @@ def every_step(request, dataset):
     ctx = Context(dataset, AS_OF, "vi", SMALL, place=request.param)
     results = {}
     for name, spec in STEPS.items():
-        if spec.scope == "month":
-            needs = {need: {"baseline": results[need]} for need in spec.needs}
+        if spec.scope == "month":  # a scenario step's results by scenario, a common one's
+            needs = {
+                need: {"baseline": results[need]} if STEPS[need].scope == "scenario" else results[need]
+                for need in spec.needs
+            }
         else:
             needs = {need: results[need] for need in spec.needs}
         scenario = "baseline" if spec.scope == "scenario" else None
