@@ -18,11 +18,8 @@ from dxecon.core import folders
 
 ROOT = folders.PROJECT_ROOT
 #: Files that still name places, each removed by the phase that rewrites it.
-ALLOWED = {
-    # phase 2 of issue 22 (after the runner branch i21-runner lands): the report's title,
-    # peers and panel take the place from Context.place / load_place.
-    "src/dxecon/report/build.py",
-}
+#: Files allowed to name a place: none (the report reads its place from the run's manifest).
+ALLOWED: set[str] = set()
 
 
 def place_terms() -> list[str]:

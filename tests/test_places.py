@@ -121,7 +121,9 @@ def every_step(request, dataset):
     for name, spec in STEPS.items():
         if spec.scope == "month":  # a scenario step's results by scenario, a common one's
             needs = {
-                need: {"baseline": results[need]} if STEPS[need].scope == "scenario" else results[need]
+                need: {"baseline": results[need]}
+                if STEPS[need].scope == "scenario"
+                else results[need]
                 for need in spec.needs
             }
         else:

@@ -56,6 +56,33 @@ PDF_OPTION = click.option(
 )
 
 
+def _place(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A ``--place`` value: a profile's code, checked (an unknown code, or a profile whose
+    codes or instruments the data lack, is refused naming the profile file and the field:
+    exit code 2, no traceback); ``all`` where the command runs every profile."""
+    if value is None or (value == "all" and param.name == "places"):
+        return value
+    from dxecon.data.places import load_place
+
+    try:
+        return load_place(value).code
+    except DxeconError as exc:
+        _fail(exc)
+
+
+def place_option(*, every: bool = False):
+    """``--place CODE`` (``every``: or ``all``, every profile of ``params/places/``)."""
+    more = " or 'all' (every profile)" if every else ""
+    return click.option(
+        "--place",
+        "places" if every else "place",
+        default=None,
+        callback=_place,
+        help=f"The place profile's code (params/places/CODE.yaml){more}; default: "
+        "params/places/default.yaml's.",
+    )
+
+
 def _fail(exc: Exception) -> None:
     click.echo(f"error: {exc}", err=True)
     sys.exit(2)
@@ -307,12 +334,14 @@ def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
     help="Override the scenario's number of paths.",
 )
 @click.option("--as-of", "as_of", default=None, help="Vintage month (default: this month).")
+@place_option()
 @OUTPUTS_OPTION
 @DATA_OPTION
 def scenario_cmd(
     names: tuple[str, ...],
     n_paths: int | None,
     as_of: str | None,
+    place: str | None,
     outputs_dir: Path | None,
     data_dir: Path | None,
 ) -> None:
@@ -320,7 +349,9 @@ def scenario_cmd(
     scorecards, without the notebooks: a quick check of a scenario file.
 
     Writes OUTPUTS/quick/<as-of>/<scenario>/scorecard.csv and percentiles.csv (the
-    published monthly outputs, OUTPUTS/<as-of>/<scenario>/, belong to `dxecon run`).
+    published monthly outputs, OUTPUTS/<as-of>/<place>/<scenario>/, belong to `dxecon
+    run`); with --place, a shipped scenario about that place, under
+    OUTPUTS/quick/<place>/<as-of>/<scenario>/.
     """
     from dxecon.core import folders
     from dxecon.core.dates import current_month
@@ -328,14 +359,34 @@ def scenario_cmd(
 
     chosen = available_scenarios() if names == ("all",) else list(names)
     as_of = as_of or current_month()
+    quick = (outputs_dir or folders.OUTPUTS_DIR) / "quick"
     try:
         for name in chosen:
-            result = run_scenario(name, as_of=as_of, n_paths=n_paths, data_dir=data_dir)
-            folder = result.write((outputs_dir or folders.OUTPUTS_DIR) / "quick")
+            if place:
+                result = _place_scenario(name, place, as_of, n_paths, data_dir)
+                folder = result.write(quick / place)
+            else:
+                result = run_scenario(name, as_of=as_of, n_paths=n_paths, data_dir=data_dir)
+                folder = result.write(quick)
             click.echo(result.scorecard.summary())
             click.echo(f"wrote {folder}")
     except (DxeconError, ValueError) as exc:
         _fail(exc)
+
+
+def _place_scenario(name: str, place: str, as_of: str, n_paths: int | None, data_dir):
+    """Shipped scenario ``name`` simulated and scored for ``place`` (its boundary, its
+    instruments' targets), as a run's scenario step reads it."""
+    from dxecon.data import load_dataset
+    from dxecon.models.scenarios import run_scenario
+    from dxecon.models.scoring import ScoringConfig
+    from dxecon.pipeline.context import Context
+    from dxecon.pipeline.steps.scenario import scenario_from_context
+
+    ctx = Context(load_dataset(data_dir), as_of, place=place)
+    scoring = ScoringConfig.from_mapping(ctx.params("targets.yaml"), file="params/targets.yaml")
+    scenario = scenario_from_context(ctx, name)
+    return run_scenario(scenario, n_paths=n_paths, dataset=ctx.dataset, scoring=scoring)
 
 
 def _published(result) -> None:
@@ -357,6 +408,7 @@ def _published(result) -> None:
     help="YAML of notebook parameters, e.g. a saved scenario.",
 )
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
+@place_option()
 @OUTPUTS_OPTION
 @DATA_OPTION
 @LANG_OPTION
@@ -366,19 +418,22 @@ def run_cmd(
     scenario: str | None,
     params_file: Path | None,
     workers: int,
+    place: str | None,
     outputs_dir: Path | None,
     data_dir: Path | None,
     lang: str,
     pdf: bool,
 ) -> None:
-    """Execute the notebook suite into OUTPUTS/<as-of>/<scenario>/ (atomically).
+    """Execute the notebook suite into OUTPUTS/<as-of>/<place>/<scenario>/ (atomically).
 
     --params takes a scenario file (e.g. saved by the explorer); it reaches the scenario
     notebooks only. The common notebooks read their own params files."""
     from dxecon.apps.monthly import month_report
+    from dxecon.core import folders
     from dxecon.core.errors import ParamsError
     from dxecon.core.params import load_yaml
     from dxecon.models.scenarios import available_scenarios
+    from dxecon.pipeline import store
     from dxecon.pipeline.run import run_suite
 
     try:
@@ -414,7 +469,12 @@ def run_cmd(
             progress=True,
             data_dir=data_dir,
             lang=lang,
-            month_report=month_report(lang, pdf=pdf),
+            month_report=month_report(
+                lang,
+                pdf=pdf,
+                panel=store.month_folder(outputs_dir or folders.OUTPUTS_DIR, as_of, store.PANEL),
+            ),
+            place=place,
         )
     except (DxeconError, ValueError) as exc:
         if isinstance(exc, click.UsageError):
@@ -427,6 +487,7 @@ def run_cmd(
 @main.command("monthly")
 @click.option("--as-of", "as_of", default=None, help="Vintage month (default: this month).")
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
+@place_option(every=True)
 @OUTPUTS_OPTION
 @DATA_OPTION
 @LANG_OPTION
@@ -434,16 +495,21 @@ def run_cmd(
 def monthly(
     as_of: str | None,
     workers: int,
+    places: str | None,
     outputs_dir: Path | None,
     data_dir: Path | None,
     lang: str,
     pdf: bool,
 ) -> None:
-    """The main job: every scenario for the month, with the index and revisions."""
+    """The main job: every scenario for the month, with the index and revisions, for the
+    place (--place CODE) or every place (--place all) and the places side by side.
+    A place that fails keeps its earlier outputs; the others are published, and the
+    command exits 1 naming it."""
     from dxecon.apps.monthly import run_monthly
     from dxecon.core import folders
     from dxecon.core.dates import current_month
     from dxecon.core.errors import format_problems
+    from dxecon.core.places import list_places
     from dxecon.data import validate
 
     report = validate(data_dir or folders.DATA_DIR)
@@ -452,9 +518,10 @@ def monthly(
         click.echo(format_problems(report.problems), err=True)
         sys.exit(1)
     as_of = as_of or current_month()
+    chosen = list_places() if places == "all" else [places] if places else None
     click.echo(f"Data check: ok. Monthly run as of {as_of}.")
     try:
-        result = run_monthly(
+        results = run_monthly(
             as_of=as_of,
             outputs_dir=outputs_dir,
             workers=workers,
@@ -462,11 +529,16 @@ def monthly(
             data_dir=data_dir,
             report_lang=lang,
             report_pdf=pdf,
+            places=chosen,
         )
     except (DxeconError, OSError) as exc:
+        for result in getattr(exc, "published", {}).values():
+            _published(result)
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    _published(result)
+    for place, result in results.items():
+        click.echo(f"{place}:")
+        _published(result)
 
 
 @main.group()

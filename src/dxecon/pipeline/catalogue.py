@@ -342,6 +342,7 @@ def _steps_05_07() -> tuple[Output, ...]:
 
 def _panel_outputs() -> tuple[Output, ...]:
     """The outputs of the panel step (several places on one measure), the month's."""
+
     def month(name, kind, columns=None, note=""):
         return Output(name, kind, "month", "panel", _tuple(columns), f"out.{name}", note)
 

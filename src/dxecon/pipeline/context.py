@@ -97,11 +97,7 @@ class Context:
         key, keys = str(file), tuple(keys)
         cache = self._params_cache
         if (key, keys) not in cache:
-            path = params_path(key)
-            if Path(key).parent == Path(".") and Path(key).stem in PARAMS_SECTIONS:
-                found = place_params(Path(key).stem, self.profile.code)
-            else:
-                found = load_yaml(path) if path.is_file() or not keys else {}
+            found = file_values(key, self.profile.code, missing_ok=bool(keys))
             cache[key, keys] = resolve(self.overrides.get(key, {}), found, keys)
         return copy.deepcopy(cache[key, keys])
 
@@ -111,10 +107,11 @@ class Context:
 
     def inputs(self) -> dict[str, Any]:
         """What this context's results depend on besides the code: the data's checksum,
-        every params file's, the as-of and the language (a run records them in its
-        manifest; a notebook compares them with its own, with :func:`notebook_inputs`)."""
+        every params file's, the as-of, the place and the language (a run records them in
+        its manifest; a notebook compares them with its own, with :func:`notebook_inputs`)."""
         return {
             "as_of": self.as_of,
+            "place": self.place,
             "lang": self.lang,
             "data_checksum_sha256": self.data_checksum,
             "params_checksum_sha256": params_checksum(),
@@ -155,10 +152,22 @@ class Context:
             overrides=overrides,
             place=namespace.get("place"),
         )
-        ctx.parameters = notebook_inputs(
-            {**parameters, "as_of": ctx.as_of, "lang": ctx.lang}, params_file
-        )
+        given = {**parameters, "as_of": ctx.as_of, "lang": ctx.lang}
+        if "place" in parameters:
+            given["place"] = ctx.place
+        ctx.parameters = notebook_inputs(given, params_file, place=ctx.place)
         return ctx
+
+
+def file_values(file: str, place: str | None = None, *, missing_ok: bool = False) -> dict:
+    """THE values of params file ``file`` for ``place`` (None: the default place): a file
+    with a section in the place profiles (`dxecon.core.places.PARAMS_SECTIONS`) read with
+    the place's section laid over it, any other as it is (``missing_ok``: a file that does
+    not exist reads as empty)."""
+    path = params_path(file)
+    if Path(file).parent == Path(".") and Path(file).stem in PARAMS_SECTIONS:
+        return place_params(Path(file).stem, place or default_place())
+    return load_yaml(path) if path.is_file() or not missing_ok else {}
 
 
 def parameters_of(namespace: Mapping[str, Any]) -> dict[str, Any]:
@@ -179,16 +188,16 @@ def parameters_of(namespace: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def notebook_inputs(parameters: Mapping[str, Any], params_file: str | None) -> dict[str, Any]:
+def notebook_inputs(
+    parameters: Mapping[str, Any], params_file: str | None, *, place: str | None = None
+) -> dict[str, Any]:
     """A notebook's parameters as what it computes from: a None that its params file holds
-    resolved to the file's value (:func:`resolve`'s rule), ``output_dir`` left out (where a
-    notebook looks, not what it shows). A run records these for each notebook it executes,
-    from the values it injects, and a notebook compares its own."""
-    file_values = {}
-    if params_file:
-        path = params_path(params_file)
-        file_values = load_yaml(path) if path.is_file() else {}
-    resolved = resolve(parameters, file_values)
+    (for ``place``: :func:`file_values`) resolved to the file's value (:func:`resolve`'s
+    rule), ``output_dir`` left out (where a notebook looks, not what it shows). A run
+    records these for each notebook it executes, from the values it injects, and a notebook
+    compares its own."""
+    found = file_values(params_file, place, missing_ok=True) if params_file else {}
+    resolved = resolve(parameters, found)
     out = {name: resolved.get(name, value) for name, value in parameters.items()}
     out.pop("output_dir", None)
     return _plain(out)

@@ -134,12 +134,13 @@ def _cell(text, value=None, cls: str = "") -> Cell:
 class Report:
     """Everything the template shows, in one language."""
 
-    def __init__(
-        self,
-        run: RunFolder,
-        lang: str = "vi",
-    ):
-        self.run, self.w = run, Words(lang)
+    def __init__(self, run: RunFolder, lang: str = "vi", *, panel: Path | None = None):
+        from dxecon.core.places import default_place, read_profile
+
+        #: The place the run is about (its manifest's; a run before places: the default).
+        self.place = str(run.manifest.get("place") or default_place())
+        self.profile = read_profile(self.place)
+        self.run, self.w, self.panel_dir = run, Words(lang, self.place), panel
         self.as_of_end = pd.Period(self.run.as_of[:7], freq="M").end_time.normalize()
         self.cited: set[str] = set()
         # What the data step saved for a reader: the observations published by the as-of
@@ -160,11 +161,15 @@ class Report:
         }
         self.base = next(iter(run.scenarios))
         self.cards = {name: run.table("scorecard", name) for name in run.scenarios}
+        from dxecon.core.places import place_params
         from dxecon.models.measures import MeasureConfig
         from dxecon.models.scenarios.weights import ScenarioWeights
         from dxecon.models.scoring import ScoringConfig
 
-        self.city_geographies = ScoringConfig.from_yaml().city_geographies
+        targets = place_params("targets", self.place)
+        self.city_geographies = ScoringConfig.from_mapping(
+            targets, file="params/targets.yaml"
+        ).city_geographies
         self.measures = MeasureConfig.from_yaml()
         self.weights = ScenarioWeights.from_yaml()
 
@@ -220,7 +225,7 @@ class Report:
         sector = row.get("sector")
         if isinstance(sector, str) and sector not in ("", "total"):
             words += f" ({self.sector(sector)})"
-        if row.get("geo") not in ("HP", "HP2025") and isinstance(row.get("geo"), str):
+        if row.get("geo") not in self.city_geographies and isinstance(row.get("geo"), str):
             words += f" ({self.geo(row['geo'])})"
         value = row["target_value"] if "target_value" in row else row["value"]
         high = row.get("target_high")
@@ -283,8 +288,40 @@ class Report:
                 (w("meta.vintage"), vintage),
                 (w("meta.version"), f"dxecon {version}" + (f" ({revision})" if revision else "")),
                 (w("meta.scenarios"), ", ".join(w.scenario(s) for s in self.run.scenarios)),
+                (w("meta.instruments"), ", ".join(self.instruments()) or DASH),
+                (w("meta.lacking"), self.lacking()),
             ],
         }
+
+    def instruments(self) -> list[str]:
+        """The instruments whose targets for the place are scored (the base scorecard's)."""
+        card = self.cards[self.base]
+        return list(dict.fromkeys(card.loc[card["scope"] == "city", "instrument"].dropna()))
+
+    def lacking(self) -> str:
+        """The figures the place's run lacks, plainly: each indicator its targets score as
+        "no data" (from the base scorecard's reasons), or that none is lacking."""
+        card = self.cards[self.base]
+        missing = card[(card["scope"] == "city") & (card["status"] == "no data")]
+        if missing.empty:
+            return self.w("meta.lacking_none")
+        names = [self.indicator(code) for code in dict.fromkeys(missing["indicator"])]
+        return self.w("meta.lacking_list", indicators="; ".join(names), n=len(missing))
+
+    # -- the places side by side -------------------------------------------------------------
+    def places_panel(self) -> tuple[Table | None, str]:
+        """The month's panel (`dxecon.pipeline.steps.panel`, saved in the month's panel
+        folder): the reader's table and how to read it; None and why when the month has
+        no panel."""
+        from dxecon.pipeline import store
+
+        folder = self.panel_dir or store.panel_folder(self.run.folder)
+        view = store.read_output(folder, "places_panel_view")
+        text = store.read_output(folder, "places_panel_text")
+        if view is None or view.empty:
+            return None, self.w("panel.not_run")
+        rows = [[_cell(self.w.text(v)) for v in r] for r in view.itertuples(index=False)]
+        return Table("sheet.panel", list(view.columns), rows, ""), text or ""
 
     # -- scorecard -----------------------------------------------------------------------------
     def boundary_note(self, row) -> str:
@@ -815,8 +852,10 @@ class Report:
 
     # -- peers ---------------------------------------------------------------------------------
     def _latest_by_geo(self, indicator: str) -> pd.DataFrame:
+        """The latest figures of the place and its profile's peers (``peers``)."""
         latest = self.run.table("latest_by_geo")
-        return latest[latest["indicator"] == indicator]
+        shown = {*self.city_geographies, *(self.profile.get("peers") or [])}
+        return latest[(latest["indicator"] == indicator) & latest["geo"].isin(shown)]
 
     def peers(self) -> list[Table]:
         w, tables = self.w, []
@@ -827,7 +866,7 @@ class Report:
                 continue
             rows = []
             for _, r in part.iterrows():
-                mine = r["geo"] in ("HP", "HP2025")
+                mine = r["geo"] in self.city_geographies
                 rows.append(
                     [
                         _cell(self.geo(r["geo"]), cls="own" if mine else ""),
@@ -850,7 +889,9 @@ class Report:
         if len(lp):
             rows = [
                 [
-                    _cell(self.geo(r["geo"]), cls="own" if r["geo"] in ("HP", "HP2025") else ""),
+                    _cell(
+                        self.geo(r["geo"]), cls="own" if r["geo"] in self.city_geographies else ""
+                    ),
                     _cell(str(r["period"]).replace("/", "-")),
                     _cell(w.number(r["value"]), r["value"]),
                     _cell(self.cite(r["source_id"])),
@@ -877,7 +918,7 @@ class Report:
                 why = w(key, previous=int(r["year"]) - 1, year=int(r["year"]))
             else:
                 why = ""
-            mine = r["geo"] in ("HP", "HP2025")
+            mine = r["geo"] in self.city_geographies
             rows.append(
                 [
                     _cell(self.geo(r["geo"]), cls="own" if mine else ""),
@@ -1358,6 +1399,7 @@ class Report:
         chart = self.scenario_chart()
         takes = self.what_it_takes()
         peers = self.peers()
+        panel, panel_text = self.places_panel()
         contribution = self.contribution()
         nowcast = self.nowcast()
         nowcast_chart = self.nowcast_chart() if nowcast is not None else None
@@ -1399,6 +1441,8 @@ class Report:
             "what_it_takes": takes,
             "levers": levers,
             "peers": peers,
+            "panel": panel,
+            "panel_text": panel_text,
             "contribution": contribution,
             "nowcast": nowcast,
             "nowcast_chart": nowcast_chart,
@@ -1421,6 +1465,7 @@ class Report:
                     conversion,
                     takes,
                     *peers,
+                    panel,
                     contribution,
                     nowcast,
                     revisions,
@@ -1492,6 +1537,7 @@ def build_report(
     *,
     pdf: bool = False,
     workbook: bool = True,
+    panel: Path | None = None,
 ) -> Path:
     """Write ``report.html`` (and ``tables.xlsx``, and with ``pdf`` ``report.pdf``) into a
     run's month folder; return the HTML's path.
@@ -1502,9 +1548,12 @@ def build_report(
         A month folder written by a run (``outputs/<as-of>/``, staged or published).
     lang : 'vi' or 'en'
         The report's language (labels, status words, numbers, summary).
+    panel : path, optional
+        The month's panel folder (default: beside the run's folder,
+        `dxecon.pipeline.store.panel_folder`).
     """
     run = open_run(source)
-    report = Report(run, lang)
+    report = Report(run, lang, panel=panel)
     context = report.context()
     target = run.folder / REPORT_NAME
     _write_atomic(target, render(context).encode("utf-8"))
