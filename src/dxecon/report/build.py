@@ -452,7 +452,7 @@ class Report:
 
     def why_old_boundary(self, row) -> str:
         """Why a share target is not comparable on the boundary it was set for, with the
-        other parts' figures (``old_boundary_evidence``: ``HD: PD0002``)."""
+        other parts' figures (``old_boundary_evidence``: ``<part>: <obs id>``)."""
         w, parts, shown = self.w, [], []
         obs = self.observations
         for item in str(row.get("old_boundary_evidence") or "").split("; "):
