@@ -183,3 +183,44 @@ def test_a_scenario_file_may_not_say_employment_is_missing():
     with pytest.raises(ParamsError) as err:
         check_scenario_file({"employment": {"not_available": "x"}}, file="f.yaml")
     assert err.value.field == "employment.not_available"
+
+
+# -- the command line: --place refused before anything runs -----------------------------------
+def cli(*args: str):
+    from click.testing import CliRunner
+
+    from dxecon.apps.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize(
+    "command", [("run", "--as-of", AS_OF), ("monthly",), ("scenario", "baseline")]
+)
+def test_an_unknown_place_is_refused_with_the_profiles_and_a_did_you_mean(command, tmp_path):
+    result = cli(*command, "--place", "BNN", "--outputs", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "unknown place 'BNN'" in result.output and "did you mean 'BN'" in result.output
+    assert "BN, HP" in result.output and "Traceback" not in result.output
+    assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_a_broken_profile_is_refused_naming_the_file_and_the_field(params_copy, tmp_path):
+    write_profile(params_copy, "XX", lambda p: p.update(peers=["HN", "HNN"]))
+    result = cli("monthly", "--place", "XX", "--outputs", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "places/XX.yaml" in result.output and "peers[1]" in result.output
+    assert "data/codes/geographies.csv" in result.output and "Traceback" not in result.output
+    write_profile(
+        params_copy, "XY", lambda p: p["nowcast"].update(nowcast_target_instruments=["HP-SEDP"])
+    )
+    result = cli("run", "--as-of", AS_OF, "--place", "XY", "--outputs", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert (
+        "places/XY.yaml" in result.output and "nowcast.nowcast_target_instruments" in result.output
+    )
+
+
+def test_all_is_a_monthly_choice_only(tmp_path):
+    result = cli("run", "--as-of", AS_OF, "--place", "all", "--outputs", str(tmp_path))
+    assert result.exit_code == 2 and "unknown place 'all'" in result.output
