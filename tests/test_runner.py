@@ -159,7 +159,10 @@ def test_papermill_cli_runs_each_notebook_with_a_params_file(
 
 # -- the runner ----------------------------------------------------------------------------
 def test_run_writes_a_complete_folder(published):
-    month = published / "2026-10"
+    from dxecon.core.places import default_place
+
+    month = store.month_folder(published, "2026-10")  # the default place's
+    assert month == published / "2026-10" / default_place()
     for name in ("01_data_overview", "04_published_forecasts"):
         assert store.notebook_path(month, f"{name}.ipynb").is_file()
     assert store.notebook_path(month, "05_scenario_forecast.ipynb", "baseline").is_file()
@@ -180,6 +183,7 @@ def test_run_writes_a_complete_folder(published):
     assert not list(month.rglob("*.pickle")) and not list(month.rglob(".*"))  # not published
     manifest = json.loads(store.manifest_path(month).read_text(encoding="utf-8"))
     assert manifest["status"] == "ok" and manifest["scenarios"]["baseline"]["parameters"] == FAST
+    assert manifest["place"] == manifest["inputs"]["place"] == default_place()
     assert len(manifest["inputs"]["data_checksum_sha256"]) == 64
     assert manifest["package_versions"]["pandas"] and manifest["inputs"]["code_revision"]
     assert manifest["started_utc"] <= manifest["finished_utc"]
