@@ -714,8 +714,9 @@ def sweep(
 @LANG_OPTION
 @PDF_OPTION
 def report(folder: Path, lang: str, pdf: bool) -> None:
-    """Write report.html and tables.xlsx (and with --pdf report.pdf) into a run's month
-    folder, OUTPUTS/<as-of>/, from its saved outputs (it loads no data)."""
+    """Write report.html and tables.xlsx (and with --pdf report.pdf) into a run's folder,
+    OUTPUTS/<as-of>/<place>/, from its saved outputs and the month's panel (it loads no
+    data)."""
     import time
 
     from dxecon.core.errors import DxeconError

@@ -81,13 +81,13 @@ def _order(names) -> list[str]:
 
 
 def open_run(source: Path | str) -> RunFolder:
-    """A month folder written by a run (``outputs/<YYYY-MM>/``, its ``manifest.json``)."""
+    """A run's folder (``outputs/<YYYY-MM>/<place>/``, its ``manifest.json``)."""
     from dxecon.pipeline import store
     from dxecon.pipeline.manifest import read_manifest
 
     folder = Path(source)
     if not folder.is_dir():
-        raise DxeconError(f"{folder}: no such run folder; give outputs/<YYYY-MM>/")
+        raise DxeconError(f"{folder}: no such run folder; give outputs/<YYYY-MM>/<place>/")
     manifest = read_manifest(store.manifest_path(folder))
     scenarios = {
         name: entry.get("folder", name)
@@ -1545,7 +1545,7 @@ def build_report(
     Parameters
     ----------
     source : path
-        A month folder written by a run (``outputs/<as-of>/``, staged or published).
+        A run's folder (``outputs/<as-of>/<place>/``, staged or published).
     lang : 'vi' or 'en'
         The report's language (labels, status words, numbers, summary).
     panel : path, optional
