@@ -662,7 +662,9 @@ def plan_tasks(
     for nb in notebooks:
         owners = list(scenarios) if nb.per_scenario else [None]
         for scenario in owners:
-            injected = notebook_values(nb, scenarios.get(scenario) if scenario else None)
+            injected = notebook_values(
+                nb, scenarios.get(scenario) if scenario else None, place=place
+            )
             if "as_of" in nb.parameters:
                 injected["as_of"] = as_of
             if "output_dir" in nb.parameters:

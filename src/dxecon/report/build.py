@@ -141,6 +141,13 @@ class Report:
         self.place = str(run.manifest.get("place") or default_place())
         self.profile = read_profile(self.place)
         self.run, self.w, self.panel_dir = run, Words(lang, self.place), panel
+        from dxecon.core.places import place_params
+        from dxecon.models.scoring import ScoringConfig
+
+        #: The place's own geographies (its boundaries): its rows are marked as its own.
+        self.city_geographies = ScoringConfig.from_mapping(
+            place_params("targets", self.place), file="params/targets.yaml"
+        ).city_geographies
         self.as_of_end = pd.Period(self.run.as_of[:7], freq="M").end_time.normalize()
         self.cited: set[str] = set()
         # What the data step saved for a reader: the observations published by the as-of
@@ -161,15 +168,9 @@ class Report:
         }
         self.base = next(iter(run.scenarios))
         self.cards = {name: run.table("scorecard", name) for name in run.scenarios}
-        from dxecon.core.places import place_params
         from dxecon.models.measures import MeasureConfig
         from dxecon.models.scenarios.weights import ScenarioWeights
-        from dxecon.models.scoring import ScoringConfig
 
-        targets = place_params("targets", self.place)
-        self.city_geographies = ScoringConfig.from_mapping(
-            targets, file="params/targets.yaml"
-        ).city_geographies
         self.measures = MeasureConfig.from_yaml()
         self.weights = ScenarioWeights.from_yaml()
 
