@@ -321,8 +321,12 @@ class Report:
         text = store.read_output(folder, "places_panel_text")
         if view is None or view.empty:
             return None, self.w("panel.not_run")
+        from dxecon.present.tables import header
+
         rows = [[_cell(self.w.text(v)) for v in r] for r in view.itertuples(index=False)]
-        return Table("sheet.panel", list(view.columns), rows, ""), text or ""
+        headers = [header(column, self.w.lang) for column in view.columns]
+        plain = re.sub(r"\*\*|`", "", text or "")  # the page shows text, not Markdown
+        return Table("sheet.panel", headers, rows, ""), plain
 
     # -- scorecard -----------------------------------------------------------------------------
     def boundary_note(self, row) -> str:
