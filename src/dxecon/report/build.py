@@ -297,7 +297,9 @@ class Report:
     def instruments(self) -> list[str]:
         """The instruments whose targets for the place are scored (the base scorecard's)."""
         card = self.cards[self.base]
-        return list(dict.fromkeys(card.loc[card["scope"] == "city", "instrument"].dropna()))
+        found = card.loc[card["scope"] == "city", "instrument"].dropna()
+        # a target whose instrument the source does not name is not an instrument to list
+        return [i for i in dict.fromkeys(found) if not str(i).endswith("UNSPEC")]
 
     def lacking(self) -> str:
         """The figures the place's run lacks, plainly: each indicator its targets score as
@@ -306,7 +308,7 @@ class Report:
         missing = card[(card["scope"] == "city") & (card["status"] == "no data")]
         if missing.empty:
             return self.w("meta.lacking_none")
-        names = [self.indicator(code) for code in dict.fromkeys(missing["indicator"])]
+        names = list(dict.fromkeys(self.indicator(code) for code in missing["indicator"]))
         return self.w("meta.lacking_list", indicators="; ".join(names), n=len(missing))
 
     # -- the places side by side -------------------------------------------------------------
