@@ -306,16 +306,20 @@ def data_diff(since: str, data_dir: Path | None) -> None:
 
 @main.command("targets")
 @click.option("--instrument", "instruments", multiple=True, help="Instrument code; repeatable.")
+@place_option()
 @DATA_OPTION
-def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
-    """List quantified targets (default: the scoring set of params/targets.yaml)."""
+def targets_cmd(instruments: tuple[str, ...], place: str | None, data_dir: Path | None) -> None:
+    """List quantified targets (default: the place's scoring set, params/targets.yaml with
+    its profile's targets section)."""
     import pandas as pd
 
     from dxecon.data.targets import load_targets
 
     try:
         registry = load_targets(data_dir)
-        table = registry.select(list(instruments)) if instruments else registry.scoring_set()
+        table = (
+            registry.select(list(instruments)) if instruments else registry.scoring_set(place=place)
+        )
     except (DxeconError, ValueError) as exc:
         _fail(exc)
     cols = ["target_id", "instrument", "pillar", "indicator", "year", "comparator", "value"]
