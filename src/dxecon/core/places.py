@@ -22,6 +22,9 @@ from dxecon.core.params import load_yaml, params_path
 
 #: The folder of the profiles, below ``params/``.
 PLACES_FOLDER = "places"
+#: What a scenario file's ``place`` says when it holds for any place (a notebook whose
+#: parameters come from such a file runs for the default place).
+ANY_PLACE = "any"
 #: The file naming the default place (not a profile).
 DEFAULT_FILE = "default"
 #: Profile sections laid over the params file of the same name (`place_params`).

@@ -20,7 +20,7 @@ from typing import Any
 
 from dxecon.core import folders
 from dxecon.core.params import load_yaml, params_path, resolve
-from dxecon.core.places import PARAMS_SECTIONS, default_place, place_params
+from dxecon.core.places import ANY_PLACE, PARAMS_SECTIONS, default_place, place_params
 from dxecon.data.places import Place, load_place
 
 #: The values a notebook's parameters cell may hold (papermill injects such values only).
@@ -48,9 +48,9 @@ class Context:
         A notebook's parameters (:meth:`for_notebook`), for :meth:`inputs`.
     place : str, optional
         The code of the place profile (``params/places/<code>.yaml``) the run is about;
-        None: ``params/places/default.yaml``'s. Its sections are laid over the params files
-        of their names (`dxecon.core.places.place_params`); `profile` is the validated
-        `dxecon.data.places.Place`.
+        None (or a scenario file's ``any``): ``params/places/default.yaml``'s. Its sections
+        are laid over the params files of their names (`dxecon.core.places.place_params`);
+        `profile` is the validated `dxecon.data.places.Place`.
     """
 
     def __init__(
@@ -72,7 +72,7 @@ class Context:
         self.overrides = dict(overrides or {})
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.parameters = dict(parameters or {})
-        self.place = place if place is not None else default_place()
+        self.place = place if place not in (None, ANY_PLACE) else default_place()
 
     @property
     def dataset(self):
@@ -144,6 +144,13 @@ class Context:
         parameters = parameters_of(namespace)
         overrides = {}
         if params_file:
+            # A value equal to the bare file's is the file's (papermill -f params/NAME.yaml):
+            # read for the place, with its profile's section laid over it.
+            path = params_path(params_file)
+            bare = load_yaml(path) if path.is_file() else {}
+            parameters = {
+                k: None if k in bare and v == bare[k] else v for k, v in parameters.items()
+            }
             overrides[params_file] = {k: v for k, v in parameters.items() if v is not None}
         ctx = cls(
             dataset=dataset,

@@ -24,6 +24,7 @@ from dxecon.core import folders
 from dxecon.core.errors import ParamsError, did_you_mean
 from dxecon.core.folders import RESERVED_NAMES, slugify
 from dxecon.core.params import FieldError, load_yaml, params_path, validation_error
+from dxecon.core.places import ANY_PLACE
 
 Pct = Annotated[float, Field(ge=-50.0, le=50.0)]
 NonNegPct = Annotated[float, Field(ge=0.0, le=50.0)]
@@ -211,7 +212,7 @@ class Scenario(_Strict):
     #: The place the scenario's assumptions are stated for: a profile code
     #: (``params/places/<code>.yaml``) or ``any`` (the assumptions hold for every place;
     #: growth and diffusion are computed from the run's place's data).
-    place: str = "any"
+    place: str = ANY_PLACE
     #: The boundary simulated: filled in from the run's place (its latest boundary,
     #: `scenario_from_dict`); a scenario file leaves it out.
     geo: str
@@ -465,8 +466,8 @@ def _with_place(data: dict[str, Any], place: str | None, *, file: str) -> dict[s
     """``data`` with its ``geo`` filled in from the place (see `scenario_from_dict`)."""
     from dxecon.data.places import load_place
 
-    stated = data.get("place") or "any"
-    if stated != "any" and place is not None and stated != place:
+    stated = data.get("place") or ANY_PLACE
+    if stated != ANY_PLACE and place is not None and stated != place:
         raise ParamsError(
             file,
             "place",
@@ -475,7 +476,7 @@ def _with_place(data: dict[str, Any], place: str | None, *, file: str) -> dict[s
         )
     if data.get("geo") is not None:
         return data
-    code = place if place is not None else (None if stated == "any" else stated)
+    code = place if place is not None else (None if stated == ANY_PLACE else stated)
     return {**data, "geo": load_place(code).current}
 
 
