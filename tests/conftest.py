@@ -98,8 +98,10 @@ def small_month(tmp_path_factory) -> Path:
     """A real month folder written by the runner, without notebooks (the steps' outputs and
     the report): baseline for the previous month and this one, then the accelerated
     scenario under a Vietnamese name, carried beside it. Shared by every test that only
-    reads a month's outputs (the report's); returns ``outputs/<AS_OF>``."""
+    reads a month's outputs (the report's); returns the default place's run folder,
+    ``outputs/<AS_OF>/<place>``."""
     from dxecon.core.params import load_yaml, params_path
+    from dxecon.pipeline import store
     from dxecon.pipeline.run import run_suite
 
     outputs = tmp_path_factory.mktemp("outputs")
@@ -108,7 +110,7 @@ def small_month(tmp_path_factory) -> Path:
     run_suite(as_of=AS_OF, scenarios=["baseline"], **quiet)
     accelerated = load_yaml(params_path("accelerated", "scenarios"))
     run_suite(as_of=AS_OF, scenarios=[VIETNAMESE_NAME], params=accelerated, **quiet)
-    return outputs / AS_OF
+    return store.month_folder(outputs, AS_OF)
 
 
 def pytest_collection_modifyitems(items):

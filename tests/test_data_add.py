@@ -300,3 +300,38 @@ def test_diff_on_the_shipped_vintages_keeps_every_digit_and_marks_republications
     assert changes["OBS0198"] == "revises OBS0199: 118.3 -> 118255.3"
     assert changes["OBS0364"] == "confirms OBS0335: 12.66 (unchanged)"
     assert "OBS0335" not in changes  # published 2023-12-04, before the date
+
+
+def _undated(figure: list[str]) -> list[str]:
+    """NEW_FIGURE without its published date (a different value: not a duplicate)."""
+    i = figure.index("--published")
+    undated = figure[:i] + figure[i + 2 :]
+    return [a if a != "23.1" else "23.3" for a in undated]
+
+
+def test_an_undated_figure_is_added_with_a_note_saying_why(data_copy):
+    note = "The article shows no date. Quote: 'kinh tế số chiếm 23,3% GRDP'"
+    result = add(data_copy, *_undated(NEW_FIGURE), "--undated", "--note", note)
+    assert result.exit_code == 0, result.output
+    new = rows(data_copy)[-1]
+    assert (new["obs_id"], new["value"], new["published"], new["note"]) == (
+        NEW_OBS,
+        "23.3",
+        "",
+        note,
+    )
+    assert rows(data_copy, SOURCES)[-1]["published"] == ""
+    assert_checksums_match(data_copy)
+
+
+def test_an_undated_figure_needs_a_note_and_no_date(data_copy):
+    shipped = snapshot(data_copy)
+    no_note = add(data_copy, *_undated(NEW_FIGURE), "--undated")
+    assert no_note.exit_code == 1
+    assert "--note: required for an undated figure" in no_note.output
+    both = add(data_copy, *NEW_FIGURE, "--undated", "--note", "why")
+    assert both.exit_code == 1
+    assert "--undated: give a published date or mark it undated, not both" in both.output
+    no_date = add(data_copy, *_undated(NEW_FIGURE))
+    assert no_date.exit_code == 1 and "or --undated with a --note saying why" in no_date.output
+    assert snapshot(data_copy) == shipped

@@ -222,12 +222,14 @@ def test_shipped_duplicate_is_marked():
 
 
 def test_duplicate_of_must_name_an_existing_observation(data_copy):
-    replace_in(data_copy / OBS, MARKED, "(2022 data),OBS4039\n")
+    # A dropped zero: no other id is as close to it as OBS0439 (a transposed 'OBS4039' stopped
+    # being one once OBS0539 existed).
+    replace_in(data_copy / OBS, MARKED, "(2022 data),OBS439\n")
     problem = only_problem(data_copy)
     assert (problem.record_id, problem.column, problem.value) == (
         "OBS0440",
         "duplicate_of",
-        "OBS4039",
+        "OBS439",
     )
     assert "is not a obs_id of observations.csv" in problem.expected
     assert "did you mean 'OBS0439'" in problem.expected

@@ -55,12 +55,15 @@ def test_monthly_run_publishes_every_scenario_with_revisions_and_index(
         tmp_path_factory.mktemp("nb"), *(f"{n:02d}_" for n in range(1, 100) if n != 7)
     )
     monkeypatch.setattr(folders, "NOTEBOOKS_DIR", suite)
-    previous = store.output_path(tmp_path / "2026-09", "scorecard", scenario="baseline")
+    previous = store.output_path(
+        store.month_folder(tmp_path, "2026-09"), "scorecard", scenario="baseline"
+    )
     previous.parent.mkdir(parents=True)
     scorecard(0.0, 20.0).to_csv(previous, index=False)
-    result = run_monthly(as_of="2026-10", outputs_dir=tmp_path)
-    assert set(result.folders) == {"baseline", "accelerated", "lagging"}
-    month = tmp_path / "2026-10"
+    results = run_monthly(as_of="2026-10", outputs_dir=tmp_path)
+    (place, result), *others = results.items()
+    assert not others and set(result.folders) == {"baseline", "accelerated", "lagging"}
+    month = store.month_folder(tmp_path, "2026-10", place)
     revised = store.read_output(month, "revisions").set_index(["scenario", "goal_id"])
     row = revised.loc["baseline", "TGT021"]
     assert row["previous_as_of"] == "2026-09" and row["previous_median"] == 20.0
@@ -70,8 +73,46 @@ def test_monthly_run_publishes_every_scenario_with_revisions_and_index(
     index = pd.read_csv(tmp_path / "index.csv")
     assert set(index["scenario"]) == {"baseline", "accelerated", "lagging"}
     assert (index["status"] == "ok").all() and (index["as_of"] == "2026-10").all()
+    assert (index["place"] == place).all()
     # the month's report (issue 13): Vietnamese by default, with its spreadsheet
-    html = (tmp_path / "2026-10" / "report.html").read_text(encoding="utf-8")
+    html = (month / "report.html").read_text(encoding="utf-8")
     assert "Báo cáo dự báo kinh tế số Hải Phòng - tháng 10/2026" in html
-    assert (tmp_path / "2026-10" / "tables.xlsx").is_file()
+    assert (month / "tables.xlsx").is_file()
+    assert "Các địa phương" in html  # the month's panel, made after the place's run
+    assert (
+        store.read_output(store.month_folder(tmp_path, "2026-10", store.PANEL), "places_panel")
+        is not None
+    )
     assert "report" in result.stages
+
+
+def test_a_place_that_fails_keeps_its_outputs_and_the_others_are_published(tmp_path, monkeypatch):
+    """--place all: each place is published on its own; a failed place keeps its earlier
+    folder, is recorded as failed in the index and named at the end; the panel is made
+    from the places published."""
+    from dxecon.apps import monthly
+    from dxecon.core.errors import DxeconError
+    from dxecon.pipeline import run
+
+    earlier = store.month_folder(tmp_path, "2026-10", "BN") / "kept.txt"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("published before", encoding="utf-8")
+
+    def fake_suite(*, place, outputs_dir, as_of, **_):
+        if place == "BN":
+            raise DxeconError("a step failed")
+        folder = store.month_folder(outputs_dir, as_of, place)
+        folder.mkdir(parents=True)
+        store.manifest_path(folder).write_text("{}", encoding="utf-8")
+        return run.RunResult(as_of=as_of, month=folder)
+
+    panels = []
+    monkeypatch.setattr(run, "run_suite", fake_suite)
+    monkeypatch.setattr(run, "run_panel", lambda **kw: panels.append(kw["places"]))
+    with pytest.raises(monthly.PlacesFailedError, match="failed for BN") as err:
+        run_monthly(as_of="2026-10", outputs_dir=tmp_path, places=["HP", "BN"], report_lang=None)
+    assert set(err.value.published) == {"HP"} and "a step failed" in str(err.value)
+    assert earlier.read_text(encoding="utf-8") == "published before"
+    assert panels == [["HP"]]  # BN has no manifest this month: not in the panel
+    index = pd.read_csv(tmp_path / "index.csv").groupby("place")["status"].unique()
+    assert list(index["HP"]) == ["ok"] and list(index["BN"]) == ["failed"]

@@ -52,7 +52,9 @@ def test_a_value_replaces_the_files_whole_value_and_nothing_is_mutated():
 
 
 def test_a_context_resolves_a_notebooks_parameters_by_the_same_rule():
-    shipped = load_yaml(params_path("productivity"))
+    from dxecon.core.places import place_params
+
+    shipped = place_params("productivity")  # the file with the default place's profile
     namespace = {"productivity_geo": None, "lp_base_year": 2015, "lang": "en", "output_dir": "x"}
     ctx = Context.for_notebook(namespace, params_file="productivity.yaml", dataset=object())
     assert ctx.params("productivity.yaml") == resolve(namespace, shipped)

@@ -12,6 +12,7 @@ from conftest import VIETNAMESE_NAME
 from markupsafe import escape
 
 from dxecon.core.folders import slugify
+from dxecon.data.places import load_place
 from dxecon.present.scenario_text import STATUS_ORDER
 from dxecon.present.words import LANGUAGES, Words, catalogue
 from dxecon.report import build_report
@@ -150,6 +151,7 @@ def test_a_target_without_vietnamese_wording_is_described_in_vietnamese(dataset)
 
     report = Report.__new__(Report)  # only the wording helpers: no run needed
     report.w, report.codes = Words("vi"), dataset.codes
+    report.city_geographies = load_place().boundaries  # the default place's own
     goal = {"indicator": "grdp_growth_real", "sector": "total", "geo": "HP2025", "year": 2026}
     goal |= {"comparator": ">=", "target_value": 13.0, "target_high": 13.5, "unit": "pct"}
     assert report.describe_target(goal) == "Tăng trưởng GRDP thực tế: từ 13% đến 13,5%, năm 2026"
@@ -207,7 +209,12 @@ def test_the_vietnamese_report_shows_no_english_place_name(month, dataset):
     shown = sorted(str(escape(n)) for n in english - set(places["name_vi"]))
     assert not [n for n in shown if n in text]
     peers = page.split('id="peers"')[1].split("</section>")[0]
-    assert "Thái Nguyên (sau sáp nhập)" in peers and "Bắc Ninh (sau sáp nhập)" in peers
+    # the profile's peers only (the default place's), each in its Vietnamese name
+    assert "Bắc Ninh (sau sáp nhập)" in peers and "Hà Nội" in peers
+    profile = load_place()
+    others = set(places["code"]) - set(profile.peers) - set(profile.boundaries)
+    names = places.set_index("code")["name_vi"]
+    assert not [c for c in others if f">{escape(names[c])}</td>" in peers]
 
 
 def test_the_title_page_shows_the_citys_latest_figure(month, dataset):

@@ -70,7 +70,9 @@ def test_each_notebook_reads_its_own_params_file_and_defaults_agree():
     """Every notebook names its params file; every key of it is a parameter of the notebook
     whose default is that value (or None: 'the file's'), so no default disagrees with
     params/ and running a notebook by hand shows what the runner shows."""
-    for nb in suite():
+    from dxecon.pipeline.run import place_notebooks
+
+    for nb in place_notebooks(suite()):  # the panel's (several places) take places only
         assert nb.params_file, f"{nb.name}: no metadata['dxecon']['params_file']"
         if nb.per_scenario:
             assert nb.params_file == "scenarios/{name}.yaml"
@@ -101,8 +103,9 @@ def test_every_params_file_is_read_by_a_notebook_or_by_the_library():
     }
     for path in sorted(folders.PARAMS_DIR.rglob("*.yaml")):
         name = path.relative_to(folders.PARAMS_DIR).as_posix()
-        if name.startswith(("scenarios/", "sweeps/")):
-            continue  # scenario notebooks (one per scenario); `dxecon sweep NAME`
+        if name.startswith(("scenarios/", "sweeps/", "places/")):
+            continue  # scenario notebooks (one per scenario); `dxecon sweep NAME`; profiles
+            # (dxecon.core.places: laid over the files of their sections)
         assert name in read_by_notebooks | read_by_library, name
 
 
@@ -159,7 +162,10 @@ def test_papermill_cli_runs_each_notebook_with_a_params_file(
 
 # -- the runner ----------------------------------------------------------------------------
 def test_run_writes_a_complete_folder(published):
-    month = published / "2026-10"
+    from dxecon.core.places import default_place
+
+    month = store.month_folder(published, "2026-10")  # the default place's
+    assert month == published / "2026-10" / default_place()
     for name in ("01_data_overview", "04_published_forecasts"):
         assert store.notebook_path(month, f"{name}.ipynb").is_file()
     assert store.notebook_path(month, "05_scenario_forecast.ipynb", "baseline").is_file()
@@ -180,6 +186,7 @@ def test_run_writes_a_complete_folder(published):
     assert not list(month.rglob("*.pickle")) and not list(month.rglob(".*"))  # not published
     manifest = json.loads(store.manifest_path(month).read_text(encoding="utf-8"))
     assert manifest["status"] == "ok" and manifest["scenarios"]["baseline"]["parameters"] == FAST
+    assert manifest["place"] == manifest["inputs"]["place"] == default_place()
     assert len(manifest["inputs"]["data_checksum_sha256"]) == 64
     assert manifest["package_versions"]["pandas"] and manifest["inputs"]["code_revision"]
     assert manifest["started_utc"] <= manifest["finished_utc"]

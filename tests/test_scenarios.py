@@ -519,11 +519,12 @@ def test_close_measures_are_indicative_never_met_or_missed(baseline_card):
 
 
 def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_card, dataset):
+    from dxecon.core.places import place_params
     from dxecon.models.employment import ProductivityParams, productivity_from_params
     from dxecon.models.rates import compound_growth
 
     file = params_path("productivity")
-    params = load_yaml(file)
+    params = place_params("productivity")  # the file with the default place's profile
     real = (
         productivity_from_params(
             dataset,

@@ -1,4 +1,4 @@
-"""dxecon: Hai Phong's digital economy against its digital-transformation targets.
+"""dxecon: A Vietnamese province's digital economy against its digital-transformation targets.
 
 Importing ``dxecon`` is deliberately cheap: submodules (and with them pandas,
 statsmodels and matplotlib) load only when first used, because every notebook

@@ -56,6 +56,33 @@ PDF_OPTION = click.option(
 )
 
 
+def _place(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A ``--place`` value: a profile's code, checked (an unknown code, or a profile whose
+    codes or instruments the data lack, is refused naming the profile file and the field:
+    exit code 2, no traceback); ``all`` where the command runs every profile."""
+    if value is None or (value == "all" and param.name == "places"):
+        return value
+    from dxecon.data.places import load_place
+
+    try:
+        return load_place(value).code
+    except DxeconError as exc:
+        _fail(exc)
+
+
+def place_option(*, every: bool = False):
+    """``--place CODE`` (``every``: or ``all``, every profile of ``params/places/``)."""
+    more = " or 'all' (every profile)" if every else ""
+    return click.option(
+        "--place",
+        "places" if every else "place",
+        default=None,
+        callback=_place,
+        help=f"The place profile's code (params/places/CODE.yaml){more}; default: "
+        "params/places/default.yaml's.",
+    )
+
+
 def _fail(exc: Exception) -> None:
     click.echo(f"error: {exc}", err=True)
     sys.exit(2)
@@ -64,7 +91,7 @@ def _fail(exc: Exception) -> None:
 @click.group()
 @click.version_option(package_name="dxecon")
 def main() -> None:
-    """dxecon: Hai Phong's digital economy against its digital-transformation targets."""
+    """dxecon: a province's digital economy against its digital-transformation targets."""
 
 
 @main.group()
@@ -161,7 +188,7 @@ def data_show(
 
 _FIGURE_OPTIONS = [
     ("--indicator", "Indicator code (codes/indicators.csv), e.g. de_share."),
-    ("--geo", "Geography code: HP before 1 July 2025, HP2025 the merged city."),
+    ("--geo", "Geography code (codes/geographies.csv): one boundary, never joined."),
     ("--sector", "Sector code (default: total)."),
     ("--period", "2026, 2026-Q1, 2026-H1, 2026-9M or 2021/2025."),
     ("--value", "The figure as published: plain number, '.' decimal separator."),
@@ -204,10 +231,21 @@ def _figure_options(func):
     default=None,
     help="Compare what the selection picks as of this date, YYYY-MM-DD (default: today).",
 )
+@click.option(
+    "--undated",
+    is_flag=True,
+    help="The figure has no publication date (its article shows none): no --published; "
+    "--note must say why. A --from-file CSV says so in an 'undated' column (true).",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @DATA_OPTION
 def data_add(
-    from_file: Path | None, as_of: str | None, dry_run: bool, data_dir: Path | None, **fields
+    from_file: Path | None,
+    as_of: str | None,
+    undated: bool,
+    dry_run: bool,
+    data_dir: Path | None,
+    **fields,
 ) -> None:
     """Add published figures (a revision is a new row with its own published date).
 
@@ -221,6 +259,8 @@ def data_add(
     from dxecon.models.scenarios.start import scenario_start_changes
 
     given = {k: v for k, v in fields.items() if v is not None}
+    if undated:
+        given["undated"] = "true"
     try:
         try:
             today = dt.date.fromisoformat(as_of) if as_of else None
@@ -266,16 +306,20 @@ def data_diff(since: str, data_dir: Path | None) -> None:
 
 @main.command("targets")
 @click.option("--instrument", "instruments", multiple=True, help="Instrument code; repeatable.")
+@place_option()
 @DATA_OPTION
-def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
-    """List quantified targets (default: the scoring set of params/targets.yaml)."""
+def targets_cmd(instruments: tuple[str, ...], place: str | None, data_dir: Path | None) -> None:
+    """List quantified targets (default: the place's scoring set, params/targets.yaml with
+    its profile's targets section)."""
     import pandas as pd
 
     from dxecon.data.targets import load_targets
 
     try:
         registry = load_targets(data_dir)
-        table = registry.select(list(instruments)) if instruments else registry.scoring_set()
+        table = (
+            registry.select(list(instruments)) if instruments else registry.scoring_set(place=place)
+        )
     except (DxeconError, ValueError) as exc:
         _fail(exc)
     cols = ["target_id", "instrument", "pillar", "indicator", "year", "comparator", "value"]
@@ -294,12 +338,14 @@ def targets_cmd(instruments: tuple[str, ...], data_dir: Path | None) -> None:
     help="Override the scenario's number of paths.",
 )
 @click.option("--as-of", "as_of", default=None, help="Vintage month (default: this month).")
+@place_option()
 @OUTPUTS_OPTION
 @DATA_OPTION
 def scenario_cmd(
     names: tuple[str, ...],
     n_paths: int | None,
     as_of: str | None,
+    place: str | None,
     outputs_dir: Path | None,
     data_dir: Path | None,
 ) -> None:
@@ -307,7 +353,9 @@ def scenario_cmd(
     scorecards, without the notebooks: a quick check of a scenario file.
 
     Writes OUTPUTS/quick/<as-of>/<scenario>/scorecard.csv and percentiles.csv (the
-    published monthly outputs, OUTPUTS/<as-of>/<scenario>/, belong to `dxecon run`).
+    published monthly outputs, OUTPUTS/<as-of>/<place>/<scenario>/, belong to `dxecon
+    run`); with --place, a shipped scenario about that place, under
+    OUTPUTS/quick/<place>/<as-of>/<scenario>/.
     """
     from dxecon.core import folders
     from dxecon.core.dates import current_month
@@ -315,14 +363,34 @@ def scenario_cmd(
 
     chosen = available_scenarios() if names == ("all",) else list(names)
     as_of = as_of or current_month()
+    quick = (outputs_dir or folders.OUTPUTS_DIR) / "quick"
     try:
         for name in chosen:
-            result = run_scenario(name, as_of=as_of, n_paths=n_paths, data_dir=data_dir)
-            folder = result.write((outputs_dir or folders.OUTPUTS_DIR) / "quick")
+            if place:
+                result = _place_scenario(name, place, as_of, n_paths, data_dir)
+                folder = result.write(quick / place)
+            else:
+                result = run_scenario(name, as_of=as_of, n_paths=n_paths, data_dir=data_dir)
+                folder = result.write(quick)
             click.echo(result.scorecard.summary())
             click.echo(f"wrote {folder}")
     except (DxeconError, ValueError) as exc:
         _fail(exc)
+
+
+def _place_scenario(name: str, place: str, as_of: str, n_paths: int | None, data_dir):
+    """Shipped scenario ``name`` simulated and scored for ``place`` (its boundary, its
+    instruments' targets), as a run's scenario step reads it."""
+    from dxecon.data import load_dataset
+    from dxecon.models.scenarios import run_scenario
+    from dxecon.models.scoring import ScoringConfig
+    from dxecon.pipeline.context import Context
+    from dxecon.pipeline.steps.scenario import scenario_from_context
+
+    ctx = Context(load_dataset(data_dir), as_of, place=place)
+    scoring = ScoringConfig.from_mapping(ctx.params("targets.yaml"), file="params/targets.yaml")
+    scenario = scenario_from_context(ctx, name)
+    return run_scenario(scenario, n_paths=n_paths, dataset=ctx.dataset, scoring=scoring)
 
 
 def _published(result) -> None:
@@ -344,6 +412,7 @@ def _published(result) -> None:
     help="YAML of notebook parameters, e.g. a saved scenario.",
 )
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
+@place_option()
 @OUTPUTS_OPTION
 @DATA_OPTION
 @LANG_OPTION
@@ -353,19 +422,22 @@ def run_cmd(
     scenario: str | None,
     params_file: Path | None,
     workers: int,
+    place: str | None,
     outputs_dir: Path | None,
     data_dir: Path | None,
     lang: str,
     pdf: bool,
 ) -> None:
-    """Execute the notebook suite into OUTPUTS/<as-of>/<scenario>/ (atomically).
+    """Execute the notebook suite into OUTPUTS/<as-of>/<place>/<scenario>/ (atomically).
 
     --params takes a scenario file (e.g. saved by the explorer); it reaches the scenario
     notebooks only. The common notebooks read their own params files."""
     from dxecon.apps.monthly import month_report
+    from dxecon.core import folders
     from dxecon.core.errors import ParamsError
     from dxecon.core.params import load_yaml
     from dxecon.models.scenarios import available_scenarios
+    from dxecon.pipeline import store
     from dxecon.pipeline.run import run_suite
 
     try:
@@ -401,7 +473,12 @@ def run_cmd(
             progress=True,
             data_dir=data_dir,
             lang=lang,
-            month_report=month_report(lang, pdf=pdf),
+            month_report=month_report(
+                lang,
+                pdf=pdf,
+                panel=store.month_folder(outputs_dir or folders.OUTPUTS_DIR, as_of, store.PANEL),
+            ),
+            place=place,
         )
     except (DxeconError, ValueError) as exc:
         if isinstance(exc, click.UsageError):
@@ -414,6 +491,7 @@ def run_cmd(
 @main.command("monthly")
 @click.option("--as-of", "as_of", default=None, help="Vintage month (default: this month).")
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True)
+@place_option(every=True)
 @OUTPUTS_OPTION
 @DATA_OPTION
 @LANG_OPTION
@@ -421,16 +499,21 @@ def run_cmd(
 def monthly(
     as_of: str | None,
     workers: int,
+    places: str | None,
     outputs_dir: Path | None,
     data_dir: Path | None,
     lang: str,
     pdf: bool,
 ) -> None:
-    """The main job: every scenario for the month, with the index and revisions."""
+    """The main job: every scenario for the month, with the index and revisions, for the
+    place (--place CODE) or every place (--place all) and the places side by side.
+    A place that fails keeps its earlier outputs; the others are published, and the
+    command exits 1 naming it."""
     from dxecon.apps.monthly import run_monthly
     from dxecon.core import folders
     from dxecon.core.dates import current_month
     from dxecon.core.errors import format_problems
+    from dxecon.core.places import list_places
     from dxecon.data import validate
 
     report = validate(data_dir or folders.DATA_DIR)
@@ -439,9 +522,10 @@ def monthly(
         click.echo(format_problems(report.problems), err=True)
         sys.exit(1)
     as_of = as_of or current_month()
+    chosen = list_places() if places == "all" else [places] if places else None
     click.echo(f"Data check: ok. Monthly run as of {as_of}.")
     try:
-        result = run_monthly(
+        results = run_monthly(
             as_of=as_of,
             outputs_dir=outputs_dir,
             workers=workers,
@@ -449,11 +533,16 @@ def monthly(
             data_dir=data_dir,
             report_lang=lang,
             report_pdf=pdf,
+            places=chosen,
         )
     except (DxeconError, OSError) as exc:
+        for result in getattr(exc, "published", {}).values():
+            _published(result)
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    _published(result)
+    for place, result in results.items():
+        click.echo(f"{place}:")
+        _published(result)
 
 
 @main.group()
@@ -631,8 +720,9 @@ def sweep(
 @LANG_OPTION
 @PDF_OPTION
 def report(folder: Path, lang: str, pdf: bool) -> None:
-    """Write report.html and tables.xlsx (and with --pdf report.pdf) into a run's month
-    folder, OUTPUTS/<as-of>/, from its saved outputs (it loads no data)."""
+    """Write report.html and tables.xlsx (and with --pdf report.pdf) into a run's folder,
+    OUTPUTS/<as-of>/<place>/, from its saved outputs and the month's panel (it loads no
+    data)."""
     import time
 
     from dxecon.core.errors import DxeconError

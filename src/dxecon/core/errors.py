@@ -96,6 +96,28 @@ class SeriesSelectionError(DxeconError, ValueError):
         super().__init__(f"{message} (field '{field}', got {value!r}; allowed: {shown})")
 
 
+class MissingFigureError(SeriesSelectionError):
+    """A computation needs a figure that ``data/`` does not hold for a place: the
+    indicator, the geography and the year (None: any year) it lacks, and what cannot be
+    computed without it. A `SeriesSelectionError`, so a run says what was missing and goes
+    on (`dxecon.pipeline.nodata`) instead of inventing the figure.
+
+    >>> str(MissingFigureError("productivity growth", "employment", "X", None))
+    'productivity growth cannot be computed: no employment for X in data/ (any year)'
+    """
+
+    def __init__(
+        self, what: str, indicator: str, geo: str, year: int | None, note: str = ""
+    ) -> None:
+        self.what, self.indicator, self.geo, self.year = what, indicator, geo, year
+        self.field, self.value, self.allowed = "indicator", indicator, []
+        when = "any year" if year is None else str(year)
+        extra = f"; {note}" if note else ""
+        ValueError.__init__(
+            self, f"{what} cannot be computed: no {indicator} for {geo} in data/ ({when}){extra}"
+        )
+
+
 class ParamsError(DxeconError, ValueError):
     """A params file (YAML) is malformed or has a bad field."""
 

@@ -2,7 +2,7 @@
 
 >>> from dxecon.data import load_dataset
 >>> ds = load_dataset()
->>> ds.series("de_share", "VN", method="GSO", as_of="2025-06").values  # doctest: +SKIP
+>>> ds.series("de_share", geo, method="GSO", as_of="2025-06").values  # doctest: +SKIP
 """
 
 from dxecon.data import overview

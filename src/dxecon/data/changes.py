@@ -60,7 +60,10 @@ SOURCE_FIELDS = (
     "source_kind",
     "source_language",
 )
-INPUT_FIELDS = FIGURE_FIELDS + SOURCE_FIELDS
+#: An input flag, not a column: the figure has no publication date (its article is undated);
+#: ``published`` stays empty and ``note`` must say why (params/selection.yaml's rule dates it).
+UNDATED = "undated"
+INPUT_FIELDS = FIGURE_FIELDS + SOURCE_FIELDS + (UNDATED,)
 DEFAULTS = {"sector": "total", "method": ""}
 REQUIRED = ("indicator", "geo", "period", "value", "unit", "status", "published")
 #: The series key: figures with the same key and period are vintages of one figure.
@@ -281,11 +284,25 @@ def plan_additions(data_dir: Path, figures: list[FigureInput]) -> Plan:
     for figure in figures:
         local: list[str] = []
         reported = set()  # columns with a problem said here (the validator's is not repeated)
+        undated = figure.get(UNDATED).lower() in ("1", "true", "yes")
+        if undated and figure.get("published"):
+            local.append(
+                f"{figure.where(UNDATED)}: give a published date or mark it undated, not both"
+            )
+            reported.add("published")
+        if undated and not figure.get("note"):
+            local.append(
+                f"{figure.where('note')}: required for an undated figure; say why it has no "
+                "date (e.g. the article shows none) and quote the figure"
+            )
+            reported.add("note")
         for name in REQUIRED:
+            if name == "published" and undated:
+                continue
             if not figure.get(name):
                 hint = (
                     "the date the figure was published, YYYY-MM-DD (a revision is a new "
-                    "row with its own date)"
+                    "row with its own date), or --undated with a --note saying why"
                     if name == "published"
                     else "a value is required"
                 )
@@ -337,7 +354,7 @@ def plan_additions(data_dir: Path, figures: list[FigureInput]) -> Plan:
 
 
 def _boundary_warnings(data_dir: Path, row: dict[str, str]) -> list[str]:
-    """A figure for a geography after its boundary ended (HP after 1 July 2025)."""
+    """A figure for a geography after its boundary ended (a pre-merger code after 1 July 2025)."""
     geos = {r["code"]: r for r in CsvFile.read(data_dir / "codes/geographies.csv").rows}
     geo = geos.get(row["geo"], {})
     valid_to, year = geo.get("valid_to", ""), row["period"][:4]

@@ -348,8 +348,8 @@ class Dataset:
         Parameters
         ----------
         indicator, geo, sector : str
-            Codes of ``data/codes/``; ``geo`` is one boundary (``HP`` before 1 July 2025,
-            ``HP2025`` after): boundaries are never spliced here (see `spliced_series`).
+            Codes of ``data/codes/``; ``geo`` is one boundary (a place before a merger
+            or after it): boundaries are never spliced here (see `spliced_series`).
         price_basis, method, unit : str, optional
             Required when the matching figures carry more than one value: measures are
             never mixed (GSO vs MIC, current vs constant prices).

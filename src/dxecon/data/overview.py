@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from dxecon.core.errors import SeriesSelectionError
 from dxecon.data.dataset import Dataset
 from dxecon.data.selection import (
     SelectionPolicy,
@@ -19,7 +20,7 @@ SERIES_KEY = ["indicator", "geo", "sector", "price_basis", "method", "unit"]
 
 def coverage(
     dataset: Dataset,
-    geos: tuple[str, ...] = ("HP", "HP2025", "VN"),
+    geos: tuple[str, ...],
     *,
     describe: Callable[[int, int, int], str] | None = None,
 ) -> pd.DataFrame:
@@ -63,7 +64,7 @@ def vintages(
     return table.sort_index(na_position="last").reset_index()
 
 
-def conflicts(dataset: Dataset, geos: tuple[str, ...] = ("HP", "HP2025", "VN")) -> pd.DataFrame:
+def conflicts(dataset: Dataset, geos: tuple[str, ...]) -> pd.DataFrame:
     """Years where published annual figures of one series disagree, and the figure chosen."""
     obs = dataset.observations
     annual = obs[(obs["period_kind"] == "year") & obs["geo"].isin(geos)]
@@ -87,12 +88,16 @@ def conflicts(dataset: Dataset, geos: tuple[str, ...] = ("HP", "HP2025", "VN")) 
 
 
 def gaps(dataset: Dataset, keys: list[dict], *, years: range) -> pd.DataFrame:
-    """For each series key, the years in ``years`` with no published figure (none: empty)."""
+    """For each series key, the years in ``years`` with no published figure (none: empty;
+    a series never published for the key, e.g. a place without employment: every year)."""
     rows = []
     for key in keys:
-        result = dataset.series(**key, years=years)
+        try:
+            missing = dataset.series(**key, years=years).gaps
+        except SeriesSelectionError:  # nothing with this key at all
+            missing = list(years)
         label = " / ".join(str(v) for v in key.values())
-        rows.append({"series": label, "missing years": ", ".join(map(str, result.gaps)) or None})
+        rows.append({"series": label, "missing years": ", ".join(map(str, missing)) or None})
     return pd.DataFrame(rows)
 
 

@@ -117,10 +117,19 @@ class TargetRegistry:
             frame = frame[frame["year"].isin(years)]
         return _mark_superseded(frame.copy())
 
-    def scoring_set(self, target_set: TargetSet | None = None) -> pd.DataFrame:
-        """The targets a forecast is scored against: default ``params/targets.yaml``."""
+    def scoring_set(
+        self, target_set: TargetSet | None = None, *, place: str | None = None
+    ) -> pd.DataFrame:
+        """The targets a forecast is scored against: default ``params/targets.yaml`` as read
+        for ``place`` (its profile's ``targets`` section; None: the default place)."""
         if target_set is None:
-            target_set = TargetSet.from_yaml(params_path("targets"), known=self.instruments)
+            from dxecon.core.places import place_params
+
+            target_set = TargetSet.from_mapping(
+                place_params("targets", place),
+                known=self.instruments,
+                file=str(params_path("targets")),
+            )
         return self.select(list(target_set.instruments))
 
 

@@ -489,8 +489,8 @@ def revision_errors(
     :math:`r = \log(\text{first release} / \text{chosen figure})`; the start's revision
     error is :math:`\rho = \sqrt{\overline{r^2}}` (zero-mean: a published figure is the
     statistics office's best estimate). A figure is only ever compared with another figure
-    of the same geography code and method: never across a boundary change (HP vs HP2025)
-    or a measure.
+    of the same geography code and method: never across a boundary change (a place before
+    and after a merger) or a measure.
     """
     exclude = dict(exclude or {})
     obs = dataset.observations
@@ -1348,8 +1348,8 @@ def calibrate_diffusion(
     notes += [f"left out {r.obs_id} ({r.group} {r.year}): {r.why}" for r in left_out.itertuples()]
     notes.append(
         f"{len(pooled)} {measure} figure(s) used; measures are never mixed (one calibration per "
-        "measure, one intercept per series: boundaries such as HP and HP2025 are separate "
-        "series, never spliced)"
+        "measure, one intercept per series: a place's boundaries before and after a merger "
+        "are separate series, never spliced)"
     )
     panel["role"] = np.select(
         [~panel["used"], panel["pooled"] & panel["group"].isin(single), panel["pooled"]],
@@ -1431,7 +1431,7 @@ def _multi_year(dataset, indicator: str, as_of) -> pd.DataFrame:
 def observed_pace(
     dataset,
     *,
-    geo: str = "HP",
+    geo: str,
     as_of=None,
     exclude: Mapping[str, str] | None = None,
     share_indicator: str = "de_share",

@@ -213,7 +213,7 @@ class NoiseWidening:
     forecasts, inside : int
         Forecasts judged, and those whose interval at ``level`` contained the outturn.
     events : tuple of str
-        The distinct outturns forecast ('VN 2025'): one event however many vintages
+        The distinct outturns forecast ('<geo> <year>'): one event however many vintages
         forecast it.
     events_inside : int
         Events with at least one forecast inside.

@@ -8,8 +8,8 @@ prices) and nominal GRDP growth ``g`` it needs no digital-economy level at all:
 1.96
 
 Only nominal: the shares are at current prices and no deflator of digital value added is
-published. One boundary and one method at a time: ``HP`` (before 1 July 2025) and
-``HP2025`` (the merged city) are separate series, GSO and MIC shares are never mixed.
+published. One boundary and one method at a time: a place before a merger and
+the merged place are separate series, GSO and MIC shares are never mixed.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from __future__ import annotations
 import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
+from dxecon.core.places import nation
 from dxecon.data import Dataset
 from dxecon.models.rates import growth_from_ratio
 
 #: The nominal level of the whole economy: GDP for the nation, GRDP for a province.
-LEVEL_INDICATOR = {"VN": "gdp_current"}
+LEVEL_INDICATOR = {nation(): "gdp_current"}
 #: VND level units, in billion VND.
 VND_UNITS = {"bn_vnd": 1.0, "tn_vnd": 1000.0}
 #: Columns of `de_contribution`.
@@ -75,7 +76,7 @@ def _figures(dataset: Dataset, indicator: str, geo: str, **key) -> pd.DataFrame:
 
 
 def nominal_levels(dataset: Dataset, geo: str, *, as_of=None) -> pd.DataFrame:
-    """Nominal GRDP (GDP for ``VN``) by year in billion VND, with its reference; a figure
+    """Nominal GRDP (GDP for the nation) by year in billion VND, with its reference; a figure
     published in billion VND is preferred over one in thousand billion."""
     indicator = LEVEL_INDICATOR.get(geo, "grdp_current")
     obs = dataset.observations

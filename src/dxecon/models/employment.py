@@ -1,7 +1,7 @@
-"""The city's labour productivity under an employment assumption computed from the data.
+"""A place's labour productivity under an employment assumption computed from the data.
 
-Hai Phong publishes no employment after a census-based series ends, so its productivity
-needs employment growth for the later years. ``params/productivity.yaml`` names the years
+Where a place publishes no employment after a census-based series ends, its productivity
+needs employment growth for the later years. The place's profile names the years
 whose published employment growth is carried forward (``employment_from_history``), never
 the figure: the figure is the compound average growth of employed persons over those years
 (`dxecon.models.scenarios.history.employment_growth`, the same function the scenario files'
@@ -15,12 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dxecon.core.errors import ParamsError
+from dxecon.core.errors import MissingFigureError, ParamsError
 from dxecon.core.params import check_keys
 from dxecon.models.estimation.from_data import city_productivity
 from dxecon.models.scenarios.history import HistoryError, HistoryFigure, employment_growth
 
-#: The keys of ``params/productivity.yaml``.
+#: ``employment_from_history`` of a place with no published employment: productivity under
+#: an employment assumption is not computed (`MissingFigureError`), no figure is assumed.
+NOT_AVAILABLE = "not_available"
+#: The keys of ``params/productivity.yaml`` with the place's section laid over it.
 PRODUCTIVITY_KEYS = ("productivity_geo", "employment_from_history", "lp_base_year")
 PRODUCTIVITY_KEYS += ("national_lp_start",)
 
@@ -31,7 +34,7 @@ class ProductivityParams:
     carried forward, the base year of the growth targets, the first national year."""
 
     geo: str
-    employment_window: tuple[int, int]
+    employment_window: tuple[int, int] | None  # None: no employment published (NOT_AVAILABLE)
     base_year: int
     national_start: int
     file: str = "params/productivity.yaml"
@@ -43,7 +46,9 @@ class ProductivityParams:
         if missing:
             raise ParamsError(file, missing[0], "required (see the shipped file)")
         window = data["employment_from_history"]
-        if (
+        if window == NOT_AVAILABLE:
+            window = None
+        elif (
             not isinstance(window, list | tuple)
             or len(window) != 2
             or not all(isinstance(y, int) for y in window)
@@ -52,11 +57,11 @@ class ProductivityParams:
             raise ParamsError(
                 file,
                 "employment_from_history",
-                f"expected [first, last], two years in order; got {window!r}",
+                f"expected [first, last], two years in order, or {NOT_AVAILABLE}; got {window!r}",
             )
         return cls(
             geo=str(data["productivity_geo"]),
-            employment_window=(int(window[0]), int(window[1])),
+            employment_window=None if window is None else (int(window[0]), int(window[1])),
             base_year=int(data["lp_base_year"]),
             national_start=int(data["national_lp_start"]),
             file=file,
@@ -70,7 +75,17 @@ def assumed_employment(dataset, params: ProductivityParams, *, as_of) -> History
     ------
     ParamsError
         When the data published by ``as_of`` cannot answer the window (naming the field).
+    MissingFigureError
+        When the place's profile says no employment is published (no window).
     """
+    if params.employment_window is None:
+        raise MissingFigureError(
+            "labour productivity under an employment assumption",
+            "employment",
+            params.geo,
+            None,
+            f"{params.file} says employment_from_history: {NOT_AVAILABLE}",
+        )
     try:
         return employment_growth(dataset, params.geo, params.employment_window, as_of=as_of)
     except HistoryError as exc:

@@ -44,10 +44,16 @@ class ScoringConfig:
     KEYS = TARGETS_PARAMS_KEYS
 
     @classmethod
-    def from_yaml(cls, path: Path | str | None = None) -> ScoringConfig:
-        """Read and check ``params/targets.yaml`` (or another file of that layout)."""
+    def from_yaml(
+        cls, path: Path | str | None = None, *, place: str | None = None
+    ) -> ScoringConfig:
+        """Read and check ``params/targets.yaml`` (or another file of that layout) with the
+        profile of ``place`` (None: the default place) laid over it."""
+        from dxecon.core.places import lay_over, place_section
+
         path = Path(path) if path is not None else params_path("targets")
-        return cls.from_mapping(load_yaml(path), file=str(path))
+        data = lay_over(load_yaml(path), place_section("targets", place))
+        return cls.from_mapping(data, file=str(path))
 
     @classmethod
     def from_mapping(cls, data: dict, *, file: str = "params/targets.yaml") -> ScoringConfig:

@@ -347,6 +347,24 @@ def _steps_05_07() -> tuple[Output, ...]:
     )
 
 
+def _panel_outputs() -> tuple[Output, ...]:
+    """The outputs of the panel step (several places on one measure), the month's."""
+
+    def month(name, kind, columns=None, note=""):
+        return Output(name, kind, "month", "panel", _tuple(columns), f"out.{name}", note)
+
+    return (
+        month("places_panel", "table", ColumnsOf("dxecon.models.panel:PANEL_COLUMNS")),
+        month(
+            "places_panel_view",
+            "table",
+            ColumnsOf("dxecon.present.panel_text:VIEW_COLUMNS"),
+            "the reader's panel, a note per row",
+        ),
+        month("places_panel_text", "text"),
+    )
+
+
 def _tuple(columns) -> tuple[str, ...] | ColumnsOf | None:
     if columns is None or isinstance(columns, ColumnsOf):
         return columns
@@ -361,7 +379,7 @@ OUTPUTS: tuple[Output, ...] = (
     *_common(
         "data_overview",
         ("data_summary", "text"),
-        ("coverage", "table", "indicator HP HP2025 VN"),
+        ("coverage", "table", "indicator boundary_old boundary_new nation"),
         ("revisions_de_share_vn", "text"),
         (
             "vintages_de_share_vn",
@@ -565,6 +583,8 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     # -- common: diffusion; scenario: scenario, scorecard; common: sweep; month: overall
     *_steps_05_07(),
+    # -- month: panel (places side by side; notebook 09)
+    *_panel_outputs(),
 )
 
 

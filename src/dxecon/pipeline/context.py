@@ -20,6 +20,8 @@ from typing import Any
 
 from dxecon.core import folders
 from dxecon.core.params import load_yaml, params_path, resolve
+from dxecon.core.places import ANY_PLACE, PARAMS_SECTIONS, default_place, place_params
+from dxecon.data.places import Place, load_place
 
 #: The values a notebook's parameters cell may hold (papermill injects such values only).
 _PLAIN = (str, int, float, bool, list, dict, tuple, type(None))
@@ -44,6 +46,11 @@ class Context:
         The data folder (default: the project's ``data/``).
     parameters : mapping, optional
         A notebook's parameters (:meth:`for_notebook`), for :meth:`inputs`.
+    place : str, optional
+        The code of the place profile (``params/places/<code>.yaml``) the run is about;
+        None (or a scenario file's ``any``): ``params/places/default.yaml``'s. Its sections
+        are laid over the params files of their names (`dxecon.core.places.place_params`);
+        `profile` is the validated `dxecon.data.places.Place`.
     """
 
     def __init__(
@@ -55,6 +62,7 @@ class Context:
         *,
         data_dir: Path | str | None = None,
         parameters: Mapping[str, Any] | None = None,
+        place: str | None = None,
     ) -> None:
         if as_of is None:
             from dxecon.core.dates import current_month
@@ -64,6 +72,7 @@ class Context:
         self.overrides = dict(overrides or {})
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.parameters = dict(parameters or {})
+        self.place = place if place not in (None, ANY_PLACE) else default_place()
 
     @property
     def dataset(self):
@@ -74,6 +83,11 @@ class Context:
             self._dataset = load_dataset(self.data_dir)
         return self._dataset
 
+    @cached_property
+    def profile(self) -> Place:
+        """The run's place, validated against the data (`load_place`)."""
+        return load_place(self.place)
+
     def params(self, file: str | Path, *, keys: Iterable[str] = ()) -> dict[str, Any]:
         """A params file's mapping with this context's overrides for it resolved
         (:func:`resolve`); read once per context. ``keys``: the keys a file of its kind may
@@ -83,8 +97,7 @@ class Context:
         key, keys = str(file), tuple(keys)
         cache = self._params_cache
         if (key, keys) not in cache:
-            path = params_path(key)
-            found = load_yaml(path) if path.is_file() or not keys else {}
+            found = file_values(key, self.profile.code, missing_ok=bool(keys))
             cache[key, keys] = resolve(self.overrides.get(key, {}), found, keys)
         return copy.deepcopy(cache[key, keys])
 
@@ -94,10 +107,11 @@ class Context:
 
     def inputs(self) -> dict[str, Any]:
         """What this context's results depend on besides the code: the data's checksum,
-        every params file's, the as-of and the language (a run records them in its
-        manifest; a notebook compares them with its own, with :func:`notebook_inputs`)."""
+        every params file's, the as-of, the place and the language (a run records them in
+        its manifest; a notebook compares them with its own, with :func:`notebook_inputs`)."""
         return {
             "as_of": self.as_of,
+            "place": self.place,
             "lang": self.lang,
             "data_checksum_sha256": self.data_checksum,
             "params_checksum_sha256": params_checksum(),
@@ -120,8 +134,9 @@ class Context:
         params_file: str | None = None,
         dataset=None,
     ) -> Context:
-        """The context of a notebook (run on its own, by papermill, or by a run): ``as_of``
-        and ``lang`` from its parameters (``as_of`` None: the current month), its declared
+        """The context of a notebook (run on its own, by papermill, or by a run): ``as_of``,
+        ``lang`` and ``place`` from its parameters (``as_of`` None: the current month,
+        ``place`` None: the default place), its declared
         params file's keys from its parameters where not None, the data folder of the
         environment (loaded when a step needs it) unless a dataset is given.
         ``namespace``: the notebook's ``globals()`` when its first cell runs (its
@@ -129,17 +144,37 @@ class Context:
         parameters = parameters_of(namespace)
         overrides = {}
         if params_file:
+            # A value equal to the bare file's is the file's (papermill -f params/NAME.yaml):
+            # read for the place, with its profile's section laid over it.
+            path = params_path(params_file)
+            bare = load_yaml(path) if path.is_file() else {}
+            parameters = {
+                k: None if k in bare and v == bare[k] else v for k, v in parameters.items()
+            }
             overrides[params_file] = {k: v for k, v in parameters.items() if v is not None}
         ctx = cls(
             dataset=dataset,
             as_of=parameters.get("as_of"),
             lang=parameters.get("lang") or "vi",
             overrides=overrides,
+            place=namespace.get("place"),
         )
-        ctx.parameters = notebook_inputs(
-            {**parameters, "as_of": ctx.as_of, "lang": ctx.lang}, params_file
-        )
+        given = {**parameters, "as_of": ctx.as_of, "lang": ctx.lang}
+        if "place" in parameters:
+            given["place"] = ctx.place
+        ctx.parameters = notebook_inputs(given, params_file, place=ctx.place)
         return ctx
+
+
+def file_values(file: str, place: str | None = None, *, missing_ok: bool = False) -> dict:
+    """THE values of params file ``file`` for ``place`` (None: the default place): a file
+    with a section in the place profiles (`dxecon.core.places.PARAMS_SECTIONS`) read with
+    the place's section laid over it, any other as it is (``missing_ok``: a file that does
+    not exist reads as empty)."""
+    path = params_path(file)
+    if Path(file).parent == Path(".") and Path(file).stem in PARAMS_SECTIONS:
+        return place_params(Path(file).stem, place or default_place())
+    return load_yaml(path) if path.is_file() or not missing_ok else {}
 
 
 def parameters_of(namespace: Mapping[str, Any]) -> dict[str, Any]:
@@ -160,16 +195,16 @@ def parameters_of(namespace: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def notebook_inputs(parameters: Mapping[str, Any], params_file: str | None) -> dict[str, Any]:
+def notebook_inputs(
+    parameters: Mapping[str, Any], params_file: str | None, *, place: str | None = None
+) -> dict[str, Any]:
     """A notebook's parameters as what it computes from: a None that its params file holds
-    resolved to the file's value (:func:`resolve`'s rule), ``output_dir`` left out (where a
-    notebook looks, not what it shows). A run records these for each notebook it executes,
-    from the values it injects, and a notebook compares its own."""
-    file_values = {}
-    if params_file:
-        path = params_path(params_file)
-        file_values = load_yaml(path) if path.is_file() else {}
-    resolved = resolve(parameters, file_values)
+    (for ``place``: :func:`file_values`) resolved to the file's value (:func:`resolve`'s
+    rule), ``output_dir`` left out (where a notebook looks, not what it shows). A run
+    records these for each notebook it executes, from the values it injects, and a notebook
+    compares its own."""
+    found = file_values(params_file, place, missing_ok=True) if params_file else {}
+    resolved = resolve(parameters, found)
     out = {name: resolved.get(name, value) for name, value in parameters.items()}
     out.pop("output_dir", None)
     return _plain(out)

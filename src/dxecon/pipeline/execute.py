@@ -153,6 +153,9 @@ class NotebookPool:
     cancelled; kernels already started finish their notebook or are reaped with the run)."""
 
     def __init__(self, total: int, *, workers: int, progress: bool) -> None:
+        # papermill (and IPython) imported here, not first in a worker thread: a module half
+        # imported by a thread breaks the run's thread that uses it meanwhile (savefig)
+        import papermill  # noqa: F401
         from tqdm import tqdm
 
         self.bar = tqdm(

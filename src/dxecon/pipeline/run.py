@@ -186,6 +186,7 @@ def run_suite(
     lang: str = "vi",
     month_report: MonthReport | None = None,
     notebooks: list[Notebook] | None = None,
+    place: str | None = None,
 ) -> RunResult:
     """Compute, show and publish a month; see the module docstring for the guarantees.
 
@@ -215,8 +216,12 @@ def run_suite(
         pass in); a report that fails does not hold back the forecasts
         (``RunResult.report_problem`` says why). None: no report.
     notebooks : list of Notebook, optional
-        The notebooks that show the outputs (default: the whole suite; ``[]``: the steps'
-        outputs and the report only).
+        The notebooks that show the outputs (default: the whole suite but the notebooks of
+        the steps over several places, `run_panel`'s; ``[]``: the steps' outputs and the
+        report only).
+    place : str, optional
+        The code of the place profile the run is about (None: the default place); its
+        outputs go to ``outputs/<as-of>/<place>/`` (`dxecon.pipeline.store.month_folder`).
     """
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
@@ -225,12 +230,14 @@ def run_suite(
     parse_as_of(as_of)  # a bad date fails here, before anything runs
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
     shipped = suite()  # declares the scenario parameters, whichever notebooks run
-    notebooks = shipped if notebooks is None else notebooks
+    notebooks = place_notebooks(shipped) if notebooks is None else notebooks
     params = dict(params or {})
     params.pop("name", None)
     given_file = None if params_file == "<none>" else params_file
     check_params(params, shipped, file=params_file)
     dataset = load_dataset(data_dir)  # refuses data that fails the schema, before computing
+    ctx = Context(dataset, as_of, lang, data_dir=data_dir, place=place)
+    ctx.profile  # noqa: B018 - an unknown or broken profile is refused before computing
     values = validate_scenarios(
         scenarios, params, params_file=given_file, as_of=as_of, dataset=dataset
     )
@@ -238,7 +245,7 @@ def run_suite(
         f"scenarios/{name}.yaml": {k: v for k, v in value.items() if v is not None}
         for name, value in values.items()
     }
-    ctx = Context(dataset, as_of, lang, overrides, data_dir=data_dir)
+    ctx = Context(dataset, as_of, lang, overrides, data_dir=data_dir, place=ctx.place)
     run = MonthRun(
         ctx,
         notebooks=notebooks,
@@ -287,7 +294,7 @@ class MonthRun:
         self.runs_dir = outputs_dir / ".runs"
         self.staging = self.runs_dir / f"staging-{self.run_id}"
         self.month = self.staging / "month"
-        self.final = store.month_folder(outputs_dir, ctx.as_of)
+        self.final = store.month_folder(outputs_dir, ctx.as_of, ctx.place)
         self.results: dict[tuple[str, str | None], StepResult] = {}
         self.stage = dict.fromkeys(("steps", "write"), 0.0)
         self.charts = ChartWriter(self.month)
@@ -453,7 +460,11 @@ class MonthRun:
         found = {}
         for name in scorecards:
             earlier = store.previous_output(
-                self.outputs_dir, "scorecard", scenario=name, before=self.ctx.as_of
+                self.outputs_dir,
+                "scorecard",
+                scenario=name,
+                before=self.ctx.as_of,
+                place=self.ctx.place,
             )
             if earlier is None:
                 continue
@@ -473,7 +484,12 @@ class MonthRun:
         """One task per notebook (per scenario for the scenario notebooks), each with
         exactly its own params file's keys and the run's parameters."""
         return plan_tasks(
-            self.notebooks, self.scenarios, self.ctx.as_of, self.month, lang=self.ctx.lang
+            self.notebooks,
+            self.scenarios,
+            self.ctx.as_of,
+            self.month,
+            lang=self.ctx.lang,
+            place=self.ctx.place,
         )
 
     def _start_ready_notebooks(self) -> None:
@@ -509,12 +525,13 @@ class MonthRun:
                     "notebook": nb.name,
                     "scenario": task.scenario,
                     "path": task.output.relative_to(self.month).as_posix(),
-                    "parameters": notebook_inputs(parameters, file),
+                    "parameters": notebook_inputs(parameters, file, place=self.ctx.place),
                     "inputs": self.inputs,
                 }
             )
         return {
             "as_of": self.ctx.as_of,
+            "place": self.ctx.place,
             "lang": self.ctx.lang,
             "inputs": self.inputs,
             "package_versions": package_versions(),
@@ -636,26 +653,133 @@ def plan_tasks(
     month: Path,
     *,
     lang: str = "vi",
+    place: str | None = None,
 ) -> list[Task]:
     """One task per notebook (per scenario for the scenario notebooks), each with exactly
     its own params file's keys and the run's parameters (``output_dir``: the month folder,
-    where the notebook finds the run's outputs)."""
+    where the notebook finds the run's outputs; ``place``: the run's place)."""
     tasks = []
     for nb in notebooks:
         owners = list(scenarios) if nb.per_scenario else [None]
         for scenario in owners:
-            injected = notebook_values(nb, scenarios.get(scenario) if scenario else None)
+            injected = notebook_values(
+                nb, scenarios.get(scenario) if scenario else None, place=place
+            )
             if "as_of" in nb.parameters:
                 injected["as_of"] = as_of
             if "output_dir" in nb.parameters:
                 injected["output_dir"] = str(month)
             if "lang" in nb.parameters:
                 injected["lang"] = lang
+            if "place" in nb.parameters and place is not None:
+                injected["place"] = place
             if nb.per_scenario:
                 injected["name"] = scenario
             output = store.notebook_path(month, nb.name, scenario)
             tasks.append(Task(nb, scenario, injected, output))
     return tasks
+
+
+def place_notebooks(notebooks: list[Notebook]) -> list[Notebook]:
+    """The notebooks of one place's run: those that open no step over several places."""
+    return [nb for nb in notebooks if not any(STEPS[s].scope == "places" for s in nb.steps)]
+
+
+def run_panel(
+    *,
+    as_of: str,
+    places: list[str],
+    outputs_dir: Path | None = None,
+    lang: str = "vi",
+    data_dir: Path | None = None,
+    workers: int = 1,
+    progress: bool = False,
+    notebooks: list[Notebook] | None = None,
+) -> Path:
+    """The month's steps over several places (scope ``places``: the panel) from the places'
+    published runs of the month (each place's ``overall`` result, when its run computed
+    one), their notebooks, published at once to ``outputs/<as-of>/panel/``
+    (`dxecon.pipeline.store.PANEL`). The caller holds the outputs lock. A failure leaves
+    the published panel as it was (the partial folder: ``.runs/failed-*``). Returns the
+    published folder."""
+    outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
+    ctx = Context(None, as_of, lang, data_dir=data_dir)
+    overall = {}
+    for code in places:
+        folder = store.month_folder(outputs_dir, as_of, code)
+        record = store.step_record(read_manifest(store.manifest_path(folder)), "overall")
+        if record and record.get("status") == store.OK:
+            overall[code] = store.load_result(folder, "overall")
+    started = dt.datetime.now(dt.UTC)
+    run_id = f"{as_of}-panel-{started:%Y%m%dT%H%M%S}-{os.getpid()}"
+    runs_dir = outputs_dir / ".runs"
+    staging = runs_dir / f"staging-{run_id}"
+    month = staging / "month"
+    final = store.month_folder(outputs_dir, as_of, store.PANEL)
+    inputs = run_inputs(ctx)
+    shown = [
+        nb for nb in (suite() if notebooks is None else notebooks) if not place_notebooks([nb])
+    ]
+    tasks = plan_tasks(shown, {}, as_of, month, lang=lang, place=ctx.place)
+    for task in tasks:
+        if "places" in task.notebook.parameters:
+            task.parameters["places"] = list(places)
+    manifest: dict[str, Any] = {
+        "as_of": as_of,
+        "lang": lang,
+        "places": list(places),
+        "inputs": inputs,
+        "started_utc": _utc(started),
+        "status": "ok",
+        "steps": [],
+        "notebooks": [
+            {
+                "notebook": task.notebook.name,
+                "scenario": None,
+                "path": task.output.relative_to(month).as_posix(),
+                "parameters": notebook_inputs(
+                    {**task.notebook.parameters, **task.parameters}, None, place=ctx.place
+                ),
+                "inputs": inputs,
+            }
+            for task in tasks
+        ],
+    }
+    pool = None
+    try:
+        month.mkdir(parents=True)
+        for spec in (s for s in STEPS.values() if s.scope == "places"):
+            start = time.perf_counter()
+            result = run_step(spec.name, ctx, inputs={"places": list(places), "overall": overall})
+            store.write_result(month, result)
+            manifest["steps"].append(
+                {
+                    "step": spec.name,
+                    "scenario": None,
+                    "status": store.OK,
+                    "seconds": round(time.perf_counter() - start, 2),
+                    "overall_from": sorted(overall),
+                }
+            )
+        manifest["finished_utc"] = _utc(dt.datetime.now(dt.UTC))
+        write_manifest(store.manifest_path(month), manifest)
+        kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
+        if data_dir:
+            kernel_env["DXECON_DATA"] = str(Path(data_dir).resolve())
+        with environment(kernel_env), _reaping():
+            pool = NotebookPool(len(tasks), workers=workers, progress=progress)
+            for task in tasks:
+                pool.submit(task)
+            pool.wait()
+        publish_month(month, final, runs_dir / f"old-{run_id}")
+        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        if staging.exists():
+            staging.rename(runs_dir / f"failed-{run_id}")
+        raise
+    return final
 
 
 def _utc(moment: dt.datetime) -> str:

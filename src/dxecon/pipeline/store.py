@@ -1,19 +1,21 @@
 """Where a run's outputs live, and the one writer and reader of them.
 
-A month folder (``outputs/<as-of>/``)::
+A month has one folder per place (``outputs/<as-of>/<place>/``, the place's profile code:
+what this module calls a run's "month" folder, published at once)::
 
     common/{tables,charts,texts,notebooks}/      each common output once
     <scenario>/{tables,charts,texts,notebooks}/  each scenario's (folder: its name, slugified)
     {tables,charts,texts}/                        the month's own (every scenario together)
     report.html, tables.xlsx, manifest.json
 
-and ``outputs/index.csv``, every monthly run. :func:`output_path` is the one function that
-builds an output's path (a place level, ``<month>/<place>/...``, is a change here and
-nowhere else). A table is written as CSV, a chart as PNG with its data line beside it
-(``<name>.txt``: what nbval compares, so a loaded chart shows the same text as the drawn
-one), a text as Markdown; :func:`load_result` reads a step's outputs back as the step
-returned them, without matplotlib, and :func:`saved_result` does so only when the folder
-holds a run whose inputs are a notebook's own (its manifest says).
+beside them ``outputs/<as-of>/panel/`` (the places side by side: the ``places`` steps'
+outputs, their notebook and manifest), and ``outputs/index.csv``, every monthly run with
+its place. :func:`month_folder` is the one function that builds a run's folder and
+:func:`output_path` an output's path in it. A table is written as CSV, a chart as PNG with
+its data line beside it (``<name>.txt``: what nbval compares, so a loaded chart shows the
+same text as the drawn one), a text as Markdown; :func:`load_result` reads a step's outputs
+back as the step returned them, without matplotlib, and :func:`saved_result` does so only
+when the folder holds a run whose inputs are a notebook's own (its manifest says).
 """
 
 from __future__ import annotations
@@ -38,10 +40,26 @@ MONTH_ENTRIES += (REPORT_NAME, WORKBOOK_NAME, PDF_NAME)
 OK, NO_DATA = "ok", "no data"
 
 
+#: The folder of a month's steps over several places (`dxecon.pipeline.steps`, scope
+#: ``places``), beside the places' folders: no profile has this code (they are upper case).
+PANEL = "panel"
+
+
 # -- where ----------------------------------------------------------------------------------
-def month_folder(outputs_dir: Path | str, as_of: str) -> Path:
-    """The folder of a month's run."""
-    return Path(outputs_dir) / as_of
+def month_folder(outputs_dir: Path | str, as_of: str, place: str | None = None) -> Path:
+    """THE folder of a month's run about ``place`` (a profile's code; None: the default
+    place; `PANEL`: the month's places side by side)."""
+    if place is None:
+        from dxecon.core.places import default_place
+
+        place = default_place()
+    return Path(outputs_dir) / as_of / place
+
+
+def panel_folder(month: Path | str) -> Path:
+    """The panel folder of the month whose place folder is ``month``."""
+    month = Path(month)
+    return month_folder(month.parent.parent, month.parent.name, PANEL)
 
 
 def scope_folder(month: Path | str, scope: str, scenario: str | None = None) -> Path:
@@ -153,17 +171,23 @@ def load_result(month: Path | str, step_name: str, scenario: str | None = None) 
 
 
 def previous_output(
-    outputs_dir: Path | str, name: str, *, scenario: str | None = None, before: str
+    outputs_dir: Path | str,
+    name: str,
+    *,
+    scenario: str | None = None,
+    before: str,
+    place: str | None = None,
 ) -> tuple[str, Path] | None:
-    """The latest month before ``before`` whose run has output ``name`` (of ``scenario``):
-    its as-of and the month folder; None when no earlier month has it."""
+    """The latest month before ``before`` whose run about ``place`` has output ``name`` (of
+    ``scenario``): its as-of and the run's folder; None when no earlier month has it."""
     months = sorted(
         (p for p in Path(outputs_dir).glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]") if p.name < before),
         reverse=True,
     )
     for month in months:
-        if output_path(month, name, scenario=scenario).is_file():
-            return month.name, month
+        folder = month_folder(outputs_dir, month.name, place)
+        if output_path(folder, name, scenario=scenario).is_file():
+            return month.name, folder
     return None
 
 

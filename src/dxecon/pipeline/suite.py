@@ -116,16 +116,20 @@ def suite(folder: Path | None = None) -> list[Notebook]:
     return found
 
 
-def notebook_values(nb: Notebook, scenario_values: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What the runner injects from a notebook's own params file: the keys of the file it
-    declares that it also declares as parameters (a scenario notebook: the whole scenario)."""
+def notebook_values(
+    nb: Notebook, scenario_values: dict[str, Any] | None = None, *, place: str | None = None
+) -> dict[str, Any]:
+    """What the runner injects from a notebook's own params file, as read for ``place``
+    (`dxecon.pipeline.context.file_values`: the profile's section laid over the file): the
+    keys of the file it declares that it also declares as parameters (a scenario notebook:
+    the whole scenario)."""
     if nb.per_scenario:
         return {k: v for k, v in (scenario_values or {}).items() if k in nb.parameters}
     if not nb.params_file:
         return {}
-    from dxecon.core.params import load_yaml, params_path
+    from dxecon.pipeline.context import file_values
 
-    data = load_yaml(params_path(nb.params_file))
+    data = file_values(nb.params_file, place)
     return {k: v for k, v in data.items() if k in nb.parameters}
 
 

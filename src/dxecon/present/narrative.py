@@ -147,6 +147,35 @@ def revisions_sentence(
     return words("txt.revisions", year=year, readings=words.join(readings))
 
 
+def boundary_measures_sentence(
+    old, new, *, old_label: str, new_label: str, what: str, unit: str = "%", lang: str = "vi"
+) -> str:
+    """The latest figure of two boundaries of one city published on different measures
+    (``old`` and ``new``: mapping measure -> series result, one measure each), each labelled
+    with its measure and never compared (GSO's and MIC's measures are not mixed)."""
+    words = Words(lang)
+    parts = []
+    for label, found in ((old_label, old), (new_label, new)):
+        for measure, result in found.items():
+            chosen = _chosen(result)
+            if chosen.empty:
+                continue
+            last = chosen.iloc[-1]
+            parts.append(
+                words(
+                    "txt.boundary_measure_part",
+                    place=label,
+                    by=words.get(f"by.{measure}", measure),
+                    value=_figure(words, last["value"], unit),
+                    year=int(last["year"]),
+                    source=last["source_id"],
+                )
+            )
+    if not parts:
+        return words("txt.boundary_none", what=what, missing=f"{old_label}, {new_label}")
+    return words("txt.boundary_measures", what=what, parts="; ".join(parts))
+
+
 def boundary_sentence(
     old, new, *, old_label: str, new_label: str, what: str, unit: str = "%", lang: str = "vi"
 ) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dxecon.models.scenarios.scenario_run import ASSUMPTION_COLUMNS, ScenarioRun
-from dxecon.models.scenarios.scorecard import INTERVAL
+from dxecon.models.scenarios.scorecard import INTERVAL, MODELLED
 from dxecon.models.scoring import ScoringConfig
 
 #: The columns of each view of the scorecard notebook 06 shows
@@ -83,6 +83,17 @@ def _words(lang: str):
     return Words(lang)
 
 
+def not_simulated_text(run: ScenarioRun, quantity: str, lang: str = "en") -> str:
+    """Why ``quantity`` (a `Paths` quantity, e.g. ``lp_growth_real``) is not simulated, in
+    words about the scenario's place ("" when it is)."""
+    if quantity not in run.paths.unavailable:
+        return ""
+    from dxecon.core.places import place_of
+    from dxecon.present.words import Words
+
+    return Words(lang, place_of(run.scenario.geo))("txt.no_employment")
+
+
 def _number(value: float, lang: str = "en") -> str:
     """Two decimals at most, no trailing zeros, the language's separators (22.28, 22,28)."""
     return _words(lang).number(value, 2, trim=False, strip=True)
@@ -119,6 +130,9 @@ def start_text(run: ScenarioRun, lang: str = "en") -> str:
 
 def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
     """The forecast goals of an indicator: median, 80% range and probability, per year."""
+    missing = not_simulated_text(run, MODELLED.get(indicator, indicator), lang)
+    if missing:
+        return missing
     card, words = run.scorecard.frame, _words(lang)
     rows = card[
         (card["indicator"] == indicator)

@@ -102,6 +102,9 @@ def breakdown_text(frame: pd.DataFrame, words: Words) -> str:
         ("de_share_width", words("breakdown.de_share", year=year), words("unit.pp")),
         ("lp_growth_nominal_width", words("breakdown.lp_nominal"), words("breakdown.unit_growth")),
     ):
+        if by[column].isna().all():  # not simulated for the place (no employment figure)
+            parts.append(words("txt.no_employment"))
+            continue
         parts.append(
             words(
                 "breakdown.sentence",

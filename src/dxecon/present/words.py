@@ -51,16 +51,36 @@ def check_language(lang: str) -> str:
 
 
 class Words:
-    """Labels and number formats of one language."""
+    """Labels and number formats of one language, about one place.
 
-    def __init__(self, lang: str = "vi") -> None:
+    ``place``: the code of the place profile whose names fill a catalogue entry's
+    ``{place}`` (its name), ``{place_old}`` and ``{place_new}`` (its first and latest boundary
+    codes); None: the default place. Read only when an entry names one of them.
+    """
+
+    def __init__(self, lang: str = "vi", place: str | None = None) -> None:
         self.lang = check_language(lang)
+        self.place_code = place
 
     def __call__(self, key: str, **values) -> str:
         entry = catalogue().get(key)
         if entry is None:
             raise KeyError(f"catalogue.yaml has no key {key!r}")
-        return entry[self.lang].format(**values)
+        text = entry[self.lang]
+        if "{place" in text:
+            values = {**self.place_values(), **values}
+        return text.format(**values)
+
+    def place_values(self) -> dict[str, str]:
+        """The values of the place placeholders (see the class)."""
+        from dxecon.data.places import load_place
+
+        place = load_place(self.place_code)
+        return {
+            "place": place.name(self.lang),
+            "place_old": place.first,
+            "place_new": place.current,
+        }
 
     def get(self, key: str, default: str) -> str:
         entry = catalogue().get(key)
@@ -174,12 +194,13 @@ class Words:
         return f"{', '.join(items[:-1])} {self('word.and')} {items[-1]}"
 
 
-def explain(key: str, lang: str = "vi", **values):
-    """A notebook's explanation from the catalogue, in ``lang``, as Markdown a notebook cell
-    shows (``.data``: the text); ``values`` fill its placeholders."""
+def explain(key: str, lang: str = "vi", place: str | None = None, **values):
+    """A notebook's explanation from the catalogue, in ``lang``, about ``place`` (a profile
+    code; None: the default place), as Markdown a notebook cell shows (``.data``: the text);
+    ``values`` fill its placeholders."""
     from IPython.display import Markdown
 
-    return Markdown(Words(lang)(key, **values))
+    return Markdown(Words(lang, place)(key, **values))
 
 
 def _missing(value) -> bool:

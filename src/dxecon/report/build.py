@@ -81,13 +81,13 @@ def _order(names) -> list[str]:
 
 
 def open_run(source: Path | str) -> RunFolder:
-    """A month folder written by a run (``outputs/<YYYY-MM>/``, its ``manifest.json``)."""
+    """A run's folder (``outputs/<YYYY-MM>/<place>/``, its ``manifest.json``)."""
     from dxecon.pipeline import store
     from dxecon.pipeline.manifest import read_manifest
 
     folder = Path(source)
     if not folder.is_dir():
-        raise DxeconError(f"{folder}: no such run folder; give outputs/<YYYY-MM>/")
+        raise DxeconError(f"{folder}: no such run folder; give outputs/<YYYY-MM>/<place>/")
     manifest = read_manifest(store.manifest_path(folder))
     scenarios = {
         name: entry.get("folder", name)
@@ -134,12 +134,20 @@ def _cell(text, value=None, cls: str = "") -> Cell:
 class Report:
     """Everything the template shows, in one language."""
 
-    def __init__(
-        self,
-        run: RunFolder,
-        lang: str = "vi",
-    ):
-        self.run, self.w = run, Words(lang)
+    def __init__(self, run: RunFolder, lang: str = "vi", *, panel: Path | None = None):
+        from dxecon.core.places import default_place, read_profile
+
+        #: The place the run is about (its manifest's; a run before places: the default).
+        self.place = str(run.manifest.get("place") or default_place())
+        self.profile = read_profile(self.place)
+        self.run, self.w, self.panel_dir = run, Words(lang, self.place), panel
+        from dxecon.core.places import place_params
+        from dxecon.models.scoring import ScoringConfig
+
+        #: The place's own geographies (its boundaries): its rows are marked as its own.
+        self.city_geographies = ScoringConfig.from_mapping(
+            place_params("targets", self.place), file="params/targets.yaml"
+        ).city_geographies
         self.as_of_end = pd.Period(self.run.as_of[:7], freq="M").end_time.normalize()
         self.cited: set[str] = set()
         # What the data step saved for a reader: the observations published by the as-of
@@ -162,9 +170,7 @@ class Report:
         self.cards = {name: run.table("scorecard", name) for name in run.scenarios}
         from dxecon.models.measures import MeasureConfig
         from dxecon.models.scenarios.weights import ScenarioWeights
-        from dxecon.models.scoring import ScoringConfig
 
-        self.city_geographies = ScoringConfig.from_yaml().city_geographies
         self.measures = MeasureConfig.from_yaml()
         self.weights = ScenarioWeights.from_yaml()
 
@@ -220,7 +226,7 @@ class Report:
         sector = row.get("sector")
         if isinstance(sector, str) and sector not in ("", "total"):
             words += f" ({self.sector(sector)})"
-        if row.get("geo") not in ("HP", "HP2025") and isinstance(row.get("geo"), str):
+        if row.get("geo") not in self.city_geographies and isinstance(row.get("geo"), str):
             words += f" ({self.geo(row['geo'])})"
         value = row["target_value"] if "target_value" in row else row["value"]
         high = row.get("target_high")
@@ -283,8 +289,46 @@ class Report:
                 (w("meta.vintage"), vintage),
                 (w("meta.version"), f"dxecon {version}" + (f" ({revision})" if revision else "")),
                 (w("meta.scenarios"), ", ".join(w.scenario(s) for s in self.run.scenarios)),
+                (w("meta.instruments"), ", ".join(self.instruments()) or DASH),
+                (w("meta.lacking"), self.lacking()),
             ],
         }
+
+    def instruments(self) -> list[str]:
+        """The instruments whose targets for the place are scored (the base scorecard's)."""
+        card = self.cards[self.base]
+        found = card.loc[card["scope"] == "city", "instrument"].dropna()
+        # a target whose instrument the source does not name is not an instrument to list
+        return [i for i in dict.fromkeys(found) if not str(i).endswith("UNSPEC")]
+
+    def lacking(self) -> str:
+        """The figures the place's run lacks, plainly: each indicator its targets score as
+        "no data" (from the base scorecard's reasons), or that none is lacking."""
+        card = self.cards[self.base]
+        missing = card[(card["scope"] == "city") & (card["status"] == "no data")]
+        if missing.empty:
+            return self.w("meta.lacking_none")
+        names = list(dict.fromkeys(self.indicator(code) for code in missing["indicator"]))
+        return self.w("meta.lacking_list", indicators="; ".join(names), n=len(missing))
+
+    # -- the places side by side -------------------------------------------------------------
+    def places_panel(self) -> tuple[Table | None, str]:
+        """The month's panel (`dxecon.pipeline.steps.panel`, saved in the month's panel
+        folder): the reader's table and how to read it; None and why when the month has
+        no panel."""
+        from dxecon.pipeline import store
+
+        folder = self.panel_dir or store.panel_folder(self.run.folder)
+        view = store.read_output(folder, "places_panel_view")
+        text = store.read_output(folder, "places_panel_text")
+        if view is None or view.empty:
+            return None, self.w("panel.not_run")
+        from dxecon.present.tables import header
+
+        rows = [[_cell(self.w.text(v)) for v in r] for r in view.itertuples(index=False)]
+        headers = [header(column, self.w.lang) for column in view.columns]
+        plain = re.sub(r"\*\*|`", "", text or "")  # the page shows text, not Markdown
+        return Table("sheet.panel", headers, rows, ""), plain
 
     # -- scorecard -----------------------------------------------------------------------------
     def boundary_note(self, row) -> str:
@@ -415,7 +459,7 @@ class Report:
 
     def why_old_boundary(self, row) -> str:
         """Why a share target is not comparable on the boundary it was set for, with the
-        other parts' figures (``old_boundary_evidence``: ``HD: PD0002``)."""
+        other parts' figures (``old_boundary_evidence``: ``<part>: <obs id>``)."""
         w, parts, shown = self.w, [], []
         obs = self.observations
         for item in str(row.get("old_boundary_evidence") or "").split("; "):
@@ -815,8 +859,10 @@ class Report:
 
     # -- peers ---------------------------------------------------------------------------------
     def _latest_by_geo(self, indicator: str) -> pd.DataFrame:
+        """The latest figures of the place and its profile's peers (``peers``)."""
         latest = self.run.table("latest_by_geo")
-        return latest[latest["indicator"] == indicator]
+        shown = {*self.city_geographies, *(self.profile.get("peers") or [])}
+        return latest[(latest["indicator"] == indicator) & latest["geo"].isin(shown)]
 
     def peers(self) -> list[Table]:
         w, tables = self.w, []
@@ -827,7 +873,7 @@ class Report:
                 continue
             rows = []
             for _, r in part.iterrows():
-                mine = r["geo"] in ("HP", "HP2025")
+                mine = r["geo"] in self.city_geographies
                 rows.append(
                     [
                         _cell(self.geo(r["geo"]), cls="own" if mine else ""),
@@ -850,7 +896,9 @@ class Report:
         if len(lp):
             rows = [
                 [
-                    _cell(self.geo(r["geo"]), cls="own" if r["geo"] in ("HP", "HP2025") else ""),
+                    _cell(
+                        self.geo(r["geo"]), cls="own" if r["geo"] in self.city_geographies else ""
+                    ),
                     _cell(str(r["period"]).replace("/", "-")),
                     _cell(w.number(r["value"]), r["value"]),
                     _cell(self.cite(r["source_id"])),
@@ -877,7 +925,7 @@ class Report:
                 why = w(key, previous=int(r["year"]) - 1, year=int(r["year"]))
             else:
                 why = ""
-            mine = r["geo"] in ("HP", "HP2025")
+            mine = r["geo"] in self.city_geographies
             rows.append(
                 [
                     _cell(self.geo(r["geo"]), cls="own" if mine else ""),
@@ -1358,6 +1406,7 @@ class Report:
         chart = self.scenario_chart()
         takes = self.what_it_takes()
         peers = self.peers()
+        panel, panel_text = self.places_panel()
         contribution = self.contribution()
         nowcast = self.nowcast()
         nowcast_chart = self.nowcast_chart() if nowcast is not None else None
@@ -1399,6 +1448,8 @@ class Report:
             "what_it_takes": takes,
             "levers": levers,
             "peers": peers,
+            "panel": panel,
+            "panel_text": panel_text,
             "contribution": contribution,
             "nowcast": nowcast,
             "nowcast_chart": nowcast_chart,
@@ -1421,6 +1472,7 @@ class Report:
                     conversion,
                     takes,
                     *peers,
+                    panel,
                     contribution,
                     nowcast,
                     revisions,
@@ -1492,6 +1544,7 @@ def build_report(
     *,
     pdf: bool = False,
     workbook: bool = True,
+    panel: Path | None = None,
 ) -> Path:
     """Write ``report.html`` (and ``tables.xlsx``, and with ``pdf`` ``report.pdf``) into a
     run's month folder; return the HTML's path.
@@ -1499,12 +1552,15 @@ def build_report(
     Parameters
     ----------
     source : path
-        A month folder written by a run (``outputs/<as-of>/``, staged or published).
+        A run's folder (``outputs/<as-of>/<place>/``, staged or published).
     lang : 'vi' or 'en'
         The report's language (labels, status words, numbers, summary).
+    panel : path, optional
+        The month's panel folder (default: beside the run's folder,
+        `dxecon.pipeline.store.panel_folder`).
     """
     run = open_run(source)
-    report = Report(run, lang)
+    report = Report(run, lang, panel=panel)
     context = report.context()
     target = run.folder / REPORT_NAME
     _write_atomic(target, render(context).encode("utf-8"))

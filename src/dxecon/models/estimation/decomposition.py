@@ -175,7 +175,7 @@ def decompose_share_change(
         weights.
     labels : (str, str), default ('start', 'end')
         What the two structures are, for the summary and the assumptions: two years, or
-        two territories (``('Vietnam', 'HP2025')``: the gap of a city to the nation).
+        two territories (``('nation', 'province')``: the gap of a city to the nation).
 
     Returns
     -------

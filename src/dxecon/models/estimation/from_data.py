@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
+from dxecon.core.places import nation
 from dxecon.data import Dataset
 from dxecon.models.estimation.decomposition import ShareDecomposition, decompose_share_change
 from dxecon.models.estimation.digital_share import (
@@ -34,7 +35,7 @@ from dxecon.models.rates import growth_from_ratio, growth_of_ratio
 #: The GRDP sectors of the published structures (taxes: product taxes less subsidies).
 GRDP_SECTORS = ("agro", "ind_con", "services", "taxes")
 #: The nation's geography code (GSO national figures).
-NATION = "VN"
+NATION = nation()  # the nation (params/places/default.yaml), not a place
 #: Sectors with a digital intensity (taxes are not an industry).
 DIGITAL_SECTORS = ("agro", "ind_con", "services")
 #: The measure (method) of the published share the structural estimate is calibrated to: a
@@ -47,8 +48,8 @@ START_METHOD = "GSO"
 def reported_shares(dataset: Dataset, geo: str, *, method: str, as_of=None) -> EstimateResult:
     """Published digital-economy shares for a city, one row per year and boundary.
 
-    The geography and its boundary successors or predecessors (``HP`` and ``HP2025``) are
-    listed side by side with a ``boundary`` column, never joined into one series; one
+    The geography and its boundary successors or predecessors (a place before and after a
+    merger) are listed side by side with a ``boundary`` column, never joined into one series; one
     measuring method only (GSO and MIC measure different things).
     """
     rows = []
@@ -266,7 +267,7 @@ def city_digital_estimate(
 
     with the city's sector weights :math:`w_k` and, by default, Vietnam's GSO sector
     intensities :math:`d_k`; the intensity of ``adjust_sector`` is then scaled by least
-    squares to the published GSO shares of ``calibrate_geo`` (Hai Phong: its electronics
+    squares to the published GSO shares of ``calibrate_geo`` (a place's electronics
     manufacturing puts industry well above the national intensity). With one published
     point the fit is exact by construction; the result says so. Every choice (whose
     structure, which years, which sector, calibrated to whom) is a required argument: the
@@ -367,7 +368,7 @@ def share_gap_to_nation(
     r"""Why a city's digital-economy share differs from the nation's: its sector structure
     or the digital share within its sectors.
 
-    The nation's share is :math:`S^{VN} = \sum_s w^{VN}_s d^{VN}_s` with Vietnam's GRDP
+    The nation's share is :math:`S^{N} = \sum_s w^{N}_s d^{N}_s` with Vietnam's GRDP
     structure and GSO sector intensities of the estimate's intensity year; the city's is
     :math:`S^{c} = \sum_s w^{c}_s d^{c}_s` with its structure and calibrated intensities
     (``estimate``, from :func:`city_digital_estimate`). The gap splits exactly, by
@@ -375,9 +376,9 @@ def share_gap_to_nation(
 
     .. math::
 
-        S^{c} - S^{VN}
-        = \underbrace{\sum_s (w^{c}_s - w^{VN}_s)\,\tfrac{d^{VN}_s + d^{c}_s}{2}}_{\text{structure}}
-        + \underbrace{\sum_s \tfrac{w^{VN}_s + w^{c}_s}{2}\,(d^{c}_s - d^{VN}_s)}_{\text{intensity}}
+        S^{c} - S^{N}
+        = \underbrace{\sum_s (w^{c}_s - w^{N}_s)\,\tfrac{d^{N}_s + d^{c}_s}{2}}_{\text{structure}}
+        + \underbrace{\sum_s \tfrac{w^{N}_s + w^{c}_s}{2}\,(d^{c}_s - d^{N}_s)}_{\text{intensity}}
 
     Product taxes are a component of GRDP with no digital intensity (:math:`d = 0`); a
     national taxes share that is not published is 100 minus the other sectors (the note
@@ -427,7 +428,7 @@ def city_productivity(
     milestones: dict[int, float],
     as_of=None,
 ) -> dict[str, EstimateResult]:
-    """Hai Phong's labour productivity, real and nominal, under an explicit employment
+    """A place's labour productivity, real and nominal, under an explicit employment
     assumption (no employment figure after 2015 is published).
 
     Real growth per year is :math:`(1+g_Y)/(1+g_E) - 1` with published real GRDP growth
@@ -520,7 +521,7 @@ def national_productivity(dataset: Dataset, *, start: int, as_of=None) -> Estima
     levels = levels[levels.index >= start].dropna()
     if levels.empty:
         raise SeriesSelectionError(
-            f"no national labour productivity level (lp_current, VN) for {start} or later "
+            f"no national labour productivity level (lp_current, {NATION}) for {start} or later "
             f"published by {as_of}",
             field="as_of",
             value=str(as_of),

@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
-from dxecon.core.params import check_keys, load_yaml, params_path
+from dxecon.core.params import check_keys, params_path
+from dxecon.core.places import place_params
 from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail
 from dxecon.models.forecast.models import ForecastModel, Naive, default_candidates
 from dxecon.models.forecast.results import Estimate, normal_prediction
@@ -102,11 +103,14 @@ class GrowthSpec:
     )
 
     @classmethod
-    def from_params(cls, spec: Mapping | None = None, *, path=None) -> GrowthSpec:
-        """From a mapping, or from ``params/forecasts.yaml`` (key ``growth``)."""
+    def from_params(
+        cls, spec: Mapping | None = None, *, path=None, place: str | None = None
+    ) -> GrowthSpec:
+        """From a mapping, or from ``params/forecasts.yaml`` (key ``growth``) with the
+        profile of ``place`` (None: the default place) laid over it."""
         path = str(path or params_path("forecasts"))
         if spec is None:
-            spec = load_yaml(path).get("growth")
+            spec = place_params("forecasts", place).get("growth")
         if not isinstance(spec, Mapping):
             raise ParamsError(path, "growth", "expected a mapping (see params/forecasts.yaml)")
         check_keys(dict(spec), cls.FIELDS, file=path, prefix="growth.")

@@ -32,8 +32,9 @@ of freedom scaled by their root mean square,
 
 and the same distribution gives the probability of meeting a growth target.
 
-**The 2025 boundary.** Hai Phong merged with Hai Duong on 1 July 2025. A year's outturn is on
-the boundary valid on its 31 December (``HP`` to 2024, ``HP2025`` from 2025). A release on
+**The 2025 boundary.** A place that merged on 1 July 2025 has two boundaries. A year's
+outturn is on the boundary valid on its 31 December (the old one to 2024, the merged one
+from 2025). A release on
 that boundary is always preferred; where a stage was published only on the other boundary
 (2025's first quarter: old city only), ``cross_boundary_releases`` decides: ``flag`` uses it
 and says so in every table (column ``boundary``), ``exclude`` leaves it out.
@@ -56,6 +57,7 @@ import pandas as pd
 
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import check_keys, load_yaml, params_path
+from dxecon.core.places import place_params
 
 if TYPE_CHECKING:
     from dxecon.data import Dataset
@@ -101,7 +103,7 @@ class NowcastConfig:
 
     growth_indicator: str = "grdp_growth_real"
     growth_price_basis: str = "constant_2010"
-    boundary_geos: tuple[str, ...] = ("HP", "HP2025")
+    boundary_geos: tuple[str, ...] = ()  # the place's boundaries (params/places/)
     release_periods: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: {"Q1": ("Q1", "3M"), "H1": ("H1", "6M"), "9M": ("9M",)}
     )
@@ -115,7 +117,7 @@ class NowcastConfig:
     min_backtest_years: int = 4
     undated_release_lag_months: int = 1
     cross_boundary_releases: str = "flag"
-    nowcast_target_instruments: tuple[str, ...] = ("HP-SEDP", "NQ01/NQ-CP")
+    nowcast_target_instruments: tuple[str, ...] = ()  # the place's (params/places/)
 
     KEYS = (
         "growth_indicator",
@@ -141,6 +143,8 @@ class NowcastConfig:
             problems.append(("interval_level", "a coverage level in (0, 1), e.g. 0.8"))
         if self.cross_boundary_releases not in ("flag", "exclude"):
             problems.append(("cross_boundary_releases", "use 'flag' or 'exclude'"))
+        if not self.boundary_geos:
+            problems.append(("boundary_geos", "give the place's boundary codes, oldest first"))
         if int(self.bridge_min_years) < 2:
             problems.append(("bridge_min_years", "at least 2 (one year is left out per error)"))
         if problems:
@@ -166,8 +170,14 @@ class NowcastConfig:
             raise ParamsError(file, None, str(exc)) from exc
 
     @classmethod
-    def from_yaml(cls, path: Path | str | None = None) -> NowcastConfig:
-        path = Path(path) if path is not None else params_path("nowcast")
+    def from_yaml(
+        cls, path: Path | str | None = None, *, place: str | None = None
+    ) -> NowcastConfig:
+        """From a file, or from ``params/nowcast.yaml`` with the profile of ``place`` (None:
+        the default place) laid over it."""
+        if path is None:
+            return cls.from_params(place_params("nowcast", place), file=str(params_path("nowcast")))
+        path = Path(path)
         data = load_yaml(path)
         check_keys(data, cls.KEYS, file=str(path))
         return cls.from_params(data, file=str(path))

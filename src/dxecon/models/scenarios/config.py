@@ -24,6 +24,7 @@ from dxecon.core import folders
 from dxecon.core.errors import ParamsError, did_you_mean
 from dxecon.core.folders import RESERVED_NAMES, slugify
 from dxecon.core.params import FieldError, load_yaml, params_path, validation_error
+from dxecon.core.places import ANY_PLACE
 
 Pct = Annotated[float, Field(ge=-50.0, le=50.0)]
 NonNegPct = Annotated[float, Field(ge=0.0, le=50.0)]
@@ -174,11 +175,16 @@ class Sector(_Strict):
 
 class Employment(_Strict):
     """Growth of employed persons: computed from the published levels of the years its
-    ``from_history`` names (for Hai Phong no employment is published after 2015, so the
+    ``from_history`` names (where no employment is published after a census-based series ends, the
     window is the last published years). Only growth is needed: productivity is reported as
     growth and as an index, never as a level built on an assumed head count."""
 
     growth: Growth
+    #: Why employment growth cannot be computed for the scenario's place (no employment
+    #: figure on any of its boundaries): filled in at run time by
+    #: `dxecon.models.scenarios.resolve_start`, never typed; productivity is then not
+    #: simulated (the engine marks its quantities unavailable with this reason).
+    not_available: str | None = None
 
 
 class Shock(_Strict):
@@ -203,7 +209,13 @@ class Scenario(_Strict):
     #: Display name, any letters (Vietnamese too); folders use ``slugify(name)``.
     name: Annotated[str, Field(min_length=1, max_length=80)]
     description: str
-    geo: str = "HP2025"
+    #: The place the scenario's assumptions are stated for: a profile code
+    #: (``params/places/<code>.yaml``) or ``any`` (the assumptions hold for every place;
+    #: growth and diffusion are computed from the run's place's data).
+    place: str = ANY_PLACE
+    #: The boundary simulated: filled in from the run's place (its latest boundary,
+    #: `scenario_from_dict`); a scenario file leaves it out.
+    geo: str
     #: The run's as-of date (only figures published by then count as observed): given by
     #: the run (``--as-of``, the notebook parameter ``as_of``; `load_scenario`), never by
     #: a scenario file (`check_scenario_file`).
@@ -295,7 +307,10 @@ class Scenario(_Strict):
         """Every growth assumption by its dotted place: each sector's, the deflator's and
         employment's (``sectors.agro.growth``, ``deflator``, ``employment.growth``)."""
         found = {f"sectors.{name}.growth": s.growth for name, s in self.sectors.items()}
-        return {**found, "deflator": self.deflator, "employment.growth": self.employment.growth}
+        found["deflator"] = self.deflator
+        if not self.employment.not_available:  # no employment: nothing to compute
+            found["employment.growth"] = self.employment.growth
+        return found
 
     @property
     def resolved(self) -> bool:
@@ -319,10 +334,15 @@ class Scenario(_Strict):
 
 
 def load_scenario(
-    source: str | Path, *, as_of: str, known_instruments: list[str] | None = None
+    source: str | Path,
+    *,
+    as_of: str,
+    known_instruments: list[str] | None = None,
+    place: str | None = None,
 ) -> Scenario:
     """Read a scenario by name (``params/scenarios/NAME.yaml``) or path, for a run as of
-    ``as_of`` ('YYYY-MM': the run's date, not the file's), fully validated.
+    ``as_of`` ('YYYY-MM': the run's date, not the file's) about ``place`` (a profile code;
+    None: the scenario's own place, else the default place), fully validated.
 
     Raises
     ------
@@ -341,7 +361,10 @@ def load_scenario(
     data = load_yaml(path)
     check_scenario_file(data, file=str(path))
     return scenario_from_dict(
-        {**data, "as_of": as_of}, file=str(path), known_instruments=known_instruments
+        {**data, "as_of": as_of},
+        file=str(path),
+        known_instruments=known_instruments,
+        place=place,
     )
 
 
@@ -382,6 +405,13 @@ def check_scenario_file(data: dict[str, Any], *, file: str) -> None:
                 "their range), or override: {mean: .., sd: .., reason: ..} to replace a "
                 "computed figure by hand, with the reason",
             )
+    if "not_available" in _mapping(data, "employment"):
+        raise ParamsError(
+            file,
+            "employment.not_available",
+            "whether employment is published for the place is read from data/ at run time; "
+            "remove the line",
+        )
 
 
 def _mapping(data: Any, *keys: str) -> dict[str, Any]:
@@ -392,10 +422,24 @@ def _mapping(data: Any, *keys: str) -> dict[str, Any]:
 
 
 def scenario_from_dict(
-    data: dict[str, Any], *, file: str = "<dict>", known_instruments: list[str] | None = None
+    data: dict[str, Any],
+    *,
+    file: str = "<dict>",
+    known_instruments: list[str] | None = None,
+    place: str | None = None,
 ) -> Scenario:
     """Validate a mapping as a scenario (the explorer and sweeps build scenarios this way);
-    it holds the run's ``as_of`` (`load_scenario` adds it to a file's keys)."""
+    it holds the run's ``as_of`` (`load_scenario` adds it to a file's keys). ``place``: the
+    run's place (a profile code; None: the scenario's ``place``, else the default place),
+    whose latest boundary is the scenario's ``geo`` unless the mapping gives one.
+
+    Raises
+    ------
+    ParamsError
+        Besides a malformed scenario: a scenario stated for another place than the run's
+        (field ``place``), or an unknown place.
+    """
+    data = _with_place(data, place, file=file)
     if data.get("as_of") is None:
         raise ParamsError(
             file,
@@ -416,6 +460,24 @@ def scenario_from_dict(
                 f"unknown instrument(s) {unknown}; allowed: {', '.join(known_instruments)}",
             )
     return scenario
+
+
+def _with_place(data: dict[str, Any], place: str | None, *, file: str) -> dict[str, Any]:
+    """``data`` with its ``geo`` filled in from the place (see `scenario_from_dict`)."""
+    from dxecon.data.places import load_place
+
+    stated = data.get("place") or ANY_PLACE
+    if stated != ANY_PLACE and place is not None and stated != place:
+        raise ParamsError(
+            file,
+            "place",
+            f"the scenario's assumptions are stated for {stated}, the run is about {place}: "
+            "run it for its place, or write place: any if they hold for every place",
+        )
+    if data.get("geo") is not None:
+        return data
+    code = place if place is not None else (None if stated == ANY_PLACE else stated)
+    return {**data, "geo": load_place(code).current}
 
 
 def check_scenario_codes(scenario: Scenario, dataset, *, file: str) -> None:

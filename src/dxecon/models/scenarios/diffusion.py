@@ -44,7 +44,7 @@ under ``calibrated`` (plus the ambiguous year's share). The weights then move wi
 growth. A sector ceiling never falls below its start because :math:`C_p > D_0` (the prior's
 low end is the highest share any geography reached on the measure).
 
-Boundaries: the start is the figure of the scenario's own geography code (``HP2025`` from
+Boundaries: the start is the figure of the scenario's own geography code (the merged boundary from
 the merger on); the calibration estimates speeds within one geography code only, and a
 revision compares figures of one code: no figure crosses the 2025 merger silently.
 """

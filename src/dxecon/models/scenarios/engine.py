@@ -44,6 +44,8 @@ from dxecon.models.rates import (
 )
 from dxecon.models.scenarios.config import Scenario
 
+#: The quantities that need employment growth (not simulated without it).
+EMPLOYMENT_QUANTITIES = ("employment_index", "lp_real_index", "lp_growth_real", "lp_growth_nominal")
 #: Percentiles kept for every quantity and year (10/90 give the 80% interval).
 PERCENTILES = (5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0)
 
@@ -77,6 +79,9 @@ class Paths:
     #: GRDP; ``speed_low``, ``speed_high``, per year), for the scorecard's notes; empty when
     #: the diffusion was not drawn
     diffusion_range: dict = field(default_factory=dict)
+    #: quantity -> why it is not simulated (its array is all NaN): productivity without
+    #: an employment figure for the place (``scenario.employment.not_available``)
+    unavailable: dict[str, str] = field(default_factory=dict)
 
     @property
     def min_sector_intensity(self) -> np.ndarray:
@@ -226,8 +231,12 @@ def simulate(
     de_share = (sector_weight[:, :, floor_idx] * intensity).sum(axis=2) / 100.0
 
     emp = scenario.employment
-    emp_sd = emp.growth.sd * ("shocks" in on)
-    emp_growth = emp.growth.mean + emp_sd * rng.standard_normal((n, T))
+    employment_draws = rng.standard_normal((n, T))  # drawn either way: same later numbers
+    if emp.not_available:
+        emp_growth = np.full((n, T), np.nan)
+    else:
+        emp_sd = emp.growth.sd * ("shocks" in on)
+        emp_growth = emp.growth.mean + emp_sd * employment_draws
     employment = 100.0 * growth_index(emp_growth, axis=1)
     deflator_sd = scenario.deflator.sd * ("deflator" in on)
     deflator = scenario.deflator.mean + deflator_sd * rng.standard_normal((n, T))
@@ -268,6 +277,9 @@ def simulate(
                 "speed_high": float(diffusion.speed.max()),
             }
         ),
+        unavailable=dict.fromkeys(EMPLOYMENT_QUANTITIES, emp.not_available)
+        if emp.not_available
+        else {},
     )
 
 

@@ -17,7 +17,8 @@ figure moves the next run without touching a YAML:
   ``last``, its sd that of the yearly growth rates.
 
 Boundaries: the scenario's geography and its predecessor, the first geography of the code
-list whose successor it is (``HP`` for ``HP2025``; Hai Duong's figures are not used).
+list whose successor it is (the pre-merger place for the merged one; the other merged
+parts' figures are not used).
 Growth rates are read across the boundary change (a year published for both boundaries
 uses the scenario's geography): the scenario then assumes the merged city grows as its
 record of the old city and the merged city together, and every figure's source in the start
@@ -133,7 +134,7 @@ def _in_window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
 
 
 def evidence(frame: pd.DataFrame) -> str:
-    """The figures a statistic rests on, by boundary: ``HP: 2019 OBS0052 (S1), ...``."""
+    """The figures a statistic rests on, by boundary: ``<geo>: 2019 OBS0052 (S1), ...``."""
     parts = []
     for geo, rows in frame.groupby("geo", sort=False):
         parts.append(f"{geo}: " + ", ".join(f"{y} {r}" for y, r in rows["reference"].items()))
@@ -306,6 +307,16 @@ def employment_growth(
     )
 
 
+def no_employment(dataset: Dataset, geo: str) -> str:
+    """Why employment growth cannot be computed for ``geo`` ("" when it can be tried): no
+    employment figure, in any year or vintage, on ``geo`` or its predecessor."""
+    on = boundaries(dataset, geo)
+    obs = dataset.observations
+    if ((obs["indicator"] == "employment") & obs["geo"].isin(on)).any():
+        return ""
+    return f"not available: no employment figure for {', '.join(on)} in data/"
+
+
 def _compute(place: str, spec, geo: str, dataset: Dataset, as_of: str) -> HistoryFigure:
     window = tuple(spec.from_history)
     if place == "deflator":
@@ -330,9 +341,25 @@ def resolve_history(scenario, dataset: Dataset, *, file: str) -> tuple[dict[str,
         `NotPublishedYetError` (also a `SeriesSelectionError`) when the figures exist but
         were published after the as-of date.
     """
-    values: dict[str, float] = {}
+    values: dict[str, Any] = {}
     rows = []
+    missing = no_employment(dataset, scenario.geo)
+    if missing and not scenario.employment.growth.resolved:
+        # Nothing to compute from in any year: productivity is not simulated (the engine
+        # marks it unavailable), where a window without figures is a scenario's error.
+        values["employment.not_available"] = missing
+        rows.append(
+            {
+                "field": "employment.growth",
+                "value": float("nan"),
+                "source": missing,
+                "overridden": False,
+                "reason": "",
+            }
+        )
     for place, spec in scenario.growths().items():
+        if place == "employment.growth" and missing:
+            continue
         if spec.resolved:
             continue  # filled in already: a resolved scenario, a sweep's or explorer's value
         computed = None

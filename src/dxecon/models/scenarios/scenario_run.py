@@ -54,6 +54,8 @@ class ScenarioRun:
         ]
         frames = []
         for name, indicator, sector, basis in items:
+            if name in self.paths.unavailable:
+                continue  # not simulated (e.g. no employment figure): no row, not NaN
             values = np.percentile(self.paths.quantity(name), PERCENTILES, axis=0)
             frame = pd.DataFrame(values.T, columns=[f"p{q:g}" for q in PERCENTILES])
             frame.insert(0, "year", self.paths.years)

@@ -329,10 +329,10 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
     """The least digital sector's share (% of its value added) by the structural estimate
     (`dxecon.models.estimation.from_data.city_digital_estimate`), for every year with a
     published city structure and national GSO sector intensities."""
-    from dxecon.core.params import load_yaml, params_path
+    from dxecon.core.places import place_of, place_params
     from dxecon.models.estimation.from_data import city_digital_estimate
 
-    adjust = load_yaml(params_path("digital")).get("adjust_sector")
+    adjust = place_params("digital", place_of(geo)).get("adjust_sector")
     rows = []
     obs = dataset.observations
     years = obs[
@@ -371,14 +371,17 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
 
 def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame:
     """Real labour-productivity growth, compound average from the base year of
-    ``params/productivity.yaml`` to each published year, under its employment assumption
-    computed from the published employment (`dxecon.models.employment`, notebook 3)."""
-    from dxecon.core.params import load_yaml, params_path
+    ``params/productivity.yaml`` (with the profile of ``geo``'s place laid over it) to each
+    published year, under its employment assumption computed from the published employment
+    (`dxecon.models.employment`, notebook 3)."""
+    from dxecon.core.places import place_of, place_params
     from dxecon.models.employment import ProductivityParams, productivity_from_params
 
-    file = params_path("productivity.yaml")
+    file = f"params/productivity.yaml with params/places/{place_of(geo)}.yaml"
     try:
-        params = ProductivityParams.from_mapping(load_yaml(file), file=str(file))
+        params = ProductivityParams.from_mapping(
+            place_params("productivity", place_of(geo)), file=file
+        )
         params = replace(params, geo=geo)
         result = productivity_from_params(dataset, params, milestones={}, as_of=as_of)
     except (SeriesSelectionError, ParamsError, ValueError, KeyError):
@@ -762,6 +765,10 @@ def _score_level(
         and sector == "total"
         and year in set(int(y) for y in paths.years)
     ):
+        missing = paths.unavailable.get(MODELLED[indicator])
+        if target_geo == paths.scenario.geo and missing:
+            notes.append(missing)  # not simulated: no invented number
+            return {**out, "status": NO_DATA, "note": "; ".join(notes)}
         if target_geo == paths.scenario.geo:
             forecast = _forecast(paths, indicator, year, level, config)
             unreachable = forecast.pop("unreachable")

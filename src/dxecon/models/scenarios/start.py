@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dxecon.core.errors import DxeconError, ParamsError, SeriesSelectionError
-from dxecon.core.params import get_dotted, load_yaml, params_path, set_dotted
+from dxecon.core.params import get_dotted, set_dotted
+from dxecon.core.places import place_of, place_params
 from dxecon.data import Dataset
 from dxecon.data.changes import figure_text
 from dxecon.models.scenarios.config import (
@@ -95,7 +96,7 @@ def observed_start(
         city_digital_estimate,
     )
 
-    digital = load_yaml(params_path("digital"))
+    digital = place_params("digital", place_of(geo))
     estimate = city_digital_estimate(
         dataset,
         structure_geo=geo,

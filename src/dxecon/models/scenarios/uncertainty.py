@@ -115,7 +115,10 @@ def interval_breakdown(
     rows.append({"source": ALL, **widths(SOURCES)})
     frame = pd.DataFrame(rows)
     single = frame[frame["source"].isin(SOURCES)]
-    quad = {c: float(np.sqrt((single[c] ** 2).sum())) for c in frame.columns if c != "source"}
+    # min_count: a quantity not simulated (no employment) has no width, not a zero one
+    quad = {
+        c: float(np.sqrt((single[c] ** 2).sum(min_count=1))) for c in frame.columns if c != "source"
+    }
     frame = pd.concat([frame, pd.DataFrame([{"source": QUADRATURE, **quad}])])
     frame = frame.rename(columns={name: f"{name}_width" for name in _WIDTHS})
     frame = frame.reset_index(drop=True)[BREAKDOWN_COLUMNS]

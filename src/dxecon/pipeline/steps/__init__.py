@@ -22,7 +22,8 @@ from dxecon.core.errors import DxeconError, did_you_mean
 from dxecon.pipeline.catalogue import Output, outputs_of
 from dxecon.pipeline.context import Context
 
-Scope = Literal["common", "scenario", "month"]
+#: ``places``: a step over several places' runs (the panel), once per monthly run after them.
+Scope = Literal["common", "scenario", "month", "places"]
 
 
 class StepError(DxeconError):
@@ -172,3 +173,4 @@ declare("sweep", "common", needs=("diffusion",))  # notebook 07: ranges from the
 declare("overall", "month", needs=("scorecard",))  # every scenario's scorecard, weighted
 declare("forecasts", "month", needs=("scenario", "published_forecasts"))  # in one table
 declare("revisions", "month", needs=("scorecard",))  # against the previous month
+declare("panel", "places")  # notebook 09: places side by side (inputs: places, overall by place)

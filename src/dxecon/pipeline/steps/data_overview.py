@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dxecon.core.errors import SeriesSelectionError
 from dxecon.core.params import params_path
+from dxecon.core.places import nation
 from dxecon.data import overview
 from dxecon.data.selection import SelectionPolicy
 from dxecon.models.scoring import ScoringConfig
@@ -23,23 +25,27 @@ from dxecon.present import narrative
 from dxecon.present.charts.published import boundary_chart
 from dxecon.present.words import Words
 
-PARAMS_FILE, TARGETS_FILE = "selection.yaml", "targets.yaml"
+PARAMS_FILE, MEASURES_FILE = "selection.yaml", "measures.yaml"
+TARGETS_FILE = "targets.yaml"
 #: The indicators whose latest figure in every place is compared (the report's peers).
 PEER_INDICATORS = ("de_share", "lp_growth_real_avg")
-#: The city before the merger: its series, their gaps and the boundary it changed to.
-CITY = "HP"
-#: The series whose releases are listed one by one: the national GSO share, the longest
-#: series of the measure the city's estimate is calibrated to.
-VINTAGES = {"indicator": "de_share", "geo": "VN", "method": "GSO"}
-#: The series the city's estimates rest on, whose missing years are listed.
+#: The series whose releases are listed one by one: the national GSO share (the nation's
+#: code: `dxecon.core.places.nation`), the longest series of the measure the place's estimate
+#: is calibrated to.
+VINTAGES = {"indicator": "de_share", "method": "GSO"}
+#: The series the place's estimates rest on (on its oldest boundary), whose missing years
+#: are listed; the sector is the one its profile adjusts (``digital.adjust_sector``).
 GAP_SERIES = (
-    {"indicator": "grdp_growth_real", "geo": CITY},
-    {"indicator": "employment", "geo": CITY},
-    {"indicator": "de_share", "geo": CITY, "method": "GSO"},
-    {"indicator": "sector_share_grdp", "geo": CITY, "sector": "ind_con"},
+    {"indicator": "grdp_growth_real"},
+    {"indicator": "employment"},
+    {"indicator": "de_share", "method": "GSO"},
+    {"indicator": "sector_share_grdp", "sector": None},
 )
 #: Gaps are listed over this many years before the merger (the pre-merger city's record).
 GAP_YEARS = 10
+#: The coverage table's columns after ``indicator``: generic, so that every place's table
+#: has the same columns (the codes are in the notebook's explanation).
+COVERAGE_ROLES = ("boundary_old", "boundary_new", "nation")
 CHOSEN_COLUMNS = ["year", "value", "obs_id", "source_id", "status", "reason"]
 
 
@@ -49,33 +55,49 @@ def compute(ctx: Context) -> StepResult:
     )
     dataset = ctx.dataset.with_policy(policy)
     geographies = dataset.codes["geographies"]
-    boundaries = [CITY, *dataset.related_geographies(CITY)[:1]]
-    merger = int(narrative.boundary_break(geographies, CITY)[0] + 0.5)
-    vintages = overview.vintages(dataset, VINTAGES["indicator"], VINTAGES["geo"], method="GSO")
-    series = dataset.series(**VINTAGES, as_of=ctx.as_of)
+    city, nation_code = ctx.profile.first, nation()
+    boundaries = [city, *dataset.related_geographies(city)[:1]]
+    merger = int(narrative.boundary_break(geographies, city)[0] + 0.5)
+    vintages = overview.vintages(dataset, VINTAGES["indicator"], nation_code, method="GSO")
+    series = dataset.series(**VINTAGES, geo=nation_code, as_of=ctx.as_of)
+    sector = ctx.params("digital.yaml")["adjust_sector"]
+    gap_series = [
+        {**s, "geo": city, **({"sector": sector} if "sector" in s else {})} for s in GAP_SERIES
+    ]
     chosen = series.to_frame().reset_index()
     growth = {geo: dataset.series("grdp_growth_real", geo, as_of=ctx.as_of) for geo in boundaries}
+    measures = ctx.params(MEASURES_FILE)
     share = {
-        geo: dataset.series("de_share", geo, method="GSO", as_of=ctx.as_of) for geo in boundaries
+        geo: _on_measures(
+            dataset, geo, (measures["forecast_measure"], measures["other_measure"]), ctx.as_of
+        )
+        for geo in boundaries
     }
-    words = Words(ctx.lang)
+    # Drawn and compared on the forecast measure only; a boundary with the other measure
+    # alone is named with its measure in the sentence, never drawn beside the first.
+    drawn = {geo: s[VINTAGES["method"]] for geo, s in share.items() if VINTAGES["method"] in s}
+    if len(drawn) == len(boundaries):  # both on the forecast measure: side by side
+        sentence, found, what = narrative.boundary_sentence, drawn, "txt.what_de_share_gso"
+    else:  # each on the measure it has, labelled, not compared
+        sentence, found, what = narrative.boundary_measures_sentence, share, "txt.what_de_share"
+    words = Words(ctx.lang, ctx.place)
     old, new = (words.place(geo, geographies) for geo in boundaries)
     scoring = ScoringConfig.from_mapping(ctx.params(TARGETS_FILE), file=f"params/{TARGETS_FILE}")
-    city = scoring.city_geographies
+    city_geos = scoring.city_geographies
     return StepResult(
         "data_overview",
         outputs={
             "data_summary": narrative.dataset_summary(dataset, lang=ctx.lang),
-            "coverage": _coverage(dataset, (*boundaries, VINTAGES["geo"]), words),
+            "coverage": _coverage(dataset, (*boundaries, nation_code), words).set_axis(
+                ["indicator", *COVERAGE_ROLES], axis=1
+            ),
             "revisions_de_share_vn": narrative.revisions_sentence(
                 vintages, unit="%", lang=ctx.lang
             ),
             "vintages_de_share_vn": vintages,
             "de_share_vn_chosen": _chosen(chosen, series.provenance, words)[CHOSEN_COLUMNS],
-            "conflicts": overview.conflicts(dataset, (*boundaries, VINTAGES["geo"])),
-            "gaps": overview.gaps(
-                dataset, list(GAP_SERIES), years=range(merger - GAP_YEARS, merger)
-            ),
+            "conflicts": overview.conflicts(dataset, (*boundaries, nation_code)),
+            "gaps": overview.gaps(dataset, gap_series, years=range(merger - GAP_YEARS, merger)),
             "grdp_growth_boundary": boundary_chart(
                 growth,
                 geographies,
@@ -83,35 +105,48 @@ def compute(ctx: Context) -> StepResult:
                 ylabel="chart.pct_year_constant_2010",
                 values=False,
                 lang=ctx.lang,
+                place=ctx.place,
             ),
-            "de_share_boundary_sentence": narrative.boundary_sentence(
-                share[CITY],
-                share[boundaries[1]],
+            "de_share_boundary_sentence": sentence(
+                *(found[geo] for geo in boundaries),
                 old_label=old,
                 new_label=new,
-                what=words("txt.what_de_share_gso"),
+                what=words(what),
                 lang=ctx.lang,
             ),
             "de_share_boundary": boundary_chart(
-                share,
+                drawn,
                 geographies,
                 title="chart.de_share_hp_title",
                 ylabel="chart.pct_grdp",
                 unit="%",
                 note="chart.mic_not_drawn",
                 lang=ctx.lang,
+                place=ctx.place,
+                before=city,
             ),
             "observation_index": overview.observation_index(dataset, ctx.as_of),
             "sources": overview.sources(dataset),
             "code_names": overview.code_names(dataset),
             "targets": overview.targets(dataset),
-            "latest_city_figure": overview.latest_figure(dataset, city, as_of=ctx.as_of),
+            "latest_city_figure": overview.latest_figure(dataset, city_geos, as_of=ctx.as_of),
             "latest_by_geo": overview.latest_by_geo(
-                dataset, PEER_INDICATORS, as_of=ctx.as_of, city=city
+                dataset, PEER_INDICATORS, as_of=ctx.as_of, city=city_geos
             ),
         },
         objects={"dataset": dataset, "vintages": vintages},
     )
+
+
+def _on_measures(dataset, geo: str, measures: tuple[str, ...], as_of: str) -> dict:
+    """The digital share of ``geo`` on the first of ``measures`` it is published on:
+    {measure: series result}, or {} (never two measures: they are not mixed)."""
+    for measure in measures:
+        try:
+            return {measure: dataset.series("de_share", geo, method=measure, as_of=as_of)}
+        except SeriesSelectionError:
+            continue
+    return {}
 
 
 def _chosen(chosen: pd.DataFrame, provenance: pd.DataFrame, words: Words) -> pd.DataFrame:

@@ -29,16 +29,16 @@ from dxecon.present.charts.published import sector_floors_chart
 from dxecon.present.words import Words
 
 PARAMS_FILE, TARGETS_FILE, MEASURES_FILE = "digital.yaml", "targets.yaml", "measures.yaml"
-#: The city whose published shares and observed paces are listed (its other boundaries
-#: beside it, never joined).
-CITY = "HP"
 REPORTED_COLUMNS = ("year", "boundary", "de_share_pct", "method", "status", "published")
 REPORTED_COLUMNS += ("obs_id", "source_id", "note")
 
 
 def compute(ctx: Context) -> StepResult:
     params, dataset, lang = ctx.params(PARAMS_FILE), ctx.dataset, ctx.lang
-    words = Words(lang)
+    words = Words(lang, ctx.place)
+    # the place's published shares and observed paces, from its oldest boundary (its other
+    # boundaries beside it, never joined)
+    city = ctx.profile.first
     floor_targets = scored_targets(
         dataset,
         "de_sector_share_min",
@@ -68,8 +68,8 @@ def compute(ctx: Context) -> StepResult:
     return StepResult(
         "digital_economy",
         outputs={
-            "reported_shares_gso": _reported(dataset, "GSO", ctx.as_of),
-            "reported_shares_mic": _reported(dataset, "MIC", ctx.as_of),
+            "reported_shares_gso": _reported(dataset, city, "GSO", ctx.as_of),
+            "reported_shares_mic": _reported(dataset, city, "MIC", ctx.as_of),
             "core_digitised_sentence": narrative.split_sentence(
                 split.frame, sources=narrative.year_sources(parts, split.frame.index), lang=lang
             ),
@@ -103,11 +103,11 @@ def compute(ctx: Context) -> StepResult:
             .to_frame()
             .reset_index(),
             "observed_pace": observed_pace(
-                dataset, geo=CITY, as_of=ctx.as_of, exclude=calibration_exclude
+                dataset, geo=city, as_of=ctx.as_of, exclude=calibration_exclude
             ),
             "de_contribution": de_contribution(
                 dataset,
-                [CITY, *dataset.related_geographies(CITY)[:1], from_data.NATION],
+                [city, *dataset.related_geographies(city)[:1], from_data.NATION],
                 as_of=ctx.as_of,
             ),
             "measure_setup": measures.setup_table(conversion["config"]),
@@ -130,10 +130,10 @@ ESTIMATE_KEYS = (
 )
 
 
-def _reported(dataset, method: str, as_of: str) -> pd.DataFrame:
-    """The city's published shares on one measure (none published yet: no rows)."""
+def _reported(dataset, city: str, method: str, as_of: str) -> pd.DataFrame:
+    """The place's published shares on one measure (none published yet: no rows)."""
     try:
-        return from_data.reported_shares(dataset, CITY, method=method, as_of=as_of).to_frame()
+        return from_data.reported_shares(dataset, city, method=method, as_of=as_of).to_frame()
     except SeriesSelectionError:
         return pd.DataFrame(columns=list(REPORTED_COLUMNS))
 

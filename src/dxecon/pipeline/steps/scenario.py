@@ -79,11 +79,13 @@ def scenario_from_context(ctx: Context, name: str) -> Scenario:
     check_scenario_file(values, file=shown)
     values.update(name=name, as_of=ctx.as_of)
     registry = TargetRegistry(ctx.dataset)
-    return scenario_from_dict(values, file=shown, known_instruments=registry.instruments)
+    return scenario_from_dict(
+        values, file=shown, known_instruments=registry.instruments, place=ctx.place
+    )
 
 
 def compute(ctx: Context, name: str, diffusion: StepResult) -> StepResult:
-    words, lang, dataset = Words(ctx.lang), ctx.lang, ctx.dataset
+    words, lang, dataset = Words(ctx.lang, ctx.place), ctx.lang, ctx.dataset
     calibration = diffusion.objects["calibration"]
     scenario = scenario_from_context(ctx, name)
     scoring = ScoringConfig.from_mapping(ctx.params(TARGETS_FILE), file=f"params/{TARGETS_FILE}")

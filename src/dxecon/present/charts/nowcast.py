@@ -3,6 +3,8 @@ the reader's language (catalogue words, place names from the code list)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from dxecon.models.forecast.nowcast import NowcastResult
@@ -47,9 +49,8 @@ def path_chart(result: NowcastResult, *, geographies: pd.DataFrame, lang: str = 
     from matplotlib.ticker import FuncFormatter
 
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda value, _pos: words.month(f"{mdates.num2date(value):%Y-%m}"))
-    )
+    # a module-level function, so the figure pickles: a run draws it in its chart process
+    ax.xaxis.set_major_formatter(FuncFormatter(partial(_month_tick, words)))
     finish(
         ax,
         title=words("chart.nowcast_title", year=result.year),
@@ -61,3 +62,10 @@ def path_chart(result: NowcastResult, *, geographies: pd.DataFrame, lang: str = 
         ),
     )
     return ax.figure
+
+
+def _month_tick(words: Words, value: float, _pos) -> str:
+    """A date axis tick as the month in the reader's language."""
+    import matplotlib.dates as mdates
+
+    return words.month(f"{mdates.num2date(value):%Y-%m}")

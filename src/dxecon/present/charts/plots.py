@@ -123,6 +123,16 @@ def draw_targets(ax, targets: Sequence[TargetLine]) -> None:
             ax.plot([target.year], [target.value], marker="o", color=_COLOURS["target"])
 
 
+def message_chart(title: str, message: str):
+    """A chart that says why there is nothing to draw (a figure missing): its title and the
+    sentence, no axes."""
+    _, ax = new_figure()
+    ax.set_axis_off()
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True)
+    return ax.figure
+
+
 def fan_chart(
     years: Sequence[int],
     bands: Mapping[float, Sequence[float]],

@@ -9,7 +9,13 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dxecon.present import narrative
-from dxecon.present.charts.plots import TargetLine, bar_chart, fan_chart, line_chart, new_figure
+from dxecon.present.charts.plots import (
+    TargetLine,
+    bar_chart,
+    fan_chart,
+    line_chart,
+    message_chart,
+)
 from dxecon.present.words import Words
 
 #: The level of a productivity index in its base year.
@@ -26,13 +32,16 @@ def boundary_chart(
     values: bool = True,
     note: str = "",
     lang: str = "vi",
+    place: str | None = None,
+    before: str | None = None,
 ):
     """One line per boundary of a city (``results``: geography code -> its series, the
-    pre-merger boundary first), never joined; the merger marked between them, the
+    pre-merger boundary first), never joined; the merger of ``before`` (None: the first
+    boundary drawn; give it when that one has nothing to draw) marked between them, the
     sources of every figure drawn in the caption. ``title``, ``ylabel`` and ``note`` are
-    catalogue keys."""
-    words = Words(lang)
-    old = next(iter(results))
+    catalogue keys; ``place`` the profile whose name fills a ``{place}`` in them."""
+    words = Words(lang, place)
+    old = before or next(iter(results))
     break_year, break_label = narrative.boundary_break(geographies, old, lang=lang)
     caption = narrative.sources_caption(results.values(), unit=unit, values=values, lang=lang)
     return line_chart(
@@ -138,11 +147,9 @@ def forecast_fan_chart(
     ``as_of``): the chart says so."""
     words = Words(lang)
     if forecast.empty:
-        _, ax = new_figure()
-        ax.set_axis_off()
-        ax.set_title(words("chart.de_share_vn_title"), loc="left", fontsize=12, fontweight="bold")
-        ax.text(0.5, 0.5, words("chart.fan_none", as_of=words.month(as_of)), ha="center")
-        return ax.figure
+        return message_chart(
+            words("chart.de_share_vn_title"), words("chart.fan_none", as_of=words.month(as_of))
+        )
     targets = targets if targets is not None else pd.DataFrame()
     first = forecast.iloc[0]
     lines = [

@@ -20,7 +20,8 @@ from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
 from dxecon.models.scenarios.engine import PERCENTILES, percentiles
 from dxecon.models.scenarios.scenario_run import ScenarioRun
-from dxecon.present.charts.plots import TargetLine, fan_chart, new_figure
+from dxecon.present.charts.plots import TargetLine, fan_chart, message_chart, new_figure
+from dxecon.present.scenario_text import not_simulated_text
 from dxecon.present.uncertainty_text import PACES, goal_label
 from dxecon.present.words import Words
 
@@ -115,6 +116,9 @@ def scenario_fan_parts(
         history, figures = {}, []
         title = w("explorer.chart.lp_title", basis=w(f"explorer.basis.{basis}"), **shown)
         ylabel = w(f"explorer.chart.lp_axis_{basis}")
+        missing = not_simulated_text(run, f"lp_growth_{basis}", w.lang)
+        if missing:
+            return message_chart(title, missing)
     lines = target_lines(run, indicator, w)
     instruments = ", ".join(sorted({line.label.split(" ")[0] for line in lines}))
     sources = "; ".join(
