@@ -8,7 +8,8 @@ import pytest
 from conftest import AS_OF
 
 from dxecon.core.errors import SeriesSelectionError
-from dxecon.core.params import load_yaml, params_path
+from dxecon.core.params import params_path
+from dxecon.core.places import place_params
 from dxecon.data.targets import TargetRegistry, TargetSet, target_values
 from dxecon.models.estimation import from_data
 from dxecon.models.estimation.productivity import MissingEmploymentError, labour_productivity
@@ -20,12 +21,12 @@ ESTIMATE_KEYS = ("structure_geo", "structure_year", "intensity_year", "adjust_se
 
 @pytest.fixture(scope="module")
 def digital_params():
-    return load_yaml(params_path("digital"))
+    return place_params("digital")  # as a run for the default place reads it
 
 
 @pytest.fixture(scope="module")
 def productivity_params():
-    return load_yaml(params_path("productivity"))
+    return place_params("productivity")
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +41,9 @@ def registry(dataset):
 
 @pytest.fixture(scope="module")
 def instruments(registry):
-    path = params_path("targets")
-    return TargetSet.from_yaml(path, known=registry.instruments).instruments
+    targets = place_params("targets")  # as read for the default place
+    file = str(params_path("targets"))
+    return TargetSet.from_mapping(targets, known=registry.instruments, file=file).instruments
 
 
 @pytest.fixture(scope="module")

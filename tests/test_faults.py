@@ -55,6 +55,7 @@ from dxecon.apps.cli import main as cli
 from dxecon.core import folders
 from dxecon.core.errors import DataValidationError, ParamsError, Problem, format_problems
 from dxecon.core.params import load_yaml, params_path
+from dxecon.pipeline import store
 from dxecon.data import validate
 from dxecon.models.scenarios.budget import ResourceBudgetError
 
@@ -220,7 +221,8 @@ def test_common_notebooks_get_only_their_own_file():
     )
     for label, values in common.items():
         leaked = set(values) & (set(SCENARIO_KEYS) - {"as_of"})
-        own = set(load_yaml(params_path(_params_file(label))))
+        file = _params_file(label)  # None: a notebook of no params file (the panel)
+        own = set(load_yaml(params_path(file))) if file else set()
         assert leaked <= own, (label, leaked - own)
     assert tasks["baseline/05_scenario_forecast.ipynb"]["paths"] == 400
 
@@ -342,10 +344,12 @@ def test_month_publishes_at_once_as_real_folders(tmp_path, monkeypatch):
     sweeps.mkdir(parents=True)
     (sweeps / "results.csv").write_text("kept\n")
     month = out / "2026-10"
-    inode = month.stat().st_ino
+    place = store.month_folder(out, "2026-10")  # published at once, place by place
+    inode = place.stat().st_ino
     _fake_notebooks(monkeypatch, "second")
     run_suite(as_of="2026-10", scenarios=["baseline"], outputs_dir=out, progress=False)
-    assert month.stat().st_ino != inode  # a new folder took the old one's place in one step
+    assert place.stat().st_ino != inode  # a new folder took the old one's place in one step
+    month = place
     for folder in (month, month / "baseline", month / "lagging"):
         assert folder.is_dir() and not folder.is_symlink()
     table = "tables/05_scenario_forecast.csv"
@@ -647,11 +651,22 @@ def test_sigkilled_run_leaves_no_descendant(tmp_path):
 def test_scenario_geo_checked_against_data_codes(tmp_path):
     file = tmp_path / "mine.yaml"
     text = params_path("baseline", "scenarios").read_text(encoding="utf-8")
-    file.write_text(text.replace("geo: HP2025", "geo: XX_NOT_A_CODE"), encoding="utf-8")
+    file.write_text(f"{text}\ngeo: XX_NOT_A_CODE\n", encoding="utf-8")
     result = run_cli("run", "--as-of", "2026-10", "--params", str(file), "--outputs", str(tmp_path))
     assert result.exit_code == 1
     assert str(file) in result.output and "field 'geo'" in result.output
     assert "codes/geographies.csv" in result.output
+
+
+def test_scenario_place_checked_against_the_profiles(tmp_path):
+    file = tmp_path / "mine.yaml"
+    text = params_path("baseline", "scenarios").read_text(encoding="utf-8")
+    assert "\nplace: any" in text
+    file.write_text(text.replace("\nplace: any", "\nplace: HPP"), encoding="utf-8")
+    result = run_cli("run", "--as-of", "2026-10", "--params", str(file), "--outputs", str(tmp_path))
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    assert str(file) in result.output and "field 'place'" in result.output
+    assert "did you mean 'HP'" in result.output and not (tmp_path / "2026-10").exists()
     from dxecon.data import load_dataset
     from dxecon.models.scenarios import run_scenario
     from dxecon.pipeline.context import Context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dxecon.core.params import load_yaml, params_path
+from dxecon.core.places import place_params
 from dxecon.models.forecast.catalog import (
     backtest_catalog,
     entries_from_params,
@@ -14,7 +14,7 @@ from dxecon.models.forecast.catalog import (
 
 
 def shipped_entries(dataset, as_of="2026-10"):
-    specs = load_yaml(params_path("forecasts"))["series"]
+    specs = place_params("forecasts")["series"]  # the nation's and the default place's
     return entries_from_params(dataset, specs, as_of=as_of)
 
 

@@ -130,18 +130,18 @@ def test_coverage_names_indicators_in_words_and_counts_years_in_the_language(dat
     assert not set(coverage["indicator"]) & codes
     assert all(re.fullmatch(r"[^_]+ \([^()]+\)", name) for name in coverage["indicator"])
     year = {"vi": ("năm", "năm"), "en": ("year", "years")}[lang]
-    cells = coverage[["HP", "HP2025", "VN"]].stack().dropna()
+    roles = ["boundary_old", "boundary_new", "nation"]  # the place's boundaries, the nation
+    cells = coverage[roles].stack().dropna()
     for cell in cells:
         n, _first, last = re.fullmatch(r"(\d+) \w+ \((\d{4})(?:-(\d{4}))?\)", cell).groups()
         assert cell.split(" ")[1] == year[int(n) != 1]
         assert (last is None) == (int(n) == 1)  # "1 năm (2022)", never "(2022-2022)"
     shown = table_text(coverage, lang)
     assert not re.search(r"^\s*0\s", shown, flags=re.MULTILINE)  # no 0, 1, 2... column
-    places = dataset.codes["geographies"]
     html = table_html(coverage, lang)
-    for geo in ("HP", "HP2025", "VN"):
-        assert f"<th>{Words(lang).place(geo, places)}</th>" in html
-        assert f"<th>{geo}</th>" not in html
+    for role in roles:  # headers in words, never a code
+        assert f"<th>{Words(lang)(f'nb.col.{role}')}</th>" in html
+        assert f"<th>{role}</th>" not in html
 
 
 def test_the_inherited_target_note_reads_in_both_languages():

@@ -493,7 +493,7 @@ def test_a_vietnamese_scorecard_table_has_notes_in_words(baseline_card):
     import re
 
     from dxecon.present.scenario_text import CITY_NOTES_COLUMNS, NO_DATA_COLUMNS
-    from dxecon.present.tables import _geographies, readable
+    from dxecon.present.tables import geography_codes, readable
     from dxecon.present.words import Words
 
     city = baseline_card[baseline_card["scope"] == "city"]
@@ -502,7 +502,7 @@ def test_a_vietnamese_scorecard_table_has_notes_in_words(baseline_card):
     notes = shown[Words("vi")("nb.col.note_codes")]
     said = [text for text in notes if text != "-"]
     assert len(said) > 10
-    codes = set(_geographies()["code"])
+    codes = set(geography_codes()["code"])
     english = {"the", "figure", "published", "target", "read", "scored", "needed", "only"}
     for text in said:
         tokens = set(re.findall(r"\w+", text))

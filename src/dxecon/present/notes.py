@@ -4,12 +4,9 @@ The scorecard records each note as a code and the facts it states (``note_codes`
 list; `dxecon.models.scenarios.scorecard.NOTE_CODES`); here each is worded from the
 catalogue's ``note.<code>``: places by their names (``data/codes/geographies.csv``),
 indicators, sectors, measures and nowcast stages by the catalogue's words, numbers with the
-language's separators.
-
->>> from dxecon.present.words import Words
->>> cell = '[{"code": "inherited_target", "old": "HP", "new": "HP2025"}]'
->>> say_notes(cell, Words("en")).startswith("set for Hai Phong")
-True
+language's separators. A cell such as ``[{"code": "inherited_target", "old": <a
+boundary's code>, "new": <its successor's>}]`` reads "set for <the old boundary's name>
+before the boundary change; ..." (tests/test_reader_tables.py checks it in both languages).
 """
 
 from __future__ import annotations

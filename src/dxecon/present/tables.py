@@ -59,7 +59,7 @@ def geography_codes() -> pd.DataFrame:
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) in
-    ``lang`` (:func:`header`; a boundary's code, e.g. ``HP2025``, by its name); a ``geo``
+    ``lang`` (:func:`header`; a boundary's code by its name); a ``geo``
     column's boundaries by their names; the scorecard's notes (``note_codes``) worded
     (`dxecon.present.notes`); the cells of the columns of :data:`VALUE_WORDS` and yes/no
     columns in ``lang``; an empty text cell or a missing whole number or yes/no as the one

@@ -467,6 +467,11 @@ def _with_place(data: dict[str, Any], place: str | None, *, file: str) -> dict[s
     from dxecon.data.places import load_place
 
     stated = data.get("place") or ANY_PLACE
+    if stated != ANY_PLACE:
+        try:  # an unknown place is the scenario file's error: name the file and the field
+            load_place(stated)
+        except ParamsError as exc:
+            raise ParamsError(file, "place", exc.message) from exc
     if stated != ANY_PLACE and place is not None and stated != place:
         raise ParamsError(
             file,
