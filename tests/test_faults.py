@@ -55,9 +55,9 @@ from dxecon.apps.cli import main as cli
 from dxecon.core import folders
 from dxecon.core.errors import DataValidationError, ParamsError, Problem, format_problems
 from dxecon.core.params import load_yaml, params_path
-from dxecon.pipeline import store
 from dxecon.data import validate
 from dxecon.models.scenarios.budget import ResourceBudgetError
+from dxecon.pipeline import store
 
 SHARE_ROW = "de_share,VN,total,2024,"  # GSO share rows start like this in observations.csv
 
