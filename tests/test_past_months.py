@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dxecon.apps.monthly import month_report
+from dxecon.pipeline import store
 from dxecon.pipeline.run import run_suite
 
 FEW_PATHS = {"paths": 200}  # plumbing only; the engine is tested elsewhere
@@ -38,11 +39,11 @@ def test_a_past_month_runs_and_says_what_was_missing(tmp_path, as_of):
     # No scenario table, so no month report: the run publishes and says why (not a crash).
     assert "scorecard" in result.report_problem
     assert all(isinstance(v, float) for v in result.durations.values())
-    folder = tmp_path / as_of / "baseline"
+    folder = store.month_folder(tmp_path, as_of)  # the default place's month
     notebooks = sorted(folder.rglob("*.ipynb"))
     assert len(notebooks) >= 8
     scenario = next(p for p in notebooks if p.name.startswith("05_"))
     text = _outputs_text(scenario)
     # No digital-economy start could be read from the data then: said, not failed.
-    assert f"Nothing to show as of {as_of}" in text
+    assert "Chưa có gì để hiển thị tính đến" in text  # the run's language: vi
     assert "HP2025:" in text and "HP:" in text  # every boundary tried, merged city first

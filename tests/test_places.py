@@ -14,7 +14,7 @@ from dxecon.core.places import default_place, place_params
 from dxecon.data.places import list_places, load_place
 from dxecon.models.employment import ProductivityParams, productivity_from_params
 from dxecon.models.scenarios.config import check_scenario_file
-from dxecon.models.scenarios.scorecard import NO_DATA
+from dxecon.models.scenarios.scorecard import NO_DATA, note_codes
 from dxecon.pipeline.context import Context
 from dxecon.pipeline.steps import STEPS, run_step
 from dxecon.pipeline.steps.scenario import scenario_from_context
@@ -156,7 +156,12 @@ def test_without_employment_productivity_is_no_data_with_the_reason(every_step):
     if place == "BN":
         assert set(run.paths.unavailable) >= {"lp_growth_real", "lp_growth_nominal"}
         assert (own["status"] == NO_DATA).all()
-        assert own["note"].str.contains("no employment figure for BN").all()
+        said = own["note_codes"].map(lambda cell: {n["code"]: n for n in note_codes(cell)})
+        assert (
+            said.map(lambda notes: notes.get("no_employment", {}).get("geo"))
+            .isin(["BN", "BN2025"])
+            .all()
+        )
         assert own["probability"].isna().all()  # no invented probability
         assert "lp_growth_real" not in set(run.percentiles()["indicator"])
         assert not np.isnan(run.paths.de_share).any()  # the digital share still simulated

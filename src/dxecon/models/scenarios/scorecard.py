@@ -157,6 +157,7 @@ NOTE_CODES = (
     "needed",
     "about_level",
     "range_lower",
+    "no_employment",
 )
 
 
@@ -765,10 +766,10 @@ def _score_level(
         and sector == "total"
         and year in set(int(y) for y in paths.years)
     ):
-        missing = paths.unavailable.get(MODELLED[indicator])
-        if target_geo == paths.scenario.geo and missing:
-            notes.append(missing)  # not simulated: no invented number
-            return {**out, "status": NO_DATA, "note": "; ".join(notes)}
+        if target_geo == paths.scenario.geo and paths.unavailable.get(MODELLED[indicator]):
+            # not simulated (no employment figure for the place): no invented number
+            notes.append(note("no_employment", geo=paths.scenario.geo))
+            return {**out, "status": NO_DATA, "notes": notes}
         if target_geo == paths.scenario.geo:
             forecast = _forecast(paths, indicator, year, level, config)
             unreachable = forecast.pop("unreachable")

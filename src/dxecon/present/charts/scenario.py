@@ -79,8 +79,12 @@ def scenario_fan(run: ScenarioRun, dataset: Dataset, name: str, **options):
     growth (``basis`` "real" or "nominal"), with the 50/80/90% bands of the paths and the
     target lines. ``options``: `scenario_fan_parts`'s (``basis``, ``words``,
     ``scenario_name``: the scenario as the title names it, default the catalogue's name
-    of the run's scenario)."""
-    return fan_chart(**scenario_fan_parts(run, dataset, name, **options))
+    of the run's scenario). A quantity the run could not simulate (productivity without an
+    employment figure) is a chart that says why (`message_chart`)."""
+    parts = scenario_fan_parts(run, dataset, name, **options)
+    if "missing" in parts:
+        return message_chart(parts["title"], parts["missing"])
+    return fan_chart(**parts)
 
 
 def scenario_fan_parts(
@@ -93,7 +97,8 @@ def scenario_fan_parts(
     scenario_name: str | None = None,
 ) -> dict:
     """What `scenario_fan` draws, as `dxecon.present.charts.plots.fan_chart`'s arguments
-    (also `FanChart.show`'s, which redraws a kept chart in place)."""
+    (also `FanChart.show`'s, which redraws a kept chart in place); for a quantity not
+    simulated, only ``title`` and ``missing`` (why)."""
     w = words or Words()
     scenario = run.scenario
     places = dataset.codes["geographies"]
@@ -117,8 +122,8 @@ def scenario_fan_parts(
         title = w("explorer.chart.lp_title", basis=w(f"explorer.basis.{basis}"), **shown)
         ylabel = w(f"explorer.chart.lp_axis_{basis}")
         missing = not_simulated_text(run, f"lp_growth_{basis}", w.lang)
-        if missing:
-            return message_chart(title, missing)
+        if missing:  # nothing to draw: `scenario_fan` says why
+            return {"title": title, "missing": missing}
     lines = target_lines(run, indicator, w)
     instruments = ", ".join(sorted({line.label.split(" ")[0] for line in lines}))
     sources = "; ".join(
