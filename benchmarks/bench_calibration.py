@@ -84,7 +84,9 @@ def main() -> None:
     needs = timed("what_it_takes", lambda: what_it_takes(run, ds))
     breakdown = timed(
         f"interval_breakdown (reruns x {breakdown_paths:,} paths)",
-        lambda: interval_breakdown("baseline", dataset=ds, n_paths=breakdown_paths),
+        lambda: interval_breakdown(
+            "baseline", dataset=ds, n_paths=breakdown_paths, as_of="2026-10"
+        ),
     )
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         print(breakdown.drop(columns="source").round(3).to_string(index=False))
