@@ -4,11 +4,17 @@ backtest-chosen forecasts after it, the pseudo-real-time table, the baseline wit
 diffusion drawn from the calibration, the interval-width breakdown (printed) and the
 "what it takes" table. Prints seconds.
 
-    .venv/bin/python benchmarks/bench_calibration.py
+    .venv/bin/python benchmarks/bench_calibration.py [--smallest]
+
+The observed pace is the default place's (its profile's first geography). ``--smallest`` (the
+test that keeps this script from rotting): 100 drawn paths, 1,000 in the baseline run and
+100 in each of the breakdown's reruns; the calibration and the backtests keep their sizes
+(the data's).
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 
 import numpy as np
@@ -22,7 +28,13 @@ def timed(label: str, fn):
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smallest", action="store_true", help="the smallest sizes (a test)")
+    args = parser.parse_args()
+    draws, paths, breakdown_paths = (100, 1000, 100) if args.smallest else (10_000, None, 1000)
+
     from dxecon.core.params import load_yaml, params_path
+    from dxecon.core.places import default_place
     from dxecon.data import load_dataset
     from dxecon.models.calibration import calibrate_diffusion, observed_pace
     from dxecon.models.forecast.catalog import (
@@ -31,12 +43,14 @@ def main() -> None:
         forecast_catalog,
     )
     from dxecon.models.forecast.realtime import pseudo_real_time
+    from dxecon.pipeline.context import Context
 
     ds = load_dataset()
     calibration = timed("calibrate_diffusion (latest)", lambda: calibrate_diffusion(ds))
     timed("calibrate_diffusion (as of 2021-01)", lambda: calibrate_diffusion(ds, as_of="2021-01"))
-    timed("draw 10,000 paths", lambda: calibration.draw(np.random.default_rng(0), 10_000))
-    timed("observed_pace", lambda: observed_pace(ds))
+    timed(f"draw {draws:,} paths", lambda: calibration.draw(np.random.default_rng(0), draws))
+    place = Context(ds, "2026-10", place=default_place()).profile.first
+    timed(f"observed_pace ({place})", lambda: observed_pace(ds, geo=place))
     from dxecon.models.calibration_realtime import realtime_coverage
 
     timed("realtime_coverage (every vintage)", lambda: realtime_coverage(ds))
@@ -64,13 +78,15 @@ def main() -> None:
     from dxecon.models.scenarios.uncertainty import interval_breakdown, what_it_takes
 
     run = timed(
-        "baseline, 10,000 paths, calibrated diffusion",
-        lambda: run_scenario("baseline", as_of="2026-10"),
+        f"baseline, {paths or 'its'} paths, calibrated diffusion",
+        lambda: run_scenario("baseline", as_of="2026-10", n_paths=paths),
     )
     needs = timed("what_it_takes", lambda: what_it_takes(run, ds))
     breakdown = timed(
-        "interval_breakdown (6 reruns x 1,000 paths)",
-        lambda: interval_breakdown("baseline", dataset=ds, n_paths=1000),
+        f"interval_breakdown (reruns x {breakdown_paths:,} paths)",
+        lambda: interval_breakdown(
+            "baseline", dataset=ds, n_paths=breakdown_paths, as_of="2026-10"
+        ),
     )
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         print(breakdown.drop(columns="source").round(3).to_string(index=False))

@@ -1,12 +1,15 @@
 """Measure what every notebook kernel and CLI call pays: `import dxecon`, and loading plus
 validating the whole dataset. Prints medians over repeated fresh processes.
 
-    .venv/bin/python benchmarks/bench_data.py [--repeat 7] [--big-mb 50]
+    .venv/bin/python benchmarks/bench_data.py [--repeat 7] [--big-mb 50] [--smallest]
 
 Then `dxecon data check` on a scratch copy of ``data/`` whose ``observations.csv`` is
 blown up to about --big-mb MB (the shipped rows repeated with fresh ids): once valid, once
 with every row broken (a bad code and an implausible share), as a whole process, the way a
 user runs it. Goal (issue 14): under 10 s for 50 MB, at most 50 problems printed.
+
+``--smallest`` (the test that keeps this script from rotting): one repeat, one check of each
+about 0.1 MB copy, one in-process run of each query.
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ SNIPPETS = {
 }
 
 IN_PROCESS = """
-import time, statistics
+import sys, time, statistics
 from dxecon.data import validate, load_dataset
 from dxecon.data.targets import TargetRegistry
 load_dataset()  # warm: pandas imported, files in page cache
-def best(fn, n=15):
+def best(fn, n=int(sys.argv[1])):
     times = []
     for _ in range(n):
         t = time.perf_counter(); fn(); times.append(time.perf_counter() - t)
@@ -77,11 +80,16 @@ def big_data(folder: Path, megabytes: float, *, broken: bool) -> Path:
         writer = csv.writer(handle)
         writer.writerow(header)
         written, n = 0, 0
+        obs_id, duplicate_of = column["obs_id"], column["duplicate_of"]
         while written < target:
+            # each copy of the rows gets fresh ids, its duplicate_of pointing within the copy
+            fresh = {row[obs_id]: f"BIG{n + i + 1:08d}" for i, row in enumerate(rows)}
+            n += len(rows)
             for row in rows:
-                n += 1
                 row = list(row)
-                row[column["obs_id"]] = f"BIG{n:08d}"
+                row[obs_id] = fresh[row[obs_id]]
+                if row[duplicate_of]:
+                    row[duplicate_of] = fresh[row[duplicate_of]]
                 if broken:
                     row[column["geo"]] = "ZZ"
                     if row[column["indicator"]] == "de_share":
@@ -113,26 +121,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--big-mb", type=float, default=50.0)
+    parser.add_argument("--smallest", action="store_true", help="the smallest sizes (a test)")
     args = parser.parse_args()
+    checks, queries = 3, 15  # runs of each data check (median), of each in-process query
+    if args.smallest:
+        args.repeat, args.big_mb, checks, queries = 1, 0.1, 1, 1
     with tempfile.TemporaryDirectory() as scratch:
         for broken in (False, True):
             folder = big_data(Path(scratch) / f"data-{broken}", args.big_mb, broken=broken)
             size = (folder / "observations.csv").stat().st_size / 1e6
-            runs = [check_seconds(folder) for _ in range(3)]
+            runs = [check_seconds(folder) for _ in range(checks)]
             seconds = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
             code, lines = runs[0][2], runs[0][3]
             label = "broken" if broken else "valid"
             print(
                 f"data check, {size:.0f} MB {label} observations.csv: {seconds:.1f} s wall, "
-                f"{cpu:.1f} s CPU (median of 3), exit {code}, {lines} lines on stderr"
+                f"{cpu:.1f} s CPU (median of {checks}), exit {code}, {lines} lines on stderr"
             )
     print(f"{'what':45s} {'median s':>9s} {'min s':>7s} {'max s':>7s}")
     for label, code in SNIPPETS.items():
         times = wall(code, args.repeat)
         print(f"{label:45s} {statistics.median(times):9.3f} {min(times):7.3f} {max(times):7.3f}")
     out = subprocess.run(
-        [sys.executable, "-c", IN_PROCESS], check=True, capture_output=True, text=True
+        [sys.executable, "-c", IN_PROCESS, str(queries)], check=True, capture_output=True, text=True
     ).stdout.split()
     labels = [
         "validate (in process)",
@@ -141,7 +153,7 @@ def main() -> None:
         "target scoring set",
     ]
     for label, value in zip(labels, out, strict=True):
-        print(f"{label:45s} {float(value) * 1000:8.1f} ms (median of 15)")
+        print(f"{label:45s} {float(value) * 1000:8.1f} ms (median of {queries})")
     heavy = subprocess.run(
         [sys.executable, "-c", MODULES], check=True, capture_output=True, text=True
     ).stdout.strip()

@@ -1,7 +1,9 @@
 """All estimators over the shipped data together: the digital-share estimate, sector floors,
 published shares, national and city productivity, and the city-vs-nation decomposition.
 
-    .venv/bin/python benchmarks/bench_estimates.py [--repeat 15]
+    .venv/bin/python benchmarks/bench_estimates.py [--repeat 15] [--smallest]
+
+``--smallest`` (the test that keeps this script from rotting): one repeat.
 
 Goal (issue: estimators): well under a second for all of them together.
 """
@@ -12,67 +14,66 @@ import argparse
 import statistics
 import time
 
-from dxecon.core.params import load_yaml, params_path
+from dxecon.core.params import params_path
 from dxecon.data import load_dataset
-from dxecon.data.targets import TargetRegistry, TargetSet, target_values
+from dxecon.data.targets import scored_targets
 from dxecon.models.employment import ProductivityParams, productivity_from_params
 from dxecon.models.estimation import from_data
+from dxecon.pipeline.context import Context
+from dxecon.pipeline.steps.digital_economy import ESTIMATE_KEYS
 
-DIGITAL = load_yaml(params_path("digital"))
-PRODUCTIVITY = load_yaml(params_path("productivity"))
+AS_OF = "2026-10"
 
 
-def everything(dataset) -> None:
+def everything(dataset, ctx: Context) -> None:
+    """The estimators the steps ``digital_economy`` and ``productivity`` call on
+    ``dataset``, with the default place's params as those steps read them from ``ctx``
+    (read once, before the timing; charts and texts left out)."""
+    as_of = ctx.as_of
+    digital = ctx.params("digital.yaml")
+    targets = ctx.params("targets.yaml")
+    file = str(params_path("targets.yaml"))
     city = from_data.city_digital_estimate(
-        dataset,
-        **{
-            key: DIGITAL[key]
-            for key in (
-                "structure_geo",
-                "structure_year",
-                "intensity_year",
-                "adjust_sector",
-                "calibrate_geo",
-            )
-        },
+        dataset, **{key: digital[key] for key in ESTIMATE_KEYS}, as_of=as_of
     )
-    registry = TargetRegistry(dataset)
-    instruments = TargetSet.from_yaml(
-        params_path("targets"), known=registry.instruments
-    ).instruments
-    floors = target_values(
-        registry, "de_sector_share_min", instruments=instruments, geo=DIGITAL["target_geo"]
+    floors = scored_targets(
+        dataset, "de_sector_share_min", targets, file=file, geo=digital["target_geo"]
     )
-    from_data.sector_floors(city, floors)
+    from_data.sector_floors(city, dict(zip(floors["year"], floors["value"], strict=True)))
     for method in ("GSO", "MIC"):
-        from_data.reported_shares(dataset, "HP", method=method)
-    from_data.national_productivity(dataset, start=PRODUCTIVITY["national_lp_start"])
-    params = ProductivityParams.from_mapping(PRODUCTIVITY, file="productivity.yaml")
+        from_data.reported_shares(dataset, ctx.profile.first, method=method, as_of=as_of)
+    params = ProductivityParams.from_mapping(ctx.params("productivity.yaml"), file="productivity")
+    from_data.national_productivity(dataset, start=params.national_start, as_of=as_of)
+    milestones = scored_targets(dataset, "lp_growth", targets, file=file, geo=params.geo)
     productivity_from_params(
         dataset,
         params,
-        milestones=target_values(registry, "lp_growth", instruments=instruments, geo=params.geo),
-        as_of=None,
+        milestones=dict(zip(milestones["year"], milestones["value"], strict=True)),
+        as_of=as_of,
     )
-    from_data.share_gap_to_nation(dataset, city)
+    from_data.share_gap_to_nation(dataset, city, as_of=as_of)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--smallest", action="store_true", help="one repeat (a test)")
     args = parser.parse_args()
+    if args.smallest:
+        args.repeat = 1
     start = time.perf_counter()
     dataset = load_dataset()
     load = time.perf_counter() - start
-    everything(dataset)  # warm-up: imports, first-use costs
+    ctx = Context(dataset, AS_OF)
+    everything(dataset, ctx)  # warm-up: imports, first-use costs
     cold, warm = [], []
     for _ in range(args.repeat):
         fresh = load_dataset()  # empty series cache: every query computed
         start = time.perf_counter()
-        everything(fresh)
+        everything(fresh, ctx)
         cold.append(time.perf_counter() - start)
         start = time.perf_counter()
-        everything(fresh)  # the same queries again: answered from the dataset's cache
+        everything(fresh, ctx)  # the same queries again: answered from the dataset's cache
         warm.append(time.perf_counter() - start)
     print(f"load + validate dataset (with pandas import): {load * 1000:.0f} ms")
     for label, times in (("fresh dataset", cold), ("repeated queries", warm)):

@@ -2,7 +2,7 @@
 
 Run::
 
-    python benchmarks/bench_forecast.py [--repeat 5] [--blas-threads 1]
+    python benchmarks/bench_forecast.py [--repeat 5] [--blas-threads 1] [--smallest]
 
 Prints three tables:
 
@@ -16,7 +16,8 @@ Prints three tables:
 Timings are wall-clock medians (min-max) over ``--repeat`` runs; the machine this was
 written on is noisy, so single runs can be 2x the median. ``--blas-threads`` sets the
 OpenBLAS/MKL/OMP thread counts before numpy loads: statsmodels' state-space fits work on
-2x2 matrices, where multi-threaded BLAS only adds contention.
+2x2 matrices, where multi-threaded BLAS only adds contention. ``--smallest`` (the test that
+keeps this script from rotting): one repeat.
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--blas-threads", type=int, default=None, help="BLAS threads (default: leave as is)"
     )
-    return parser.parse_args()
+    parser.add_argument("--smallest", action="store_true", help="one repeat (a test)")
+    args = parser.parse_args()
+    if args.smallest:
+        args.repeat = 1
+    return args
 
 
 def median_range(seconds: list[float]) -> str:

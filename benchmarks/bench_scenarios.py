@@ -1,7 +1,9 @@
 """Monte Carlo engine speed and memory: 100,000 paths x 4 sectors x 10 years, percentiles
 and attainment probabilities included, against a plain per-path Python loop.
 
-    .venv/bin/python benchmarks/bench_scenarios.py [--paths 100000] [--repeat 5]
+    .venv/bin/python benchmarks/bench_scenarios.py [--paths 100000] [--repeat 5] [--smallest]
+
+``--smallest`` (the test that keeps this script from rotting): 1,000 paths, one repeat.
 
 Goals (issue: forecasts and scenarios): under 1 s and under 1 GB on a 2-core machine.
 """
@@ -20,10 +22,14 @@ import numpy as np
 from dxecon.data import load_dataset
 from dxecon.data.targets import TargetRegistry
 from dxecon.models.scenarios import load_scenario, scenario_from_dict, score, simulate
+from dxecon.models.scenarios.diffusion import draws_for
+from dxecon.models.scenarios.start import resolve_start
 
 
-def ten_year_baseline(n_paths: int):
-    scenario = load_scenario("baseline", as_of="2026-10")
+def ten_year_baseline(n_paths: int, dataset):
+    """The baseline with its observed start filled in from the data (a scenario file holds
+    no base year), run ten years past its base year."""
+    scenario, _ = resolve_start(load_scenario("baseline", as_of="2026-10"), dataset)
     data = scenario.model_dump()
     data["horizon"] = scenario.base_year + 10
     data["paths"] = n_paths
@@ -31,22 +37,30 @@ def ten_year_baseline(n_paths: int):
 
 
 def engine_with_summaries(scenario, registry, dataset):
-    paths = simulate(scenario)
+    paths = simulate(scenario, dataset=dataset)  # its diffusion calibrated on it, once
     for name in ("de_share", "de_sector_share_min", "lp_growth_real", "lp_growth_nominal"):
         np.percentile(paths.quantity(name), [5, 10, 25, 50, 75, 90, 95], axis=0)
     return score(paths, registry, dataset)
 
 
-def python_loop(scenario, n_paths: int) -> list[float]:
-    """The same model, one path at a time in plain Python (final-year DE share only)."""
+def python_loop(scenario, n_paths: int, draws) -> list[float]:
+    """The same model, one path at a time in plain Python (final-year DE share only). The
+    diffusion's per-path draws (``draws``: speed, whole-economy ceiling, start scale,
+    noise; None without a diffusion) come from the library: the loop does the per-path
+    arithmetic."""
+    from dxecon.models.scenarios.diffusion import start_share
+
+    whole_start = start_share(scenario)
     rng = random.Random(scenario.seed)
     sectors = list(scenario.sectors.items())
     rho = scenario.correlation
     out = []
-    for _ in range(n_paths):
+    for p in range(n_paths):
         value_added = {name: s.weight for name, s in sectors}
-        speeds = {
+        own = {  # a sector's own rate, else the path's drawn one
             name: max(s.intensity.speed + s.intensity.speed_sd * rng.gauss(0, 1), 0.0)
+            if s.intensity.speed is not None
+            else float(draws.speed[p])
             for name, s in sectors
             if s.intensity
         }
@@ -59,10 +73,18 @@ def python_loop(scenario, n_paths: int) -> list[float]:
             total = sum(value_added.values())
             share = 0.0
             for name, s in sectors:
-                if s.intensity:
-                    c, d0 = s.intensity.ceiling, s.intensity.start
-                    d = c / (1 + (c / d0 - 1) * math.exp(-speeds[name] * step))
-                    share += value_added[name] / total * d
+                if not s.intensity:
+                    continue
+                clock = own[name] * step
+                d0, c = s.intensity.start, s.intensity.ceiling
+                if draws is not None:
+                    clock += float(draws.shift_logit[p] + draws.logit_noise[p, step - 1])
+                    if c is None:
+                        c = min(d0 * float(draws.ceiling[p]) / whole_start, 100.0)
+                    d0 *= float(draws.start_scale[p])
+                    c = max(c, d0)
+                d = c / (1 + (c / d0 - 1) * math.exp(-clock))
+                share += value_added[name] / total * d
         out.append(share)
     return out
 
@@ -71,10 +93,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--paths", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--smallest", action="store_true", help="the smallest sizes (a test)")
     args = parser.parse_args()
+    if args.smallest:
+        args.paths, args.repeat = 1000, 1
     dataset = load_dataset()
     registry = TargetRegistry(dataset)
-    scenario = ten_year_baseline(args.paths)
+    scenario = ten_year_baseline(args.paths, dataset)
     sectors, years = len(scenario.sectors), len(scenario.years)
     engine_with_summaries(scenario, registry, dataset)  # warm-up
     times = []
@@ -84,8 +109,9 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     loop_paths = max(args.paths // 50, 500)
+    draws = draws_for(scenario, loop_paths, dataset=dataset) if scenario.diffusion else None
     start = time.perf_counter()
-    python_loop(scenario, loop_paths)
+    python_loop(scenario, loop_paths, draws)
     loop_per_path = (time.perf_counter() - start) / loop_paths
     engine_per_path = statistics.median(times) / args.paths
     print(f"engine: {args.paths:,} paths x {sectors} sectors x {years} years, with percentiles")

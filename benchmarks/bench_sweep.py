@@ -6,6 +6,11 @@ and workers on loopback, one thread each) is started first and not timed: ``--sc
 uses an existing cluster; the pool's start-up is timed, as a user pays it on every sweep.
 
     .venv/bin/python benchmarks/bench_sweep.py [--variants 1000] [--paths 2000] [--repeat 3]
+        [--smallest]
+
+``--smallest`` (the test that keeps this script from rotting): the plan's fixed part (base,
+tornado, surface: about 100 variants) with one sample, 200 paths each, one run of each engine
+and worker count (the clusters are still started).
 """
 
 from __future__ import annotations
@@ -83,7 +88,10 @@ def main() -> None:
     parser.add_argument("--variants", type=int, default=1000, help="sampled variants")
     parser.add_argument("--paths", type=int, default=2000, help="Monte Carlo paths per variant")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--smallest", action="store_true", help="the smallest sizes (a test)")
     args = parser.parse_args()
+    if args.smallest:
+        args.variants, args.paths, args.repeat = 20, 200, 1
 
     # The shipped sweep with its sample sized so that the whole plan (base, tornado, surface,
     # sample) is about the asked number of variants.
