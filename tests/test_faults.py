@@ -55,6 +55,7 @@ from dxecon.apps.cli import main as cli
 from dxecon.core import folders
 from dxecon.core.errors import DataValidationError, ParamsError, Problem, format_problems
 from dxecon.core.params import load_yaml, params_path
+from dxecon.core.places import default_place
 from dxecon.data import validate
 from dxecon.models.scenarios.budget import ResourceBudgetError
 from dxecon.pipeline import store
@@ -264,8 +265,8 @@ def test_params_file_value_moves_its_notebook(tmp_path, monkeypatch):
     shutil.copytree(folders.PARAMS_DIR, params)
     monkeypatch.setattr(folders, "PARAMS_DIR", params)
     shipped = _run_one("03_", params, tmp_path / "a")
-    replace_in(
-        params / "productivity.yaml",
+    replace_in(  # the place's value of productivity.yaml (its profile's section)
+        params / "places" / f"{default_place()}.yaml",
         "employment_from_history: [2011, 2015]",
         "employment_from_history: [2014, 2015]",
     )
@@ -291,7 +292,7 @@ def test_params_file_and_scenario_publish_same_bytes(tmp_path, monkeypatch):
     )  # fmt: skip
 
     def tables(root: Path) -> dict[str, bytes]:
-        folder = root / "2026-10" / "baseline" / "tables"
+        folder = store.month_folder(root, "2026-10") / "baseline" / "tables"
         return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
 
     assert tables(tmp_path / "a") == tables(tmp_path / "b") != {}
