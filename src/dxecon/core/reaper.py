@@ -54,6 +54,12 @@ def reaping() -> Iterator[str | None]:
     if not os.path.isdir("/proc") or os.environ.get(TOKEN_VARIABLE):
         yield os.environ.get(TOKEN_VARIABLE)  # not Linux, or an outer run already reaps
         return
+    # multiprocessing's resource tracker is one per process, kept for the process's life:
+    # started under the tag, the watchdog would kill it at the run's end and the next run
+    # in this process would warn on stderr that it died ("relaunching").
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     token = uuid.uuid4().hex
     watchdog = subprocess.Popen(
         [sys.executable, "-S", "-I", "-c", WATCHDOG, token],

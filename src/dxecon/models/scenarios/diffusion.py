@@ -482,7 +482,18 @@ def diffusion_draws(
         row = national_pace.iloc[0]
         pace = float(row["pace"])
         start_level = start_share * scale
-        speed = pace / (start_level * (1.0 - start_level / ceiling))
+        # The pace at the start as a logistic rate: dD/dt = k D (1 - D/C). Near the
+        # ceiling the rate that matches a pace explodes (1/0 at the ceiling): a path with
+        # less than one year of the pace left below its drawn ceiling (a place at the
+        # prior's highest share) is at its ceiling already and keeps its start (rate 0).
+        headroom = start_level * (1.0 - start_level / ceiling)
+        room = headroom > abs(pace)
+        speed = np.divide(pace, headroom, out=np.zeros_like(headroom), where=room)
+        if not room.all():
+            notes.append(
+                f"{int((~room).sum())} of {n} paths have less than a year of the pace left "
+                "below their drawn ceiling: at the ceiling, rate 0"
+            )
         central = float(pace / (start_share * (1.0 - start_share / central_ceiling)))
         evidence = (
             f"{row['geo']} {row['method']} {row['period']}: {pace:.3f} pp a year "
