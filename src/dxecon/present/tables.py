@@ -88,6 +88,8 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 )
         for column in shown.columns:
             values = shown[column]
+            if pd.api.types.is_datetime64_any_dtype(values):  # a date, not a midnight time
+                values = shown[column] = values.dt.strftime("%Y-%m-%d").astype(object)
             if pd.api.types.is_float_dtype(values):
                 # NaN (also a nullable float's NA): `table_text`/`table_html` write the mark
                 shown[column] = values.astype(float)
