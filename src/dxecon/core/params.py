@@ -12,6 +12,7 @@ keyword argument alike).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,20 +32,28 @@ def load_yaml(path: Path | str) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParamsError(str(path), None, f"not UTF-8 text ({exc.reason})") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ParamsError(str(path), None, f"invalid YAML{where}: {problem}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ParamsError(
-            str(path), None, f"expected a mapping of keys to values, got {type(data).__name__}"
-        )
-    return data
+    if text not in _PARSED:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ParamsError(str(path), None, f"invalid YAML{where}: {problem}") from exc
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ParamsError(
+                str(path), None, f"expected a mapping of keys to values, got {type(data).__name__}"
+            )
+        _PARSED[text] = data
+    # A copy: callers may change what they are given.
+    return copy.deepcopy(_PARSED[text])
+
+
+#: Parsed params texts by their text: a run reads the same few files hundreds of times and
+#: parsing is the slow part; keyed by the text itself, an edited file is parsed again.
+_PARSED: dict[str, dict[str, Any]] = {}
 
 
 def check_keys(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dxecon.core import folders
@@ -184,9 +186,14 @@ class Dataset:
             "source_kind": self._rank("source_kinds"),
             "status": self._rank("statuses"),
         }
-        # The dataset never changes once loaded, so a series query can be remembered;
-        # estimators and notebooks ask for the same few series many times.
-        self._candidates_cache: dict[tuple, pd.DataFrame] = {}
+        # The dataset never changes once loaded, so queries are remembered: estimators,
+        # the real-time check (one query per vintage) and notebooks ask for the same few
+        # series many times. A series' rows and their publication dates do not depend on
+        # the as-of date; what it changes is which rows are visible, so the choice among
+        # them and the series are remembered by that visibility, not by the date.
+        self._rows_cache: dict[tuple, pd.DataFrame] = {}
+        self._choice_cache: dict[tuple, pd.DataFrame] = {}
+        self._series_cache: dict[tuple, SeriesResult] = {}
 
     def with_policy(self, policy: SelectionPolicy) -> Dataset:
         """The same figures chosen by another selection policy (this dataset when the
@@ -226,9 +233,23 @@ class Dataset:
     def code_set(self, code_list: str) -> list[str]:
         return list(self.codes[code_list]["code"])
 
+    @functools.cached_property
+    def _known_codes(self) -> dict[str, frozenset[str]]:
+        return {name: frozenset(table["code"]) for name, table in self.codes.items()}
+
+    @functools.cached_property
+    def _geographies(self) -> pd.DataFrame:
+        return self.codes["geographies"].set_index("code")
+
+    @functools.cached_property
+    def _row_positions(self) -> dict[tuple, np.ndarray]:
+        """Positions of the observations of each (indicator, geo, sector, period kind)."""
+        keys = ["indicator", "geo", "sector", "period_kind"]
+        return self.observations.groupby(keys, sort=False).indices
+
     def related_geographies(self, geo: str) -> list[str]:
         """Geographies across a boundary change from ``geo``: successors and predecessors."""
-        table = self.codes["geographies"].set_index("code")
+        table = self._geographies
         successor = table.at[geo, "successor"]
         related = [successor] if successor else []
         related += list(table.index[table["successor"] == geo])
@@ -236,7 +257,7 @@ class Dataset:
 
     # -- queries ----------------------------------------------------------------------
     def _check_code(self, field_name: str, value: str, code_list: str, used: pd.Series) -> None:
-        if value not in set(self.code_set(code_list)):
+        if value not in self._known_codes[code_list]:
             raise SeriesSelectionError(
                 f"unknown {field_name}",
                 field=field_name,
@@ -258,38 +279,43 @@ class Dataset:
         policy: SelectionPolicy | None = None,
     ) -> pd.DataFrame:
         """Every published figure for a series key, with visibility and the choice made."""
-        policy = policy or self.policy
-        key = (
-            indicator,
-            geo,
-            sector,
-            price_basis,
-            method,
-            unit,
-            str(as_of),
-            period_kind,
-            repr(policy),
-        )
-        if key not in self._candidates_cache:
-            self._candidates_cache[key] = self._candidates(
-                indicator, geo, sector, price_basis, method, unit, as_of, period_kind, policy
-            )
-        return self._candidates_cache[key].copy()
+        return self._chosen(
+            indicator, geo, sector, price_basis, method, unit, as_of, period_kind, policy
+        )[1].copy()
 
-    def _candidates(
+    def _chosen(
         self, indicator, geo, sector, price_basis, method, unit, as_of, period_kind, policy
-    ) -> pd.DataFrame:
+    ) -> tuple[tuple, pd.DataFrame]:
+        """The remembered candidates (not a copy: callers copy) and the key they are
+        remembered by: the series key, the policy and which rows are visible."""
+        policy = policy or self.policy
+        rows_key = (indicator, geo, sector, price_basis, method, unit, period_kind, repr(policy))
+        rows = self._rows_cache.get(rows_key)
+        if rows is None:
+            rows = self._rows(indicator, geo, sector, price_basis, method, unit, period_kind)
+            rows = self._rows_cache.setdefault(rows_key, effective_publication(rows, policy))
+        visible = visible_as_of(rows, parse_as_of(as_of), policy)
+        key = (rows_key, visible.to_numpy().tobytes())
+        if key not in self._choice_cache:
+            # A row marked duplicate_of repeats another row's figure: it stays in the
+            # candidates (with its reason) but is never chosen, so it enters no fit twice.
+            duplicate = rows["duplicate_of"] != ""
+            out = choose(rows.assign(visible=visible & ~duplicate), policy, self.ranks)
+            out["visible"] = visible
+            out.loc[duplicate, "reason"] = (
+                "repeats " + rows.loc[duplicate, "duplicate_of"] + " (duplicate_of); never chosen"
+            )
+            self._choice_cache[key] = out
+        return key, self._choice_cache[key]
+
+    def _rows(self, indicator, geo, sector, price_basis, method, unit, period_kind):
+        """A series key's observations, one measure (refusing a mix)."""
         obs = self.observations
         self._check_code("indicator", indicator, "indicators", obs["indicator"])
         self._check_code("geo", geo, "geographies", obs["geo"])
         self._check_code("sector", sector, "sectors", obs["sector"])
-        rows = obs[
-            (obs["indicator"] == indicator)
-            & (obs["geo"] == geo)
-            & (obs["sector"] == sector)
-            & (obs["period_kind"] == period_kind)
-        ]
-        if rows.empty:
+        positions = self._row_positions.get((indicator, geo, sector, period_kind))
+        if positions is None:
             have = obs[obs["indicator"] == indicator]
             combos = sorted({f"{g}/{s}" for g, s in zip(have["geo"], have["sector"], strict=True)})
             raise SeriesSelectionError(
@@ -298,6 +324,7 @@ class Dataset:
                 value=f"{geo}/{sector}",
                 allowed=combos,
             )
+        rows = obs.iloc[positions]
         for name, wanted in (("price_basis", price_basis), ("method", method), ("unit", unit)):
             if wanted is not None:
                 narrowed = rows[rows[name] == wanted]
@@ -317,18 +344,7 @@ class Dataset:
                     value=None,
                     allowed=sorted(rows[name].unique()),
                 )
-        rows = effective_publication(rows, policy)
-        as_of_ts = parse_as_of(as_of)
-        visible = visible_as_of(rows, as_of_ts, policy)
-        # A row marked duplicate_of repeats another row's figure: it stays in the
-        # candidates (with its reason) but is never chosen, so it enters no fit twice.
-        duplicate = rows["duplicate_of"] != ""
-        out = choose(rows.assign(visible=visible & ~duplicate), policy, self.ranks)
-        out["visible"] = visible
-        out.loc[duplicate, "reason"] = (
-            "repeats " + rows.loc[duplicate, "duplicate_of"] + " (duplicate_of); never chosen"
-        )
-        return out
+        return rows
 
     def series(
         self,
@@ -361,16 +377,25 @@ class Dataset:
         policy : SelectionPolicy, optional
             Overrides the dataset's policy (``params/selection.yaml``).
         """
-        cands = self.candidates(
-            indicator,
-            geo,
-            sector=sector,
-            price_basis=price_basis,
-            method=method,
-            unit=unit,
-            as_of=as_of,
-            policy=policy,
+        cands_key, cands = self._chosen(
+            indicator, geo, sector, price_basis, method, unit, as_of, "year", policy
         )
+        key = (cands_key, None if years is None else tuple(years))
+        if key not in self._series_cache:
+            self._series_cache[key] = self._series(indicator, geo, sector, cands, years)
+        kept = self._series_cache[key]
+        return SeriesResult(
+            key=dict(kept.key),
+            values=kept.values.copy(),
+            provenance=kept.provenance.copy(),
+            gaps=list(kept.gaps),
+            notes=list(kept.notes),
+            as_of=parse_as_of(as_of),
+        )
+
+    def _series(self, indicator, geo, sector, cands: pd.DataFrame, years) -> SeriesResult:
+        """`series` from its candidates (which rows were visible decides it; the as-of
+        date itself is not needed)."""
         chosen = cands[cands["chosen"]].set_index("year")["value"].sort_index()
         if years is not None:
             span = list(years)
@@ -390,7 +415,7 @@ class Dataset:
             "method": _single(cands, "method") or None,
             "unit": _single(cands, "unit"),
         }
-        notes = self._boundary_notes(key, set(chosen.index), as_of)
+        notes = self._boundary_notes(key, set(chosen.index))
         if cands["chosen"].sum() and not cands["visible"].all():
             hidden = int((~cands["visible"]).sum())
             notes.append(f"{hidden} figure(s) published after the as-of date were not used")
@@ -401,7 +426,6 @@ class Dataset:
             provenance=provenance.reset_index(drop=True),
             gaps=gaps,
             notes=notes,
-            as_of=parse_as_of(as_of),
         )
         conflicts = result.conflicts
         if len(conflicts):
@@ -412,9 +436,9 @@ class Dataset:
             )
         return result
 
-    def _boundary_notes(self, key: dict, years: set[int], as_of) -> list[str]:
+    def _boundary_notes(self, key: dict, years: set[int]) -> list[str]:
         notes = []
-        geos = self.codes["geographies"].set_index("code")
+        geos = self._geographies
         valid_to = geos.at[key["geo"], "valid_to"]
         if valid_to:
             after = sorted(y for y in years if y > int(valid_to[:4]))
@@ -423,15 +447,12 @@ class Dataset:
                     f"{key['geo']}'s boundary ended {valid_to}, yet figures for "
                     f"{', '.join(map(str, after))} exist; check which boundary they cover"
                 )
-        obs = self.observations
+        year_column = self.observations["year"].to_numpy()
         for other in self.related_geographies(key["geo"]):
-            mask = (
-                (obs["indicator"] == key["indicator"])
-                & (obs["geo"] == other)
-                & (obs["sector"] == key["sector"])
-                & (obs["period_kind"] == "year")
+            positions = self._row_positions.get(
+                (key["indicator"], other, key["sector"], "year"), np.array([], dtype=int)
             )
-            other_years = sorted(set(obs.loc[mask, "year"]) - years)
+            other_years = sorted({int(y) for y in year_column[positions]} - years)
             if other_years:
                 notes.append(
                     f"{', '.join(map(str, other_years))}: published only for {other} "
