@@ -322,7 +322,7 @@ def _fake_notebooks(monkeypatch, marker: str = "run"):
     def no_data(name, ctx, **kwargs):
         raise SeriesSelectionError("faked for the test", field="as_of", value=ctx.as_of, allowed=[])
 
-    def fake(task):
+    def fake(task, kernel=None):
         task.output.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(task.notebook.path, task.output)
         tables = task.output.parent.parent / "tables"

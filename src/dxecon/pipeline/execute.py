@@ -1,10 +1,17 @@
-"""Execute notebooks with papermill, each in a fresh kernel, two at a time.
+"""Execute notebooks with papermill, two at a time, each worker keeping its kernel.
 
 Kernels get the run's environment (params and data folders, one BLAS thread each); a kernel
 that died at start-up (two kernels can pick one port) is started again; the first notebook
 that fails stops the others and is reported with its cell. A run submits each notebook as
 soon as the steps it shows are computed (`NotebookPool`), so kernels work while the run
 computes the next steps.
+
+A worker executes its notebooks one after another in one kernel (`WarmKernel`), reset
+between them (`InteractiveShell.reset`: the user namespace, the history and the execution
+counter start again, as in a fresh kernel; imported modules stay). Starting a kernel and
+importing pandas and dxecon cost about a second of CPU a notebook, more than most notebooks
+spend showing their outputs. Every notebook of a run has the run's environment, so nothing a
+notebook could leave behind in a module differs from what the next one would set up.
 
 A kernel is shut down without an interrupt (`quiet_kernel_manager`): jupyter_client sends
 SIGINT before every shutdown request, and papermill shuts a kernel down as soon as the
@@ -19,10 +26,12 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
 import sys
+import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,11 +92,104 @@ def quiet_kernel_manager():
     return QuietKernelManager
 
 
-def execute_task(task: Task) -> Task:
+#: Run in a kept kernel before its next notebook: what a fresh kernel would not have.
+RESET_KERNEL = """\
+get_ipython().reset(new_session=True)
+import sys as _sys
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+del _sys
+"""
+
+
+class WarmKernel:
+    """A kernel kept for a worker's notebooks, reset between them (see the module docstring).
+
+    Used from the one thread that executes the worker's notebooks: the kernel's client lives
+    on that thread's event loop.
+    """
+
+    def __init__(self) -> None:
+        self.km = None
+        self.kc = None
+        self.used = False
+
+    def manager(self):
+        """The kernel manager for the next notebook (papermill starts the kernel the first
+        time), after resetting what the previous notebook left."""
+        if self.km is None:
+            self.km = quiet_kernel_manager()(kernel_name=KERNEL_NAME)
+        elif self.used and self.kc is not None:
+            from jupyter_core.utils import run_sync
+
+            reply = run_sync(self.kc.execute_interactive)(
+                RESET_KERNEL, silent=True, store_history=False, timeout=60
+            )
+            if reply["content"]["status"] != "ok":  # start again rather than leak state
+                self.shutdown()
+                return self.manager()
+        self.used = True
+        return self.km
+
+    def shutdown(self) -> None:
+        """Stop the kernel (a no-op when none was started)."""
+        from jupyter_core.utils import run_sync
+
+        if self.kc is not None:
+            self.kc.stop_channels()
+        if self.km is not None and self.km.has_kernel:
+            run_sync(self.km.shutdown_kernel)(now=False)
+        self.km = self.kc = None
+        self.used = False
+
+
+@functools.cache
+def warm_kernel_engine():
+    """papermill's nbclient engine, executing in a `WarmKernel` (``warm_kernel=``) instead of
+    a kernel of its own, and keeping the kernel's client for the next notebook."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+            start_timeout=60, execution_timeout=None, warm_kernel=None, **kwargs,
+        ):  # fmt: skip
+            client = PapermillNotebookClient(
+                nb_man,
+                km=warm_kernel.manager(),
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client.kc = warm_kernel.kc  # None the first time: the client starts one
+            try:
+                return client.execute()
+            finally:
+                warm_kernel.kc = client.kc
+
+    papermill_engines.register(WARM_ENGINE, WarmKernelEngine)
+    return WARM_ENGINE
+
+
+WARM_ENGINE = "dxecon-warm-kernel"
+
+
+def execute_task(task: Task, kernel: WarmKernel | None = None) -> Task:
+    """Execute ``task``'s notebook with papermill: in ``kernel`` (kept between notebooks) or,
+    without one, in a kernel of its own."""
     import papermill
 
     start = time.perf_counter()
     task.output.parent.mkdir(parents=True, exist_ok=True)
+    if kernel is None:
+        engine = {"kernel_manager_class": quiet_kernel_manager()}
+    else:
+        engine = {"engine_name": warm_kernel_engine(), "warm_kernel": kernel}
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
             papermill.execute_notebook(
@@ -97,10 +199,15 @@ def execute_task(task: Task) -> Task:
                 kernel_name=KERNEL_NAME,
                 progress_bar=False,
                 cwd=str(folders.PROJECT_ROOT),
-                kernel_manager_class=quiet_kernel_manager(),
+                # Written once at the end (and on a failure), not after every cell: each
+                # save serialises the whole notebook with its images again.
+                request_save_on_cell_execute=False,
+                **engine,
             )
             break
         except RuntimeError as exc:
+            if kernel is not None:
+                kernel.shutdown()  # a kernel that died or failed is never reused
             if not _died_at_start(exc) or attempt == KERNEL_START_ATTEMPTS:
                 raise
     task.ended = time.perf_counter()
@@ -148,9 +255,10 @@ def task_label(task: Task) -> str:
 
 
 class NotebookPool:
-    """Notebooks executed ``workers`` at a time as they are submitted; :meth:`wait` returns
-    when all are done, or raises `RunError` for the first that failed (the others are
-    cancelled; kernels already started finish their notebook or are reaped with the run)."""
+    """Notebooks executed ``workers`` at a time as they are submitted, each worker in its
+    `WarmKernel`; :meth:`wait` returns when all are done, or raises `RunError` for the first
+    that failed (the others are cancelled; kernels already started finish their notebook and
+    are shut down, or are reaped with the run)."""
 
     def __init__(self, total: int, *, workers: int, progress: bool) -> None:
         # papermill (and IPython) imported here, not first in a worker thread: a module half
@@ -165,18 +273,40 @@ class NotebookPool:
             disable=not progress or None,
             file=sys.stderr,
         )
-        # Each notebook gets a fresh kernel (no state leaks); kernels are processes, so
-        # threads are enough to keep both cores busy.
-        self.pool = ThreadPoolExecutor(max_workers=max(1, workers))
         self.futures: dict[Future, Task] = {}
         self.first_start: float | None = None
+        # Kernels are processes, so threads are enough to keep both cores busy; each thread
+        # keeps its kernel (its client lives on the thread's event loop).
+        self.queue: queue.SimpleQueue[tuple[Future, Task] | None] = queue.SimpleQueue()
+        self.threads = [
+            threading.Thread(target=self._work, name=f"notebooks-{n}", daemon=True)
+            for n in range(max(1, workers))
+        ]
+        for thread in self.threads:
+            thread.start()
 
     def submit(self, task: Task) -> None:
         if self.first_start is None:
             self.first_start = time.perf_counter()
-        future = self.pool.submit(execute_task, task)
+        future: Future = Future()
         future.add_done_callback(self._advance)
         self.futures[future] = task
+        self.queue.put((future, task))
+
+    def _work(self) -> None:
+        kernel = WarmKernel()
+        try:
+            while (item := self.queue.get()) is not None:
+                future, task = item
+                if not future.set_running_or_notify_cancel():
+                    continue  # cancelled: another notebook failed
+                try:
+                    future.set_result(execute_task(task, kernel))
+                except BaseException as exc:  # reported by wait()
+                    kernel.shutdown()  # a notebook that failed may have left anything
+                    future.set_exception(exc)
+        finally:
+            kernel.shutdown()
 
     def _advance(self, future: Future) -> None:
         if not future.cancelled() and future.exception() is None:
@@ -203,7 +333,12 @@ class NotebookPool:
             self.close()
 
     def close(self) -> None:
+        """Cancel what has not started, let the workers finish and stop their kernels."""
         for future in self.futures:
             future.cancel()
-        self.pool.shutdown(wait=True)
+        for _ in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
+        self.threads = []
         self.bar.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -31,8 +32,8 @@ def catalogue() -> dict[str, dict[str, str]]:
         pass
 
     def mapping(loader, node, deep=False):
-        keys = [loader.construct_object(key, deep=deep) for key, _ in node.value]
-        twice = sorted({key for key in keys if keys.count(key) > 1})
+        keys = Counter(loader.construct_object(key, deep=deep) for key, _ in node.value)
+        twice = sorted(key for key, count in keys.items() if count > 1)
         if twice:
             raise ValueError(f"{CATALOGUE}: keys written twice: {', '.join(map(str, twice))}")
         return loader.construct_mapping(node, deep=deep)
