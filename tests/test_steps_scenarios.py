@@ -169,3 +169,14 @@ def test_overall_says_why_a_weighted_scenario_is_missing(dataset, scorecard):
     overall = run_step("overall", ctx, inputs={"scorecard": only})
     assert overall["overall_scorecard"]["probability"].isna().all()
     assert "Chậm" in overall["overall_weights"]  # the lagging scenario, named in Vietnamese
+
+
+def test_the_scenario_steps_charts_pickle(scenario):
+    """A run draws a chart in its chart process only when the figure pickles (a lambda tick
+    formatter made two charts fall back to the run's own thread)."""
+    import pickle
+
+    charts = {n: v for n, v in scenario.outputs.items() if hasattr(v, "savefig")}
+    assert charts
+    for name, figure in charts.items():
+        assert pickle.loads(pickle.dumps(figure)).axes, name

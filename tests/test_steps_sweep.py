@@ -200,3 +200,13 @@ def test_reading_ranks_and_reports_probabilities():
     assert monte_carlo_error_pp(2500) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="paths"):
         monte_carlo_error_pp(0)
+
+
+def test_the_sweep_steps_charts_pickle(sweep):
+    """See test_steps_scenarios: the surface chart's tick formatter is picklable."""
+    import pickle
+
+    charts = {n: v for n, v in sweep.outputs.items() if hasattr(v, "savefig")}
+    assert any(n.startswith("sweep_surface_") for n in charts)
+    for name, figure in charts.items():
+        assert pickle.loads(pickle.dumps(figure)).axes, name

@@ -105,6 +105,16 @@ class Context:
     def _params_cache(self) -> dict[str, dict[str, Any]]:
         return {}
 
+    def memo(self, name: str) -> dict:
+        """A dict kept for this context, for lookups that depend on its data, as-of date,
+        place and params but on no scenario (e.g. the published figures the scorecard
+        looks up): the steps of a run share them instead of repeating them per scenario."""
+        return self._memos.setdefault(name, {})
+
+    @cached_property
+    def _memos(self) -> dict[str, dict]:
+        return {}
+
     def inputs(self) -> dict[str, Any]:
         """What this context's results depend on besides the code: the data's checksum,
         every params file's, the as-of, the place and the language (a run records them in

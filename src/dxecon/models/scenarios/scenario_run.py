@@ -84,6 +84,7 @@ def run_scenario(
     sources: tuple[str, ...] | None = None,
     calibration=None,
     scoring=None,
+    score_cache: dict | None = None,
 ) -> ScenarioRun:
     """Load (if needed), validate, start from the data as of the run's date, simulate and
     score a scenario (:func:`simulate_scenario`, then
@@ -94,7 +95,9 @@ def run_scenario(
     `dxecon.models.scenarios.diffusion.SOURCES`) switches uncertainty sources on;
     `dxecon.models.scenarios.uncertainty.interval_breakdown` switches them one by one.
     ``calibration``: the diffusion's (a run's diffusion step; default: computed once per
-    dataset); ``scoring``: the `ScoringConfig` (default: ``params/targets.yaml``).
+    dataset); ``scoring``: the `ScoringConfig` (default: ``params/targets.yaml``);
+    ``score_cache``: lookups shared with other scenarios' scoring on the same data, as-of
+    date and scoring config (`dxecon.models.scenarios.scorecard.score`'s ``cache``).
     """
     dataset = dataset or load_dataset(data_dir)
     run = simulate_scenario(
@@ -105,7 +108,7 @@ def run_scenario(
         sources=sources,
         calibration=calibration,
     )
-    card = score(run.paths, TargetRegistry(dataset), dataset, config=scoring)
+    card = score(run.paths, TargetRegistry(dataset), dataset, config=scoring, cache=score_cache)
     return ScenarioRun(run.scenario, run.paths, card, run.start, run.nowcast, run.diffusion)
 
 

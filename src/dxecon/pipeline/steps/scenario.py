@@ -89,7 +89,13 @@ def compute(ctx: Context, name: str, diffusion: StepResult) -> StepResult:
     calibration = diffusion.objects["calibration"]
     scenario = scenario_from_context(ctx, name)
     scoring = ScoringConfig.from_mapping(ctx.params(TARGETS_FILE), file=f"params/{TARGETS_FILE}")
-    run = run_scenario(scenario, dataset=dataset, calibration=calibration, scoring=scoring)
+    run = run_scenario(
+        scenario,
+        dataset=dataset,
+        calibration=calibration,
+        scoring=scoring,
+        score_cache=ctx.memo("scorecard lookups"),
+    )
     needs = what_it_takes(run, dataset)
     breakdown = interval_breakdown(run.scenario, dataset=dataset, calibration=calibration)
     forecasts = scenario_forecasts(run)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from dxecon.present.charts.plots import finish, new_figure
+from dxecon.present.charts.plots import finish, new_figure, number_ticks
 from dxecon.present.words import Words
 
 #: Colours of the scenarios, in the report's order.
@@ -47,7 +47,7 @@ def scenarios_chart(forecasts: Mapping[str, pd.DataFrame], goals: pd.DataFrame, 
     axes.set_xlabel(words("chart.year"))
     axes.set_ylabel(words("chart.share"))
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.yaxis.set_major_formatter(lambda v, _pos: words.number(v, 1, strip=True))
+    axes.yaxis.set_major_formatter(number_ticks(words, 1))
     axes.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
     axes.grid(alpha=0.3)
     for side in ("top", "right"):
@@ -87,7 +87,7 @@ def nowcast_chart(nowcast: pd.DataFrame, releases: pd.DataFrame, words: Words):
     axes.set_xticks(range(len(labels)), labels)
     axes.set_xlim(-0.6, len(labels) - 0.2)
     axes.set_ylabel(words("chart.growth"))
-    axes.yaxis.set_major_formatter(lambda v, _pos: words.number(v, 1, strip=True))
+    axes.yaxis.set_major_formatter(number_ticks(words, 1))
     axes.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     axes.grid(alpha=0.3, axis="y")
     for side in ("top", "right"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,20 @@ class TargetLine:
     value: float
     label: str
     year: int | None = None  # draw a marker at the target year when given
+
+
+def number_ticks(words, digits: int):
+    """A tick formatter writing numbers as ``words`` does (``1.234,5`` in Vietnamese).
+
+    A module-level function in a ``partial``, not a lambda: a figure must pickle for a run to
+    draw it in its chart process (one that does not is drawn in the run's own thread)."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(partial(_number_tick, words, digits))
+
+
+def _number_tick(words, digits: int, value: float, _position) -> str:
+    return words.number(value, digits, strip=True)
 
 
 def new_figure(width: float = 8.0, height: float = 4.6):

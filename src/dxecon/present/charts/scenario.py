@@ -20,7 +20,13 @@ from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
 from dxecon.models.scenarios.engine import PERCENTILES, percentiles
 from dxecon.models.scenarios.scenario_run import ScenarioRun
-from dxecon.present.charts.plots import TargetLine, fan_chart, message_chart, new_figure
+from dxecon.present.charts.plots import (
+    TargetLine,
+    fan_chart,
+    message_chart,
+    new_figure,
+    number_ticks,
+)
 from dxecon.present.scenario_text import not_simulated_text
 from dxecon.present.uncertainty_text import PACES, goal_label
 from dxecon.present.words import Words
@@ -170,7 +176,7 @@ def what_it_takes_chart(frame: pd.DataFrame, words: Words | None = None):
     ax.set_xticks(x, labels, fontsize=8)
     ax.axhline(0, color="black", lw=0.6)
     ax.set_ylabel(", ".join(dict.fromkeys(w(f"wit.unit.{u}") for u in frame["unit"])))
-    ax.yaxis.set_major_formatter(lambda v, _pos: w.number(v, 1, strip=True))
+    ax.yaxis.set_major_formatter(number_ticks(w, 1))
     ax.set_title(w("chart.what_it_takes_title"))
     ax.legend(fontsize=8, frameon=False)
     fig.text(0.01, -0.02, w("wit.caption"), fontsize=7)

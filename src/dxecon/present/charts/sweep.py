@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.models.sweeps.evaluate import KeyTarget
-from dxecon.present.charts.plots import new_figure
+from dxecon.present.charts.plots import new_figure, number_ticks
 from dxecon.present.sweep_text import parameter_label, target_label, target_unit
 from dxecon.present.words import Words
 
@@ -190,7 +190,7 @@ def surface_chart(
             color=_TARGET,
         )
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_formatter(lambda value, _pos: w.number(value, 3, strip=True))
+        axis.set_major_formatter(number_ticks(w, 3))
     ax.set_xlabel(parameter_label(str(grid.columns.name), w))
     ax.set_ylabel(parameter_label(str(grid.index.name), w))
     ax.set_title(
