@@ -189,6 +189,7 @@ def run_suite(
     place: str | None = None,
 ) -> RunResult:
     """Compute, show and publish a month; see the module docstring for the guarantees.
+    `stage_suite` then `MonthRun.publish`, under the outputs lock (with ``hold_lock``).
 
     Parameters
     ----------
@@ -223,6 +224,48 @@ def run_suite(
         The code of the place profile the run is about (None: the default place); its
         outputs go to ``outputs/<as-of>/<place>/`` (`dxecon.pipeline.store.month_folder`).
     """
+    clock = time.perf_counter()
+    options = dict(params=params, params_file=params_file, outputs_dir=outputs_dir)
+    options |= dict(workers=workers, progress=progress, data_dir=data_dir, lang=lang)
+    with outputs_lock(Path(outputs_dir or folders.OUTPUTS_DIR)) if hold_lock else _nothing():
+        run = stage_suite(
+            as_of=as_of,
+            scenarios=scenarios,
+            notebooks=notebooks,
+            place=place,
+            month_report=month_report,
+            **options,
+        )
+        run.publish()
+    run.result.seconds = time.perf_counter() - clock
+    return run.result
+
+
+def stage_suite(
+    *,
+    as_of: str,
+    scenarios: list[str],
+    params: dict[str, Any] | None = None,
+    params_file: str = "<none>",
+    outputs_dir: Path | None = None,
+    workers: int = 2,
+    progress: bool = True,
+    data_dir: Path | None = None,
+    lang: str = "vi",
+    notebooks: list[Notebook] | None = None,
+    place: str | None = None,
+    month_report: MonthReport | None = None,
+    clean: bool = True,
+) -> MonthRun:
+    """`run_suite` up to the report: every step computed and every notebook shown into a
+    staging folder (``MonthRun.month``), nothing published. The caller holds the outputs
+    lock and then calls `MonthRun.publish` (or `MonthRun.discard`): the monthly job stages
+    every place, makes the panel from them, then builds each place's report once, with the
+    panel, and publishes it. ``clean``: first remove the staging folders of killed runs
+    (False when the caller stages several runs: the earlier ones are not stale).
+    ``month_report``: built into the staged month while the last notebooks run (`run_suite`);
+    the monthly job gives it to `MonthRun.publish` instead. Other arguments: `run_suite`'s.
+    A failure keeps the partial folder (``.runs/failed-*``)."""
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
 
@@ -255,13 +298,10 @@ def run_suite(
         outputs_dir=outputs_dir,
         workers=workers,
         progress=progress,
-        month_report=month_report,
     )
     run.result.stages["load"] = round(time.perf_counter() - clock, 2)
-    with outputs_lock(outputs_dir) if hold_lock else _nothing():
-        run.execute()
-    run.result.seconds = time.perf_counter() - clock
-    return run.result
+    run.stage(clean=clean, month_report=month_report)
+    return run
 
 
 @contextmanager
@@ -283,14 +323,14 @@ class MonthRun:
         outputs_dir: Path,
         workers: int,
         progress: bool,
-        month_report: MonthReport | None,
     ) -> None:
         self.ctx, self.notebooks, self.scenarios = ctx, notebooks, scenarios
         self.params, self.params_file, self.outputs_dir = params, params_file, outputs_dir
-        self.workers, self.progress, self.month_report = workers, progress, month_report
+        self.workers, self.progress = workers, progress
         self.result = RunResult(as_of=ctx.as_of)
         self.started = dt.datetime.now(dt.UTC)
-        self.run_id = f"{ctx.as_of}-{self.started:%Y%m%dT%H%M%S}-{os.getpid()}"
+        # The place too: the monthly job stages several places' runs side by side.
+        self.run_id = f"{ctx.as_of}-{ctx.place}-{self.started:%Y%m%dT%H%M%S}-{os.getpid()}"
         self.runs_dir = outputs_dir / ".runs"
         self.staging = self.runs_dir / f"staging-{self.run_id}"
         self.month = self.staging / "month"
@@ -300,9 +340,12 @@ class MonthRun:
         self.charts = ChartWriter(self.month)
 
     # -- the run --------------------------------------------------------------------------------
-    def execute(self) -> None:
-        """Compute, write, show, report and publish (the caller holds the outputs lock)."""
-        clean_stale(self.runs_dir)
+    def stage(self, *, clean: bool = True, month_report: MonthReport | None = None) -> None:
+        """Compute, write and show into the staging folder, nothing published (the caller
+        holds the outputs lock); ``clean``, ``month_report``: `stage_suite`'s. Then
+        `publish` or `discard`."""
+        if clean:
+            clean_stale(self.runs_dir)
         self.inputs = run_inputs(self.ctx)
         self.tasks = self._plan()
         self.manifest = self._manifest()
@@ -323,11 +366,12 @@ class MonthRun:
                 self.charts.close()
                 self.stage["write"] += time.perf_counter() - start
                 self._start_ready_notebooks()
-                self._report()
+                if month_report is not None:  # while the last notebooks run
+                    self._report(month_report)
                 start = time.perf_counter()
                 pool.wait()
                 self.result.stages["wait"] = round(time.perf_counter() - start, 2)
-            self._finish()
+            self.results.clear()  # on disk now; a staged place waits for the others
         except RunError as exc:
             failed = self._fail(pool)
             raise RunError(exc.notebook, exc.cell, exc.error, failed) from exc
@@ -337,6 +381,27 @@ class MonthRun:
         except BaseException:
             self._fail(pool)
             raise
+
+    def publish(self, month_report: MonthReport | None = None) -> RunResult:
+        """Build the month's report into the staged month (``month_report(month)``; None:
+        none, or the one `stage` built), then publish the month at once. A report that fails
+        does not hold back the forecasts (``RunResult.report_problem`` says why); a failure
+        to publish leaves the published month as it was."""
+        try:
+            if month_report is not None or "finished_utc" not in self.manifest:
+                self._report(month_report)
+            self._finish()
+        except OSError as exc:
+            self._fail(None, keep=False)
+            raise OutputsWriteError(exc, self.outputs_dir) from exc
+        except BaseException:
+            self._fail(None)
+            raise
+        return self.result
+
+    def discard(self) -> Path:
+        """Give up a staged run unpublished: its folder is kept as ``.runs/failed-*``."""
+        return self._fail(None)
 
     def _fail(self, pool: NotebookPool | None, *, keep: bool = True) -> Path:
         """Stop the kernels, keep the partial run as ``.runs/failed-*`` (or remove it)."""
@@ -547,16 +612,16 @@ class MonthRun:
     def _write_manifest(self) -> None:
         write_manifest(store.manifest_path(self.month), self.manifest)
 
-    def _report(self) -> None:
+    def _report(self, month_report: MonthReport | None) -> None:
         """The month's report, from the staged outputs; one that fails does not hold back
         the forecasts: the run publishes them and says why."""
         self.manifest["finished_utc"] = _utc(dt.datetime.now(dt.UTC))
         self._write_manifest()
-        if self.month_report is None:
+        if month_report is None:
             return
         start = time.perf_counter()
         try:
-            self.month_report(self.month)
+            month_report(self.month)
         except DxeconError as exc:
             print(f"warning: the report was not written: {exc}", file=sys.stderr)
             self.result.report_problem = str(exc)
@@ -695,18 +760,20 @@ def run_panel(
     workers: int = 1,
     progress: bool = False,
     notebooks: list[Notebook] | None = None,
+    months: dict[str, Path] | None = None,
 ) -> Path:
     """The month's steps over several places (scope ``places``: the panel) from the places'
-    published runs of the month (each place's ``overall`` result, when its run computed
-    one), their notebooks, published at once to ``outputs/<as-of>/panel/``
-    (`dxecon.pipeline.store.PANEL`). The caller holds the outputs lock. A failure leaves
-    the published panel as it was (the partial folder: ``.runs/failed-*``). Returns the
-    published folder."""
+    runs of the month (each place's ``overall`` result, when its run computed one), their
+    notebooks, published at once to ``outputs/<as-of>/panel/``
+    (`dxecon.pipeline.store.PANEL`). ``months``: place -> the month folder its run is read
+    from (a staged run's, `stage_suite`); a place not in it: its published month folder.
+    The caller holds the outputs lock. A failure leaves the published panel as it was (the
+    partial folder: ``.runs/failed-*``). Returns the published folder."""
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
     ctx = Context(None, as_of, lang, data_dir=data_dir)
     overall = {}
     for code in places:
-        folder = store.month_folder(outputs_dir, as_of, code)
+        folder = (months or {}).get(code) or store.month_folder(outputs_dir, as_of, code)
         record = store.step_record(read_manifest(store.manifest_path(folder)), "overall")
         if record and record.get("status") == store.OK:
             overall[code] = store.load_result(folder, "overall")
