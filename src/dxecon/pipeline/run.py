@@ -300,7 +300,7 @@ def stage_suite(
         progress=progress,
     )
     run.result.stages["load"] = round(time.perf_counter() - clock, 2)
-    run.stage(clean=clean, month_report=month_report)
+    run.prepare(clean=clean, month_report=month_report)
     return run
 
 
@@ -340,7 +340,7 @@ class MonthRun:
         self.charts = ChartWriter(self.month)
 
     # -- the run --------------------------------------------------------------------------------
-    def stage(self, *, clean: bool = True, month_report: MonthReport | None = None) -> None:
+    def prepare(self, *, clean: bool = True, month_report: MonthReport | None = None) -> None:
         """Compute, write and show into the staging folder, nothing published (the caller
         holds the outputs lock); ``clean``, ``month_report``: `stage_suite`'s. Then
         `publish` or `discard`."""
@@ -384,7 +384,7 @@ class MonthRun:
 
     def publish(self, month_report: MonthReport | None = None) -> RunResult:
         """Build the month's report into the staged month (``month_report(month)``; None:
-        none, or the one `stage` built), then publish the month at once. A report that fails
+        none, or the one `prepare` built), then publish the month at once. A report that fails
         does not hold back the forecasts (``RunResult.report_problem`` says why); a failure
         to publish leaves the published month as it was."""
         try:
