@@ -173,6 +173,42 @@ def validate_scenarios(
 
 
 def run_suite(
+    *, hold_lock: bool = True, month_report: MonthReport | None = None, **options
+) -> RunResult:
+    """Compute, show and publish a month; see the module docstring for the guarantees:
+    `plan_suite` (``options``: its arguments; nothing written before the inputs are
+    checked), then under the outputs lock `MonthRun.prepare` (``month_report``: built
+    while the last notebooks run) and `MonthRun.publish`; ``hold_lock`` False when the
+    caller already holds `outputs_lock` (the monthly job, which writes the index under the
+    same lock)."""
+    clock = time.perf_counter()
+    run = plan_suite(**options)
+    with outputs_lock(run.outputs_dir) if hold_lock else _nothing():
+        run.prepare(month_report=month_report)
+        run.publish()
+    run.result.seconds = time.perf_counter() - clock
+    return run.result
+
+
+def stage_suite(
+    *, clean: bool = True, month_report: MonthReport | None = None, **options
+) -> MonthRun:
+    """`run_suite` up to the report: every step computed and every notebook shown into a
+    staging folder (``MonthRun.month``), nothing published (`plan_suite`, ``options``: its
+    arguments, then `MonthRun.prepare`). The caller holds the outputs lock and then calls
+    `MonthRun.publish` (or `MonthRun.discard`): the monthly job stages every place, makes
+    the panel from them, then builds each place's report once, with the panel, and
+    publishes it. ``clean``: first remove the staging folders of killed runs (False when
+    the caller stages several runs: the earlier ones are not stale); ``month_report``:
+    built into the staged month while the last notebooks run (the monthly job gives it to
+    `MonthRun.publish` instead, after the panel). A failure keeps the partial folder
+    (``.runs/failed-*``)."""
+    run = plan_suite(**options)
+    run.prepare(clean=clean, month_report=month_report)
+    return run
+
+
+def plan_suite(
     *,
     as_of: str,
     scenarios: list[str],
@@ -182,14 +218,12 @@ def run_suite(
     workers: int = 2,
     progress: bool = True,
     data_dir: Path | None = None,
-    hold_lock: bool = True,
     lang: str = "vi",
-    month_report: MonthReport | None = None,
     notebooks: list[Notebook] | None = None,
     place: str | None = None,
-) -> RunResult:
-    """Compute, show and publish a month; see the module docstring for the guarantees.
-    `stage_suite` then `MonthRun.publish`, under the outputs lock (with ``hold_lock``).
+) -> MonthRun:
+    """A month's run with its inputs loaded and checked (the data, the profile, every
+    scenario), nothing computed or written yet: `MonthRun.prepare` then `MonthRun.publish`.
 
     Parameters
     ----------
@@ -206,16 +240,8 @@ def run_suite(
         Notebooks executed at once.
     data_dir : path, optional
         Another data folder with the shipped layout; the notebook kernels read it too.
-    hold_lock : bool
-        False when the caller already holds `outputs_lock` (the monthly job, which writes
-        the index under the same lock).
     lang : 'vi' or 'en'
         The language of the charts, texts and notebooks.
-    month_report : callable(month), optional
-        Writes the month's report (``report.html``, ``tables.xlsx``) into the staged month
-        folder before it is published (the report layer's `build_report`, which the apps
-        pass in); a report that fails does not hold back the forecasts
-        (``RunResult.report_problem`` says why). None: no report.
     notebooks : list of Notebook, optional
         The notebooks that show the outputs (default: the whole suite but the notebooks of
         the steps over several places, `run_panel`'s; ``[]``: the steps' outputs and the
@@ -224,48 +250,6 @@ def run_suite(
         The code of the place profile the run is about (None: the default place); its
         outputs go to ``outputs/<as-of>/<place>/`` (`dxecon.pipeline.store.month_folder`).
     """
-    clock = time.perf_counter()
-    options = dict(params=params, params_file=params_file, outputs_dir=outputs_dir)
-    options |= dict(workers=workers, progress=progress, data_dir=data_dir, lang=lang)
-    with outputs_lock(Path(outputs_dir or folders.OUTPUTS_DIR)) if hold_lock else _nothing():
-        run = stage_suite(
-            as_of=as_of,
-            scenarios=scenarios,
-            notebooks=notebooks,
-            place=place,
-            month_report=month_report,
-            **options,
-        )
-        run.publish()
-    run.result.seconds = time.perf_counter() - clock
-    return run.result
-
-
-def stage_suite(
-    *,
-    as_of: str,
-    scenarios: list[str],
-    params: dict[str, Any] | None = None,
-    params_file: str = "<none>",
-    outputs_dir: Path | None = None,
-    workers: int = 2,
-    progress: bool = True,
-    data_dir: Path | None = None,
-    lang: str = "vi",
-    notebooks: list[Notebook] | None = None,
-    place: str | None = None,
-    month_report: MonthReport | None = None,
-    clean: bool = True,
-) -> MonthRun:
-    """`run_suite` up to the report: every step computed and every notebook shown into a
-    staging folder (``MonthRun.month``), nothing published. The caller holds the outputs
-    lock and then calls `MonthRun.publish` (or `MonthRun.discard`): the monthly job stages
-    every place, makes the panel from them, then builds each place's report once, with the
-    panel, and publishes it. ``clean``: first remove the staging folders of killed runs
-    (False when the caller stages several runs: the earlier ones are not stale).
-    ``month_report``: built into the staged month while the last notebooks run (`run_suite`);
-    the monthly job gives it to `MonthRun.publish` instead. Other arguments: `run_suite`'s.
-    A failure keeps the partial folder (``.runs/failed-*``)."""
     from dxecon.data import load_dataset
     from dxecon.data.selection import parse_as_of
 
@@ -300,7 +284,6 @@ def stage_suite(
         progress=progress,
     )
     run.result.stages["load"] = round(time.perf_counter() - clock, 2)
-    run.prepare(clean=clean, month_report=month_report)
     return run
 
 
@@ -338,12 +321,15 @@ class MonthRun:
         self.results: dict[tuple[str, str | None], StepResult] = {}
         self.stage = dict.fromkeys(("steps", "write"), 0.0)
         self.charts = ChartWriter(self.month)
+        self.pool: NotebookPool | None = None
 
     # -- the run --------------------------------------------------------------------------------
     def prepare(self, *, clean: bool = True, month_report: MonthReport | None = None) -> None:
         """Compute, write and show into the staging folder, nothing published (the caller
         holds the outputs lock); ``clean``, ``month_report``: `stage_suite`'s. Then
-        `publish` or `discard`."""
+        `publish` or `discard`. The month's report (``month_report(month)``: the report
+        layer's `build_report`, which the apps pass in) does not hold back the forecasts
+        when it fails (``RunResult.report_problem`` says why)."""
         if clean:
             clean_stale(self.runs_dir)
         self.inputs = run_inputs(self.ctx)
@@ -352,12 +338,13 @@ class MonthRun:
         kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
         if self.ctx.data_dir:
             kernel_env["DXECON_DATA"] = str(Path(self.ctx.data_dir).resolve())
-        pool = None
-        try:
+        with self._failing():
             self.month.mkdir(parents=True)
             with environment(kernel_env), _reaping():
-                pool = NotebookPool(len(self.tasks), workers=self.workers, progress=self.progress)
-                self.pool, self.waiting = pool, list(self.tasks)
+                self.pool = NotebookPool(
+                    len(self.tasks), workers=self.workers, progress=self.progress
+                )
+                self.waiting = list(self.tasks)
                 self._compute_scenarios_and_common()
                 self._carry_previous()
                 self._compute_month()
@@ -369,17 +356,25 @@ class MonthRun:
                 if month_report is not None:  # while the last notebooks run
                     self._report(month_report)
                 start = time.perf_counter()
-                pool.wait()
+                self.pool.wait()
                 self.result.stages["wait"] = round(time.perf_counter() - start, 2)
             self.results.clear()  # on disk now; a staged place waits for the others
+
+    @contextmanager
+    def _failing(self) -> Iterator[None]:
+        """A failure stops the kernels and keeps the partial run as ``.runs/failed-*``
+        (a failed write removes it: the disk is full or not writable); published outputs
+        are untouched."""
+        try:
+            yield
         except RunError as exc:
-            failed = self._fail(pool)
+            failed = self._fail(self.pool)
             raise RunError(exc.notebook, exc.cell, exc.error, failed) from exc
         except OSError as exc:
-            self._fail(pool, keep=False)
+            self._fail(self.pool, keep=False)
             raise OutputsWriteError(exc, self.outputs_dir) from exc
         except BaseException:
-            self._fail(pool)
+            self._fail(self.pool)
             raise
 
     def publish(self, month_report: MonthReport | None = None) -> RunResult:
@@ -387,16 +382,10 @@ class MonthRun:
         none, or the one `prepare` built), then publish the month at once. A report that fails
         does not hold back the forecasts (``RunResult.report_problem`` says why); a failure
         to publish leaves the published month as it was."""
-        try:
+        with self._failing():
             if month_report is not None or "finished_utc" not in self.manifest:
                 self._report(month_report)
             self._finish()
-        except OSError as exc:
-            self._fail(None, keep=False)
-            raise OutputsWriteError(exc, self.outputs_dir) from exc
-        except BaseException:
-            self._fail(None)
-            raise
         return self.result
 
     def discard(self) -> Path:
