@@ -37,6 +37,9 @@ def shipped_data_loaded_once(monkeypatch):
     import dxecon.models.scenarios.scenario_run  # loads its data through its own name
 
     load = dxecon.data.load_dataset
+    # Loaded before the patch: `shipped_dataset` loads through dxecon.data's name, which
+    # the patch replaces (a test run alone recursed into load_once).
+    shipped_dataset()
 
     def load_once(data_dir=None, **kwargs):
         shipped = data_dir is None or Path(data_dir).resolve() == folders.DATA_DIR.resolve()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from conftest import replace_in
 
@@ -80,6 +81,49 @@ def test_scenario_quick_run_writes_its_scorecard_apart_from_published_runs(
     card = tmp_path / "quick" / "2026-10" / "lagging" / "scorecard.csv"
     assert card.is_file() and "TGT021" in card.read_text(encoding="utf-8")
     assert not (tmp_path / "2026-10").exists()
+
+
+@pytest.mark.parametrize(
+    ("place", "name", "boundary"), [("BN", "Bac Ninh", "BN2025"), ("HP", "Hai Phong", "HP2025")]
+)
+def test_scenario_for_a_place_writes_under_its_code_and_says_it(
+    place, name, boundary, tmp_path, shipped_data_loaded_once
+):
+    import pandas as pd
+
+    from dxecon.data.places import load_place
+
+    result = run(
+        "scenario",
+        "baseline",
+        "--place",
+        place,
+        "--paths",
+        "300",
+        "--as-of",
+        "2026-10",
+        "--outputs",
+        str(tmp_path),
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "quick" / place / "2026-10" / "baseline"
+    assert f"{name} ({place}), boundary {boundary}:" in result.output
+    assert f"wrote {folder}" in result.output
+    card = pd.read_csv(folder / "scorecard.csv", dtype=str)
+    city = card[card["scope"] == "city"]
+    # the place's own targets, on its boundaries, from its instruments
+    assert set(city["geo"]) <= set(load_place(place).boundaries)
+    assert set(city["instrument"]) <= set(load_place(place).instruments)
+    assert (folder / "percentiles.csv").is_file()
+    assert not (tmp_path / "2026-10").exists()  # nothing published
+
+
+def test_scenario_for_an_unknown_place_lists_the_profiles(tmp_path):
+    result = run("scenario", "baseline", "--place", "BNN", "--outputs", str(tmp_path))
+    assert result.exit_code == 2
+    assert "unknown place 'BNN'" in result.output
+    assert "did you mean 'BN'? profiles: BN, HP" in result.output
+    assert not (tmp_path / "quick").exists()
 
 
 def test_scenario_unknown_name_is_a_clear_error(tmp_path):

@@ -24,6 +24,7 @@ from dxecon.apps.explorer import (
     fan_figure,
     format_probability,
 )
+from dxecon.core.errors import ParamsError
 from dxecon.core.params import load_yaml, params_path, set_dotted
 from dxecon.models.scenarios import load_scenario, resolve_start, run_scenario, scenario_from_dict
 from dxecon.models.scenarios.scorecard import note_codes
@@ -637,3 +638,86 @@ def test_names_shown_are_words_of_the_catalogue(make_explorer):
     for code in ("baseline", "accelerated", "_variant", "sectors.", "ind_con", "HP2025"):
         assert not [t for t in texts if code in t], code
     assert Words("en")("explorer.variant", base="Baseline") == "Baseline (edited)"
+
+
+# -- places ----------------------------------------------------------------------------------
+def place_targets(place: str) -> set[str]:
+    """The target ids of data/targets.csv that the place's profile scores on the indicators
+    the explorer speaks to: its instruments' targets on its boundaries."""
+    import pandas as pd
+
+    from dxecon.core import folders
+    from dxecon.data.places import load_place
+
+    profile = load_place(place)
+    targets = pd.read_csv(folders.DATA_DIR / "targets.csv", dtype=str)
+    own = targets[
+        targets["geo"].isin(profile.boundaries)
+        & targets["instrument"].isin(profile.instruments)
+        & targets["indicator"].isin(explorer_module.INDICATORS)
+    ]
+    return set(own["target_id"])
+
+
+@pytest.mark.parametrize("place", ["HP", "BN"])
+def test_the_explorer_is_about_its_place(place, make_explorer, dataset):
+    from dxecon.data.places import load_place
+
+    profile = load_place(place)
+    shown = make_explorer(place=place, lang="en")
+    name = profile.name("en")
+    assert name in shown.title.value and name in shown.status.value
+    assert shown.result.scenario.geo == profile.current
+    rows = set(shown.result.table["target_id"])
+    own = place_targets(place)
+    assert rows and rows <= own  # that place's targets, none of another place's
+    others = place_targets("BN" if place == "HP" else "HP")
+    assert not rows & others
+    assert "nan" not in shown.table.value.lower()
+
+
+def test_a_place_without_employment_says_so_in_words(make_explorer):
+    shown = make_explorer(place="BN", lang="en")
+    # no slider for a figure the place lacks, and the page says which figure is missing
+    assert "employment.growth.mean" not in shown.controls
+    assert "no employment figure for Bac Ninh" in shown.missing.value
+    lp = shown.result.table[shown.result.table["indicator"] == "lp_growth"]
+    assert (lp["status"] == "no data").all() and len(lp)
+    # it still simulates the digital share
+    assert np.isfinite(shown.result.run.paths.de_share).all()
+    assert make_explorer(place="HP").missing.value == ""
+
+
+def test_a_place_without_employment_draws_its_charts(make_explorer):
+    shown = make_explorer(place="BN", lang="en", real_charts=True)
+    real = bytes(shown.lp_chart.value)
+    assert real.startswith(b"\x89PNG")
+    shown.basis.value = "nominal"  # the other basis: its own title over the same sentence
+    nominal = bytes(shown.lp_chart.value)
+    assert nominal.startswith(b"\x89PNG") and nominal != real
+
+
+def test_a_saved_scenario_is_about_the_explorers_place(make_explorer, dataset):
+    shown = make_explorer(place="BN")
+    shown.controls[SPEED].value = shown.controls[SPEED].value + 0.01
+    path = shown.save()
+    assert load_yaml(path)["place"] == "BN"
+    assert "--place BN" in shown.save_message.value
+    assert load_scenario(path, as_of=AS_OF).geo == shown.result.scenario.geo
+    with pytest.raises(ParamsError, match="stated for BN"):
+        load_scenario(path, as_of=AS_OF, place="HP")
+
+
+def test_an_unknown_place_names_the_profiles(dataset):
+    with pytest.raises(ParamsError, match=r"did you mean .BN.\? profiles: BN, HP"):
+        ScenarioExplorer(dataset=dataset, as_of=AS_OF, place="BNN")
+
+
+def test_a_fan_with_nothing_to_draw_is_the_same_chart_in_the_explorer_and_notebooks():
+    from dxecon.present.charts.plots import FanChart, message_chart
+
+    parts = {"title": "Labour productivity", "missing": "no employment figure"}
+    kept = FanChart()
+    shown = kept.show(**parts)
+    assert kept.show(**parts) is shown  # kept while unchanged
+    assert png_bytes(shown) == png_bytes(message_chart(parts["title"], parts["missing"]))

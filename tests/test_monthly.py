@@ -86,33 +86,132 @@ def test_monthly_run_publishes_every_scenario_with_revisions_and_index(
     assert "report" in result.stages
 
 
-def test_a_place_that_fails_keeps_its_outputs_and_the_others_are_published(tmp_path, monkeypatch):
+class StagedRun:
+    """Stands in for a staged `MonthRun` (`stage_suite`): a month folder under ``.runs``
+    with a manifest; ``publish`` builds the report into it and swaps it in, as the real
+    one does."""
+
+    def __init__(self, outputs_dir, as_of, place, events):
+        from dxecon.pipeline import run
+
+        self.month = outputs_dir / ".runs" / f"staging-{place}" / "month"
+        self.month.mkdir(parents=True)
+        store.manifest_path(self.month).write_text("{}", encoding="utf-8")
+        self.final = store.month_folder(outputs_dir, as_of, place)
+        self.result = run.RunResult(as_of=as_of)
+        self.place, self.events = place, events
+
+    def publish(self, month_report=None):
+        from dxecon.pipeline.publish import publish_month
+
+        if month_report is not None:
+            month_report(self.month)
+        publish_month(self.month, self.final, self.month.parent / "old")
+        self.events.append(("published", self.place))
+        self.result.month = self.final
+        return self.result
+
+    def discard(self):
+        self.events.append(("discarded", self.place))
+
+
+@pytest.fixture
+def staged_places(tmp_path, monkeypatch):
+    """run_monthly over stand-in place runs (`StagedRun`; BN's fails when ``fail`` holds
+    it) and a stand-in panel; ``events``: what happened, in order (a report built: the
+    place's staged folder and the panel folder it was given)."""
+    from dxecon import report
+    from dxecon.core.errors import DxeconError
+    from dxecon.pipeline import run
+
+    events, fail = [], set()
+
+    def fake_stage(*, place, outputs_dir, as_of, clean, **_):
+        assert clean is False  # the places staged before are not stale
+        if place in fail:
+            raise DxeconError("a step failed")
+        return StagedRun(outputs_dir, as_of, place, events)
+
+    def fake_panel(*, places, months, **_):
+        events.append(("panel", tuple(places), {code: months[code].name for code in places}))
+
+    def fake_report(month, lang, *, pdf=False, panel=None):
+        events.append(("report", month.parent.name, panel.name))
+
+    monkeypatch.setattr(run, "stage_suite", fake_stage)
+    monkeypatch.setattr(run, "run_panel", fake_panel)
+    monkeypatch.setattr(report, "build_report", fake_report)
+    return events, fail
+
+
+def test_each_place_report_is_built_once_with_the_panel(tmp_path, staged_places):
+    events, _ = staged_places
+    results = run_monthly(as_of="2026-10", outputs_dir=tmp_path, places=["HP", "BN"])
+    assert set(results) == {"HP", "BN"}
+    reports = [e for e in events if e[0] == "report"]
+    # once per place, from its staged folder, given the month's panel folder
+    assert sorted(reports) == [("report", "staging-BN", "panel"), ("report", "staging-HP", "panel")]
+    # the panel first, made from both staged runs, then each report and its publication
+    assert events[0] == ("panel", ("BN", "HP"), {"BN": "month", "HP": "month"})
+    assert [e[0] for e in events[1:]] == ["report", "published", "report", "published"]
+    for place in ("HP", "BN"):
+        assert store.manifest_path(store.month_folder(tmp_path, "2026-10", place)).is_file()
+
+
+def test_a_place_that_fails_keeps_its_outputs_and_the_others_are_published(tmp_path, staged_places):
     """--place all: each place is published on its own; a failed place keeps its earlier
     folder, is recorded as failed in the index and named at the end; the panel is made
     from the places published."""
     from dxecon.apps import monthly
-    from dxecon.core.errors import DxeconError
-    from dxecon.pipeline import run
 
+    events, fail = staged_places
+    fail.add("BN")
     earlier = store.month_folder(tmp_path, "2026-10", "BN") / "kept.txt"
     earlier.parent.mkdir(parents=True)
     earlier.write_text("published before", encoding="utf-8")
-
-    def fake_suite(*, place, outputs_dir, as_of, **_):
-        if place == "BN":
-            raise DxeconError("a step failed")
-        folder = store.month_folder(outputs_dir, as_of, place)
-        folder.mkdir(parents=True)
-        store.manifest_path(folder).write_text("{}", encoding="utf-8")
-        return run.RunResult(as_of=as_of, month=folder)
-
-    panels = []
-    monkeypatch.setattr(run, "run_suite", fake_suite)
-    monkeypatch.setattr(run, "run_panel", lambda **kw: panels.append(kw["places"]))
     with pytest.raises(monthly.PlacesFailedError, match="failed for BN") as err:
-        run_monthly(as_of="2026-10", outputs_dir=tmp_path, places=["HP", "BN"], report_lang=None)
+        run_monthly(as_of="2026-10", outputs_dir=tmp_path, places=["HP", "BN"])
     assert set(err.value.published) == {"HP"} and "a step failed" in str(err.value)
     assert earlier.read_text(encoding="utf-8") == "published before"
-    assert panels == [["HP"]]  # BN has no manifest this month: not in the panel
+    # BN has no manifest this month: not in the panel; its report is not rebuilt
+    assert events == [
+        ("panel", ("HP",), {"HP": "month"}),
+        ("report", "staging-HP", "panel"),
+        ("published", "HP"),
+    ]
     index = pd.read_csv(tmp_path / "index.csv").groupby("place")["status"].unique()
     assert list(index["HP"]) == ["ok"] and list(index["BN"]) == ["failed"]
+
+
+def test_a_failed_panel_still_publishes_the_places_then_says_so(
+    tmp_path, staged_places, monkeypatch
+):
+    from dxecon.core.errors import DxeconError
+    from dxecon.pipeline import run
+
+    events, _ = staged_places
+
+    def failing_panel(**_):
+        raise DxeconError("the panel notebook failed")
+
+    monkeypatch.setattr(run, "run_panel", failing_panel)
+    with pytest.raises(DxeconError, match="panel notebook failed"):
+        run_monthly(as_of="2026-10", outputs_dir=tmp_path, places=["HP", "BN"])
+    assert ("published", "HP") in events and ("published", "BN") in events
+    index = pd.read_csv(tmp_path / "index.csv")
+    assert (index["status"] == "ok").all()
+
+
+def test_an_interrupted_run_publishes_nothing_it_staged(tmp_path, staged_places, monkeypatch):
+    from dxecon.pipeline import run
+
+    events, _ = staged_places
+
+    def interrupted_panel(**_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "run_panel", interrupted_panel)
+    with pytest.raises(KeyboardInterrupt):
+        run_monthly(as_of="2026-10", outputs_dir=tmp_path, places=["HP", "BN"])
+    assert sorted(events) == [("discarded", "BN"), ("discarded", "HP")]
+    assert not store.month_folder(tmp_path, "2026-10", "HP").exists()

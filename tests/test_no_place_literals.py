@@ -59,7 +59,7 @@ def test_no_place_literal_in_src_or_notebooks():
             lines = ["" if CODE_LIST_KEYS.match(line) else line for line in lines]
         hits = find_literals(lines, pattern)
         found += [f"{rel}:{line}: {term}" for line, term in hits]
-    for path in sorted(ROOT.joinpath("notebooks").glob("*.ipynb")):
+    for path in sorted(ROOT.joinpath("notebooks").rglob("*.ipynb")):  # the explorer too
         rel = path.relative_to(ROOT).as_posix()
         for n, cell in enumerate(nbformat.read(path, as_version=4).cells):
             hits = find_literals(cell.source.splitlines(), pattern)

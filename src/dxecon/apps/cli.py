@@ -359,6 +359,7 @@ def scenario_cmd(
     """
     from dxecon.core import folders
     from dxecon.core.dates import current_month
+    from dxecon.data.places import load_place
     from dxecon.models.scenarios import available_scenarios, run_scenario
 
     chosen = available_scenarios() if names == ("all",) else list(names)
@@ -369,6 +370,8 @@ def scenario_cmd(
             if place:
                 result = _place_scenario(name, place, as_of, n_paths, data_dir)
                 folder = result.write(quick / place)
+                shown = load_place(place).name("en")
+                click.echo(f"{shown} ({place}), boundary {result.scenario.geo}:")
             else:
                 result = run_scenario(name, as_of=as_of, n_paths=n_paths, data_dir=data_dir)
                 folder = result.write(quick)
@@ -379,17 +382,22 @@ def scenario_cmd(
 
 
 def _place_scenario(name: str, place: str, as_of: str, n_paths: int | None, data_dir):
-    """Shipped scenario ``name`` simulated and scored for ``place`` (its boundary, its
-    instruments' targets), as a run's scenario step reads it."""
+    """Scenario ``name`` (shipped, as a run's scenario step reads it, or a YAML path)
+    simulated and scored for ``place`` (its boundary, its instruments' targets)."""
     from dxecon.data import load_dataset
-    from dxecon.models.scenarios import run_scenario
+    from dxecon.data.targets import TargetRegistry
+    from dxecon.models.scenarios import load_scenario, run_scenario
     from dxecon.models.scoring import ScoringConfig
     from dxecon.pipeline.context import Context
     from dxecon.pipeline.steps.scenario import scenario_from_context
 
     ctx = Context(load_dataset(data_dir), as_of, place=place)
     scoring = ScoringConfig.from_mapping(ctx.params("targets.yaml"), file="params/targets.yaml")
-    scenario = scenario_from_context(ctx, name)
+    if Path(name).suffix in (".yaml", ".yml"):  # a saved scenario (the explorer's)
+        known = TargetRegistry(ctx.dataset).instruments
+        scenario = load_scenario(name, as_of=as_of, known_instruments=known, place=place)
+    else:
+        scenario = scenario_from_context(ctx, name)
     return run_scenario(scenario, n_paths=n_paths, dataset=ctx.dataset, scoring=scoring)
 
 

@@ -45,7 +45,9 @@ from dxecon.core import folders
 from dxecon.core.errors import ParamsError
 from dxecon.core.io import write_text_atomic
 from dxecon.core.params import get_dotted, load_yaml, params_path, set_dotted
+from dxecon.core.places import place_of
 from dxecon.data import Dataset, load_dataset
+from dxecon.data.places import load_place
 from dxecon.data.targets import TargetRegistry
 from dxecon.models.scenarios import (
     Scenario,
@@ -61,7 +63,7 @@ from dxecon.models.scenarios.start import resolve_start
 from dxecon.present.charts.plots import STATUS_COLOURS, FanChart
 from dxecon.present.charts.scenario import scenario_fan_parts
 from dxecon.present.notes import say_notes
-from dxecon.present.scenario_text import reading_words
+from dxecon.present.scenario_text import not_simulated_text, reading_words
 from dxecon.present.words import Words
 
 #: Target indicators the scenario engine speaks to (the rest of the scorecard is about
@@ -121,12 +123,15 @@ def control_specs(
     base_year: int,
     words: Words | None = None,
     evidence: Mapping[str, SliderEvidence] | None = None,
+    employment: bool = True,
 ) -> list[ControlSpec]:
     """The explorer's controls for a scenario mapping: per sector its real growth and (for
-    sectors with a digital intensity) diffusion speed and ceiling; then employment growth,
-    the deflator and the horizon (from ``base_year``, the observed start's year). Groups,
-    labels and units in the language of ``words`` (Vietnamese by default). A control with
-    ``evidence`` (`slider_evidence`) takes its range, step and marks from it."""
+    sectors with a digital intensity) diffusion speed and ceiling; then employment growth
+    (not with ``employment`` False: the place has no employment figure, so productivity is
+    not simulated and no slider could move it), the deflator and the horizon (from
+    ``base_year``, the observed start's year). Groups, labels and units in the language of
+    ``words`` (Vietnamese by default). A control with ``evidence`` (`slider_evidence`)
+    takes its range, step and marks from it."""
     w = words or Words()
     pct_year = w("explorer.unit.pct_year")
     specs = []
@@ -185,6 +190,8 @@ def control_specs(
         ),
         ControlSpec("horizon", economy, horizon, base_year, base_year + 20, 1, "", integer=True),
     ]
+    if not employment:
+        specs = [spec for spec in specs if not spec.key.startswith("employment.")]
     if evidence:
         specs = [
             dataclasses.replace(
@@ -380,22 +387,25 @@ _SCORING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def explorer_scorecard(paths, dataset: Dataset) -> Scorecard:
     """The scorecard of the goals on the indicators the explorer speaks to (`INDICATORS`,
-    every level of each) for simulated ``paths``.
+    every level of each) for simulated ``paths``: the targets of the place whose boundary
+    the scenario simulates (``params/targets.yaml`` with its profile laid over it).
 
     The rest of the scorecard (e-government, infrastructure) is time no slider needs, and
     what scoring reads from the data (the published figures, the measure fits, the scoring
-    and measure configs) depends on the data and the as-of date only: it is looked up once
-    per dataset and as-of date (`dxecon.models.scenarios.scorecard.score`'s ``cache``)."""
+    and measure configs) depends on the data, the as-of date and the place only: it is
+    looked up once per dataset, as-of date and place
+    (`dxecon.models.scenarios.scorecard.score`'s ``cache``)."""
     from dxecon.models.measures import MeasureConfig
     from dxecon.models.scenarios.scorecard import ScoringConfig
 
     states = _SCORING.setdefault(dataset, {})
-    as_of = paths.scenario.as_of
-    if as_of not in states:
+    key = (paths.scenario.as_of, place_of(paths.scenario.geo))
+    if key not in states:
         registry = TargetRegistry(dataset)
         registry.frame = registry.frame[registry.frame["indicator"].isin(INDICATORS)]
-        states[as_of] = (registry, ScoringConfig.from_yaml(), MeasureConfig.from_yaml(), {})
-    registry, config, measures, cache = states[as_of]
+        config = ScoringConfig.from_yaml(place=key[1])
+        states[key] = (registry, config, MeasureConfig.from_yaml(), {})
+    registry, config, measures, cache = states[key]
     return score(paths, registry, dataset, config=config, measures=measures, cache=cache)
 
 
@@ -623,6 +633,11 @@ class ScenarioExplorer:
     as_of : 'YYYY-MM', optional
         The vintage the scenarios start from and compute their growth from (this month by
         default, as a monthly run); a saved scenario holds no date.
+    place : str, optional
+        The code of the place profile (``params/places/CODE.yaml``; None: the default
+        place): the scenario is simulated on its latest boundary from its data, scored
+        against its targets, and saved as a scenario about it. What the place's data lack
+        (productivity without an employment figure) is said in words, not drawn.
 
     Attributes
     ----------
@@ -643,10 +658,12 @@ class ScenarioExplorer:
         update_on_release: bool = False,
         lang: str = "vi",
         as_of: str | None = None,
+        place: str | None = None,
     ) -> None:
         from dxecon.core.dates import current_month
 
-        self.words = w = Words(lang)  # checks the language
+        self.place = load_place(place)  # an unknown code: the profiles and a did-you-mean
+        self.words = w = Words(lang, self.place.code)  # checks the language
         self.as_of = as_of or current_month()
         self.dataset = dataset if dataset is not None else load_dataset()
         self.save_dir = Path(save_dir) if save_dir is not None else folders.OUTPUTS_DIR / "explorer"
@@ -694,7 +711,11 @@ class ScenarioExplorer:
             description=w("explorer.productivity"),
             style={"description_width": "initial", "button_width": "auto"},
         )
+        self.title = widgets.HTML(f"<h3>{html.escape(w('explorer.title'))}</h3>")
+        self.title.add_class("dxecon-title")
         self.status = widgets.HTML()
+        self.missing = widgets.HTML()  # what the place's data lack, in words
+        self.missing.add_class("dxecon-missing")
         self.message = widgets.HTML()
         self.message.add_class("dxecon-message")
         # Charts at their natural size (text as drawn); only a window narrower than a chart
@@ -795,6 +816,9 @@ class ScenarioExplorer:
                 # its new centre: moving it states where the speed is, not that it is known.
                 set_dotted(data, key + "_sd", self._speed_spread)
         data["name"] = self.save_name.value.strip()
+        # The settings were chosen on this place's data (its start, its growth): a saved
+        # file is a scenario about it, refused for another place's run.
+        data["place"] = self.place.code
         data["description"] = self.words(
             "explorer.description",
             base=self.words.scenario(self.base_name),
@@ -817,8 +841,9 @@ class ScenarioExplorer:
         """
         file = f"<explorer settings, from {self.base_name}.yaml>"
         # The file form is checked too: what "Save" writes must load as it is.
-        scenario_from_dict({**self.scenario_data(), "as_of": self.as_of}, file=file)
-        return scenario_from_dict(self.scenario_data(resolved=True), file=file)
+        place = self.place.code
+        scenario_from_dict({**self.scenario_data(), "as_of": self.as_of}, file=file, place=place)
+        return scenario_from_dict(self.scenario_data(resolved=True), file=file, place=place)
 
     # -- actions ---------------------------------------------------------------------------
     def update(self) -> ExplorerResult | None:
@@ -835,6 +860,7 @@ class ScenarioExplorer:
         self.error = None
         self.message.value = ""
         self.result = result = dataclasses.replace(result, shown_name=self.shown_name())
+        self.missing.value = self._missing_html(result)
         # The quick answer first: the numbers (table, status) reach the page as soon as they
         # are computed; the charts follow, and the status says so until they are drawn.
         self.table.value = attainment_html(
@@ -878,7 +904,8 @@ class ScenarioExplorer:
         write_text_atomic(scenario_yaml(self.scenario_data(), base_file=base_file), path)
         shown = f"<code>{html.escape(str(path))}</code>"
         command = (
-            f"<code>./dx run --as-of {scenario.as_of} --params {html.escape(str(path))}</code>"
+            f"<code>./dx run --as-of {scenario.as_of} --place {self.place.code} "
+            f"--params {html.escape(str(path))}</code>"
         )
         said = self.words(f"explorer.{'replaced' if replaced else 'saved'}", path=shown)
         self.save_message.value = (
@@ -919,7 +946,7 @@ class ScenarioExplorer:
             [self.update_button, self.update_on_release], layout=widgets.Layout(**wrap)
         )
         left = widgets.VBox(
-            [header, self.controls_box, buttons, self.status, self.message],
+            [header, self.controls_box, buttons, self.status, self.missing, self.message],
             layout=widgets.Layout(flex="1 1 380px", max_width="480px", min_width="0"),
         )
         right = widgets.VBox(
@@ -945,7 +972,9 @@ class ScenarioExplorer:
         # The table spans the page: eleven columns need more than the charts' column.
         heading = self.words("explorer.heading.attainment")
         attainment = widgets.VBox([widgets.HTML(f"<h4>{html.escape(heading)}</h4>"), self.table])
-        root = widgets.VBox([main, attainment, save], layout=widgets.Layout(width="auto"))
+        root = widgets.VBox(
+            [self.title, main, attainment, save], layout=widgets.Layout(width="auto")
+        )
         root.add_class("dxecon-explorer")
         return root
 
@@ -956,7 +985,7 @@ class ScenarioExplorer:
         # The controls are assumptions; the observed start and the growth figures computed
         # from history come from the data (and are not written into a saved scenario, so a
         # saved file follows new data like a shipped one, unless a slider moved a figure).
-        scenario = load_scenario(file, as_of=self.as_of)
+        scenario = load_scenario(file, as_of=self.as_of, place=self.place.code)
         resolved, _ = resolve_start(scenario, self.dataset, file=file)
         self._base_data = data
         self._resolved = resolved
@@ -971,7 +1000,11 @@ class ScenarioExplorer:
         }
         evidence = slider_evidence(resolved, self.dataset, starting)
         specs = control_specs(
-            data, base_year=resolved.base_year, words=self.words, evidence=evidence
+            data,
+            base_year=resolved.base_year,
+            words=self.words,
+            evidence=evidence,
+            employment=resolved.employment.not_available is None,
         )
         self._loading = True
         try:
@@ -1108,6 +1141,19 @@ class ScenarioExplorer:
             f'data-updates="{self.updates}" '
             f'data-stale="{str(stale).lower()}" data-drawing="{str(drawing).lower()}">'
             f"{shown}</span>"
+        )
+
+    def _missing_html(self, result: ExplorerResult) -> str:
+        """What the run could not simulate for lack of a figure, in the reader's words
+        (e.g. productivity where the place has no employment figure); "" when nothing."""
+        said = dict.fromkeys(
+            text
+            for quantity in FAN_QUANTITIES
+            if (text := not_simulated_text(result.run, quantity, self.words.lang))
+        )
+        return "".join(
+            f'<div class="dxecon-missing-figure" style="color:#8a5a00">{html.escape(text)}</div>'
+            for text in said
         )
 
     def _show_error(self, exc: Exception) -> None:

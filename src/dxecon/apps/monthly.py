@@ -70,21 +70,24 @@ def run_monthly(
     places: list[str] | None = None,
 ):
     """Run every shipped scenario for the month about each of ``places`` (profile codes;
-    None: the default place), then the places side by side (`run_panel`, over every place
-    published for the month), then each of those places' reports with the panel, and
-    record every run in the index.
+    None: the default place), then the places side by side (`run_panel`), then each
+    place's report, once, with the panel; record every run in the index.
 
-    Each place is published on its own (``outputs/<as-of>/<place>/``, at once): a place
-    that fails keeps its earlier outputs and does not stop the others; the panel and the
-    reports are made from the places published, and `PlacesFailedError` names the failed
-    ones at the end. The outputs lock is held from before the first run until the last
-    index row is written, so a second job is refused without touching the index, and the
-    index never loses a row. Returns {place: RunResult} of the places published."""
+    Each place's run is staged (`dxecon.pipeline.run.stage_suite`: computed and shown,
+    nothing published); the panel is made from the places staged and the other places
+    published for the month; then each staged place gets its report and is published at
+    once (`MonthRun.publish`), so a published month always has the report of its own run.
+    A place that fails keeps its earlier outputs and does not stop the others, and
+    `PlacesFailedError` names the failed ones at the end; a panel that fails leaves the
+    published panel as it was, the places are published with it, and its error is raised
+    after them. The outputs lock is held from before the first run until the last index
+    row is written, so a second job is refused without touching the index, and the index
+    never loses a row. Returns {place: RunResult} of the places published."""
     from dxecon.core.places import default_place, list_places
     from dxecon.models.scenarios import available_scenarios
     from dxecon.pipeline import store
-    from dxecon.pipeline.publish import outputs_lock
-    from dxecon.pipeline.run import run_panel, run_suite
+    from dxecon.pipeline.publish import clean_stale, outputs_lock
+    from dxecon.pipeline.run import run_panel, stage_suite
 
     as_of = as_of or current_month()
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
@@ -92,67 +95,93 @@ def run_monthly(
     scenarios = available_scenarios()
     finished = lambda: dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
     panel = store.month_folder(outputs_dir, as_of, store.PANEL)
-    results, failed = {}, {}
+    report = month_report(report_lang, pdf=report_pdf, panel=panel) if report_lang else None
+    staged, failed, results = {}, {}, {}
+    seconds: dict[str, float] = {}
+
+    def index(place: str, status: str, message: str = "") -> None:
+        record(
+            outputs_dir,
+            [
+                {
+                    "as_of": as_of,
+                    "place": place,
+                    "scenario": s,
+                    "status": status,
+                    "finished_utc": finished(),
+                    "seconds": round(seconds[place], 1),
+                    "folder": f"{as_of}/{place}/{slugify(s)}" if status == "ok" else "",
+                    "message": message,
+                }
+                for s in scenarios
+            ],
+        )
+
     with outputs_lock(outputs_dir):
-        for place in places:
-            start = time.perf_counter()
-            try:
-                result = run_suite(
-                    as_of=as_of,
-                    scenarios=scenarios,
-                    outputs_dir=outputs_dir,
-                    workers=workers,
-                    progress=progress,
-                    data_dir=data_dir,
-                    hold_lock=False,
-                    lang=report_lang or "vi",  # the notebooks speak the report's language
-                    month_report=(  # issue 13: the month's report
-                        month_report(report_lang, pdf=report_pdf, panel=panel)
-                        if report_lang
-                        else None
-                    ),
-                    place=place,
-                )
-            except DxeconError as exc:
-                failed[place] = str(exc).splitlines()[0]
-                status, seconds, message = "failed", time.perf_counter() - start, failed[place]
-            else:
-                results[place] = result
-                status, seconds, message = "ok", result.seconds, ""
-            record(
-                outputs_dir,
-                [
-                    {
-                        "as_of": as_of,
-                        "place": place,
-                        "scenario": s,
-                        "status": status,
-                        "finished_utc": finished(),
-                        "seconds": round(seconds, 1),
-                        "folder": f"{as_of}/{place}/{slugify(s)}" if status == "ok" else "",
-                        "message": message,
-                    }
-                    for s in scenarios
-                ],
-            )
-        published = [
-            code
-            for code in list_places()
-            if store.manifest_path(store.month_folder(outputs_dir, as_of, code)).is_file()
-        ]
-        if results and published:
-            run_panel(
-                as_of=as_of,
-                places=published,
-                outputs_dir=outputs_dir,
-                lang=report_lang or "vi",
-                data_dir=data_dir,
-                progress=progress,
-            )
-            if report_lang:  # each report again, now with the month's panel
-                for code in published:
-                    folder = store.month_folder(outputs_dir, as_of, code)
-                    month_report(report_lang, pdf=report_pdf, panel=panel)(folder)
+        clean_stale(outputs_dir / ".runs")  # once: the places staged below are not stale
+        try:
+            for place in places:
+                start = time.perf_counter()
+                try:
+                    staged[place] = stage_suite(
+                        as_of=as_of,
+                        scenarios=scenarios,
+                        outputs_dir=outputs_dir,
+                        workers=workers,
+                        progress=progress,
+                        data_dir=data_dir,
+                        lang=report_lang or "vi",  # the notebooks speak the report's language
+                        place=place,
+                        clean=False,
+                    )
+                except DxeconError as exc:
+                    failed[place] = str(exc).splitlines()[0]
+                    seconds[place] = time.perf_counter() - start
+                    index(place, "failed", failed[place])
+                else:
+                    seconds[place] = time.perf_counter() - start
+            panel_error = None
+            if staged:
+                months = {code: run.month for code, run in staged.items()}
+                months |= {
+                    code: folder
+                    for code in list_places()
+                    if code not in months
+                    and store.manifest_path(
+                        folder := store.month_folder(outputs_dir, as_of, code)
+                    ).is_file()
+                }
+                try:
+                    run_panel(
+                        as_of=as_of,
+                        places=[code for code in list_places() if code in months],
+                        outputs_dir=outputs_dir,
+                        lang=report_lang or "vi",
+                        data_dir=data_dir,
+                        progress=progress,
+                        months=months,
+                    )
+                except DxeconError as exc:
+                    panel_error = exc
+            while staged:
+                place, run = next(iter(staged.items()))
+                del staged[place]
+                start = time.perf_counter()
+                try:
+                    result = run.publish(report)  # the report, once, with the panel
+                except DxeconError as exc:  # publish left the earlier outputs as they were
+                    failed[place] = str(exc).splitlines()[0]
+                    seconds[place] += time.perf_counter() - start
+                    index(place, "failed", failed[place])
+                    continue
+                seconds[place] += time.perf_counter() - start
+                results[place], result.seconds = result, seconds[place]
+                index(place, "ok")
+        finally:
+            for run in staged.values():  # interrupted before publishing: kept as failed-*
+                run.discard()
     if failed:
         raise PlacesFailedError(failed, results)
+    if panel_error is not None:
+        raise panel_error
     return results

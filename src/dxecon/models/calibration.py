@@ -820,6 +820,10 @@ class DiffusionCalibration:
         noise_sd = noise_sd * self.noise_factor
         revision_sd = _scale_draws(rng, self.revision_sd, len(self.revisions), n)
         logit0 = start_logit(float(start), ceiling_draws, revision_sd * rng.standard_normal(n))
+        # A start far below a drawn ceiling (a place at the prior's highest share) has a
+        # logit whose exp overflows: its factor is 0, as the limit says; no warning.
+        with np.errstate(over="ignore"):
+            start_factor = ceiling_draws / (1.0 + np.exp(-logit0)) / float(start)
         return PredictiveDraws(
             ceiling=ceiling_draws,
             national_speed=national,
@@ -828,7 +832,7 @@ class DiffusionCalibration:
             noise_sd=noise_sd,
             revision_sd=revision_sd,
             start_logit=logit0,
-            start_factor=ceiling_draws / (1.0 + np.exp(-logit0)) / float(start),
+            start_factor=start_factor,
         )
 
 

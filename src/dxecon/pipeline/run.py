@@ -173,6 +173,42 @@ def validate_scenarios(
 
 
 def run_suite(
+    *, hold_lock: bool = True, month_report: MonthReport | None = None, **options
+) -> RunResult:
+    """Compute, show and publish a month; see the module docstring for the guarantees:
+    `plan_suite` (``options``: its arguments; nothing written before the inputs are
+    checked), then under the outputs lock `MonthRun.prepare` (``month_report``: built
+    while the last notebooks run) and `MonthRun.publish`; ``hold_lock`` False when the
+    caller already holds `outputs_lock` (the monthly job, which writes the index under the
+    same lock)."""
+    clock = time.perf_counter()
+    run = plan_suite(**options)
+    with outputs_lock(run.outputs_dir) if hold_lock else _nothing():
+        run.prepare(month_report=month_report)
+        run.publish()
+    run.result.seconds = time.perf_counter() - clock
+    return run.result
+
+
+def stage_suite(
+    *, clean: bool = True, month_report: MonthReport | None = None, **options
+) -> MonthRun:
+    """`run_suite` up to the report: every step computed and every notebook shown into a
+    staging folder (``MonthRun.month``), nothing published (`plan_suite`, ``options``: its
+    arguments, then `MonthRun.prepare`). The caller holds the outputs lock and then calls
+    `MonthRun.publish` (or `MonthRun.discard`): the monthly job stages every place, makes
+    the panel from them, then builds each place's report once, with the panel, and
+    publishes it. ``clean``: first remove the staging folders of killed runs (False when
+    the caller stages several runs: the earlier ones are not stale); ``month_report``:
+    built into the staged month while the last notebooks run (the monthly job gives it to
+    `MonthRun.publish` instead, after the panel). A failure keeps the partial folder
+    (``.runs/failed-*``)."""
+    run = plan_suite(**options)
+    run.prepare(clean=clean, month_report=month_report)
+    return run
+
+
+def plan_suite(
     *,
     as_of: str,
     scenarios: list[str],
@@ -182,13 +218,12 @@ def run_suite(
     workers: int = 2,
     progress: bool = True,
     data_dir: Path | None = None,
-    hold_lock: bool = True,
     lang: str = "vi",
-    month_report: MonthReport | None = None,
     notebooks: list[Notebook] | None = None,
     place: str | None = None,
-) -> RunResult:
-    """Compute, show and publish a month; see the module docstring for the guarantees.
+) -> MonthRun:
+    """A month's run with its inputs loaded and checked (the data, the profile, every
+    scenario), nothing computed or written yet: `MonthRun.prepare` then `MonthRun.publish`.
 
     Parameters
     ----------
@@ -205,16 +240,8 @@ def run_suite(
         Notebooks executed at once.
     data_dir : path, optional
         Another data folder with the shipped layout; the notebook kernels read it too.
-    hold_lock : bool
-        False when the caller already holds `outputs_lock` (the monthly job, which writes
-        the index under the same lock).
     lang : 'vi' or 'en'
         The language of the charts, texts and notebooks.
-    month_report : callable(month), optional
-        Writes the month's report (``report.html``, ``tables.xlsx``) into the staged month
-        folder before it is published (the report layer's `build_report`, which the apps
-        pass in); a report that fails does not hold back the forecasts
-        (``RunResult.report_problem`` says why). None: no report.
     notebooks : list of Notebook, optional
         The notebooks that show the outputs (default: the whole suite but the notebooks of
         the steps over several places, `run_panel`'s; ``[]``: the steps' outputs and the
@@ -255,13 +282,9 @@ def run_suite(
         outputs_dir=outputs_dir,
         workers=workers,
         progress=progress,
-        month_report=month_report,
     )
     run.result.stages["load"] = round(time.perf_counter() - clock, 2)
-    with outputs_lock(outputs_dir) if hold_lock else _nothing():
-        run.execute()
-    run.result.seconds = time.perf_counter() - clock
-    return run.result
+    return run
 
 
 @contextmanager
@@ -283,14 +306,14 @@ class MonthRun:
         outputs_dir: Path,
         workers: int,
         progress: bool,
-        month_report: MonthReport | None,
     ) -> None:
         self.ctx, self.notebooks, self.scenarios = ctx, notebooks, scenarios
         self.params, self.params_file, self.outputs_dir = params, params_file, outputs_dir
-        self.workers, self.progress, self.month_report = workers, progress, month_report
+        self.workers, self.progress = workers, progress
         self.result = RunResult(as_of=ctx.as_of)
         self.started = dt.datetime.now(dt.UTC)
-        self.run_id = f"{ctx.as_of}-{self.started:%Y%m%dT%H%M%S}-{os.getpid()}"
+        # The place too: the monthly job stages several places' runs side by side.
+        self.run_id = f"{ctx.as_of}-{ctx.place}-{self.started:%Y%m%dT%H%M%S}-{os.getpid()}"
         self.runs_dir = outputs_dir / ".runs"
         self.staging = self.runs_dir / f"staging-{self.run_id}"
         self.month = self.staging / "month"
@@ -298,23 +321,30 @@ class MonthRun:
         self.results: dict[tuple[str, str | None], StepResult] = {}
         self.stage = dict.fromkeys(("steps", "write"), 0.0)
         self.charts = ChartWriter(self.month)
+        self.pool: NotebookPool | None = None
 
     # -- the run --------------------------------------------------------------------------------
-    def execute(self) -> None:
-        """Compute, write, show, report and publish (the caller holds the outputs lock)."""
-        clean_stale(self.runs_dir)
+    def prepare(self, *, clean: bool = True, month_report: MonthReport | None = None) -> None:
+        """Compute, write and show into the staging folder, nothing published (the caller
+        holds the outputs lock); ``clean``, ``month_report``: `stage_suite`'s. Then
+        `publish` or `discard`. The month's report (``month_report(month)``: the report
+        layer's `build_report`, which the apps pass in) does not hold back the forecasts
+        when it fails (``RunResult.report_problem`` says why)."""
+        if clean:
+            clean_stale(self.runs_dir)
         self.inputs = run_inputs(self.ctx)
         self.tasks = self._plan()
         self.manifest = self._manifest()
         kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
         if self.ctx.data_dir:
             kernel_env["DXECON_DATA"] = str(Path(self.ctx.data_dir).resolve())
-        pool = None
-        try:
+        with self._failing():
             self.month.mkdir(parents=True)
             with environment(kernel_env), _reaping():
-                pool = NotebookPool(len(self.tasks), workers=self.workers, progress=self.progress)
-                self.pool, self.waiting = pool, list(self.tasks)
+                self.pool = NotebookPool(
+                    len(self.tasks), workers=self.workers, progress=self.progress
+                )
+                self.waiting = list(self.tasks)
                 self._compute_scenarios_and_common()
                 self._carry_previous()
                 self._compute_month()
@@ -323,20 +353,44 @@ class MonthRun:
                 self.charts.close()
                 self.stage["write"] += time.perf_counter() - start
                 self._start_ready_notebooks()
-                self._report()
+                if month_report is not None:  # while the last notebooks run
+                    self._report(month_report)
                 start = time.perf_counter()
-                pool.wait()
+                self.pool.wait()
                 self.result.stages["wait"] = round(time.perf_counter() - start, 2)
-            self._finish()
+            self.results.clear()  # on disk now; a staged place waits for the others
+
+    @contextmanager
+    def _failing(self) -> Iterator[None]:
+        """A failure stops the kernels and keeps the partial run as ``.runs/failed-*``
+        (a failed write removes it: the disk is full or not writable); published outputs
+        are untouched."""
+        try:
+            yield
         except RunError as exc:
-            failed = self._fail(pool)
+            failed = self._fail(self.pool)
             raise RunError(exc.notebook, exc.cell, exc.error, failed) from exc
         except OSError as exc:
-            self._fail(pool, keep=False)
+            self._fail(self.pool, keep=False)
             raise OutputsWriteError(exc, self.outputs_dir) from exc
         except BaseException:
-            self._fail(pool)
+            self._fail(self.pool)
             raise
+
+    def publish(self, month_report: MonthReport | None = None) -> RunResult:
+        """Build the month's report into the staged month (``month_report(month)``; None:
+        none, or the one `prepare` built), then publish the month at once. A report that fails
+        does not hold back the forecasts (``RunResult.report_problem`` says why); a failure
+        to publish leaves the published month as it was."""
+        with self._failing():
+            if month_report is not None or "finished_utc" not in self.manifest:
+                self._report(month_report)
+            self._finish()
+        return self.result
+
+    def discard(self) -> Path:
+        """Give up a staged run unpublished: its folder is kept as ``.runs/failed-*``."""
+        return self._fail(None)
 
     def _fail(self, pool: NotebookPool | None, *, keep: bool = True) -> Path:
         """Stop the kernels, keep the partial run as ``.runs/failed-*`` (or remove it)."""
@@ -547,16 +601,16 @@ class MonthRun:
     def _write_manifest(self) -> None:
         write_manifest(store.manifest_path(self.month), self.manifest)
 
-    def _report(self) -> None:
+    def _report(self, month_report: MonthReport | None) -> None:
         """The month's report, from the staged outputs; one that fails does not hold back
         the forecasts: the run publishes them and says why."""
         self.manifest["finished_utc"] = _utc(dt.datetime.now(dt.UTC))
         self._write_manifest()
-        if self.month_report is None:
+        if month_report is None:
             return
         start = time.perf_counter()
         try:
-            self.month_report(self.month)
+            month_report(self.month)
         except DxeconError as exc:
             print(f"warning: the report was not written: {exc}", file=sys.stderr)
             self.result.report_problem = str(exc)
@@ -695,18 +749,20 @@ def run_panel(
     workers: int = 1,
     progress: bool = False,
     notebooks: list[Notebook] | None = None,
+    months: dict[str, Path] | None = None,
 ) -> Path:
     """The month's steps over several places (scope ``places``: the panel) from the places'
-    published runs of the month (each place's ``overall`` result, when its run computed
-    one), their notebooks, published at once to ``outputs/<as-of>/panel/``
-    (`dxecon.pipeline.store.PANEL`). The caller holds the outputs lock. A failure leaves
-    the published panel as it was (the partial folder: ``.runs/failed-*``). Returns the
-    published folder."""
+    runs of the month (each place's ``overall`` result, when its run computed one), their
+    notebooks, published at once to ``outputs/<as-of>/panel/``
+    (`dxecon.pipeline.store.PANEL`). ``months``: place -> the month folder its run is read
+    from (a staged run's, `stage_suite`); a place not in it: its published month folder.
+    The caller holds the outputs lock. A failure leaves the published panel as it was (the
+    partial folder: ``.runs/failed-*``). Returns the published folder."""
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
     ctx = Context(None, as_of, lang, data_dir=data_dir)
     overall = {}
     for code in places:
-        folder = store.month_folder(outputs_dir, as_of, code)
+        folder = (months or {}).get(code) or store.month_folder(outputs_dir, as_of, code)
         record = store.step_record(read_manifest(store.manifest_path(folder)), "overall")
         if record and record.get("status") == store.OK:
             overall[code] = store.load_result(folder, "overall")

@@ -232,7 +232,8 @@ def fan_chart(
 class FanChart:
     """A fan chart kept between updates, for a page that redraws it often (the explorer).
 
-    ``show(years, bands, **parts)`` takes `fan_chart`'s arguments. The first call, and any
+    ``show(years, bands, **parts)`` takes `fan_chart`'s arguments, or only ``title`` and
+    ``missing`` (why there is nothing to draw: a `message_chart`). The first call, and any
     call whose frame changed (history, targets, y label, language, band labels, years or
     whether there is a caption), draws a new figure with `fan_chart`; otherwise the figure
     is updated in place: the bands and the median (with its join to the history) get the
@@ -249,8 +250,17 @@ class FanChart:
         self._layout: tuple | None = None  # what the last full render's layout depends on
         self._crop = None  # and the box it cropped the figure to (inches)
 
-    def show(self, years, bands: Mapping[float, Sequence[float]], **parts):
+    def show(self, years=None, bands: Mapping[float, Sequence[float]] | None = None, **parts):
         """The figure showing these arguments (the same Figure while the frame is unchanged)."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        if "missing" in parts:  # nothing to draw: say why (a place lacking a figure)
+            frame = ("missing", parts["title"], parts["missing"])
+            if frame != self._frame:
+                self.figure = message_chart(parts["title"], parts["missing"])
+                FigureCanvasAgg(self.figure)
+                self._frame, self._layout = frame, None
+            return self.figure
         history = parts.get("history") or {}
         frame = (
             tuple(np.asarray(years).tolist()),
@@ -263,8 +273,6 @@ class FanChart:
             tuple(sorted(bands)),
         )
         if frame != self._frame:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-
             self.figure = fan_chart(years, bands, **parts)
             FigureCanvasAgg(self.figure)  # its own canvas: renders reuse text measurements
             self._frame, self._layout = frame, None

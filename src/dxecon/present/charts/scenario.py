@@ -20,13 +20,7 @@ from dxecon.core.errors import SeriesSelectionError
 from dxecon.data import Dataset
 from dxecon.models.scenarios.engine import PERCENTILES, percentiles
 from dxecon.models.scenarios.scenario_run import ScenarioRun
-from dxecon.present.charts.plots import (
-    TargetLine,
-    fan_chart,
-    message_chart,
-    new_figure,
-    number_ticks,
-)
+from dxecon.present.charts.plots import FanChart, TargetLine, new_figure, number_ticks
 from dxecon.present.scenario_text import not_simulated_text
 from dxecon.present.uncertainty_text import PACES, goal_label
 from dxecon.present.words import Words
@@ -86,11 +80,9 @@ def scenario_fan(run: ScenarioRun, dataset: Dataset, name: str, **options):
     target lines. ``options``: `scenario_fan_parts`'s (``basis``, ``words``,
     ``scenario_name``: the scenario as the title names it, default the catalogue's name
     of the run's scenario). A quantity the run could not simulate (productivity without an
-    employment figure) is a chart that says why (`message_chart`)."""
-    parts = scenario_fan_parts(run, dataset, name, **options)
-    if "missing" in parts:
-        return message_chart(parts["title"], parts["missing"])
-    return fan_chart(**parts)
+    employment figure) is a chart that says why. Drawn as the explorer draws it
+    (`FanChart.show`: one way to show `scenario_fan_parts`)."""
+    return FanChart().show(**scenario_fan_parts(run, dataset, name, **options))
 
 
 def scenario_fan_parts(
