@@ -15,8 +15,10 @@ import pandas as pd
 VALUE_WORDS = {
     "status": "status",  # a goal's status, or a figure's (F, P, E, U)
     "stage": "nowcast",
-    "method": ("nowcast", "method"),  # a nowcast's method, or a measure's (GSO, MIC...)
+    # a nowcast's method, a measure's (GSO, MIC...), or a pace's price basis
+    "method": ("nowcast", "method", "price_basis"),
     "latest_method": "method",
+    "measure": "method",  # a calibration's measure (GSO, MIC...)
     "method_detail": "nowcast",
     "boundary": "nowcast.boundary",  # a nowcast's boundary word; a place's code: its name
     "instrument": "instrument",
@@ -111,8 +113,10 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                     lambda code: words.place(code, places) if code else code
                 )
         for column, prefixes in VALUE_WORDS.items():
-            if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
-                shown[column] = shown[column].map(lambda value, p=prefixes: word(value, p, words))
+            if column in shown.columns and _texts(shown[column]):
+                shown[column] = shown[column].map(
+                    lambda value, p=prefixes: word(value, p, words), na_action="ignore"
+                )
         for column, prefix in LIST_WORDS.items():
             if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
                 shown[column] = shown[column].map(
@@ -140,6 +144,13 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
     shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])
     return shown
+
+
+def _texts(values: pd.Series) -> bool:
+    """Whether a column holds texts (some cells may be missing), not numbers or dates."""
+    return pd.api.types.is_string_dtype(values) or (
+        values.dtype == object and values.map(lambda v: isinstance(v, str)).any()
+    )
 
 
 def word(value, prefixes, words) -> str:
