@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from dxecon.models.scenarios import (
 )
 from dxecon.models.scenarios.diffusion import SOURCES, start_calibration
 from dxecon.models.scenarios.scorecard import NOTE_CODES, note_codes
+from dxecon.present.scenario_text import STATUS_ORDER
 
 #: The in-year nowcast that pins a year's growth, as the scorecard's note records it.
 NOWCAST = {"stage": "H1", "method": "bridge"}
@@ -379,14 +381,17 @@ def test_one_goal_set_twice_is_one_row_with_both_levels(baseline_card):
     # Resolution 03 (25%) and Plan 106 (35%) set the 2025 digital share: one row.
     row = card.loc["TGT009"]
     assert row["instrument"] == "KH106/KH-UBND" and "NQ03-NQ/TU" in row["also_set_by"]
-    assert "NQ03-NQ/TU" in row["earlier_levels"]
+    earlier = json.loads(row["earlier_levels"])  # recorded as facts; the present words them
+    assert [level["instrument"] for level in earlier] == ["NQ03-NQ/TU"]
+    assert earlier[0]["value"] == 25.0 and earlier[0]["status"] in STATUS_ORDER
     assert "TGT033" not in card.index and "TGT034" not in card.index
 
 
 def test_a_figure_of_another_boundary_is_not_comparable(baseline_card):
     row = baseline_card.set_index("goal_id").loc["TGT009"]
     assert row["status"] == "not comparable"
-    assert "HP2025" in row["other_boundary"] and row["latest_geo"] == "HP"
+    other = json.loads(row["other_boundary"])  # the figure as facts: value, place, year...
+    assert other["geo"] == "HP2025" and other["year"] == 2025 and row["latest_geo"] == "HP"
     assert np.isnan(row["probability"])
 
 
@@ -423,7 +428,13 @@ def test_2030_targets_are_forecast_with_probabilities(baseline_card):
     assert de["probability"] == 104 / 4000  # 104 of the 4,000 paths reach the target
     assert de["status"] == "off track"
     lp = baseline_card.set_index("goal_id").loc["TGT023"]
-    assert "nominal, compound average" in lp["other_readings"]
+    readings = {(r["basis"], r["reading"]) for r in json.loads(lp["other_readings"])}
+    assert readings == {
+        ("real", "every_year"),
+        ("nominal", "compound_average"),
+        ("nominal", "every_year"),
+    }
+    assert lp["reading"] == "real, compound average 2026-2030"
 
 
 def test_no_data_rows_are_a_minority_and_name_what_is_needed(baseline_card):
@@ -540,7 +551,13 @@ def test_estimated_productivity_agrees_with_the_productivity_estimator(baseline_
     assert row["latest_period"] == str(int(real.index.max()))
     assert row["latest_value"] == pytest.approx(float(compound_growth(real.to_numpy())))
     assert row["status"] in {"latest short", "latest meets"}
-    assert "employment assumed" in row["latest_method"]
+    source = json.loads(row["latest_source"])  # an estimate: how it is made, as facts
+    assert source == {
+        "estimator": "productivity_growth",
+        "first": params["lp_base_year"] + 1,
+        "last": int(real.index.max()),
+    }
+    assert row["latest_method"] == ""
 
 
 def test_unknown_estimator_in_params_is_named(tmp_path, dataset, baseline_dict):

@@ -46,7 +46,14 @@ def test_data_overview_outputs_are_the_catalogues(overview_result, dataset):
 def test_data_overview_lists_the_years_before_the_merger(overview_result, dataset):
     gaps = overview_result["gaps"].set_index("series")["missing years"]
     employment = dataset.series("employment", "HP", years=range(2015, 2025))
-    assert gaps["employment / HP"] == ", ".join(map(str, employment.gaps))
+    # a series in the reader's words: the indicator with its units, then the place's name
+    words = Words()
+    name = words("indicator.employment")
+    label = next(
+        label for label in gaps.index if label.startswith(f"{name[:1].upper()}{name[1:]} (")
+    )
+    assert label.endswith(words.place("HP", dataset.codes["geographies"]))
+    assert gaps[label] == ", ".join(map(str, employment.gaps))
     coverage = overview_result["coverage"].set_index("indicator")
     years = dataset.series("de_share", "VN", method="GSO").values.dropna().index
     name = Words()("indicator.de_share")

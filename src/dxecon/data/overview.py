@@ -87,17 +87,18 @@ def conflicts(dataset: Dataset, geos: tuple[str, ...]) -> pd.DataFrame:
     return spread.rename(columns={"count": "figures"})
 
 
-def gaps(dataset: Dataset, keys: list[dict], *, years: range) -> pd.DataFrame:
+def gaps(dataset: Dataset, keys: list[dict], *, years: range, label=None) -> pd.DataFrame:
     """For each series key, the years in ``years`` with no published figure (none: empty;
-    a series never published for the key, e.g. a place without employment: every year)."""
+    a series never published for the key, e.g. a place without employment: every year).
+    ``label(key)`` names a series (default: its key's values joined by " / ")."""
     rows = []
     for key in keys:
         try:
             missing = dataset.series(**key, years=years).gaps
         except SeriesSelectionError:  # nothing with this key at all
             missing = list(years)
-        label = " / ".join(str(v) for v in key.values())
-        rows.append({"series": label, "missing years": ", ".join(map(str, missing)) or None})
+        said = label(key) if label else " / ".join(str(v) for v in key.values())
+        rows.append({"series": said, "missing years": ", ".join(map(str, missing)) or None})
     return pd.DataFrame(rows)
 
 

@@ -94,3 +94,74 @@ def say_notes(cell, words: Words) -> str:
     from dxecon.models.scenarios.scorecard import note_codes
 
     return "; ".join(say_note(note, words) for note in note_codes(cell))
+
+
+# -- the scorecard's other recorded cells (JSON facts, `dxecon.models.scenarios.scorecard`) --
+def say_source(cell, words: Words) -> str:
+    """A figure's source: a published figure's ``"<obs id> (<source id>)"`` as it is (the
+    references of ``data/``), an estimate's by the catalogue's
+    ``figure.estimate.<estimator>`` (its lowest sector by name)."""
+    from dxecon.models.scenarios.scorecard import figure_source
+
+    source = figure_source(cell)
+    if not isinstance(source, dict):
+        return source
+    facts = {key: value for key, value in source.items() if key != "estimator"}
+    if "lowest" in facts:
+        facts["lowest"] = words.get(f"sector.{facts['lowest']}", facts["lowest"])
+    return words(f"figure.estimate.{source['estimator']}", **facts)
+
+
+def say_other_boundary(cell, words: Words) -> str:
+    """A figure of another boundary (``other_boundary``): its value, the place by its name,
+    its year, its measure (an estimate has none) and its source."""
+    from dxecon.models.scenarios.scorecard import figure_cell
+    from dxecon.present.tables import geography_codes
+
+    figure = figure_cell(cell)
+    if figure is None:
+        return ""
+    said = {
+        "value": words.number(figure["value"], 2, strip=True),
+        "place": words.place(figure["geo"], geography_codes()),
+        "year": figure["year"],
+        "source": say_source(figure["source"], words),
+    }
+    if isinstance(figure["source"], dict):  # an estimate: its source says how it is made
+        return words("figure.other_estimate", **said)
+    method = figure["method"] or "other"
+    return words("figure.other", method=words.get(f"method.{method}", method), **said)
+
+
+def say_levels(cell, words: Words) -> str:
+    """A goal's earlier levels (``earlier_levels``): each level, the instrument that set it
+    by its name, and its status, joined by '; '."""
+    from dxecon.models.scenarios.scorecard import note_codes
+
+    return "; ".join(
+        words(
+            "level.earlier",
+            value=words.number(level["value"], 2, strip=True),
+            instrument=words.get(f"instrument.{level['instrument']}", level["instrument"]),
+            status=words.status(level["status"]),
+        )
+        for level in note_codes(cell)
+    )
+
+
+def say_readings(cell, words: Words) -> str:
+    """A goal's other readings (``other_readings``): each reading's basis, form and years,
+    its probability (whole per cent) and median, joined by '; '."""
+    from dxecon.models.scenarios.scorecard import note_codes
+
+    return "; ".join(
+        words(
+            f"reading.{reading['reading']}",
+            basis=words.get(f"explorer.basis.{reading['basis']}", reading["basis"]),
+            first=reading["first"],
+            last=reading["last"],
+            probability=words.probability(reading["probability"]),
+            median=words.number(reading["median"], 1, trim=False),
+        )
+        for reading in note_codes(cell)
+    )

@@ -9,14 +9,24 @@ from functools import cache
 
 import pandas as pd
 
-#: Columns whose cells are words of the catalogue: column -> key prefix (a cell ``v`` is
-#: shown as ``<prefix>.<v>`` in the language where the catalogue has that key, else as is).
+#: Columns whose cells are words of the catalogue: column -> key prefix, or prefixes tried
+#: in turn (a cell ``v`` is shown as ``<prefix>.<v>`` in the language where the catalogue
+#: has that key, else as is).
 VALUE_WORDS = {
-    "status": "status",
+    "status": "status",  # a goal's status, or a figure's (F, P, E, U)
     "stage": "nowcast",
-    "method": "nowcast",
+    # a nowcast's method, a measure's (GSO, MIC...), or a pace's price basis
+    "method": ("nowcast", "method", "price_basis"),
+    "latest_method": "method",
+    "measure": "method",  # a calibration's measure (GSO, MIC...)
     "method_detail": "nowcast",
-    "boundary": "nowcast.boundary",
+    "boundary": "nowcast.boundary",  # a nowcast's boundary word; a place's code: its name
+    "instrument": "instrument",
+    "comparator": "comparator",
+    "pillar": "pillar",
+    "unit": "unit",
+    "price_basis": "price_basis",
+    "basis": "price_basis",
     "verdict": "verdict",
     "candidate": "growth.candidate",
     "chosen": "growth.candidate",
@@ -25,6 +35,21 @@ VALUE_WORDS = {
     "sector": "sector",
     "indicator": "indicator",
     "reason": "reason",  # a code (a contribution's missing figure); a worded reason stays
+}
+
+
+#: Columns of places' codes, each shown by its name (``data/codes/geographies.csv``).
+PLACE_COLUMNS = ("geo", "latest_geo", "boundary")
+#: Columns of codes joined by ", ": column -> the key prefix that words each code.
+LIST_WORDS = {"also_set_by": "instrument"}
+#: Columns the scorecard records as facts (JSON, `dxecon.models.scenarios.scorecard`):
+#: column -> the function of `dxecon.present.notes` that words a cell.
+RECORDED = {
+    "note_codes": "say_notes",
+    "earlier_levels": "say_levels",
+    "other_boundary": "say_other_boundary",
+    "other_readings": "say_readings",
+    "latest_source": "say_source",
 }
 
 
@@ -59,12 +84,13 @@ def geography_codes() -> pd.DataFrame:
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) in
-    ``lang`` (:func:`header`; a boundary's code by its name); a ``geo``
-    column's boundaries by their names; the scorecard's notes (``note_codes``) worded
-    (`dxecon.present.notes`); the cells of the columns of :data:`VALUE_WORDS` and yes/no
-    columns in ``lang``; an empty text cell or a missing whole number or yes/no as the one
-    missing-value mark (``DASH``, as a missing number is written by `table_text` and
-    `table_html`)."""
+    ``lang`` (:func:`header`; a boundary's code by its name); the boundaries of the columns
+    of :data:`PLACE_COLUMNS` by their names; the scorecard's recorded facts (:data:`RECORDED`:
+    notes, earlier levels, other figures and readings, estimates' sources) worded
+    (`dxecon.present.notes`); the cells of the columns of :data:`VALUE_WORDS` and
+    :data:`LIST_WORDS` and yes/no columns in ``lang``; an empty text cell or a missing whole
+    number or yes/no as the one missing-value mark (``DASH``, as a missing number is
+    written by `table_text` and `table_html`)."""
     from dxecon.present.words import DASH, Words
 
     words = Words(lang)
@@ -74,17 +100,30 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     shown = frame.copy()
     if not isinstance(shown.columns, pd.MultiIndex):
-        if "geo" in shown.columns and pd.api.types.is_string_dtype(shown["geo"]):
-            places = geography_codes()
-            shown["geo"] = shown["geo"].map(lambda code: words.place(code, places))
-        if "note_codes" in shown.columns:  # the scorecard's notes, recorded as codes
-            from dxecon.present.notes import say_notes
+        from dxecon.present import notes
 
-            shown["note_codes"] = shown["note_codes"].map(lambda cell: say_notes(cell, words))
-        for column, prefix in VALUE_WORDS.items():
+        for column, function in RECORDED.items():  # the scorecard's facts, recorded as codes
+            if column in shown.columns:
+                worded = getattr(notes, function)
+                shown[column] = shown[column].map(lambda cell, w=worded: w(cell, words))
+        places = geography_codes()
+        for column in PLACE_COLUMNS:
             if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
                 shown[column] = shown[column].map(
-                    lambda value, prefix=prefix: words.get(f"{prefix}.{value}", value)
+                    lambda code: words.place(code, places) if code else code
+                )
+        for column, prefixes in VALUE_WORDS.items():
+            if column in shown.columns and _texts(shown[column]):
+                shown[column] = shown[column].map(
+                    lambda value, p=prefixes: word(value, p, words), na_action="ignore"
+                )
+        for column, prefix in LIST_WORDS.items():
+            if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
+                shown[column] = shown[column].map(
+                    lambda cell, p=prefix: ", ".join(
+                        word(code, p, words) for code in str(cell).split(", ") if code
+                    ),
+                    na_action="ignore",
                 )
         for column in shown.columns:
             values = shown[column]
@@ -105,6 +144,23 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
     shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])
     return shown
+
+
+def _texts(values: pd.Series) -> bool:
+    """Whether a column holds texts (some cells may be missing), not numbers or dates."""
+    return pd.api.types.is_string_dtype(values) or (
+        values.dtype == object and values.map(lambda v: isinstance(v, str)).any()
+    )
+
+
+def word(value, prefixes, words) -> str:
+    """A code as the catalogue words it: ``<prefix>.<value>`` for the first of ``prefixes``
+    (one, or a tuple) that has it; the value as it is where none has."""
+    for prefix in (prefixes,) if isinstance(prefixes, str) else prefixes:
+        said = words.get(f"{prefix}.{value}", None)
+        if said is not None:
+            return said
+    return value
 
 
 def show_tables_in(lang: str) -> None:

@@ -190,6 +190,10 @@ class Report:
     def geo(self, code) -> str:
         return self.w.place(code, self.codes["geographies"])
 
+    def instrument(self, code) -> str:
+        """A target's instrument by its name in the report's language (the catalogue's)."""
+        return self.w.get(f"instrument.{code}", str(code))
+
     def method(self, code) -> str:
         return DASH if not isinstance(code, str) else self.w.get(f"method.{code}", code)
 
@@ -289,7 +293,10 @@ class Report:
                 (w("meta.vintage"), vintage),
                 (w("meta.version"), f"dxecon {version}" + (f" ({revision})" if revision else "")),
                 (w("meta.scenarios"), ", ".join(w.scenario(s) for s in self.run.scenarios)),
-                (w("meta.instruments"), ", ".join(self.instruments()) or DASH),
+                (
+                    w("meta.instruments"),
+                    ", ".join(map(self.instrument, self.instruments())) or DASH,
+                ),
                 (w("meta.lacking"), self.lacking()),
             ],
         }
@@ -333,18 +340,18 @@ class Report:
     # -- scorecard -----------------------------------------------------------------------------
     def boundary_note(self, row) -> str:
         w, notes = self.w, []
-        if isinstance(row.get("other_boundary"), str) and row["other_boundary"]:
-            match = re.match(r"([\d.,]+) \((\w+), (\d{4})", row["other_boundary"])
-            if match:
-                number = float(match.group(1).replace(",", ""))
-                notes.append(
-                    w(
-                        "note.other_boundary",
-                        geo=self.geo(match.group(2)),
-                        value=f"{self.value(number, row['unit'])} ({match.group(3)})",
-                    )
+        from dxecon.models.scenarios.scorecard import figure_cell
+
+        figure = figure_cell(row.get("other_boundary"))
+        if figure is not None:
+            notes.append(
+                w(
+                    "note.other_boundary",
+                    geo=self.geo(figure["geo"]),
+                    value=f"{self.value(figure['value'], row['unit'])} ({figure['year']})",
                 )
-            self.cite(row["other_boundary"])
+            )
+            self.cite(figure["source"])
         elif isinstance(row.get("latest_geo"), str) and row["latest_geo"] != row["geo"]:
             notes.append(w("note.latest_geo", geo=self.geo(row["latest_geo"])))
         if row.get("scored_on") == "close measure":
@@ -369,9 +376,10 @@ class Report:
         city = card[card["scope"] == "city"]
         rows = []
         for _, row in city.iterrows():
-            instruments = row["instrument"]
+            instruments = [row["instrument"]]
             if isinstance(row.get("also_set_by"), str) and row["also_set_by"]:
-                instruments += ", " + row["also_set_by"]
+                instruments += row["also_set_by"].split(", ")
+            instruments = ", ".join(self.instrument(code) for code in instruments)
             latest = DASH
             if not pd.isna(row["latest_value"]):
                 latest = f"{self.value(row['latest_value'], row['unit'])} ({row['latest_period']})"
@@ -846,9 +854,18 @@ class Report:
             return DASH
         r = rows.sort_values("year").iloc[-1]
         self.cite(r.get("latest_source"))
-        years = re.search(r"\d{4}-\d{4}", str(r.get("latest_method", "")))
-        period = years.group(0) if years else r["latest_period"]
-        return f"{self.value(r['latest_value'], r['unit'])} ({period})"
+        return f"{self.value(r['latest_value'], r['unit'])} ({self.figure_period(r)})"
+
+    @staticmethod
+    def figure_period(row) -> str:
+        """The years a goal's latest figure covers: an estimated average's span (its source's
+        facts, `dxecon.models.scenarios.scorecard.estimate_source`), else its period."""
+        from dxecon.models.scenarios.scorecard import figure_source
+
+        source = figure_source(row.get("latest_source"))
+        if isinstance(source, dict) and "first" in source:
+            return f"{source['first']}-{source['last']}"
+        return str(row["latest_period"])
 
     def _sources_of(self, evidence) -> set[str]:
         if not isinstance(evidence, str):
@@ -1335,12 +1352,11 @@ class Report:
         lp = city[(city["indicator"] == "lp_growth") & city["latest_value"].notna()]
         if len(lp):
             r = lp.sort_values("year").iloc[-1]
-            period = re.search(r"\d{4}-\d{4}", str(r.get("latest_method", "")))
             out.append(
                 w(
                     "sum.lp",
                     value=w.number(r["latest_value"]),
-                    period=period.group(0) if period else r["latest_period"],
+                    period=self.figure_period(r),
                     target=w.number(r["target_value"]),
                 )
             )

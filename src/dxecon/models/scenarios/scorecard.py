@@ -354,16 +354,15 @@ def _structural_sector_minimum(dataset: Dataset, geo: str, as_of: str) -> pd.Dat
             )
         except (SeriesSelectionError, ValueError):
             continue
-        sector = estimate.intensities.idxmin()
-        sector_name = dataset.codes["sectors"].set_index("code")["name"].get(sector, sector)
         rows.append(
             {
                 "year": year,
                 "value": float(estimate.intensities.min()),
                 "geo": geo,
-                "method": f"structural estimate (lowest: {sector_name})",
-                # A reader sees this: where the figure comes from, not the function's name.
-                "source": "dxecon estimate, structural method (notebook 2)",
+                "method": "",  # an estimate: its source says how it is made
+                "source": estimate_source(
+                    "structural_sector_minimum", lowest=estimate.intensities.idxmin()
+                ),
                 "rank": 0,
             }
         )
@@ -400,15 +399,30 @@ def _productivity_growth(dataset: Dataset, geo: str, as_of: str) -> pd.DataFrame
                 "year": int(year),
                 "value": float(compound_growth(span.to_numpy())),
                 "geo": geo,
-                "method": (
-                    f"estimate: real, compound average {base_year + 1}-{year}, "
-                    "employment assumed (params/productivity.yaml)"
-                ),
-                "source": "dxecon estimate, employment assumed (notebook 3)",
+                "method": "",  # an estimate: its source says how it is made
+                "source": estimate_source("productivity_growth", first=base_year + 1, last=year),
                 "rank": 0,
             }
         )
     return pd.DataFrame(rows)
+
+
+def estimate_source(estimator: str, **facts) -> str:
+    """The source of a figure dxecon estimates (`ESTIMATORS`): its estimator and the facts
+    that say how it was made, as a JSON object (``{"estimator": ..., <facts>}``), which
+    `dxecon.present.notes` words from the catalogue's ``figure.estimate.<estimator>``."""
+    return json.dumps({"estimator": estimator, **facts}, ensure_ascii=False)
+
+
+def figure_source(cell) -> str | dict:
+    """A figure's source as recorded in the scorecard (``latest_source``, an
+    ``other_boundary`` figure's ``source``): a published figure's ``"<obs id> (<source
+    id>)"`` as it is, an estimate's facts (`estimate_source`) as a dict."""
+    if isinstance(cell, dict):
+        return cell
+    if isinstance(cell, str) and cell.startswith("{"):
+        return json.loads(cell)
+    return "" if cell is None or (isinstance(cell, float) and np.isnan(cell)) else str(cell)
 
 
 #: Estimators that give a figure of a target's own quantity where none is published.
@@ -482,8 +496,24 @@ def _meets(value: float, level: dict) -> bool:
     return bool(COMPARE[level["comparator"]](value, level["value"]))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+def _figure_cell(row, geo: str) -> str:
+    """A figure on another boundary, as the scorecard records it (``other_boundary``): a
+    JSON object of its value, boundary, year, method code and source (`figure_source`)."""
+    figure = {
+        "value": float(row["value"]),
+        "geo": geo,
+        "year": int(row["year"]),
+        "method": row["method"] or "",
+        "source": figure_source(row["source"]),
+    }
+    return json.dumps(figure, ensure_ascii=False)
+
+
+def figure_cell(cell) -> dict | None:
+    """The figure of an ``other_boundary`` cell (`_figure_cell`); None when empty."""
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    return json.loads(cell)
 
 
 def _trend(points: pd.DataFrame, year: int) -> float:
@@ -540,28 +570,35 @@ def _span(paths: Paths, year: int) -> np.ndarray:
 def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: ScoringConfig):
     """Probability, median and 80% interval of a simulated quantity at a target year; for
     productivity growth the compound-average real reading, other readings listed."""
-    readings = {}
+    readings = {}  # (basis, reading) -> one value per path
+    first = year
     if indicator == "lp_growth":
-        span = f"{int(paths.years[_span(paths, year)][0])}-{year}"
+        first = int(paths.years[_span(paths, year)][0])
         for basis in ("real", "nominal"):
-            readings[f"{basis}, compound average {span}"] = path_values(
-                paths, indicator, year, basis=basis
-            )
+            readings[basis, "compound_average"] = path_values(paths, indicator, year, basis=basis)
             rates = paths.quantity(f"lp_growth_{basis}")[:, _span(paths, year)]
-            readings[f"{basis}, every year {span} (weakest year)"] = rates.min(axis=1)
+            readings[basis, "every_year"] = rates.min(axis=1)  # the weakest year
     else:
-        readings["value"] = path_values(paths, indicator, year)
+        readings["", "value"] = path_values(paths, indicator, year)
     scored = {
-        name: score_paths(values, level["comparator"], level["value"])
-        for name, values in readings.items()
+        key: score_paths(values, level["comparator"], level["value"])
+        for key, values in readings.items()
     }
     main = next(iter(scored))
     score = scored[main]
-    others = "; ".join(
-        f"{name}: P = {s.probability:.2f}, median {s.median:.1f}"
-        for name, s in list(scored.items())[1:]
-    )
-    reading = main if indicator == "lp_growth" else ""
+    # The other readings of the goal, recorded as facts (`dxecon.present.notes` words them).
+    others = [
+        {
+            "basis": basis,
+            "reading": name,
+            "first": first,
+            "last": year,
+            "probability": s.probability,
+            "median": s.median,
+        }
+        for (basis, name), s in list(scored.items())[1:]
+    ]
+    reading = f"{main[0]}, {main[1].replace('_', ' ')} {first}-{year}" if others else ""
     quantity = readings[main]
     unreachable = None
     if score.probability == 0.0:
@@ -577,7 +614,7 @@ def _forecast(paths: Paths, indicator: str, year: int, level: dict, config: Scor
         "low": score.low,
         "high": score.high,
         "probability": score.probability,
-        "other_readings": others,
+        "other_readings": json.dumps(others, ensure_ascii=False) if others else "",
         "status": config.status_from_probability(score.probability),
         "scored_on": "forecast",
         "reading": reading,
@@ -748,10 +785,7 @@ def _score_level(
         theirs = figures(other)
         if year in set(theirs["year"]):
             row = theirs[theirs["year"] == year].iloc[0]
-            out["other_boundary"] = (
-                f"{_fmt(row['value'])} ({other}, {year}, {row['method'] or 'method not stated'}, "
-                f"{row['source']})"
-            )
+            out["other_boundary"] = _figure_cell(row, other)
             notes.append(note("other_boundary_year", year=year, other=other, target=target_geo))
             return {
                 **out,
@@ -841,10 +875,7 @@ def _score_level(
         theirs = figures(other)
         if not theirs.empty:
             latest = theirs.iloc[-1]
-            out["other_boundary"] = (
-                f"{_fmt(latest['value'])} ({other}, {int(latest['year'])}, "
-                f"{latest['method'] or 'method not stated'}, {latest['source']})"
-            )
+            out["other_boundary"] = _figure_cell(latest, other)
             notes.append(note("only_other_boundary", other=other, target=target_geo))
             return {
                 **out,
@@ -936,7 +967,9 @@ def score(
             if level["value"] == current["value"]:
                 continue
             status = _score_level(level, **common)["status"]
-            earlier.append(f"{_fmt(level['value'])} ({level['instrument']}): {status}")
+            earlier.append(
+                {"value": level["value"], "instrument": level["instrument"], "status": status}
+            )
         main = group[group["target_id"] == current["target_id"]].iloc[0]
         also = [lv["instrument"] for lv in levels[:-1]]
         notes = scored.pop("notes", [])
@@ -961,7 +994,7 @@ def score(
                 "target_value": current["value"],
                 "target_high": current["high"],
                 "unit": first["unit"],
-                "earlier_levels": "; ".join(earlier),
+                "earlier_levels": json.dumps(earlier, ensure_ascii=False) if earlier else "",
                 **scored,
                 "note_codes": json.dumps(notes, ensure_ascii=False) if notes else "",
             }

@@ -97,7 +97,12 @@ def compute(ctx: Context) -> StepResult:
             "vintages_de_share_vn": vintages,
             "de_share_vn_chosen": _chosen(chosen, series.provenance, words)[CHOSEN_COLUMNS],
             "conflicts": overview.conflicts(dataset, (*boundaries, nation_code)),
-            "gaps": overview.gaps(dataset, gap_series, years=range(merger - GAP_YEARS, merger)),
+            "gaps": overview.gaps(
+                dataset,
+                gap_series,
+                years=range(merger - GAP_YEARS, merger),
+                label=lambda key: _series_name(dataset, key, words),
+            ),
             "grdp_growth_boundary": boundary_chart(
                 growth,
                 geographies,
@@ -175,12 +180,24 @@ def _coverage(dataset, geos: tuple[str, ...], words: Words) -> pd.DataFrame:
         return words("coverage.years_span", count=count, first=first, last=last)
 
     table = overview.coverage(dataset, geos, describe=describe)
-    units = dataset.observations.groupby("indicator")["unit"].agg(
-        lambda codes: ", ".join(words(f"unit.{code}").strip("()") for code in sorted(set(codes)))
-    )
+    return table.assign(indicator=table["indicator"].map(lambda c: _indicator(dataset, c, words)))
 
-    def name(code: str) -> str:
-        said = words.get(f"indicator.{code}", code)
-        return f"{said[:1].upper()}{said[1:]} ({units[code]})"
 
-    return table.assign(indicator=table["indicator"].map(name))
+def _indicator(dataset, code: str, words: Words) -> str:
+    """An indicator by its name and the units of its figures: "Dân số (triệu người)"."""
+    units = dataset.observations.loc[dataset.observations["indicator"] == code, "unit"]
+    unit = ", ".join(words(f"unit.{u}").strip("()") for u in sorted(set(units)))
+    said = words.get(f"indicator.{code}", code)
+    return f"{said[:1].upper()}{said[1:]}" + (f" ({unit})" if unit else "")
+
+
+def _series_name(dataset, key: dict, words: Words) -> str:
+    """A series key (indicator, place, and any sector or measure) in the reader's words:
+    "Số lao động có việc làm (nghìn người), Hải Phòng (địa giới trước 1/7/2025)"."""
+    parts = [_indicator(dataset, key["indicator"], words)]
+    if key.get("sector"):
+        parts.append(words.get(f"sector.{key['sector']}", key["sector"]))
+    if key.get("method"):
+        parts.append(words.get(f"by.{key['method']}", key["method"]))
+    parts.append(words.place(key["geo"], dataset.codes["geographies"]))
+    return ", ".join(parts)
