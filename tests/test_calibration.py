@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from conftest import replace_in
 
+from dxecon.core.facts import facts_of
 from dxecon.data import load_dataset
 from dxecon.models.calibration import (
+    NOT_OBSERVABLE,
     Prior,
     calibrate_diffusion,
     diffusion_panel,
@@ -33,6 +35,8 @@ from dxecon.models.calibration_realtime import (
     standardized_errors,
 )
 from dxecon.models.forecast.coverage import TOO_FEW, CoverageRule
+from dxecon.present.notes import say_facts
+from dxecon.present.words import Words
 
 
 def synthetic_panel(seed: int, *, speed=0.15, ceiling=60.0, noise=0.05) -> pd.DataFrame:
@@ -497,6 +501,13 @@ def test_observed_pace_on_shipped_data(dataset):
     best = pace[pace["measure"] == "best pace of any province: digital share"]
     assert len(best) and best["geo"].notna().all() and best["period"].notna().all()
     own = pace[pace["measure"] == "city's own record: digital share"].iloc[0]
-    assert own["status"].startswith("not observable") and math.isnan(own["pace"])
+    assert own["status"] == NOT_OBSERVABLE and math.isnan(own["pace"])
+    # why, recorded as facts: every series of the city's boundaries with its single figure
+    (why,) = facts_of(own["evidence"])
+    assert why["code"] == "pace_no_two_figures"
+    assert {s["geo"] for s in why["series"]} <= {"HP", "HP2025"} and all(
+        s["points"] == 1 for s in why["series"]
+    )
+    assert "không có hai số liệu" in say_facts(own["evidence"], Words("vi"))
     lp = pace[pace["measure"] == "city's own record: labour productivity growth (real)"]
     assert lp["status"].eq("observed").all() and lp["evidence"].iloc[0].startswith("OBS")

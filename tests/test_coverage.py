@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dxecon.core.facts import facts_of
 from dxecon.core.params import load_yaml, params_path
 from dxecon.models.forecast import Drift, Naive, backtest
 from dxecon.models.forecast.catalog import (
@@ -121,7 +122,11 @@ def test_shipped_national_drift_cannot_be_used_silently(dataset):
     # Refused on the 4-5 training points of every origin (min_trend_points): listed, not
     # scored, never chosen, and the table says why.
     drift = table.loc["drift"]
-    assert not drift["eligible"] and drift["note"].startswith("not evaluated at 2 of 2")
+    assert not drift["eligible"] and facts_of(drift["note"])[0] == {
+        "code": "origins_skipped",
+        "skipped": 2,
+        "origins": 2,
+    }
     naive = table.loc["naive"]
     # 0 of 3 inside its 80% interval: flagged, never a bare coverage number
     assert naive["coverage_80"] == TOO_FEW and naive["forecasts"] == 3

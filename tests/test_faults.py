@@ -694,6 +694,7 @@ def test_run_uses_the_data_folder(tmp_path, data_copy, monkeypatch):
 
 
 def test_all_series_too_short_is_explained(dataset):
+    from dxecon.core.facts import facts_of
     from dxecon.models.forecast.catalog import (
         backtest_catalog,
         entries_from_params,
@@ -707,9 +708,10 @@ def test_all_series_too_short_is_explained(dataset):
     entries = entries_from_params(dataset, specs, as_of="2026-10")
     scores = backtest_catalog(entries)
     shown = scores[["series", "model", "mase", "smape", "coverage", "origins", "eligible"]]
-    assert (shown["model"] == "(none)").all() and scores["note"].str.contains(
-        "needs at least"
-    ).all()
+    assert (shown["model"] == "(none)").all()
+    for note in scores["note"]:  # the backtest refused: the points it needs, the series has
+        (why,) = facts_of(note)
+        assert why["code"] == "backtest_too_short" and why["needed"] > why["points"]
     assert not forecast_catalog(entries, until=2030).empty
 
 

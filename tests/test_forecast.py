@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dxecon.core.facts import facts_of
 from dxecon.models.forecast import (
     Arima,
     DampedETS,
@@ -37,6 +38,8 @@ from dxecon.models.forecast import (
 from dxecon.models.forecast._series import NOT_CONVERGED, plain_warning
 from dxecon.models.forecast.backtest import fit_diagnostics
 from dxecon.models.forecast.models import TrendMinimum, bound_flags, shipped_min_trend_points
+from dxecon.present.notes import say_facts
+from dxecon.present.words import Words
 
 Z80 = NormalDist().inv_cdf(0.9)
 
@@ -616,7 +619,14 @@ def test_backtest_runs_on_the_real_de_share_series():
     )
     shipped = backtest(y, default_candidates(ceiling=100)).scores
     assert shipped.index[shipped["eligible"]].tolist() == ["naive"]
-    assert shipped.loc["drift", "note"].startswith("not evaluated at 2 of 2 origins")
+    # why drift was not scored, as facts: 2 of 2 origins skipped, each too short for it
+    skipped, *origins = facts_of(shipped.loc["drift", "note"])
+    assert (skipped["code"], skipped["skipped"], skipped["origins"]) == ("origins_skipped", 2, 2)
+    assert [o["origin"] for o in origins] == [2023, 2024]
+    assert all(o["code"] == "origin_too_short" and o["needed"] > o["points"] for o in origins)
+    assert say_facts(shipped.loc["drift", "note"], Words("en")).startswith(
+        "not evaluated at 2 of 2 origins; 2023: needs"
+    )
     assert np.isfinite(eligible[["mase", "smape", "coverage"]].to_numpy()).all()
     # Naive, by hand: origin 2023 forecasts 12.87 for 13.17 and 14.02, scaled by the mean
     # absolute change 2020-2023, 0.29 / 3; origin 2024 forecasts 13.17 for 14.02, scaled

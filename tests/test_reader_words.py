@@ -24,13 +24,10 @@ KNOWN_LEFT = {
     "sentences with geography codes, made in dxecon.models.calibration",
     "diffusion_draws": "the same evidence and sources as the calibration's",
     "diffusion_realtime_coverage": "its cases: English sentences with geography codes",
-    "observed_pace": "why a pace is not observable: an English sentence with codes",
-    "forecast_series": "a series' label: its key's codes joined by ' / ' (also its id in "
-    "the forecast catalogue and its tests)",
-    "backtests": "the series' label, model names (damped_ets...) and English notes",
-    "growth_candidates": "English notes naming the models by their code",
-    "scenario_start": "field paths (sectors.ind_con.weight) and English sources",
-    "scenario_reasoning": "assumption names and the params files' English reasoning",
+    "scenario_start": "the sources: English sentences with geography codes, made in "
+    "dxecon.models.scenarios.history and .start (the fields are worded)",
+    "scenario_reasoning": "the params files' English reasoning, naming their keys "
+    "(from_history); the assumptions are worded",
 }
 #: Steps whose shown tables are checked, in the order they run (the sweep's thousands of
 #: paths per variant are left out: minutes, not seconds).

@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_cell
 from dxecon.core.params import check_keys, load_yaml, params_path, resolve
 from dxecon.models.rates import growth_from_ratio
 
@@ -904,6 +905,20 @@ def diffusion_params(params: Mapping[str, Any] | None = None, **values: Any) -> 
     return resolve(values, dict(params) if params is not None else load_calibration_params())
 
 
+def _series_facts(frame: pd.DataFrame) -> list[dict]:
+    """Each series (geography, method) of ``frame``: its first and last year and points."""
+    return [
+        {
+            "geo": geo,
+            "method": method,
+            "first": int(rows["year"].min()),
+            "last": int(rows["year"].max()),
+            "points": len(rows),
+        }
+        for (geo, method), rows in frame.groupby(["geo", "method"], sort=True)
+    ]
+
+
 def _describe_series(frame: pd.DataFrame) -> str:
     parts = []
     for (geo, method), rows in frame.groupby(["geo", "method"], sort=True):
@@ -1371,6 +1386,8 @@ def calibrate_diffusion(
 
 
 # -- observed pace -----------------------------------------------------------------------------
+#: A pace's ``status``: computed, or not (its ``evidence`` then records why).
+OBSERVED, NOT_OBSERVABLE = "observed", "not_observable"
 _PACE_COLUMNS = [
     "measure",
     "geo",
@@ -1449,18 +1466,28 @@ def observed_pace(
     province reached by each method (with its geography and period) and the best provincial
     productivity growth. Columns: ``measure``, ``geo``, ``method``, ``period``,
     ``start_value``, ``end_value``, ``pace``, ``unit``, ``evidence`` (obs ids) and
-    ``status`` ('observed', or why nothing could be computed: then ``pace`` is NaN).
+    ``status`` (:data:`OBSERVED`, or :data:`NOT_OBSERVABLE`: then ``pace`` is NaN and
+    ``evidence`` records why, as a note of `dxecon.core.facts`).
     """
     exclude = dict(diffusion_params(exclude=exclude).get("exclude") or {})
     panel = diffusion_panel(dataset, indicator=share_indicator, as_of=as_of, exclude=exclude)
     paces = _share_paces(panel)
     out = []
 
-    def add(measure: str, row: Mapping | None, unit: str, missing: str, **fixed) -> None:
-        if row is None:
-            out.append({"measure": measure, **fixed, "unit": unit, "status": missing})
+    def add(measure: str, row: Mapping | None, unit: str, missing: dict, **fixed) -> None:
+        if row is None:  # why nothing could be computed: a recorded note (dxecon.core.facts)
+            why = facts_cell([missing])
+            out.append(
+                {
+                    "measure": measure,
+                    **fixed,
+                    "unit": unit,
+                    "evidence": why,
+                    "status": NOT_OBSERVABLE,
+                }
+            )
         else:
-            out.append({"measure": measure, **dict(row), "unit": unit, "status": "observed"})
+            out.append({"measure": measure, **dict(row), "unit": unit, "status": OBSERVED})
 
     related = [geo, *dataset.related_geographies(geo)]
     own = paces[paces["geo"] == geo]
@@ -1470,12 +1497,11 @@ def observed_pace(
             "city's own record: digital share",
             None,
             "pp/yr",
-            "not observable: no two figures of one method on one boundary"
-            f" ({_describe_series(points)})",
+            {"code": "pace_no_two_figures", "series": _series_facts(points)},
             geo=geo,
         )
     for row in own.itertuples(index=False):
-        add("city's own record: digital share", row._asdict(), "pp/yr", "")
+        add("city's own record: digital share", row._asdict(), "pp/yr", {})
     for method, frame in paces[paces["kind"] == "country"].groupby("method"):
         first = panel[(panel["geo"].isin(frame["geo"])) & (panel["method"] == method)]
         first = first[first["used"]].sort_values("year")
@@ -1492,7 +1518,7 @@ def observed_pace(
                 "evidence": f"{a['obs_id']}, {b['obs_id']}",
             },
             "pp/yr",
-            "",
+            {},
         )
     provinces = paces[paces["kind"] == "province"]
     if provinces.empty:
@@ -1500,11 +1526,11 @@ def observed_pace(
             "best pace of any province: digital share",
             None,
             "pp/yr",
-            "not observable: no province has two figures of one method",
+            {"code": "pace_no_province"},
         )
     for _method, frame in provinces.groupby("method"):
         best = frame.loc[frame["pace"].idxmax()]
-        add("best pace of any province: digital share", best.drop("kind").to_dict(), "pp/yr", "")
+        add("best pace of any province: digital share", best.drop("kind").to_dict(), "pp/yr", {})
 
     lp = _multi_year(dataset, productivity_indicator, as_of)
     kinds = dataset.codes["geographies"].set_index("code")["kind"]
@@ -1524,19 +1550,18 @@ def observed_pace(
             "city's own record: labour productivity growth (real)",
             None,
             "%/yr",
-            "not observable: no published multi-year average",
+            {"code": "pace_no_multi_year"},
             geo=geo,
         )
     for _, r in mine.iterrows():
-        add("city's own record: labour productivity growth (real)", lp_row(r), "%/yr", "")
+        add("city's own record: labour productivity growth (real)", lp_row(r), "%/yr", {})
     prov = lp[lp["geo"].map(kinds) == "province"]
     if len(prov):
         add(
             "best pace of any province: labour productivity growth (real)",
             lp_row(prov.loc[prov["value"].astype(float).idxmax()]),
             "%/yr",
-            "",
+            {},
         )
-    frame = pd.DataFrame(out).reindex(columns=_PACE_COLUMNS)
-    frame["status"] = frame["status"].replace("", "observed")
+    return pd.DataFrame(out).reindex(columns=_PACE_COLUMNS)
     return frame

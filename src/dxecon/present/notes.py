@@ -11,6 +11,8 @@ before the boundary change; ..." (tests/test_reader_tables.py checks it in both 
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dxecon.present.words import Words
 
 
@@ -41,6 +43,10 @@ def say_note(note: dict, words: Words) -> str:
             said[key] = words.number(value, 3, trim=False)
         elif key == "paths":
             said[key] = words.number(value, 0)
+        elif key == "years" and isinstance(value, list):
+            said[key] = words.join(value)
+        elif key == "model":
+            said[key] = words.get(f"growth.candidate.{value}", value)
         else:
             said[key] = value
     code = note["code"]
@@ -67,6 +73,24 @@ def say_note(note: dict, words: Words) -> str:
         said["years"] = words.count("year", facts["n"])
     elif code == "indicative":
         said["differs"] = words(f"differs.{facts['indicator']}.{facts['proxy']}")
+    elif code == "growth_refused":
+        from dxecon.present.forecast_text import growth_why
+
+        refusals = pd.DataFrame(facts["refusals"]).assign(candidate=facts["candidate"])
+        return growth_why(facts["candidate"], refusals, scored=True, words=words)
+    elif code == "pace_no_two_figures":
+        said["series"] = "; ".join(
+            words(
+                "note.pace_series",
+                place=place(one["geo"]),
+                method=words.get(f"method.{one['method']}", one["method"]),
+                years=one["first"]
+                if one["first"] == one["last"]
+                else f"{one['first']}-{one['last']}",
+                points=words.count("figure", one["points"]),
+            )
+            for one in facts["series"]
+        )
     elif code == "needed":
         sector = facts.get("sector", "total")
         said["sector"] = "" if sector == "total" else f" ({words.get(f'sector.{sector}', sector)})"
@@ -94,6 +118,56 @@ def say_notes(cell, words: Words) -> str:
     from dxecon.models.scenarios.scorecard import note_codes
 
     return "; ".join(say_note(note, words) for note in note_codes(cell))
+
+
+def say_facts(cell, words: Words):
+    """A cell as a reader sees it: recorded notes (`dxecon.core.facts.facts_cell`) worded
+    and joined by '; '; any other value as it is."""
+    from dxecon.core.facts import facts_of, is_facts_cell
+
+    if not is_facts_cell(cell):
+        return cell
+    return "; ".join(say_note(note, words) for note in facts_of(cell))
+
+
+def say_series(cell, words: Words):
+    """A forecast series' id (`dxecon.models.forecast.catalog.CatalogEntry.label`:
+    indicator / place / sector / measure / price basis codes) in words: "Tỷ trọng kinh tế
+    số trong GRDP, theo thước đo GSO, giá hiện hành, Việt Nam"; any other text as it is."""
+    from dxecon.present.tables import code_list, geography_codes
+
+    parts = str(cell).split(" / ") if isinstance(cell, str) else []
+    places = geography_codes()
+    if len(parts) < 3 or parts[1] not in set(places["code"]):
+        return cell
+    indicator, geo, *rest = parts
+    said = words.get(f"indicator.{indicator}", indicator)
+    named = [said[:1].upper() + said[1:]]
+    for code in rest:
+        if code in code_list("sectors"):
+            if code != "total":
+                named.append(words.get(f"sector.{code}", code))
+        elif code in code_list("methods"):
+            named.append(words.get(f"by.{code}", code))
+        else:
+            named.append(words.get(f"price_basis.{code}", code))
+    return ", ".join([*named, words.place(geo, places)])
+
+
+def say_field(cell, words: Words):
+    """A scenario field's path in words: "sectors.ind_con.intensity.speed" -> "Công nghiệp
+    và xây dựng: tốc độ lan tỏa số hóa" (the sector's name, then the catalogue's
+    ``field.<rest>``); a path the catalogue lacks as it is."""
+    if not isinstance(cell, str):
+        return cell
+    parts = cell.split(".")
+    if parts[0] == "sectors" and len(parts) >= 3:
+        field = ".".join(parts[2:])
+        sector = words.get(f"sector.{parts[1]}", parts[1])
+        said = words.get(f"field.{field}", None)
+        return cell if said is None else f"{sector[:1].upper()}{sector[1:]}: {said}"
+    said = words.get(f"field.{cell}", cell)
+    return said[:1].upper() + said[1:]
 
 
 # -- the scorecard's other recorded cells (JSON facts, `dxecon.models.scenarios.scorecard`) --

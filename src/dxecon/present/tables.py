@@ -18,7 +18,8 @@ VALUE_WORDS = {
     # a nowcast's method, a measure's (GSO, MIC...), or a pace's price basis
     "method": ("nowcast", "method", "price_basis"),
     "latest_method": "method",
-    "measure": "method",  # a calibration's measure (GSO, MIC...)
+    # a calibration's measure (GSO, MIC...), or what an observed pace measures
+    "measure": ("method", "pace"),
     "method_detail": "nowcast",
     "boundary": "nowcast.boundary",  # a nowcast's boundary word; a place's code: its name
     "instrument": "instrument",
@@ -29,6 +30,9 @@ VALUE_WORDS = {
     "basis": "price_basis",
     "verdict": "verdict",
     "candidate": "growth.candidate",
+    "model": ("model", "growth.candidate"),  # a forecast model (as a growth candidate too)
+    "pool": "pool",
+    "assumption": "assumption",  # a scenario's assumption (a section of its file)
     "chosen": "growth.candidate",
     "used": "growth.candidate",
     "reading": "nb.val.reading",
@@ -50,6 +54,8 @@ RECORDED = {
     "other_boundary": "say_other_boundary",
     "other_readings": "say_readings",
     "latest_source": "say_source",
+    "series": "say_series",  # a forecast series' id (its codes); any other text as it is
+    "field": "say_field",  # a scenario field's path (sectors.ind_con.weight)
 }
 
 
@@ -72,6 +78,14 @@ def header(label, lang: str) -> str:
     if text in set(places["code"]):  # a column per boundary: the place's name
         return Words(lang).place(text, places)
     return label
+
+
+@cache
+def code_list(name: str) -> frozenset[str]:
+    """The codes of ``data/codes/<name>.csv``."""
+    from dxecon.core import folders
+
+    return frozenset(pd.read_csv(folders.DATA_DIR / "codes" / f"{name}.csv", dtype=str)["code"])
 
 
 @cache
@@ -106,6 +120,11 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             if column in shown.columns:
                 worded = getattr(notes, function)
                 shown[column] = shown[column].map(lambda cell, w=worded: w(cell, words))
+        for column in shown.columns:  # notes a model recorded as facts (dxecon.core.facts)
+            if _texts(shown[column]):
+                shown[column] = shown[column].map(
+                    lambda cell: notes.say_facts(cell, words), na_action="ignore"
+                )
         places = geography_codes()
         for column in PLACE_COLUMNS:
             if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
@@ -140,10 +159,21 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             blank = values.isna() | empty.fillna(False).astype(bool)
             if blank.any():  # an empty text, or pd.NA of a whole-number or yes/no column
                 shown[column] = values.astype(object).mask(blank, DASH)
+    if _figure_statuses(frame):  # a figure's status (F, P...), not a goal's: its own header
+        shown = shown.rename(columns={"status": words("nb.col.figure_status")})
     shown = shown.rename(columns=say)
     shown.columns = shown.columns.set_names([say(n) if n else n for n in shown.columns.names])
     shown.index = shown.index.set_names([say(n) if n else n for n in shown.index.names])
     return shown
+
+
+def _figure_statuses(frame: pd.DataFrame) -> bool:
+    """Whether ``frame``'s ``status`` column holds figures' statuses
+    (``data/codes/statuses.csv``), which the column's header names apart from a goal's."""
+    if isinstance(frame.columns, pd.MultiIndex) or "status" not in frame.columns:
+        return False
+    values = set(frame["status"].dropna())
+    return bool(values) and values <= code_list("statuses")
 
 
 def _texts(values: pd.Series) -> bool:

@@ -49,6 +49,27 @@ class SeriesTooShortError(DxeconError, ValueError):
         )
 
 
+class NotPositiveError(DxeconError, ValueError):
+    """A model on the log scale was given a value at or below zero (``years``: where)."""
+
+    def __init__(self, *, model: str, years: list[int]) -> None:
+        self.model = model
+        self.years = [int(year) for year in years]
+        super().__init__(f"{model} needs positive values; not positive in {self.years}")
+
+
+def refusal(exc: Exception, **facts) -> dict:
+    """Why a model was refused (``exc``), as the facts a reader's note is worded from
+    (``{"code": ..., <facts>}``, `dxecon.present.notes`): ``too_short`` with the points
+    needed and had, ``not_positive`` with the years at or below zero, else ``fit_failed``
+    with the error's text."""
+    if isinstance(exc, SeriesTooShortError):
+        return {"code": "too_short", **facts, "needed": exc.needed, "points": exc.n_points}
+    if isinstance(exc, NotPositiveError):
+        return {"code": "not_positive", **facts, "years": exc.years}
+    return {"code": "fit_failed", **facts, "error": str(exc)}
+
+
 class SeriesGapError(DxeconError, ValueError):
     """A series has missing years inside its span and the method needs consecutive years.
 

@@ -28,10 +28,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from dxecon.core.facts import facts_cell
 from dxecon.models.forecast._series import (
     SeriesGapError,
     SeriesTooShortError,
     missing_years,
+    refusal,
     to_annual,
 )
 from dxecon.models.forecast.models import (
@@ -85,14 +87,14 @@ def _resolve_names(
     if isinstance(models, Mapping):
         return dict(models), {}
     named: dict[str, ModelFactory] = {}
-    unusable: dict[str, str] = {}
+    unusable: dict[str, Exception] = {}
     for factory in models:
         try:
             name = factory(series).name
         except _FIT_ERRORS as exc:
             # A model refused for its length names itself (`arima(1,1,0)+drift`).
             name = getattr(exc, "model", None) or _factory_label(factory)
-            unusable[name] = str(exc)
+            unusable[name] = exc
         if name in named:
             raise ValueError(f"two candidate models are both named {name!r}; pass a mapping")
         named[name] = factory
@@ -351,6 +353,12 @@ _BACKTESTS: dict[tuple, BacktestResult] = {}
 _BACKTESTS_KEPT = 256
 
 
+def _at_origin(exc: Exception, origin: int) -> dict:
+    """Why a model was skipped at one origin, as a note (`refusal`, code ``origin_...``)."""
+    facts = refusal(exc, origin=origin)
+    return {**facts, "code": f"origin_{facts['code']}"}
+
+
 def _backtest(y, named, unusable, *, min_train: int, horizon: int, alphas: tuple[float, ...]):
     alpha = alphas[0]
     diagnostics = [f"{name}: not evaluated: {why}" for name, why in unusable.items()]
@@ -359,6 +367,7 @@ def _backtest(y, named, unusable, *, min_train: int, horizon: int, alphas: tuple
     origins = tuple(int(years[i - 1]) for i in range(min_train, len(y)))
     frames = []
     skipped: dict[str, list[str]] = {}
+    skipped_facts: dict[str, list[dict]] = {}  # the same, as facts for the reader's note
     reported: dict[str, list[tuple[str, ...]]] = {name: [] for name in named}
     for i, origin in zip(range(min_train, len(y)), origins, strict=True):
         train, actual = y.iloc[:i], y.iloc[i : i + horizon]
@@ -372,9 +381,11 @@ def _backtest(y, named, unusable, *, min_train: int, horizon: int, alphas: tuple
                 )
             except SeriesTooShortError as exc:
                 skipped.setdefault(name, []).append(f"{origin} (needs {exc.needed} points)")
+                skipped_facts.setdefault(name, []).append(_at_origin(exc, origin))
                 continue
             except _FIT_ERRORS as exc:
                 skipped.setdefault(name, []).append(f"{origin} (fit failed: {exc})")
+                skipped_facts.setdefault(name, []).append(_at_origin(exc, origin))
                 continue
             reported[name].append(result.diagnostics)
             frame = _error_rows(name, origin, actual, result.frame, scale, alphas[1:])
@@ -388,12 +399,15 @@ def _backtest(y, named, unusable, *, min_train: int, horizon: int, alphas: tuple
     )
     scores = _scores(errors, list(named), len(origins))
     scores["diagnostics"] = [fit_diagnostics(reported[name]) for name in scores.index]
-    # Why a model was not scored everywhere, in the table itself (refused as too short, ...).
+    # Why a model was not scored everywhere, in the table itself (refused as too short, ...),
+    # recorded as facts (JSON notes) that `dxecon.present.notes` words for the reader.
     scores["note"] = [
-        f"not evaluated at {len(skipped[name])} of {len(origins)} origins: "
-        + "; ".join(skipped[name])
+        facts_cell(
+            [{"code": "origins_skipped", "skipped": len(skipped[name]), "origins": len(origins)}]
+            + skipped_facts[name]
+        )
         if name in skipped
-        else (f"not evaluated: {unusable[name]}" if name in unusable else "")
+        else (facts_cell([refusal(unusable[name], model=name)]) if name in unusable else "")
         for name in scores.index
     ]
     return BacktestResult(

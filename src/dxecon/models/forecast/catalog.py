@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import SeriesSelectionError
+from dxecon.core.facts import facts_cell
 from dxecon.core.params import resolve
 from dxecon.data import Dataset
-from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail
+from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail, refusal
 from dxecon.models.forecast.backtest import (
     DEFAULT_BACKTEST_HORIZON,
     DEFAULT_MIN_TRAIN,
@@ -239,7 +240,8 @@ def _judge_entries(
         try:
             backtests[entry.label] = _backtest(entry, alphas=rule.alphas, **kwargs)
         except SeriesTooShortError as exc:
-            too_short[entry.label] = str(exc)
+            # the backtest itself refused: a note of the points it needs and the series has
+            too_short[entry.label] = facts_cell([{**refusal(exc), "code": "backtest_too_short"}])
     entry_pools = {e.label: e.pool or pool_of(e.key["indicator"], pools or {}) for e in entries}
     # Only the pools of series that have a backtest of their own to judge are needed.
     needed = {entry_pools[label] for label in backtests} - {None}

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_cell
 from dxecon.core.params import check_keys, params_path
 from dxecon.core.places import place_params
 from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail
@@ -479,6 +480,17 @@ def growth_realtime(
 REFUSED_COLUMNS = ["as_of", "candidate", "why", "reason", "points", "needed"]
 
 
+def refusals_cell(name: str, refused: pd.DataFrame) -> str:
+    """A candidate's refusals (its rows of ``refused``) as a recorded note (`facts_cell`):
+    ``growth_refused`` with the candidate and each refusal's as-of, reason, points and
+    minimum (`dxecon.present.forecast_text.growth_why` words it); empty when none."""
+    if refused.empty:
+        return ""
+    kept = refused[["as_of", "reason", "points", "needed"]].astype(object)
+    refusals = kept.where(kept.notna(), None).to_dict("records")
+    return facts_cell([{"code": "growth_refused", "candidate": name, "refusals": refusals}])
+
+
 def _refusal(as_of, name, exc, reason, points=np.nan, needed=np.nan) -> dict:
     why = str(exc)
     return dict(zip(REFUSED_COLUMNS, [as_of, name, why, reason, points, needed], strict=True))
@@ -573,6 +585,6 @@ def growth_candidates(result: GrowthRealTime) -> pd.DataFrame:
         row["errors"] = len(mine)
         row["years"] = mine["year"].nunique()
         refused = result.refused[result.refused["candidate"] == name]
-        row["note"] = "; ".join(f"{r.as_of}: {r.why}" for r in refused.itertuples()) or "-"
+        row["note"] = refusals_cell(name, refused)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -40,6 +40,7 @@ import pandas as pd
 
 from dxecon.models.forecast._series import (
     NOT_CONVERGED,
+    NotPositiveError,
     SeriesGapError,
     SeriesTooShortError,
     captured_warnings,
@@ -292,7 +293,7 @@ class LogLinearTrend(_TransformedTrend):
         bad = self.series[self.series <= 0]
         if len(bad):
             years = bad.index.year.tolist()
-            raise ValueError(f"{self.name} needs positive values; not positive in {years}")
+            raise NotPositiveError(model=self.name, years=years)
 
     def _transform(self, y: np.ndarray) -> np.ndarray:
         return np.log(y)

@@ -182,9 +182,9 @@ def note(code: str, **facts) -> dict:
 
 def note_codes(cell) -> list[dict]:
     """The notes of a scorecard row's ``note_codes`` cell (a JSON list; empty: none)."""
-    if not isinstance(cell, str) or not cell.strip():
-        return []
-    return json.loads(cell)
+    from dxecon.core.facts import facts_of
+
+    return facts_of(cell)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,28 @@
+"""Facts a reader's sentence is worded from, recorded in a table's cell.
+
+A model records why something happened as notes, ``{"code": <what>, <facts>}``, in a JSON
+list (`facts_cell`), never as an English sentence: the saved table stays machine-readable
+and `dxecon.present.notes` words each note from the catalogue's ``note.<code>`` in the
+reader's language (places, models and indicators by their names).
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def facts_cell(notes: list[dict]) -> str:
+    """``notes`` as a cell: a JSON list (an empty text when there is none)."""
+    return json.dumps(notes, ensure_ascii=False) if notes else ""
+
+
+def facts_of(cell) -> list[dict]:
+    """The notes of a cell written by `facts_cell` (empty or missing: none)."""
+    if not isinstance(cell, str) or not cell.strip():
+        return []
+    return json.loads(cell)
+
+
+def is_facts_cell(cell) -> bool:
+    """Whether ``cell`` holds recorded notes (`facts_cell`), not a text to show as it is."""
+    return isinstance(cell, str) and cell.startswith('[{"code": ')
