@@ -27,7 +27,6 @@ TARGET_KEY = ["indicator", "geo", "sector", "year", "comparator"]
 TARGETS_PARAMS_KEYS = (
     "instruments",
     "city_geographies",
-    "context_geographies",
     "successor_inherits_later_targets",
     "status_thresholds",
     "trend_min_points",
