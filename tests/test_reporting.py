@@ -190,6 +190,26 @@ def test_the_vietnamese_report_shows_no_english_target_text(month, dataset):
     assert not any(row[0].cls for row in _report(month, "en").scorecard().rows)
 
 
+def test_the_report_lists_only_named_instruments(dataset):
+    """The title page's scored instruments leave out a code whose source names no instrument
+    (codes/instruments.csv `named` = no), read from the code names the data step saves."""
+    from dxecon.data.overview import code_names
+    from dxecon.data.targets import TargetRegistry
+    from dxecon.models.scenarios.scorecard import score
+    from dxecon.models.scoring import ScoringConfig
+    from dxecon.report.build import Report
+
+    config = ScoringConfig.from_yaml(place="BN")  # a 2030 share target of an unnamed source
+    card = score(None, TargetRegistry(dataset), dataset, config=config, as_of="2026-10")
+    report = Report.__new__(Report)  # only the instruments: no run needed
+    codes = code_names(dataset)
+    report.codes = {name: part.drop(columns="list") for name, part in codes.groupby("list")}
+    report.cards, report.base = {"baseline": card.to_frame()}, "baseline"
+    scored = set(card.to_frame().query("scope == 'city'")["instrument"])
+    assert "UNSPEC" in scored
+    assert set(report.instruments()) == scored - {"UNSPEC"}
+
+
 def test_places_are_named_in_the_reports_language(dataset):
     places = dataset.codes["geographies"]
     vi, en = Words("vi"), Words("en")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import DxeconError
+from dxecon.data.schema import FLAGS
 from dxecon.pipeline.store import PDF_NAME, REPORT_NAME, WORKBOOK_NAME
 from dxecon.present.forecast_text import candidate_name, growth_rule_text, growth_why
 from dxecon.present.words import DASH, Words
@@ -299,7 +300,8 @@ class Report:
         card = self.cards[self.base]
         found = card.loc[card["scope"] == "city", "instrument"].dropna()
         # a target whose instrument the source does not name is not an instrument to list
-        return [i for i in dict.fromkeys(found) if not str(i).endswith("UNSPEC")]
+        named = self.codes["instruments"].set_index("code")["named"].map(FLAGS)
+        return [i for i in dict.fromkeys(found) if named[i]]
 
     def lacking(self) -> str:
         """The figures the place's run lacks, plainly: each indicator its targets score as

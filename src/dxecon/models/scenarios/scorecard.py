@@ -253,6 +253,7 @@ def _levels(rows: pd.DataFrame) -> list[dict]:
                 "instrument": instrument,
                 "target_id": group["target_id"].iloc[0],
                 "adopted": group["adopted_year"].iloc[0],
+                "named": bool(group["instrument_named"].iloc[0]),
                 "comparator": comparator,
                 "value": value,
                 "high": top,
@@ -264,7 +265,7 @@ def _levels(rows: pd.DataFrame) -> list[dict]:
     return sorted(
         levels,
         key=lambda lv: (
-            not lv["instrument"].endswith("UNSPEC"),
+            lv["named"],
             not pd.isna(lv["adopted"]),
             0 if pd.isna(lv["adopted"]) else lv["adopted"],
             lv["target_id"],
