@@ -210,6 +210,58 @@ def test_the_report_lists_only_named_instruments(dataset):
     assert set(report.instruments()) == scored - {"UNSPEC"}
 
 
+#: A share that falls although both sectors' own digital shares rise: industry (60% digital)
+#: loses ten points of GRDP to services (20% digital). Diffusion 70 x 1 + 30 x 0.5 = 0.85 pp,
+#: composition -10 x 61 + 10 x 20.5 = -4.05 pp, together 44.8 - 48 (in hundredths).
+FALLING = pd.DataFrame(
+    {
+        "sector": ["ind_con", "services", "total"],
+        "year_start": 2025,
+        "year_end": 2030,
+        "weight_start": [70.0, 30.0, 100.0],
+        "weight_end": [60.0, 40.0, 100.0],
+        "share_start": [60.0, 20.0, 48.0],
+        "share_end": [61.0, 20.5, 44.8],
+        "growth_mean": [-1.0, 8.0, float("nan")],
+        "diffusion_pp": [0.7, 0.15, 0.85],
+        "composition_pp": [-6.1, 2.05, -4.05],
+    }
+)
+
+
+def test_why_the_share_falls_is_said_in_words():
+    from dxecon.present.scenario_text import share_change_text
+
+    words = Words("en")
+    assert share_change_text(FALLING, words) == (
+        "The digital share falls from 48% of GRDP in 2025 to 44.8% in 2030 (median of the "
+        "paths): at the 2025 sector weights, the sectors' own digital shares move it by +0.85 "
+        "percentage points; the change of the weights moves it by -4.05. Industry & "
+        "construction, where 60% of value added is digital, has a real growth of -1% a year "
+        "in this scenario against 8% for services, so its weight falls from 70% to 60% of GRDP."
+    )
+    rising = FALLING.assign(share_end=FALLING["share_end"].where(FALLING["sector"] != "total", 49))
+    assert share_change_text(rising, words) == ""
+    vi = share_change_text(FALLING, Words("vi"))
+    assert "giảm từ 48% GRDP năm 2025 xuống 44,8% năm 2030" in vi and "dịch vụ" in vi
+
+
+def test_the_report_says_why_a_scenarios_share_falls():
+    from dxecon.report.build import Report
+
+    class Run:  # a run's saved tables: the share falls in one scenario, not the other
+        scenarios = ("baseline", "accelerated")
+
+        def table(self, name, scenario=None):
+            assert name == "de_share_change"
+            return FALLING if scenario == "baseline" else None
+
+    report = Report.__new__(Report)
+    report.run, report.w = Run(), Words("vi")
+    (paragraph,) = report.share_changes()
+    assert paragraph.startswith(Words("vi").scenario("baseline") + ": Tỷ trọng kinh tế số giảm")
+
+
 def test_places_are_named_in_the_reports_language(dataset):
     places = dataset.codes["geographies"]
     vi, en = Words("vi"), Words("en")

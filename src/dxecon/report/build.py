@@ -758,7 +758,22 @@ class Report:
         caption = w("cap.scenario_table")
         if any(row[0].cls == "generated" for row in rows):
             caption += " " + w("cap.generated")
-        return Table("sheet.scenarios", headers, rows, caption, numeric=numeric)
+        return Table(
+            "sheet.scenarios", headers, rows, caption, numeric=numeric, text=self.share_changes()
+        )
+
+    def share_changes(self) -> list[str]:
+        """Why the digital share falls, per scenario in which it does (from its
+        ``de_share_change`` table; `dxecon.present.scenario_text.share_change_text`)."""
+        from dxecon.present.scenario_text import share_change_text
+
+        found = []
+        for name in self.run.scenarios:
+            change = self.run.table("de_share_change", name)
+            text = "" if change is None else share_change_text(change, self.w)
+            if text:
+                found.append(f"{self.w.scenario(name)}: {text}")
+        return found
 
     def scenario_chart(self) -> str | None:
         """The digital share by scenario (median and 80% range) with its targets, as PNG
