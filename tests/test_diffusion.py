@@ -136,23 +136,23 @@ def test_national_pace_is_the_rate_with_the_pace_at_the_start(dataset, baseline)
         np.testing.assert_allclose(sim.de_share, np.broadcast_to(expected, sim.de_share.shape))
 
 
-def test_the_share_change_splits_exactly_into_diffusion_and_composition(dataset, baseline):
-    """D_T - D_0 = sum w0 (dT - d0) + sum (wT - w0) dT on every path (one path: the medians
-    are its values); with equal sector growth the weights do not move and all of the change
-    is diffusion."""
+def test_the_share_change_splits_exactly_into_structure_and_intensity(dataset, baseline):
+    """D_T - D_0 = the structure and intensity effects of decompose_share_change on every
+    path (one path: the medians are its values); with equal sector growth the weights do
+    not move and all of the change is the sectors' own digital shares."""
     from dxecon.models.scenarios.decomposition import TOTAL, share_change
 
     for scenario in (baseline, fixed_weights(baseline, speed=0.3, ceiling=60.0)):
         change = share_change(simulate(scenario, paths=1)).set_index("sector")
         total = change.loc[TOTAL]
-        assert total["diffusion_pp"] + total["composition_pp"] == pytest.approx(
+        assert total["intensity_pp"] + total["structure_pp"] == pytest.approx(
             total["share_end"] - total["share_start"]
         )
         sectors = change.drop(index=TOTAL)
-        assert sectors["diffusion_pp"].sum() == pytest.approx(total["diffusion_pp"])
-        assert sectors["composition_pp"].sum() == pytest.approx(total["composition_pp"])
-    assert total["composition_pp"] == pytest.approx(0.0, abs=1e-9)
-    assert total["diffusion_pp"] > 0
+        assert sectors["intensity_pp"].sum() == pytest.approx(total["intensity_pp"])
+        assert sectors["structure_pp"].sum() == pytest.approx(total["structure_pp"])
+    assert total["structure_pp"] == pytest.approx(0.0, abs=1e-9)
+    assert total["intensity_pp"] > 0
 
 
 def test_baseline_draws_come_from_the_calibration(dataset, baseline, calibration):

@@ -211,8 +211,8 @@ def test_the_report_lists_only_named_instruments(dataset):
 
 
 #: A share that falls although both sectors' own digital shares rise: industry (60% digital)
-#: loses ten points of GRDP to services (20% digital). Diffusion 70 x 1 + 30 x 0.5 = 0.85 pp,
-#: composition -10 x 61 + 10 x 20.5 = -4.05 pp, together 44.8 - 48 (in hundredths).
+#: loses ten points of GRDP to services (20% digital). Intensity effect 0.65 x 1 + 0.35 x 0.4
+#: = 0.79 pp, structure effect -0.1 x 60.5 + 0.1 x 20.2 = -4.03 pp: together 44.76 - 48.
 FALLING = pd.DataFrame(
     {
         "sector": ["ind_con", "services", "total"],
@@ -221,10 +221,10 @@ FALLING = pd.DataFrame(
         "weight_start": [70.0, 30.0, 100.0],
         "weight_end": [60.0, 40.0, 100.0],
         "share_start": [60.0, 20.0, 48.0],
-        "share_end": [61.0, 20.5, 44.8],
+        "share_end": [61.0, 20.4, 44.76],
         "growth_mean": [-1.0, 8.0, float("nan")],
-        "diffusion_pp": [0.7, 0.15, 0.85],
-        "composition_pp": [-6.1, 2.05, -4.05],
+        "intensity_pp": [0.65, 0.14, 0.79],
+        "structure_pp": [-6.05, 2.02, -4.03],
     }
 )
 
@@ -234,16 +234,16 @@ def test_why_the_share_falls_is_said_in_words():
 
     words = Words("en")
     assert share_change_text(FALLING, words) == (
-        "The digital share falls from 48% of GRDP in 2025 to 44.8% in 2030 (median of the "
-        "paths): at the 2025 sector weights, the sectors' own digital shares move it by +0.85 "
-        "percentage points; the change of the weights moves it by -4.05. Industry & "
+        "The digital share falls from 48% of GRDP in 2025 to 44.76% in 2030 (median of the "
+        "paths): the sectors' own digital shares move it by +0.79 percentage points, the change "
+        "of the sector weights by -4.03. Industry & "
         "construction, where 60% of value added is digital, has a real growth of -1% a year "
         "in this scenario against 8% for services, so its weight falls from 70% to 60% of GRDP."
     )
     rising = FALLING.assign(share_end=FALLING["share_end"].where(FALLING["sector"] != "total", 49))
     assert share_change_text(rising, words) == ""
     vi = share_change_text(FALLING, Words("vi"))
-    assert "giảm từ 48% GRDP năm 2025 xuống 44,8% năm 2030" in vi and "dịch vụ" in vi
+    assert "giảm từ 48% GRDP năm 2025 xuống 44,76% năm 2030" in vi and "dịch vụ" in vi
 
 
 def test_the_report_says_why_a_scenarios_share_falls():

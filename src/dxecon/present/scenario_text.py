@@ -181,10 +181,10 @@ def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
 def share_change_text(change: pd.DataFrame, words) -> str:
     """Why the digital share falls, when its median in the last simulated year is below its
     start ("" otherwise), from `dxecon.models.scenarios.decomposition.share_change`: what
-    the sectors' own digital shares add at the base year's weights, what the change of the
-    weights adds, and, when the weights pull it down, the sector that pulls most (its
-    digital share, its assumed growth against the fastest-growing other sector's, its
-    weight before and after)."""
+    the sectors' own digital shares add (intensity effect), what the change of the sector
+    weights adds (structure effect), and, when the weights pull it down, the sector that
+    pulls most (its digital share, its assumed growth against the fastest-growing other
+    sector's, its weight before and after)."""
     total = change.set_index("sector").loc[TOTAL]
     if not total["share_end"] < total["share_start"]:
         return ""
@@ -201,13 +201,13 @@ def share_change_text(change: pd.DataFrame, words) -> str:
         end=number(total["share_end"]),
         year_start=int(total["year_start"]),
         year_end=int(total["year_end"]),
-        diffusion=signed(total["diffusion_pp"]),
-        composition=signed(total["composition_pp"]),
+        intensity=signed(total["intensity_pp"]),
+        structure=signed(total["structure_pp"]),
     )
     sectors = change[change["sector"] != TOTAL]
-    if not total["composition_pp"] < 0 or len(sectors) < 2:
+    if not total["structure_pp"] < 0 or len(sectors) < 2:
         return text
-    pulling = sectors.loc[sectors["composition_pp"].idxmin()]
+    pulling = sectors.loc[sectors["structure_pp"].idxmin()]
     others = sectors[sectors["sector"] != pulling["sector"]]
     fastest = others.loc[others["growth_mean"].idxmax()]
     if not fastest["growth_mean"] > pulling["growth_mean"]:
