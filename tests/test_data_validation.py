@@ -16,6 +16,7 @@ from dxecon.data import load_dataset, validate
 from dxecon.data.changes import checksums_text, file_checksums
 
 OBS = "observations.csv"
+INSTRUMENTS = "codes/instruments.csv"
 FIRST_OBS = (
     "OBS0001,grdp_growth_real_avg,HP,total,2015/2021,13.17,pct,constant_2010,F,,2022-09-16,S21,"
 )
@@ -186,6 +187,22 @@ def test_bad_period_and_comparator(data_copy):
     replace_in(data_copy / "targets.csv", "2025,>=,100,pct", "2025,=>,100,pct")
     found = validate(data_copy).problems
     assert {(p.file, p.column) for p in found} == {(OBS, "period"), ("targets.csv", "comparator")}
+
+
+def test_an_instrument_flag_is_yes_or_no(data_copy):
+    """codes/instruments.csv `named` says whether the source names the instrument: a value
+    other than yes/no, or an empty one, is refused with file, line, id and field."""
+    instruments = data_copy / INSTRUMENTS
+    replace_in(instruments, "UNSPEC,instrument not named,,no", "UNSPEC,instrument not named,,n")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.line, problem.record_id) == (INSTRUMENTS, 16, "UNSPEC")
+    assert (problem.column, problem.value) == ("named", "n")
+    assert "yes or no" in problem.expected
+    replace_in(instruments, "UNSPEC,instrument not named,,n", "UNSPEC,instrument not named,,")
+    problem = only_problem(data_copy)
+    assert (problem.line, problem.column) == (16, "named") and "yes or no" in problem.expected
+    shipped = load_dataset(folders.DATA_DIR).codes["instruments"].set_index("code")["named"]
+    assert set(shipped) == {"yes", "no"} and shipped["UNSPEC"] == "no"
 
 
 def test_loader_raises_with_every_problem_and_writes_nothing(data_copy):

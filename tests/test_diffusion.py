@@ -4,6 +4,8 @@ it takes; starts on a predecessor boundary."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -98,6 +100,59 @@ def test_fixed_ceiling_below_the_start_is_a_clear_error(dataset, baseline):
         run_scenario(scenario_from_dict(data), n_paths=10, dataset=dataset)
     assert info.value.field == "diffusion.ceiling"
     assert "not above the start share" in str(info.value)
+
+
+def test_a_start_at_the_ceiling_priors_low_end_is_drawn(dataset, baseline, calibration):
+    """The prior's low end is the highest published share: a place holding it starts there
+    to rounding (its structural start reproduces the figure as a weighted sum), on either
+    side by an ulp. Its paths are drawn, never refused; a start above the low end is."""
+    d0 = start_share(baseline)
+    for low in (np.nextafter(d0, -np.inf), d0, np.nextafter(d0, np.inf)):
+        prior = dataclasses.replace(calibration.ceiling_prior, low=float(low))
+        at_top = dataclasses.replace(calibration, ceiling_prior=prior)
+        draws = diffusion_draws(baseline, dataset, PATHS, start_share=d0, calibration=at_top)
+        assert draws.ceiling.min() >= low and np.isfinite(draws.speed).all()
+    prior = dataclasses.replace(calibration.ceiling_prior, low=0.99 * d0)
+    below = dataclasses.replace(calibration, ceiling_prior=prior)
+    with pytest.raises(ParamsError, match="not above the start share"):
+        diffusion_draws(baseline, dataset, PATHS, start_share=d0, calibration=below)
+
+
+def test_national_pace_is_the_rate_with_the_pace_at_the_start(dataset, baseline):
+    """speed national_pace: the nation's pace p (pp a year) as the logistic rate with that
+    slope at the start, kappa = p / (D0 (1 - D0/C)) (dD/dt = kappa D (1 - D/C)); with less
+    than a year of the pace left below the ceiling the share keeps its start (rate 0)."""
+    paces = observed_pace(dataset, geo=baseline.geo, as_of=baseline.as_of)
+    pace = float(paces.loc[paces["measure"] == "national pace: digital share", "pace"].iloc[0])
+    d0, quiet = start_share(baseline), ("parameters",)  # no start error, noise or shocks
+    at_ceiling = d0 / (1 - pace / (2 * d0))  # half a year of the pace below it
+    for ceiling, rate in ((60.0, pace / (d0 * (1 - d0 / 60.0))), (at_ceiling, 0.0)):
+        scenario = fixed_weights(baseline, speed="national_pace", ceiling=ceiling)
+        draws = diffusion_draws(scenario, dataset, 5, start_share=d0, sources=quiet)
+        np.testing.assert_allclose(draws.speed, rate)
+        sim = simulate(scenario, paths=5, diffusion=draws, sources=quiet)
+        steps = sim.years - scenario.base_year
+        expected = ceiling / (1 + (ceiling / d0 - 1) * np.exp(-rate * steps))
+        np.testing.assert_allclose(sim.de_share, np.broadcast_to(expected, sim.de_share.shape))
+
+
+def test_the_share_change_splits_exactly_into_structure_and_intensity(dataset, baseline):
+    """D_T - D_0 = the structure and intensity effects of decompose_share_change on every
+    path (one path: the medians are its values); with equal sector growth the weights do
+    not move and all of the change is the sectors' own digital shares."""
+    from dxecon.models.scenarios.decomposition import TOTAL, share_change
+
+    for scenario in (baseline, fixed_weights(baseline, speed=0.3, ceiling=60.0)):
+        change = share_change(simulate(scenario, paths=1)).set_index("sector")
+        total = change.loc[TOTAL]
+        assert total["intensity_pp"] + total["structure_pp"] == pytest.approx(
+            total["share_end"] - total["share_start"]
+        )
+        sectors = change.drop(index=TOTAL)
+        assert sectors["intensity_pp"].sum() == pytest.approx(total["intensity_pp"])
+        assert sectors["structure_pp"].sum() == pytest.approx(total["structure_pp"])
+    assert total["structure_pp"] == pytest.approx(0.0, abs=1e-9)
+    assert total["intensity_pp"] > 0
 
 
 def test_baseline_draws_come_from_the_calibration(dataset, baseline, calibration):

@@ -11,6 +11,7 @@ import pytest
 from conftest import replace_in
 
 from dxecon.core.errors import ParamsError
+from dxecon.core.places import nation
 from dxecon.data import load_dataset
 from dxecon.models.forecast import contiguous_tail
 from dxecon.models.forecast.growth import (
@@ -129,13 +130,22 @@ def test_the_choice_pools_only_errors_known_at_each_as_of():
 
 
 def test_a_bad_growth_spec_names_the_field():
-    with pytest.raises(ParamsError, match="plan_point"):
-        GrowthSpec.from_params({**dataclasses.asdict(SPEC), "plan_point": "top"})
-    with pytest.raises(ParamsError, match="min_outturn_yeras"):
-        GrowthSpec.from_params({**dataclasses.asdict(SPEC), "min_outturn_yeras": 3})
-    with pytest.raises(ParamsError, match="goal_mae_ratio"):
-        GrowthSpec.from_params({**dataclasses.asdict(SPEC), "goal_mae_ratio": "0.9"})
+    given = {k: v for k, v in dataclasses.asdict(SPEC).items() if k in GrowthSpec.KEYS}
+    assert GrowthSpec.from_params(given) == SPEC
+    for key, value in (("plan_point", "top"), ("min_outturn_yeras", 3), ("goal_mae_ratio", "0.9")):
+        with pytest.raises(ParamsError) as err:
+            GrowthSpec.from_params({**given, key: value})
+        assert err.value.field == f"growth.{key}"
     assert SPEC.goal_mae_ratio is not None  # params/forecasts.yaml states issue 20's goal
+
+
+def test_the_nation_is_read_from_its_one_home():
+    """National growth is the nation's of params/places/default.yaml; a growth mapping that
+    names it again is refused."""
+    assert SPEC.national_geo == nation()
+    with pytest.raises(ParamsError) as err:
+        GrowthSpec.from_params({**dataclasses.asdict(SPEC)})
+    assert err.value.field == "growth.national_geo"
 
 
 def test_refusals_say_why_and_the_goal_is_judged_on_the_rules_row(dataset):

@@ -190,6 +190,78 @@ def test_the_vietnamese_report_shows_no_english_target_text(month, dataset):
     assert not any(row[0].cls for row in _report(month, "en").scorecard().rows)
 
 
+def test_the_report_lists_only_named_instruments(dataset):
+    """The title page's scored instruments leave out a code whose source names no instrument
+    (codes/instruments.csv `named` = no), read from the code names the data step saves."""
+    from dxecon.data.overview import code_names
+    from dxecon.data.targets import TargetRegistry
+    from dxecon.models.scenarios.scorecard import score
+    from dxecon.models.scoring import ScoringConfig
+    from dxecon.report.build import Report
+
+    config = ScoringConfig.from_yaml(place="BN")  # a 2030 share target of an unnamed source
+    card = score(None, TargetRegistry(dataset), dataset, config=config, as_of="2026-10")
+    report = Report.__new__(Report)  # only the instruments: no run needed
+    codes = code_names(dataset)
+    report.codes = {name: part.drop(columns="list") for name, part in codes.groupby("list")}
+    report.cards, report.base = {"baseline": card.to_frame()}, "baseline"
+    scored = set(card.to_frame().query("scope == 'city'")["instrument"])
+    assert "UNSPEC" in scored
+    assert set(report.instruments()) == scored - {"UNSPEC"}
+
+
+#: A share that falls although both sectors' own digital shares rise: industry (60% digital)
+#: loses ten points of GRDP to services (20% digital). Intensity effect 0.65 x 1 + 0.35 x 0.4
+#: = 0.79 pp, structure effect -0.1 x 60.5 + 0.1 x 20.2 = -4.03 pp: together 44.76 - 48.
+FALLING = pd.DataFrame(
+    {
+        "sector": ["ind_con", "services", "total"],
+        "year_start": 2025,
+        "year_end": 2030,
+        "weight_start": [70.0, 30.0, 100.0],
+        "weight_end": [60.0, 40.0, 100.0],
+        "share_start": [60.0, 20.0, 48.0],
+        "share_end": [61.0, 20.4, 44.76],
+        "growth_mean": [-1.0, 8.0, float("nan")],
+        "intensity_pp": [0.65, 0.14, 0.79],
+        "structure_pp": [-6.05, 2.02, -4.03],
+    }
+)
+
+
+def test_why_the_share_falls_is_said_in_words():
+    from dxecon.present.scenario_text import share_change_text
+
+    words = Words("en")
+    assert share_change_text(FALLING, words) == (
+        "The digital share falls from 48% of GRDP in 2025 to 44.76% in 2030 (median of the "
+        "paths): the sectors' own digital shares move it by +0.79 percentage points, the change "
+        "of the sector weights by -4.03. Industry & "
+        "construction, where 60% of value added is digital, has a real growth of -1% a year "
+        "in this scenario against 8% for services, so its weight falls from 70% to 60% of GRDP."
+    )
+    rising = FALLING.assign(share_end=FALLING["share_end"].where(FALLING["sector"] != "total", 49))
+    assert share_change_text(rising, words) == ""
+    vi = share_change_text(FALLING, Words("vi"))
+    assert "giảm từ 48% GRDP năm 2025 xuống 44,76% năm 2030" in vi and "dịch vụ" in vi
+
+
+def test_the_report_says_why_a_scenarios_share_falls():
+    from dxecon.report.build import Report
+
+    class Run:  # a run's saved tables: the share falls in one scenario, not the other
+        scenarios = ("baseline", "accelerated")
+
+        def table(self, name, scenario=None):
+            assert name == "de_share_change"
+            return FALLING if scenario == "baseline" else None
+
+    report = Report.__new__(Report)
+    report.run, report.w = Run(), Words("vi")
+    (paragraph,) = report.share_changes()
+    assert paragraph.startswith(Words("vi").scenario("baseline") + ": Tỷ trọng kinh tế số giảm")
+
+
 def test_places_are_named_in_the_reports_language(dataset):
     places = dataset.codes["geographies"]
     vi, en = Words("vi"), Words("en")

@@ -617,3 +617,23 @@ def test_a_run_in_a_simulated_year_starts_that_year_from_the_nowcast(dataset):
         assert {"code": "nowcast_pinned", "year": year, **pinned} in note_codes(
             growth["note_codes"].iloc[0]
         )
+
+
+def test_a_level_whose_instrument_is_not_named_is_the_earlier_one(dataset, data_copy):
+    """HP's 2026 growth goal is set by NQ01/NQ-CP and by a target whose source names no
+    instrument (codes/instruments.csv `named` = no); neither has an adoption year, so the
+    named one is in force and the other is listed as also setting it. The column decides:
+    marked as named, the later target id wins instead."""
+    from conftest import replace_in
+
+    from dxecon.data import load_dataset
+    from dxecon.models.scenarios.scorecard import score
+
+    def goal(data):
+        card = score(None, TargetRegistry(data), data, as_of=AS_OF).to_frame()
+        return card.set_index("goal_id").loc["TGT058", ["instrument", "also_set_by"]].tolist()
+
+    assert goal(dataset) == ["NQ01/NQ-CP", "UNSPEC"]
+    instruments = data_copy / "codes" / "instruments.csv"
+    replace_in(instruments, "UNSPEC,instrument not named,,no", "UNSPEC,instrument not named,,yes")
+    assert goal(load_dataset(data_copy)) == ["UNSPEC", "NQ01/NQ-CP"]

@@ -4,6 +4,8 @@ library's."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -295,7 +297,7 @@ def test_the_growth_goal_is_judged_on_the_tables_numbers(forecasts_result, lang)
         assert words("growth.goal", goal=words.number(spec.goal_mae_ratio, strip=True)) in text
     # the rule's choices each January, in words
     assert words("growth.candidate.naive") in growth_rule_text(table, choices, spec, words)[0]
-    unset = GrowthSpec.from_params({**vars(spec), "goal_mae_ratio": None})
+    unset = dataclasses.replace(spec, goal_mae_ratio=None)
     assert growth_rule_text(table, choices, unset, words)[-1] == words("growth.no_goal")
 
 

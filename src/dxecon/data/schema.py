@@ -20,6 +20,7 @@ ColumnKind = Literal[
     "source",  # a source_id of sources.csv
     "sources",  # ';'-separated source ids
     "comparator",  # >=, <=, ==
+    "flag",  # yes or no (FLAGS)
     "ref",  # an id of the same table (the row this one refers to)
     "text",
 ]
@@ -84,7 +85,13 @@ CODE_LISTS: dict[str, TableSpec] = {
         _code_list("methods"),
         _code_list("price_bases"),
         _code_list("source_kinds", Column("preference_rank", "number")),
-        _code_list("instruments", Column("adopted_year", "year", required=False)),
+        _code_list(
+            "instruments",
+            Column("adopted_year", "year", required=False),
+            # "no": the source of its targets does not name the instrument (a placeholder
+            # code); such a code is not listed as an instrument and counts as the oldest.
+            Column("named", "flag"),
+        ),
         _code_list("pillars"),
         _code_list("languages"),
     )
@@ -166,6 +173,8 @@ TARGETS = TableSpec(
 MAIN_TABLES: tuple[TableSpec, ...] = (SOURCES, OBSERVATIONS, TARGETS)
 
 COMPARATORS = (">=", "<=", "==")
+#: The values of a ``flag`` column, and what each means.
+FLAGS = {"yes": True, "no": False}
 
 EXPECTED = {
     "id": "a non-empty id that no other row uses",
@@ -175,6 +184,7 @@ EXPECTED = {
     "date": "a date written YYYY-MM-DD or YYYY-MM (e.g. 2025-01-06)",
     "period": "a period such as 2023, 2023-Q1, 2023-H1, 2023-9M or 2016/2020",
     "comparator": "one of >=, <=, ==",
+    "flag": "yes or no",
 }
 
 # --- Plausibility: what a figure may be, by unit and indicator -------------------------------

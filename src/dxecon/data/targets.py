@@ -18,6 +18,7 @@ import pandas as pd
 from dxecon.core.errors import ParamsError
 from dxecon.core.params import check_keys, load_yaml, params_path
 from dxecon.data import Dataset, load_dataset
+from dxecon.data.schema import FLAGS
 
 #: Columns that identify "the same quantity" for supersession.
 TARGET_KEY = ["indicator", "geo", "sector", "year", "comparator"]
@@ -27,7 +28,6 @@ TARGET_KEY = ["indicator", "geo", "sector", "year", "comparator"]
 TARGETS_PARAMS_KEYS = (
     "instruments",
     "city_geographies",
-    "context_geographies",
     "successor_inherits_later_targets",
     "status_thresholds",
     "trend_min_points",
@@ -78,6 +78,8 @@ class TargetRegistry:
         frame["adopted_year"] = pd.to_numeric(
             frame["instrument"].map(instruments["adopted_year"]).replace("", pd.NA)
         ).astype("Int64")
+        # False for a placeholder code whose source does not name the instrument.
+        frame["instrument_named"] = frame["instrument"].map(instruments["named"].map(FLAGS))
         sources = dataset.sources.set_index("source_id")
         frame["source"] = frame["source_id"].map(sources["publisher"])
         self.frame = frame

@@ -24,6 +24,7 @@ from dxecon.data.schema import (
     COMPARATORS,
     DEFINITIONAL_BOUNDS,
     EXPECTED,
+    FLAGS,
     MAIN_TABLES,
     PCT_KINDS,
     PLAUSIBILITY_PARAMS,
@@ -211,6 +212,9 @@ def _value_check(kind: str, allowed: set[str] | None, code_list: str | None, cac
     if kind == "comparator":
         message = f"is not a comparator; expected {EXPECTED['comparator']}"
         return lambda value: None if value in COMPARATORS else message
+    if kind == "flag":
+        message = f"is not a flag; expected {EXPECTED['flag']}"
+        return lambda value: None if value in FLAGS else message
     return None
 
 

@@ -7,7 +7,7 @@ read on both. The scenarios simulate the share on GSO's measure (the forecast me
 reading on MIC's measure goes through an explicit conversion:
 
 * **pairs**: every year in which both measures of the same quantity are published for one
-  geography by the as-of date (the nation, ``pairs_geo``),
+  geography by the as-of date (the nation, ``pairs_geo``: `dxecon.core.places.nation`),
   :math:`y_t = \log(\text{MIC}_t / \text{GSO}_t)`;
 * **the ratio model** (``form``), fitted on those pairs:
 
@@ -42,6 +42,7 @@ import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
 from dxecon.core.params import load_with_keys, params_path
+from dxecon.core.places import nation
 
 FORMS = ("trend", "random_walk")
 #: Fewest pairs each form needs for one residual degree of freedom.
@@ -56,7 +57,9 @@ RATIO_STREAM = 20
 
 @dataclass(frozen=True)
 class MeasureConfig:
-    """How a share target is read on another measure (``params/measures.yaml``)."""
+    """How a share target is read on another measure (``params/measures.yaml``; the
+    pairs' geography ``pairs_geo`` is the nation, whose code lives in
+    ``params/places/default.yaml``)."""
 
     forecast_measure: str
     other_measure: str
@@ -70,7 +73,6 @@ class MeasureConfig:
     KEYS = (
         "forecast_measure",
         "other_measure",
-        "pairs_geo",
         "form",
         "share_indicators",
         "city_reports",
@@ -98,7 +100,7 @@ class MeasureConfig:
         return cls(
             forecast_measure=str(data["forecast_measure"]),
             other_measure=str(data["other_measure"]),
-            pairs_geo=str(data["pairs_geo"]),
+            pairs_geo=nation(),
             form=data["form"],
             share_indicators=tuple(shares),
             city_reports_measure=None if reports["measure"] is None else str(reports["measure"]),

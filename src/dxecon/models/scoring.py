@@ -30,7 +30,6 @@ class ScoringConfig:
 
     instruments: tuple[str, ...] | None  # None: every instrument
     city_geographies: tuple[str, ...]
-    context_geographies: tuple[str, ...]
     successor_inherits_later_targets: bool
     on_track: float
     at_risk: float
@@ -92,7 +91,6 @@ class ScoringConfig:
         return cls(
             instruments=None if instruments == "all" else tuple(instruments),
             city_geographies=tuple(data["city_geographies"]),
-            context_geographies=tuple(data["context_geographies"]),
             successor_inherits_later_targets=bool(data["successor_inherits_later_targets"]),
             on_track=on_track,
             at_risk=at_risk,

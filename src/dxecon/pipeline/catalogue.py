@@ -180,8 +180,10 @@ def _steps_05_07() -> tuple[Output, ...]:
     def common(name, kind, step, columns=None, note=""):
         return Output(name, kind, "common", step, _tuple(columns), f"out.{name}", note)
 
-    def scenario(name, kind, step, columns=None, note=""):
-        return Output(name, kind, "scenario", step, _tuple(columns), f"out.{name}", note)
+    def scenario(name, kind, step, columns=None, note="", in_notebook=True):
+        return Output(
+            name, kind, "scenario", step, _tuple(columns), f"out.{name}", note, in_notebook
+        )
 
     varies = "one column per year"
     SAMPLE_PROBABILITIES = ("probability_p10", "probability_median", "probability_p90")
@@ -226,6 +228,14 @@ def _steps_05_07() -> tuple[Output, ...]:
         scenario("diffusion_draws", "table", "scenario", DRAWS_COLUMNS),
         scenario("de_share_fan", "chart", "scenario"),
         scenario("de_share_fan_text", "text", "scenario"),
+        scenario(
+            "de_share_change",
+            "table",
+            "scenario",
+            ColumnsOf("dxecon.models.scenarios.decomposition:SHARE_CHANGE_COLUMNS"),
+            note="why the share falls, for the report; notebook 05 says it in the fan's text",
+            in_notebook=False,
+        ),
         scenario("lp_growth_real_fan", "chart", "scenario"),
         scenario("lp_growth_nominal_fan", "chart", "scenario"),
         scenario("lp_growth_fan_text", "text", "scenario"),

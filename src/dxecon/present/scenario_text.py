@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dxecon.models.scenarios.decomposition import TOTAL
 from dxecon.models.scenarios.scenario_run import ASSUMPTION_COLUMNS, ScenarioRun
 from dxecon.models.scenarios.scorecard import INTERVAL, MODELLED
 from dxecon.models.scoring import ScoringConfig
@@ -175,6 +176,53 @@ def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
                 )
             )
     return " ".join(sentences)
+
+
+def share_change_text(change: pd.DataFrame, words) -> str:
+    """Why the digital share falls, when its median in the last simulated year is below its
+    start ("" otherwise), from `dxecon.models.scenarios.decomposition.share_change`: what
+    the sectors' own digital shares add (intensity effect), what the change of the sector
+    weights adds (structure effect), and, when the weights pull it down, the sector that
+    pulls most (its digital share, its assumed growth against the fastest-growing other
+    sector's, its weight before and after)."""
+    total = change.set_index("sector").loc[TOTAL]
+    if not total["share_end"] < total["share_start"]:
+        return ""
+
+    def number(value) -> str:
+        return words.number(value, 2, trim=False, strip=True)
+
+    def signed(value) -> str:
+        return ("+" if value > 0 else "") + number(value)
+
+    text = words(
+        "share.falls",
+        start=number(total["share_start"]),
+        end=number(total["share_end"]),
+        year_start=int(total["year_start"]),
+        year_end=int(total["year_end"]),
+        intensity=signed(total["intensity_pp"]),
+        structure=signed(total["structure_pp"]),
+    )
+    sectors = change[change["sector"] != TOTAL]
+    if not total["structure_pp"] < 0 or len(sectors) < 2:
+        return text
+    pulling = sectors.loc[sectors["structure_pp"].idxmin()]
+    others = sectors[sectors["sector"] != pulling["sector"]]
+    fastest = others.loc[others["growth_mean"].idxmax()]
+    if not fastest["growth_mean"] > pulling["growth_mean"]:
+        return text
+    clause = words(
+        "share.falls_weights",
+        sector=words(f"sector.{pulling['sector']}"),
+        share=number(pulling["share_start"]),
+        growth=number(pulling["growth_mean"]),
+        other_growth=number(fastest["growth_mean"]),
+        other=words(f"sector.{fastest['sector']}"),
+        weight_start=number(pulling["weight_start"]),
+        weight_end=number(pulling["weight_end"]),
+    )
+    return f"{text} {clause[0].upper()}{clause[1:]}"
 
 
 def reading_words(reading: str, words) -> str:

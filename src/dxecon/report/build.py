@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import DxeconError
+from dxecon.data.schema import FLAGS
 from dxecon.pipeline.store import PDF_NAME, REPORT_NAME, WORKBOOK_NAME
 from dxecon.present.forecast_text import candidate_name, growth_rule_text, growth_why
 from dxecon.present.words import DASH, Words
@@ -306,7 +307,8 @@ class Report:
         card = self.cards[self.base]
         found = card.loc[card["scope"] == "city", "instrument"].dropna()
         # a target whose instrument the source does not name is not an instrument to list
-        return [i for i in dict.fromkeys(found) if not str(i).endswith("UNSPEC")]
+        named = self.codes["instruments"].set_index("code")["named"].map(FLAGS)
+        return [i for i in dict.fromkeys(found) if named[i]]
 
     def lacking(self) -> str:
         """The figures the place's run lacks, plainly: each indicator its targets score as
@@ -764,7 +766,22 @@ class Report:
         caption = w("cap.scenario_table")
         if any(row[0].cls == "generated" for row in rows):
             caption += " " + w("cap.generated")
-        return Table("sheet.scenarios", headers, rows, caption, numeric=numeric)
+        return Table(
+            "sheet.scenarios", headers, rows, caption, numeric=numeric, text=self.share_changes()
+        )
+
+    def share_changes(self) -> list[str]:
+        """Why the digital share falls, per scenario in which it does (from its
+        ``de_share_change`` table; `dxecon.present.scenario_text.share_change_text`)."""
+        from dxecon.present.scenario_text import share_change_text
+
+        found = []
+        for name in self.run.scenarios:
+            change = self.run.table("de_share_change", name)
+            text = "" if change is None else share_change_text(change, self.w)
+            if text:
+                found.append(f"{self.w.scenario(name)}: {text}")
+        return found
 
     def scenario_chart(self) -> str | None:
         """The digital share by scenario (median and 80% range) with its targets, as PNG

@@ -51,6 +51,7 @@ __all__ = [
     "ShareDecomposition",
     "ShiftShareResult",
     "decompose_share_change",
+    "share_change_terms",
     "shift_share",
 ]
 
@@ -196,11 +197,7 @@ def decompose_share_change(
     # Weights as fractions, intensities in per cent: products are pp of GRDP.
     a0, b0 = ww0.iloc[0][sectors].to_numpy() / 100.0, dd0.iloc[0][sectors].to_numpy()
     a1, b1 = ww1.iloc[0][sectors].to_numpy() / 100.0, dd1.iloc[0][sectors].to_numpy()
-    dw, dd = a1 - a0, b1 - b0
-    if form == "shapley":
-        terms = {"structure_pp": dw * (b0 + b1) / 2.0, "intensity_pp": (a0 + a1) / 2.0 * dd}
-    else:
-        terms = {"structure_pp": dw * b0, "intensity_pp": a0 * dd, "interaction_pp": dw * dd}
+    terms = share_change_terms(a0, b0, a1, b1, form=form)
     frame = pd.DataFrame(terms, index=pd.Index(sectors, name="sector"))
     frame["change_pp"] = a1 * b1 - a0 * b0
     frame.loc["total"] = frame.sum(axis=0)
@@ -224,6 +221,29 @@ def decompose_share_change(
         labels=[start, end],
     )
     return ShareDecomposition(name="change in the DE share of GRDP", frame=frame, meta=meta)
+
+
+def share_change_terms(w0, d0, w1, d1, *, form: str = "shapley") -> dict[str, np.ndarray]:
+    r"""The effects of :func:`decompose_share_change` on arrays, per sector: weights as
+    fractions of GRDP, intensities in per cent, sectors on the last axis; leading axes
+    broadcast (one row per Monte Carlo path: `dxecon.models.scenarios.decomposition`).
+
+    Returns
+    -------
+    dict
+        ``structure_pp``, ``intensity_pp`` (and, ``three_term``, ``interaction_pp``), pp of
+        GRDP; summed over sectors they add up to :math:`\sum w_1 d_1 - \sum w_0 d_0`.
+
+    >>> terms = share_change_terms(np.array([0.7, 0.3]), np.array([60.0, 20.0]),
+    ...                            np.array([0.6, 0.4]), np.array([61.0, 20.0]))
+    >>> {k: round(float(v.sum()), 2) for k, v in terms.items()}
+    {'structure_pp': -4.05, 'intensity_pp': 0.65}
+    """
+    w0, d0, w1, d1 = (np.asarray(x, dtype=float) for x in (w0, d0, w1, d1))
+    dw, dd = w1 - w0, d1 - d0
+    if form == "shapley":
+        return {"structure_pp": dw * (d0 + d1) / 2.0, "intensity_pp": (w0 + w1) / 2.0 * dd}
+    return {"structure_pp": dw * d0, "intensity_pp": w0 * dd, "interaction_pp": dw * dd}
 
 
 # --------------------------------------------------------------------------- shift-share

@@ -16,6 +16,7 @@ import pandas as pd
 from dxecon.core.errors import SeriesSelectionError
 from dxecon.core.facts import facts_cell
 from dxecon.core.params import resolve
+from dxecon.core.places import nation
 from dxecon.data import Dataset
 from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail, refusal
 from dxecon.models.forecast.backtest import (
@@ -84,16 +85,23 @@ def forecastable_series(
     return entries
 
 
+def series_geo(spec: Mapping) -> str:
+    """The geography of a series named in ``params/forecasts.yaml``: its ``geo``, or the
+    nation (`dxecon.core.places.nation`) for a series that names none (the nation's code
+    has one home, ``params/places/default.yaml``)."""
+    return str(spec.get("geo") or nation())
+
+
 def entries_from_params(
     dataset: Dataset, specs: list[dict], *, as_of: str | None = None
 ) -> list[CatalogEntry]:
     """The series named in ``params/forecasts.yaml`` (each with an optional first year, to
-    stay clear of a known break), as of a date."""
+    stay clear of a known break; `series_geo` its geography), as of a date."""
     entries = []
     for spec in specs:
         key = {
             "indicator": spec["indicator"],
-            "geo": spec["geo"],
+            "geo": series_geo(spec),
             "sector": spec.get("sector", "total"),
             "price_basis": spec.get("price_basis"),
             "method": spec.get("method"),

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -42,7 +42,7 @@ import pandas as pd
 from dxecon.core.errors import ParamsError, SeriesSelectionError
 from dxecon.core.facts import facts_cell
 from dxecon.core.params import check_keys, params_path
-from dxecon.core.places import place_params
+from dxecon.core.places import nation, place_params
 from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail
 from dxecon.models.forecast.models import ForecastModel, Naive, default_candidates
 from dxecon.models.forecast.results import Estimate, normal_prediction
@@ -75,20 +75,23 @@ class NotPublishedError(ValueError):
 
 @dataclass(frozen=True)
 class GrowthSpec:
-    """The ``growth`` mapping of ``params/forecasts.yaml`` (see the comments there)."""
+    """The ``growth`` mapping of ``params/forecasts.yaml`` (see the comments there).
+    ``national_geo`` is not read from it: the nation's code has one home,
+    ``params/places/default.yaml`` (`dxecon.core.places.nation`)."""
 
     indicator: str
     geo: str
     national_indicator: str
-    national_geo: str
     plan_instruments: tuple[str, ...]
     national_plan_instruments: tuple[str, ...]
+    national_geo: str = field(default_factory=nation)
     plan_point: str = "lower"
     first: int = 2021
     min_outturn_years: int = 4
     label: str = ""
     goal_mae_ratio: float | None = None
 
+    #: The fields, in the order the spec table (step published_forecasts) shows them.
     FIELDS: ClassVar[tuple[str, ...]] = (
         "indicator",
         "geo",
@@ -102,6 +105,10 @@ class GrowthSpec:
         "label",
         "goal_mae_ratio",
     )
+    #: The keys of the params mapping: every field but the nation's code.
+    KEYS: ClassVar[tuple[str, ...]] = tuple(f for f in FIELDS if f != "national_geo")
+    #: The keys the params mapping must hold.
+    REQUIRED: ClassVar[tuple[str, ...]] = KEYS[:5]
 
     @classmethod
     def from_params(
@@ -114,8 +121,8 @@ class GrowthSpec:
             spec = place_params("forecasts", place).get("growth")
         if not isinstance(spec, Mapping):
             raise ParamsError(path, "growth", "expected a mapping (see params/forecasts.yaml)")
-        check_keys(dict(spec), cls.FIELDS, file=path, prefix="growth.")
-        missing = [k for k in cls.FIELDS[:6] if k not in spec]
+        check_keys(dict(spec), cls.KEYS, file=path, prefix="growth.")
+        missing = [k for k in cls.REQUIRED if k not in spec]
         if missing:
             raise ParamsError(path, f"growth.{missing[0]}", "required")
         if spec.get("plan_point", "lower") not in PLAN_POINTS:
@@ -130,7 +137,7 @@ class GrowthSpec:
             raise ParamsError(
                 path, "growth.goal_mae_ratio", "expected a positive number (e.g. 0.9)"
             )
-        values = {k: spec[k] for k in cls.FIELDS if k in spec}
+        values = {k: spec[k] for k in cls.KEYS if k in spec}
         for key in ("plan_instruments", "national_plan_instruments"):
             values[key] = tuple(values[key])
         return cls(**values)

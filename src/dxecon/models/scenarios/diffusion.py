@@ -73,6 +73,9 @@ from dxecon.models.estimation.from_data import START_METHOD
 SOURCES = ("start", "parameters", "deviation", "noise", "deflator", "shocks")
 
 TABLE_COLUMNS = ["parameter", "measure", "central", "low (5%)", "high (95%)", "evidence", "source"]
+#: Relative rounding within which a start equals the ceiling prior's low end (the structural
+#: start reproduces a published share as a weighted sum, exact to a few ulps only).
+START_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -331,7 +334,11 @@ def diffusion_draws(
         fixed = float(spec.ceiling)
         ceiling_text = "fixed in the scenario (on the start's measure)"
     lowest = prior.low if fixed is None else fixed
-    if lowest <= start_share:
+    # The prior's low end is the highest published share, the place's own start included: a
+    # place with the highest share starts at it, to rounding (its start reproduces that very
+    # figure), and some of its paths have a ceiling at the start. A fixed ceiling must exceed it.
+    at_top = fixed is None and bool(np.isclose(lowest, start_share, rtol=START_TOLERANCE, atol=0))
+    if lowest <= start_share and not at_top:
         raise ParamsError(
             file,
             "diffusion.ceiling",

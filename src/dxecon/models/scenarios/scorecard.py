@@ -1,7 +1,8 @@
 """The scorecard: the one place where a target's status is decided.
 
 Every quantified target of ``data/targets.csv`` set for the city (``params/targets.yaml``
-says which geographies and instruments; national targets are shown as context) becomes
+says which geographies and instruments; the nation's targets, `dxecon.core.places.nation`,
+are shown as context) becomes
 one row per **goal**: a goal set by several instruments (the same indicator, geography,
 sector and year; or linked by the ``same_goal_as`` column) is one row that names the other
 instruments, and where a later instrument changed the level both levels are scored.
@@ -50,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.places import nation
 from dxecon.data import Dataset
 from dxecon.data.targets import TargetRegistry
 from dxecon.models.measures import (
@@ -251,6 +253,7 @@ def _levels(rows: pd.DataFrame) -> list[dict]:
                 "instrument": instrument,
                 "target_id": group["target_id"].iloc[0],
                 "adopted": group["adopted_year"].iloc[0],
+                "named": bool(group["instrument_named"].iloc[0]),
                 "comparator": comparator,
                 "value": value,
                 "high": top,
@@ -262,7 +265,7 @@ def _levels(rows: pd.DataFrame) -> list[dict]:
     return sorted(
         levels,
         key=lambda lv: (
-            not lv["instrument"].endswith("UNSPEC"),
+            lv["named"],
             not pd.isna(lv["adopted"]),
             0 if pd.isna(lv["adopted"]) else lv["adopted"],
             lv["target_id"],
@@ -939,7 +942,7 @@ def score(
     if scenario is not None and scenario.instruments:
         instruments = tuple(scenario.instruments)
     targets = registry.select(list(instruments) if instruments else None)
-    scope_geos = set(config.city_geographies) | set(config.context_geographies)
+    scope_geos = {*config.city_geographies, nation()}  # the nation's targets as context
     targets = goals(targets[targets["geo"].isin(scope_geos)])
     cache = {} if cache is None else cache
     rows = []

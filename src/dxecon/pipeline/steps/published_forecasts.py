@@ -18,6 +18,7 @@ from dxecon.models.forecast.catalog import (
     entries_from_params,
     entries_table,
     forecast_catalog,
+    series_geo,
 )
 from dxecon.models.forecast.coverage import CoverageRule
 from dxecon.models.forecast.growth import GrowthSpec, growth_candidates, growth_realtime
@@ -53,7 +54,7 @@ def compute(ctx: Context) -> StepResult:
         pseudo_real_time(
             dataset,
             item["indicator"],
-            item["geo"],
+            series_geo(item),
             method=item.get("method"),
             ceiling=item.get("ceiling"),
             first=params["realtime"]["first"],

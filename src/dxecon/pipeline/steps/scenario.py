@@ -21,6 +21,7 @@ from dxecon.models.scenarios.config import (
     check_scenario_file,
     scenario_from_dict,
 )
+from dxecon.models.scenarios.decomposition import share_change
 from dxecon.models.scenarios.scenario_run import assumptions_table, run_scenario
 from dxecon.models.scenarios.uncertainty import interval_breakdown, what_it_takes
 from dxecon.models.scoring import ScoringConfig
@@ -100,6 +101,8 @@ def compute(ctx: Context, name: str, diffusion: StepResult) -> StepResult:
     breakdown = interval_breakdown(run.scenario, dataset=dataset, calibration=calibration)
     forecasts = scenario_forecasts(run)
     draws = run.diffusion
+    change = share_change(run.paths)
+    share_text = scenario_text.share_change_text(change, words)
     return StepResult(
         "scenario",
         name,
@@ -114,7 +117,10 @@ def compute(ctx: Context, name: str, diffusion: StepResult) -> StepResult:
             "diffusion_draws_text": scenario_text.draws_text(draws, lang),
             "diffusion_draws": scenario_text.draws_table(draws),
             "de_share_fan": scenario_fan(run, dataset, "de_share", words=words),
-            "de_share_fan_text": scenario_text.fan_text(run, "de_share", lang),
+            "de_share_fan_text": " ".join(
+                t for t in (scenario_text.fan_text(run, "de_share", lang), share_text) if t
+            ),
+            "de_share_change": change,
             "lp_growth_real_fan": scenario_fan(run, dataset, "lp", basis="real", words=words),
             "lp_growth_nominal_fan": scenario_fan(run, dataset, "lp", basis="nominal", words=words),
             "lp_growth_fan_text": scenario_text.fan_text(run, "lp_growth", lang),
