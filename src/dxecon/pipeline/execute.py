@@ -7,7 +7,7 @@ soon as the steps it shows are computed (`NotebookPool`), so kernels work while 
 computes the next steps.
 
 A worker executes its notebooks one after another in one kernel (`WarmKernel`), reset
-between them (`InteractiveShell.reset`: the user namespace, the history and the execution
+between them (`reset_shell`: the user namespace, the history and the execution
 counter start again, as in a fresh kernel; imported modules stay). Starting a kernel and
 importing pandas and dxecon cost about a second of CPU a notebook, more than most notebooks
 spend showing their outputs. Every notebook of a run has the run's environment, so nothing a
@@ -92,14 +92,39 @@ def quiet_kernel_manager():
     return QuietKernelManager
 
 
-#: Run in a kept kernel before its next notebook: what a fresh kernel would not have.
-RESET_KERNEL = """\
-get_ipython().reset(new_session=True)
-import sys as _sys
-if "matplotlib.pyplot" in _sys.modules:
-    _sys.modules["matplotlib.pyplot"].close("all")
-del _sys
-"""
+#: The shell's hooks that a notebook may change for every later cell (e.g.
+#: `dxecon.pipeline.nodata` skipping the rest of a notebook): a kept kernel restores them.
+SHELL_HOOKS = ("input_transformers_post", "ast_transformers")
+
+
+def remember_fresh_shell(shell) -> bool:
+    """In a kept kernel when it starts: record what `reset_shell` restores."""
+    shell._dxecon_fresh = {name: list(getattr(shell, name)) for name in SHELL_HOOKS}
+    return True
+
+
+def reset_shell(shell) -> bool:
+    """In a kept kernel before its next notebook: the user namespace, history and execution
+    counter started again, the hooks as the kernel started, and no figure left open."""
+    shell.reset(new_session=True)
+    for name, fresh in shell._dxecon_fresh.items():
+        setattr(shell, name, list(fresh))
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+    return True
+
+
+async def _in_kernel(kc, function) -> None:
+    """Call ``function(get_ipython())`` (of this module) in the kernel of client ``kc``, as
+    a user expression: input transformers, which a notebook may have changed, do not apply."""
+    call = f"__import__({__name__!r}, fromlist=['_']).{function.__name__}(get_ipython())"
+    reply = await kc.execute_interactive(
+        "", silent=True, store_history=False, user_expressions={"done": call}, timeout=60
+    )
+    result = reply["content"].get("user_expressions", {}).get("done", {})
+    if reply["content"]["status"] != "ok" or result.get("status") != "ok":
+        raise RuntimeError(f"{function.__name__} failed in the kept kernel: {result or reply}")
 
 
 class WarmKernel:
@@ -122,14 +147,22 @@ class WarmKernel:
         elif self.used and self.kc is not None:
             from jupyter_core.utils import run_sync
 
-            reply = run_sync(self.kc.execute_interactive)(
-                RESET_KERNEL, silent=True, store_history=False, timeout=60
-            )
-            if reply["content"]["status"] != "ok":  # start again rather than leak state
+            try:
+                run_sync(_in_kernel)(self.kc, reset_shell)
+            except RuntimeError:  # start again rather than leak state
                 self.shutdown()
                 return self.manager()
         self.used = True
         return self.km
+
+    def remember_fresh(self, client):
+        """nbclient's hook when it has started a kernel's client (the kernel's first
+        notebook), before any cell: the kernel records what `reset_shell` restores."""
+
+        async def remember(notebook) -> None:
+            await _in_kernel(client.kc, remember_fresh_shell)
+
+        return remember
 
     def shutdown(self) -> None:
         """Stop the kernel (a no-op when none was started)."""
@@ -167,6 +200,7 @@ def warm_kernel_engine():
                 stderr_file=stderr_file,
             )
             client.kc = warm_kernel.kc  # None the first time: the client starts one
+            client.on_notebook_start = warm_kernel.remember_fresh(client)
             try:
                 return client.execute()
             finally:
@@ -305,6 +339,8 @@ class NotebookPool:
                 except BaseException as exc:  # reported by wait()
                     kernel.shutdown()  # a notebook that failed may have left anything
                     future.set_exception(exc)
+                    for other in list(self.futures):  # the run fails: start nothing more
+                        other.cancel()
         finally:
             kernel.shutdown()
 
