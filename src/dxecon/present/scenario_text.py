@@ -13,6 +13,7 @@ from dxecon.models.scenarios.decomposition import TOTAL
 from dxecon.models.scenarios.scenario_run import ASSUMPTION_COLUMNS, ScenarioRun
 from dxecon.models.scenarios.scorecard import INTERVAL, MODELLED
 from dxecon.models.scoring import ScoringConfig
+from dxecon.present.notes import say_facts
 
 #: The columns of each view of the scorecard notebook 06 shows
 #: (`dxecon.pipeline.steps.scorecard`).
@@ -57,9 +58,12 @@ CONTEXT_COLUMNS = (
 )
 
 
-#: The columns of `assumptions_view`: a growth figure's source in words in ``growth_from``.
+#: The columns of `assumptions_view`: a growth figure's source in words in ``growth_from``
+#: (with how a merged place's predecessors were read).
 ASSUMPTION_VIEW_COLUMNS = tuple(
-    c for c in ASSUMPTION_COLUMNS if c not in ("growth_centre", "growth_overridden")
+    c
+    for c in ASSUMPTION_COLUMNS
+    if c not in ("growth_centre", "growth_overridden", "growth_history")
 )
 #: Order in which status counts are listed.
 STATUS_ORDER = (
@@ -315,6 +319,8 @@ def assumptions_view(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             text = words("assume.stated")
         if r.growth_overridden:
             text += words("assume.overridden", what=r.growth_overridden)
+        if r.growth_history:
+            text += f"; {say_facts(r.growth_history, words)}"
         basis.append(text)
     shown["growth_from"] = basis
     shown = shown[list(ASSUMPTION_VIEW_COLUMNS)]

@@ -766,9 +766,31 @@ class Report:
         caption = w("cap.scenario_table")
         if any(row[0].cls == "generated" for row in rows):
             caption += " " + w("cap.generated")
-        return Table(
-            "sheet.scenarios", headers, rows, caption, numeric=numeric, text=self.share_changes()
-        )
+        text = self.share_changes() + self.growth_histories()
+        return Table("sheet.scenarios", headers, rows, caption, numeric=numeric, text=text)
+
+    def growth_histories(self) -> list[str]:
+        """How a merged place's sector growth history read its predecessors (the start
+        tables' ``history`` notes, `dxecon.models.scenarios.history`), once per note with
+        the sectors it concerns."""
+        from dxecon.core.facts import facts_of
+        from dxecon.present.notes import say_note
+
+        found: dict[str, list[str]] = {}
+        for name in self.run.scenarios:
+            start = self.run.table("scenario_start", name)
+            if start is None or "history" not in start.columns:
+                continue
+            for path, cell in zip(start["field"], start["history"].fillna(""), strict=True):
+                for note in facts_of(cell):
+                    sectors = found.setdefault(say_note(note, self.w), [])
+                    sector = self.sector(path.split(".")[1])
+                    if sector not in sectors:
+                        sectors.append(sector)
+        return [
+            self.w("txt.growth_history", sectors=self.w.join(sectors), note=note)
+            for note, sectors in found.items()
+        ]
 
     def share_changes(self) -> list[str]:
         """Why the digital share falls, per scenario in which it does (from its
