@@ -14,6 +14,7 @@ from dxecon.models.scenarios.scenario_run import ASSUMPTION_COLUMNS, ScenarioRun
 from dxecon.models.scenarios.scorecard import INTERVAL, MODELLED
 from dxecon.models.scoring import ScoringConfig
 from dxecon.present.notes import say_facts
+from dxecon.present.tables import word
 
 #: The columns of each view of the scorecard notebook 06 shows
 #: (`dxecon.pipeline.steps.scorecard`).
@@ -151,7 +152,7 @@ def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
         sentences.append(
             words(
                 "nb.fan_sentence",
-                instrument=row.instrument,
+                instrument=word(row.instrument, "instrument", words),
                 comparator=row.comparator,
                 target=_number(row.target_value, lang),
                 year=row.year,
