@@ -488,7 +488,6 @@ def test_the_report_says_how_a_merged_places_growth_history_was_read():
 
     report = Report.__new__(Report)
     report.run, report.w = Run(), Words("vi")
-    report.codes = {"sectors": pd.DataFrame({"code": ["agro", "ind_con"], "name": ["a", "i"]})}
     (paragraph,) = report.growth_histories()
     words = Words("vi")
     assert paragraph.startswith("Giả định tăng trưởng của " + words("sector.agro"))

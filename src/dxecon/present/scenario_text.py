@@ -119,6 +119,7 @@ def start_text(run: ScenarioRun, lang: str = "en") -> str:
         )
     ]
     if run.start is not None:
+        parts += growth_history_sentences(run.start.table, words)
         overridden = run.start.table[run.start.table["overridden"]]
         if overridden.empty:
             parts.append(words("nb.start_read"))
@@ -132,6 +133,29 @@ def start_text(run: ScenarioRun, lang: str = "en") -> str:
                 )
             )
     return " ".join(parts)
+
+
+def growth_history_sentences(start: pd.DataFrame, words) -> list[str]:
+    """How a merged place's growth history read its predecessors, one sentence per note
+    (the start table's ``history`` column, `dxecon.models.scenarios.history`) with the
+    sectors it concerns; none for a table without notes."""
+    from dxecon.core.facts import facts_of
+    from dxecon.present.notes import say_note
+
+    if "history" not in start.columns:
+        return []
+    found: dict[str, list[str]] = {}
+    for path, cell in zip(start["field"], start["history"].fillna(""), strict=True):
+        for note in facts_of(cell):
+            sectors = found.setdefault(say_note(note, words), [])
+            code = path.split(".")[1]
+            sector = words.get(f"sector.{code}", code)
+            if sector not in sectors:
+                sectors.append(sector)
+    return [
+        words("txt.growth_history", sectors=words.join(sectors), note=note)
+        for note, sectors in found.items()
+    ]
 
 
 def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:

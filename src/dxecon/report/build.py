@@ -773,24 +773,14 @@ class Report:
         """How a merged place's sector growth history read its predecessors (the start
         tables' ``history`` notes, `dxecon.models.scenarios.history`), once per note with
         the sectors it concerns."""
-        from dxecon.core.facts import facts_of
-        from dxecon.present.notes import say_note
+        from dxecon.present.scenario_text import growth_history_sentences
 
-        found: dict[str, list[str]] = {}
+        found: list[str] = []
         for name in self.run.scenarios:
             start = self.run.table("scenario_start", name)
-            if start is None or "history" not in start.columns:
-                continue
-            for path, cell in zip(start["field"], start["history"].fillna(""), strict=True):
-                for note in facts_of(cell):
-                    sectors = found.setdefault(say_note(note, self.w), [])
-                    sector = self.sector(path.split(".")[1])
-                    if sector not in sectors:
-                        sectors.append(sector)
-        return [
-            self.w("txt.growth_history", sectors=self.w.join(sectors), note=note)
-            for note, sectors in found.items()
-        ]
+            said = [] if start is None else growth_history_sentences(start, self.w)
+            found += [sentence for sentence in said if sentence not in found]
+        return found
 
     def share_changes(self) -> list[str]:
         """Why the digital share falls, per scenario in which it does (from its
