@@ -222,13 +222,11 @@ def _sector_rates(
         year, value_added, basis = weights
         rates = pd.DataFrame({p: found[p]["value"] for p in having})
         combined = merged_growth(rates, value_added)
-        own_years = set(own.index) if own is not None else set()
-        if len(set(_in_window(combined, *window).index) | _window_years(own_years, window)) < 2:
+        own_years = set(_in_window(own, *window).index) if own is not None else set()
+        if len(set(_in_window(combined, *window).index) | own_years) < 2:
             combined, why = None, "few_common_years"
     elif len(having) > 1:
         why = "no_weight"
-    size = weights[1] if weights is not None else pd.Series(0.0, index=having)
-    having = sorted(having, key=lambda p: (-len(_in_window(found[p], *window)), -size[p]))
     if combined is not None:
         shares = value_added / value_added.sum()
         basis = (
@@ -248,13 +246,15 @@ def _sector_rates(
         if lacking:
             note["lacking"] = lacking
     elif having:
-        before = found[having[0]]
+        size = weights[1] if weights is not None else pd.Series(0.0, index=having)
+        used = min(having, key=lambda p: (-len(_in_window(found[p], *window)), -size[p]))
+        before = found[used]
         if len(parts) > 1:
             note = {
                 "code": "history_one_part",
                 "geo": geo,
-                "used": having[0],
-                "others": [p for p in parts if p != having[0]],
+                "used": used,
+                "others": [p for p in parts if p != used],
                 "why": why,
             }
     frames = [f for f in (before, own) if f is not None]
@@ -269,10 +269,6 @@ def _sector_rates(
 
 def _in_window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     return frame[(frame.index >= first) & (frame.index <= last)]
-
-
-def _window_years(years, window: tuple[int, int]) -> set:
-    return {y for y in years if window[0] <= y <= window[1]}
 
 
 def evidence(frame: pd.DataFrame) -> str:
