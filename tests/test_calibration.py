@@ -26,6 +26,7 @@ from dxecon.models.calibration import (
     required_growth,
     required_pace,
     revision_errors,
+    start_logit,
 )
 from dxecon.models.calibration_realtime import (
     WIDENED_NOW,
@@ -299,6 +300,100 @@ def test_revisions_compare_figures_of_one_geography_code_only(dataset):
     # as of 2024-07, the selection then chose the dated Dec-2023 figure for 2022
     early = revision_errors(dataset, measure="GSO", as_of="2024-07")
     assert early.set_index("year").at[2022, "chosen_obs"] == "OBS0336"
+
+
+def test_start_logit_is_exact_on_the_log_scale():
+    """logit(s0 e^eps / C) exactly; the delta method is its first-order term only; a start
+    at its ceiling is +inf; a ceiling below the start has no logit."""
+    start, ceiling = 46.3, np.array([46.4, 60.0, 100.0])
+    error = np.array([-0.05, 0.01, 0.2])
+    level = start * np.exp(error)
+    np.testing.assert_allclose(
+        start_logit(start, ceiling, error), np.log(level / (ceiling - level)), rtol=1e-12
+    )
+    # a ceiling just above the published start: the delta method shifts the logit by
+    # C/(C - s0) eps = 463 eps, a start near 0 for eps = -0.05; the exact start is s0 e^eps
+    delta = np.log(start / 0.1) + 46.4 / 0.1 * -0.05
+    exact = start_logit(start, 46.4, -0.05)
+    assert 46.4 / (1 + np.exp(-delta)) < 1e-6 * start
+    assert 46.4 / (1 + np.exp(-exact)) == pytest.approx(start * np.exp(-0.05), rel=1e-12)
+    # far below the ceiling both agree to first order: the gap is O(eps^2)
+    small = 1e-4
+    first_order = np.log(start / (100 - start)) + 100 / (100 - start) * small
+    assert abs(float(start_logit(start, 100.0, small)) - first_order) < 10 * small**2
+    assert np.isposinf(start_logit(start, start, 0.0))
+    with pytest.raises(ValueError, match="ceiling below its start"):
+        start_logit(start, 46.0, 0.0)
+
+
+def test_prior_given_a_floor_is_the_truncated_uniform():
+    prior = Prior(low=40.0, high=100.0, source="test")
+    u = np.array([0.0, 0.25, 0.5, 0.999])
+    # a floor below the low end leaves the prior's own draw
+    np.testing.assert_allclose(prior.at_least(10.0, u), 40.0 + 60.0 * u)
+    # a floor inside the range: uniform from the floor to the high end
+    np.testing.assert_allclose(prior.at_least(70.0, u), 70.0 + 30.0 * u)
+    # a floor above the high end leaves the floor itself
+    np.testing.assert_allclose(prior.at_least(120.0, u), 120.0)
+
+
+def test_start_is_lognormal_and_never_above_its_ceiling(calibration):
+    """A place at the ceiling prior's low end (Bac Ninh: its start is the highest share):
+    the start is s0 e^eps with eps ~ N(0, rho_p^2), so log(m)/rho_hat is Student's t with
+    n_rho df (rho_p = rho_hat sqrt(n/chi2_n)); it does not depend on how close the ceiling
+    is; and every ceiling is drawn from the prior given that it is at least the path's
+    start."""
+    from scipy.stats import kstest, t
+
+    n = 40000
+    prior = calibration.ceiling_prior
+    rho, n_rho = calibration.revision_sd, len(calibration.revisions)
+    assert rho > 0 and n_rho >= 3
+    top = calibration.predictive_draw(np.random.default_rng(11), n, start=prior.low)
+    low = calibration.predictive_draw(np.random.default_rng(11), n, start=prior.low / 2)
+    # the start error does not depend on where the start sits under the ceiling
+    np.testing.assert_array_equal(top.start_factor, low.start_factor)
+    log_m = np.log(top.start_factor)
+    # given its drawn sd the log factor is exactly normal, around 0 (median: the figure)
+    assert kstest(log_m / top.revision_sd, "norm").pvalue > 0.01
+    # and marginally rho_hat times Student's t with n_rho df
+    assert kstest(log_m / rho, t(n_rho).cdf).pvalue > 0.01
+    below = np.mean(top.start_factor < 0.9)
+    expected = t.cdf(np.log(0.9) / rho, n_rho)
+    assert below == pytest.approx(expected, abs=4 * np.sqrt(expected / n))
+    # no start collapses: the smallest factor is above the 1/(100 n) quantile of the law
+    assert top.start_factor.min() > np.exp(rho * t.ppf(1 / (100 * n), n_rho))
+    # every path's ceiling is at or above its start ...
+    level = prior.low * top.start_factor
+    assert (top.ceiling >= level).all()
+    # ... and uniform from the larger of the prior's low end and the start to the high end
+    floor = np.maximum(prior.low, level)
+    assert kstest((top.ceiling - floor) / (prior.high - floor), "uniform").pvalue > 0.01
+    # a place far below the prior's low end keeps the prior itself
+    assert kstest((low.ceiling - prior.low) / (prior.high - prior.low), "uniform").pvalue > 0.01
+    assert (low.ceiling >= prior.low).all()
+    # the logit is the exact one of the path's start under its ceiling
+    inside = top.ceiling > level
+    np.testing.assert_allclose(
+        top.ceiling[inside] / (1 + np.exp(-top.start_logit[inside])), level[inside], rtol=1e-9
+    )
+
+
+def test_start_off_or_a_fixed_ceiling_keeps_every_ceiling_at_or_above_the_start(calibration):
+    prior = calibration.ceiling_prior
+    on = calibration.predictive_draw(np.random.default_rng(5), 2000, start=prior.low)
+    off = calibration.predictive_draw(
+        np.random.default_rng(5), 2000, start=prior.low, start_error=False
+    )
+    assert (off.start_factor == 1).all() and (off.ceiling >= prior.low).all()
+    # the other draws come from the same variates: the noise and revision sds do not move
+    np.testing.assert_array_equal(on.noise_sd, off.noise_sd)
+    np.testing.assert_array_equal(on.revision_sd, off.revision_sd)
+    fixed = calibration.predictive_draw(
+        np.random.default_rng(5), 2000, start=prior.low, ceiling=prior.low
+    )
+    np.testing.assert_array_equal(fixed.start_factor, on.start_factor)
+    np.testing.assert_allclose(fixed.ceiling, np.maximum(prior.low, prior.low * on.start_factor))
 
 
 def test_prior_needs_a_source():

@@ -198,6 +198,31 @@ def test_baseline_draws_come_from_the_calibration(dataset, baseline, calibration
     assert (off.logit_noise == 0).all() and (off.shift_logit == 0).all()
 
 
+def test_a_place_at_the_ceiling_priors_low_end_never_starts_near_zero(dataset):
+    """Bac Ninh's start is the ceiling prior's low end (the highest GSO share). Its start is
+    the published figure times a lognormal factor, whatever the drawn ceiling, and every
+    ceiling is at or above the path's start, so no path's share collapses."""
+    from scipy.stats import t
+
+    from dxecon.models.scenarios import simulate_scenario
+    from dxecon.pipeline.context import Context
+    from dxecon.pipeline.steps.scenario import scenario_from_context
+
+    n = 4000
+    scenario = scenario_from_context(Context(dataset, AS_OF, place="BN"), "baseline")
+    run = simulate_scenario(scenario, n_paths=n, dataset=dataset)
+    draws, d0 = run.diffusion, start_share(run.scenario)
+    calibration = calibrate_diffusion(dataset, as_of=AS_OF)
+    assert d0 == pytest.approx(calibration.ceiling_prior.low, rel=1e-9)
+    assert (draws.ceiling >= d0 * draws.start_scale).all()
+    rho, n_rho = calibration.revision_sd, len(calibration.revisions)
+    assert draws.start_scale.min() > np.exp(rho * t.ppf(1 / (100 * n), n_rho))
+    # with the start's error and the parameters drawn but no yearly noise (whose own sd is
+    # drawn with few degrees of freedom), no path's share falls far below the start
+    quiet = simulate_scenario(scenario, n_paths=n, dataset=dataset, sources=("start", "parameters"))
+    assert quiet.paths.quantity("de_share").min() > 0.5 * d0
+
+
 def test_logit_variance_grows_as_the_formula_says(calibration):
     """Var(z_h) = Var(a) + h^2 (Var(k_m) + tau^2) + h f^2 E[sigma^2], each estimated scale
     inflated by nu / (nu - 2) for its degrees of freedom (here ten each), the noise widened

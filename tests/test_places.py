@@ -106,6 +106,28 @@ def test_a_scenario_runs_for_the_place_of_the_context(dataset):
         scenario_from_context(stated, "baseline")
 
 
+def test_bac_ninhs_texts_word_its_instruments_and_its_predecessors(dataset):
+    """Bac Ninh's 2030 share target has no named instrument: the fan text words it from
+    the catalogue (instrument.<code>), never shows the code; the start text says that its
+    growth before the merger combines old Bac Ninh and Bac Giang."""
+    from dxecon.models.scenarios import run_scenario
+    from dxecon.models.scoring import ScoringConfig
+    from dxecon.present.scenario_text import fan_text, start_text
+
+    ctx = Context(dataset, AS_OF, place="BN")
+    scoring = ScoringConfig.from_mapping(ctx.params("targets.yaml"), file="params/targets.yaml")
+    run = run_scenario(
+        scenario_from_context(ctx, "baseline"), n_paths=200, dataset=dataset, scoring=scoring
+    )
+    assert "UNSPEC" in set(run.scorecard.frame["instrument"])
+    for lang, named in (("vi", "(không nêu văn bản)"), ("en", "(instrument not named)")):
+        text = fan_text(run, "de_share", lang)
+        assert "UNSPEC" not in text and named in text
+    start = start_text(run, "vi")
+    assert "Bắc Ninh (trước sáp nhập) và Bắc Giang (trước sáp nhập) gộp lại" in start
+    assert "BG" not in start
+
+
 #: Small runs: the shipped sweep and baseline with few paths (their files otherwise).
 SMALL = {
     "sweeps/de_share_2030.yaml": {"paths": 100, "notebook_samples": 6},

@@ -457,3 +457,39 @@ def test_the_realtime_sentence_says_how_the_check_widened_the_intervals(month):
         forecasts.loc[forecasts["speed_decided_by"] == "data", "inside_80_widened_now"].sum()
     )
     assert words("rt.widened_now", inside_now=inside_now, **facts) in text
+
+
+def test_the_report_says_how_a_merged_places_growth_history_was_read():
+    """The start tables' history notes, once per note with the sectors it concerns, in the
+    report's language (Hai Duong named as publishing no sector growth)."""
+    import json
+
+    from dxecon.report.build import Report
+
+    one_part = {"code": "history_one_part", "geo": "HP2025", "used": "HP", "others": ["HD"]}
+    one_part["why"] = "no_growth"
+    start = pd.DataFrame(
+        {
+            "field": [
+                "sectors.agro.weight",
+                "sectors.agro.growth.mean",
+                "sectors.ind_con.growth.sd",
+            ],
+            "history": [None, json.dumps([one_part]), json.dumps([one_part])],
+        }
+    )
+
+    class Run:  # a run's saved start tables
+        scenarios = ("baseline", "lagging")
+
+        def table(self, name, scenario=None):
+            assert name == "scenario_start"
+            return start if scenario == "baseline" else start.drop(columns="history")
+
+    report = Report.__new__(Report)
+    report.run, report.w = Run(), Words("vi")
+    (paragraph,) = report.growth_histories()
+    words = Words("vi")
+    assert paragraph.startswith("Giả định tăng trưởng của " + words("sector.agro"))
+    assert words("sector.ind_con") in paragraph and "Hải Dương" in paragraph
+    assert "HD" not in paragraph and "HP" not in paragraph

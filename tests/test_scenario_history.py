@@ -307,3 +307,102 @@ def test_a_window_published_only_after_the_as_of_date_says_so(dataset):
     assert isinstance(info.value, SeriesSelectionError) and isinstance(info.value, ParamsError)
     assert info.value.field == "sectors.taxes.growth.from_history"
     assert "by 2025-06" in str(info.value)
+
+
+# -- a merged place's predecessors ----------------------------------------------------------
+def test_merged_growth_is_the_growth_of_the_summed_value_added():
+    """Two parts: weighted by the previous year's value added, the merged growth is exactly
+    the growth of the sum; a year one part did not publish is left out, never filled."""
+    import pandas as pd
+
+    before = pd.Series({"A": 300.0, "B": 100.0})
+    after = pd.Series({"A": 330.0, "B": 120.0})  # +10% and +20%
+    rates = pd.DataFrame({"A": [10.0, 5.0], "B": [20.0, None]}, index=[2023, 2024])
+    merged = h.merged_growth(rates, before)
+    assert list(merged.index) == [2023]
+    assert merged.at[2023] == pytest.approx(100 * (after.sum() / before.sum() - 1))
+    assert merged.at[2023] == pytest.approx(12.5)
+    with pytest.raises(ValueError, match="positive value added"):
+        h.merged_growth(rates, pd.Series({"A": 300.0}))
+
+
+def test_a_merged_province_grows_as_its_predecessors_together(dataset):
+    """Bac Ninh after the merger: each year's industry growth is old Bac Ninh's and Bac
+    Giang's weighted by their 2022 industry value added (share of GRDP x GRDP), in the
+    years both published; old Bac Ninh's 2023 collapse is not the merged province's."""
+    bn = 0.7592 * 248376  # OBS0583 (S79) x OBS0490 (S56)
+    bg = 0.623 * 155876  # OBS0533 (S68) x OBS0531 (S68)
+    w = bn / (bn + bg)
+    rates = {2019: (-0.2, 25.10), 2023: (-13.24, 17.3), 2024: (6.0, 17.75)}
+    merged = {y: w * a + (1 - w) * b for y, (a, b) in rates.items()}
+    found = h.sector_growth(dataset, "BN2025", "ind_con", (2019, 2025), as_of=AS_OF)
+    values = list(merged.values())
+    assert (found.mean, found.sd) == pytest.approx((sum(values) / 3, statistics.stdev(values)))
+    assert found.boundary == {
+        "code": "history_weighted",
+        "geo": "BN2025",
+        "parts": ["BN", "BG"],
+        "year": 2022,
+    }
+    assert "BN and BG weighted by their ind_con value added of 2022" in found.mean_source
+    assert "2023 OBS0580 (S79) & OBS0537 (S69)" in found.mean_source
+    # the lagging scenario's bottom of the range is the merged 2023, not -13.24 alone
+    low = h.sector_growth(dataset, "BN2025", "ind_con", (2020, 2025), centre="min", as_of=AS_OF)
+    assert low.mean == pytest.approx(merged[2023]) and low.mean > -13.24
+    # taxes: the two published together in one year only: old Bac Ninh's alone, said so
+    taxes = h.sector_growth(dataset, "BN2025", "taxes", (2019, 2025), as_of=AS_OF)
+    assert taxes.mean == pytest.approx((3.8 + 2.83 - 2.31) / 3)
+    assert taxes.boundary == {
+        "code": "history_one_part",
+        "geo": "BN2025",
+        "used": "BN",
+        "others": ["BG"],
+        "why": "few_common_years",
+    }
+
+
+def test_a_predecessor_without_figures_is_named_never_silently_dropped(dataset):
+    """Hai Duong published no sector growth: the merged city's history before the merger
+    is the old city's, and the start table, the assumptions table (both languages) say so."""
+    from dxecon.core.facts import facts_of
+    from dxecon.models.scenarios import assumptions_table
+    from dxecon.present.scenario_text import assumptions_view
+
+    found = h.sector_growth(dataset, "HP2025", "ind_con", (2019, 2025), as_of=AS_OF)
+    assert found.boundary == {
+        "code": "history_one_part",
+        "geo": "HP2025",
+        "used": "HP",
+        "others": ["HD"],
+        "why": "no_growth",
+    }
+    assert "HD published no real growth of ind_con" in found.mean_source
+    scenario, start = resolve_start(load_scenario("baseline", as_of=AS_OF), dataset)
+    cells = table(start)["history"]
+    assert facts_of(cells["sectors.ind_con.growth.mean"]) == [found.boundary]
+    assert cells["sectors.ind_con.weight"] == ""  # an observed start has no history note
+    for lang, said in (
+        ("en", "Hai Duong (pre-merger) published no real growth of this sector"),
+        ("vi", "Hải Dương (trước hợp nhất) không có số tăng trưởng thực của khu vực này"),
+    ):
+        view = assumptions_view(assumptions_table(scenario, start), lang)
+        assert view["growth_from"].str.contains(said, regex=False).all()
+
+
+def test_a_predecessor_with_figures_but_no_weight_is_said(data_copy):
+    """Hai Duong's agriculture growth added without its GRDP structure: no common year
+    weighs the two, so the part with the most figures in the window stands alone."""
+    add_figures(
+        [
+            figure(
+                indicator="sector_growth_real", geo="HD", sector="agro", period=str(year),
+                value="3.0", published="2026-05-01", source_id="S11",
+            )
+            for year in (2022, 2023)
+        ],
+        data_copy,
+        today=dt.date(2026, 10, 31),
+    )  # fmt: skip
+    found = h.sector_growth(load_dataset(data_copy), "HP2025", "agro", (2019, 2025), as_of=AS_OF)
+    assert found.boundary["used"] == "HP" and found.boundary["why"] == "no_weight"
+    assert "no year's value added of agro of every part" in found.mean_source

@@ -27,18 +27,20 @@ Forecast of a geography's logit :math:`h` years after its published start figure
 :math:`s_0` (a random walk with drift along the curve):
 
 .. math::
-    z_{h} = \operatorname{logit}(s_0/C) + \tfrac{C}{C - s_0}\varepsilon + h\,(k_m + u)
+    z_{h} = \operatorname{logit}(s_0 e^{\varepsilon}/C) + h\,(k_m + u)
         + \sum_{j=1}^{h}\eta_j,\qquad
-    \operatorname{Var}(z_h) = \operatorname{Var}(a) + h^2(\widehat{se}^2 + \tau^2)
+    \operatorname{Var}(z_h) \approx \operatorname{Var}(a) + h^2(\widehat{se}^2 + \tau^2)
         + h\,f^2\sigma_\eta^2,
 
 with :math:`k_m = \hat k(C) + \widehat{se}(C)\,t_\nu`, :math:`\eta_j \sim N(0,
 f^2\sigma_\eta^2)` (yearly noise, estimated from the changes of the measure's published
 logits; :math:`f \ge 1` its widening when the real-time check of the intervals,
 `dxecon.models.calibration_realtime`, finds them too narrow by the project's rule) and
-:math:`\varepsilon \sim N(0, \rho^2)` (the start figure's revision error, estimated from
-the figures of the measure published in several vintages), so the median
-start is the published figure and :math:`\operatorname{Var}(a) = (C/(C - s_0))^2\rho^2`.
+:math:`\varepsilon \sim N(0, \rho^2)` (the start figure's revision error on the log scale,
+estimated from the figures of the measure published in several vintages), so the start
+:math:`s_0e^{\varepsilon}` is lognormal with the published figure as its median and
+:math:`\operatorname{Var}(a) \approx (C/(C - s_0))^2\rho^2` (delta method). The ceiling of a
+path is drawn from the prior given that it is at least the path's start.
 Each estimated scale (:math:`\widehat{se}`, :math:`\sigma_\eta`, :math:`\rho`) is drawn
 from its sampling distribution given its degrees of freedom, which inflates its term by
 :math:`\nu/(\nu - 2)` (:meth:`DiffusionCalibration.predictive_draw`). The national series
@@ -194,6 +196,15 @@ class Prior:
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
+
+    def at_least(self, floor, uniform) -> np.ndarray:
+        r"""The prior given that the value is at least ``floor`` (per path), from draws
+        ``uniform`` on :math:`[0, 1)`: uniform on :math:`[\max(l, f), \max(h, f)]`, the
+        uniform prior truncated below at :math:`f` (a floor above the high end leaves the
+        floor itself). Where :math:`f \le l` it is the prior's own draw
+        :math:`l + (h - l)u`."""
+        low = np.maximum(self.low, np.asarray(floor, dtype=float))
+        return low + (np.maximum(self.high, low) - low) * np.asarray(uniform, dtype=float)
 
 
 # -- data ------------------------------------------------------------------------------------
@@ -561,8 +572,9 @@ class PredictiveDraws:
     ``deviation`` :math:`u_p \sim N(0, \tau(C_p)^2)`, the geography's own deviation;
     ``speed`` :math:`k_{m,p} + u_p`; ``noise_sd`` :math:`\sigma_{\eta,p}` of the yearly
     logit shocks; ``revision_sd`` :math:`\rho_p`; ``start_logit`` the start's logit
-    :math:`\operatorname{logit}(m_p s_0/C_p)` and ``start_factor`` :math:`m_p`, the factor
-    on the published start (median 1). See :meth:`DiffusionCalibration.predictive_draw`.
+    :math:`\operatorname{logit}(m_p s_0/C_p)` and ``start_factor`` :math:`m_p =
+    e^{\varepsilon_p}`, the factor on the published start (median 1; every
+    :math:`C_p \ge m_p s_0`). See :meth:`DiffusionCalibration.predictive_draw`.
     """
 
     ceiling: np.ndarray
@@ -586,17 +598,29 @@ def _scale_draws(rng: np.random.Generator, estimate: float, df: int, n: int) -> 
 
 
 def start_logit(start: float, ceiling: np.ndarray, error: np.ndarray) -> np.ndarray:
-    r"""The logit of a published start :math:`s_0` relative to the ceiling, off by the
-    delta-method image of a log error :math:`\varepsilon`:
+    r"""The logit, relative to the ceiling, of a published start :math:`s_0` off by a log
+    error :math:`\varepsilon` (the scale a revision error is measured on), exactly:
 
-    .. math:: \operatorname{logit}(m s_0 / C) = \operatorname{logit}(s_0/C)
-        + \frac{C}{C - s_0}\,\varepsilon
+    .. math:: \operatorname{logit}(m s_0 / C) = \log(m s_0) - \log(C - m s_0),
+        \qquad m = e^{\varepsilon},
 
-    (:math:`\log m \approx \varepsilon` for small errors; the start stays between 0 and
-    the ceiling however large the error). :math:`m = 1` where :math:`\varepsilon = 0`, so a
-    zero-median error gives the published figure as the median start."""
-    ceiling = np.asarray(ceiling, dtype=float)
-    return np.log(start / (ceiling - start)) + ceiling / (ceiling - start) * np.asarray(error)
+    :math:`+\infty` for a start at its ceiling. A zero-median error gives the published
+    figure as the median start. The delta method, :math:`\operatorname{logit}(s_0/C) +
+    \varepsilon\,C/(C - s_0)`, is its first-order term only: it explodes when a ceiling
+    lies just above :math:`s_0` (a place at the ceiling prior's low end), which the exact
+    form does not.
+
+    Raises
+    ------
+    ValueError
+        When a ceiling is below its start (the start must be drawn first and the ceiling
+        given it: :meth:`Prior.at_least`)."""
+    level = float(start) * np.exp(np.asarray(error, dtype=float))
+    room = np.asarray(ceiling, dtype=float) - level
+    if np.any(room < 0):
+        raise ValueError("a ceiling below its start has no logit: draw the ceiling given the start")
+    with np.errstate(divide="ignore"):
+        return np.log(level) - np.log(room)
 
 
 CALIBRATION_COLUMNS = [
@@ -746,9 +770,11 @@ class DiffusionCalibration:
             return 0
         return int(self.grid["df_resid"].min())
 
-    def _national(self, rng: np.random.Generator, ceiling: np.ndarray) -> np.ndarray:
-        normal = rng.standard_normal(len(ceiling))
-        scale = _scale_draws(rng, 1.0, self.speed_df, len(ceiling))
+    def _speed_variates(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The national speed's raw draws (a normal and its scale's chi-square factor)."""
+        return rng.standard_normal(n), _scale_draws(rng, 1.0, self.speed_df, n)
+
+    def _national(self, ceiling: np.ndarray, normal: np.ndarray, scale: np.ndarray) -> np.ndarray:
         if not self.speed_from_data:
             low, high = self.speed_prior.low, self.speed_prior.high
             return low + (high - low) * _uniform(normal)
@@ -765,7 +791,7 @@ class DiffusionCalibration:
         a city's (see :meth:`predictive_draw`).
         """
         ceiling = self.ceiling_prior.draw(rng, n)
-        return {"ceiling": ceiling, "speed": self._national(rng, ceiling)}
+        return {"ceiling": ceiling, "speed": self._national(ceiling, *self._speed_variates(rng, n))}
 
     def predictive_draw(
         self,
@@ -774,26 +800,33 @@ class DiffusionCalibration:
         *,
         start: float,
         ceiling: float | None = None,
+        start_error: bool = True,
     ) -> PredictiveDraws:
         r"""Draws of a geography's diffusion on this measure from a published ``start``.
 
-        Per path :math:`p`: :math:`C_p` (the prior, or ``ceiling`` fixed); the national
+        Per path :math:`p`: the start error :math:`\varepsilon_p \sim N(0, \rho_p^2)` on
+        the log scale, the start :math:`m_ps_0`, :math:`m_p = e^{\varepsilon_p}` exactly
+        (lognormal, median the published figure; ``start_error`` False: :math:`m_p = 1`,
+        the error still drawn so that the other draws do not move); the ceiling
+        :math:`C_p` from the prior given :math:`C_p \ge m_ps_0` (:meth:`Prior.at_least`:
+        uniform from the larger of the prior's low end and the path's start to its high
+        end; ``ceiling`` fixed: the larger of it and the path's start); the national
         speed :math:`k_{m,p}` as in :meth:`draw`; the geography's own deviation
         :math:`u_p \sim N(0, \tau_m(C_p)^2)`; the noise sd :math:`\sigma_{\eta,p} =
         f\,\hat\sigma_\eta\sqrt{\nu_\eta/\chi^2_{\nu_\eta}}` (:math:`f \ge 1` the
         widening from the real-time check, :attr:`noise_factor`) and the revision sd
         :math:`\rho_p = \hat\rho\sqrt{n_\rho/\chi^2_{n_\rho}}` (each estimated scale
         drawn from its sampling distribution: with four degrees of freedom, an estimated sd
-        is itself uncertain by a third), and the start error :math:`\varepsilon_p \sim
-        N(0, \rho_p^2)` (:func:`start_logit`: the median start is the published figure).
-        The logit :math:`h` years after the start figure,
+        is itself uncertain by a third; so :math:`\log m_p/\hat\rho` is Student's t with
+        :math:`n_\rho` degrees of freedom). The logit :math:`h` years after the start figure,
 
-        .. math:: z_h = \operatorname{logit}(s_0/C) + \tfrac{C}{C-s_0}\varepsilon
-            + h\,(k_m + u) + \textstyle\sum_{j\le h}\eta_j
+        .. math:: z_h = \operatorname{logit}(m s_0/C) + h\,(k_m + u)
+            + \textstyle\sum_{j\le h}\eta_j
 
-        (:func:`logit_noise_paths`), has variance, for a fixed ceiling,
+        (:func:`start_logit`, :func:`logit_noise_paths`), has variance, for a fixed ceiling
+        well above the start, to first order in :math:`\rho`,
 
-        .. math:: \operatorname{Var}(z_h) = \operatorname{Var}(a)
+        .. math:: \operatorname{Var}(z_h) \approx \operatorname{Var}(a)
             + h^2\big(\operatorname{Var}(k_m) + \tau^2\big) + h\,f^2E[\sigma_\eta^2],
 
         :math:`\operatorname{Var}(a) = (C/(C-s_0))^2 E[\rho^2]`,
@@ -805,11 +838,10 @@ class DiffusionCalibration:
         fewer: Student-t tails). The draws are made in one fixed order whatever is used
         afterwards, so switching one source off leaves the others' numbers unchanged.
         """
-        ceiling_draws = self.ceiling_prior.draw(rng, n)
-        if ceiling is not None:
-            ceiling_draws = np.full(n, float(ceiling))
-        national = self._national(rng, ceiling_draws)
-        deviation = self.spread_at(ceiling_draws) * rng.standard_normal(n)
+        # Every variate in one fixed order; the ceiling is set once the start is known.
+        ceiling_uniform = rng.uniform(size=n)
+        speed_variates = self._speed_variates(rng, n)
+        deviation_normal = rng.standard_normal(n)
         uniform = rng.uniform(size=n)
         if self.noise is not None:
             noise_sd = _scale_draws(rng, self.noise.sd, self.noise.df, n)
@@ -820,11 +852,21 @@ class DiffusionCalibration:
             )
         noise_sd = noise_sd * self.noise_factor
         revision_sd = _scale_draws(rng, self.revision_sd, len(self.revisions), n)
-        logit0 = start_logit(float(start), ceiling_draws, revision_sd * rng.standard_normal(n))
-        # A start far below a drawn ceiling (a place at the prior's highest share) has a
-        # logit whose exp overflows: its factor is 0, as the limit says; no warning.
-        with np.errstate(over="ignore"):
-            start_factor = ceiling_draws / (1.0 + np.exp(-logit0)) / float(start)
+        start_normal = rng.standard_normal(n)  # drawn either way: the stream keeps its order
+        error = revision_sd * start_normal if start_error else np.zeros(n)
+        start_factor = np.exp(error)
+        # The ceiling is at least where the path starts: the prior's low end is the highest
+        # share reached, and on this path the place itself has reached m_p s_0. Conditioning
+        # the ceiling on the start (not the start on the ceiling) keeps the start's
+        # distribution the one its revisions measured (docs/methods.md 3.3).
+        level = float(start) * start_factor
+        if ceiling is None:
+            ceiling_draws = self.ceiling_prior.at_least(level, ceiling_uniform)
+        else:
+            ceiling_draws = np.maximum(float(ceiling), level)
+        national = self._national(ceiling_draws, *speed_variates)
+        deviation = self.spread_at(ceiling_draws) * deviation_normal
+        logit0 = start_logit(float(start), ceiling_draws, error)
         return PredictiveDraws(
             ceiling=ceiling_draws,
             national_speed=national,

@@ -91,6 +91,19 @@ def say_note(note: dict, words: Words) -> str:
             )
             for one in facts["series"]
         )
+    elif code in ("history_weighted", "history_one_part"):
+        for key in ("parts", "others", "lacking"):
+            if key in facts:
+                said[key] = words.join(place(g) for g in facts[key])
+        if "used" in facts:
+            said["used"] = place(facts["used"])
+        if code == "history_one_part":
+            said["why"] = words(f"note.history_why.{facts['why']}", **said)
+        else:  # a further part with no figures is named
+            lacking = said.get("lacking")
+            said["lacking"] = (
+                f"; {words('note.history_lacking', lacking=lacking)}" if lacking else ""
+            )
     elif code == "needed":
         sector = facts.get("sector", "total")
         said["sector"] = "" if sector == "total" else f" ({words.get(f'sector.{sector}', sector)})"

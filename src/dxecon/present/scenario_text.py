@@ -13,6 +13,8 @@ from dxecon.models.scenarios.decomposition import TOTAL
 from dxecon.models.scenarios.scenario_run import ASSUMPTION_COLUMNS, ScenarioRun
 from dxecon.models.scenarios.scorecard import INTERVAL, MODELLED
 from dxecon.models.scoring import ScoringConfig
+from dxecon.present.notes import say_facts
+from dxecon.present.tables import word
 
 #: The columns of each view of the scorecard notebook 06 shows
 #: (`dxecon.pipeline.steps.scorecard`).
@@ -57,9 +59,12 @@ CONTEXT_COLUMNS = (
 )
 
 
-#: The columns of `assumptions_view`: a growth figure's source in words in ``growth_from``.
+#: The columns of `assumptions_view`: a growth figure's source in words in ``growth_from``
+#: (with how a merged place's predecessors were read).
 ASSUMPTION_VIEW_COLUMNS = tuple(
-    c for c in ASSUMPTION_COLUMNS if c not in ("growth_centre", "growth_overridden")
+    c
+    for c in ASSUMPTION_COLUMNS
+    if c not in ("growth_centre", "growth_overridden", "growth_history")
 )
 #: Order in which status counts are listed.
 STATUS_ORDER = (
@@ -114,6 +119,7 @@ def start_text(run: ScenarioRun, lang: str = "en") -> str:
         )
     ]
     if run.start is not None:
+        parts += growth_history_sentences(run.start.table, words)
         overridden = run.start.table[run.start.table["overridden"]]
         if overridden.empty:
             parts.append(words("nb.start_read"))
@@ -127,6 +133,29 @@ def start_text(run: ScenarioRun, lang: str = "en") -> str:
                 )
             )
     return " ".join(parts)
+
+
+def growth_history_sentences(start: pd.DataFrame, words) -> list[str]:
+    """How a merged place's growth history read its predecessors, one sentence per note
+    (the start table's ``history`` column, `dxecon.models.scenarios.history`) with the
+    sectors it concerns; none for a table without notes."""
+    from dxecon.core.facts import facts_of
+    from dxecon.present.notes import say_note
+
+    if "history" not in start.columns:
+        return []
+    found: dict[str, list[str]] = {}
+    for path, cell in zip(start["field"], start["history"].fillna(""), strict=True):
+        for note in facts_of(cell):
+            sectors = found.setdefault(say_note(note, words), [])
+            code = path.split(".")[1]
+            sector = words.get(f"sector.{code}", code)
+            if sector not in sectors:
+                sectors.append(sector)
+    return [
+        words("txt.growth_history", sectors=words.join(sectors), note=note)
+        for note, sectors in found.items()
+    ]
 
 
 def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
@@ -147,7 +176,7 @@ def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
         sentences.append(
             words(
                 "nb.fan_sentence",
-                instrument=row.instrument,
+                instrument=word(row.instrument, "instrument", words),
                 comparator=row.comparator,
                 target=_number(row.target_value, lang),
                 year=row.year,
@@ -315,6 +344,8 @@ def assumptions_view(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             text = words("assume.stated")
         if r.growth_overridden:
             text += words("assume.overridden", what=r.growth_overridden)
+        if r.growth_history:
+            text += f"; {say_facts(r.growth_history, words)}"
         basis.append(text)
     shown["growth_from"] = basis
     shown = shown[list(ASSUMPTION_VIEW_COLUMNS)]

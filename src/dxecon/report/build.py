@@ -766,9 +766,21 @@ class Report:
         caption = w("cap.scenario_table")
         if any(row[0].cls == "generated" for row in rows):
             caption += " " + w("cap.generated")
-        return Table(
-            "sheet.scenarios", headers, rows, caption, numeric=numeric, text=self.share_changes()
-        )
+        text = self.share_changes() + self.growth_histories()
+        return Table("sheet.scenarios", headers, rows, caption, numeric=numeric, text=text)
+
+    def growth_histories(self) -> list[str]:
+        """How a merged place's sector growth history read its predecessors (the start
+        tables' ``history`` notes, `dxecon.models.scenarios.history`), once per note with
+        the sectors it concerns."""
+        from dxecon.present.scenario_text import growth_history_sentences
+
+        found: list[str] = []
+        for name in self.run.scenarios:
+            start = self.run.table("scenario_start", name)
+            said = [] if start is None else growth_history_sentences(start, self.w)
+            found += [sentence for sentence in said if sentence not in found]
+        return found
 
     def share_changes(self) -> list[str]:
         """Why the digital share falls, per scenario in which it does (from its

@@ -11,7 +11,9 @@ conversion, which the draws' table then shows.
 For each Monte Carlo path :math:`p` :func:`diffusion_draws` draws, from the calibration of
 the start's measure (`dxecon.models.calibration`):
 
-* :math:`C_p`, the whole-economy ceiling (% of GRDP), from the calibration's sourced prior;
+* :math:`C_p`, the whole-economy ceiling (% of GRDP), from the calibration's sourced prior
+  given that it is at least the path's start :math:`m_pD_0` (uniform from the larger of the
+  prior's low end and the start to the high end);
 * :math:`k_{m,p} \sim N(\hat k(C_p), \widehat{se}(C_p)^2)`, the national speed of the
   measure (the observed pace);
 * :math:`\kappa_p`, the city's logistic rate, by the scenario's named speed policy:
@@ -25,8 +27,9 @@ the start's measure (`dxecon.models.calibration`):
 * :math:`\eta_{pt} \sim N(0, f^2\sigma_\eta^2)`, yearly shocks of the logit (a random walk),
   :math:`f \ge 1` the widening the real-time check of the calibration's as-of date found
   (`dxecon.models.calibration_realtime`; 1 when the intervals were not judged too narrow);
-* :math:`m_p`, :math:`\log m_p \sim N(0, \rho^2)`: the start figure's revision error,
-  centred on the published figure (median start = the figure), and :math:`h_p \in \{0, 1\}`
+* :math:`m_p = e^{\varepsilon_p}`, :math:`\varepsilon_p \sim N(0, \rho^2)`: the start
+  figure's revision error on the log scale, applied exactly (lognormal, median start = the
+  figure), and :math:`h_p \in \{0, 1\}`
   (equally likely) years already run when the start figure's year is ambiguous
   (``params/calibration.yaml``: ``start_year_ambiguous``); that year runs at the observed
   pace :math:`k_{m,p}` with its own shock, never at a policy's speed.
@@ -36,13 +39,13 @@ The whole-economy logit then moves by the *clock*
 (:meth:`DiffusionDraws.clock`). The engine maps it to sectors
 (`dxecon.models.scenarios.engine`): every sector :math:`s` runs
 :math:`d_{spt} = C_{sp}/(1 + (C_{sp}/(m_p d_{s0}) - 1)e^{-X_{pt}})` towards
-:math:`C_{sp} = \min(100, m_p d_{s0} C_p / D_0)`. With fixed weights the weighted sum is
+:math:`C_{sp} = \min(100, d_{s0} C_p / D_0)`. With fixed weights the weighted sum is
 *exactly* the whole-economy logistic: :math:`\operatorname{logit}(D_{pt}/C_p) =
 \operatorname{logit}(m_p D_0/C_p) + X_{pt}`, so for a fixed ceiling its variance at
 horizon :math:`t` is :math:`\operatorname{Var}(a) + t^2(se^2 + \tau^2) + tf^2\sigma_\eta^2`
 under ``calibrated`` (plus the ambiguous year's share). The weights then move with sector
-growth. A sector ceiling never falls below its start because :math:`C_p > D_0` (the prior's
-low end is the highest share any geography reached on the measure).
+growth. A sector ceiling never falls below its start because :math:`C_p \ge m_pD_0` on
+every path.
 
 Boundaries: the start is the figure of the scenario's own geography code (the merged boundary from
 the merger on); the calibration estimates speeds within one geography code only, and a
@@ -329,10 +332,12 @@ def diffusion_draws(
     prior = calibration.ceiling_prior
     if spec.ceiling == "prior":
         fixed = None if draw_params else prior.mean
-        ceiling_text = f"uniform {prior.low:.2f}-{prior.high:g}: {prior.source}"
+        ceiling_text = (
+            f"uniform {prior.low:.2f}-{prior.high:g}, at least the path's start: {prior.source}"
+        )
     else:
         fixed = float(spec.ceiling)
-        ceiling_text = "fixed in the scenario (on the start's measure)"
+        ceiling_text = "fixed in the scenario (on the start's measure), at least the path's start"
     lowest = prior.low if fixed is None else fixed
     # The prior's low end is the highest published share, the place's own start included: a
     # place with the highest share starts at it, to rounding (its start reproduces that very
@@ -345,8 +350,15 @@ def diffusion_draws(
             f"a ceiling of {lowest:.2f}% is not above the start share "
             f"{start_share:.2f}%: a ceiling must exceed where the economy already is",
         )
+    start_on = spec.start_uncertainty and "start" in sources
+    # Each path's ceiling is at or above the start it runs from (the drawn one, or the
+    # published figure with 'start' off).
     draws = calibration.predictive_draw(
-        np.random.Generator(np.random.PCG64([seed, 1])), n, start=start_share, ceiling=fixed
+        np.random.Generator(np.random.PCG64([seed, 1])),
+        n,
+        start=start_share,
+        ceiling=fixed,
+        start_error=start_on,
     )
     ceiling = draws.ceiling
     national = draws.national_speed if draw_params else calibration.speed_at(ceiling)
@@ -354,8 +366,7 @@ def diffusion_draws(
     central_national = float(calibration.speed_at(central_ceiling))
     deviation = draws.deviation if "deviation" in sources else np.zeros(n)
     noise_sd = draws.noise_sd if "noise" in sources else np.zeros(n)
-    start_on = spec.start_uncertainty and "start" in sources
-    scale = draws.start_factor if start_on else np.ones(n)
+    scale = draws.start_factor
 
     # Start year ambiguity: one more year at the observed pace, with its own shock.
     ambiguous = dict(params.get("start_year_ambiguous") or {})

@@ -16,12 +16,18 @@ figure moves the next run without touching a YAML:
 * employment growth: the compound average a year of employed persons from ``first - 1`` to
   ``last``, its sd that of the yearly growth rates.
 
-Boundaries: the scenario's geography and its predecessor, the first geography of the code
-list whose successor it is (the pre-merger place for the merged one; the other merged
-parts' figures are not used).
+Boundaries: the scenario's geography and its predecessors, the geographies of the code
+list whose successor it is. A sector's growth before a merger is the growth of the merged
+territory: the parts' yearly real growth rates weighted by their sector value added in one
+common year (`merged_growth`, `part_weights`), in the years every part published; where a
+part published no growth of the sector or no common year weighs them, the history is that
+of the part that did, and the figure's note says so (`HistoryFigure.boundary`, worded by
+`dxecon.present.notes`): one predecessor is never taken silently. The deflator and
+employment growth need levels at both ends of a window on one boundary, the first
+predecessor's or the scenario's own (the other merged parts' levels are not used).
 Growth rates are read across the boundary change (a year published for both boundaries
 uses the scenario's geography): the scenario then assumes the merged city grows as its
-record of the old city and the merged city together, and every figure's source in the start
+record of the old parts and the merged city together, and every figure's source in the start
 table says "across the boundary change". Levels are never compared across it: both ends of
 a window are on one boundary.
 """
@@ -36,9 +42,10 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_cell
 from dxecon.data import Dataset
 from dxecon.models.contribution import nominal_levels
-from dxecon.models.estimation.from_data import NATION
+from dxecon.models.estimation.from_data import NATION, grdp_weights
 from dxecon.models.estimation.productivity import compound_average_growth, growth
 from dxecon.models.rates import growth_of_ratio
 
@@ -55,12 +62,15 @@ class HistoryError(ValueError):
 
 @dataclass(frozen=True)
 class HistoryFigure:
-    """A growth's mean and sd computed from published figures, with what each rests on."""
+    """A growth's mean and sd computed from published figures, with what each rests on;
+    ``boundary``: for a merged geography, how its predecessors' histories were read (a note,
+    ``{"code": "history_weighted" | "history_one_part", ...}``, `dxecon.core.facts`)."""
 
     mean: float
     sd: float
     mean_source: str
     sd_source: str
+    boundary: dict | None = None
 
 
 def rate_statistics(rates: Sequence[float], centre: str = "mean") -> tuple[float, float]:
@@ -98,35 +108,163 @@ def boundaries(dataset: Dataset, geo: str) -> list[str]:
     return [*predecessors(dataset, geo)[:1], geo]
 
 
-def _rates(dataset: Dataset, indicator: str, geo: str, as_of: str, **key: Any) -> pd.DataFrame:
-    """Yearly figures on ``geo`` and its predecessor (`Dataset.spliced_series` when both
-    publish some): columns value, geo, reference, indexed by year."""
+def merged_growth(rates: pd.DataFrame, value_added: pd.Series) -> pd.Series:
+    r"""Real growth of a merged territory from its parts' growth, weighted by value added.
+
+    .. math:: g_t = \sum_i w_i\,g_{it}, \qquad w_i = \frac{V_i}{\sum_j V_j},
+
+    with :math:`g_{it}` part :math:`i`'s real growth in year :math:`t` (per cent) and
+    :math:`V_i` its value added in one common year. With :math:`V_i` the value added of the
+    year before :math:`t` at constant prices this is exactly the growth of the summed
+    value added, :math:`\sum_i V_i(1 + g_{it}/100) / \sum_i V_i - 1`; with one common
+    year's value added at current prices it is that growth to the extent the parts'
+    relative sizes stayed as they were then. A year a part did not publish is left out
+    (never filled from the others).
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        One column per part (its code), indexed by year; NaN where not published.
+    value_added : pandas.Series
+        The parts' value added in the common year, indexed by the same codes.
+
+    >>> rates = pd.DataFrame({"A": [10.0, 4.0], "B": [20.0, None]}, index=[2023, 2024])
+    >>> merged_growth(rates, pd.Series({"A": 300.0, "B": 100.0}))
+    2023    12.5
+    dtype: float64
+    """
+    weights = value_added.reindex(rates.columns).astype(float)
+    if weights.isna().any() or not (weights > 0).all():
+        raise ValueError(f"every part needs a positive value added; got {weights.to_dict()}")
+    return rates.dropna().astype(float).dot(weights / weights.sum())
+
+
+def _published_rates(
+    dataset: Dataset, indicator: str, boundary: str, as_of: str, **key: Any
+) -> pd.DataFrame | None:
+    """Yearly figures of ``boundary`` published by ``as_of`` (None: none): columns value,
+    geo, reference, indexed by year."""
     obs = dataset.observations
-    found = {}
-    for boundary in boundaries(dataset, geo):
-        rows = (obs["indicator"] == indicator) & (obs["geo"] == boundary)
-        rows &= (obs["sector"] == key.get("sector", "total")) & (obs["period_kind"] == "year")
-        if not rows.any():
-            continue  # nothing ever published on this boundary
-        try:
-            series = dataset.series(indicator, boundary, as_of=as_of, **key)
-        except SeriesSelectionError as exc:  # e.g. measures that may not be mixed
-            raise HistoryError(str(exc)) from exc
-        if series.values.notna().any():  # something published by the as-of date
-            found[boundary] = series
-    if not found:
-        raise HistoryError(
-            f"no {indicator} of {key.get('sector', 'total')} is published for "
-            f"{' or '.join(boundaries(dataset, geo))} by {as_of}"
-        )
-    if len(found) == 1:
-        (series,) = found.values()
-    else:
-        series = dataset.spliced_series(indicator, list(found), as_of=as_of, **key)
+    rows = (obs["indicator"] == indicator) & (obs["geo"] == boundary)
+    rows &= (obs["sector"] == key.get("sector", "total")) & (obs["period_kind"] == "year")
+    if not rows.any():
+        return None  # nothing ever published on this boundary
+    try:
+        series = dataset.series(indicator, boundary, as_of=as_of, **key)
+    except SeriesSelectionError as exc:  # e.g. measures that may not be mixed
+        raise HistoryError(str(exc)) from exc
     frame = series.to_frame().dropna(subset=["value"])
-    frame["geo"] = frame["geo"].fillna(list(found)[-1])
+    if frame.empty:
+        return None  # nothing published by the as-of date
+    frame["geo"] = boundary
     frame["reference"] = frame["obs_id"] + " (" + frame["source_id"] + ")"
     return frame[["value", "geo", "reference"]]
+
+
+def part_weights(
+    dataset: Dataset, parts: Sequence[str], sector: str, *, as_of: str
+) -> tuple[int, pd.Series, str] | None:
+    """The parts' value added of ``sector`` (billion VND, current prices) in the latest year
+    in which every part's GRDP structure (`grdp_weights`) and current-price GRDP are
+    published by ``as_of``: (year, value added by part, the figures it rests on); None
+    when no year has them for every part."""
+    candidates = None
+    levels = {}
+    for part in parts:
+        levels[part] = nominal_levels(dataset, part, as_of=as_of)
+        years = set(levels[part].index)
+        candidates = years if candidates is None else candidates & years
+    for year in sorted(candidates or (), reverse=True):
+        shares, notes = {}, []
+        try:
+            for part in parts:
+                weights, note = grdp_weights(dataset, part, int(year), as_of=as_of)
+                shares[part] = float(weights[sector])
+                notes.append(note)
+        except (SeriesSelectionError, KeyError):
+            continue
+        value_added = pd.Series(
+            {p: shares[p] / 100.0 * float(levels[p].at[year, "value"]) for p in parts}
+        )
+        basis = "; ".join(
+            f"{p}: {sector} {shares[p]:.2f}% of GRDP {levels[p].at[year, 'value']:,.0f} bn VND "
+            f"({levels[p].at[year, 'reference']}; structure {note})"
+            for p, note in zip(parts, notes, strict=True)
+        )
+        return int(year), value_added, basis
+    return None
+
+
+def _sector_rates(
+    dataset: Dataset, geo: str, sector: str, window: tuple[int, int], as_of: str
+) -> tuple[pd.DataFrame, dict | None, str]:
+    """Yearly real growth of ``sector`` on ``geo`` and, before it, its predecessors
+    combined (`merged_growth`) or the one that published: columns value, geo, reference by
+    year; the note on how the predecessors were read (None: one predecessor or none); and
+    the weights' basis in words ("" when not weighted).
+
+    One part's history stands for the merged territory's only where the parts cannot be
+    combined over ``window``: a part published no growth of the sector, no common year
+    weighs them, or fewer than two of the window's years (the scenario's own included)
+    have a figure of every part. That part is the one with the most figures in the window
+    (of equal counts, the largest by value added where the weights are known, else the
+    first in the code list); the note says which and why."""
+    indicator, key = "sector_growth_real", {"sector": sector}
+    parts = predecessors(dataset, geo)
+    found = {p: _published_rates(dataset, indicator, p, as_of, **key) for p in parts}
+    own = _published_rates(dataset, indicator, geo, as_of, **key)
+    having = [p for p in parts if found[p] is not None]
+    lacking = [p for p in parts if found[p] is None]
+    note, basis, before, why = None, "", None, "no_growth"
+    weights = part_weights(dataset, having, sector, as_of=as_of) if len(having) > 1 else None
+    combined = None
+    if weights is not None:
+        year, value_added, basis = weights
+        rates = pd.DataFrame({p: found[p]["value"] for p in having})
+        combined = merged_growth(rates, value_added)
+        own_years = set(_in_window(own, *window).index) if own is not None else set()
+        if len(set(_in_window(combined, *window).index) | own_years) < 2:
+            combined, why = None, "few_common_years"
+    elif len(having) > 1:
+        why = "no_weight"
+    if combined is not None:
+        shares = value_added / value_added.sum()
+        basis = (
+            f"{' and '.join(having)} weighted by their {sector} value added of {year} "
+            f"({', '.join(f'{p} {100 * shares[p]:.1f}%' for p in having)}; {basis})"
+        )
+        before = pd.DataFrame(
+            {
+                "value": combined,
+                "geo": "+".join(having),
+                "reference": [
+                    " & ".join(found[p].at[y, "reference"] for p in having) for y in combined.index
+                ],
+            }
+        )
+        note = {"code": "history_weighted", "geo": geo, "parts": having, "year": year}
+        if lacking:
+            note["lacking"] = lacking
+    elif having:
+        size = weights[1] if weights is not None else pd.Series(0.0, index=having)
+        used = min(having, key=lambda p: (-len(_in_window(found[p], *window)), -size[p]))
+        before = found[used]
+        if len(parts) > 1:
+            note = {
+                "code": "history_one_part",
+                "geo": geo,
+                "used": used,
+                "others": [p for p in parts if p != used],
+                "why": why,
+            }
+    frames = [f for f in (before, own) if f is not None]
+    if not frames:
+        raise HistoryError(
+            f"no {indicator} of {sector} is published for {' or '.join([*parts, geo])} by {as_of}"
+        )
+    frame = pd.concat(frames)
+    frame = frame[~frame.index.duplicated(keep="last")].sort_index()  # the later boundary
+    return frame, note, basis
 
 
 def _in_window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
@@ -157,9 +295,11 @@ def sector_growth(
     as_of: str,
 ) -> HistoryFigure:
     """The centre and sd of the real growth of ``sector`` published for ``window``
-    (`rate_statistics`), on ``geo`` and its predecessor (see module docstring)."""
+    (`rate_statistics`), on ``geo`` and, before it, its predecessors (see module docstring;
+    a merged geography's note in ``boundary``)."""
     first, last = window
-    rates = _in_window(_rates(dataset, "sector_growth_real", geo, as_of, sector=sector), *window)
+    history, note, basis = _sector_rates(dataset, geo, sector, window, as_of)
+    rates = _in_window(history, *window)
     if len(rates) < 2:
         raise HistoryError(
             f"{len(rates)} real growth rate(s) of {sector} published for {first}-{last} by "
@@ -168,6 +308,18 @@ def sector_growth(
     mean, sd = rate_statistics(rates["value"], centre)
     crossing = " across the boundary change" if rates["geo"].nunique() > 1 else ""
     span = f"{_span(first, last, rates.index)}{crossing}: {evidence(rates)}"
+    if basis:
+        span += f"; before the merger {basis}, in the years each of them published"
+    elif note is not None:
+        span += (
+            f"; before the merger {note['used']}'s alone: "
+            + {
+                "no_growth": f"{' and '.join(note['others'])} published no real growth of {sector}",
+                "no_weight": f"no year's value added of {sector} of every part to weight them by",
+                "few_common_years": f"fewer than two years of {first}-{last} with the growth of "
+                f"{sector} of every part",
+            }[note["why"]]
+        )
     how = "mean"
     if centre != "mean":
         year = (rates["value"].idxmax if centre == "max" else rates["value"].idxmin)()
@@ -177,6 +329,7 @@ def sector_growth(
         sd,
         f"{how} of the published real growth {span}",
         f"standard deviation of the published real growth {span}",
+        note,
     )
 
 
@@ -355,6 +508,7 @@ def resolve_history(scenario, dataset: Dataset, *, file: str) -> tuple[dict[str,
                 "source": missing,
                 "overridden": False,
                 "reason": "",
+                "history": "",
             }
         )
     for place, spec in scenario.growths().items():
@@ -385,6 +539,7 @@ def resolve_history(scenario, dataset: Dataset, *, file: str) -> tuple[dict[str,
                     source = f"replaces {getattr(computed, stat):.2f}, the {source}"
             value = replaced if replaced is not None else getattr(computed, stat)
             values[f"{place}.{stat}"] = float(value)
+            boundary = computed.boundary if computed is not None else None
             rows.append(
                 {
                     "field": f"{place}.{stat}",
@@ -392,6 +547,7 @@ def resolve_history(scenario, dataset: Dataset, *, file: str) -> tuple[dict[str,
                     "source": source,
                     "overridden": replaced is not None,
                     "reason": spec.override.reason if replaced is not None else "",
+                    "history": facts_cell([boundary] if boundary else []),
                 }
             )
     return values, rows

@@ -207,6 +207,7 @@ ASSUMPTION_COLUMNS = [
     "growth_from",
     "growth_centre",
     "growth_overridden",
+    "growth_history",
     "intensity_start",
     "ceiling",
     "speed",
@@ -214,16 +215,22 @@ ASSUMPTION_COLUMNS = [
 ]
 
 
-def assumptions_table(scenario: Scenario) -> pd.DataFrame:
+def assumptions_table(scenario: Scenario, start: StartValues | None = None) -> pd.DataFrame:
     """The sector assumptions of a scenario, one row per sector (what a reader checks first).
 
     ``weight`` (% of GRDP) and ``intensity_start`` (% of the sector's value added) are
     observed; ``growth_mean`` and ``growth_sd`` (%/yr) as the scenario uses them, computed
     from the published years ``growth_from`` ('first-last'; empty: stated) by the statistic
     ``growth_centre`` ('mean', 'max' or 'min'), with the figures an override replaced
-    (``growth_overridden``: 'mean', 'sd' or both); ``ceiling``, ``speed`` and ``speed_sd``
+    (``growth_overridden``: 'mean', 'sd' or both) and, for a merged geography, how its
+    predecessors' histories were read (``growth_history``, a note from ``start``'s table,
+    `dxecon.core.facts`; empty without ``start``); ``ceiling``, ``speed`` and ``speed_sd``
     as stated, NaN where the scenario's diffusion draws them per path.
     """
+    history = {}
+    if start is not None:
+        table = start.to_frame()
+        history = dict(zip(table["field"], table["history"], strict=True))
     rows = []
     for name, sector in scenario.sectors.items():
         intensity, growth = sector.intensity, sector.growth
@@ -239,6 +246,7 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
                 "growth_from": "-".join(str(y) for y in growth.from_history or ()),
                 "growth_centre": growth.centre if growth.from_history else "",
                 "growth_overridden": ", ".join(replaced),
+                "growth_history": history.get(f"sectors.{name}.growth.mean", "") or "",
                 "intensity_start": intensity.start if intensity else np.nan,
                 "ceiling": _stated(intensity and intensity.ceiling),
                 "speed": _stated(intensity and intensity.speed),

@@ -41,7 +41,9 @@ from dxecon.models.scenarios.config import (
 )
 from dxecon.models.scenarios.history import predecessors, resolve_history
 
-START_COLUMNS = ["field", "value", "source", "overridden", "reason"]
+#: ``history``: for a growth computed from a merged geography's history, how its
+#: predecessors were read (a note, `dxecon.core.facts`; empty otherwise).
+START_COLUMNS = ["field", "value", "source", "overridden", "reason", "history"]
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def observed_start(
                 "source": f"structural estimate: {how}",
             }
         )
-    table = pd.DataFrame(rows).assign(overridden=False, reason="")
+    table = pd.DataFrame(rows).assign(overridden=False, reason="", history="")
     return StartValues(geo, as_of, base_year, table[START_COLUMNS], tuple(estimate.notes))
 
 

@@ -111,7 +111,7 @@ def compute(ctx: Context, name: str, diffusion: StepResult) -> StepResult:
             "scenario_start_text": scenario_text.start_text(run, lang),
             "scenario_start": scenario_text.start_table(run.start),
             "scenario_assumptions": scenario_text.assumptions_view(
-                assumptions_table(run.scenario), lang
+                assumptions_table(run.scenario, run.start), lang
             ),
             "scenario_reasoning": scenario_text.reasoning_table(run.scenario),
             "diffusion_draws_text": scenario_text.draws_text(draws, lang),
