@@ -47,6 +47,7 @@ from dxecon.pipeline.execute import (
     RunError,
     Task,
     environment,
+    one_blas_thread,
     single_threaded_blas,
     task_label,
 )
@@ -312,7 +313,7 @@ class MonthRun:
         pool = None
         try:
             self.month.mkdir(parents=True)
-            with environment(kernel_env), _reaping():
+            with environment(kernel_env), one_blas_thread(), _reaping():
                 pool = NotebookPool(len(self.tasks), workers=self.workers, progress=self.progress)
                 self.pool, self.waiting = pool, list(self.tasks)
                 self._compute_scenarios_and_common()
@@ -766,7 +767,7 @@ def run_panel(
         kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
         if data_dir:
             kernel_env["DXECON_DATA"] = str(Path(data_dir).resolve())
-        with environment(kernel_env), _reaping():
+        with environment(kernel_env), one_blas_thread(), _reaping():
             pool = NotebookPool(len(tasks), workers=workers, progress=progress)
             for task in tasks:
                 pool.submit(task)
