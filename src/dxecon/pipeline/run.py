@@ -47,6 +47,7 @@ from dxecon.pipeline.execute import (
     RunError,
     Task,
     environment,
+    one_blas_thread,
     single_threaded_blas,
     task_label,
 )
@@ -340,7 +341,7 @@ class MonthRun:
             kernel_env["DXECON_DATA"] = str(Path(self.ctx.data_dir).resolve())
         with self._failing():
             self.month.mkdir(parents=True)
-            with environment(kernel_env), _reaping():
+            with environment(kernel_env), one_blas_thread(), _reaping():
                 self.pool = NotebookPool(
                     len(self.tasks), workers=self.workers, progress=self.progress
                 )
@@ -822,7 +823,7 @@ def run_panel(
         kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
         if data_dir:
             kernel_env["DXECON_DATA"] = str(Path(data_dir).resolve())
-        with environment(kernel_env), _reaping():
+        with environment(kernel_env), one_blas_thread(), _reaping():
             pool = NotebookPool(len(tasks), workers=workers, progress=progress)
             for task in tasks:
                 pool.submit(task)
