@@ -97,10 +97,24 @@ def quiet_kernel_manager():
 SHELL_HOOKS = ("input_transformers_post", "ast_transformers")
 
 
+#: How much lower than the run a kept kernel (and the run's chart process) is scheduled.
+SHOWING_NICENESS = 5
+
+
 def remember_fresh_shell(shell) -> bool:
-    """In a kept kernel when it starts: record what `reset_shell` restores."""
+    """In a kept kernel when it starts: record what `reset_shell` restores, and yield the
+    CPU to the run (`yield_to_the_run`)."""
     shell._dxecon_fresh = {name: list(getattr(shell, name)) for name in SHELL_HOOKS}
+    yield_to_the_run()
     return True
+
+
+def yield_to_the_run() -> None:
+    """Schedule this process below the run's: a notebook shows what the run's steps have
+    computed, so while both want a core the steps go first (they are what every notebook
+    left, and the report, wait for); the notebooks take the cores the steps leave."""
+    if hasattr(os, "nice"):
+        os.nice(SHOWING_NICENESS)
 
 
 def reset_shell(shell) -> bool:

@@ -50,6 +50,7 @@ from dxecon.pipeline.execute import (
     one_blas_thread,
     single_threaded_blas,
     task_label,
+    yield_to_the_run,
 )
 from dxecon.pipeline.manifest import package_versions, read_manifest, run_inputs, write_manifest
 from dxecon.pipeline.publish import (
@@ -693,7 +694,9 @@ class ChartWriter:
 
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["dxecon.pipeline.store", "matplotlib.figure"])
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=yield_to_the_run
+            )
         return self.pool
 
 
