@@ -3,12 +3,19 @@ see what a fresh kernel would, whatever the notebook before it left behind."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from dxecon.pipeline.execute import NotebookPool, Task, environment, single_threaded_blas
+from dxecon.pipeline.execute import (
+    SHOWING_NICENESS,
+    NotebookPool,
+    Task,
+    environment,
+    single_threaded_blas,
+)
 from dxecon.pipeline.suite import Notebook
 
 
@@ -52,6 +59,7 @@ def kept(tmp_path):
         "02_looks.ipynb",
         "print('secret' in globals(), x)",
         "import matplotlib.pyplot as plt\nprint(len(plt.get_fignums()))",
+        "import os\nprint(os.nice(0))",
     )
     fails = _notebook(tmp_path, "03_fails.ipynb", "raise ValueError('boom')")
     after = _notebook(tmp_path, "04_after.ipynb", "print('secret' in globals())")
@@ -73,9 +81,11 @@ def test_a_kept_kernel_starts_each_notebook_as_a_fresh_one(kept):
     assert "never shown" not in "".join(_shown(leaves.output))  # the skip worked there
     # the next notebook: no variable, no skipped cell, no open figure, its own parameters,
     # and its execution counts from 1
-    assert _shown(looks.output) == ["False 1\n", "0\n"]
+    # ... and it is scheduled below the run (the steps it waits for go first)
+    below = min(os.nice(0) + SHOWING_NICENESS, 19)
+    assert _shown(looks.output) == ["False 1\n", "0\n", f"{below}\n"]
     counts = [c.execution_count for c in nbformat.read(looks.output, as_version=4).cells]
-    assert counts == [1, 2, 3, 4]  # the injected parameters cell included
+    assert counts == [1, 2, 3, 4, 5]  # the injected parameters cell included
 
 
 def test_a_failed_notebook_stops_the_rest(kept):
