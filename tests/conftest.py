@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import shutil
 from pathlib import Path
@@ -97,23 +98,41 @@ VIETNAMESE_NAME = "Kịch bản tăng tốc"
 
 
 @pytest.fixture(scope="session")
-def small_month(tmp_path_factory) -> Path:
+def small_month(tmp_path_factory, worker_id) -> Path:
     """A real month folder written by the runner, without notebooks (the steps' outputs and
     the report): baseline for the previous month and this one, then the accelerated
     scenario under a Vietnamese name, carried beside it. Shared by every test that only
     reads a month's outputs (the report's); returns the default place's run folder,
-    ``outputs/<AS_OF>/<place>``."""
-    from dxecon.core.params import load_yaml, params_path
+    ``outputs/<AS_OF>/<place>``.
+
+    Built once per test session: the first pytest-xdist worker to ask builds it under a
+    lock, the others wait and read it (three runs each were a minute of a lane's CPU).
+    Read-only: a test that writes into a month copies it first."""
     from dxecon.pipeline import store
+
+    if worker_id == "master":  # not under pytest-xdist
+        root = tmp_path_factory.mktemp("small_month")
+    else:  # the session's base folder, shared by its workers
+        root = tmp_path_factory.getbasetemp().parent / "small_month"
+        root.mkdir(exist_ok=True)
+    outputs = root / "outputs"
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "built").exists():
+            _build_small_month(outputs)
+            (root / "built").touch()
+    return store.month_folder(outputs, AS_OF)
+
+
+def _build_small_month(outputs: Path) -> None:
+    from dxecon.core.params import load_yaml, params_path
     from dxecon.pipeline.run import run_suite
 
-    outputs = tmp_path_factory.mktemp("outputs")
     quiet = {"outputs_dir": outputs, "progress": False, "notebooks": []}
     run_suite(as_of=PREVIOUS, scenarios=["baseline"], **quiet)
     run_suite(as_of=AS_OF, scenarios=["baseline"], **quiet)
     accelerated = load_yaml(params_path("accelerated", "scenarios"))
     run_suite(as_of=AS_OF, scenarios=[VIETNAMESE_NAME], params=accelerated, **quiet)
-    return store.month_folder(outputs, AS_OF)
 
 
 def pytest_collection_modifyitems(items):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import replace
 
 import pandas as pd
@@ -75,8 +76,11 @@ def test_a_scenario_file_may_use_a_vietnamese_name():
 
 
 @pytest.fixture(scope="module")
-def month(small_month):
-    return small_month
+def month(small_month, tmp_path_factory):
+    """This module's copy of the shared month (its tests write reports into it)."""
+    copy = tmp_path_factory.mktemp("outputs") / small_month.parent.name / small_month.name
+    shutil.copytree(small_month.parent.parent, copy.parent.parent, dirs_exist_ok=True)
+    return copy
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -312,7 +316,6 @@ def test_the_summary_gives_one_answer_and_its_readings(tmp_path, month):
     """With every weighted scenario in the run, each forecast goal's first sentence gives the
     weighted probability on GSO's measure and on MIC's; the readings section shows the
     conversion and why the old boundary is not comparable."""
-    import shutil
 
     from dxecon.models.scenarios.weights import ScenarioWeights, overall_scorecard
     from dxecon.pipeline import store
