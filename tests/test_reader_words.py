@@ -132,7 +132,6 @@ def test_every_shown_table_is_in_words(shown_tables):
 @pytest.mark.parametrize(
     ("codes_file", "prefix"),
     [
-        ("instruments", "instrument"),
         ("pillars", "pillar"),
         ("statuses", "status"),
         ("price_bases", "price_basis"),
@@ -149,7 +148,7 @@ def test_the_catalogue_names_every_code_of_a_list(codes_file, prefix):
 def test_the_scorecard_facts_are_worded(lang):
     from dxecon.models.scenarios.scorecard import estimate_source
     from dxecon.present.notes import say_levels, say_other_boundary, say_readings, say_source
-    from dxecon.present.tables import geography_codes, readable
+    from dxecon.present.tables import geography_codes, named_codes, readable
 
     words = Words(lang)
     estimate = estimate_source("structural_sector_minimum", lowest="agro")
@@ -178,8 +177,9 @@ def test_the_scorecard_facts_are_worded(lang):
     }
     shown = readable(pd.DataFrame([row]), lang).iloc[0]
     assert all(problem(cell) is None for cell in shown), shown.to_dict()
-    assert shown.iloc[0] == words("instrument.HP-SEDP")
-    assert shown.iloc[1] == f"{words('instrument.NQ03-NQ/TU')}, {words('instrument.UNSPEC')}"
+    instruments = named_codes("instruments").set_index("code")[f"name_{lang}"]
+    assert shown.iloc[0] == instruments["HP-SEDP"]
+    assert shown.iloc[1] == f"{instruments['NQ03-NQ/TU']}, {instruments['UNSPEC']}"
     place = words.place("HP2025", geography_codes())
     assert say_other_boundary(row["other_boundary"], words) == words(
         "figure.other",

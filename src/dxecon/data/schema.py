@@ -84,7 +84,13 @@ CODE_LISTS: dict[str, TableSpec] = {
         _code_list("methods"),
         _code_list("price_bases"),
         _code_list("source_kinds", Column("preference_rank", "number")),
-        _code_list("instruments", Column("adopted_year", "year", required=False)),
+        _code_list(
+            "instruments",
+            Column("adopted_year", "year", required=False),
+            # The instrument as a report names it, in each language (``name`` defines it).
+            Column("name_vi", required=False, optional=True),
+            Column("name_en", required=False, optional=True),
+        ),
         _code_list("pillars"),
         _code_list("languages"),
     )

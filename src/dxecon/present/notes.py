@@ -211,12 +211,13 @@ def say_levels(cell, words: Words) -> str:
     """A goal's earlier levels (``earlier_levels``): each level, the instrument that set it
     by its name, and its status, joined by '; '."""
     from dxecon.models.scenarios.scorecard import note_codes
+    from dxecon.present.tables import instrument_name
 
     return "; ".join(
         words(
             "level.earlier",
             value=words.number(level["value"], 2, strip=True),
-            instrument=words.get(f"instrument.{level['instrument']}", level["instrument"]),
+            instrument=instrument_name(level["instrument"], words),
             status=words.status(level["status"]),
         )
         for level in note_codes(cell)
