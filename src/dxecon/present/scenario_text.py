@@ -278,10 +278,11 @@ def assumptions_view(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return shown
 
 
-def reasoning_table(scenario) -> pd.DataFrame:
-    """The scenario's stated sources and reasoning (its ``assumptions``), one row each."""
-    items = scenario.assumptions.items()
-    return pd.DataFrame(list(items), columns=["assumption", "reasoning"])
+def reasoning_table(scenario, lang: str = "en") -> pd.DataFrame:
+    """The scenario's stated sources and reasoning (its ``assumptions``), one row each, in
+    ``lang``."""
+    items = [(key, reasoning(lang)) for key, reasoning in scenario.assumptions.items()]
+    return pd.DataFrame(items, columns=["assumption", "reasoning"])
 
 
 def weights_text(weights, missing: list[str], lang: str = "en") -> str:
