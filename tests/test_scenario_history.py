@@ -12,6 +12,7 @@ import pytest
 from conftest import AS_OF
 
 from dxecon.core.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_of
 from dxecon.core.params import load_yaml, params_path
 from dxecon.data import load_dataset
 from dxecon.data.changes import FigureInput, add_figures
@@ -19,6 +20,8 @@ from dxecon.models.scenarios import history as h
 from dxecon.models.scenarios import load_scenario, resolve_start, scenario_from_dict
 from dxecon.models.scenarios.history import rate_statistics, resolve_history
 from dxecon.models.scenarios.start import scenario_start_changes
+from dxecon.present.notes import say_facts
+from dxecon.present.words import Words
 
 # Published real growth of industry and construction used by the shipped scenarios (data/):
 # the old city (HP) 2020, 2022, 2023 and the merged city (HP2025) 2025; none for 2021, 2024.
@@ -52,19 +55,23 @@ def test_sector_growth_windows_against_hand_values(dataset):
     agro = [1.58, 2.35, 1.49, 1.21, 1.11, 4.33]
     found = h.sector_growth(dataset, "HP2025", "agro", (2019, 2025), as_of=AS_OF)
     assert (found.mean, found.sd) == pytest.approx((sum(agro) / 6, statistics.stdev(agro)))
-    assert "across the boundary change" in found.mean_source
-    assert (
-        "HP: 2019 OBS0052 (S1)" in found.mean_source and "HP2025: 2025 OBS0090" in found.mean_source
-    )
-    assert "none published for 2024" in found.mean_source
+    (note,) = facts_of(found.mean_source)
+    assert (note["stat"], note["crossing"], note["missing"]) == ("mean", True, [2024])
+    assert [part["geo"] for part in note["evidence"]] == ["HP", "HP2025"]
+    assert note["evidence"][0]["refs"][0] == [2019, "OBS0052 (S1)"]
+    assert note["evidence"][1]["refs"] == [[2025, "OBS0090 (S13)"]]
+    said = say_facts(found.mean_source, Words("en"))  # worded: places by their names
+    assert "across the boundary change: Hai Phong (boundary before" in said
+    assert "none published for 2024" in said and "Hai Phong (merged with Hai Duong): 2025" in said
     top = h.sector_growth(dataset, "HP2025", "ind_con", (2020, 2025), centre="max", as_of=AS_OF)
-    assert top.mean == 16.59 and top.mean_source.startswith("highest (2020)")
+    assert top.mean == 16.59 and facts_of(top.mean_source)[0]["stat"] == "highest"
+    assert say_facts(top.mean_source, Words("en")).startswith("highest (2020)")
     low = h.sector_growth(dataset, "HP2025", "ind_con", (2020, 2025), centre="min", as_of=AS_OF)
     assert low.mean == 11.54 and low.sd == pytest.approx(statistics.stdev(IND_CON.values()))
     # On the old city alone no 2025 rate exists and nothing crosses the boundary.
     old = h.sector_growth(dataset, "HP", "ind_con", (2020, 2025), as_of=AS_OF)
     assert old.mean == pytest.approx((16.59 + 15.56 + 11.54) / 3)
-    assert "boundary" not in old.mean_source
+    assert not facts_of(old.mean_source)[0]["crossing"]
 
 
 def test_deflator_and_employment_against_hand_values(dataset):
@@ -106,7 +113,9 @@ def test_the_deflator_sd_comes_from_yearly_deflators_once_levels_are_consecutive
     real = {2022: 12.32, 2023: 10.34, 2024: 11.01}
     yearly = [100 * (levels[y] / levels[y - 1] / (1 + real[y] / 100) - 1) for y in real]
     assert found.sd == pytest.approx(statistics.stdev(yearly))
-    assert found.sd_source.startswith("standard deviation of the yearly deflators")
+    assert facts_of(found.sd_source)[0]["code"] == "history_deflator_sd"
+    said = say_facts(found.sd_source, Words("en"))
+    assert said.startswith("standard deviation of the yearly deflators")
     # The mean rests on the window's ends only: unchanged.
     assert found.mean == pytest.approx(
         h.deflator(dataset, "HP2025", (2022, 2024), as_of=AS_OF).mean
@@ -160,7 +169,11 @@ def test_an_override_replaces_a_computed_figure_and_is_reported(dataset):
     rows = table(start)
     assert rows.at["sectors.ind_con.growth.mean", "overridden"]
     assert rows.at["sectors.ind_con.growth.mean", "reason"].startswith("the city plan's")
-    assert rows.at["sectors.ind_con.growth.mean", "source"].startswith("replaces 14.32")
+    replaced, computed = facts_of(rows.at["sectors.ind_con.growth.mean", "source"])
+    assert replaced == {"code": "override_replaces", "replaced": pytest.approx(14.325)}
+    assert computed["code"] == "history_growth"
+    said = say_facts(rows.at["sectors.ind_con.growth.mean", "source"], Words("en"))
+    assert said.startswith("replaces 14.32, the figure computed from the published data; mean")
     assert not rows.at["sectors.ind_con.growth.sd", "overridden"]
 
 

@@ -236,7 +236,11 @@ def test_bad_scenarios_name_file_and_field(baseline_dict, changes, field, messag
     [
         ("English only", "assumptions", "sectors: write its reasoning for a reader in each"),
         ({"en": "English only"}, "assumptions.sectors.vi", "required field is missing"),
-        ({"vi": "Tiếng Việt", "en": "English", "fr": "?"}, "assumptions.sectors.fr", "allowed keys: vi, en"),
+        (
+            {"vi": "Tiếng Việt", "en": "English", "fr": "?"},
+            "assumptions.sectors.fr",
+            "allowed keys: vi, en",
+        ),
     ],
 )
 def test_an_assumption_is_reasoned_in_each_language(baseline_dict, reasoning, field, message):

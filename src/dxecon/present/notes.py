@@ -43,8 +43,18 @@ def say_note(note: dict, words: Words) -> str:
             said[key] = words.number(value, 3, trim=False)
         elif key == "paths":
             said[key] = words.number(value, 0)
-        elif key == "years" and isinstance(value, list):
+        elif key in ("years", "missing") and isinstance(value, list):
             said[key] = words.join(value)
+        elif key == "geos":
+            said[key] = words.join(place(g) for g in value)
+        elif key in EVIDENCE_KEYS:
+            said[key] = say_evidence(value, words, named=facts.get("geo"))
+        elif key == "stat":
+            said[key] = words(f"note.stat.{value}", year=facts.get("year"))
+        elif key == "scale":
+            said[key] = words.number(value, 3, trim=False)
+        elif key == "replaced":
+            said[key] = words.number(value, 2, trim=False)
         elif key == "model":
             said[key] = words.get(f"growth.candidate.{value}", value)
         else:
@@ -71,6 +81,12 @@ def say_note(note: dict, words: Words) -> str:
         said["as_of"] = words.date(facts["as_of"])
     elif code == "too_few_for_trend":
         said["years"] = words.count("year", facts["n"])
+    elif code == "history_growth":
+        said["years"] = words.count("year", facts["n"])
+        said["missing"] = (
+            words("note.none_published", years=said["missing"]) if facts["missing"] else ""
+        )
+        said["crossing"] = words("note.crossing") if facts["crossing"] else ""
     elif code == "indicative":
         said["differs"] = words(f"differs.{facts['indicator']}.{facts['proxy']}")
     elif code == "growth_refused":
@@ -95,6 +111,25 @@ def say_note(note: dict, words: Words) -> str:
         sector = facts.get("sector", "total")
         said["sector"] = "" if sector == "total" else f" ({words.get(f'sector.{sector}', sector)})"
     return words(f"note.{code}", **said)
+
+
+#: Facts that list the published figures a statistic rests on (`say_evidence`).
+EVIDENCE_KEYS = ("evidence", "levels", "real", "gdp")
+
+
+def say_evidence(parts: list[dict], words: Words, *, named: str | None = None) -> str:
+    """The figures a statistic rests on (`dxecon.models.scenarios.history.evidence`), by
+    boundary: "<the place's name>: 2019 OBS0052 (S1), 2020 OBS0056 (S3); ..."; the figures
+    of ``named`` (the boundary the sentence names already) without its name."""
+    from dxecon.present.tables import geography_codes
+
+    def figures(part: dict) -> str:
+        listed = ", ".join(f"{year} {reference}" for year, reference in part["refs"])
+        if part["geo"] == named:
+            return listed
+        return f"{words.place(part['geo'], geography_codes())}: {listed}"
+
+    return "; ".join(map(figures, parts))
 
 
 def _part(part: dict, words: Words, place) -> str:
