@@ -346,7 +346,13 @@ def test_realtime_coverage_says_too_few_and_lists_the_cases(realtime):
         0
     ]
     assert row["forecasts"] == 7 and row["inside"] == realtime.forecasts["inside_80"].sum()
-    assert row["cases"].count("as of") == 7 and "2025-01, VN 2025 (h=1): 14.02" in row["cases"]
+    cases = facts_of(row["cases"])
+    assert len(cases) == 7 and {"code": "rt_case_widened"} not in cases
+    assert {"as_of": "2025-01", "geo": "VN", "year": 2025, "h": 1, "outturn": 14.02}.items() <= (
+        cases[5].items()
+    )
+    said = say_facts(row["cases"], Words("en"))  # in words: the month, the place's name
+    assert said.count("as of") == 7 and "as of January 2025, Vietnam 2025 (h=1): 14.02" in said
     data_only = coverage[coverage["forecasts_from"] == "speed estimated from data"]
     assert (data_only["forecasts"] == 4).all()
     assert TOO_FEW in realtime.summary() and "nan" not in realtime.summary().lower()

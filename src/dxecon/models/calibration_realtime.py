@@ -60,6 +60,7 @@ from scipy.optimize import brentq
 from scipy.special import ndtr, ndtri
 
 from dxecon.core.errors import ParamsError
+from dxecon.core.facts import facts_cell, facts_of
 from dxecon.core.params import check_keys
 from dxecon.models.calibration import (
     calibrate_diffusion,
@@ -338,7 +339,7 @@ class DiffusionRealTime:
                 lines.append(
                     f"{head} {row.inside} of {row.forecasts} forecasts ({row.events} distinct "
                     f"outturn years) contain the outturn ({TOO_FEW}; binomial p "
-                    f"{row.binomial_p:.3f}): {row.cases}"
+                    f"{row.binomial_p:.3f}); {len(facts_of(row.cases))} cases in the table"
                 )
             else:
                 lines.append(
@@ -766,7 +767,7 @@ def _coverage(forecasts: pd.DataFrame, rule: CoverageRule) -> pd.DataFrame:
                 coverage, cases = inside / n, ""
             else:
                 coverage = TOO_FEW
-                cases = "; ".join(_case(r, level, suffix) for _, r in frame.iterrows())
+                cases = facts_cell([_case(r, level, suffix) for _, r in frame.iterrows()])
             rows.append(
                 {
                     "level": level,
@@ -785,15 +786,19 @@ def _coverage(forecasts: pd.DataFrame, rule: CoverageRule) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _case(row: pd.Series, level: int, suffix: str) -> str:
-    """One forecast in words: vintage, year, outturn, inside or not, and its interval (or,
-    widened in real time, the factor it was widened by)."""
-    where = "inside" if row[f"inside_{level}{suffix}"] else "outside"
+def _case(row: pd.Series, level: int, suffix: str) -> dict:
+    """One forecast as a note (`dxecon.core.facts`): vintage, place, year, horizon, outturn,
+    inside or not, and its interval (or, widened in real time, the factor it was widened
+    by), worded by `dxecon.present.notes`."""
+    case = {
+        "as_of": str(row["as_of"]),
+        "geo": row["geo"],
+        "year": int(row["year"]),
+        "h": int(row["h"]),
+        "outturn": float(row["outturn"]),
+        "where": "inside" if row[f"inside_{level}{suffix}"] else "outside",
+    }
     if suffix == "_realtime":
-        interval = f"(noise x{row['noise_factor_realtime']:.3g})"
-    else:
-        interval = f"{row[f'lower_{level}{suffix}']:.2f}-{row[f'upper_{level}{suffix}']:.2f}"
-    return (
-        f"as of {row['as_of']}, {row['geo']} {row['year']} (h={row['h']}): "
-        f"{row['outturn']:g} {where} {interval}"
-    )
+        return {"code": "rt_case_widened", **case, "factor": float(row["noise_factor_realtime"])}
+    low, high = row[f"lower_{level}{suffix}"], row[f"upper_{level}{suffix}"]
+    return {"code": "rt_case", **case, "low": float(low), "high": float(high)}

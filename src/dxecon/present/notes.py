@@ -81,6 +81,12 @@ def say_note(note: dict, words: Words) -> str:
         said["as_of"] = words.date(facts["as_of"])
     elif code == "too_few_for_trend":
         said["years"] = words.count("year", facts["n"])
+    elif code.startswith("rt_case"):  # a forecast of the real-time check
+        said["as_of"] = words.month(facts["as_of"])
+        said["where"] = words(f"rt.{facts['where']}")
+        said["outturn"] = words.number(facts["outturn"], 2, strip=True)
+        if "factor" in facts:
+            said["factor"] = words.number(facts["factor"], 2, strip=True)
     elif code == "history_growth":
         said["years"] = words.count("year", facts["n"])
         said["missing"] = (

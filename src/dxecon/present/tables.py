@@ -9,6 +9,8 @@ from functools import cache
 
 import pandas as pd
 
+from dxecon.models.forecast.coverage import TOO_FEW
+
 #: Columns whose cells are words of the catalogue: column -> key prefix, or prefixes tried
 #: in turn (a cell ``v`` is shown as ``<prefix>.<v>`` in the language where the catalogue
 #: has that key, else as is).
@@ -38,7 +40,11 @@ VALUE_WORDS = {
     "sector": "sector",
     "indicator": "indicator",
     "reason": "reason",  # a code (a contribution's missing figure); a worded reason stays
+    "forecasts_from": "rt.subset",  # the real-time check's subsets and interval variants
+    "intervals": "rt.intervals",
 }
+#: Cells a model writes as a fixed phrase, in any column: phrase -> the catalogue's key.
+PHRASES = {TOO_FEW: "verdict.too_few"}
 
 
 #: Columns of codes of a code list that names them in each language (``name_vi`` /
@@ -149,6 +155,12 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                     lambda cell, c=listed: ", ".join(
                         words.named(code, c) for code in str(cell).split(", ") if code
                     ),
+                    na_action="ignore",
+                )
+        for column in shown.columns:
+            if _texts(shown[column]):
+                shown[column] = shown[column].map(
+                    lambda cell: words(PHRASES[cell]) if cell in PHRASES else cell,
                     na_action="ignore",
                 )
         for column, prefixes in VALUE_WORDS.items():
