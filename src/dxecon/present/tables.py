@@ -178,7 +178,7 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 continue
             if pd.api.types.is_bool_dtype(values):  # yes/no in the language, not True/False
                 said = {True: words("word.yes"), False: words("word.no")}
-                values = values.astype(object).map(said, na_action="ignore")
+                values = shown[column] = values.astype(object).map(said, na_action="ignore")
             empty = values.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
             blank = values.isna() | empty.fillna(False).astype(bool)
             if blank.any():  # an empty text, or pd.NA of a whole-number or yes/no column
