@@ -36,7 +36,13 @@ from dxecon.models.calibration_realtime import (
 )
 from dxecon.models.forecast.coverage import TOO_FEW, CoverageRule
 from dxecon.present.notes import say_facts
+from dxecon.present.tables import readable
 from dxecon.present.words import Words
+
+
+def english(cell) -> str:
+    """A recorded note (`dxecon.core.facts`) as an English reader reads it."""
+    return say_facts(cell, Words("en"))
 
 
 def synthetic_panel(seed: int, *, speed=0.15, ceiling=60.0, noise=0.05) -> pd.DataFrame:
@@ -123,9 +129,11 @@ def test_calibration_table_on_shipped_data(calibration):
     # the 0.10 the scenarios once typed in, and estimated with a real standard error
     assert 0.0 < speed["estimate"] < 0.05 and 0 < speed["std_error"] < speed["estimate"]
     assert (speed["points"], speed["df"]) == (6, 4)
-    assert "VN GSO 2020-2025 (6 points)" in speed["evidence"]
+    # the evidence, recorded as facts, in words
+    said = english(speed["evidence"])
+    assert "Vietnam on GSO's measure, 2020-2025 (6 figures)" in said
     # MIC's series are named, never used: another measure
-    assert "VN MIC 2021-2024" in speed["evidence"] and "never mixed" in speed["evidence"]
+    assert "Vietnam on MIC's measure, 2021-2024" in said and "never mixed" in said
     # no province has two GSO figures on one boundary: tau is the stated prior's,
     # a multiple of GSO's own national speed (never MIC's spread)
     assert tau["decided_by"] == "prior" and math.isnan(tau["std_error"])
@@ -139,16 +147,20 @@ def test_calibration_table_on_shipped_data(calibration):
     first_vs_now = np.log([12.66 / 12.66, 12.88 / 12.87, 12.86 / 12.83, 12.33 / 12.87])
     assert revision["estimate"] == pytest.approx(np.sqrt(np.mean(first_vs_now**2)))
     assert revision["points"] == 4 and revision["decided_by"] == "data"
-    assert "cannot pin" in ceiling["evidence"]
-    assert "OBS0442" in ceiling["evidence"]  # the prior's low end, from the data
+    assert "cannot pin" in english(ceiling["evidence"])
+    assert "OBS0442" in english(ceiling["evidence"])  # the prior's low end, from the data
     # the widening of the yearly noise from the real-time check: its factor, forecasts,
     # distinct outturn years and the rule's verdict
     widening = table.iloc[5]
     assert widening["parameter"].startswith("widening factor of the yearly noise")
+    assert readable(table, "vi")["Tham số"].iloc[5] == Words("vi")("calib.param.widening")
     assert widening["estimate"] == calibration.noise_factor > 1
     assert (widening["points"], widening["df"], widening["decided_by"]) == (4, 2, "data")
-    assert "4 forecasts of 2 distinct outturn years" in widening["evidence"]
-    assert "binomial p = 0.002 < 0.05" in widening["evidence"]
+    (note,) = facts_of(widening["evidence"])
+    assert (note["forecasts"], len(note["events"]), note["too_narrow"]) == (4, 2, True)
+    said = english(widening["evidence"])
+    assert "4 forecasts of 2 distinct outturn years" in said
+    assert "binomial p 0.002 (too narrow by the backtest rule" in said
     assert len(table) == 6
     text = calibration.summary()
     assert "decided by data" in text and "decided by prior" in text
@@ -192,7 +204,8 @@ def test_prior_decides_when_nothing_was_published(dataset):
     early = calibrate_diffusion(dataset, as_of="2021-01")
     assert not early.speed_from_data
     row = early.to_frame().iloc[0]
-    assert row["decided_by"] == "prior" and "cannot pin" in row["evidence"]
+    assert row["decided_by"] == "prior" and "cannot pin" in english(row["evidence"])
+    assert "no diffusion" in english(row["source"])  # the prior's source, as written
     draws = early.draw(np.random.default_rng(0), 1000)
     assert draws["speed"].min() >= early.speed_prior.low
     assert draws["speed"].max() <= early.speed_prior.high
@@ -211,7 +224,8 @@ def test_new_provincial_series_are_used_by_geography(data_copy):
     panel = diffusion_panel(ds)
     assert {"BN2025", "VN"} <= set(panel["geo"])
     result = calibrate_diffusion(ds, widen=False)  # the estimate's evidence, not the check
-    assert "BN2025 GSO 2024-2025 (2 points)" in result.to_frame().iloc[0]["evidence"]
+    said = english(result.to_frame().iloc[0]["evidence"])
+    assert "Bac Ninh (merged) on GSO's measure, 2024-2025 (2 figures)" in said
 
 
 def spread_panel(seed: int, *, speed=0.05, tau=0.03, noise=0.02, ceiling=60.0) -> pd.DataFrame:
@@ -286,8 +300,9 @@ def test_spread_is_estimated_once_two_provinces_have_two_figures(data_copy):
     result = calibrate_diffusion(load_dataset(data_copy), widen=False)  # the estimate only
     tau = result.to_frame().iloc[1]
     assert result.tau_from_data and tau["decided_by"] == "data"
-    assert "2 provinces" in tau["evidence"] and tau["source"].startswith("estimated")
-    assert "mixed model" in result.to_frame().iloc[0]["evidence"]
+    assert "2 provinces" in english(tau["evidence"])
+    assert english(tau["source"]).startswith("estimated")
+    assert "mixed model" in english(result.to_frame().iloc[0]["evidence"])
     assert np.isfinite(result.grid["tau"]).all()
 
 
@@ -304,6 +319,10 @@ def test_revisions_compare_figures_of_one_geography_code_only(dataset):
 def test_prior_needs_a_source():
     with pytest.raises(ValueError, match="source"):
         Prior(low=0.0, high=1.0, source=" ")
+    with pytest.raises(ValueError, match="each language"):  # written for every reader
+        Prior(low=0.0, high=1.0, source={"en": "English only"})
+    with pytest.raises(ValueError, match="empty"):
+        Prior(low=0.0, high=1.0, source={"vi": " ", "en": "English"})
 
 
 # -- real-time check -------------------------------------------------------------------------
@@ -480,7 +499,7 @@ def test_no_widening_when_the_rule_is_not_rejected(dataset):
     lenient = CoverageRule(binomial_p=0.001)
     widening = realtime_coverage(dataset, as_of="2026-12", rule=lenient).widening
     assert not widening.too_narrow and widening.mean_square > 1
-    assert widening.factor == 1.0 and "not widened" in widening.evidence
+    assert widening.factor == 1.0 and english(widening.evidence).endswith("; not widened")
 
 
 # -- "what it takes" -------------------------------------------------------------------------

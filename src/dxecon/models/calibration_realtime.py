@@ -250,31 +250,32 @@ class NoiseWidening:
 
     @property
     def evidence(self) -> str:
-        """The verdict and its evidence in one sentence (the calibration table's)."""
-        when = f"by {self.as_of}" if self.as_of else "with every figure in data/"
+        """The verdict and its evidence (the calibration table's), as a note
+        (`dxecon.core.facts`) worded by `dxecon.present.notes`: the date, the subset, the
+        forecasts and distinct outturns (a year forecast from several vintages is one
+        event), how many fell inside, the rule's verdict with its binomial p, the mean
+        square of the standardized errors and the factor."""
+        when = {"as_of": self.as_of, "subset": self.forecasts_from}
         if not self.forecasts:
-            return (
-                f"real-time check {when}: no forecast ({self.forecasts_from}) has a published "
-                "outturn yet: nothing to judge, the yearly noise is not widened"
-            )
-        text = (
-            f"real-time check {when}, forecasts with {self.forecasts_from}: "
-            f"{self.forecasts} forecasts of {len(self.events)} distinct outturn years "
-            f"({', '.join(self.events)}; a year forecast from several vintages is one "
-            f"event), {self.inside} inside their {self.level}% interval; the backtest rule "
-            f"(params/forecasts.yaml) on the forecasts: {self.verdict}; on the events "
-            f"({self.events_inside} of {len(self.events)} with a forecast inside) binomial p "
-            f"{self.events_binomial_p:.3f}; mean square of the standardized errors "
-            f"z = Phi^-1(PIT) against the noise estimated now: {self.mean_square:.2f}"
-        )
-        if self.factor > 1:
-            return text + (
-                f"; the yearly noise sd is widened x{self.factor:.3f}, which brings it to "
-                f"{self.mean_square_after:.2f}"
-            )
-        if self.too_narrow:
-            return text + ": no wider noise needed to bring it to one, not widened"
-        return text + "; not widened"
+            return facts_cell([{"code": "rt_widening_none", **when}])
+        widened = "widened" if self.factor > 1 else "not_needed" if self.too_narrow else "no"
+        note = {
+            "code": "rt_widening",
+            **when,
+            "forecasts": self.forecasts,
+            "events": [event.split(" ") for event in self.events],
+            "inside": self.inside,
+            "level": self.level,
+            "p": self.binomial_p,
+            "too_narrow": self.too_narrow,
+            "events_inside": self.events_inside,
+            "events_p": self.events_binomial_p,
+            "mean_square": self.mean_square,
+            "widened": widened,
+            "factor": self.factor,
+            "after": self.mean_square_after,
+        }
+        return facts_cell([note])
 
 
 @dataclass(frozen=True, eq=False)
@@ -347,7 +348,8 @@ class DiffusionRealTime:
                     f"forecasts, {row.events} distinct outturn years; binomial p "
                     f"{row.binomial_p:.3f})"
                 )
-        lines.append(f"Widening: {self.widening.evidence}")
+        widening = self.widening
+        lines.append(f"Widening: x{widening.factor:.3f} ({widening.verdict})")
         return "\n".join(lines)
 
 

@@ -20,6 +20,8 @@ def say_note(note: dict, words: Words) -> str:
     """One note (``{"code": ..., <facts>}``) as a phrase in ``words``' language."""
     from dxecon.present.tables import geography_codes
 
+    if note["code"] == "text":  # a params file's text, written in each language
+        return note[words.lang]
     places = geography_codes()
     facts = {key: value for key, value in note.items() if key != "code"}
 
@@ -51,10 +53,43 @@ def say_note(note: dict, words: Words) -> str:
             said[key] = say_evidence(value, words, named=facts.get("geo"))
         elif key == "stat":
             said[key] = words(f"note.stat.{value}", year=facts.get("year"))
-        elif key == "scale":
+        elif key in ("scale", "p", "events_p"):
             said[key] = words.number(value, 3, trim=False)
-        elif key == "replaced":
+        elif key in ("replaced", "highest", "mean_square", "after"):
             said[key] = words.number(value, 2, trim=False)
+        elif key in ("ratio", "factor"):
+            said[key] = words.number(value, 3, strip=True)
+        elif key in ("prior_low", "prior_high"):
+            said[key] = words.number(value, 2, strip=True)
+        elif key in ("tau", "sd", "widened_sd", "rho"):
+            said[key] = words.number(value, 4, trim=False)
+        elif key == "decided":
+            said[key] = words.get(f"calib.decided.{value}", value)
+        elif key == "central_ceiling":
+            said[key] = words.number(value, 1, trim=False)
+        elif key == "measure":
+            said[key] = words.get(f"by.{value}", value)
+        elif key == "series" and isinstance(value, list):
+            said[key] = say_series_list(value, words)
+        elif key == "measures":
+            said[key] = "; ".join(
+                words(
+                    "note.calib_measure",
+                    by=words.get(f"by.{one['method']}", one["method"]),
+                    n=words.count("series", one["n"]),
+                    series=f" ({say_series_list(one['series'], words)})" if one["series"] else "",
+                )
+                for one in value
+            )
+        elif key == "revisions":
+            said[key] = "; ".join(
+                f"{place(r['geo'])} {r['year']}: {words.number(r['first'], 2, strip=True)} "
+                f"({r['first_obs']}) -> {words.number(r['chosen'], 2, strip=True)} "
+                f"({r['chosen_obs']})"
+                for r in value
+            )
+        elif key == "events":
+            said[key] = words.join(f"{place(geo)} {year}" for geo, year in value)
         elif key == "model":
             said[key] = words.get(f"growth.candidate.{value}", value)
         else:
@@ -87,6 +122,27 @@ def say_note(note: dict, words: Words) -> str:
         said["outturn"] = words.number(facts["outturn"], 2, strip=True)
         if "factor" in facts:
             said["factor"] = words.number(facts["factor"], 2, strip=True)
+    elif code == "calib_speed":
+        said["how"] = words(f"note.calib_how.{facts['how']}")
+    elif code == "calib_speed_prior":
+        said["why"] = words(f"note.calib_why.{facts['why']}", measure=said["measure"])
+    elif code == "calib_ceiling":
+        said["verdict"] = words(f"note.calib_covers.{str(facts['covers']).lower()}")
+    elif code.startswith("rt_widening"):  # the real-time check's verdict on the noise
+        as_of = facts["as_of"]
+        said["when"] = (
+            words("note.rt_when.by", as_of=words.month(as_of))
+            if as_of
+            else words("note.rt_when.all")
+        )
+        said["subset"] = words.get(f"rt.subset.{facts['subset']}", facts["subset"])
+        if code == "rt_widening":
+            said["n_events"] = len(facts["events"])
+            narrow = "narrow" if facts["too_narrow"] else "not_narrow"
+            said["verdict"] = words(f"note.rt_verdict.{narrow}")
+            said["widened"] = words(
+                f"note.rt_widened.{facts['widened']}", factor=said["factor"], after=said["after"]
+            )
     elif code == "history_growth":
         said["years"] = words.count("year", facts["n"])
         said["missing"] = (
@@ -117,6 +173,25 @@ def say_note(note: dict, words: Words) -> str:
         sector = facts.get("sector", "total")
         said["sector"] = "" if sector == "total" else f" ({words.get(f'sector.{sector}', sector)})"
     return words(f"note.{code}", **said)
+
+
+def say_series_list(series: list[dict], words: Words) -> str:
+    """Series of figures (place, measure, first and last year, figures: a calibration's or
+    a pace's) joined by '; ': "Cả nước theo thước đo GSO, 2020-2025 (6 số liệu)"."""
+    from dxecon.present.tables import geography_codes
+
+    if not series:
+        return words("note.calib_none")
+    return "; ".join(
+        words(
+            "note.calib_series",
+            place=words.place(one["geo"], geography_codes()),
+            by=words.get(f"by.{one['method']}", one["method"]),
+            years=one["first"] if one["first"] == one["last"] else f"{one['first']}-{one['last']}",
+            points=words.count("figure", one["points"]),
+        )
+        for one in series
+    )
 
 
 #: Facts that list the published figures a statistic rests on (`say_evidence`).

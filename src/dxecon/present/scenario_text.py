@@ -303,9 +303,12 @@ def weights_text(weights, missing: list[str], lang: str = "en") -> str:
 def draws_text(draws, lang: str = "en") -> str:
     """What the diffusion draws say in words (a speed converted from another measure, the
     start figure's ambiguous year), or that the scenario states every speed and ceiling."""
+    from dxecon.present.notes import say_facts
+
+    words = _words(lang)
     if draws is None:
-        return _words(lang)("txt.draws_stated")
-    return "\n".join(f"- {note}" for note in draws.notes)
+        return words("txt.draws_stated")
+    return "\n".join(f"- {say_facts(note, words)}" for note in draws.notes)
 
 
 def draws_table(draws) -> pd.DataFrame:

@@ -42,7 +42,12 @@ VALUE_WORDS = {
     "reason": "reason",  # a code (a contribution's missing figure); a worded reason stays
     "forecasts_from": "rt.subset",  # the real-time check's subsets and interval variants
     "intervals": "rt.intervals",
+    "decided_by": "calib.decided",  # what decided a calibrated parameter: data, a prior
 }
+#: Columns worded from another column's code: column -> (the code's column, key prefix);
+#: a calibration's or a draw's parameter by its ``key``. The code's column, a name for
+#: machines (the report and the tests read it), is not shown.
+KEYED_WORDS = {"parameter": ("key", "calib.param")}
 #: Cells a model writes as a fixed phrase, in any column: phrase -> the catalogue's key.
 PHRASES = {TOO_FEW: "verdict.too_few"}
 
@@ -163,6 +168,13 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                     lambda cell: words(PHRASES[cell]) if cell in PHRASES else cell,
                     na_action="ignore",
                 )
+        for column, (codes, prefix) in KEYED_WORDS.items():
+            if {column, codes} <= set(shown.columns):
+                shown[column] = [
+                    words.get(f"{prefix}.{code}", cell)
+                    for code, cell in zip(frame[codes], shown[column], strict=True)
+                ]
+                shown = shown.drop(columns=codes)
         for column, prefixes in VALUE_WORDS.items():
             if column in shown.columns and _texts(shown[column]):
                 shown[column] = shown[column].map(

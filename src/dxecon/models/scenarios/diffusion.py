@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_cell, facts_of, text_note
 from dxecon.models.calibration import (
     DiffusionCalibration,
     calibrate_diffusion,
@@ -72,7 +73,8 @@ from dxecon.models.estimation.from_data import START_METHOD
 #: The uncertainty sources a run can switch on or off (`interval_breakdown`).
 SOURCES = ("start", "parameters", "deviation", "noise", "deflator", "shocks")
 
-TABLE_COLUMNS = ["parameter", "measure", "central", "low (5%)", "high (95%)", "evidence", "source"]
+TABLE_COLUMNS = ["parameter", "key", "measure", "central", "low (5%)", "high (95%)"]
+TABLE_COLUMNS += ["evidence", "source"]
 
 
 @dataclass(frozen=True)
@@ -326,10 +328,10 @@ def diffusion_draws(
     prior = calibration.ceiling_prior
     if spec.ceiling == "prior":
         fixed = None if draw_params else prior.mean
-        ceiling_text = f"uniform {prior.low:.2f}-{prior.high:g}: {prior.source}"
+        ceiling_text = facts_cell(prior.notes)
     else:
         fixed = float(spec.ceiling)
-        ceiling_text = "fixed in the scenario (on the start's measure)"
+        ceiling_text = facts_cell([{"code": "draw_fixed"}])
     lowest = prior.low if fixed is None else fixed
     if lowest <= start_share:
         raise ParamsError(
@@ -359,7 +361,8 @@ def diffusion_draws(
     else:
         shift = np.zeros(n)
     if shift_possible:
-        notes.append(f"start figure {start_obs}: {ambiguous[start_obs]}")
+        said = text_note(ambiguous[start_obs])
+        notes.append(facts_cell([{"code": "draw_start_year", "obs": start_obs}, said]))
     steps = len(scenario.years)
     walk = logit_noise_paths(np.random.Generator(np.random.PCG64([seed, 4])), noise_sd, steps + 1)
     shift_logit = shift * (national + walk[:, 0])
@@ -372,11 +375,10 @@ def diffusion_draws(
         speed = national + deviation
         central = central_national
         evidence = calibration.table.iloc[0]["evidence"]
-        source = (
-            "estimated from data/ (dxecon.models.calibration): k_m + u, the city's own deviation u "
-            "~ N(0, tau^2)"
+        source = facts_cell(
+            [{"code": "draw_city_speed"}]
             if calibration.speed_from_data
-            else f"prior (the data cannot pin it): {calibration.speed_prior.source}"
+            else [{"code": "draw_prior"}, calibration.speed_prior.note]
         )
     elif spec.speed == "fastest_province" and speed_measure == measure:
         best = fastest_province(calibration)
@@ -436,6 +438,7 @@ def diffusion_draws(
         extra_rows = [
             _row(
                 f"fastest province's rate on {speed_measure}'s measure ({best['series']})",
+                "fastest_rate",
                 speed_measure,
                 np.array([best["speed"]]),
                 float(best["speed"]),
@@ -449,6 +452,7 @@ def diffusion_draws(
             ),
             _row(
                 f"{speed_measure}'s national rate over the same years",
+                "other_national_rate",
                 speed_measure,
                 np.array([conversion.national_speed]),
                 conversion.national_speed,
@@ -460,6 +464,7 @@ def diffusion_draws(
                 "conversion: excess rate (additive)"
                 if conversion.how == "additive"
                 else "conversion: ratio of rates",
+                f"conversion_{conversion.how}",
                 f"{speed_measure} -> {measure}",
                 np.array([conversion.excess]),
                 conversion.excess,
@@ -491,8 +496,7 @@ def diffusion_draws(
         speed = np.divide(pace, headroom, out=np.zeros_like(headroom), where=room)
         if not room.all():
             notes.append(
-                f"{int((~room).sum())} of {n} paths have less than a year of the pace left "
-                "below their drawn ceiling: at the ceiling, rate 0"
+                facts_cell([{"code": "draw_at_ceiling", "paths": int((~room).sum()), "n": n}])
             )
         central = float(pace / (start_share * (1.0 - start_share / central_ceiling)))
         evidence = (
@@ -503,14 +507,32 @@ def diffusion_draws(
     else:
         central = float(spec.speed)
         speed = np.full(n, central)
-        evidence, source = "fixed in the scenario (on the start's measure)", "scenario"
+        evidence, source = (
+            facts_cell([{"code": "draw_fixed"}]),
+            facts_cell([{"code": "draw_scenario"}]),
+        )
 
     applied = spec.speed == "calibrated"
     tau_row = calibration.table.iloc[1]
+    policy = spec.speed if isinstance(spec.speed, str) else "fixed"
+    estimated = "calib_estimated_data" if calibration.speed_from_data else "draw_prior"
+    national_source = [{"code": estimated}]
+    if not calibration.speed_from_data:
+        national_source.append(calibration.speed_prior.note)
+    deviation_notes = [
+        {
+            "code": "draw_deviation",
+            "tau": float(calibration.spread_at(central_ceiling)),
+            "decided": tau_row["decided_by"],
+        },
+        *facts_of(tau_row["evidence"]),
+    ]
+    start_figure = {"code": "draw_start", "obs": start[0], "geo": scenario.geo, "year": start[1]}
     table = pd.DataFrame(
         [
             _row(
                 f"city's diffusion speed ({spec.speed}), logistic rate per year",
+                f"city_speed_{policy}",
                 speed_label,
                 speed,
                 central,
@@ -520,35 +542,36 @@ def diffusion_draws(
             *extra_rows,
             _row(
                 f"national speed k_m of {measure}'s measure (the observed pace)",
+                "national_speed",
                 measure,
                 national,
                 central_national,
                 calibration.table.iloc[0]["evidence"],
-                "estimated from data/ (dxecon.models.calibration)"
-                if calibration.speed_from_data
-                else f"prior: {calibration.speed_prior.source}",
+                facts_cell(national_source),
             ),
             _row(
                 "city's own deviation u from k_m (partial pooling)",
+                "deviation",
                 measure,
                 deviation if applied else np.zeros(n),
                 0.0,
-                f"u ~ N(0, tau^2), tau {float(calibration.spread_at(central_ceiling)):.4f}/yr "
-                f"at the central ceiling ({tau_row['decided_by']}: {tau_row['evidence']})"
-                if applied
-                else "not applied: the scenario states the city's speed as a policy",
-                tau_row["source"] if applied else "scenario",
+                facts_cell(deviation_notes if applied else [{"code": "draw_not_applied"}]),
+                tau_row["source"] if applied else facts_cell([{"code": "draw_scenario"}]),
             ),
             _row(
                 "yearly noise of the logit (sd of its shocks)",
+                "noise_drawn",
                 measure,
                 noise_sd,
                 calibration.noise_sd * calibration.noise_factor,
-                calibration.table.iloc[2]["evidence"] + _widening_text(calibration),
+                facts_cell(
+                    facts_of(calibration.table.iloc[2]["evidence"]) + _widening_notes(calibration)
+                ),
                 calibration.table.iloc[2]["source"],
             ),
             _row(
                 "ceiling of the digital share, % of GRDP",
+                "ceiling",
                 measure,
                 ceiling,
                 central_ceiling,
@@ -557,21 +580,34 @@ def diffusion_draws(
             ),
             _row(
                 "start share, factor on the published figure (median 1)",
+                "start_factor",
                 measure,
                 scale,
                 1.0,
-                f"log factor ~ N(0, rho^2), rho {calibration.revision_sd:.4f} "
-                f"({calibration.table.iloc[3]['evidence']}); start figure: {start_text}",
+                facts_cell(
+                    [
+                        {"code": "draw_start_factor", "rho": calibration.revision_sd},
+                        *facts_of(calibration.table.iloc[3]["evidence"]),
+                        start_figure if start else {"code": "draw_no_start", "geo": scenario.geo},
+                    ]
+                ),
                 calibration.table.iloc[3]["source"],
             ),
             _row(
                 "years the start figure has already run (year ambiguity)",
+                "start_years",
                 measure,
                 shift,
                 float(np.mean(shift)),
-                ambiguous.get(start_obs, "the start figure's year is stated")
-                + " (that year runs at the observed pace k_m, with its shock)",
-                "params/calibration.yaml (start_year_ambiguous)",
+                facts_cell(
+                    [
+                        text_note(ambiguous[start_obs])
+                        if start_obs in ambiguous
+                        else {"code": "draw_year_stated"},
+                        {"code": "draw_year_pace"},
+                    ]
+                ),
+                facts_cell([{"code": "draw_ambiguous_source"}]),
             ),
         ],
         columns=TABLE_COLUMNS,
@@ -594,21 +630,23 @@ def diffusion_draws(
     )
 
 
-def _widening_text(calibration: DiffusionCalibration) -> str:
-    """How the real-time check widened the noise (empty when it did not)."""
+def _widening_notes(calibration: DiffusionCalibration) -> list[dict]:
+    """How the real-time check widened the noise, as notes (none when it did not)."""
     if calibration.noise_factor == 1:
-        return ""
-    return (
-        f"; sd {calibration.noise_sd:.4f} widened x{calibration.noise_factor:.3f} to "
-        f"{calibration.noise_sd * calibration.noise_factor:.4f} after the real-time check "
-        f"({calibration.widening.evidence})"
-    )
+        return []
+    sd, factor = calibration.noise_sd, calibration.noise_factor
+    widened = {"code": "draw_widened", "sd": sd, "factor": factor, "widened_sd": sd * factor}
+    return [widened, *facts_of(calibration.widening.evidence)]
 
 
-def _row(parameter, measure, values, central, evidence, source) -> dict:
+def _row(parameter, key, measure, values, central, evidence, source) -> dict:
+    """A row of the draws' table; ``key`` names the parameter for a reader (the
+    catalogue's ``calib.param.<key>``), ``evidence`` and ``source`` are notes
+    (`dxecon.core.facts`) or, for a converted speed, a text."""
     values = np.asarray(values, dtype=float)
     return {
         "parameter": parameter,
+        "key": key,
         "measure": measure,
         "central": float(central),
         "low (5%)": float(np.percentile(values, 5)),
