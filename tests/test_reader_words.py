@@ -185,3 +185,26 @@ def test_the_scorecard_facts_are_worded(lang):
     said = say_readings(row["other_readings"], words)
     assert words("explorer.basis.nominal") in said and words.number(5.84, 1) in said
     assert say_source("OBS0011 (S1)", words) == "OBS0011 (S1)"  # a reference, as it is
+
+
+def test_a_text_for_a_reader_is_written_in_every_report_language():
+    from dxecon.core.facts import TEXT_LANGUAGES, text_note
+    from dxecon.present.notes import say_note
+
+    assert TEXT_LANGUAGES == LANGUAGES  # a params file's {vi, en} text: the report's languages
+    note = text_note({"vi": "Tiếng Việt ", "en": "English"})
+    assert [say_note(note, Words(lang)) for lang in LANGUAGES] == ["Tiếng Việt", "English"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_parameter_a_yes_no_and_a_fixed_phrase_are_worded(lang):
+    from dxecon.models.forecast.coverage import TOO_FEW
+    from dxecon.present.tables import readable
+
+    frame = pd.DataFrame(
+        {"parameter": ["k_m"], "key": ["speed"], "judged": [True], "coverage": [TOO_FEW]}
+    )
+    shown = readable(frame, lang)
+    words = Words(lang)
+    expected = [words("calib.param.speed"), words("word.yes"), words("verdict.too_few")]
+    assert list(shown.iloc[0]) == expected  # the key named the parameter: not shown itself
