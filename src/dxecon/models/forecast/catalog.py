@@ -114,12 +114,13 @@ def entries_from_params(
 
 
 def entries_table(entries: list[CatalogEntry], specs: list[dict]) -> pd.DataFrame:
-    """The series forecast (`entries_from_params` of ``specs``): label, the years of the
-    run forecast, how many published points it has, and why it is forecast (the spec's
-    ``note``)."""
+    """The series forecast (`entries_from_params` of ``specs``): label, unit (a code of
+    ``data/codes/units.csv``: the label names none), the years of the run forecast, how
+    many published points it has, and why it is forecast (the spec's ``note``)."""
     return pd.DataFrame(
         {
             "series": [e.label for e in entries],
+            "unit": [e.key["unit"] for e in entries],
             "years": [f"{e.series.index.min()}-{e.series.index.max()}" for e in entries],
             "points": [int(e.series.notna().sum()) for e in entries],
             "why": [spec.get("note", "") for spec in specs],
