@@ -945,21 +945,6 @@ def _series_facts(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
-def _series_facts(frame: pd.DataFrame) -> list[dict]:
-    """Each series of ``frame`` as a fact of a note (`dxecon.core.facts`): place, measure,
-    first and last year, figures."""
-    return [
-        {
-            "geo": geo,
-            "method": method,
-            "first": int(rows["year"].min()),
-            "last": int(rows["year"].max()),
-            "points": len(rows),
-        }
-        for (geo, method), rows in frame.groupby(["geo", "method"], sort=True)
-    ]
-
-
 def _measures_facts(frame: pd.DataFrame) -> list[dict]:
     """Per measure: how many series, and those with two years or more (`_series_facts`)."""
     found = []

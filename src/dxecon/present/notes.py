@@ -15,6 +15,19 @@ import pandas as pd
 
 from dxecon.present.words import Words
 
+_KEPT = {"trim": False}
+#: Facts that are numbers, by key: (decimals, how `Words.number` writes them).
+NUMBERS = {
+    **dict.fromkeys(("best", "median", "low", "high", "replaced", "highest"), (2, _KEPT)),
+    **dict.fromkeys(("mean_square", "after"), (2, _KEPT)),
+    **dict.fromkeys(("ceiling_low", "ceiling_high", "central_ceiling"), (1, _KEPT)),
+    **dict.fromkeys(("speed_low", "speed_high", "scale", "p", "events_p"), (3, _KEPT)),
+    **dict.fromkeys(("tau", "sd", "widened_sd", "rho"), (4, _KEPT)),
+    **dict.fromkeys(("ratio", "factor"), (3, {"strip": True})),
+    **dict.fromkeys(("prior_low", "prior_high"), (2, {"strip": True})),
+    "paths": (0, {}),
+}
+
 
 def say_note(note: dict, words: Words) -> str:
     """One note (``{"code": ..., <facts>}``) as a phrase in ``words``' language."""
@@ -37,14 +50,9 @@ def say_note(note: dict, words: Words) -> str:
             said[key] = place(value)
         elif key in ("indicator", "proxy"):
             said[key] = name(value)
-        elif key in ("best", "median", "low", "high"):
-            said[key] = words.number(value, 2, trim=False)
-        elif key in ("ceiling_low", "ceiling_high"):
-            said[key] = words.number(value, 1, trim=False)
-        elif key in ("speed_low", "speed_high"):
-            said[key] = words.number(value, 3, trim=False)
-        elif key == "paths":
-            said[key] = words.number(value, 0)
+        elif key in NUMBERS:
+            digits, how = NUMBERS[key]
+            said[key] = words.number(value, digits, **how)
         elif key in ("years", "missing") and isinstance(value, list):
             said[key] = words.join(value)
         elif key == "geos":
@@ -53,20 +61,8 @@ def say_note(note: dict, words: Words) -> str:
             said[key] = say_evidence(value, words, named=facts.get("geo"))
         elif key == "stat":
             said[key] = words(f"note.stat.{value}", year=facts.get("year"))
-        elif key in ("scale", "p", "events_p"):
-            said[key] = words.number(value, 3, trim=False)
-        elif key in ("replaced", "highest", "mean_square", "after"):
-            said[key] = words.number(value, 2, trim=False)
-        elif key in ("ratio", "factor"):
-            said[key] = words.number(value, 3, strip=True)
-        elif key in ("prior_low", "prior_high"):
-            said[key] = words.number(value, 2, strip=True)
-        elif key in ("tau", "sd", "widened_sd", "rho"):
-            said[key] = words.number(value, 4, trim=False)
         elif key == "decided":
             said[key] = words.get(f"calib.decided.{value}", value)
-        elif key == "central_ceiling":
-            said[key] = words.number(value, 1, trim=False)
         elif key == "measure":
             said[key] = words.get(f"by.{value}", value)
         elif key == "series" and isinstance(value, list):
