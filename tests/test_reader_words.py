@@ -208,3 +208,20 @@ def test_a_parameter_a_yes_no_and_a_fixed_phrase_are_worded(lang):
     words = Words(lang)
     expected = [words("calib.param.speed"), words("word.yes"), words("verdict.too_few")]
     assert list(shown.iloc[0]) == expected  # the key named the parameter: not shown itself
+
+
+@pytest.mark.parametrize("name", ["baseline", "accelerated", "lagging"])
+def test_every_scenarios_diffusion_draws_are_in_words(dataset, name):
+    # each policy (calibrated, a province's speed converted from another measure, the
+    # national pace) words its own evidence; the shown tables above run the baseline only
+    from dxecon.models.scenarios import load_scenario, resolve_start
+    from dxecon.models.scenarios.diffusion import diffusion_draws, start_share
+    from dxecon.present.scenario_text import draws_text
+
+    scenario = resolve_start(load_scenario(name, as_of=AS_OF), dataset)[0]
+    draws = diffusion_draws(scenario, dataset, 20, start_share=start_share(scenario))
+    found = [f"[{lang}] {p}" for lang in LANGUAGES for p in problems(draws.table, lang)]
+    assert not found, found
+    for lang in LANGUAGES:
+        text = draws_text(draws, lang)
+        assert text and problem(text) is None and '{"code"' not in text, text

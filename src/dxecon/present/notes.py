@@ -22,7 +22,9 @@ NUMBERS = {
     **dict.fromkeys(("mean_square", "after"), (2, _KEPT)),
     **dict.fromkeys(("ceiling_low", "ceiling_high", "central_ceiling"), (1, _KEPT)),
     **dict.fromkeys(("speed_low", "speed_high", "scale", "p", "events_p"), (3, _KEPT)),
-    **dict.fromkeys(("tau", "sd", "widened_sd", "rho"), (4, _KEPT)),
+    **dict.fromkeys(("tau", "sd", "widened_sd", "rho", "se", "excess"), (4, _KEPT)),
+    **dict.fromkeys(("rate", "national_rate", "from_rate", "to_rate"), (4, _KEPT)),
+    "pp": (3, _KEPT),
     **dict.fromkeys(("ratio", "factor"), (3, {"strip": True})),
     **dict.fromkeys(("prior_low", "prior_high"), (2, {"strip": True})),
     "paths": (0, {}),
@@ -63,8 +65,12 @@ def say_note(note: dict, words: Words) -> str:
             said[key] = words(f"note.stat.{value}", year=facts.get("year"))
         elif key == "decided":
             said[key] = words.get(f"calib.decided.{value}", value)
-        elif key == "measure":
+        elif key in ("measure", "measure_from"):
             said[key] = words.get(f"by.{value}", value)
+        elif key == "conversion":
+            said[key] = words(f"note.draw_conversion.{value}")
+        elif key == "figures":
+            said[key] = words.count("figure", value)
         elif key == "series" and isinstance(value, list):
             said[key] = say_series_list(value, words)
         elif key == "measures":

@@ -370,7 +370,6 @@ def diffusion_draws(
 
     # The city's speed, by policy.
     extra_rows: list[dict] = []
-    speed_label = measure
     if spec.speed == "calibrated":
         speed = national + deviation
         central = central_national
@@ -395,12 +394,16 @@ def diffusion_draws(
         se = float(best["std_error"]) if np.isfinite(best["std_error"]) else 0.0
         normal = np.random.Generator(np.random.PCG64([seed, 2])).standard_normal(n)
         speed = central + se * normal if draw_params else np.full(n, central)
-        evidence = (
-            f"{best['series']} {best['years']}: logistic rate {central:.3f}/yr"
-            + (f" (standard error {se:.3f})" if se else " (two points: no standard error)")
-            + f", {best['pp_per_year']:.2f} pp a year"
-        )
-        source = f"the fastest rate estimated on any province's {measure} series in data/"
+        fastest = {
+            "geo": best["geo"],
+            "measure": measure,
+            "years": best["years"],
+            "rate": central,
+            "pp": float(best["pp_per_year"]),
+        }
+        exact = {"code": "draw_fastest_exact", **fastest}
+        evidence = facts_cell([{"code": "draw_fastest", **fastest, "se": se} if se else exact])
+        source = facts_cell([{"code": "draw_fastest_source", "measure": measure}])
     elif spec.speed == "fastest_province":
         # only the other measure's speeds are used: its own noise is never drawn, so its
         # real-time check (the noise's widening) is not run
@@ -415,26 +418,39 @@ def diffusion_draws(
         best = conversion.province
         speed = conversion.apply(national)
         central = float(conversion.apply(central_national))
-        sign = "+" if conversion.excess >= 0 else ""
-        how = (
-            f"{best['series']}'s excess over {speed_measure}'s national rate "
-            f"({sign}{conversion.excess:.4f}/yr) added to {measure}'s national rate"
-            if conversion.how == "additive"
-            else f"{measure}'s national rate times {best['series']}'s ratio to "
-            f"{speed_measure}'s national rate (x{conversion.excess:.3f})"
+        # what the conversion does (its evidence and the conversion row's)
+        how = {
+            "code": f"draw_how_{conversion.how}",
+            "excess": conversion.excess,
+            "measure": measure,
+            "measure_from": speed_measure,
+        }
+        converted = {
+            "code": "draw_converted",
+            "geo": best["geo"],
+            "measure_from": speed_measure,
+            "years": best["years"],
+            "rate": float(best["speed"]),
+            "national_years": conversion.national_years,
+            "national_rate": conversion.national_speed,
+            "from_rate": central_national,
+            "to_rate": central,
+        }
+        evidence = facts_cell([converted, how])
+        source = facts_cell(
+            [
+                {
+                    "code": "draw_converted_source",
+                    "conversion": conversion.how,
+                    "measure_from": speed_measure,
+                }
+            ]
         )
-        evidence = (
-            f"{best['series']} {best['years']}: {best['speed']:.4f}/yr on {speed_measure}'s "
-            f"measure; {speed_measure}'s national rate over the same years "
-            f"({conversion.national_years}): {conversion.national_speed:.4f}/yr; {how}: "
-            f"{central_national:.4f} -> {central:.4f}/yr"
+        notes.append(
+            facts_cell(
+                [{"code": "draw_converted_note", "measure_from": speed_measure}, converted, how]
+            )
         )
-        source = (
-            f"converted explicitly ({conversion.how}) from {speed_measure}'s measure "
-            f"(dxecon.models.scenarios.diffusion.convert_speed); figures in data/"
-        )
-        speed_label = f"{measure} (converted from {speed_measure}, {conversion.how})"
-        notes.append(f"speed converted from {speed_measure}'s measure: {evidence}")
         extra_rows = [
             _row(
                 f"fastest province's rate on {speed_measure}'s measure ({best['series']})",
@@ -442,13 +458,8 @@ def diffusion_draws(
                 speed_measure,
                 np.array([best["speed"]]),
                 float(best["speed"]),
-                f"{best['series']} {best['years']} ({best['points']} points"
-                + (
-                    f", standard error {best['std_error']:.4f})"
-                    if np.isfinite(best["std_error"])
-                    else ", exactly identified: no standard error)"
-                ),
-                f"dxecon.models.calibration on {speed_measure}'s figures (its own ceiling prior)",
+                facts_cell([_province_rate(best)]),
+                facts_cell([{"code": "draw_province_source", "measure": speed_measure}]),
             ),
             _row(
                 f"{speed_measure}'s national rate over the same years",
@@ -456,20 +467,28 @@ def diffusion_draws(
                 speed_measure,
                 np.array([conversion.national_speed]),
                 conversion.national_speed,
-                f"national {speed_measure} {conversion.national_years} "
-                f"({conversion.national_evidence})",
-                "data/",
+                facts_cell(
+                    [
+                        {
+                            "code": "draw_national_rate",
+                            "measure": speed_measure,
+                            "years": conversion.national_years,
+                            "refs": conversion.national_evidence,
+                        }
+                    ]
+                ),
+                facts_cell([{"code": "draw_data"}]),
             ),
             _row(
                 "conversion: excess rate (additive)"
                 if conversion.how == "additive"
                 else "conversion: ratio of rates",
                 f"conversion_{conversion.how}",
-                f"{speed_measure} -> {measure}",
+                measure,
                 np.array([conversion.excess]),
                 conversion.excess,
-                how,
-                "scenario (diffusion.conversion)",
+                facts_cell([how]),
+                facts_cell([{"code": "draw_conversion_source"}]),
             ),
         ]
     elif spec.speed == "national_pace":
@@ -499,11 +518,19 @@ def diffusion_draws(
                 facts_cell([{"code": "draw_at_ceiling", "paths": int((~room).sum()), "n": n}])
             )
         central = float(pace / (start_share * (1.0 - start_share / central_ceiling)))
-        evidence = (
-            f"{row['geo']} {row['method']} {row['period']}: {pace:.3f} pp a year "
-            f"({row['evidence']}), applied at the city's start"
+        evidence = facts_cell(
+            [
+                {
+                    "code": "draw_pace",
+                    "geo": row["geo"],
+                    "measure": row["method"],
+                    "years": row["period"],
+                    "pp": pace,
+                    "refs": row["evidence"],
+                }
+            ]
         )
-        source = "national pace of the share in data/ (dxecon.models.calibration.observed_pace)"
+        source = facts_cell([{"code": "draw_pace_source"}])
     else:
         central = float(spec.speed)
         speed = np.full(n, central)
@@ -533,7 +560,7 @@ def diffusion_draws(
             _row(
                 f"city's diffusion speed ({spec.speed}), logistic rate per year",
                 f"city_speed_{policy}",
-                speed_label,
+                measure,
                 speed,
                 central,
                 evidence,
@@ -639,10 +666,24 @@ def _widening_notes(calibration: DiffusionCalibration) -> list[dict]:
     return [widened, *facts_of(calibration.widening.evidence)]
 
 
+def _province_rate(best: pd.Series) -> dict:
+    """The fastest province's rate on its own measure, as a note: its series, figures and
+    standard error (none with two figures: exactly identified)."""
+    facts = {
+        "geo": best["geo"],
+        "measure": best["method"],
+        "years": best["years"],
+        "figures": int(best["points"]),
+    }
+    if np.isfinite(best["std_error"]):
+        return {"code": "draw_province_rate", **facts, "se": float(best["std_error"])}
+    return {"code": "draw_province_rate_exact", **facts}
+
+
 def _row(parameter, key, measure, values, central, evidence, source) -> dict:
     """A row of the draws' table; ``key`` names the parameter for a reader (the
     catalogue's ``calib.param.<key>``), ``evidence`` and ``source`` are notes
-    (`dxecon.core.facts`) or, for a converted speed, a text."""
+    (`dxecon.core.facts`)."""
     values = np.asarray(values, dtype=float)
     return {
         "parameter": parameter,
