@@ -420,7 +420,7 @@ def test_shipped_check_counts_forecasts_and_events_and_widens(realtime):
     # the project's rule: 0 of 4 gives 0.2^4 < 0.05; on the two events 0.2^2 = 0.04
     assert widening.too_narrow and widening.binomial_p == pytest.approx(0.2**4)
     assert widening.events_binomial_p == pytest.approx(0.2**2)
-    assert "binomial p = 0.002 < 0.05" in widening.verdict
+    assert "binomial p = 0.002 < 0.05" in english(widening.verdict)
     # the factor brings the mean square of the standardized errors, measured against the
     # noise estimated now (the noise it widens), to one; against the noise each vintage knew
     # the misses looked larger (that noise had not yet seen the 2025 jump)
@@ -462,7 +462,7 @@ def test_the_factor_of_a_vintage_uses_only_outturns_published_by_it(realtime, da
     )
     early = realtime_coverage(dataset, as_of="2025-07").widening
     assert (early.forecasts, early.too_narrow, early.factor) == (1, False, 1.0)
-    assert early.verdict.startswith(TOO_FEW)
+    assert english(early.verdict).startswith(TOO_FEW)
 
 
 def test_a_later_outturn_never_moves_an_earlier_factor(data_copy, realtime, dataset):

@@ -224,7 +224,7 @@ class NoiseWidening:
     too_narrow : bool
         The rule's verdict (on the forecasts, as for every forecast interval).
     verdict : str
-        The rule's reason.
+        The rule's reason: a note (`dxecon.core.facts`).
     mean_square, mean_square_after : float
         Mean of :math:`z_i^2` with the noise the calibration as of ``as_of`` draws (the
         noise the factor widens; every other draw as forecast), before and after widening
@@ -349,7 +349,8 @@ class DiffusionRealTime:
                     f"{row.binomial_p:.3f})"
                 )
         widening = self.widening
-        lines.append(f"Widening: x{widening.factor:.3f} ({widening.verdict})")
+        narrow = "too narrow" if widening.too_narrow else "not too narrow"
+        lines.append(f"Widening: x{widening.factor:.3f} (the intervals {narrow})")
         return "\n".join(lines)
 
 
@@ -485,7 +486,7 @@ def _widening(
         event = f"{forecast.geo} {forecast.year}"
         events[event] = events.get(event, False) or inside
     n, k = len(checked), int(sum(inside_flags))
-    narrow, why = rule.judge(k, n, f"{subset}, real-time check of the diffusion")
+    narrow, why = rule.judge(k, n, {"kind": "realtime", "subset": subset})
     rescaled = [(f.with_noise(noise_now), o) for f, o in checked]
     gaps = [f.gap(o) for f, o in rescaled]
     sds = [f.walk_sd for f, _ in rescaled]
@@ -503,7 +504,7 @@ def _widening(
         binomial_p=rule.binomial(k, n) if n else np.nan,
         events_binomial_p=rule.binomial(sum(events.values()), len(events)) if n else np.nan,
         too_narrow=narrow,
-        verdict=why,
+        verdict=facts_cell([why]),
         mean_square=mean_square,
         mean_square_after=after,
         factor=factor,

@@ -25,6 +25,8 @@ NUMBERS = {
     **dict.fromkeys(("tau", "sd", "widened_sd", "rho", "se", "excess"), (4, _KEPT)),
     **dict.fromkeys(("rate", "national_rate", "from_rate", "to_rate"), (4, _KEPT)),
     "pp": (3, _KEPT),
+    **dict.fromkeys(("coverage", "min_coverage"), (2, _KEPT)),
+    "threshold": (3, {"strip": True}),
     **dict.fromkeys(("ratio", "factor"), (3, {"strip": True})),
     **dict.fromkeys(("prior_low", "prior_high"), (2, {"strip": True})),
     "paths": (0, {}),
@@ -124,6 +126,14 @@ def say_note(note: dict, words: Words) -> str:
         said["outturn"] = words.number(facts["outturn"], 2, strip=True)
         if "factor" in facts:
             said["factor"] = words.number(facts["factor"], 2, strip=True)
+    elif code.startswith("rule_"):  # the coverage rule's verdict, on which forecasts
+        where = facts["where"]
+        said["where"] = words(
+            f"note.where.{where['kind']}",
+            pool=words.get(f"pool.{where.get('pool')}", str(where.get("pool"))),
+            members=words.count("series", where.get("members", 0)),
+            subset=words.get(f"rt.subset.{where.get('subset')}", str(where.get("subset"))),
+        )
     elif code == "calib_speed":
         said["how"] = words(f"note.calib_how.{facts['how']}")
     elif code == "calib_speed_prior":

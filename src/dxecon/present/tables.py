@@ -43,6 +43,7 @@ VALUE_WORDS = {
     "forecasts_from": "rt.subset",  # the real-time check's subsets and interval variants
     "intervals": "rt.intervals",
     "decided_by": "calib.decided",  # what decided a calibrated parameter: data, a prior
+    "judged_on": "judged",  # a backtest's own errors or its pool's
 }
 #: Columns worded from another column's code: column -> (the code's column, key prefix);
 #: a calibration's or a draw's parameter by its ``key``. The code's column, a name for

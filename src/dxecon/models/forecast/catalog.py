@@ -31,6 +31,7 @@ from dxecon.models.forecast.coverage import (
     backtest_params,
     conformal_widen,
     coverage_table,
+    flag_code,
 )
 from dxecon.models.forecast.models import default_candidates
 
@@ -288,7 +289,7 @@ def backtest_catalog(
             # Listed, not dropped: the forecast then uses the documented fallback model.
             scores = pd.DataFrame({"model": ["(none)"], "origins": [0], "eligible": [False]})
             scores["note"] = judged.too_short[entry.label]
-            scores["flag"] = f"{TOO_FEW}: no backtest possible"
+            scores["flag"] = facts_cell([{"code": "flag_no_backtest"}])
             scores["usable"] = True
             scores["forecasts"] = 0
             for level in judged.rule.levels:
@@ -346,7 +347,7 @@ def forecast_catalog(
     judged = _judge_entries(entries, dataset=dataset, as_of=as_of, rule=rule, pools=pools)
     frames = []
     for entry in entries:
-        flag, note = f"{TOO_FEW}: no backtest possible", "the model's own interval"
+        flag, note = facts_cell([{"code": "flag_no_backtest"}]), "the model's own interval"
         bt = judged.backtests.get(entry.label)
         chosen = None
         if bt is not None:
@@ -365,14 +366,14 @@ def forecast_catalog(
             # auto_forecast puts the reason for its choice first; the flag says it here.
             diagnostics = result.diagnostics[1:]
             if bt is not None:
-                flag = "no model kept by the coverage rule; fell back to the default model"
+                flag = facts_cell([{"code": "flag_fallback"}])
         else:
             factory = bt.factories[chosen]
             result = factory(entry.series).fit().forecast(until=until, alpha=alpha)
             frame, model, diagnostics = result.frame, result.model, result.diagnostics
             flag = str(table.at[chosen, "flag"])
-            if flag.startswith("widened"):
-                pooled = str(table.at[chosen, "judged_on"]).startswith("pool")
+            if flag_code(flag) == "flag_widened":
+                pooled = table.at[chosen, "judged_on"] == "pool"
                 pool = judged.pools.get(entry.label) or ""
                 members = {**judged.pool_members.get(pool, {}), entry.label: bt}
                 sources = list(members.values()) if pooled else [bt]
