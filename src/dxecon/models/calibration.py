@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
-from dxecon.core.facts import TEXT_LANGUAGES, facts_cell, text_note
+from dxecon.core.facts import facts_cell, text_note, text_problem
 from dxecon.core.params import check_keys, load_yaml, params_path, resolve
 from dxecon.models.rates import growth_from_ratio
 
@@ -170,13 +170,8 @@ def _span(latest_year: int, target_year: int) -> int:
 def _check_source(source) -> None:
     """A prior's source: its reasoning for a reader in each language, ``{vi: ..., en: ...}``
     (`dxecon.core.facts.text_note`)."""
-    if not isinstance(source, Mapping) or set(source) != set(TEXT_LANGUAGES):
-        raise ValueError(
-            "a prior needs its source, written for a reader in each language: "
-            "{vi: <Vietnamese>, en: <English>}"
-        )
-    if not all(str(text).strip() for text in source.values()):
-        raise ValueError("a prior needs its source: a language's text is empty")
+    if problem := text_problem(dict(source) if isinstance(source, Mapping) else source):
+        raise ValueError(f"a prior needs its source: {problem}")
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dxecon.core.errors import SeriesSelectionError
-from dxecon.core.facts import facts_cell
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_cell, text_note, text_problem
 from dxecon.core.params import resolve
 from dxecon.data import Dataset
 from dxecon.models.forecast._series import SeriesTooShortError, contiguous_tail, refusal
@@ -89,9 +89,16 @@ def entries_from_params(
     dataset: Dataset, specs: list[dict], *, as_of: str | None = None
 ) -> list[CatalogEntry]:
     """The series named in ``params/forecasts.yaml`` (each with an optional first year, to
-    stay clear of a known break), as of a date."""
+    stay clear of a known break, and why it is forecast, ``note``: ``{vi: ..., en: ...}``),
+    as of a date."""
     entries = []
-    for spec in specs:
+    for i, spec in enumerate(specs):
+        if "note" in spec and (problem := text_problem(spec["note"])):
+            raise ParamsError(
+                "params/forecasts.yaml (or the place's profile, forecasts.series)",
+                f"series.{i}.note",
+                f"why {spec['indicator']} / {spec['geo']} is forecast: {problem}",
+            )
         key = {
             "indicator": spec["indicator"],
             "geo": spec["geo"],
@@ -117,14 +124,16 @@ def entries_from_params(
 def entries_table(entries: list[CatalogEntry], specs: list[dict]) -> pd.DataFrame:
     """The series forecast (`entries_from_params` of ``specs``): label, unit (a code of
     ``data/codes/units.csv``: the label names none), the years of the run forecast, how
-    many published points it has, and why it is forecast (the spec's ``note``)."""
+    many published points it has, and why it is forecast (the spec's ``note``, a note of
+    `dxecon.core.facts` that `dxecon.present.tables.readable` shows in the reader's
+    language)."""
     return pd.DataFrame(
         {
             "series": [e.label for e in entries],
             "unit": [e.key["unit"] for e in entries],
             "years": [f"{e.series.index.min()}-{e.series.index.max()}" for e in entries],
             "points": [int(e.series.notna().sum()) for e in entries],
-            "why": [spec.get("note", "") for spec in specs],
+            "why": [facts_cell([text_note(s["note"])]) if "note" in s else "" for s in specs],
         }
     )
 
