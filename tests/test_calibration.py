@@ -37,7 +37,13 @@ from dxecon.models.calibration_realtime import (
 )
 from dxecon.models.forecast.coverage import TOO_FEW, CoverageRule
 from dxecon.present.notes import say_facts
+from dxecon.present.tables import readable
 from dxecon.present.words import Words
+
+
+def english(cell) -> str:
+    """A recorded note (`dxecon.core.facts`) as an English reader reads it."""
+    return say_facts(cell, Words("en"))
 
 
 def synthetic_panel(seed: int, *, speed=0.15, ceiling=60.0, noise=0.05) -> pd.DataFrame:
@@ -124,9 +130,11 @@ def test_calibration_table_on_shipped_data(calibration):
     # the 0.10 the scenarios once typed in, and estimated with a real standard error
     assert 0.0 < speed["estimate"] < 0.05 and 0 < speed["std_error"] < speed["estimate"]
     assert (speed["points"], speed["df"]) == (6, 4)
-    assert "VN GSO 2020-2025 (6 points)" in speed["evidence"]
+    # the evidence, recorded as facts, in words
+    said = english(speed["evidence"])
+    assert "Vietnam on GSO's measure, 2020-2025 (6 figures)" in said
     # MIC's series are named, never used: another measure
-    assert "VN MIC 2021-2024" in speed["evidence"] and "never mixed" in speed["evidence"]
+    assert "Vietnam on MIC's measure, 2021-2024" in said and "never mixed" in said
     # no province has two GSO figures on one boundary: tau is the stated prior's,
     # a multiple of GSO's own national speed (never MIC's spread)
     assert tau["decided_by"] == "prior" and math.isnan(tau["std_error"])
@@ -140,16 +148,20 @@ def test_calibration_table_on_shipped_data(calibration):
     first_vs_now = np.log([12.66 / 12.66, 12.88 / 12.87, 12.86 / 12.83, 12.33 / 12.87])
     assert revision["estimate"] == pytest.approx(np.sqrt(np.mean(first_vs_now**2)))
     assert revision["points"] == 4 and revision["decided_by"] == "data"
-    assert "cannot pin" in ceiling["evidence"]
-    assert "OBS0442" in ceiling["evidence"]  # the prior's low end, from the data
+    assert "cannot pin" in english(ceiling["evidence"])
+    assert "OBS0442" in english(ceiling["evidence"])  # the prior's low end, from the data
     # the widening of the yearly noise from the real-time check: its factor, forecasts,
     # distinct outturn years and the rule's verdict
     widening = table.iloc[5]
     assert widening["parameter"].startswith("widening factor of the yearly noise")
+    assert readable(table, "vi")["Tham số"].iloc[5] == Words("vi")("calib.param.widening")
     assert widening["estimate"] == calibration.noise_factor > 1
     assert (widening["points"], widening["df"], widening["decided_by"]) == (4, 2, "data")
-    assert "4 forecasts of 2 distinct outturn years" in widening["evidence"]
-    assert "binomial p = 0.002 < 0.05" in widening["evidence"]
+    (note,) = facts_of(widening["evidence"])
+    assert (note["forecasts"], len(note["events"]), note["too_narrow"]) == (4, 2, True)
+    said = english(widening["evidence"])
+    assert "4 forecasts of 2 distinct outturn years" in said
+    assert "binomial p 0.002 (too narrow by the backtest rule" in said
     assert len(table) == 6
     text = calibration.summary()
     assert "decided by data" in text and "decided by prior" in text
@@ -193,7 +205,8 @@ def test_prior_decides_when_nothing_was_published(dataset):
     early = calibrate_diffusion(dataset, as_of="2021-01")
     assert not early.speed_from_data
     row = early.to_frame().iloc[0]
-    assert row["decided_by"] == "prior" and "cannot pin" in row["evidence"]
+    assert row["decided_by"] == "prior" and "cannot pin" in english(row["evidence"])
+    assert "no diffusion" in english(row["source"])  # the prior's source, as written
     draws = early.draw(np.random.default_rng(0), 1000)
     assert draws["speed"].min() >= early.speed_prior.low
     assert draws["speed"].max() <= early.speed_prior.high
@@ -212,7 +225,8 @@ def test_new_provincial_series_are_used_by_geography(data_copy):
     panel = diffusion_panel(ds)
     assert {"BN2025", "VN"} <= set(panel["geo"])
     result = calibrate_diffusion(ds, widen=False)  # the estimate's evidence, not the check
-    assert "BN2025 GSO 2024-2025 (2 points)" in result.to_frame().iloc[0]["evidence"]
+    said = english(result.to_frame().iloc[0]["evidence"])
+    assert "Bac Ninh (merged) on GSO's measure, 2024-2025 (2 figures)" in said
 
 
 def spread_panel(seed: int, *, speed=0.05, tau=0.03, noise=0.02, ceiling=60.0) -> pd.DataFrame:
@@ -287,8 +301,9 @@ def test_spread_is_estimated_once_two_provinces_have_two_figures(data_copy):
     result = calibrate_diffusion(load_dataset(data_copy), widen=False)  # the estimate only
     tau = result.to_frame().iloc[1]
     assert result.tau_from_data and tau["decided_by"] == "data"
-    assert "2 provinces" in tau["evidence"] and tau["source"].startswith("estimated")
-    assert "mixed model" in result.to_frame().iloc[0]["evidence"]
+    assert "2 provinces" in english(tau["evidence"])
+    assert english(tau["source"]).startswith("estimated")
+    assert "mixed model" in english(result.to_frame().iloc[0]["evidence"])
     assert np.isfinite(result.grid["tau"]).all()
 
 
@@ -327,7 +342,7 @@ def test_start_logit_is_exact_on_the_log_scale():
 
 
 def test_prior_given_a_floor_is_the_truncated_uniform():
-    prior = Prior(low=40.0, high=100.0, source="test")
+    prior = Prior(low=40.0, high=100.0, source={"vi": "thử nghiệm", "en": "test"})
     u = np.array([0.0, 0.25, 0.5, 0.999])
     # a floor below the low end leaves the prior's own draw
     np.testing.assert_allclose(prior.at_least(10.0, u), 40.0 + 60.0 * u)
@@ -399,6 +414,10 @@ def test_start_off_or_a_fixed_ceiling_keeps_every_ceiling_at_or_above_the_start(
 def test_prior_needs_a_source():
     with pytest.raises(ValueError, match="source"):
         Prior(low=0.0, high=1.0, source=" ")
+    with pytest.raises(ValueError, match="each language"):  # written for every reader
+        Prior(low=0.0, high=1.0, source={"en": "English only"})
+    with pytest.raises(ValueError, match="empty"):
+        Prior(low=0.0, high=1.0, source={"vi": " ", "en": "English"})
 
 
 # -- real-time check -------------------------------------------------------------------------
@@ -441,7 +460,13 @@ def test_realtime_coverage_says_too_few_and_lists_the_cases(realtime):
         0
     ]
     assert row["forecasts"] == 7 and row["inside"] == realtime.forecasts["inside_80"].sum()
-    assert row["cases"].count("as of") == 7 and "2025-01, VN 2025 (h=1): 14.02" in row["cases"]
+    cases = facts_of(row["cases"])
+    assert len(cases) == 7 and {"code": "rt_case_widened"} not in cases
+    assert {"as_of": "2025-01", "geo": "VN", "year": 2025, "h": 1, "outturn": 14.02}.items() <= (
+        cases[5].items()
+    )
+    said = say_facts(row["cases"], Words("en"))  # in words: the month, the place's name
+    assert said.count("as of") == 7 and "as of January 2025, Vietnam 2025 (h=1): 14.02" in said
     data_only = coverage[coverage["forecasts_from"] == "speed estimated from data"]
     assert (data_only["forecasts"] == 4).all()
     assert TOO_FEW in realtime.summary() and "nan" not in realtime.summary().lower()
@@ -490,7 +515,7 @@ def test_shipped_check_counts_forecasts_and_events_and_widens(realtime):
     # the project's rule: 0 of 4 gives 0.2^4 < 0.05; on the two events 0.2^2 = 0.04
     assert widening.too_narrow and widening.binomial_p == pytest.approx(0.2**4)
     assert widening.events_binomial_p == pytest.approx(0.2**2)
-    assert "binomial p = 0.002 < 0.05" in widening.verdict
+    assert "binomial p = 0.002 < 0.05" in english(widening.verdict)
     # the factor brings the mean square of the standardized errors, measured against the
     # noise estimated now (the noise it widens), to one; against the noise each vintage knew
     # the misses looked larger (that noise had not yet seen the 2025 jump)
@@ -532,7 +557,7 @@ def test_the_factor_of_a_vintage_uses_only_outturns_published_by_it(realtime, da
     )
     early = realtime_coverage(dataset, as_of="2025-07").widening
     assert (early.forecasts, early.too_narrow, early.factor) == (1, False, 1.0)
-    assert early.verdict.startswith(TOO_FEW)
+    assert english(early.verdict).startswith(TOO_FEW)
 
 
 def test_a_later_outturn_never_moves_an_earlier_factor(data_copy, realtime, dataset):
@@ -569,7 +594,7 @@ def test_no_widening_when_the_rule_is_not_rejected(dataset):
     lenient = CoverageRule(binomial_p=0.001)
     widening = realtime_coverage(dataset, as_of="2026-12", rule=lenient).widening
     assert not widening.too_narrow and widening.mean_square > 1
-    assert widening.factor == 1.0 and "not widened" in widening.evidence
+    assert widening.factor == 1.0 and english(widening.evidence).endswith("; not widened")
 
 
 # -- "what it takes" -------------------------------------------------------------------------

@@ -16,7 +16,16 @@ from dxecon.models.forecast.catalog import (
     entries_from_params,
     forecast_catalog,
 )
-from dxecon.models.forecast.coverage import TOO_FEW, CoverageRule, conformal_widen, coverage_table
+from dxecon.models.forecast.coverage import (
+    OWN,
+    TOO_FEW,
+    CoverageRule,
+    conformal_widen,
+    coverage_table,
+    flag_code,
+)
+from dxecon.present.notes import say_facts
+from dxecon.present.words import Words
 
 RULE = CoverageRule(min_forecasts=10, min_coverage=0.6, binomial_p=0.05)
 
@@ -47,6 +56,11 @@ def test_backtest_reports_every_level():
     assert (e["covered_50"] <= e["covered_80"]).all() and (e["covered_80"] <= e["covered_95"]).all()
 
 
+def english(cell) -> str:
+    """A recorded note (`dxecon.core.facts`) as an English reader reads it."""
+    return say_facts(cell, Words("en"))
+
+
 def test_too_few_forecasts_is_a_status_not_a_number():
     result = run(line(n=6, noise=0.5), [Naive])  # 3 origins: 5 forecasts
     table = coverage_table({"s": result}, {"s": None}, {}, RULE)
@@ -65,7 +79,7 @@ def test_pooled_evidence_judges_a_short_series_and_says_how_many():
     assert row["pool_forecasts"] == row["forecasts"] + sum(
         len(o.errors[o.errors["model"] == "drift"]) for o in others.values()
     )
-    assert row["judged_on"] == "pool growth"
+    assert row["judged_on"] == "pool"  # the pool's name: its own column
     assert isinstance(row["pool_coverage_80"], float)
 
 
@@ -76,11 +90,14 @@ def test_low_coverage_is_flagged_and_widened_or_dropped():
     widen = coverage_table({"s": trending}, {"s": None}, {}, RULE).set_index("model")
     naive = widen.loc["naive"]
     assert naive["forecasts"] >= 10 and naive["coverage_80"] < 0.6
-    assert naive["flag"].startswith("widened from backtest errors: 80% coverage")
+    flag, why = facts_of(naive["flag"])
+    assert (flag["code"], why["code"], why["where"]) == ("flag_widened", "rule_low_coverage", OWN)
+    assert english(naive["flag"]).startswith("widened from backtest errors; 80% coverage")
     assert naive["usable"]
     drop_rule = CoverageRule(low_coverage="drop")
     dropped = coverage_table({"s": trending}, {"s": None}, {}, drop_rule).set_index("model")
-    assert dropped.at["naive", "flag"].startswith("dropped:") and not dropped.at["naive", "usable"]
+    assert flag_code(dropped.at["naive", "flag"]) == "flag_dropped"
+    assert not dropped.at["naive", "usable"]
 
 
 def test_few_but_conclusive_misses_are_flagged():
@@ -96,7 +113,9 @@ def test_few_but_conclusive_misses_are_flagged():
     Fake.errors = errors
     row = coverage_table({"s": Fake()}, {"s": None}, {}, RULE).iloc[0]
     assert row["coverage_80"] == TOO_FEW
-    assert "binomial p = 0.008" in row["flag"] and row["flag"].startswith("widened")
+    assert flag_code(row["flag"]) == "flag_widened"
+    assert "binomial p = 0.008 < 0.05" in english(row["flag"])
+    assert "p nhị thức = 0,008" in say_facts(row["flag"], Words("vi"))
 
 
 def test_conformal_widening_is_never_narrower_and_stays_in_bounds():
@@ -130,7 +149,7 @@ def test_shipped_national_drift_cannot_be_used_silently(dataset):
     naive = table.loc["naive"]
     # 0 of 3 inside its 80% interval: flagged, never a bare coverage number
     assert naive["coverage_80"] == TOO_FEW and naive["forecasts"] == 3
-    assert naive["flag"].startswith("widened")
+    assert flag_code(naive["flag"]) == "flag_widened"
     assert naive["diagnostics"] == "-"
     forecasts = forecast_catalog(entries, until=2030, dataset=dataset, as_of="2026-10")
     assert set(forecasts["model"]) == {"naive"}

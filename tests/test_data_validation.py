@@ -282,7 +282,12 @@ def test_same_goal_as_must_name_an_existing_target(data_copy):
 def test_optional_columns_may_be_absent_from_an_older_folder(data_copy):
     # A folder written before duplicate_of / text_vi / same_goal_as / name_en / name_vi
     # existed stays valid.
-    for name, n_new in ((OBS, 1), ("targets.csv", 2), ("codes/geographies.csv", 2)):
+    for name, n_new in (
+        (OBS, 1),
+        ("targets.csv", 2),
+        ("codes/geographies.csv", 2),
+        ("codes/instruments.csv", 2),
+    ):
         path = data_copy / name
         with path.open(encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
@@ -292,12 +297,14 @@ def test_optional_columns_may_be_absent_from_an_older_folder(data_copy):
     assert set(dataset.observations["duplicate_of"]) == {""}
     assert set(dataset.targets["same_goal_as"]) == {""}
     assert set(dataset.codes["geographies"]["name_vi"]) == {""}
+    assert set(dataset.codes["instruments"]["name_en"]) == {""}
     assert "2023" in set(dataset.observations.loc[dataset.observations["geo"] == "HP", "period"])
 
 
-def test_every_shipped_place_has_its_name_in_each_language():
-    places = validate(folders.DATA_DIR).tables["geographies"].rows
-    for row in places:
+@pytest.mark.parametrize("code_list", ["geographies", "instruments"])
+def test_every_shipped_place_and_instrument_has_its_name_in_each_language(code_list):
+    rows = validate(folders.DATA_DIR).tables[code_list].rows
+    for row in rows:
         assert row.values["name_en"] and row.values["name_vi"], row.values["code"]
 
 

@@ -12,6 +12,7 @@ import pytest
 from conftest import AS_OF
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_of
 from dxecon.models.calibration import (
     calibrate_diffusion,
     logit_noise_paths,
@@ -28,6 +29,7 @@ from dxecon.models.scenarios import (
 from dxecon.models.scenarios.diffusion import SOURCES, diffusion_draws
 from dxecon.models.scenarios.scorecard import note_codes
 from dxecon.models.scenarios.uncertainty import interval_breakdown, what_it_takes
+from dxecon.present.notes import say_facts
 from dxecon.present.uncertainty_text import breakdown_text, what_it_takes_text
 from dxecon.present.words import Words
 
@@ -302,12 +304,21 @@ def test_policies_are_stated_evidence_not_chosen_numbers(dataset, calibration):
     gso = float(calibration.speed_at(calibration.ceiling_prior.mean))
     assert draws.central_speed == pytest.approx(gso + excess)
     assert draws.speed == pytest.approx(np.full(50, gso + excess))
-    table = draws.table.set_index("parameter")
-    assert "GSO (converted from MIC, additive)" in set(table["measure"])
-    conversion = table.loc["conversion: excess rate (additive)"]
+    table = draws.table.set_index("key")
+    assert table.loc["city_speed_fastest_province", "measure"] == "GSO"  # converted onto it
+    assert table.loc["fastest_rate", "measure"] == "MIC"
+    conversion = table.loc["conversion_additive"]
     assert conversion["central"] == pytest.approx(excess)
-    assert conversion["measure"] == "MIC -> GSO"
-    assert any("converted from MIC" in note for note in draws.notes)
+    converted, how = facts_of(table.loc["city_speed_fastest_province", "evidence"])
+    assert (converted["measure_from"], how["code"]) == ("MIC", "draw_how_additive")
+    assert how["excess"] == pytest.approx(excess)
+    # the ceiling's source says each path's ceiling is at least its start, in both languages
+    ceiling_source = table.loc["ceiling", "source"]
+    assert facts_of(ceiling_source)[-1] == {"code": "draw_above_start"}
+    assert say_facts(ceiling_source, Words("en")).endswith("at least the path's start")
+    assert "không thấp hơn điểm xuất phát" in say_facts(ceiling_source, Words("vi"))
+    said = [say_facts(note, Words("en")) for note in draws.notes]
+    assert any("speed converted from the figures on MIC's measure" in note for note in said)
 
     lagging = resolve_start(load_scenario("lagging", as_of=AS_OF), dataset)[0]
     d0 = start_share(lagging)

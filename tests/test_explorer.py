@@ -421,7 +421,11 @@ def test_saved_scenario_keeps_the_documentation_and_records_the_changes(make_exp
     base = shipped("baseline")
     for key, text in base["assumptions"].items():
         assert saved["assumptions"][key] == text
-    changes = saved["assumptions"]["explorer_changes"]
+    assert (
+        saved["assumptions"]["explorer_changes"]["vi"]
+        != saved["assumptions"]["explorer_changes"]["en"]
+    )
+    changes = saved["assumptions"]["explorer_changes"]["en"]
     assert "params/scenarios/baseline.yaml" in changes
     central = drawn_centrals(explorer.result.run.scenario, explorer.dataset)[SPEED]
     assert f"{SPEED}): {central:g} -> 0.04" in changes

@@ -50,3 +50,21 @@ def test_catalog_backtests_every_forecastable_series(dataset):
     assert set(scores["series"]) == {e.label for e in entries}
     eligible = scores[scores["eligible"]]
     assert np.isfinite(eligible["mase"]).all()
+
+
+def test_a_series_says_why_it_is_forecast_in_each_language(dataset):
+    import pytest
+
+    from dxecon.core.errors import ParamsError
+    from dxecon.models.forecast.catalog import entries_table
+    from dxecon.present.tables import readable
+    from dxecon.present.words import LANGUAGES
+
+    spec = {"indicator": "de_share", "geo": "VN", "method": "GSO"}
+    with pytest.raises(ParamsError, match=r"series\.0\.note.*each language"):
+        entries_from_params(dataset, [{**spec, "note": "English only"}], as_of="2026-10")
+    said = {"vi": "vì sao dự báo", "en": "why it is forecast"}
+    specs = [{**spec, "note": said}]
+    table = entries_table(entries_from_params(dataset, specs, as_of="2026-10"), specs)
+    for lang in LANGUAGES:
+        assert readable(table, lang).iloc[0, -1] == said[lang]

@@ -19,16 +19,7 @@ from dxecon.present.words import LANGUAGES, Words, catalogue
 
 #: Displayed tables that still show codes or English sentences in a Vietnamese table: each
 #: with what is left. The test fails when one of them is clean (take it off the list).
-KNOWN_LEFT = {
-    "diffusion_calibration": "parameter names (k_m, sigma_eta) and the evidence: English "
-    "sentences with geography codes, made in dxecon.models.calibration",
-    "diffusion_draws": "the same evidence and sources as the calibration's",
-    "diffusion_realtime_coverage": "its cases: English sentences with geography codes",
-    "scenario_start": "the sources: English sentences with geography codes, made in "
-    "dxecon.models.scenarios.history and .start (the fields are worded)",
-    "scenario_reasoning": "the params files' English reasoning, naming their keys "
-    "(from_history); the assumptions are worded",
-}
+KNOWN_LEFT: dict[str, str] = {}
 #: Steps whose shown tables are checked, in the order they run (the sweep's thousands of
 #: paths per variant are left out: minutes, not seconds).
 STEPS = ("data_overview", "digital_economy", "productivity", "published_forecasts", "nowcast")
@@ -132,7 +123,6 @@ def test_every_shown_table_is_in_words(shown_tables):
 @pytest.mark.parametrize(
     ("codes_file", "prefix"),
     [
-        ("instruments", "instrument"),
         ("pillars", "pillar"),
         ("statuses", "status"),
         ("price_bases", "price_basis"),
@@ -149,7 +139,7 @@ def test_the_catalogue_names_every_code_of_a_list(codes_file, prefix):
 def test_the_scorecard_facts_are_worded(lang):
     from dxecon.models.scenarios.scorecard import estimate_source
     from dxecon.present.notes import say_levels, say_other_boundary, say_readings, say_source
-    from dxecon.present.tables import geography_codes, readable
+    from dxecon.present.tables import geography_codes, named_codes, readable
 
     words = Words(lang)
     estimate = estimate_source("structural_sector_minimum", lowest="agro")
@@ -178,8 +168,9 @@ def test_the_scorecard_facts_are_worded(lang):
     }
     shown = readable(pd.DataFrame([row]), lang).iloc[0]
     assert all(problem(cell) is None for cell in shown), shown.to_dict()
-    assert shown.iloc[0] == words("instrument.HP-SEDP")
-    assert shown.iloc[1] == f"{words('instrument.NQ03-NQ/TU')}, {words('instrument.UNSPEC')}"
+    instruments = named_codes("instruments").set_index("code")[f"name_{lang}"]
+    assert shown.iloc[0] == instruments["HP-SEDP"]
+    assert shown.iloc[1] == f"{instruments['NQ03-NQ/TU']}, {instruments['UNSPEC']}"
     place = words.place("HP2025", geography_codes())
     assert say_other_boundary(row["other_boundary"], words) == words(
         "figure.other",
@@ -194,3 +185,43 @@ def test_the_scorecard_facts_are_worded(lang):
     said = say_readings(row["other_readings"], words)
     assert words("explorer.basis.nominal") in said and words.number(5.84, 1) in said
     assert say_source("OBS0011 (S1)", words) == "OBS0011 (S1)"  # a reference, as it is
+
+
+def test_a_text_for_a_reader_is_written_in_every_report_language():
+    from dxecon.core.facts import TEXT_LANGUAGES, text_note
+    from dxecon.present.notes import say_note
+
+    assert TEXT_LANGUAGES == LANGUAGES  # a params file's {vi, en} text: the report's languages
+    note = text_note({"vi": "Tiếng Việt ", "en": "English"})
+    assert [say_note(note, Words(lang)) for lang in LANGUAGES] == ["Tiếng Việt", "English"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_parameter_a_yes_no_and_a_fixed_phrase_are_worded(lang):
+    from dxecon.models.forecast.coverage import TOO_FEW
+    from dxecon.present.tables import readable
+
+    frame = pd.DataFrame(
+        {"parameter": ["k_m"], "key": ["speed"], "judged": [True], "coverage": [TOO_FEW]}
+    )
+    shown = readable(frame, lang)
+    words = Words(lang)
+    expected = [words("calib.param.speed"), words("word.yes"), words("verdict.too_few")]
+    assert list(shown.iloc[0]) == expected  # the key named the parameter: not shown itself
+
+
+@pytest.mark.parametrize("name", ["baseline", "accelerated", "lagging"])
+def test_every_scenarios_diffusion_draws_are_in_words(dataset, name):
+    # each policy (calibrated, a province's speed converted from another measure, the
+    # national pace) words its own evidence; the shown tables above run the baseline only
+    from dxecon.models.scenarios import load_scenario, resolve_start
+    from dxecon.models.scenarios.diffusion import diffusion_draws, start_share
+    from dxecon.present.scenario_text import draws_text
+
+    scenario = resolve_start(load_scenario(name, as_of=AS_OF), dataset)[0]
+    draws = diffusion_draws(scenario, dataset, 20, start_share=start_share(scenario))
+    found = [f"[{lang}] {p}" for lang in LANGUAGES for p in problems(draws.table, lang)]
+    assert not found, found
+    for lang in LANGUAGES:
+        text = draws_text(draws, lang)
+        assert text and problem(text) is None and '{"code"' not in text, text

@@ -12,6 +12,7 @@ import pytest
 from conftest import AS_OF
 
 from dxecon.core.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_of
 from dxecon.core.params import load_yaml, params_path
 from dxecon.data import load_dataset
 from dxecon.data.changes import FigureInput, add_figures
@@ -19,6 +20,8 @@ from dxecon.models.scenarios import history as h
 from dxecon.models.scenarios import load_scenario, resolve_start, scenario_from_dict
 from dxecon.models.scenarios.history import rate_statistics, resolve_history
 from dxecon.models.scenarios.start import scenario_start_changes
+from dxecon.present.notes import say_facts
+from dxecon.present.words import Words
 
 # Published real growth of industry and construction used by the shipped scenarios (data/):
 # the old city (HP) 2020, 2022, 2023 and the merged city (HP2025) 2025; none for 2021, 2024.
@@ -52,19 +55,24 @@ def test_sector_growth_windows_against_hand_values(dataset):
     agro = [1.58, 2.35, 1.49, 1.21, 1.11, 4.33]
     found = h.sector_growth(dataset, "HP2025", "agro", (2019, 2025), as_of=AS_OF)
     assert (found.mean, found.sd) == pytest.approx((sum(agro) / 6, statistics.stdev(agro)))
-    assert "across the boundary change" in found.mean_source
-    assert (
-        "HP: 2019 OBS0052 (S1)" in found.mean_source and "HP2025: 2025 OBS0090" in found.mean_source
-    )
-    assert "none published for 2024" in found.mean_source
+    note, merger = facts_of(found.mean_source)  # then how the merger's parts were read
+    assert merger == found.boundary and merger["code"] == "history_one_part"
+    assert (note["stat"], note["crossing"], note["missing"]) == ("mean", True, [2024])
+    assert [part["geo"] for part in note["evidence"]] == ["HP", "HP2025"]
+    assert note["evidence"][0]["refs"][0] == [2019, "OBS0052 (S1)"]
+    assert note["evidence"][1]["refs"] == [[2025, "OBS0090 (S13)"]]
+    said = say_facts(found.mean_source, Words("en"))  # worded: places by their names
+    assert "across the boundary change: Hai Phong (boundary before" in said
+    assert "none published for 2024" in said and "Hai Phong (merged with Hai Duong): 2025" in said
     top = h.sector_growth(dataset, "HP2025", "ind_con", (2020, 2025), centre="max", as_of=AS_OF)
-    assert top.mean == 16.59 and top.mean_source.startswith("highest (2020)")
+    assert top.mean == 16.59 and facts_of(top.mean_source)[0]["stat"] == "highest"
+    assert say_facts(top.mean_source, Words("en")).startswith("highest (2020)")
     low = h.sector_growth(dataset, "HP2025", "ind_con", (2020, 2025), centre="min", as_of=AS_OF)
     assert low.mean == 11.54 and low.sd == pytest.approx(statistics.stdev(IND_CON.values()))
     # On the old city alone no 2025 rate exists and nothing crosses the boundary.
     old = h.sector_growth(dataset, "HP", "ind_con", (2020, 2025), as_of=AS_OF)
     assert old.mean == pytest.approx((16.59 + 15.56 + 11.54) / 3)
-    assert "boundary" not in old.mean_source
+    assert not facts_of(old.mean_source)[0]["crossing"]
 
 
 def test_deflator_and_employment_against_hand_values(dataset):
@@ -106,7 +114,9 @@ def test_the_deflator_sd_comes_from_yearly_deflators_once_levels_are_consecutive
     real = {2022: 12.32, 2023: 10.34, 2024: 11.01}
     yearly = [100 * (levels[y] / levels[y - 1] / (1 + real[y] / 100) - 1) for y in real]
     assert found.sd == pytest.approx(statistics.stdev(yearly))
-    assert found.sd_source.startswith("standard deviation of the yearly deflators")
+    assert facts_of(found.sd_source)[0]["code"] == "history_deflator_sd"
+    said = say_facts(found.sd_source, Words("en"))
+    assert said.startswith("standard deviation of the yearly deflators")
     # The mean rests on the window's ends only: unchanged.
     assert found.mean == pytest.approx(
         h.deflator(dataset, "HP2025", (2022, 2024), as_of=AS_OF).mean
@@ -160,7 +170,12 @@ def test_an_override_replaces_a_computed_figure_and_is_reported(dataset):
     rows = table(start)
     assert rows.at["sectors.ind_con.growth.mean", "overridden"]
     assert rows.at["sectors.ind_con.growth.mean", "reason"].startswith("the city plan's")
-    assert rows.at["sectors.ind_con.growth.mean", "source"].startswith("replaces 14.32")
+    replaced, computed, merger = facts_of(rows.at["sectors.ind_con.growth.mean", "source"])
+    assert merger["code"] == "history_one_part"  # the computed figure's merger note kept
+    assert replaced == {"code": "override_replaces", "replaced": pytest.approx(14.325)}
+    assert computed["code"] == "history_growth"
+    said = say_facts(rows.at["sectors.ind_con.growth.mean", "source"], Words("en"))
+    assert said.startswith("replaces 14.32, the figure computed from the published data; mean")
     assert not rows.at["sectors.ind_con.growth.sd", "overridden"]
 
 
@@ -344,8 +359,17 @@ def test_a_merged_province_grows_as_its_predecessors_together(dataset):
         "parts": ["BN", "BG"],
         "year": 2022,
     }
-    assert "BN and BG weighted by their ind_con value added of 2022" in found.mean_source
-    assert "2023 OBS0580 (S79) & OBS0537 (S69)" in found.mean_source
+    # the source records the weights as facts, worded in the reader's language
+    notes = facts_of(found.mean_source)
+    assert [n["code"] for n in notes] == ["history_growth", "history_weighted", "history_weights"]
+    assert notes[1] == found.boundary and facts_of(found.sd_source)[1:] == notes[1:]
+    assert [p["geo"] for p in notes[2]["parts"]] == ["BN", "BG"]
+    assert notes[2]["parts"][0]["weight"] == pytest.approx(100 * w)
+    said = say_facts(found.mean_source, Words("en"))
+    assert "2023 OBS0580 (S79) & OBS0537 (S69)" in said
+    assert "the weights of 2022 (industry & construction value added" in said
+    assert "OBS0490 (S56)" in said and "OBS0531 (S68)" in said
+    assert "quyền số năm 2022" in say_facts(found.mean_source, Words("vi"))
     # the lagging scenario's bottom of the range is the merged 2023, not -13.24 alone
     low = h.sector_growth(dataset, "BN2025", "ind_con", (2020, 2025), centre="min", as_of=AS_OF)
     assert low.mean == pytest.approx(merged[2023]) and low.mean > -13.24
@@ -376,7 +400,9 @@ def test_a_predecessor_without_figures_is_named_never_silently_dropped(dataset):
         "others": ["HD"],
         "why": "no_growth",
     }
-    assert "HD published no real growth of ind_con" in found.mean_source
+    assert facts_of(found.mean_source)[1:] == [found.boundary]
+    said = say_facts(found.mean_source, Words("en"))
+    assert "Hai Duong (pre-merger) published no real growth of this sector" in said
     scenario, start = resolve_start(load_scenario("baseline", as_of=AS_OF), dataset)
     cells = table(start)["history"]
     assert facts_of(cells["sectors.ind_con.growth.mean"]) == [found.boundary]
@@ -405,4 +431,5 @@ def test_a_predecessor_with_figures_but_no_weight_is_said(data_copy):
     )  # fmt: skip
     found = h.sector_growth(load_dataset(data_copy), "HP2025", "agro", (2019, 2025), as_of=AS_OF)
     assert found.boundary["used"] == "HP" and found.boundary["why"] == "no_weight"
-    assert "no year's value added of agro of every part" in found.mean_source
+    said = say_facts(found.mean_source, Words("en"))
+    assert "no year has every part's value added to weight them by" in said

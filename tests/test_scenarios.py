@@ -120,8 +120,8 @@ def test_shipped_files_type_no_date_and_no_computed_growth(name):
     for growth in growths:
         assert "from_history" in growth and not {"mean", "sd"} & set(growth)
     for key in ("sectors", "deflator", "employment", "industry_growth"):
-        text = data["assumptions"].get(key, "")
-        assert not re.search(r"\d", text), (key, text)
+        for text in data["assumptions"].get(key, {}).values():
+            assert not re.search(r"\d", text), (key, text)
 
 
 def test_start_is_the_latest_published_structure_and_share(dataset, baseline_dict):
@@ -229,6 +229,38 @@ def test_bad_scenarios_name_file_and_field(baseline_dict, changes, field, messag
     assert str(info.value).startswith("bad.yaml")
     assert (info.value.field or "") == field
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("reasoning", "field", "message"),
+    [
+        ("English only", "assumptions", "sectors: write its reasoning for a reader in each"),
+        ({"en": "English only"}, "assumptions.sectors.vi", "required field is missing"),
+        (
+            {"vi": "Tiếng Việt", "en": "English", "fr": "?"},
+            "assumptions.sectors.fr",
+            "allowed keys: vi, en",
+        ),
+    ],
+)
+def test_an_assumption_is_reasoned_in_each_language(baseline_dict, reasoning, field, message):
+    data = copy.deepcopy(baseline_dict)
+    data["assumptions"]["sectors"] = reasoning
+    with pytest.raises(ParamsError) as info:
+        scenario_from_dict(data, file="bad.yaml")
+    assert (info.value.field, message in str(info.value)) == (field, True), str(info.value)
+
+
+def test_the_reasoning_table_is_in_the_language_asked(baseline_dict):
+    from dxecon.present.scenario_text import reasoning_table
+    from dxecon.present.words import LANGUAGES
+
+    scenario = scenario_from_dict(baseline_dict)
+    tables = {lang: reasoning_table(scenario, lang) for lang in LANGUAGES}
+    for lang, table in tables.items():
+        expected = [r(lang) for r in scenario.assumptions.values()]
+        assert table["reasoning"].tolist() == expected
+    assert tables["vi"]["reasoning"].iloc[0] != tables["en"]["reasoning"].iloc[0]
 
 
 def test_missing_required_field(baseline_dict):

@@ -12,6 +12,7 @@ import pytest
 from dxecon.pipeline.catalogue import outputs_of
 from dxecon.pipeline.context import Context
 from dxecon.pipeline.steps import run_step
+from dxecon.present.tables import readable
 from dxecon.present.words import Words
 from tests.conftest import AS_OF
 
@@ -242,6 +243,10 @@ def test_published_forecasts_are_the_catalogs(forecasts_result, dataset):
     row = expected[expected["indicator"] == "de_share"].set_index("year")["median"]
     assert medians.loc["de_share", params["horizon"]] == pytest.approx(row[params["horizon"]])
     assert list(forecasts_result["forecast_series"]["series"]) == [e.label for e in entries]
+    # the worded series names no unit: its own column does, in words
+    series = forecasts_result["forecast_series"]
+    assert list(series["unit"]) == [e.key["unit"] for e in entries]
+    assert readable(series, "vi")["Đơn vị"].iloc[0] == Words("vi")(f"unit.{entries[0].key['unit']}")
 
 
 def test_growth_rule_text_is_rendered_from_the_candidates(forecasts_result):

@@ -257,6 +257,8 @@ def data_add(
 
     from dxecon.data.changes import AddError, FigureInput, add_figures, read_figures_file
     from dxecon.models.scenarios.start import scenario_start_changes
+    from dxecon.present.notes import say_facts
+    from dxecon.present.words import Words
 
     given = {k: v for k, v in fields.items() if v is not None}
     if undated:
@@ -273,7 +275,10 @@ def data_add(
         figures = read_figures_file(from_file) if from_file else [FigureInput(given)]
         result = add_figures(figures, data_dir, today=today, dry_run=dry_run)
         if result.changes:  # which scenario starts and growths the new figures move
-            result.start_changes = scenario_start_changes(result.before, result.after, result.as_of)
+            english = Words("en")  # the command speaks English
+            result.start_changes = scenario_start_changes(
+                result.before, result.after, result.as_of, say=lambda c: say_facts(c, english)
+            )
     except AddError as exc:
         click.echo(f"nothing written; {len(exc.problems)} problem(s):", err=True)
         for line in exc.problems:

@@ -64,7 +64,7 @@ from dxecon.present.charts.plots import STATUS_COLOURS, FanChart
 from dxecon.present.charts.scenario import scenario_fan_parts
 from dxecon.present.notes import say_notes
 from dxecon.present.scenario_text import not_simulated_text, reading_words
-from dxecon.present.words import Words
+from dxecon.present.words import LANGUAGES, Words
 
 #: Target indicators the scenario engine speaks to (the rest of the scorecard is about
 #: e-government and infrastructure, which no slider here moves); each is named in the
@@ -775,17 +775,26 @@ class ScenarioExplorer:
             if not _same(value, self._base_value(key))
         ]
 
-    def changes_text(self) -> str:
-        """The ``assumptions.explorer_changes`` entry of a saved scenario."""
+    def changes_text(self) -> dict[str, str]:
+        """The ``assumptions.explorer_changes`` entry of a saved scenario: what was moved,
+        in each language (a scenario's reasoning, `dxecon.models.scenarios.config.Reasoning`);
+        each control by its group and label in that language."""
         source = f"params/scenarios/{self.base_name}.yaml"
-        if not self.changes():
-            return self.words("explorer.changes.none", source=source)
-        listed = "; ".join(
-            f"{spec.group.lower()}, {spec.label} ({spec.key}): {old:g} -> {new:g}"
-            + (f" {spec.unit}" if spec.unit else "")
-            for spec, old, new in self.changes()
-        )
-        return self.words("explorer.changes.listed", source=source, changes=listed)
+        said = {}
+        for lang in LANGUAGES:
+            words = Words(lang)
+            if not self.changes():
+                said[lang] = words("explorer.changes.none", source=source)
+                continue
+            specs = control_specs(self._base_data, base_year=self._resolved.base_year, words=words)
+            named = {spec.key: spec for spec in specs}
+            listed = "; ".join(
+                f"{named[spec.key].group.lower()}, {named[spec.key].label} ({spec.key}): "
+                f"{old:g} -> {new:g}" + (f" {named[spec.key].unit}" if spec.unit else "")
+                for spec, old, new in self.changes()
+            )
+            said[lang] = words("explorer.changes.listed", source=source, changes=listed)
+        return said
 
     def scenario_data(self, *, resolved: bool = False) -> dict[str, Any]:
         """The scenario mapping of the current settings: the base file with the controls'

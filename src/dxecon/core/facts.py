@@ -26,3 +26,24 @@ def facts_of(cell) -> list[dict]:
 def is_facts_cell(cell) -> bool:
     """Whether ``cell`` holds recorded notes (`facts_cell`), not a text to show as it is."""
     return isinstance(cell, str) and cell.startswith('[{"code": ')
+
+
+#: The languages a text for a reader is written in (``{vi: ..., en: ...}``): the report's,
+#: `dxecon.present.words.LANGUAGES` (tests/test_reader_words.py checks they agree).
+TEXT_LANGUAGES = ("vi", "en")
+
+
+def text_problem(text) -> str | None:
+    """Why ``text`` is not a text for a reader in each language (None when it is)."""
+    if not isinstance(text, dict) or set(text) != set(TEXT_LANGUAGES):
+        return "write it for a reader in each language: {vi: <Vietnamese>, en: <English>}"
+    if not all(isinstance(said, str) and said.strip() for said in text.values()):
+        return "a language's text is empty"
+    return None
+
+
+def text_note(text) -> dict:
+    """A text a params file writes for a reader in each language (``{vi: ..., en: ...}``:
+    a prior's source, a start figure's caveat) as a note: `dxecon.present.notes` shows the
+    reader's language."""
+    return {"code": "text", **{lang: str(text[lang]).strip() for lang in TEXT_LANGUAGES}}

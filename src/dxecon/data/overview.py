@@ -106,9 +106,9 @@ def gaps(dataset: Dataset, keys: list[dict], *, years: range, label=None) -> pd.
 #: Columns of :func:`observation_index`.
 OBSERVATION_COLUMNS = ("obs_id", "indicator", "geo", "sector", "period", "year", "value", "unit")
 OBSERVATION_COLUMNS += ("method", "status", "source_id", "publisher", "published")
-#: Code lists a reader needs in words: each code's definition (``name``), for places its
-#: name in each language, for instruments whether the source names the instrument.
-NAMED_CODE_LISTS = ("geographies", "indicators", "sectors", "units", "methods", "instruments")
+#: Code lists a reader needs in words: each code's definition (``name``), for places and
+#: instruments its name in each language, for instruments whether the source names it.
+NAMED_CODE_LISTS = ("geographies", "instruments", "indicators", "sectors", "units", "methods")
 CODE_NAME_COLUMNS = ("list", "code", "name", "name_en", "name_vi", "named")
 SOURCE_COLUMNS = ("source_id", "publisher", "title", "url", "published", "kind", "language")
 TARGET_COLUMNS = ("target_id", "instrument", "pillar", "indicator", "geo", "sector", "year")

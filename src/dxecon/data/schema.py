@@ -91,6 +91,9 @@ CODE_LISTS: dict[str, TableSpec] = {
             # "no": the source of its targets does not name the instrument (a placeholder
             # code); such a code is not listed as an instrument and counts as the oldest.
             Column("named", "flag"),
+            # The instrument as a report names it, in each language (``name`` defines it).
+            Column("name_vi", required=False, optional=True),
+            Column("name_en", required=False, optional=True),
         ),
         _code_list("pillars"),
         _code_list("languages"),

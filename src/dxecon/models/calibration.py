@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
-from dxecon.core.facts import facts_cell
+from dxecon.core.facts import facts_cell, text_note, text_problem
 from dxecon.core.params import check_keys, load_yaml, params_path, resolve
 from dxecon.models.rates import growth_from_ratio
 
@@ -169,13 +169,21 @@ def _span(latest_year: int, target_year: int) -> int:
 
 
 # -- priors ----------------------------------------------------------------------------------
+def _check_source(source) -> None:
+    """A prior's source: its reasoning for a reader in each language, ``{vi: ..., en: ...}``
+    (`dxecon.core.facts.text_note`)."""
+    if problem := text_problem(dict(source) if isinstance(source, Mapping) else source):
+        raise ValueError(f"a prior needs its source: {problem}")
+
+
 @dataclass(frozen=True)
 class Prior:
-    """A uniform prior with its source (the only kind ``params/calibration.yaml`` uses)."""
+    """A uniform prior with its source (the only kind ``params/calibration.yaml`` uses):
+    ``source``, its reasoning in each language (``{vi: ..., en: ...}``)."""
 
     low: float
     high: float
-    source: str
+    source: Mapping[str, str]
     distribution: str = "uniform"
 
     def __post_init__(self) -> None:
@@ -183,8 +191,21 @@ class Prior:
             raise ValueError(f"prior distribution {self.distribution!r}: only 'uniform'")
         if not self.high > self.low:
             raise ValueError(f"prior needs high > low; got low={self.low}, high={self.high}")
-        if not str(self.source).strip():
-            raise ValueError("a prior needs its source")
+        _check_source(self.source)
+
+    @property
+    def notes(self) -> list[dict]:
+        """Where the prior comes from, as notes (`dxecon.core.facts`): its range, then its
+        source in each language."""
+        return [
+            {"code": "calib_uniform", "prior_low": self.low, "prior_high": self.high},
+            text_note(self.source),
+        ]
+
+    @property
+    def note(self) -> dict:
+        """The prior's source alone, as a note."""
+        return text_note(self.source)
 
     @property
     def mean(self) -> float:
@@ -551,13 +572,17 @@ class SpreadPrior:
     never borrows another measure's scale)."""
 
     ratio_to_speed: float
-    source: str
+    source: Mapping[str, str]
 
     def __post_init__(self) -> None:
         if not self.ratio_to_speed >= 0:
             raise ValueError(f"ratio_to_speed must be >= 0; got {self.ratio_to_speed}")
-        if not str(self.source).strip():
-            raise ValueError("a prior needs its source")
+        _check_source(self.source)
+
+    @property
+    def note(self) -> dict:
+        """The prior's source, as a note (`dxecon.core.facts.text_note`)."""
+        return text_note(self.source)
 
     def tau(self, speed) -> np.ndarray:
         return self.ratio_to_speed * np.abs(np.asarray(speed, dtype=float))
@@ -899,7 +924,7 @@ def _prior(spec: Any, *, file: str, key: str, highest: float | None) -> Prior:
         return Prior(
             low=float(low),
             high=float(spec.get("high")),
-            source=str(spec.get("source", "")),
+            source=spec.get("source"),
             distribution=str(spec.get("distribution", "uniform")),
         )
     except (TypeError, ValueError) as exc:
@@ -914,7 +939,7 @@ def _spread_prior(spec: Any, *, file: str) -> SpreadPrior:
     try:
         return SpreadPrior(
             ratio_to_speed=float(spec.get("ratio_to_speed")),
-            source=str(spec.get("source", "")),
+            source=spec.get("source"),
         )
     except (TypeError, ValueError) as exc:
         raise ParamsError(file, key, str(exc)) from exc
@@ -961,26 +986,14 @@ def _series_facts(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
-def _describe_series(frame: pd.DataFrame) -> str:
-    parts = []
-    for (geo, method), rows in frame.groupby(["geo", "method"], sort=True):
-        years = rows["year"]
-        span = f"{years.min()}-{years.max()}" if len(rows) > 1 else f"{years.min()}"
-        parts.append(f"{geo} {method} {span} ({len(rows)} point{'s' * (len(rows) > 1)})")
-    return "; ".join(parts) or "none"
-
-
-def _describe_measures(frame: pd.DataFrame) -> str:
-    """Per method: how many series, and those with two years or more."""
-    parts = []
+def _measures_facts(frame: pd.DataFrame) -> list[dict]:
+    """Per measure: how many series, and those with two years or more (`_series_facts`)."""
+    found = []
     for method, rows in frame.groupby("method", sort=True):
         counts = rows.groupby("geo")["year"].nunique()
         longer = rows[rows["geo"].isin(counts.index[counts >= 2])]
-        text = f"{method} {len(counts)} series"
-        if len(longer):
-            text += f" ({_describe_series(longer)})"
-        parts.append(text)
-    return "; ".join(parts)
+        found.append({"method": method, "n": len(counts), "series": _series_facts(longer)})
+    return found
 
 
 def calibrate_diffusion(
@@ -1186,66 +1199,67 @@ def calibrate_diffusion(
     # The table.
     tau_mid = float(calibration.spread_at(c_mid))
     context = {"measure": measure, "tau": tau_mid, "noise": calibration.noise_sd}
+    # Evidence and sources are notes (`dxecon.core.facts`): the saved table stays
+    # machine-readable and `dxecon.present.notes` words them in the reader's language.
     others = panel[panel["used"] & (panel["method"] != measure)]
-    other_desc = (
-        f"; other measures, never mixed with {measure} (each calibrated on its own): "
-        + _describe_measures(others)
+    other_notes = (
+        [{"code": "calib_other_measures", "measure": measure, "measures": _measures_facts(others)}]
         if len(others)
-        else ""
+        else []
     )
     single = pooled.groupby("group")["year"].nunique()
     single = sorted(single.index[single < 2])
     rows = []
     mid = fit_logistic_speed(data, ceiling=c_mid) if len(data) else None
     if speed_from_data:
-        spread = f"{grid['speed'].min():.3f}-{grid['speed'].max():.3f}"
-        how = (
-            "mixed model (REML), one random speed per series"
-            if tau_from_data
-            else "pooled OLS, one intercept per series and a common speed"
-        )
-        evidence = (
-            f"{how} on logit(share/ceiling), {mid.n_points} points, {mid.df_resid} residual "
-            f"df; series with two years or more: "
-            f"{_describe_series(pooled[pooled['group'].isin(mid.groups)])}; at the prior's "
-            f"central ceiling {c_mid:.1f}% (over the ceiling prior the speed ranges {spread})"
-        )
+        notes = [
+            {
+                "code": "calib_speed",
+                "how": "mixed" if tau_from_data else "pooled",
+                "points": mid.n_points,
+                "df": mid.df_resid,
+                "series": _series_facts(pooled[pooled["group"].isin(mid.groups)]),
+                "central_ceiling": c_mid,
+                "speed_low": float(grid["speed"].min()),
+                "speed_high": float(grid["speed"].max()),
+            }
+        ]
         if single:
-            evidence += f"; one year only, so level but not speed: {', '.join(single)}"
+            series = pooled[pooled["group"].isin(single)]
+            notes.append({"code": "calib_single", "series": _series_facts(series)})
         rows.append(
             {
                 "parameter": "national diffusion speed k_m (logistic rate, per year)",
                 "key": "speed",
                 "estimate": float(calibration.speed_at(c_mid)),
                 "std_error": float(calibration._grid("std_error", c_mid)),
-                "evidence": evidence + other_desc,
+                "evidence": facts_cell(notes + other_notes),
                 "points": mid.n_points,
                 "df": mid.df_resid,
                 "decided_by": "data",
-                "source": "estimated; figures and sources in the evidence table",
+                "source": facts_cell([{"code": "calib_estimated"}]),
             }
         )
     else:
-        why = (
-            f"no {measure} series has two years published by then"
-            if not len(grid)
-            else "no residual degree of freedom: the speed is exactly identified"
-        )
+        why = "no_series" if not len(grid) else "exact"
+        notes = [
+            {"code": "calib_speed_prior", "why": why, "measure": measure},
+            {"code": "calib_figures", "series": _series_facts(pooled)},
+        ]
         rows.append(
             {
                 "parameter": "national diffusion speed k_m (logistic rate, per year)",
                 "key": "speed",
                 "estimate": speed_prior.mean,
                 "std_error": speed_prior.sd,
-                "evidence": f"the data cannot pin it ({why}); figures of the measure: "
-                f"{_describe_series(pooled)}" + other_desc,
+                "evidence": facts_cell(notes + other_notes),
                 "points": len(pooled),
                 "df": 0 if mid is None else mid.df_resid,
                 "decided_by": "prior",
-                "source": speed_prior.source,
+                "source": facts_cell([speed_prior.note]),
             }
         )
-    province_desc = _describe_series(pooled[pooled["group"].isin(provinces["series"])])
+    province_series = _series_facts(pooled[pooled["group"].isin(provinces["series"])])
     if tau_from_data:
         rows.append(
             {
@@ -1253,12 +1267,13 @@ def calibrate_diffusion(
                 "key": "tau",
                 "estimate": tau_mid,
                 "std_error": float(calibration._grid("tau_std_error", c_mid)),
-                "evidence": f"mixed model (REML) over {len(provinces)} provinces with two "
-                f"years or more ({province_desc}) and the national series",
+                "evidence": facts_cell(
+                    [{"code": "calib_tau", "n": len(provinces), "series": province_series}]
+                ),
                 "points": int(provinces["points"].sum()),
                 "df": len(provinces) - 1,
                 "decided_by": "data",
-                "source": "estimated (statsmodels MixedLM)",
+                "source": facts_cell([{"code": "calib_mixed_model"}]),
             }
         )
     else:
@@ -1268,13 +1283,21 @@ def calibrate_diffusion(
                 "key": "tau",
                 "estimate": tau_mid,
                 "std_error": np.nan,
-                "evidence": f"not identified: {len(provinces)} province(s) with two {measure} "
-                f"figures or more on one boundary ({province_desc}), two needed; "
-                f"tau = {tau_prior.ratio_to_speed:g} x |k_m| (the prior)",
+                "evidence": facts_cell(
+                    [
+                        {
+                            "code": "calib_tau_prior",
+                            "n": len(provinces),
+                            "measure": measure,
+                            "series": province_series,
+                            "ratio": tau_prior.ratio_to_speed,
+                        }
+                    ]
+                ),
                 "points": int(provinces["points"].sum()),
                 "df": 0,
                 "decided_by": "prior",
-                "source": tau_prior.source,
+                "source": facts_cell([tau_prior.note]),
             }
         )
     if noise is not None:
@@ -1284,13 +1307,20 @@ def calibrate_diffusion(
                 "key": "noise",
                 "estimate": noise.sd,
                 "std_error": noise.std_error,
-                "evidence": f"changes of the published logits (random walk with a drift per "
-                f"series): {noise.n_changes} changes in {noise.n_series} series, at the "
-                f"central ceiling {c_mid:.1f}%",
+                "evidence": facts_cell(
+                    [
+                        {
+                            "code": "calib_noise",
+                            "changes": noise.n_changes,
+                            "n": noise.n_series,
+                            "central_ceiling": c_mid,
+                        }
+                    ]
+                ),
                 "points": noise.n_changes,
                 "df": noise.df,
                 "decided_by": "data",
-                "source": "estimated; figures in the evidence table",
+                "source": facts_cell([{"code": "calib_estimated"}]),
             }
         )
     else:
@@ -1300,34 +1330,46 @@ def calibrate_diffusion(
                 "key": "noise",
                 "estimate": noise_prior.mean,
                 "std_error": noise_prior.sd,
-                "evidence": f"the data cannot pin it: no {measure} series has two changes "
-                "(three years) by then",
+                "evidence": facts_cell([{"code": "calib_noise_prior", "measure": measure}]),
                 "points": 0,
                 "df": 0,
                 "decided_by": "prior",
-                "source": f"uniform {noise_prior.low:g}-{noise_prior.high:g}: {noise_prior.source}",
+                "source": facts_cell(noise_prior.notes),
             }
         )
     rho = calibration.revision_sd
     if len(revisions):
-        listed = "; ".join(
-            f"{r.geo} {r.year}: {r.first_value:g} ({r.first_obs}) -> {r.chosen_value:g} "
-            f"({r.chosen_obs})"
+        listed = [
+            {
+                "geo": r.geo,
+                "year": int(r.year),
+                "first": float(r.first_value),
+                "first_obs": r.first_obs,
+                "chosen": float(r.chosen_value),
+                "chosen_obs": r.chosen_obs,
+            }
             for r in revisions.itertuples()
-        )
+        ]
         rows.append(
             {
                 "parameter": "revision error of a first release (sd of log revision), rho",
                 "key": "revision",
                 "estimate": rho,
                 "std_error": rho / np.sqrt(2.0 * len(revisions)),
-                "evidence": f"root-mean-square log revision of {len(revisions)} {measure} "
-                f"figures published in two vintages or more, first release against the "
-                f"figure chosen now (same geography code, never across a boundary): {listed}",
+                "evidence": facts_cell(
+                    [
+                        {
+                            "code": "calib_revision",
+                            "n": len(revisions),
+                            "measure": measure,
+                            "revisions": listed,
+                        }
+                    ]
+                ),
                 "points": len(revisions),
                 "df": len(revisions),
                 "decided_by": "data",
-                "source": "estimated from the vintages in data/",
+                "source": facts_cell([{"code": "calib_vintages"}]),
             }
         )
     else:
@@ -1337,33 +1379,39 @@ def calibrate_diffusion(
                 "key": "revision",
                 "estimate": 0.0,
                 "std_error": np.nan,
-                "evidence": f"no {measure} figure published in two vintages by then: the "
-                "start's revision error is left out of the intervals",
+                "evidence": facts_cell([{"code": "calib_revision_none", "measure": measure}]),
                 "points": 0,
                 "df": 0,
                 "decided_by": "left out",
-                "source": "data/ (no revision observed)",
+                "source": facts_cell([{"code": "calib_no_revision"}]),
             }
         )
     if profile_compatible is not None:
         low_c, high_c = profile_compatible
         step = (ceiling_prior.high - feasible_low) / 59
         covers = low_c <= ceiling_prior.low + step and high_c >= ceiling_prior.high - step
-        verdict = (
-            "the data cannot pin it: every ceiling in the prior range fits"
-            if covers
-            else "the data exclude part of the prior range"
-        )
-        c_evidence = (
-            f"profile likelihood over {feasible_low:.2f}-{ceiling_prior.high:g}%: ceilings "
-            f"{low_c:.1f}-{high_c:.1f}% are compatible at 95% ({verdict})"
-        )
+        c_notes = [
+            {
+                "code": "calib_ceiling",
+                "prior_low": feasible_low,
+                "prior_high": ceiling_prior.high,
+                "ceiling_low": low_c,
+                "ceiling_high": high_c,
+                "covers": bool(covers),
+            }
+        ]
     else:
-        c_evidence = f"the data cannot pin it: no {measure} series with two years"
+        c_notes = [{"code": "calib_ceiling_none", "measure": measure}]
     if highest_row is not None:
-        c_evidence += (
-            f"; prior's low end: highest {measure} share {highest:.2f}% "
-            f"({highest_row['geo']} {highest_row['year']}, {highest_row['obs_id']})"
+        c_notes.append(
+            {
+                "code": "calib_ceiling_floor",
+                "measure": measure,
+                "highest": highest,
+                "geo": highest_row["geo"],
+                "year": int(highest_row["year"]),
+                "obs": highest_row["obs_id"],
+            }
         )
     rows.append(
         {
@@ -1371,12 +1419,11 @@ def calibrate_diffusion(
             "key": "ceiling",
             "estimate": ceiling_prior.mean,
             "std_error": ceiling_prior.sd,
-            "evidence": c_evidence,
+            "evidence": facts_cell(c_notes),
             "points": len(pooled),
             "df": 0 if mid is None else mid.df_resid,
             "decided_by": "prior",
-            "source": f"uniform {ceiling_prior.low:.2f}-{ceiling_prior.high:g}: "
-            f"{ceiling_prior.source}",
+            "source": facts_cell(ceiling_prior.notes),
         }
     )
     if not widen:
@@ -1399,8 +1446,7 @@ def calibrate_diffusion(
                 "points": widening.forecasts,
                 "df": len(widening.events),
                 "decided_by": "data" if widening.forecasts else "left out",
-                "source": "dxecon.models.calibration_realtime: the rule of params/forecasts.yaml "
-                "(backtest) on the forecasts of params/calibration.yaml (realtime.widen)",
+                "source": facts_cell([{"code": "calib_realtime_rule"}]),
             }
         )
     table = pd.DataFrame([{**row, **context} for row in rows]).reindex(columns=CALIBRATION_COLUMNS)

@@ -60,6 +60,7 @@ from scipy.optimize import brentq
 from scipy.special import ndtr, ndtri
 
 from dxecon.core.errors import ParamsError
+from dxecon.core.facts import facts_cell, facts_of
 from dxecon.core.params import check_keys
 from dxecon.models.calibration import (
     calibrate_diffusion,
@@ -223,7 +224,7 @@ class NoiseWidening:
     too_narrow : bool
         The rule's verdict (on the forecasts, as for every forecast interval).
     verdict : str
-        The rule's reason.
+        The rule's reason: a note (`dxecon.core.facts`).
     mean_square, mean_square_after : float
         Mean of :math:`z_i^2` with the noise the calibration as of ``as_of`` draws (the
         noise the factor widens; every other draw as forecast), before and after widening
@@ -249,31 +250,32 @@ class NoiseWidening:
 
     @property
     def evidence(self) -> str:
-        """The verdict and its evidence in one sentence (the calibration table's)."""
-        when = f"by {self.as_of}" if self.as_of else "with every figure in data/"
+        """The verdict and its evidence (the calibration table's), as a note
+        (`dxecon.core.facts`) worded by `dxecon.present.notes`: the date, the subset, the
+        forecasts and distinct outturns (a year forecast from several vintages is one
+        event), how many fell inside, the rule's verdict with its binomial p, the mean
+        square of the standardized errors and the factor."""
+        when = {"as_of": self.as_of, "subset": self.forecasts_from}
         if not self.forecasts:
-            return (
-                f"real-time check {when}: no forecast ({self.forecasts_from}) has a published "
-                "outturn yet: nothing to judge, the yearly noise is not widened"
-            )
-        text = (
-            f"real-time check {when}, forecasts with {self.forecasts_from}: "
-            f"{self.forecasts} forecasts of {len(self.events)} distinct outturn years "
-            f"({', '.join(self.events)}; a year forecast from several vintages is one "
-            f"event), {self.inside} inside their {self.level}% interval; the backtest rule "
-            f"(params/forecasts.yaml) on the forecasts: {self.verdict}; on the events "
-            f"({self.events_inside} of {len(self.events)} with a forecast inside) binomial p "
-            f"{self.events_binomial_p:.3f}; mean square of the standardized errors "
-            f"z = Phi^-1(PIT) against the noise estimated now: {self.mean_square:.2f}"
-        )
-        if self.factor > 1:
-            return text + (
-                f"; the yearly noise sd is widened x{self.factor:.3f}, which brings it to "
-                f"{self.mean_square_after:.2f}"
-            )
-        if self.too_narrow:
-            return text + ": no wider noise needed to bring it to one, not widened"
-        return text + "; not widened"
+            return facts_cell([{"code": "rt_widening_none", **when}])
+        widened = "widened" if self.factor > 1 else "not_needed" if self.too_narrow else "no"
+        note = {
+            "code": "rt_widening",
+            **when,
+            "forecasts": self.forecasts,
+            "events": [event.split(" ") for event in self.events],
+            "inside": self.inside,
+            "level": self.level,
+            "p": self.binomial_p,
+            "too_narrow": self.too_narrow,
+            "events_inside": self.events_inside,
+            "events_p": self.events_binomial_p,
+            "mean_square": self.mean_square,
+            "widened": widened,
+            "factor": self.factor,
+            "after": self.mean_square_after,
+        }
+        return facts_cell([note])
 
 
 @dataclass(frozen=True, eq=False)
@@ -338,7 +340,7 @@ class DiffusionRealTime:
                 lines.append(
                     f"{head} {row.inside} of {row.forecasts} forecasts ({row.events} distinct "
                     f"outturn years) contain the outturn ({TOO_FEW}; binomial p "
-                    f"{row.binomial_p:.3f}): {row.cases}"
+                    f"{row.binomial_p:.3f}); {len(facts_of(row.cases))} cases in the table"
                 )
             else:
                 lines.append(
@@ -346,7 +348,9 @@ class DiffusionRealTime:
                     f"forecasts, {row.events} distinct outturn years; binomial p "
                     f"{row.binomial_p:.3f})"
                 )
-        lines.append(f"Widening: {self.widening.evidence}")
+        widening = self.widening
+        narrow = "too narrow" if widening.too_narrow else "not too narrow"
+        lines.append(f"Widening: x{widening.factor:.3f} (the intervals {narrow})")
         return "\n".join(lines)
 
 
@@ -482,7 +486,7 @@ def _widening(
         event = f"{forecast.geo} {forecast.year}"
         events[event] = events.get(event, False) or inside
     n, k = len(checked), int(sum(inside_flags))
-    narrow, why = rule.judge(k, n, f"{subset}, real-time check of the diffusion")
+    narrow, why = rule.judge(k, n, {"kind": "realtime", "subset": subset})
     rescaled = [(f.with_noise(noise_now), o) for f, o in checked]
     gaps = [f.gap(o) for f, o in rescaled]
     sds = [f.walk_sd for f, _ in rescaled]
@@ -500,7 +504,7 @@ def _widening(
         binomial_p=rule.binomial(k, n) if n else np.nan,
         events_binomial_p=rule.binomial(sum(events.values()), len(events)) if n else np.nan,
         too_narrow=narrow,
-        verdict=why,
+        verdict=facts_cell([why]),
         mean_square=mean_square,
         mean_square_after=after,
         factor=factor,
@@ -766,7 +770,7 @@ def _coverage(forecasts: pd.DataFrame, rule: CoverageRule) -> pd.DataFrame:
                 coverage, cases = inside / n, ""
             else:
                 coverage = TOO_FEW
-                cases = "; ".join(_case(r, level, suffix) for _, r in frame.iterrows())
+                cases = facts_cell([_case(r, level, suffix) for _, r in frame.iterrows()])
             rows.append(
                 {
                     "level": level,
@@ -785,15 +789,19 @@ def _coverage(forecasts: pd.DataFrame, rule: CoverageRule) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _case(row: pd.Series, level: int, suffix: str) -> str:
-    """One forecast in words: vintage, year, outturn, inside or not, and its interval (or,
-    widened in real time, the factor it was widened by)."""
-    where = "inside" if row[f"inside_{level}{suffix}"] else "outside"
+def _case(row: pd.Series, level: int, suffix: str) -> dict:
+    """One forecast as a note (`dxecon.core.facts`): vintage, place, year, horizon, outturn,
+    inside or not, and its interval (or, widened in real time, the factor it was widened
+    by), worded by `dxecon.present.notes`."""
+    case = {
+        "as_of": str(row["as_of"]),
+        "geo": row["geo"],
+        "year": int(row["year"]),
+        "h": int(row["h"]),
+        "outturn": float(row["outturn"]),
+        "where": "inside" if row[f"inside_{level}{suffix}"] else "outside",
+    }
     if suffix == "_realtime":
-        interval = f"(noise x{row['noise_factor_realtime']:.3g})"
-    else:
-        interval = f"{row[f'lower_{level}{suffix}']:.2f}-{row[f'upper_{level}{suffix}']:.2f}"
-    return (
-        f"as of {row['as_of']}, {row['geo']} {row['year']} (h={row['h']}): "
-        f"{row['outturn']:g} {where} {interval}"
-    )
+        return {"code": "rt_case_widened", **case, "factor": float(row["noise_factor_realtime"])}
+    low, high = row[f"lower_{level}{suffix}"], row[f"upper_{level}{suffix}"]
+    return {"code": "rt_case", **case, "low": float(low), "high": float(high)}

@@ -107,7 +107,9 @@ def productivity_from_params(
         dataset,
         geo=params.geo,
         employment_growth=jobs.mean,
-        employment_rationale=jobs.mean_source,
+        # the figures it rests on are recorded in ``jobs`` (its facts, worded by the step)
+        employment_rationale="compound average growth of the published employment of "
+        f"{params.employment_window[0] - 1}-{params.employment_window[1]} ({params.file})",
         base_year=params.base_year,
         milestones=dict(milestones),
         as_of=as_of,

@@ -513,7 +513,7 @@ OUTPUTS: tuple[Output, ...] = (
     *_common(
         "published_forecasts",
         ("forecast_series_sentence", "text"),
-        ("forecast_series", "table", "series years points why"),
+        ("forecast_series", "table", "series unit years points why"),
         ("backtest_setup", "text"),
         (
             "backtests",

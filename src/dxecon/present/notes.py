@@ -15,11 +15,30 @@ import pandas as pd
 
 from dxecon.present.words import Words
 
+_KEPT = {"trim": False}
+#: Facts that are numbers, by key: (decimals, how `Words.number` writes them).
+NUMBERS = {
+    **dict.fromkeys(("best", "median", "low", "high", "replaced", "highest"), (2, _KEPT)),
+    **dict.fromkeys(("mean_square", "after"), (2, _KEPT)),
+    **dict.fromkeys(("ceiling_low", "ceiling_high", "central_ceiling"), (1, _KEPT)),
+    **dict.fromkeys(("speed_low", "speed_high", "scale", "p", "events_p"), (3, _KEPT)),
+    **dict.fromkeys(("tau", "sd", "widened_sd", "rho", "se", "excess"), (4, _KEPT)),
+    **dict.fromkeys(("rate", "national_rate", "from_rate", "to_rate"), (4, _KEPT)),
+    "pp": (3, _KEPT),
+    **dict.fromkeys(("coverage", "min_coverage"), (2, _KEPT)),
+    "threshold": (3, {"strip": True}),
+    **dict.fromkeys(("ratio", "factor"), (3, {"strip": True})),
+    **dict.fromkeys(("prior_low", "prior_high"), (2, {"strip": True})),
+    "paths": (0, {}),
+}
+
 
 def say_note(note: dict, words: Words) -> str:
     """One note (``{"code": ..., <facts>}``) as a phrase in ``words``' language."""
     from dxecon.present.tables import geography_codes
 
+    if note["code"] == "text":  # a params file's text, written in each language
+        return note[words.lang]
     places = geography_codes()
     facts = {key: value for key, value in note.items() if key != "code"}
 
@@ -35,16 +54,46 @@ def say_note(note: dict, words: Words) -> str:
             said[key] = place(value)
         elif key in ("indicator", "proxy"):
             said[key] = name(value)
-        elif key in ("best", "median", "low", "high"):
-            said[key] = words.number(value, 2, trim=False)
-        elif key in ("ceiling_low", "ceiling_high"):
-            said[key] = words.number(value, 1, trim=False)
-        elif key in ("speed_low", "speed_high"):
-            said[key] = words.number(value, 3, trim=False)
-        elif key == "paths":
-            said[key] = words.number(value, 0)
-        elif key == "years" and isinstance(value, list):
+        elif key in NUMBERS:
+            digits, how = NUMBERS[key]
+            said[key] = words.number(value, digits, **how)
+        elif key in ("years", "missing") and isinstance(value, list):
             said[key] = words.join(value)
+        elif key == "geos":
+            said[key] = words.join(place(g) for g in value)
+        elif key in EVIDENCE_KEYS:
+            said[key] = say_evidence(value, words, named=facts.get("geo"))
+        elif key == "stat":
+            said[key] = words(f"note.stat.{value}", year=facts.get("year"))
+        elif key == "decided":
+            said[key] = words.get(f"calib.decided.{value}", value)
+        elif key in ("measure", "measure_from"):
+            said[key] = words.get(f"by.{value}", value)
+        elif key == "conversion":
+            said[key] = words(f"note.draw_conversion.{value}")
+        elif key == "figures":
+            said[key] = words.count("figure", value)
+        elif key == "series" and isinstance(value, list):
+            said[key] = say_series_list(value, words)
+        elif key == "measures":
+            said[key] = "; ".join(
+                words(
+                    "note.calib_measure",
+                    by=words.get(f"by.{one['method']}", one["method"]),
+                    n=words.count("series", one["n"]),
+                    series=f" ({say_series_list(one['series'], words)})" if one["series"] else "",
+                )
+                for one in value
+            )
+        elif key == "revisions":
+            said[key] = "; ".join(
+                f"{place(r['geo'])} {r['year']}: {words.number(r['first'], 2, strip=True)} "
+                f"({r['first_obs']}) -> {words.number(r['chosen'], 2, strip=True)} "
+                f"({r['chosen_obs']})"
+                for r in value
+            )
+        elif key == "events":
+            said[key] = words.join(f"{place(geo)} {year}" for geo, year in value)
         elif key == "model":
             said[key] = words.get(f"growth.candidate.{value}", value)
         else:
@@ -71,6 +120,47 @@ def say_note(note: dict, words: Words) -> str:
         said["as_of"] = words.date(facts["as_of"])
     elif code == "too_few_for_trend":
         said["years"] = words.count("year", facts["n"])
+    elif code.startswith("rt_case"):  # a forecast of the real-time check
+        said["as_of"] = words.month(facts["as_of"])
+        said["where"] = words(f"rt.{facts['where']}")
+        said["outturn"] = words.number(facts["outturn"], 2, strip=True)
+        if "factor" in facts:
+            said["factor"] = words.number(facts["factor"], 2, strip=True)
+    elif code.startswith("rule_"):  # the coverage rule's verdict, on which forecasts
+        where = facts["where"]
+        said["where"] = words(
+            f"note.where.{where['kind']}",
+            pool=words.get(f"pool.{where.get('pool')}", str(where.get("pool"))),
+            members=words.count("series", where.get("members", 0)),
+            subset=words.get(f"rt.subset.{where.get('subset')}", str(where.get("subset"))),
+        )
+    elif code == "calib_speed":
+        said["how"] = words(f"note.calib_how.{facts['how']}")
+    elif code == "calib_speed_prior":
+        said["why"] = words(f"note.calib_why.{facts['why']}", measure=said["measure"])
+    elif code == "calib_ceiling":
+        said["verdict"] = words(f"note.calib_covers.{str(facts['covers']).lower()}")
+    elif code.startswith("rt_widening"):  # the real-time check's verdict on the noise
+        as_of = facts["as_of"]
+        said["when"] = (
+            words("note.rt_when.by", as_of=words.month(as_of))
+            if as_of
+            else words("note.rt_when.all")
+        )
+        said["subset"] = words.get(f"rt.subset.{facts['subset']}", facts["subset"])
+        if code == "rt_widening":
+            said["n_events"] = len(facts["events"])
+            narrow = "narrow" if facts["too_narrow"] else "not_narrow"
+            said["verdict"] = words(f"note.rt_verdict.{narrow}")
+            said["widened"] = words(
+                f"note.rt_widened.{facts['widened']}", factor=said["factor"], after=said["after"]
+            )
+    elif code == "history_growth":
+        said["years"] = words.count("year", facts["n"])
+        said["missing"] = (
+            words("note.none_published", years=said["missing"]) if facts["missing"] else ""
+        )
+        said["crossing"] = words("note.crossing") if facts["crossing"] else ""
     elif code == "indicative":
         said["differs"] = words(f"differs.{facts['indicator']}.{facts['proxy']}")
     elif code == "growth_refused":
@@ -104,10 +194,64 @@ def say_note(note: dict, words: Words) -> str:
             said["lacking"] = (
                 f"; {words('note.history_lacking', lacking=lacking)}" if lacking else ""
             )
+    elif code == "history_weights":
+        said["sector"] = words.get(f"sector.{facts['sector']}", facts["sector"])
+        said["parts"] = "; ".join(
+            words(
+                "note.history_weight",
+                geo=place(part["geo"]),
+                weight=words.number(part["weight"], 1, **_KEPT),
+                share=words.number(part["share"], 2, **_KEPT),
+                grdp=words.number(part["grdp"], 0, **_KEPT),
+                ref=part["ref"],
+                derived=words("note.history_derived") if part["derived"] else "",
+            )
+            for part in facts["parts"]
+        )
     elif code == "needed":
         sector = facts.get("sector", "total")
         said["sector"] = "" if sector == "total" else f" ({words.get(f'sector.{sector}', sector)})"
     return words(f"note.{code}", **said)
+
+
+def say_series_list(series: list[dict], words: Words) -> str:
+    """Series of figures (place, measure, first and last year, figures: a calibration's or
+    a pace's) joined by '; ': "Cả nước theo thước đo GSO, 2020-2025 (6 số liệu)"."""
+    from dxecon.present.tables import geography_codes
+
+    if not series:
+        return words("note.calib_none")
+    return "; ".join(
+        words(
+            "note.calib_series",
+            place=words.place(one["geo"], geography_codes()),
+            by=words.get(f"by.{one['method']}", one["method"]),
+            years=one["first"] if one["first"] == one["last"] else f"{one['first']}-{one['last']}",
+            points=words.count("figure", one["points"]),
+        )
+        for one in series
+    )
+
+
+#: Facts that list the published figures a statistic rests on (`say_evidence`).
+EVIDENCE_KEYS = ("evidence", "levels", "real", "gdp")
+
+
+def say_evidence(parts: list[dict], words: Words, *, named: str | None = None) -> str:
+    """The figures a statistic rests on (`dxecon.models.scenarios.history.evidence`), by
+    boundary: "<the place's name>: 2019 OBS0052 (S1), 2020 OBS0056 (S3); ..."; the figures
+    of ``named`` (the boundary the sentence names already) without its name."""
+    from dxecon.present.tables import geography_codes
+
+    def figures(part: dict) -> str:
+        listed = ", ".join(f"{year} {reference}" for year, reference in part["refs"])
+        if part["geo"] == named:
+            return listed
+        # a merged place's predecessors combined (`history.merged_growth`): "A+B"
+        geos = part["geo"].split("+")
+        return f"{words.join(words.place(g, geography_codes()) for g in geos)}: {listed}"
+
+    return "; ".join(map(figures, parts))
 
 
 def _part(part: dict, words: Words, place) -> str:
@@ -224,12 +368,13 @@ def say_levels(cell, words: Words) -> str:
     """A goal's earlier levels (``earlier_levels``): each level, the instrument that set it
     by its name, and its status, joined by '; '."""
     from dxecon.models.scenarios.scorecard import note_codes
+    from dxecon.present.tables import instrument_name
 
     return "; ".join(
         words(
             "level.earlier",
             value=words.number(level["value"], 2, strip=True),
-            instrument=words.get(f"instrument.{level['instrument']}", level["instrument"]),
+            instrument=instrument_name(level["instrument"], words),
             status=words.status(level["status"]),
         )
         for level in note_codes(cell)

@@ -14,7 +14,7 @@ from dxecon.models.scenarios.scenario_run import ASSUMPTION_COLUMNS, ScenarioRun
 from dxecon.models.scenarios.scorecard import INTERVAL, MODELLED
 from dxecon.models.scoring import ScoringConfig
 from dxecon.present.notes import say_facts
-from dxecon.present.tables import word
+from dxecon.present.tables import instrument_name
 
 #: The columns of each view of the scorecard notebook 06 shows
 #: (`dxecon.pipeline.steps.scorecard`).
@@ -176,7 +176,7 @@ def fan_text(run: ScenarioRun, indicator: str, lang: str = "en") -> str:
         sentences.append(
             words(
                 "nb.fan_sentence",
-                instrument=word(row.instrument, "instrument", words),
+                instrument=instrument_name(row.instrument, words),
                 comparator=row.comparator,
                 target=_number(row.target_value, lang),
                 year=row.year,
@@ -357,10 +357,11 @@ def assumptions_view(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return shown
 
 
-def reasoning_table(scenario) -> pd.DataFrame:
-    """The scenario's stated sources and reasoning (its ``assumptions``), one row each."""
-    items = scenario.assumptions.items()
-    return pd.DataFrame(list(items), columns=["assumption", "reasoning"])
+def reasoning_table(scenario, lang: str = "en") -> pd.DataFrame:
+    """The scenario's stated sources and reasoning (its ``assumptions``), one row each, in
+    ``lang``."""
+    items = [(key, reasoning(lang)) for key, reasoning in scenario.assumptions.items()]
+    return pd.DataFrame(items, columns=["assumption", "reasoning"])
 
 
 def weights_text(weights, missing: list[str], lang: str = "en") -> str:
@@ -381,9 +382,12 @@ def weights_text(weights, missing: list[str], lang: str = "en") -> str:
 def draws_text(draws, lang: str = "en") -> str:
     """What the diffusion draws say in words (a speed converted from another measure, the
     start figure's ambiguous year), or that the scenario states every speed and ceiling."""
+    from dxecon.present.notes import say_facts
+
+    words = _words(lang)
     if draws is None:
-        return _words(lang)("txt.draws_stated")
-    return "\n".join(f"- {note}" for note in draws.notes)
+        return words("txt.draws_stated")
+    return "\n".join(f"- {say_facts(note, words)}" for note in draws.notes)
 
 
 def draws_table(draws) -> pd.DataFrame:

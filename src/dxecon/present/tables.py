@@ -9,6 +9,8 @@ from functools import cache
 
 import pandas as pd
 
+from dxecon.models.forecast.coverage import TOO_FEW
+
 #: Columns whose cells are words of the catalogue: column -> key prefix, or prefixes tried
 #: in turn (a cell ``v`` is shown as ``<prefix>.<v>`` in the language where the catalogue
 #: has that key, else as is).
@@ -22,7 +24,6 @@ VALUE_WORDS = {
     "measure": ("method", "pace"),
     "method_detail": "nowcast",
     "boundary": "nowcast.boundary",  # a nowcast's boundary word; a place's code: its name
-    "instrument": "instrument",
     "comparator": "comparator",
     "pillar": "pillar",
     "unit": "unit",
@@ -39,13 +40,29 @@ VALUE_WORDS = {
     "sector": "sector",
     "indicator": "indicator",
     "reason": "reason",  # a code (a contribution's missing figure); a worded reason stays
+    "forecasts_from": "rt.subset",  # the real-time check's subsets and interval variants
+    "intervals": "rt.intervals",
+    "decided_by": "calib.decided",  # what decided a calibrated parameter: data, a prior
+    "judged_on": "judged",  # a backtest's own errors or its pool's
 }
+#: Columns worded from another column's code: column -> (the code's column, key prefix);
+#: a calibration's or a draw's parameter by its ``key``. The code's column, a name for
+#: machines (the report and the tests read it), is not shown.
+KEYED_WORDS = {"parameter": ("key", "calib.param")}
+#: Cells a model writes as a fixed phrase, in any column: phrase -> the catalogue's key.
+PHRASES = {TOO_FEW: "verdict.too_few"}
 
 
-#: Columns of places' codes, each shown by its name (``data/codes/geographies.csv``).
-PLACE_COLUMNS = ("geo", "latest_geo", "boundary")
-#: Columns of codes joined by ", ": column -> the key prefix that words each code.
-LIST_WORDS = {"also_set_by": "instrument"}
+#: Columns of codes of a code list that names them in each language (``name_vi`` /
+#: ``name_en``, `Words.named`): column -> the list (``data/codes/<list>.csv``). A cell may
+#: hold several codes joined by ", " (a goal's other instruments).
+NAMED_COLUMNS = {
+    "geo": "geographies",
+    "latest_geo": "geographies",
+    "boundary": "geographies",
+    "instrument": "instruments",
+    "also_set_by": "instruments",
+}
 #: Columns the scorecard records as facts (JSON, `dxecon.models.scenarios.scorecard`):
 #: column -> the function of `dxecon.present.notes` that words a cell.
 RECORDED = {
@@ -89,20 +106,32 @@ def code_list(name: str) -> frozenset[str]:
 
 
 @cache
-def geography_codes() -> pd.DataFrame:
-    """The boundaries' names: ``data/codes/geographies.csv`` (their one home)."""
+def named_codes(name: str) -> pd.DataFrame:
+    """A code list that names its codes in each language (``data/codes/<name>.csv``, their
+    one home): ``geographies``, ``instruments``."""
     from dxecon.core import folders
 
-    return pd.read_csv(folders.DATA_DIR / "codes" / "geographies.csv", dtype=str).fillna("")
+    return pd.read_csv(folders.DATA_DIR / "codes" / f"{name}.csv", dtype=str).fillna("")
+
+
+def geography_codes() -> pd.DataFrame:
+    """The boundaries' names: ``data/codes/geographies.csv``."""
+    return named_codes("geographies")
+
+
+def instrument_name(code, words) -> str:
+    """A target's instrument by its name in ``words``' language (``data/codes/instruments.csv``)."""
+    return words.named(code, named_codes("instruments"))
 
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` as a reader sees it: headers (columns, index and axis names) in
-    ``lang`` (:func:`header`; a boundary's code by its name); the boundaries of the columns
-    of :data:`PLACE_COLUMNS` by their names; the scorecard's recorded facts (:data:`RECORDED`:
-    notes, earlier levels, other figures and readings, estimates' sources) worded
-    (`dxecon.present.notes`); the cells of the columns of :data:`VALUE_WORDS` and
-    :data:`LIST_WORDS` and yes/no columns in ``lang``; an empty text cell or a missing whole
+    ``lang`` (:func:`header`; a boundary's code by its name); the boundaries and
+    instruments of the columns of :data:`NAMED_COLUMNS` by their names; the scorecard's
+    recorded facts (:data:`RECORDED`: notes, earlier levels, other figures and readings,
+    estimates' sources) worded
+    (`dxecon.present.notes`); the cells of the columns of :data:`VALUE_WORDS` and yes/no
+    columns in ``lang``; an empty text cell or a missing whole
     number or yes/no as the one missing-value mark (``DASH``, as a missing number is
     written by `table_text` and `table_html`)."""
     from dxecon.present.words import DASH, Words
@@ -125,24 +154,32 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 shown[column] = shown[column].map(
                     lambda cell: notes.say_facts(cell, words), na_action="ignore"
                 )
-        places = geography_codes()
-        for column in PLACE_COLUMNS:
+        for column, codes in NAMED_COLUMNS.items():
             if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
+                listed = named_codes(codes)
                 shown[column] = shown[column].map(
-                    lambda code: words.place(code, places) if code else code
+                    lambda cell, c=listed: ", ".join(
+                        words.named(code, c) for code in str(cell).split(", ") if code
+                    ),
+                    na_action="ignore",
                 )
+        for column in shown.columns:
+            if _texts(shown[column]):
+                shown[column] = shown[column].map(
+                    lambda cell: words(PHRASES[cell]) if cell in PHRASES else cell,
+                    na_action="ignore",
+                )
+        for column, (codes, prefix) in KEYED_WORDS.items():
+            if {column, codes} <= set(shown.columns):
+                shown[column] = [
+                    words.get(f"{prefix}.{code}", cell)
+                    for code, cell in zip(frame[codes], shown[column], strict=True)
+                ]
+                shown = shown.drop(columns=codes)
         for column, prefixes in VALUE_WORDS.items():
             if column in shown.columns and _texts(shown[column]):
                 shown[column] = shown[column].map(
                     lambda value, p=prefixes: word(value, p, words), na_action="ignore"
-                )
-        for column, prefix in LIST_WORDS.items():
-            if column in shown.columns and pd.api.types.is_string_dtype(shown[column]):
-                shown[column] = shown[column].map(
-                    lambda cell, p=prefix: ", ".join(
-                        word(code, p, words) for code in str(cell).split(", ") if code
-                    ),
-                    na_action="ignore",
                 )
         for column in shown.columns:
             values = shown[column]
@@ -154,7 +191,7 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 continue
             if pd.api.types.is_bool_dtype(values):  # yes/no in the language, not True/False
                 said = {True: words("word.yes"), False: words("word.no")}
-                values = values.astype(object).map(said, na_action="ignore")
+                values = shown[column] = values.astype(object).map(said, na_action="ignore")
             empty = values.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
             blank = values.isna() | empty.fillna(False).astype(bool)
             if blank.any():  # an empty text, or pd.NA of a whole-number or yes/no column

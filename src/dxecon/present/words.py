@@ -104,12 +104,18 @@ class Words:
         return self.get(f"scenario.{name}", name)
 
     def place(self, code, geographies) -> str:
-        """A place by its code, named in the language: the ``name_vi`` / ``name_en`` column
-        of ``data/codes/geographies.csv`` (``geographies``, the loaded code list), its
-        definition (``name``) where that cell is empty, the code where it is unknown."""
+        """A place by its code, named in the language (:meth:`named` in
+        ``data/codes/geographies.csv``, ``geographies`` the loaded code list)."""
+        return self.named(code, geographies)
+
+    def named(self, code, codes) -> str:
+        """A code of a code list that names its codes in each language (``codes``, the
+        loaded list: ``data/codes/geographies.csv``, ``instruments.csv``) by its
+        ``name_vi`` / ``name_en`` cell, its definition (``name``) where that cell is empty,
+        the code where the list lacks it."""
         if _missing(code):
             return DASH
-        table = geographies.set_index("code")
+        table = codes.set_index("code")
         if code not in table.index:
             return str(code)
         row = table.loc[code]

@@ -192,8 +192,9 @@ class Report:
         return self.w.place(code, self.codes["geographies"])
 
     def instrument(self, code) -> str:
-        """A target's instrument by its name in the report's language (the catalogue's)."""
-        return self.w.get(f"instrument.{code}", str(code))
+        """A target's instrument by its name in the report's language
+        (``data/codes/instruments.csv``)."""
+        return self.w.named(code, self.codes["instruments"])
 
     def method(self, code) -> str:
         return DASH if not isinstance(code, str) else self.w.get(f"method.{code}", code)

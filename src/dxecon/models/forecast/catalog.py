@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dxecon.core.errors import SeriesSelectionError
-from dxecon.core.facts import facts_cell
+from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_cell, text_note, text_problem
 from dxecon.core.params import resolve
 from dxecon.core.places import nation
 from dxecon.data import Dataset
@@ -32,6 +32,7 @@ from dxecon.models.forecast.coverage import (
     backtest_params,
     conformal_widen,
     coverage_table,
+    flag_code,
 )
 from dxecon.models.forecast.models import default_candidates
 
@@ -96,9 +97,16 @@ def entries_from_params(
     dataset: Dataset, specs: list[dict], *, as_of: str | None = None
 ) -> list[CatalogEntry]:
     """The series named in ``params/forecasts.yaml`` (each with an optional first year, to
-    stay clear of a known break; `series_geo` its geography), as of a date."""
+    stay clear of a known break; `series_geo` its geography, and why it is forecast,
+    ``note``: ``{vi: ..., en: ...}``), as of a date."""
     entries = []
-    for spec in specs:
+    for i, spec in enumerate(specs):
+        if "note" in spec and (problem := text_problem(spec["note"])):
+            raise ParamsError(
+                "params/forecasts.yaml (or the place's profile, forecasts.series)",
+                f"series.{i}.note",
+                f"why {spec['indicator']} / {spec['geo']} is forecast: {problem}",
+            )
         key = {
             "indicator": spec["indicator"],
             "geo": series_geo(spec),
@@ -122,15 +130,18 @@ def entries_from_params(
 
 
 def entries_table(entries: list[CatalogEntry], specs: list[dict]) -> pd.DataFrame:
-    """The series forecast (`entries_from_params` of ``specs``): label, the years of the
-    run forecast, how many published points it has, and why it is forecast (the spec's
-    ``note``)."""
+    """The series forecast (`entries_from_params` of ``specs``): label, unit (a code of
+    ``data/codes/units.csv``: the label names none), the years of the run forecast, how
+    many published points it has, and why it is forecast (the spec's ``note``, a note of
+    `dxecon.core.facts` that `dxecon.present.tables.readable` shows in the reader's
+    language)."""
     return pd.DataFrame(
         {
             "series": [e.label for e in entries],
+            "unit": [e.key["unit"] for e in entries],
             "years": [f"{e.series.index.min()}-{e.series.index.max()}" for e in entries],
             "points": [int(e.series.notna().sum()) for e in entries],
-            "why": [spec.get("note", "") for spec in specs],
+            "why": [facts_cell([text_note(s["note"])]) if "note" in s else "" for s in specs],
         }
     )
 
@@ -295,7 +306,7 @@ def backtest_catalog(
             # Listed, not dropped: the forecast then uses the documented fallback model.
             scores = pd.DataFrame({"model": ["(none)"], "origins": [0], "eligible": [False]})
             scores["note"] = judged.too_short[entry.label]
-            scores["flag"] = f"{TOO_FEW}: no backtest possible"
+            scores["flag"] = facts_cell([{"code": "flag_no_backtest"}])
             scores["usable"] = True
             scores["forecasts"] = 0
             for level in judged.rule.levels:
@@ -353,7 +364,7 @@ def forecast_catalog(
     judged = _judge_entries(entries, dataset=dataset, as_of=as_of, rule=rule, pools=pools)
     frames = []
     for entry in entries:
-        flag, note = f"{TOO_FEW}: no backtest possible", "the model's own interval"
+        flag, note = facts_cell([{"code": "flag_no_backtest"}]), "the model's own interval"
         bt = judged.backtests.get(entry.label)
         chosen = None
         if bt is not None:
@@ -372,14 +383,14 @@ def forecast_catalog(
             # auto_forecast puts the reason for its choice first; the flag says it here.
             diagnostics = result.diagnostics[1:]
             if bt is not None:
-                flag = "no model kept by the coverage rule; fell back to the default model"
+                flag = facts_cell([{"code": "flag_fallback"}])
         else:
             factory = bt.factories[chosen]
             result = factory(entry.series).fit().forecast(until=until, alpha=alpha)
             frame, model, diagnostics = result.frame, result.model, result.diagnostics
             flag = str(table.at[chosen, "flag"])
-            if flag.startswith("widened"):
-                pooled = str(table.at[chosen, "judged_on"]).startswith("pool")
+            if flag_code(flag) == "flag_widened":
+                pooled = table.at[chosen, "judged_on"] == "pool"
                 pool = judged.pools.get(entry.label) or ""
                 members = {**judged.pool_members.get(pool, {}), entry.label: bt}
                 sources = list(members.values()) if pooled else [bt]

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import ParamsError
+from dxecon.core.facts import facts_cell, facts_of
 from dxecon.core.params import load_yaml, params_path
 from dxecon.models.forecast.results import interval_label
 
@@ -121,27 +122,26 @@ class CoverageRule:
         p = (self.judged_level if level is None else level) / 100
         return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(int(inside) + 1))
 
-    def judge(self, inside: int, n: int, where: str) -> tuple[bool, str]:
+    def judge(self, inside: int, n: int, where: dict) -> tuple[bool, dict]:
         """(too narrow?, why) for ``n`` forecasts of which ``inside`` contained the outturn
-        in their interval at the judged level; ``where`` names the evidence in ``why``."""
+        in their interval at the judged level. ``why`` is a note (`dxecon.core.facts`,
+        worded by `dxecon.present.notes`; its code says which test decided: the coverage,
+        the binomial p, or too few to judge) naming the evidence, ``where``: ``{"kind":
+        "own"}``, ``{"kind": "pool", "pool": <name>, "members": <series>}`` or ``{"kind":
+        "realtime", "subset": <forecasts judged>}``."""
         level = self.judged_level
+        facts = {"level": level, "n": n, "inside": inside, "where": where}
         if n >= self.min_forecasts:
-            coverage = inside / n
-            if coverage < self.min_coverage:
-                return True, (
-                    f"{level}% coverage {coverage:.2f} < {self.min_coverage:.2f} "
-                    f"({where}, {n} forecasts)"
-                )
-            return False, f"{level}% coverage {coverage:.2f} ({where}, {n} forecasts)"
+            coverage = {**facts, "coverage": inside / n, "min_coverage": self.min_coverage}
+            if inside / n < self.min_coverage:
+                return True, {"code": "rule_low_coverage", **coverage}
+            return False, {"code": "rule_coverage_ok", **coverage}
         if n == 0:
-            return False, f"{TOO_FEW}: no forecasts ({where})"
+            return False, {"code": "rule_no_forecasts", **facts}
         p = self.binomial(inside, n)
         if p < self.binomial_p:
-            return True, (
-                f"{inside} of {n} inside the {level}% interval ({where}): binomial p = "
-                f"{p:.3f} < {self.binomial_p:g} against {level}%"
-            )
-        return False, f"{TOO_FEW}: {inside} of {n} inside the {level}% interval ({where})"
+            return True, {"code": "rule_binomial", **facts, "p": p, "threshold": self.binomial_p}
+        return False, {"code": "rule_too_few", **facts}
 
     @property
     def alphas(self) -> tuple[float, ...]:
@@ -163,7 +163,20 @@ def _coverages(errors: pd.DataFrame, rule: CoverageRule) -> dict[str, float | st
     return out
 
 
-def _judge(errors: pd.DataFrame, rule: CoverageRule, where: str) -> tuple[bool, str]:
+#: Where the errors a verdict rests on come from: the series' own backtest.
+OWN = {"kind": "own"}
+#: The verdicts (`CoverageRule.judge`) that judge nothing: too few forecasts.
+UNJUDGED = ("rule_no_forecasts", "rule_too_few")
+
+
+def flag_code(flag) -> str:
+    """What a backtest's ``flag`` (`coverage_table`, notes) says: 'flag_ok',
+    'flag_widened', 'flag_dropped', a verdict of too few to judge, 'flag_no_backtest' or
+    'flag_fallback'."""
+    return facts_of(flag)[0]["code"]
+
+
+def _judge(errors: pd.DataFrame, rule: CoverageRule, where: dict) -> tuple[bool, dict]:
     """(too narrow?, why) from one set of errors (:meth:`CoverageRule.judge`)."""
     return rule.judge(int(errors[_column(rule.judged_level)].sum()), len(errors), where)
 
@@ -190,9 +203,10 @@ def coverage_table(
     pandas.DataFrame
         One row per series and model: ``forecasts`` (own), ``coverage_<level>`` (own; a
         number, or :data:`TOO_FEW`), ``pool``, ``pool_series``, ``pool_forecasts``,
-        ``pool_coverage_<level>``, ``judged_on`` ('own', 'pool <name>' or
-        :data:`TOO_FEW`), ``flag`` ('ok', 'widened: ...', 'dropped: ...' or
-        'too few to judge: ...') and ``usable`` (False when dropped).
+        ``pool_coverage_<level>``, ``judged_on`` ('own', 'pool' or :data:`TOO_FEW`),
+        ``flag`` (notes, `dxecon.core.facts`: ok, widened or dropped with the rule's
+        verdict, or the verdict that too few forecasts judge nothing; :func:`flag_code`)
+        and ``usable`` (False when dropped).
     """
     rows = []
     for label, result in backtests.items():
@@ -212,25 +226,25 @@ def coverage_table(
             row["pool_forecasts"] = len(pooled)
             row.update({f"pool_{k}": v for k, v in _coverages(pooled, rule).items()})
             if len(own) >= rule.min_forecasts or not pool:
-                narrow, why = _judge(own, rule, "own backtest")
+                narrow, why = _judge(own, rule, OWN)
                 judged = "own" if len(own) >= rule.min_forecasts else TOO_FEW
             else:
-                where = f"pool '{pool}', {len(members)} series"
+                where = {"kind": "pool", "pool": pool, "members": len(members)}
                 narrow, why = _judge(pooled, rule, where)
-                judged = f"pool {pool}" if len(pooled) >= rule.min_forecasts else TOO_FEW
+                judged = "pool" if len(pooled) >= rule.min_forecasts else TOO_FEW
                 if not narrow and judged == TOO_FEW:
                     # the pool is thin too; the series' own errors may still be conclusive
-                    own_narrow, own_why = _judge(own, rule, "own backtest")
+                    own_narrow, own_why = _judge(own, rule, OWN)
                     if own_narrow:
                         narrow, why = own_narrow, own_why
             if narrow and rule.low_coverage == "drop":
-                flag, usable = f"dropped: {why}", False
+                flag, usable = facts_cell([{"code": "flag_dropped"}, why]), False
             elif narrow:
-                flag, usable = f"widened from backtest errors: {why}", True
-            elif why.startswith(TOO_FEW):
-                flag, usable = why, True
+                flag, usable = facts_cell([{"code": "flag_widened"}, why]), True
+            elif why["code"] in UNJUDGED:
+                flag, usable = facts_cell([why]), True
             else:
-                flag, usable = "ok", True
+                flag, usable = facts_cell([{"code": "flag_ok"}]), True
             row.update(judged_on=judged, flag=flag, usable=usable)
             rows.append(row)
     return pd.DataFrame(rows)

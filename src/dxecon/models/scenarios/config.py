@@ -164,6 +164,19 @@ class Diffusion(_Strict):
     source: Annotated[str, Field(min_length=3)]
 
 
+class Reasoning(_Strict):
+    """An assumption's source or reasoning as a reader reads it, in each language of the
+    report (`dxecon.present.words.LANGUAGES`): plain sentences, no key or module names (the
+    scenario's tables show the text of the run's language)."""
+
+    vi: Annotated[str, Field(min_length=3)]
+    en: Annotated[str, Field(min_length=3)]
+
+    def __call__(self, lang: str) -> str:
+        """The text in ``lang``."""
+        return getattr(self, lang).strip()
+
+
 class Sector(_Strict):
     """One sector: real growth and digital intensity (assumptions), and its weight in GRDP in
     the base year (observed: filled in from ``data/`` at run time)."""
@@ -238,8 +251,9 @@ class Scenario(_Strict):
     #: dotted path of an observed start (``sectors.ind_con.intensity.start``, ``base_year``)
     #: -> the value to use instead and why.
     start_override: dict[str, StartOverride] = {}
-    assumptions: dict[str, str] = Field(
-        description="field -> its source or reasoning; every assumption is documented"
+    assumptions: dict[str, Reasoning] = Field(
+        description="section -> its source or reasoning in each language ({vi: ..., en: ...}); "
+        "every assumption is documented"
     )
 
     @field_validator("name")
@@ -257,6 +271,18 @@ class Scenario(_Strict):
     def slug(self) -> str:
         """The scenario's folder name (ASCII), derived from its display name."""
         return slugify(self.name)
+
+    @field_validator("assumptions", mode="before")
+    @classmethod
+    def _reasoning_in_each_language(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for key, text in value.items():
+                if isinstance(text, str):
+                    raise ValueError(
+                        f"{key}: write its reasoning for a reader in each language, as "
+                        "{vi: <Vietnamese>, en: <English>}"
+                    )
+        return value
 
     @field_validator("as_of")
     @classmethod

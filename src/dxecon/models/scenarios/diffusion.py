@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_cell, facts_of, text_note
 from dxecon.models.calibration import (
     DiffusionCalibration,
     calibrate_diffusion,
@@ -75,7 +76,8 @@ from dxecon.models.estimation.from_data import START_METHOD
 #: The uncertainty sources a run can switch on or off (`interval_breakdown`).
 SOURCES = ("start", "parameters", "deviation", "noise", "deflator", "shocks")
 
-TABLE_COLUMNS = ["parameter", "measure", "central", "low (5%)", "high (95%)", "evidence", "source"]
+TABLE_COLUMNS = ["parameter", "key", "measure", "central", "low (5%)", "high (95%)"]
+TABLE_COLUMNS += ["evidence", "source"]
 #: Relative rounding within which a start equals the ceiling prior's low end (the structural
 #: start reproduces a published share as a weighted sum, exact to a few ulps only).
 START_TOLERANCE = 1e-9
@@ -332,12 +334,10 @@ def diffusion_draws(
     prior = calibration.ceiling_prior
     if spec.ceiling == "prior":
         fixed = None if draw_params else prior.mean
-        ceiling_text = (
-            f"uniform {prior.low:.2f}-{prior.high:g}, at least the path's start: {prior.source}"
-        )
+        ceiling_text = facts_cell([*prior.notes, {"code": "draw_above_start"}])
     else:
         fixed = float(spec.ceiling)
-        ceiling_text = "fixed in the scenario (on the start's measure), at least the path's start"
+        ceiling_text = facts_cell([{"code": "draw_fixed"}, {"code": "draw_above_start"}])
     lowest = prior.low if fixed is None else fixed
     # The prior's low end is the highest published share, the place's own start included: a
     # place with the highest share starts at it, to rounding (its start reproduces that very
@@ -377,7 +377,8 @@ def diffusion_draws(
     else:
         shift = np.zeros(n)
     if shift_possible:
-        notes.append(f"start figure {start_obs}: {ambiguous[start_obs]}")
+        said = text_note(ambiguous[start_obs])
+        notes.append(facts_cell([{"code": "draw_start_year", "obs": start_obs}, said]))
     steps = len(scenario.years)
     walk = logit_noise_paths(np.random.Generator(np.random.PCG64([seed, 4])), noise_sd, steps + 1)
     shift_logit = shift * (national + walk[:, 0])
@@ -385,16 +386,14 @@ def diffusion_draws(
 
     # The city's speed, by policy.
     extra_rows: list[dict] = []
-    speed_label = measure
     if spec.speed == "calibrated":
         speed = national + deviation
         central = central_national
         evidence = calibration.table.iloc[0]["evidence"]
-        source = (
-            "estimated from data/ (dxecon.models.calibration): k_m + u, the city's own deviation u "
-            "~ N(0, tau^2)"
+        source = facts_cell(
+            [{"code": "draw_city_speed"}]
             if calibration.speed_from_data
-            else f"prior (the data cannot pin it): {calibration.speed_prior.source}"
+            else [{"code": "draw_prior"}, calibration.speed_prior.note]
         )
     elif spec.speed == "fastest_province" and speed_measure == measure:
         best = fastest_province(calibration)
@@ -411,12 +410,16 @@ def diffusion_draws(
         se = float(best["std_error"]) if np.isfinite(best["std_error"]) else 0.0
         normal = np.random.Generator(np.random.PCG64([seed, 2])).standard_normal(n)
         speed = central + se * normal if draw_params else np.full(n, central)
-        evidence = (
-            f"{best['series']} {best['years']}: logistic rate {central:.3f}/yr"
-            + (f" (standard error {se:.3f})" if se else " (two points: no standard error)")
-            + f", {best['pp_per_year']:.2f} pp a year"
-        )
-        source = f"the fastest rate estimated on any province's {measure} series in data/"
+        fastest = {
+            "geo": best["geo"],
+            "measure": measure,
+            "years": best["years"],
+            "rate": central,
+            "pp": float(best["pp_per_year"]),
+        }
+        exact = {"code": "draw_fastest_exact", **fastest}
+        evidence = facts_cell([{"code": "draw_fastest", **fastest, "se": se} if se else exact])
+        source = facts_cell([{"code": "draw_fastest_source", "measure": measure}])
     elif spec.speed == "fastest_province":
         # only the other measure's speeds are used: its own noise is never drawn, so its
         # real-time check (the noise's widening) is not run
@@ -431,58 +434,77 @@ def diffusion_draws(
         best = conversion.province
         speed = conversion.apply(national)
         central = float(conversion.apply(central_national))
-        sign = "+" if conversion.excess >= 0 else ""
-        how = (
-            f"{best['series']}'s excess over {speed_measure}'s national rate "
-            f"({sign}{conversion.excess:.4f}/yr) added to {measure}'s national rate"
-            if conversion.how == "additive"
-            else f"{measure}'s national rate times {best['series']}'s ratio to "
-            f"{speed_measure}'s national rate (x{conversion.excess:.3f})"
+        # what the conversion does (its evidence and the conversion row's)
+        how = {
+            "code": f"draw_how_{conversion.how}",
+            "excess": conversion.excess,
+            "measure": measure,
+            "measure_from": speed_measure,
+        }
+        converted = {
+            "code": "draw_converted",
+            "geo": best["geo"],
+            "measure_from": speed_measure,
+            "years": best["years"],
+            "rate": float(best["speed"]),
+            "national_years": conversion.national_years,
+            "national_rate": conversion.national_speed,
+            "from_rate": central_national,
+            "to_rate": central,
+        }
+        evidence = facts_cell([converted, how])
+        source = facts_cell(
+            [
+                {
+                    "code": "draw_converted_source",
+                    "conversion": conversion.how,
+                    "measure_from": speed_measure,
+                }
+            ]
         )
-        evidence = (
-            f"{best['series']} {best['years']}: {best['speed']:.4f}/yr on {speed_measure}'s "
-            f"measure; {speed_measure}'s national rate over the same years "
-            f"({conversion.national_years}): {conversion.national_speed:.4f}/yr; {how}: "
-            f"{central_national:.4f} -> {central:.4f}/yr"
+        notes.append(
+            facts_cell(
+                [{"code": "draw_converted_note", "measure_from": speed_measure}, converted, how]
+            )
         )
-        source = (
-            f"converted explicitly ({conversion.how}) from {speed_measure}'s measure "
-            f"(dxecon.models.scenarios.diffusion.convert_speed); figures in data/"
-        )
-        speed_label = f"{measure} (converted from {speed_measure}, {conversion.how})"
-        notes.append(f"speed converted from {speed_measure}'s measure: {evidence}")
         extra_rows = [
             _row(
                 f"fastest province's rate on {speed_measure}'s measure ({best['series']})",
+                "fastest_rate",
                 speed_measure,
                 np.array([best["speed"]]),
                 float(best["speed"]),
-                f"{best['series']} {best['years']} ({best['points']} points"
-                + (
-                    f", standard error {best['std_error']:.4f})"
-                    if np.isfinite(best["std_error"])
-                    else ", exactly identified: no standard error)"
-                ),
-                f"dxecon.models.calibration on {speed_measure}'s figures (its own ceiling prior)",
+                facts_cell([_province_rate(best)]),
+                facts_cell([{"code": "draw_province_source", "measure": speed_measure}]),
             ),
             _row(
                 f"{speed_measure}'s national rate over the same years",
+                "other_national_rate",
                 speed_measure,
                 np.array([conversion.national_speed]),
                 conversion.national_speed,
-                f"national {speed_measure} {conversion.national_years} "
-                f"({conversion.national_evidence})",
-                "data/",
+                facts_cell(
+                    [
+                        {
+                            "code": "draw_national_rate",
+                            "measure": speed_measure,
+                            "years": conversion.national_years,
+                            "refs": conversion.national_evidence,
+                        }
+                    ]
+                ),
+                facts_cell([{"code": "draw_data"}]),
             ),
             _row(
                 "conversion: excess rate (additive)"
                 if conversion.how == "additive"
                 else "conversion: ratio of rates",
-                f"{speed_measure} -> {measure}",
+                f"conversion_{conversion.how}",
+                measure,
                 np.array([conversion.excess]),
                 conversion.excess,
-                how,
-                "scenario (diffusion.conversion)",
+                facts_cell([how]),
+                facts_cell([{"code": "draw_conversion_source"}]),
             ),
         ]
     elif spec.speed == "national_pace":
@@ -509,27 +531,52 @@ def diffusion_draws(
         speed = np.divide(pace, headroom, out=np.zeros_like(headroom), where=room)
         if not room.all():
             notes.append(
-                f"{int((~room).sum())} of {n} paths have less than a year of the pace left "
-                "below their drawn ceiling: at the ceiling, rate 0"
+                facts_cell([{"code": "draw_at_ceiling", "paths": int((~room).sum()), "n": n}])
             )
         central = float(pace / (start_share * (1.0 - start_share / central_ceiling)))
-        evidence = (
-            f"{row['geo']} {row['method']} {row['period']}: {pace:.3f} pp a year "
-            f"({row['evidence']}), applied at the city's start"
+        evidence = facts_cell(
+            [
+                {
+                    "code": "draw_pace",
+                    "geo": row["geo"],
+                    "measure": row["method"],
+                    "years": row["period"],
+                    "pp": pace,
+                    "refs": row["evidence"],
+                }
+            ]
         )
-        source = "national pace of the share in data/ (dxecon.models.calibration.observed_pace)"
+        source = facts_cell([{"code": "draw_pace_source"}])
     else:
         central = float(spec.speed)
         speed = np.full(n, central)
-        evidence, source = "fixed in the scenario (on the start's measure)", "scenario"
+        evidence, source = (
+            facts_cell([{"code": "draw_fixed"}]),
+            facts_cell([{"code": "draw_scenario"}]),
+        )
 
     applied = spec.speed == "calibrated"
     tau_row = calibration.table.iloc[1]
+    policy = spec.speed if isinstance(spec.speed, str) else "fixed"
+    estimated = "calib_estimated_data" if calibration.speed_from_data else "draw_prior"
+    national_source = [{"code": estimated}]
+    if not calibration.speed_from_data:
+        national_source.append(calibration.speed_prior.note)
+    deviation_notes = [
+        {
+            "code": "draw_deviation",
+            "tau": float(calibration.spread_at(central_ceiling)),
+            "decided": tau_row["decided_by"],
+        },
+        *facts_of(tau_row["evidence"]),
+    ]
+    start_figure = {"code": "draw_start", "obs": start[0], "geo": scenario.geo, "year": start[1]}
     table = pd.DataFrame(
         [
             _row(
                 f"city's diffusion speed ({spec.speed}), logistic rate per year",
-                speed_label,
+                f"city_speed_{policy}",
+                measure,
                 speed,
                 central,
                 evidence,
@@ -538,35 +585,36 @@ def diffusion_draws(
             *extra_rows,
             _row(
                 f"national speed k_m of {measure}'s measure (the observed pace)",
+                "national_speed",
                 measure,
                 national,
                 central_national,
                 calibration.table.iloc[0]["evidence"],
-                "estimated from data/ (dxecon.models.calibration)"
-                if calibration.speed_from_data
-                else f"prior: {calibration.speed_prior.source}",
+                facts_cell(national_source),
             ),
             _row(
                 "city's own deviation u from k_m (partial pooling)",
+                "deviation",
                 measure,
                 deviation if applied else np.zeros(n),
                 0.0,
-                f"u ~ N(0, tau^2), tau {float(calibration.spread_at(central_ceiling)):.4f}/yr "
-                f"at the central ceiling ({tau_row['decided_by']}: {tau_row['evidence']})"
-                if applied
-                else "not applied: the scenario states the city's speed as a policy",
-                tau_row["source"] if applied else "scenario",
+                facts_cell(deviation_notes if applied else [{"code": "draw_not_applied"}]),
+                tau_row["source"] if applied else facts_cell([{"code": "draw_scenario"}]),
             ),
             _row(
                 "yearly noise of the logit (sd of its shocks)",
+                "noise_drawn",
                 measure,
                 noise_sd,
                 calibration.noise_sd * calibration.noise_factor,
-                calibration.table.iloc[2]["evidence"] + _widening_text(calibration),
+                facts_cell(
+                    facts_of(calibration.table.iloc[2]["evidence"]) + _widening_notes(calibration)
+                ),
                 calibration.table.iloc[2]["source"],
             ),
             _row(
                 "ceiling of the digital share, % of GRDP",
+                "ceiling",
                 measure,
                 ceiling,
                 central_ceiling,
@@ -575,21 +623,34 @@ def diffusion_draws(
             ),
             _row(
                 "start share, factor on the published figure (median 1)",
+                "start_factor",
                 measure,
                 scale,
                 1.0,
-                f"log factor ~ N(0, rho^2), rho {calibration.revision_sd:.4f} "
-                f"({calibration.table.iloc[3]['evidence']}); start figure: {start_text}",
+                facts_cell(
+                    [
+                        {"code": "draw_start_factor", "rho": calibration.revision_sd},
+                        *facts_of(calibration.table.iloc[3]["evidence"]),
+                        start_figure if start else {"code": "draw_no_start", "geo": scenario.geo},
+                    ]
+                ),
                 calibration.table.iloc[3]["source"],
             ),
             _row(
                 "years the start figure has already run (year ambiguity)",
+                "start_years",
                 measure,
                 shift,
                 float(np.mean(shift)),
-                ambiguous.get(start_obs, "the start figure's year is stated")
-                + " (that year runs at the observed pace k_m, with its shock)",
-                "params/calibration.yaml (start_year_ambiguous)",
+                facts_cell(
+                    [
+                        text_note(ambiguous[start_obs])
+                        if start_obs in ambiguous
+                        else {"code": "draw_year_stated"},
+                        {"code": "draw_year_pace"},
+                    ]
+                ),
+                facts_cell([{"code": "draw_ambiguous_source"}]),
             ),
         ],
         columns=TABLE_COLUMNS,
@@ -612,21 +673,37 @@ def diffusion_draws(
     )
 
 
-def _widening_text(calibration: DiffusionCalibration) -> str:
-    """How the real-time check widened the noise (empty when it did not)."""
+def _widening_notes(calibration: DiffusionCalibration) -> list[dict]:
+    """How the real-time check widened the noise, as notes (none when it did not)."""
     if calibration.noise_factor == 1:
-        return ""
-    return (
-        f"; sd {calibration.noise_sd:.4f} widened x{calibration.noise_factor:.3f} to "
-        f"{calibration.noise_sd * calibration.noise_factor:.4f} after the real-time check "
-        f"({calibration.widening.evidence})"
-    )
+        return []
+    sd, factor = calibration.noise_sd, calibration.noise_factor
+    widened = {"code": "draw_widened", "sd": sd, "factor": factor, "widened_sd": sd * factor}
+    return [widened, *facts_of(calibration.widening.evidence)]
 
 
-def _row(parameter, measure, values, central, evidence, source) -> dict:
+def _province_rate(best: pd.Series) -> dict:
+    """The fastest province's rate on its own measure, as a note: its series, figures and
+    standard error (none with two figures: exactly identified)."""
+    facts = {
+        "geo": best["geo"],
+        "measure": best["method"],
+        "years": best["years"],
+        "figures": int(best["points"]),
+    }
+    if np.isfinite(best["std_error"]):
+        return {"code": "draw_province_rate", **facts, "se": float(best["std_error"])}
+    return {"code": "draw_province_rate_exact", **facts}
+
+
+def _row(parameter, key, measure, values, central, evidence, source) -> dict:
+    """A row of the draws' table; ``key`` names the parameter for a reader (the
+    catalogue's ``calib.param.<key>``), ``evidence`` and ``source`` are notes
+    (`dxecon.core.facts`)."""
     values = np.asarray(values, dtype=float)
     return {
         "parameter": parameter,
+        "key": key,
         "measure": measure,
         "central": float(central),
         "low (5%)": float(np.percentile(values, 5)),

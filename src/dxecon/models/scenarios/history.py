@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from dxecon.core.errors import NotPublishedYetError, ParamsError, SeriesSelectionError
-from dxecon.core.facts import facts_cell
+from dxecon.core.facts import facts_cell, facts_of
 from dxecon.data import Dataset
 from dxecon.models.contribution import nominal_levels
 from dxecon.models.estimation.from_data import NATION, grdp_weights
@@ -62,9 +62,11 @@ class HistoryError(ValueError):
 
 @dataclass(frozen=True)
 class HistoryFigure:
-    """A growth's mean and sd computed from published figures, with what each rests on;
-    ``boundary``: for a merged geography, how its predecessors' histories were read (a note,
-    ``{"code": "history_weighted" | "history_one_part", ...}``, `dxecon.core.facts`)."""
+    """A growth's mean and sd computed from published figures, with what each rests on: the
+    facts of a note (`dxecon.core.facts.facts_cell`: how it is computed, the window, the
+    boundary and every figure), worded by `dxecon.present.notes`; ``boundary``: for a merged
+    geography, how its predecessors' histories were read (a note, ``{"code":
+    "history_weighted" | "history_one_part", ...}``)."""
 
     mean: float
     sd: float
@@ -163,11 +165,13 @@ def _published_rates(
 
 def part_weights(
     dataset: Dataset, parts: Sequence[str], sector: str, *, as_of: str
-) -> tuple[int, pd.Series, str] | None:
+) -> tuple[int, pd.Series, list[dict]] | None:
     """The parts' value added of ``sector`` (billion VND, current prices) in the latest year
     in which every part's GRDP structure (`grdp_weights`) and current-price GRDP are
-    published by ``as_of``: (year, value added by part, the figures it rests on); None
-    when no year has them for every part."""
+    published by ``as_of``: (year, value added by part, the figures it rests on as facts,
+    one ``{"geo", "share", "grdp", "ref", "derived"}`` a part: ``derived`` when its share is
+    the taxes that `grdp_weights` derives as 100 minus the published sectors); None when no
+    year has them for every part."""
     candidates = None
     levels = {}
     for part in parts:
@@ -186,22 +190,28 @@ def part_weights(
         value_added = pd.Series(
             {p: shares[p] / 100.0 * float(levels[p].at[year, "value"]) for p in parts}
         )
-        basis = "; ".join(
-            f"{p}: {sector} {shares[p]:.2f}% of GRDP {levels[p].at[year, 'value']:,.0f} bn VND "
-            f"({levels[p].at[year, 'reference']}; structure {note})"
+        basis = [
+            {
+                "geo": p,
+                "share": shares[p],
+                "grdp": float(levels[p].at[year, "value"]),
+                "ref": levels[p].at[year, "reference"],
+                "derived": sector == "taxes" and "derived" in note,
+            }
             for p, note in zip(parts, notes, strict=True)
-        )
+        ]
         return int(year), value_added, basis
     return None
 
 
 def _sector_rates(
     dataset: Dataset, geo: str, sector: str, window: tuple[int, int], as_of: str
-) -> tuple[pd.DataFrame, dict | None, str]:
+) -> tuple[pd.DataFrame, dict | None, dict | None]:
     """Yearly real growth of ``sector`` on ``geo`` and, before it, its predecessors
     combined (`merged_growth`) or the one that published: columns value, geo, reference by
     year; the note on how the predecessors were read (None: one predecessor or none); and
-    the weights' basis in words ("" when not weighted).
+    the weights and the figures they rest on, a note (``history_weights``; None when not
+    weighted).
 
     One part's history stands for the merged territory's only where the parts cannot be
     combined over ``window``: a part published no growth of the sector, no common year
@@ -215,11 +225,11 @@ def _sector_rates(
     own = _published_rates(dataset, indicator, geo, as_of, **key)
     having = [p for p in parts if found[p] is not None]
     lacking = [p for p in parts if found[p] is None]
-    note, basis, before, why = None, "", None, "no_growth"
+    note, basis, before, why = None, None, None, "no_growth"
     weights = part_weights(dataset, having, sector, as_of=as_of) if len(having) > 1 else None
     combined = None
     if weights is not None:
-        year, value_added, basis = weights
+        year, value_added, figures = weights
         rates = pd.DataFrame({p: found[p]["value"] for p in having})
         combined = merged_growth(rates, value_added)
         own_years = set(_in_window(own, *window).index) if own is not None else set()
@@ -229,10 +239,12 @@ def _sector_rates(
         why = "no_weight"
     if combined is not None:
         shares = value_added / value_added.sum()
-        basis = (
-            f"{' and '.join(having)} weighted by their {sector} value added of {year} "
-            f"({', '.join(f'{p} {100 * shares[p]:.1f}%' for p in having)}; {basis})"
-        )
+        basis = {
+            "code": "history_weights",
+            "sector": sector,
+            "year": year,
+            "parts": [{**f, "weight": 100 * float(shares[f["geo"]])} for f in figures],
+        }
         before = pd.DataFrame(
             {
                 "value": combined,
@@ -271,18 +283,20 @@ def _in_window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     return frame[(frame.index >= first) & (frame.index <= last)]
 
 
-def evidence(frame: pd.DataFrame) -> str:
-    """The figures a statistic rests on, by boundary: ``<geo>: 2019 OBS0052 (S1), ...``."""
-    parts = []
-    for geo, rows in frame.groupby("geo", sort=False):
-        parts.append(f"{geo}: " + ", ".join(f"{y} {r}" for y, r in rows["reference"].items()))
-    return "; ".join(parts)
+def evidence(frame: pd.DataFrame) -> list[dict]:
+    """The figures a statistic rests on, by boundary, as a fact of a note
+    (`dxecon.core.facts`): ``[{"geo": <code>, "refs": [[2019, "OBS0052 (S1)"], ...]}]``,
+    worded by `dxecon.present.notes` ("<place>: 2019 OBS0052 (S1), ...")."""
+    return [
+        {"geo": geo, "refs": [[int(y), r] for y, r in rows["reference"].items()]}
+        for geo, rows in frame.groupby("geo", sort=False)
+    ]
 
 
-def _span(first: int, last: int, found: pd.Index) -> str:
+def _span(first: int, last: int, found: pd.Index) -> dict:
+    """A window's facts: its years, how many have a figure, and those without one."""
     missing = [y for y in range(first, last + 1) if y not in found]
-    none = f"; none published for {', '.join(map(str, missing))}" if missing else ""
-    return f"{first}-{last} ({len(found)} years{none})"
+    return {"first": first, "last": last, "n": len(found), "missing": missing}
 
 
 def sector_growth(
@@ -306,29 +320,23 @@ def sector_growth(
             f"{as_of}; a mean and a standard deviation need two at least"
         )
     mean, sd = rate_statistics(rates["value"], centre)
-    crossing = " across the boundary change" if rates["geo"].nunique() > 1 else ""
-    span = f"{_span(first, last, rates.index)}{crossing}: {evidence(rates)}"
-    if basis:
-        span += f"; before the merger {basis}, in the years each of them published"
-    elif note is not None:
-        span += (
-            f"; before the merger {note['used']}'s alone: "
-            + {
-                "no_growth": f"{' and '.join(note['others'])} published no real growth of {sector}",
-                "no_weight": f"no year's value added of {sector} of every part to weight them by",
-                "few_common_years": f"fewer than two years of {first}-{last} with the growth of "
-                f"{sector} of every part",
-            }[note["why"]]
-        )
-    how = "mean"
+    span = {
+        **_span(first, last, rates.index),
+        "crossing": bool(rates["geo"].nunique() > 1),
+        "evidence": evidence(rates),
+    }
+    how: dict[str, Any] = {"stat": "mean"}
+    # Before a merger: how the predecessors were read, and what weighs them (the source says
+    # it; the start table's history column gives the note alone).
+    merger = [n for n in (note, basis) if n is not None]
     if centre != "mean":
         year = (rates["value"].idxmax if centre == "max" else rates["value"].idxmin)()
-        how = f"{'highest' if centre == 'max' else 'lowest'} ({year})"
+        how = {"stat": "highest" if centre == "max" else "lowest", "year": int(year)}
     return HistoryFigure(
         mean,
         sd,
-        f"{how} of the published real growth {span}",
-        f"standard deviation of the published real growth {span}",
+        facts_cell([{"code": "history_growth", **how, **span}, *merger]),
+        facts_cell([{"code": "history_growth", "stat": "sd", **span}, *merger]),
         note,
     )
 
@@ -395,16 +403,21 @@ def deflator(dataset: Dataset, geo: str, window: tuple[int, int], *, as_of: str)
         real["value"], first - 1, last, basis="real", kind="growth_pct"
     ).value
     mean = float(growth_of_ratio(nominal, average_real))
-    mean_source = (
-        f"compound average {first}-{last} implied by current-price GRDP of {boundary} "
-        f"({evidence(levels.loc[[first - 1, last]])}) against real GRDP growth "
-        f"({evidence(real)})"
+    window_facts = {"geo": boundary, "first": first, "last": last}
+    mean_source = facts_cell(
+        [
+            {
+                "code": "history_deflator",
+                **window_facts,
+                "levels": evidence(levels.loc[[first - 1, last]]),
+                "real": evidence(real),
+            }
+        ]
     )
     if len(yearly) >= 2:
         sd = float(np.std(yearly.to_numpy(), ddof=1))
-        sd_source = (
-            f"standard deviation of the yearly deflators {first}-{last} implied by "
-            f"consecutive current-price GRDP of {boundary} ({evidence(levels)})"
+        sd_source = facts_cell(
+            [{"code": "history_deflator_sd", **window_facts, "levels": evidence(levels)}]
         )
         return HistoryFigure(mean, sd, mean_source, sd_source)
     national, national_real, national_yearly = _yearly_deflators(dataset, NATION, window, as_of)
@@ -417,10 +430,16 @@ def deflator(dataset: Dataset, geo: str, window: tuple[int, int], *, as_of: str)
     sd = float(np.sqrt(np.mean((national_yearly.to_numpy() - mean) ** 2)))
     years = national_yearly.index
     used = national.loc[sorted({*years, *(years - 1)})]
-    sd_source = (
-        f"no two consecutive current-price levels of {boundary} in {first}-{last}: distance "
-        f"to the national GDP deflator of {', '.join(map(str, years))} implied by GDP "
-        f"({evidence(used)}) and real growth ({evidence(national_real.loc[years])})"
+    sd_source = facts_cell(
+        [
+            {
+                "code": "history_deflator_national",
+                **window_facts,
+                "years": [int(y) for y in years],
+                "gdp": evidence(used),
+                "real": evidence(national_real.loc[years]),
+            }
+        ]
     )
     return HistoryFigure(mean, sd, mean_source, sd_source)
 
@@ -451,23 +470,24 @@ def employment_growth(
             f"fewer than two years of employment growth of {boundary} in {first}-{last} "
             f"(consecutive levels) published by {as_of}"
         )
-    source = f"of employed persons of {boundary}, {first - 1}-{last}: {evidence(levels)}"
+    facts = {"geo": boundary, "first": first - 1, "last": last, "evidence": evidence(levels)}
     return HistoryFigure(
         mean,
         float(np.std(yearly.to_numpy(), ddof=1)),
-        f"compound average growth {source}",
-        f"standard deviation of the yearly growth {source}",
+        facts_cell([{"code": "history_employment", **facts}]),
+        facts_cell([{"code": "history_employment_sd", **facts}]),
     )
 
 
 def no_employment(dataset: Dataset, geo: str) -> str:
     """Why employment growth cannot be computed for ``geo`` ("" when it can be tried): no
-    employment figure, in any year or vintage, on ``geo`` or its predecessor."""
+    employment figure, in any year or vintage, on ``geo`` or its predecessor (a note,
+    `dxecon.core.facts.facts_cell`)."""
     on = boundaries(dataset, geo)
     obs = dataset.observations
     if ((obs["indicator"] == "employment") & obs["geo"].isin(on)).any():
         return ""
-    return f"not available: no employment figure for {', '.join(on)} in data/"
+    return facts_cell([{"code": "no_employment", "geo": geo}])  # the scorecard's note
 
 
 def _compute(place: str, spec, geo: str, dataset: Dataset, as_of: str) -> HistoryFigure:
@@ -532,11 +552,12 @@ def resolve_history(scenario, dataset: Dataset, *, file: str) -> tuple[dict[str,
         for stat in ("mean", "sd"):
             replaced = getattr(spec.override, stat) if spec.override else None
             if computed is None:
-                source = "stated in the scenario file (override)"
+                source = facts_cell([{"code": "override_stated"}])
             else:
                 source = getattr(computed, f"{stat}_source")
                 if replaced is not None:
-                    source = f"replaces {getattr(computed, stat):.2f}, the {source}"
+                    replaces = {"code": "override_replaces", "replaced": getattr(computed, stat)}
+                    source = facts_cell([replaces, *facts_of(source)])
             value = replaced if replaced is not None else getattr(computed, stat)
             values[f"{place}.{stat}"] = float(value)
             boundary = computed.boundary if computed is not None else None

@@ -24,11 +24,13 @@ with the figures it rests on.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from dxecon.core.errors import DxeconError, ParamsError, SeriesSelectionError
+from dxecon.core.facts import facts_cell
 from dxecon.core.params import get_dotted, set_dotted
 from dxecon.core.places import place_of, place_params
 from dxecon.data import Dataset
@@ -71,9 +73,7 @@ def _obs_ref(dataset: Dataset, indicator: str, geo: str, year: int, as_of: str, 
         figures = pd.DataFrame(columns=["year", "reference"])
     found = figures[figures["year"] == year]
     return (
-        found["reference"].iloc[0]
-        if not found.empty
-        else "derived: 100 minus the published sectors"
+        found["reference"].iloc[0] if not found.empty else facts_cell([{"code": "start_remainder"}])
     )
 
 
@@ -109,7 +109,8 @@ def observed_start(
         as_of=as_of,
     )
     base_year, intensity_year = estimate.year, estimate.intensity_year
-    rows = [{"field": "base_year", "value": float(base_year), "source": "latest GRDP structure"}]
+    latest = facts_cell([{"code": "start_structure"}])
+    rows = [{"field": "base_year", "value": float(base_year), "source": latest}]
     for sector in GRDP_SECTORS:
         rows.append(
             {
@@ -120,16 +121,17 @@ def observed_start(
                 ),
             }
         )
-    calibrated = ", ".join(f"{y}" for y in estimate.calibration.to_frame().index)
+    calibrated = [int(y) for y in estimate.calibration.to_frame().index]
     for sector in DIGITAL_SECTORS:
-        how = f"national GSO {intensity_year} intensity"
+        how = {"code": "start_structural", "year": int(intensity_year)}
         if sector == adjust_sector:
-            how += f" x {estimate.calibration.scale:.3f} (calibrated to {geo} GSO {calibrated})"
+            scale = float(estimate.calibration.scale)
+            how = {**how, "code": "start_scaled", "scale": scale, "geo": geo, "years": calibrated}
         rows.append(
             {
                 "field": f"sectors.{sector}.intensity.start",
                 "value": float(estimate.intensities[sector]),
-                "source": f"structural estimate: {how}",
+                "source": facts_cell([how]),
             }
         )
     table = pd.DataFrame(rows).assign(overridden=False, reason="", history="")
@@ -257,12 +259,15 @@ def resolve_start(
     return resolved, StartValues(start.geo, start.as_of, resolved.base_year, table, start.notes)
 
 
-def scenario_start_changes(before: Dataset, after: Dataset, as_of: dt.date) -> list[str]:
+def scenario_start_changes(
+    before: Dataset, after: Dataset, as_of: dt.date, *, say: Callable[[str], str] = str
+) -> list[str]:
     """What new figures move in what every shipped scenario reads from the data, for a run
     as of ``as_of``'s month: its observed start (:func:`resolve_start`) and its growth
     figures computed from history (`dxecon.models.scenarios.history`); one line per value.
     ``before`` and ``after``: the data folder without and with the figures (the
-    `dxecon.data.changes.AddResult` of ``dxecon data add``)."""
+    `dxecon.data.changes.AddResult` of ``dxecon data add``); ``say`` words a value's
+    recorded source (`dxecon.present.notes.say_facts` in the reader's language)."""
     month = f"{as_of:%Y-%m}"
     lines = []
     for name in available_scenarios():
@@ -287,6 +292,6 @@ def scenario_start_changes(before: Dataset, after: Dataset, as_of: dt.date) -> l
                 kind = "growth" if field_name.endswith((".mean", ".sd")) else "start"
                 lines.append(
                     f"scenario {name}: {kind} {field_name} {shown} -> {figure_text(float(now))} "
-                    f"({new.at[field_name, 'source']})"
+                    f"({say(new.at[field_name, 'source'])})"
                 )
     return lines

@@ -193,7 +193,7 @@ def _indicator(dataset, code: str, words: Words) -> str:
 
 def _series_name(dataset, key: dict, words: Words) -> str:
     """A series key (indicator, place, and any sector or measure) in the reader's words:
-    "Số lao động có việc làm (nghìn người), Hải Phòng (địa giới trước 1/7/2025)"."""
+    "Số lao động có việc làm (nghìn người), <the place's name in data/codes/geographies.csv>"."""
     parts = [_indicator(dataset, key["indicator"], words)]
     if key.get("sector"):
         parts.append(words.get(f"sector.{key['sector']}", key["sector"]))

@@ -113,7 +113,7 @@ def compute(ctx: Context, name: str, diffusion: StepResult) -> StepResult:
             "scenario_assumptions": scenario_text.assumptions_view(
                 assumptions_table(run.scenario, run.start), lang
             ),
-            "scenario_reasoning": scenario_text.reasoning_table(run.scenario),
+            "scenario_reasoning": scenario_text.reasoning_table(run.scenario, lang),
             "diffusion_draws_text": scenario_text.draws_text(draws, lang),
             "diffusion_draws": scenario_text.draws_table(draws),
             "de_share_fan": scenario_fan(run, dataset, "de_share", words=words),
