@@ -59,7 +59,8 @@ def notebook_paths(names: list[str] | None = None) -> list[Path]:
                 raise DxeconError(f"no notebook matches '{name}' in {folder}")
             found += matches
         return found
-    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    nested = (p for p in folder.glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb")) + sorted(nested)
 
 
 def refresh(names: list[str] | None = None) -> list[tuple[Path, float]]:
