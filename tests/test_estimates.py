@@ -90,6 +90,16 @@ def test_structural_estimate_with_national_intensities(city):
     assert any("taxes derived" in note for note in city.notes)
 
 
+def test_grdp_weights_say_which_sector_was_derived(dataset):
+    """Taxes not published are 100 minus the others; the weights say so for code."""
+    from dxecon.models.estimation.from_data import grdp_weights
+
+    merged, _ = grdp_weights(dataset, "HP2025", 2025)  # taxes not published that year
+    assert merged.attrs["derived"] == ["taxes"] and merged.sum() == pytest.approx(100.0)
+    published, _ = grdp_weights(dataset, "BN", 2022)  # every sector published
+    assert published.attrs["derived"] == []
+
+
 def test_scenario_start_intensities_come_from_the_estimate(city, dataset):
     from dxecon.models.scenarios import resolve_start
 

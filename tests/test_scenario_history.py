@@ -365,6 +365,7 @@ def test_a_merged_province_grows_as_its_predecessors_together(dataset):
     assert notes[1] == found.boundary and facts_of(found.sd_source)[1:] == notes[1:]
     assert [p["geo"] for p in notes[2]["parts"]] == ["BN", "BG"]
     assert notes[2]["parts"][0]["weight"] == pytest.approx(100 * w)
+    assert not any(part["derived"] for part in notes[2]["parts"])  # industry is published
     said = say_facts(found.mean_source, Words("en"))
     assert "2023 OBS0580 (S79) & OBS0537 (S69)" in said
     assert "the weights of 2022 (industry & construction value added" in said

@@ -110,7 +110,8 @@ def national_core_digitised(dataset: Dataset, *, as_of=None) -> tuple[EstimateRe
 def grdp_weights(dataset: Dataset, geo: str, year: int, *, as_of=None) -> tuple[pd.Series, str]:
     """A city's GRDP structure in one year (per cent), taxes derived when not published.
 
-    Returns the weights and a note saying which were published and which derived.
+    Returns the weights and a note saying which were published and which derived (the
+    weights' ``attrs["derived"]`` lists the derived sectors, for code that needs to know).
     """
     weights, missing = {}, []
     for sector in GRDP_SECTORS:
@@ -137,7 +138,9 @@ def grdp_weights(dataset: Dataset, geo: str, year: int, *, as_of=None) -> tuple[
         )
     else:
         note = f"{geo} {year}: every sector share published"
-    return pd.Series(weights, name="weight_pct").reindex(GRDP_SECTORS), note
+    series = pd.Series(weights, name="weight_pct").reindex(GRDP_SECTORS)
+    series.attrs["derived"] = ["taxes"] if missing == ["taxes"] else []
+    return series, note
 
 
 def _published(dataset: Dataset, indicator: str, column: str) -> list[str]:

@@ -179,12 +179,12 @@ def part_weights(
         years = set(levels[part].index)
         candidates = years if candidates is None else candidates & years
     for year in sorted(candidates or (), reverse=True):
-        shares, notes = {}, []
+        shares, derived = {}, {}
         try:
             for part in parts:
-                weights, note = grdp_weights(dataset, part, int(year), as_of=as_of)
+                weights, _note = grdp_weights(dataset, part, int(year), as_of=as_of)
                 shares[part] = float(weights[sector])
-                notes.append(note)
+                derived[part] = sector in weights.attrs["derived"]
         except (SeriesSelectionError, KeyError):
             continue
         value_added = pd.Series(
@@ -196,9 +196,9 @@ def part_weights(
                 "share": shares[p],
                 "grdp": float(levels[p].at[year, "value"]),
                 "ref": levels[p].at[year, "reference"],
-                "derived": sector == "taxes" and "derived" in note,
+                "derived": derived[p],
             }
-            for p, note in zip(parts, notes, strict=True)
+            for p in parts
         ]
         return int(year), value_added, basis
     return None
