@@ -1,5 +1,6 @@
 """The monthly run's speed against a yardstick measured on the same machine, in the same run
-(issue 21). Measures and prints; a benchmark, not a test.
+(issue 21). Measures and prints; a benchmark, not a test. Nothing that the run imports is
+imported before it (nbformat and papermill come after), so the run pays its own imports.
 
     .venv/bin/python benchmarks/bench_monthly.py [--outputs /tmp/bench-out] [--smallest]
 
@@ -28,8 +29,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import nbformat
 
 from dxecon.pipeline.execute import KERNEL_NAME, environment, single_threaded_blas
 
@@ -78,6 +77,8 @@ def papermill_seconds(notebook: Path, parameters: dict, folder: Path) -> float:
 
 def scenario_notebook(month: Path, folder: Path) -> float:
     """Notebook 05 of one scenario, re-executed with the parameters the run injected."""
+    import nbformat
+
     from dxecon.core import folders
     from dxecon.pipeline import store
 
@@ -89,6 +90,8 @@ def scenario_notebook(month: Path, folder: Path) -> float:
 
 def overhead(folder: Path, repeat: int) -> float:
     """Median seconds of an empty parameterised notebook through papermill."""
+    import nbformat
+
     book = nbformat.v4.new_notebook()
     book.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("x")]
     book.cells[0].metadata["tags"] = ["parameters"]

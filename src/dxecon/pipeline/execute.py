@@ -190,10 +190,27 @@ class WarmKernel:
         self.used = False
 
 
+def import_papermill():
+    """papermill, imported without the one optional module of jsonschema's that costs a
+    second.
+
+    papermill imports nbformat, which imports jsonschema, which imports ``rfc3987_syntax``
+    when it is installed (jupyterlab's jupyter-events asks for it): that module compiles 38
+    Lark grammars at import, about a second of CPU, to check the "iri" string format, which
+    no notebook schema uses. Where jsonschema is not imported yet, that module is marked
+    absent first, so jsonschema leaves the "iri" format unchecked, as it does wherever the
+    module is not installed; a process that imported it already keeps it."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import papermill
+
+    return papermill
+
+
 @functools.cache
 def warm_kernel_engine():
     """papermill's nbclient engine, executing in a `WarmKernel` (``warm_kernel=``) instead of
     a kernel of its own, and keeping the kernel's client for the next notebook."""
+    import_papermill()
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -230,7 +247,7 @@ WARM_ENGINE = "dxecon-warm-kernel"
 def execute_task(task: Task, kernel: WarmKernel | None = None) -> Task:
     """Execute ``task``'s notebook with papermill: in ``kernel`` (kept between notebooks) or,
     without one, in a kernel of its own."""
-    import papermill
+    papermill = import_papermill()
 
     start = time.perf_counter()
     task.output.parent.mkdir(parents=True, exist_ok=True)
@@ -323,10 +340,13 @@ class NotebookPool:
     are shut down, or are reaped with the run)."""
 
     def __init__(self, total: int, *, workers: int, progress: bool) -> None:
-        # papermill (and IPython) imported here, not first in a worker thread: a module half
-        # imported by a thread breaks the run's thread that uses it meanwhile (savefig)
-        import papermill  # noqa: F401
         from tqdm import tqdm
+
+        if total:
+            # papermill (and IPython) imported here, not first in a worker thread: a module
+            # half imported by a thread breaks the run's thread that uses it meanwhile
+            # (savefig). A run with no notebook imports neither, and starts no worker.
+            import_papermill()
 
         self.bar = tqdm(
             total=total,
@@ -342,7 +362,7 @@ class NotebookPool:
         self.queue: queue.SimpleQueue[tuple[Future, Task] | None] = queue.SimpleQueue()
         self.threads = [
             threading.Thread(target=self._work, name=f"notebooks-{n}", daemon=True)
-            for n in range(max(1, workers))
+            for n in range(min(max(1, workers), total))
         ]
         for thread in self.threads:
             thread.start()
