@@ -11,7 +11,21 @@ from dataclasses import dataclass
 
 
 class DxeconError(Exception):
-    """Base class of every error dxecon raises on purpose."""
+    """Base class of every error dxecon raises on purpose.
+
+    Picklable whatever the subclass's arguments (a step computed in another process sends
+    its error back to the run): it is rebuilt from its message and fields, not by calling
+    ``__init__`` again with the message alone."""
+
+    def __reduce__(self):
+        return _rebuild_error, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuild_error(cls: type[DxeconError], args: tuple, fields: dict) -> DxeconError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(fields)
+    return error
 
 
 @dataclass(frozen=True)

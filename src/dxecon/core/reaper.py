@@ -78,3 +78,23 @@ def reaping() -> Iterator[str | None]:
             watchdog.wait(timeout=30)
         except subprocess.TimeoutExpired:  # pragma: no cover - the scan is quick
             watchdog.kill()
+
+
+def die_with_parent(parent: int) -> None:
+    """In a process forked (not executed) from ``parent``: be killed when ``parent`` dies.
+
+    The watchdog finds the run's descendants by the token in ``/proc/PID/environ``, which
+    shows the environment a process was executed with: a process forked from the run (the
+    run's second process, a pool's worker forked from it) does not show the token the run
+    set later, so it asks the kernel instead (Linux's parent-death signal). Elsewhere it
+    does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request: nothing will signal
+        os._exit(1)

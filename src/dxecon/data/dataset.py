@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,6 +195,7 @@ class Dataset:
         self._rows_cache: dict[tuple, pd.DataFrame] = {}
         self._choice_cache: dict[tuple, pd.DataFrame] = {}
         self._series_cache: dict[tuple, SeriesResult] = {}
+        self._derived_cache: dict[tuple, pd.DataFrame] = {}
 
     def with_policy(self, policy: SelectionPolicy) -> Dataset:
         """The same figures chosen by another selection policy (this dataset when the
@@ -206,6 +208,16 @@ class Dataset:
         other = copy.copy(self)
         other.policy = policy
         return other
+
+    def remembered(self, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """``compute()``, a table derived from this dataset alone, remembered by ``key`` (the
+        deriving function's name and its arguments) and this dataset's policy; a copy each
+        time. The dataset never changes once loaded, so neither does what is derived from it:
+        a run's steps ask for the same panels and paces for each scenario and vintage."""
+        key = (*key, repr(self.policy))
+        if key not in self._derived_cache:
+            self._derived_cache[key] = compute()
+        return self._derived_cache[key].copy()
 
     def _rank(self, code_list: str) -> dict[str, int]:
         table = self.codes[code_list]

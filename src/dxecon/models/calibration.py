@@ -245,6 +245,11 @@ def diffusion_panel(
     (e.g. PD0001...) are picked up with no change here.
     """
     exclude = dict(exclude or {})
+    key = ("diffusion_panel", indicator, as_of, tuple(sorted(exclude.items())))
+    return dataset.remembered(key, lambda: _diffusion_panel(dataset, indicator, as_of, exclude))
+
+
+def _diffusion_panel(dataset, indicator: str, as_of, exclude: dict[str, str]) -> pd.DataFrame:
     obs = dataset.observations
     rows = obs[(obs["indicator"] == indicator) & (obs["period_kind"] == "year")]
     kinds = dataset.codes["geographies"].set_index("code")["kind"]
@@ -1558,6 +1563,23 @@ def observed_pace(
     ``evidence`` records why, as a note of `dxecon.core.facts`).
     """
     exclude = dict(diffusion_params(exclude=exclude).get("exclude") or {})
+    key = ("observed_pace", geo, as_of, tuple(sorted(exclude.items())), share_indicator)
+    return dataset.remembered(
+        (*key, productivity_indicator),
+        lambda: _observed_pace(
+            dataset, geo, as_of, exclude, share_indicator, productivity_indicator
+        ),
+    )
+
+
+def _observed_pace(
+    dataset,
+    geo: str,
+    as_of,
+    exclude: dict[str, str],
+    share_indicator: str,
+    productivity_indicator: str,
+) -> pd.DataFrame:
     panel = diffusion_panel(dataset, indicator=share_indicator, as_of=as_of, exclude=exclude)
     paces = _share_paces(panel)
     out = []

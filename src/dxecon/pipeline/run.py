@@ -3,9 +3,11 @@
 1. **Load and check once.** The data folder is loaded and validated once and every scenario
    checked (its file, its codes, the resource budget) before anything is computed; one
    `Context` (the data, the as-of, the language, each scenario's values) serves every step.
-2. **Compute once, write once.** In this process, each common step is computed once, each
+2. **Compute once, write once.** Each common step is computed once, each
    scenario step once per scenario (the scorecard reads the scenario's result in memory),
-   each month step once over every scenario of the month; each output is written once
+   each month step once over every scenario of the month; the common steps that no other
+   step of the run needs are computed meanwhile in a process of their own (`StepsApart`);
+   each output is written once
    (`dxecon.pipeline.store`) into a staging folder, the charts by a process of their own
    (`ChartWriter`: drawing a PNG is the costliest write, and the run's process computes the
    next step meanwhile). A step that cannot run for the as-of
@@ -28,6 +30,7 @@ import datetime as dt
 import os
 import pickle
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -324,6 +327,7 @@ class MonthRun:
         self.stage = dict.fromkeys(("steps", "write"), 0.0)
         self.charts = ChartWriter(self.month)
         self.pool: NotebookPool | None = None
+        self.apart: StepsApart | None = None
 
     # -- the run --------------------------------------------------------------------------------
     def prepare(self, *, clean: bool = True, month_report: MonthReport | None = None) -> None:
@@ -343,12 +347,14 @@ class MonthRun:
         with self._failing():
             self.month.mkdir(parents=True)
             with environment(kernel_env), one_blas_thread(), _reaping():
+                self.apart = StepsApart.start(self.ctx, self.month)  # before any thread
                 self.pool = NotebookPool(
                     len(self.tasks), workers=self.workers, progress=self.progress
                 )
                 self.waiting = list(self.tasks)
                 self._compute_scenarios_and_common()
                 self._carry_previous()
+                self._take_apart(block=True)
                 self._compute_month()
                 start = time.perf_counter()
                 self.charts.wait()  # every chart on disk: the last notebooks, the report
@@ -398,6 +404,8 @@ class MonthRun:
         """Stop the kernels, keep the partial run as ``.runs/failed-*`` (or remove it)."""
         if pool is not None:
             pool.close()
+        if self.apart is not None:
+            self.apart.close()
         self.charts.close()
         failed = self.runs_dir / f"failed-{self.run_id}"
         if keep and self.staging.exists():
@@ -410,7 +418,8 @@ class MonthRun:
     def _compute_scenarios_and_common(self) -> None:
         """The common steps, then each scenario's, each notebook started once its steps are
         written."""
-        order = [s for s in STEPS.values() if s.scope == "common"]
+        apart = self.apart.names if self.apart else ()
+        order = [s for s in STEPS.values() if s.scope == "common" and s.name not in apart]
         for spec in order:
             self._step(spec.name, None)
         for name in self.scenarios:
@@ -444,14 +453,39 @@ class MonthRun:
             if result is not None:
                 record["status"] = store.OK
                 self.results[name, scenario] = result
+                if self.apart is not None:
+                    self.apart.give(name, result)
                 start = time.perf_counter()
                 for output_name, value in result.outputs.items():
                     self.charts.write(name, output_name, value, scenario=result.scenario)
                 self.stage["write"] += time.perf_counter() - start
-        label = f"{scenario or spec.scope}/{name}"
+        if record["status"] == store.NO_DATA and self.apart is not None:
+            self.apart.give(name, None, why=record["reason"])
+        self._recorded(record, spec.scope)
+
+    def _recorded(self, record: dict[str, Any], scope: str) -> None:
+        """A step's record in the manifest and the timings; then the notebooks it readies."""
+        label = f"{record['scenario'] or scope}/{record['step']}"
         self.result.steps[label] = record["seconds"]
         self.manifest["steps"].append(record)
         self._start_ready_notebooks()
+
+    def _take_apart(self, *, block: bool) -> None:
+        """Record the steps computed apart (`StepsApart`) that have finished (``block``: wait
+        for all of them); one that failed fails the run with its own error."""
+        if self.apart is None:
+            return
+        for status, name, seconds, payload in self.apart.finished(block=block):
+            record: dict[str, Any] = {"step": name, "scenario": None, "status": status}
+            record["seconds"] = seconds
+            if status == store.NO_DATA:
+                record["reason"] = payload
+            else:
+                self.results[name, None] = payload
+            self.stage["steps"] += seconds
+            self._recorded(record, "common")
+        if block:
+            self.apart.close()
 
     def _record(self, name: str, scenario: str | None) -> dict:
         own = scenario if STEPS[name].scope == "scenario" else None
@@ -552,6 +586,7 @@ class MonthRun:
         """Start every waiting notebook whose steps are all recorded (a notebook that
         failed already fails the run here)."""
         self.pool.check()
+        self._take_apart(block=False)
         for task in list(self.waiting):
             steps = task.notebook.steps
             if all(self._record(step, task.scenario) for step in steps) and all(
@@ -642,6 +677,140 @@ class MonthRun:
         result.stages["publish"] = round(time.perf_counter() - start, 2)
         result.month = self.final
         result.folders = {name: self.final / slugify(name) for name in self.scenarios}
+
+
+class StepsApart:
+    """The common steps declared ``apart`` (`apart_steps`), computed in a process of their
+    own while the run's process computes the others (the results they need, computed by
+    the run, are sent to it as soon as they are).
+
+    The process is forked from the run once its inputs are loaded (the dataset and the
+    imported modules are shared, nothing is read again), and only while the run has a
+    single thread (forking a process with threads can leave it a lock no one will release);
+    otherwise (`start` returns None) the run computes every step itself. Each step's outputs
+    are written there, as the run would write them; what comes back is its record and its
+    tables and texts (a later step may take them), or its error, raised in the run as it
+    was raised there. Results are the same either way: a step is a function of the
+    context and of the results it needs."""
+
+    def __init__(self, ctx: Context, month: Path, names: list[str]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.names = tuple(names)
+        self.pending = set(names)
+        #: The run's steps whose results a step computed apart needs.
+        self.wanted = {need for name in names for need in STEPS[name].needs}
+        self.connection, sender = context.Pipe(duplex=False)
+        receiver, self.giving = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_compute_apart,
+            args=(ctx, month, self.names, sender, receiver, os.getpid()),
+            name="dxecon-steps",
+        )
+        self.process.start()
+        sender.close()
+        receiver.close()
+
+    def give(self, name: str, result: StepResult | None, *, why: str = "") -> None:
+        """A result of the run's that a step computed apart needs (None: the step had nothing
+        to compute from, ``why``); only what a step takes travels (no chart)."""
+        if name not in self.wanted:
+            return
+        if result is not None:
+            shown = {n: v for n, v in result.outputs.items() if not hasattr(v, "savefig")}
+            result = StepResult(result.step, result.scenario, shown, result.objects)
+        self.giving.send((name, result, why))
+
+    @classmethod
+    def start(cls, ctx: Context, month: Path) -> StepsApart | None:
+        import multiprocessing
+        import threading
+
+        names = apart_steps()
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        if not names or not forkable or threading.active_count() > 1:
+            return None
+        return cls(ctx, month, names)
+
+    def finished(self, *, block: bool) -> list[tuple[str, str, float, Any]]:
+        """(status, step, seconds, result or why) of each step finished since the last call
+        (``block``: until every step has); a step that failed raises its error."""
+        done = []
+        while self.pending and (block or self.connection.poll()):
+            try:
+                status, name, seconds, payload = self.connection.recv()
+            except EOFError:
+                self.process.join()
+                raise DxeconError(
+                    f"the process computing the steps {', '.join(sorted(self.pending))} "
+                    f"stopped (exit code {self.process.exitcode}); the run was not published"
+                ) from None
+            self.pending.discard(name)
+            if status == "failed":
+                raise payload
+            done.append((status, name, seconds, payload))
+        return done
+
+    def close(self) -> None:
+        """Stop the process (at once when the run failed: what it computes is not needed)."""
+        if self.pending and self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+        self.giving.close()
+
+
+def apart_steps() -> list[str]:
+    """The steps a run computes in its second process (declared ``apart``)."""
+    return [spec.name for spec in STEPS.values() if spec.apart]
+
+
+def _compute_apart(
+    ctx: Context, month: Path, names: tuple[str, ...], connection, receiver, run: int
+) -> None:
+    """`StepsApart`'s process: each step computed (with the run's results it needs, as they
+    arrive) and written, its record sent back; it dies with the run (``run``: its pid)."""
+    from dxecon.core.reaper import die_with_parent
+    from dxecon.pipeline.catalogue import output
+
+    die_with_parent(run)
+    # A Ctrl-C reaches the whole process group: the run stops this process itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    given: dict[str, tuple[StepResult | None, str]] = {}
+    for name in names:
+        while any(need not in given for need in STEPS[name].needs):
+            need, result, why = receiver.recv()
+            given[need] = (result, why)
+        missing = [need for need in STEPS[name].needs if given[need][0] is None]
+        if missing:  # the run had nothing to compute that step from: nor has this one
+            connection.send((store.NO_DATA, name, 0.0, given[missing[0]][1]))
+            continue
+        start = time.perf_counter()
+        try:
+            inputs = {need: given[need][0] for need in STEPS[name].needs}
+            result = run_step(name, ctx, inputs=inputs)
+            for output_name, value in result.outputs.items():
+                store.write_output(month, output_name, value, scenario=None)
+        except SeriesSelectionError as exc:  # nothing published by the as-of
+            connection.send((store.NO_DATA, name, round(time.perf_counter() - start, 2), str(exc)))
+            continue
+        except BaseException as exc:  # the run raises it
+            connection.send(("failed", name, 0.0, _portable(exc)))
+            return
+        # The tables and texts a month step may take; charts and objects stay here.
+        shown = {n: v for n, v in result.outputs.items() if output(n).kind != "chart"}
+        kept = StepResult(name, None, shown)
+        connection.send((store.OK, name, round(time.perf_counter() - start, 2), kept))
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a `DxeconError` with its type and message."""
+    try:
+        return pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return DxeconError(f"{type(exc).__name__}: {exc}")
 
 
 class ChartWriter:

@@ -28,6 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from dxecon.core.errors import DxeconError, ParamsError
+from dxecon.core.reaper import die_with_parent
 from dxecon.models.sweeps.evaluate import Variant, evaluate_variants, result_columns, worker_version
 
 ENGINES = ("local", "serial", "dask")
@@ -272,7 +273,14 @@ def _local(
     variants: Sequence[Variant], workers: int, chunk_size: int | None, context
 ) -> Iterator[tuple[list[Variant], list[dict[str, Any]]]]:
     chunks = _chunks(variants, chunk_size or chunk_size_for(len(variants), workers))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    # A worker dies with the process that started it (however that one ends), so a killed
+    # run leaves none behind, even when its workers were forked rather than executed.
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         futures = {pool.submit(evaluate_variants, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):

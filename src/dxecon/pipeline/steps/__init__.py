@@ -67,12 +67,14 @@ class Step:
     """A step's declaration: ``module`` defines ``compute``; ``needs`` are the steps whose
     results it takes (for a scenario step, the same scenario's; for a month step, every
     scenario's result of a scenario step, as a mapping scenario -> result, and a common
-    step's result)."""
+    step's result); ``apart``: a common step that a run computes in its second process
+    (`dxecon.pipeline.run.StepsApart`), which no step but a month step may need."""
 
     name: str
     scope: Scope
     module: str
     needs: tuple[str, ...] = ()
+    apart: bool = False
 
     def function(self):
         return importlib.import_module(self.module).compute
@@ -82,9 +84,16 @@ class Step:
 STEPS: dict[str, Step] = {}
 
 
-def declare(name: str, scope: Scope, *, needs: tuple[str, ...] = ()) -> None:
+def declare(name: str, scope: Scope, *, needs: tuple[str, ...] = (), apart: bool = False) -> None:
     """Declare a step whose module is ``dxecon.pipeline.steps.<name>``."""
-    STEPS[name] = Step(name, scope, f"{__name__}.{name}", needs)
+    if apart and scope != "common":
+        raise DxeconError(f"step {name!r}: only a common step is computed apart")
+    for need in needs:
+        if STEPS[need].apart and scope != "month":
+            raise DxeconError(
+                f"step {name!r} needs {need!r}, computed apart: only a month step may"
+            )
+    STEPS[name] = Step(name, scope, f"{__name__}.{name}", needs, apart)
 
 
 def step(name: str) -> Step:
@@ -161,15 +170,19 @@ def check_outputs(result: StepResult, declared: tuple[Output, ...]) -> None:
 
 
 # -- the steps, in the order a run computes them --------------------------------------------
-declare("data_overview", "common")  # notebook 01
-declare("digital_economy", "common")  # notebook 02
-declare("productivity", "common")  # notebook 03
+# ``apart``: computed in the run's second process, beside the others; chosen so that the two
+# processes have about the same work (the run's: the calibration, the scenarios, the nowcast
+# and the published forecasts; the second: the overview, the estimates and the sweep, whose
+# pool forks from a process with no thread instead of starting a fork server).
+declare("data_overview", "common", apart=True)  # notebook 01
+declare("digital_economy", "common", apart=True)  # notebook 02
+declare("productivity", "common", apart=True)  # notebook 03
+declare("diffusion", "common")  # the calibration and its real-time check (notebook 05 shows)
+declare("sweep", "common", needs=("diffusion",), apart=True)  # notebook 07: calibrated ranges
 declare("published_forecasts", "common")  # notebook 04
 declare("nowcast", "common")  # notebook 08
-declare("diffusion", "common")  # the calibration and its real-time check (notebook 05 shows)
 declare("scenario", "scenario", needs=("diffusion",))  # notebook 05
 declare("scorecard", "scenario", needs=("scenario",))  # notebook 06
-declare("sweep", "common", needs=("diffusion",))  # notebook 07: ranges from the calibration
 declare("overall", "month", needs=("scorecard",))  # every scenario's scorecard, weighted
 declare("forecasts", "month", needs=("scenario", "published_forecasts"))  # in one table
 declare("revisions", "month", needs=("scorecard",))  # against the previous month
