@@ -115,6 +115,21 @@ class StagedRun:
         self.events.append(("discarded", self.place))
 
 
+class StagedPanel:
+    """Stands in for a staged `PanelRun` (`stage_panel`): its staged folder, named ``panel``
+    here so that a report's events show which panel it was given."""
+
+    def __init__(self, outputs_dir, events):
+        self.month = outputs_dir / ".runs" / "staging-panel" / "panel"
+        self.events = events
+
+    def publish(self):
+        self.events.append(("panel published",))
+
+    def discard(self):
+        self.events.append(("panel discarded",))
+
+
 @pytest.fixture
 def staged_places(tmp_path, monkeypatch):
     """run_monthly over stand-in place runs (`StagedRun`; BN's fails when ``fail`` holds
@@ -132,14 +147,15 @@ def staged_places(tmp_path, monkeypatch):
             raise DxeconError("a step failed")
         return StagedRun(outputs_dir, as_of, place, events)
 
-    def fake_panel(*, places, months, **_):
+    def fake_panel(*, places, months, outputs_dir, **_):
         events.append(("panel", tuple(places), {code: months[code].name for code in places}))
+        return StagedPanel(outputs_dir, events)
 
     def fake_report(month, lang, *, pdf=False, panel=None):
         events.append(("report", month.parent.name, panel.name))
 
     monkeypatch.setattr(run, "stage_suite", fake_stage)
-    monkeypatch.setattr(run, "run_panel", fake_panel)
+    monkeypatch.setattr(run, "stage_panel", fake_panel)
     monkeypatch.setattr(report, "build_report", fake_report)
     return events, fail
 
@@ -153,7 +169,13 @@ def test_each_place_report_is_built_once_with_the_panel(tmp_path, staged_places)
     assert sorted(reports) == [("report", "staging-BN", "panel"), ("report", "staging-HP", "panel")]
     # the panel first, made from both staged runs, then each report and its publication
     assert events[0] == ("panel", ("BN", "HP"), {"BN": "month", "HP": "month"})
-    assert [e[0] for e in events[1:]] == ["report", "published", "report", "published"]
+    assert [e[0] for e in events[1:]] == [
+        "report",
+        "published",
+        "report",
+        "published",
+        "panel published",
+    ]
     for place in ("HP", "BN"):
         assert store.manifest_path(store.month_folder(tmp_path, "2026-10", place)).is_file()
 
@@ -178,6 +200,7 @@ def test_a_place_that_fails_keeps_its_outputs_and_the_others_are_published(tmp_p
         ("panel", ("HP",), {"HP": "month"}),
         ("report", "staging-HP", "panel"),
         ("published", "HP"),
+        ("panel published",),
     ]
     index = pd.read_csv(tmp_path / "index.csv").groupby("place")["status"].unique()
     assert list(index["HP"]) == ["ok"] and list(index["BN"]) == ["failed"]
@@ -194,12 +217,38 @@ def test_a_failed_panel_still_publishes_the_places_then_says_so(
     def failing_panel(**_):
         raise DxeconError("the panel notebook failed")
 
-    monkeypatch.setattr(run, "run_panel", failing_panel)
+    monkeypatch.setattr(run, "stage_panel", failing_panel)
     with pytest.raises(DxeconError, match="panel notebook failed"):
         run_monthly(as_of="2026-10", outputs_dir=tmp_path, places=["HP", "BN"])
     assert ("published", "HP") in events and ("published", "BN") in events
     index = pd.read_csv(tmp_path / "index.csv")
     assert (index["status"] == "ok").all()
+
+
+def test_a_panel_whose_notebook_fails_publishes_the_places_then_says_so(
+    tmp_path, staged_places, monkeypatch
+):
+    """The panel's notebook runs beside the places' publication: when it fails, the places
+    are published (their reports read the panel's staged outputs) and its error is raised."""
+    from dxecon.core.errors import DxeconError
+    from dxecon.pipeline import run
+
+    events, _ = staged_places
+
+    class FailingNotebook(StagedPanel):
+        def publish(self):
+            raise DxeconError("notebook 09 failed in cell 3")
+
+    def panel_with_failing_notebook(*, places, outputs_dir, **_):
+        events.append(("panel", tuple(places)))
+        return FailingNotebook(outputs_dir, events)
+
+    monkeypatch.setattr(run, "stage_panel", panel_with_failing_notebook)
+    with pytest.raises(DxeconError, match="notebook 09 failed"):
+        run_monthly(as_of="2026-10", outputs_dir=tmp_path, places=["HP", "BN"])
+    assert ("published", "HP") in events and ("published", "BN") in events
+    assert ("panel discarded",) not in events  # its own publish kept the partial folder
+    assert (pd.read_csv(tmp_path / "index.csv")["status"] == "ok").all()
 
 
 def test_an_interrupted_run_publishes_nothing_it_staged(tmp_path, staged_places, monkeypatch):
@@ -210,7 +259,7 @@ def test_an_interrupted_run_publishes_nothing_it_staged(tmp_path, staged_places,
     def interrupted_panel(**_):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(run, "run_panel", interrupted_panel)
+    monkeypatch.setattr(run, "stage_panel", interrupted_panel)
     with pytest.raises(KeyboardInterrupt):
         run_monthly(as_of="2026-10", outputs_dir=tmp_path, places=["HP", "BN"])
     assert sorted(events) == [("discarded", "BN"), ("discarded", "HP")]

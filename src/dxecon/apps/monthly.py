@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -70,34 +71,40 @@ def run_monthly(
     places: list[str] | None = None,
 ):
     """Run every shipped scenario for the month about each of ``places`` (profile codes;
-    None: the default place), then the places side by side (`run_panel`), then each
-    place's report, once, with the panel; record every run in the index.
+    None: the default place), then the places side by side (the panel), then each place's
+    report, once, with the panel; record every run in the index.
 
     Each place's run is staged (`dxecon.pipeline.run.stage_suite`: computed and shown,
     nothing published); the panel is made from the places staged and the other places
-    published for the month; then each staged place gets its report and is published at
-    once (`MonthRun.publish`), so a published month always has the report of its own run.
-    A place that fails keeps its earlier outputs and does not stop the others, and
-    `PlacesFailedError` names the failed ones at the end; a panel that fails leaves the
-    published panel as it was, the places are published with it, and its error is raised
-    after them. The outputs lock is held from before the first run until the last index
-    row is written, so a second job is refused without touching the index, and the index
-    never loses a row. Returns {place: RunResult} of the places published."""
+    published for the month (`dxecon.pipeline.run.stage_panel`), as soon as the last place's
+    steps are computed, its notebook running beside that place's last ones; then each staged
+    place gets its report (with the staged panel's outputs) and is published at once
+    (`MonthRun.publish`), so a published month always has the report of its own run; then
+    the panel is published. A place that fails keeps its earlier outputs and does not stop
+    the others, and `PlacesFailedError` names the failed ones at the end; a panel that fails
+    leaves the published panel as it was (a panel whose step failed: the places' reports
+    show the published one), the places are published, and its error is raised after them.
+    The outputs lock is held from before the first run until the last index row is written,
+    so a second job is refused without touching the index, and the index never loses a
+    row. Every kernel of the job has the same environment and is reaped when the job ends.
+    Returns {place: RunResult} of the places published."""
     from dxecon.core.places import default_place, list_places
+    from dxecon.core.reaper import reaping
     from dxecon.models.scenarios import available_scenarios
+    from dxecon.pipeline import run as runs
     from dxecon.pipeline import store
+    from dxecon.pipeline.execute import environment, one_blas_thread
     from dxecon.pipeline.publish import clean_stale, outputs_lock
-    from dxecon.pipeline.run import run_panel, stage_suite
 
     as_of = as_of or current_month()
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
     places = list(places or [default_place()])
     scenarios = available_scenarios()
     finished = lambda: dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
-    panel = store.month_folder(outputs_dir, as_of, store.PANEL)
-    report = month_report(report_lang, pdf=report_pdf, panel=panel) if report_lang else None
+    published_panel = store.month_folder(outputs_dir, as_of, store.PANEL)
     staged, failed, results = {}, {}, {}
     seconds: dict[str, float] = {}
+    panel: dict[str, Any] = {"run": None, "error": None}
 
     def index(place: str, status: str, message: str = "") -> None:
         record(
@@ -117,13 +124,42 @@ def run_monthly(
             ],
         )
 
-    with outputs_lock(outputs_dir):
+    def stage_panel(last=None) -> None:
+        """The panel from the places staged (``last``: the last place's run, being staged),
+        and the others published for the month."""
+        months = {code: run.month for code, run in staged.items()}
+        if last is not None:
+            months[last.ctx.place] = last.month
+        months |= {
+            code: folder
+            for code in list_places()
+            if code not in months
+            and store.manifest_path(
+                folder := store.month_folder(outputs_dir, as_of, code)
+            ).is_file()
+        }
+        try:
+            panel["run"] = runs.stage_panel(
+                as_of=as_of,
+                places=[code for code in list_places() if code in months],
+                outputs_dir=outputs_dir,
+                lang=report_lang or "vi",
+                data_dir=data_dir,
+                progress=progress,
+                months=months,
+                pool=None if last is None else last.pool,  # its notebook in the run's kernels
+            )
+        except DxeconError as exc:
+            panel["error"] = exc
+
+    kernels = environment(runs.kernel_environment(data_dir))
+    with outputs_lock(outputs_dir), kernels, one_blas_thread(), reaping():
         clean_stale(outputs_dir / ".runs")  # once: the places staged below are not stale
         try:
-            for place in places:
+            for number, place in enumerate(places, start=1):
                 start = time.perf_counter()
                 try:
-                    staged[place] = stage_suite(
+                    staged[place] = runs.stage_suite(
                         as_of=as_of,
                         scenarios=scenarios,
                         outputs_dir=outputs_dir,
@@ -133,6 +169,7 @@ def run_monthly(
                         lang=report_lang or "vi",  # the notebooks speak the report's language
                         place=place,
                         clean=False,
+                        computed=stage_panel if number == len(places) else None,
                     )
                 except DxeconError as exc:
                     failed[place] = str(exc).splitlines()[0]
@@ -140,29 +177,13 @@ def run_monthly(
                     index(place, "failed", failed[place])
                 else:
                     seconds[place] = time.perf_counter() - start
-            panel_error = None
-            if staged:
-                months = {code: run.month for code, run in staged.items()}
-                months |= {
-                    code: folder
-                    for code in list_places()
-                    if code not in months
-                    and store.manifest_path(
-                        folder := store.month_folder(outputs_dir, as_of, code)
-                    ).is_file()
-                }
-                try:
-                    run_panel(
-                        as_of=as_of,
-                        places=[code for code in list_places() if code in months],
-                        outputs_dir=outputs_dir,
-                        lang=report_lang or "vi",
-                        data_dir=data_dir,
-                        progress=progress,
-                        months=months,
-                    )
-                except DxeconError as exc:
-                    panel_error = exc
+            if panel["run"] is not None and places[-1] not in staged:
+                panel["run"].discard()  # made with the last place, which then failed
+                panel["run"] = None
+            if panel["run"] is None and panel["error"] is None and staged:
+                stage_panel()
+            shown = panel["run"].month if panel["run"] is not None else published_panel
+            report = month_report(report_lang, pdf=report_pdf, panel=shown) if report_lang else None
             while staged:
                 place, run = next(iter(staged.items()))
                 del staged[place]
@@ -177,11 +198,19 @@ def run_monthly(
                 seconds[place] += time.perf_counter() - start
                 results[place], result.seconds = result, seconds[place]
                 index(place, "ok")
+            if panel["run"] is not None:
+                made, panel["run"] = panel["run"], None
+                try:
+                    made.publish()
+                except DxeconError as exc:
+                    panel["error"] = exc
         finally:
             for run in staged.values():  # interrupted before publishing: kept as failed-*
                 run.discard()
+            if panel["run"] is not None:
+                panel["run"].discard()
     if failed:
         raise PlacesFailedError(failed, results)
-    if panel_error is not None:
-        raise panel_error
+    if panel["error"] is not None:
+        raise panel["error"]
     return results

@@ -356,6 +356,7 @@ class NotebookPool:
             file=sys.stderr,
         )
         self.futures: dict[Future, Task] = {}
+        self.own_failures: set[Future] = set()
         self.first_start: float | None = None
         # Kernels are processes, so threads are enough to keep both cores busy; each thread
         # keeps its kernel (its client lives on the thread's event loop).
@@ -367,13 +368,33 @@ class NotebookPool:
         for thread in self.threads:
             thread.start()
 
-    def submit(self, task: Task) -> None:
+    def submit(self, task: Task, *, own_failure: bool = False) -> Future:
+        """Queue ``task``; ``own_failure``: a notebook of another run sharing these kernels
+        (the month's panel beside a place's last notebooks), whose failure fails neither
+        this pool nor its other notebooks (`failure` tells it)."""
         if self.first_start is None:
             self.first_start = time.perf_counter()
         future: Future = Future()
         future.add_done_callback(self._advance)
         self.futures[future] = task
+        if own_failure:
+            self.own_failures.add(future)
+        if len(self.futures) > (self.bar.total or 0):
+            self.bar.total = len(self.futures)
         self.queue.put((future, task))
+        return future
+
+    def failure(self, future: Future) -> RunError | None:
+        """The `RunError` of a finished notebook that failed (None if it did not)."""
+        if future.cancelled():
+            task = self.futures[future]
+            return RunError(task_label(task), None, "not run: its run stopped", task.output)
+        exc = future.exception()
+        if exc is None:
+            return None
+        task = self.futures[future]
+        cell, error = _failure_cell(exc, task.output)
+        return RunError(task_label(task), cell, error, task.output)
 
     def _work(self) -> None:
         kernel = WarmKernel()
@@ -387,6 +408,8 @@ class NotebookPool:
                 except BaseException as exc:  # reported by wait()
                     kernel.shutdown()  # a notebook that failed may have left anything
                     future.set_exception(exc)
+                    if future in self.own_failures:
+                        continue
                     for other in list(self.futures):  # the run fails: start nothing more
                         other.cancel()
         finally:
@@ -399,12 +422,12 @@ class NotebookPool:
 
     def check(self) -> None:
         """Raise `RunError` now if a notebook has failed (the others are cancelled)."""
-        for future, task in self.futures.items():
-            if future.done() and not future.cancelled() and future.exception() is not None:
+        for future in list(self.futures):
+            if future in self.own_failures or not future.done():
+                continue
+            if (error := self.failure(future)) is not None and not future.cancelled():
                 self.close()
-                exc = future.exception()
-                cell, error = _failure_cell(exc, task.output)
-                raise RunError(task_label(task), cell, error, task.output) from exc
+                raise error from future.exception()
 
     def wait(self) -> None:
         """Wait for every notebook; `RunError` for the first that failed."""

@@ -34,8 +34,8 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,7 +196,11 @@ def run_suite(
 
 
 def stage_suite(
-    *, clean: bool = True, month_report: MonthReport | None = None, **options
+    *,
+    clean: bool = True,
+    month_report: MonthReport | None = None,
+    computed: Callable[[MonthRun], object] | None = None,
+    **options,
 ) -> MonthRun:
     """`run_suite` up to the report: every step computed and every notebook shown into a
     staging folder (``MonthRun.month``), nothing published (`plan_suite`, ``options``: its
@@ -206,10 +210,11 @@ def stage_suite(
     publishes it. ``clean``: first remove the staging folders of killed runs (False when
     the caller stages several runs: the earlier ones are not stale); ``month_report``:
     built into the staged month while the last notebooks run (the monthly job gives it to
-    `MonthRun.publish` instead, after the panel). A failure keeps the partial folder
-    (``.runs/failed-*``)."""
+    `MonthRun.publish` instead, after the panel); ``computed``: called with the run once
+    every step is computed and written, while the last notebooks run (the monthly job stages
+    the panel there). A failure keeps the partial folder (``.runs/failed-*``)."""
     run = plan_suite(**options)
-    run.prepare(clean=clean, month_report=month_report)
+    run.prepare(clean=clean, month_report=month_report, computed=computed)
     return run
 
 
@@ -249,7 +254,7 @@ def plan_suite(
         The language of the charts, texts and notebooks.
     notebooks : list of Notebook, optional
         The notebooks that show the outputs (default: the whole suite but the notebooks of
-        the steps over several places, `run_panel`'s; ``[]``: the steps' outputs and the
+        the steps over several places, `stage_panel`'s; ``[]``: the steps' outputs and the
         report only).
     place : str, optional
         The code of the place profile the run is about (None: the default place); its
@@ -330,9 +335,15 @@ class MonthRun:
         self.apart: StepsApart | None = None
 
     # -- the run --------------------------------------------------------------------------------
-    def prepare(self, *, clean: bool = True, month_report: MonthReport | None = None) -> None:
+    def prepare(
+        self,
+        *,
+        clean: bool = True,
+        month_report: MonthReport | None = None,
+        computed: Callable[[MonthRun], object] | None = None,
+    ) -> None:
         """Compute, write and show into the staging folder, nothing published (the caller
-        holds the outputs lock); ``clean``, ``month_report``: `stage_suite`'s. Then
+        holds the outputs lock); ``clean``, ``month_report``, ``computed``: `stage_suite`'s. Then
         `publish` or `discard`. The month's report (``month_report(month)``: the report
         layer's `build_report`, which the apps pass in) does not hold back the forecasts
         when it fails (``RunResult.report_problem`` says why)."""
@@ -341,13 +352,12 @@ class MonthRun:
         self.inputs = run_inputs(self.ctx)
         self.tasks = self._plan()
         self.manifest = self._manifest()
-        kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
-        if self.ctx.data_dir:
-            kernel_env["DXECON_DATA"] = str(Path(self.ctx.data_dir).resolve())
         with self._failing():
             self.month.mkdir(parents=True)
-            with environment(kernel_env), one_blas_thread(), _reaping():
+            kernels = environment(kernel_environment(self.ctx.data_dir))
+            with kernels, one_blas_thread(), _reaping():
                 self.apart = StepsApart.start(self.ctx, self.month)  # before any thread
+                self.charts.start()  # its process forked while the run has no thread
                 self.pool = NotebookPool(
                     len(self.tasks), workers=self.workers, progress=self.progress
                 )
@@ -361,6 +371,9 @@ class MonthRun:
                 self.charts.close()
                 self.stage["write"] += time.perf_counter() - start
                 self._start_ready_notebooks()
+                if computed is not None:  # every output and its record on disk
+                    self._write_manifest()
+                    computed(self)
                 if month_report is not None:  # while the last notebooks run
                     self._report(month_report)
                 start = time.perf_counter()
@@ -731,6 +744,10 @@ class StepsApart:
         forkable = "fork" in multiprocessing.get_all_start_methods()
         if not names or not forkable or threading.active_count() > 1:
             return None
+        # Every step's modules imported once, before the fork: both processes then have
+        # them (statsmodels, scipy, matplotlib: about a second of CPU each would pay).
+        for spec in STEPS.values():
+            spec.function()
         return cls(ctx, month, names)
 
     def finished(self, *, block: bool) -> list[tuple[str, str, float, Any]]:
@@ -816,8 +833,10 @@ def _portable(exc: BaseException) -> BaseException:
 class ChartWriter:
     """Writes a run's outputs through `dxecon.pipeline.store`: tables and texts at once,
     charts in one process of its own (a figure travels pickled; one that cannot is written
-    here), so that drawing PNGs overlaps computing the next step. The process starts from a
-    fork server (the run has threads) with the store and matplotlib imported."""
+    here), so that drawing PNGs overlaps computing the next step. The process is forked from
+    the run when `start` is called before the run has threads (it has every module the run
+    has imported; it dies with the run); otherwise it starts from a fork server with the
+    store and matplotlib imported."""
 
     def __init__(self, month: Path) -> None:
         self.month = month
@@ -857,6 +876,24 @@ class ChartWriter:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
+    def start(self) -> None:
+        """Start the process now: forked, if the run has no thread yet."""
+        import multiprocessing
+        import threading
+
+        if self.pool is not None or threading.active_count() > 1:
+            return
+        import matplotlib.figure  # noqa: F401 - in both processes once
+
+        context = multiprocessing.get_context("fork")
+        self.pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=context,
+            initializer=_chart_process,
+            initargs=(os.getpid(),),
+        )
+        self.pool.submit(int).result()  # forked here, before the run starts its threads
+
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             import multiprocessing
@@ -867,6 +904,14 @@ class ChartWriter:
                 max_workers=1, mp_context=context, initializer=yield_to_the_run
             )
         return self.pool
+
+
+def _chart_process(run: int) -> None:
+    """The chart process forked from the run: it dies with the run, and yields to it."""
+    from dxecon.core.reaper import die_with_parent
+
+    die_with_parent(run)
+    yield_to_the_run()
 
 
 def _write_pickled(month: Path, name: str, figure: bytes, scenario: str | None) -> Path:
@@ -912,7 +957,7 @@ def place_notebooks(notebooks: list[Notebook]) -> list[Notebook]:
     return [nb for nb in notebooks if not any(STEPS[s].scope == "places" for s in nb.steps)]
 
 
-def run_panel(
+def stage_panel(
     *,
     as_of: str,
     places: list[str],
@@ -923,14 +968,20 @@ def run_panel(
     progress: bool = False,
     notebooks: list[Notebook] | None = None,
     months: dict[str, Path] | None = None,
-) -> Path:
+    pool: NotebookPool | None = None,
+) -> PanelRun:
     """The month's steps over several places (scope ``places``: the panel) from the places'
-    runs of the month (each place's ``overall`` result, when its run computed one), their
-    notebooks, published at once to ``outputs/<as-of>/panel/``
-    (`dxecon.pipeline.store.PANEL`). ``months``: place -> the month folder its run is read
-    from (a staged run's, `stage_suite`); a place not in it: its published month folder.
-    The caller holds the outputs lock. A failure leaves the published panel as it was (the
-    partial folder: ``.runs/failed-*``). Returns the published folder."""
+    runs of the month (each place's ``overall`` result, when its run computed one), computed
+    and written into a staging folder (``PanelRun.month``, which a place's report may read
+    at once), and their notebooks started; `PanelRun.publish` waits for the notebooks and
+    publishes the panel at once to ``outputs/<as-of>/panel/``
+    (`dxecon.pipeline.store.PANEL`), `PanelRun.discard` gives it up. ``months``: place ->
+    the month folder its run is read from (a staged run's, `stage_suite`); a place not in it:
+    its published month folder; ``pool``: a run's notebook pool whose kept kernels run the
+    panel's notebooks too (a place's run, staging the panel once its steps are computed:
+    the run's environment is the panel's), a failure there the panel's own. The caller
+    holds the outputs lock. A failure leaves the published panel as it was (the partial
+    folder: ``.runs/failed-*``)."""
     outputs_dir = Path(outputs_dir or folders.OUTPUTS_DIR)
     ctx = Context(None, as_of, lang, data_dir=data_dir)
     overall = {}
@@ -941,15 +992,12 @@ def run_panel(
             overall[code] = store.load_result(folder, "overall")
     started = dt.datetime.now(dt.UTC)
     run_id = f"{as_of}-panel-{started:%Y%m%dT%H%M%S}-{os.getpid()}"
-    runs_dir = outputs_dir / ".runs"
-    staging = runs_dir / f"staging-{run_id}"
-    month = staging / "month"
-    final = store.month_folder(outputs_dir, as_of, store.PANEL)
+    panel = PanelRun(outputs_dir, run_id, store.month_folder(outputs_dir, as_of, store.PANEL))
     inputs = run_inputs(ctx)
     shown = [
         nb for nb in (suite() if notebooks is None else notebooks) if not place_notebooks([nb])
     ]
-    tasks = plan_tasks(shown, {}, as_of, month, lang=lang, place=ctx.place)
+    tasks = plan_tasks(shown, {}, as_of, panel.month, lang=lang, place=ctx.place)
     for task in tasks:
         if "places" in task.notebook.parameters:
             task.parameters["places"] = list(places)
@@ -965,7 +1013,7 @@ def run_panel(
             {
                 "notebook": task.notebook.name,
                 "scenario": None,
-                "path": task.output.relative_to(month).as_posix(),
+                "path": task.output.relative_to(panel.month).as_posix(),
                 "parameters": notebook_inputs(
                     {**task.notebook.parameters, **task.parameters}, None, place=ctx.place
                 ),
@@ -974,13 +1022,12 @@ def run_panel(
             for task in tasks
         ],
     }
-    pool = None
-    try:
-        month.mkdir(parents=True)
+    with panel.failing():
+        panel.month.mkdir(parents=True)
         for spec in (s for s in STEPS.values() if s.scope == "places"):
             start = time.perf_counter()
             result = run_step(spec.name, ctx, inputs={"places": list(places), "overall": overall})
-            store.write_result(month, result)
+            store.write_result(panel.month, result)
             manifest["steps"].append(
                 {
                     "step": spec.name,
@@ -991,24 +1038,86 @@ def run_panel(
                 }
             )
         manifest["finished_utc"] = _utc(dt.datetime.now(dt.UTC))
-        write_manifest(store.manifest_path(month), manifest)
-        kernel_env = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
-        if data_dir:
-            kernel_env["DXECON_DATA"] = str(Path(data_dir).resolve())
-        with environment(kernel_env), one_blas_thread(), _reaping():
-            pool = NotebookPool(len(tasks), workers=workers, progress=progress)
-            for task in tasks:
-                pool.submit(task)
-            pool.wait()
-        publish_month(month, final, runs_dir / f"old-{run_id}")
-        shutil.rmtree(staging, ignore_errors=True)
-    except BaseException:
+        write_manifest(store.manifest_path(panel.month), manifest)
+        panel.show(tasks, data_dir=data_dir, workers=workers, progress=progress, pool=pool)
+    return panel
+
+
+class PanelRun:
+    """The month's panel, staged by `stage_panel`: its outputs in ``month``, its notebooks
+    running in a place's run's kernels or in kernels of their own (under the run's
+    environment and reaper, which ``show`` enters and `publish` or `discard` leaves)."""
+
+    def __init__(self, outputs_dir: Path, run_id: str, final: Path) -> None:
+        self.runs_dir = outputs_dir / ".runs"
+        self.run_id, self.final = run_id, final
+        self.staging = self.runs_dir / f"staging-{run_id}"
+        self.month = self.staging / "month"
+        self.pool: NotebookPool | None = None
+        self.shown: list[Future] = []  # the notebooks, when a run's pool executes them
+        self.context = ExitStack()
+
+    def show(
+        self,
+        tasks: list[Task],
+        *,
+        data_dir,
+        workers: int,
+        progress: bool,
+        pool: NotebookPool | None = None,
+    ) -> None:
+        """Start the notebooks, in ``pool`` or in a pool of their own (the environment and
+        the reaper stay until the end)."""
         if pool is not None:
-            pool.close()
-        if staging.exists():
-            staging.rename(runs_dir / f"failed-{run_id}")
-        raise
-    return final
+            self.shared = pool
+            self.shown = [pool.submit(task, own_failure=True) for task in tasks]
+            return
+        self.context.enter_context(environment(kernel_environment(data_dir)))
+        self.context.enter_context(one_blas_thread())
+        self.context.enter_context(_reaping())
+        self.pool = NotebookPool(len(tasks), workers=workers, progress=progress)
+        for task in tasks:
+            self.pool.submit(task)
+
+    @contextmanager
+    def failing(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            self.discard()
+            raise
+
+    def publish(self) -> Path:
+        """Wait for the notebooks, then publish the panel at once; returns its folder."""
+        with self.failing():
+            if self.pool is not None:
+                self.pool.wait()
+            for future in self.shown:  # the run that executed them has waited for them
+                wait([future])
+                if (error := self.shared.failure(future)) is not None:
+                    raise error
+            self.context.close()
+            publish_month(self.month, self.final, self.runs_dir / f"old-{self.run_id}")
+            shutil.rmtree(self.staging, ignore_errors=True)
+        return self.final
+
+    def discard(self) -> Path:
+        """Stop the notebooks; the partial folder is kept as ``.runs/failed-*``."""
+        if self.pool is not None:
+            self.pool.close()
+        self.context.close()
+        failed = self.runs_dir / f"failed-{self.run_id}"
+        if self.staging.exists():
+            self.staging.rename(failed)
+        return failed
+
+
+def kernel_environment(data_dir: Path | str | None) -> dict[str, str]:
+    """What a run's kernels are started with: its params and data folders, one BLAS thread."""
+    values = {"DXECON_PARAMS": str(folders.PARAMS_DIR), **single_threaded_blas()}
+    if data_dir:
+        values["DXECON_DATA"] = str(Path(data_dir).resolve())
+    return values
 
 
 def _utc(moment: dt.datetime) -> str:

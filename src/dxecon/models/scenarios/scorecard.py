@@ -285,9 +285,26 @@ def observed_figures(
 ) -> pd.DataFrame:
     """Published annual figures of a quantity on one boundary, as of a date, one row per
     year: in ``unit`` (any unit when None), of the preferred measure
-    (``method_preference``) where several exist."""
+    (``method_preference``) where several exist. Remembered on the dataset (every scenario
+    of a run scores the same published figures)."""
+    codes = tuple(config.observed_as.get(indicator, (indicator,)))
+    preference = tuple(config.method_preference)
+    key = ("observed_figures", codes, geo, sector, as_of, unit, preference)
+    return dataset.remembered(
+        key, lambda: _observed_figures(dataset, codes, geo, sector, as_of, config, unit)
+    )
+
+
+def _observed_figures(
+    dataset: Dataset,
+    codes: tuple[str, ...],
+    geo: str,
+    sector: str,
+    as_of: str,
+    config: ScoringConfig,
+    unit: str | None,
+) -> pd.DataFrame:
     obs = dataset.observations
-    codes = config.observed_as.get(indicator, (indicator,))
     rows = []
     for code in codes:
         match = obs[

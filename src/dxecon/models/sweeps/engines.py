@@ -273,13 +273,15 @@ def _local(
     variants: Sequence[Variant], workers: int, chunk_size: int | None, context
 ) -> Iterator[tuple[list[Variant], list[dict[str, Any]]]]:
     chunks = _chunks(variants, chunk_size or chunk_size_for(len(variants), workers))
-    # A worker dies with the process that started it (however that one ends), so a killed
-    # run leaves none behind, even when its workers were forked rather than executed.
+    # A worker forked from this process dies with it (however it ends), so a killed run
+    # leaves none behind: the run's reaper cannot see a forked process's token. (A fork
+    # server's workers are its children, executed with the token.)
+    forked = context.get_start_method() == "fork"
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
+        initializer=die_with_parent if forked else None,
+        initargs=(os.getpid(),) if forked else (),
     )
     try:
         futures = {pool.submit(evaluate_variants, chunk): chunk for chunk in chunks}
