@@ -137,7 +137,14 @@ def _build_small_month(outputs: Path) -> None:
 
 def pytest_collection_modifyitems(items):
     """A test that reads `small_month` waits for three runner runs (about a minute): it
-    belongs to the slow lane, whichever file it is in."""
+    belongs to the slow lane, whichever file it is in.
+
+    The files marked ``first`` (whole runs, browsers, benchmarks: a minute or two each) are
+    started before the others: each pytest-xdist worker takes the next file when it is
+    free, so a long file taken last would leave the other worker idle at the end, and the
+    short files fill in instead. A file's tests keep their order."""
     for item in items:
         if "small_month" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    first = {item.path for item in items if item.get_closest_marker("first")}
+    items.sort(key=lambda item: item.path not in first)  # stable: files and tests in order

@@ -13,7 +13,7 @@ import pytest
 
 from dxecon.core import folders
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.first]
 
 BENCHMARKS = sorted((folders.PROJECT_ROOT / "benchmarks").glob("bench_*.py"))
 

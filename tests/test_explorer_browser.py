@@ -53,7 +53,7 @@ from dxecon.core.params import load_yaml, params_path
 from dxecon.models.scenarios import load_scenario, run_scenario, scenario_from_dict
 from dxecon.present.words import Words
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.first]
 
 CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOK = folders.NOTEBOOKS_DIR / "explorer" / "scenario_explorer.ipynb"

@@ -15,6 +15,8 @@ from dxecon.core.dates import current_month
 from dxecon.models.scenarios.revisions import revisions
 from dxecon.pipeline import store
 
+pytestmark = pytest.mark.first  # a long file: see conftest
+
 
 def scorecard(probability: float, median: float) -> pd.DataFrame:
     return pd.DataFrame(

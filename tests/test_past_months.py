@@ -12,6 +12,8 @@ from dxecon.apps.monthly import month_report
 from dxecon.pipeline import store
 from dxecon.pipeline.run import run_suite
 
+pytestmark = pytest.mark.first  # a long file: see conftest
+
 FEW_PATHS = {"paths": 200}  # plumbing only; the engine is tested elsewhere
 
 

@@ -18,6 +18,8 @@ from dxecon.present.scenario_text import STATUS_ORDER
 from dxecon.present.words import LANGUAGES, Words, catalogue
 from dxecon.report import build_report
 
+pytestmark = pytest.mark.first  # a long file: see conftest
+
 
 def test_every_key_has_every_language_with_the_same_placeholders():
     for key, entry in catalogue().items():

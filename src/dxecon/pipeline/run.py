@@ -731,8 +731,7 @@ class StepsApart:
         if name not in self.wanted:
             return
         if result is not None:
-            shown = {n: v for n, v in result.outputs.items() if not hasattr(v, "savefig")}
-            result = StepResult(result.step, result.scenario, shown, result.objects)
+            result = _without_charts(result, objects=True)
         self.giving.send((name, result, why))
 
     @classmethod
@@ -789,7 +788,6 @@ def _compute_apart(
     """`StepsApart`'s process: each step computed (with the run's results it needs, as they
     arrive) and written, its record sent back; it dies with the run (``run``: its pid)."""
     from dxecon.core.reaper import die_with_parent
-    from dxecon.pipeline.catalogue import output
 
     die_with_parent(run)
     # A Ctrl-C reaches the whole process group: the run stops this process itself.
@@ -817,9 +815,17 @@ def _compute_apart(
             connection.send(("failed", name, 0.0, _portable(exc)))
             return
         # The tables and texts a month step may take; charts and objects stay here.
-        shown = {n: v for n, v in result.outputs.items() if output(n).kind != "chart"}
-        kept = StepResult(name, None, shown)
+        kept = _without_charts(result, objects=False)
         connection.send((store.OK, name, round(time.perf_counter() - start, 2), kept))
+
+
+def _without_charts(result: StepResult, *, objects: bool) -> StepResult:
+    """What of a step's result travels between the run's processes: its tables and texts
+    (and, with ``objects``, its rich results), never its figures."""
+    from dxecon.pipeline.catalogue import output
+
+    shown = {n: v for n, v in result.outputs.items() if output(n).kind != "chart"}
+    return StepResult(result.step, result.scenario, shown, result.objects if objects else {})
 
 
 def _portable(exc: BaseException) -> BaseException:
