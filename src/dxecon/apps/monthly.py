@@ -78,7 +78,8 @@ def run_monthly(
     nothing published); the panel is made from the places staged and the other places
     published for the month (`dxecon.pipeline.run.stage_panel`), as soon as the last place's
     steps are computed, its notebook running beside that place's last ones; then each staged
-    place gets its report (with the staged panel's outputs) and is published at once
+    place gets its report (with the staged panel's outputs; the last place's is built while
+    its last notebooks run) and is published at once
     (`MonthRun.publish`), so a published month always has the report of its own run; then
     the panel is published. A place that fails keeps its earlier outputs and does not stop
     the others, and `PlacesFailedError` names the failed ones at the end; a panel that fails
@@ -105,6 +106,7 @@ def run_monthly(
     staged, failed, results = {}, {}, {}
     seconds: dict[str, float] = {}
     panel: dict[str, Any] = {"run": None, "error": None}
+    reported: set[Path] = set()  # staged months whose report is built
 
     def index(place: str, status: str, message: str = "") -> None:
         record(
@@ -152,6 +154,13 @@ def run_monthly(
         except DxeconError as exc:
             panel["error"] = exc
 
+    def report_beside_panel(month: Path) -> object:
+        """The last place's report, built while its last notebooks run, with the panel the
+        same run has just staged (the published one if the panel could not be made)."""
+        shown = panel["run"].month if panel["run"] is not None else published_panel
+        reported.add(month)
+        return month_report(report_lang, pdf=report_pdf, panel=shown)(month)
+
     kernels = environment(runs.kernel_environment(data_dir))
     with outputs_lock(outputs_dir), kernels, one_blas_thread(), reaping():
         clean_stale(outputs_dir / ".runs")  # once: the places staged below are not stale
@@ -170,6 +179,9 @@ def run_monthly(
                         place=place,
                         clean=False,
                         computed=stage_panel if number == len(places) else None,
+                        month_report=(
+                            report_beside_panel if number == len(places) and report_lang else None
+                        ),
                     )
                 except DxeconError as exc:
                     failed[place] = str(exc).splitlines()[0]
@@ -188,8 +200,9 @@ def run_monthly(
                 place, run = next(iter(staged.items()))
                 del staged[place]
                 start = time.perf_counter()
+                built = run.month in reported  # while its last notebooks ran
                 try:
-                    result = run.publish(report)  # the report, once, with the panel
+                    result = run.publish(None if built else report)  # the report, once
                 except DxeconError as exc:  # publish left the earlier outputs as they were
                     failed[place] = str(exc).splitlines()[0]
                     seconds[place] += time.perf_counter() - start

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -45,6 +47,9 @@ PROVENANCE_COLUMNS = [
     "duplicate_of",
     "note",
 ]
+
+
+T = TypeVar("T")
 
 
 def _frame(table: Table) -> pd.DataFrame:
@@ -195,7 +200,7 @@ class Dataset:
         self._rows_cache: dict[tuple, pd.DataFrame] = {}
         self._choice_cache: dict[tuple, pd.DataFrame] = {}
         self._series_cache: dict[tuple, SeriesResult] = {}
-        self._derived_cache: dict[tuple, pd.DataFrame] = {}
+        self._derived_cache: dict[tuple, Any] = {}
 
     def with_policy(self, policy: SelectionPolicy) -> Dataset:
         """The same figures chosen by another selection policy (this dataset when the
@@ -209,15 +214,17 @@ class Dataset:
         other.policy = policy
         return other
 
-    def remembered(self, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """``compute()``, a table derived from this dataset alone, remembered by ``key`` (the
+    def remembered(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, a result derived from this dataset alone, remembered by ``key`` (the
         deriving function's name and its arguments) and this dataset's policy; a copy each
         time. The dataset never changes once loaded, so neither does what is derived from it:
-        a run's steps ask for the same panels and paces for each scenario and vintage."""
+        a run's steps ask for the same panels, paces and starts for each scenario and
+        vintage. An error is raised each time, never remembered."""
         key = (*key, repr(self.policy))
         if key not in self._derived_cache:
             self._derived_cache[key] = compute()
-        return self._derived_cache[key].copy()
+        found = self._derived_cache[key]
+        return found.copy() if isinstance(found, pd.DataFrame) else copy.deepcopy(found)
 
     def _rank(self, code_list: str) -> dict[str, int]:
         table = self.codes[code_list]

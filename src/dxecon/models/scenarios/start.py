@@ -195,6 +195,15 @@ def resolve_start(
         observed start, a history window the data cannot answer, or a resolved scenario that
         is not valid (e.g. a ceiling below the observed start).
     """
+    # Remembered on the dataset: a run resolves each scenario when it checks it and again
+    # when it simulates it. Besides the scenario and the data, it reads the place's
+    # params/digital.yaml (the start's estimate), so that is part of the key.
+    digital = place_params("digital", place_of(scenario.geo)) if scenario.geo else {}
+    key = ("resolve_start", scenario.model_dump_json(), repr(sorted(digital.items())), file)
+    return dataset.remembered(key, lambda: _resolve_start(scenario, dataset, file))
+
+
+def _resolve_start(scenario: Scenario, dataset: Dataset, file: str) -> tuple[Scenario, StartValues]:
     start, geo = _start_on_boundary(dataset, scenario.geo, scenario.as_of)
     table = start.table.set_index("field")
     data = scenario.model_dump()
