@@ -4,7 +4,7 @@ backtest-chosen forecasts after it, the pseudo-real-time table, the baseline wit
 diffusion drawn from the calibration, the interval-width breakdown (printed) and the
 "what it takes" table. Prints seconds.
 
-    .venv/bin/python benchmarks/bench_calibration.py [--smallest]
+    ./dx python benchmarks/bench_calibration.py [--smallest]
 
 The observed pace is the default place's (its profile's first geography). ``--smallest`` (the
 test that keeps this script from rotting): 100 drawn paths, 1,000 in the baseline run and

@@ -1,7 +1,7 @@
 """Measure what every notebook kernel and CLI call pays: `import dxecon`, and loading plus
 validating the whole dataset. Prints medians over repeated fresh processes.
 
-    .venv/bin/python benchmarks/bench_data.py [--repeat 7] [--big-mb 50] [--smallest]
+    ./dx python benchmarks/bench_data.py [--repeat 7] [--big-mb 50] [--smallest]
 
 Then `dxecon data check` on a scratch copy of ``data/`` whose ``observations.csv`` is
 blown up to about --big-mb MB (the shipped rows repeated with fresh ids): once valid, once

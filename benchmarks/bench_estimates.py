@@ -1,7 +1,7 @@
 """All estimators over the shipped data together: the digital-share estimate, sector floors,
 published shares, national and city productivity, and the city-vs-nation decomposition.
 
-    .venv/bin/python benchmarks/bench_estimates.py [--repeat 15] [--smallest]
+    ./dx python benchmarks/bench_estimates.py [--repeat 15] [--smallest]
 
 ``--smallest`` (the test that keeps this script from rotting): one repeat.
 

@@ -1,6 +1,6 @@
 """Scenario explorer: time from a control change to new numbers, and to new pictures.
 
-    .venv/bin/python benchmarks/bench_explorer.py [--repeat 20] [--smallest]
+    ./dx python benchmarks/bench_explorer.py [--repeat 20] [--smallest]
 
 Measured for the baseline scenario with its default number of paths (10,000):
 

@@ -2,7 +2,7 @@
 (issue 21). Measures and prints; a benchmark, not a test. Nothing that the run imports is
 imported before it (nbformat and papermill come after), so the run pays its own imports.
 
-    .venv/bin/python benchmarks/bench_monthly.py [--outputs /tmp/bench-out] [--smallest]
+    ./dx python benchmarks/bench_monthly.py [--outputs /tmp/bench-out] [--smallest]
 
 1. **Yardstick**: eleven imports of pandas, statsmodels and matplotlib, each in a fresh
    Python process (the machine is shared: a figure relative to it moves less with others'

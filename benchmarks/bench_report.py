@@ -2,7 +2,7 @@
 report's size, for a run's folder (read-only use: the report is written into a temporary
 copy, with the month's panel beside it when there is one).
 
-    .venv/bin/python benchmarks/bench_report.py [OUTPUTS/<as-of>/<place>] [--smallest]
+    ./dx python benchmarks/bench_report.py [OUTPUTS/<as-of>/<place>] [--smallest]
 
 Without a folder, the script makes one first: a run of every shipped scenario as of
 ``AS_OF`` with no notebooks (``run_suite(notebooks=[])``: the steps' outputs, what the

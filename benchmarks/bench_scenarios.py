@@ -1,7 +1,7 @@
 """Monte Carlo engine speed and memory: 100,000 paths x 4 sectors x 10 years, percentiles
 and attainment probabilities included, against a plain per-path Python loop.
 
-    .venv/bin/python benchmarks/bench_scenarios.py [--paths 100000] [--repeat 5] [--smallest]
+    ./dx python benchmarks/bench_scenarios.py [--paths 100000] [--repeat 5] [--smallest]
 
 ``--smallest`` (the test that keeps this script from rotting): 1,000 paths, one repeat.
 

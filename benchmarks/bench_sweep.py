@@ -5,7 +5,7 @@ at least 1.7x one worker, and Dask within 10% of the local pool. The Dask cluste
 and workers on loopback, one thread each) is started first and not timed: ``--scheduler``
 uses an existing cluster; the pool's start-up is timed, as a user pays it on every sweep.
 
-    .venv/bin/python benchmarks/bench_sweep.py [--variants 1000] [--paths 2000] [--repeat 3]
+    ./dx python benchmarks/bench_sweep.py [--variants 1000] [--paths 2000] [--repeat 3]
         [--smallest]
 
 ``--smallest`` (the test that keeps this script from rotting): the plan's fixed part (base,
