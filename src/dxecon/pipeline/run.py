@@ -744,7 +744,7 @@ class StepsApart:
         if not names or not forkable or threading.active_count() > 1:
             return None
         # Every step's modules imported once, before the fork: both processes then have
-        # them (statsmodels, scipy, matplotlib: about a second of CPU each would pay).
+        # them, instead of each importing its own (statsmodels, scipy, matplotlib).
         for spec in STEPS.values():
             spec.function()
         return cls(ctx, month, names)
