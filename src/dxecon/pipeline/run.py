@@ -1061,6 +1061,7 @@ class PanelRun:
         self.month = self.staging / "month"
         self.pool: NotebookPool | None = None
         self.shown: list[Future] = []  # the notebooks, when a run's pool executes them
+        self.shared: NotebookPool | None = None  # that run's pool
         self.context = ExitStack()
 
     def show(
